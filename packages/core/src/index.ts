@@ -1,0 +1,22 @@
+// Public surface of @mailward/core. Each section is owned by one folder; keep it a short list.
+
+// types
+export type { Stage, Verdict, Direction, Reply } from './engine/stage';
+export { STAGES } from './engine/stage';
+export type { Client, StageInput } from './engine/input';
+export type { Effect, EffectType, PartRef } from './engine/effect';
+export type { Decision, RuleTrace, ConditionTrace } from './engine/decision';
+export type { MessageModel, MimePart, HeaderField, Malformation, MalformedKind } from './message/model';
+export type {
+  Facts, FactResult, FactError, FactNeed, FactProviders, SpamFact, VirusFact, GreylistState,
+  GreylistTriplet, MessageSource, LookupContext,
+} from './facts/facts';
+export { isFactError } from './facts/facts';
+
+// policy
+
+// engine
+
+// message
+
+// rewrite
