@@ -1,0 +1,56 @@
+import type { CompiledPolicy } from '@mailward/core';
+import { refusal, type DSN } from './reply';
+
+/** The policy's `smtp.hideKeywords`, upper-cased. */
+export function hiddenKeywords(policy: CompiledPolicy): Set<string> {
+  return new Set((policy.smtp?.hideKeywords ?? []).map((k: string) => k.toUpperCase()));
+}
+
+/** The EHLO lines without the hidden keywords ("AUTH PLAIN LOGIN" is hidden by AUTH). */
+export function withoutHidden(capabilities: readonly string[], hidden: Set<string>): string[] {
+  return capabilities.filter((line) => !hidden.has(line.trim().split(/\s+/, 1)[0]!.toUpperCase()));
+}
+
+/** Commands that belong to an extension, so hiding the keyword refuses them too. */
+const COMMANDS: Record<string, string> = {
+  AUTH: 'AUTH',
+  STARTTLS: 'STARTTLS',
+  ETRN: 'ETRN',
+  ONEX: 'ONEX',
+  XUSR: 'XUSR',
+  VRFY: 'VRFY',
+  EXPN: 'EXPN',
+  TURN: 'TURN',
+  ATRN: 'ATRN',
+  BDAT: 'CHUNKING',
+};
+
+/** MAIL/RCPT parameters that belong to an extension (RFC 3461 DSN, RFC 6531, RFC 6152). */
+const PARAMETERS: Record<string, string> = {
+  RET: 'DSN',
+  ENVID: 'DSN',
+  NOTIFY: 'DSN',
+  ORCPT: 'DSN',
+  SMTPUTF8: 'SMTPUTF8',
+  BODY: '8BITMIME',
+  SIZE: 'SIZE',
+  AUTH: 'AUTH',
+};
+
+/** The refusal for a command whose keyword is hidden, or undefined when it is allowed. */
+export function refuseCommand(command: string, hidden: Set<string>): DSN | undefined {
+  const keyword = COMMANDS[command.toUpperCase()];
+  if (!keyword || !hidden.has(keyword)) return undefined;
+  return refusal(502, '5.5.1', `${command.toUpperCase()} command not implemented`);
+}
+
+/** The refusal for MAIL/RCPT parameters of a hidden extension, or undefined when none is used. */
+export function refuseParameters(params: Record<string, unknown> | undefined, hidden: Set<string>): DSN | undefined {
+  for (const name of Object.keys(params ?? {})) {
+    const keyword = PARAMETERS[name.toUpperCase()];
+    if (keyword && hidden.has(keyword)) {
+      return refusal(555, '5.5.4', `${name.toUpperCase()} parameter not recognised`);
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,56 @@
+import type { HarakaMessageStreamClass, HarakaTransaction } from './haraka-types';
+
+/**
+ * Puts a rewritten message back into the transaction. The header block goes into Haraka's own
+ * Header object (the same `header_list` array, so it stays shared with the message stream and
+ * other plugins' later add_header/remove_header calls still reach the next hop); the whole
+ * message goes into a new message_stream built with that header_list, as Haraka builds its own.
+ */
+export async function replaceMessage(txn: HarakaTransaction, rewritten: Buffer): Promise<void> {
+  const { head, whole } = splitHead(rewritten);
+
+  const header = txn.header;
+  header.header_list.length = 0;
+  header.headers = Object.create(null) as Record<string, string[]>;
+  header.headers_decoded = Object.create(null) as Record<string, string[]>;
+  header.parse(head.length ? head.toString('utf8').split(/(?<=\n)/).map((l) => l.replace(/\r\n$/, '\n')) : []);
+  txn.reset_headers();
+
+  const MessageStream = txn.message_stream.constructor as HarakaMessageStreamClass;
+  const stream = new MessageStream(txn.cfg, txn.uuid, header.header_list);
+  for (const line of lines(whole)) stream.add_line(dotStuffed(line));
+  await new Promise<void>((resolve) => stream.add_line_end(resolve));
+
+  const old = txn.message_stream;
+  txn.message_stream = stream;
+  old.destroy();
+}
+
+/** Header block (up to, not including, the empty line) and the message with CRLF line ends. */
+function splitHead(message: Buffer): { head: Buffer; whole: Buffer } {
+  const end = message.indexOf('\r\n\r\n');
+  if (message.subarray(0, 2).equals(Buffer.from('\r\n'))) return { head: Buffer.alloc(0), whole: message };
+  if (end === -1) {
+    // Headers only: give the stream the empty line it needs to know where they end.
+    const whole = message.length && !message.subarray(-2).equals(Buffer.from('\r\n'))
+      ? Buffer.concat([message, Buffer.from('\r\n\r\n')])
+      : Buffer.concat([message, Buffer.from('\r\n')]);
+    return { head: whole.subarray(0, whole.length - 2), whole };
+  }
+  return { head: message.subarray(0, end + 2), whole: message };
+}
+
+function* lines(message: Buffer): Generator<Buffer> {
+  let start = 0;
+  while (start < message.length) {
+    const lf = message.indexOf(0x0a, start);
+    const stop = lf === -1 ? message.length : lf + 1;
+    yield message.subarray(start, stop);
+    start = stop;
+  }
+}
+
+/** The stream stores lines as they came over SMTP: a leading dot doubled. */
+function dotStuffed(line: Buffer): Buffer {
+  return line[0] === 0x2e ? Buffer.concat([Buffer.from('.'), line]) : line;
+}

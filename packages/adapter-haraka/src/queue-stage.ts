@@ -1,0 +1,66 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { codes } from './codes';
+import type { HarakaConnection, HarakaMessageStream } from './haraka-types';
+import type { MailwardPlugin, MailwardState } from './plugin-state';
+import { refusal, type HookOutcome } from './reply';
+import { combined } from './session-notes';
+
+/**
+ * Runs first among the queue plugins. drop: answer OK so no queue plugin delivers it.
+ * quarantine: write it to mailward.yaml's `quarantine.dir` ourselves, or leave it to Haraka's
+ * queue/quarantine (which reads the notes set at data_post); with neither, refuse to queue it
+ * (4xx) rather than deliver a message the policy wanted held.
+ */
+export async function queueStage(
+  plugin: MailwardPlugin,
+  state: MailwardState,
+  connection: HarakaConnection,
+): Promise<HookOutcome> {
+  const txn = connection.transaction;
+  if (!txn) return { code: codes.cont };
+  const session = combined(connection.notes, txn.notes);
+  if (session.verdict === 'drop') {
+    connection.loginfo(plugin, `dropped by rule ${session.rule ?? 'default'}`);
+    return { code: codes.ok, msg: 'Message accepted' };
+  }
+  if (session.verdict !== 'quarantine') return { code: codes.cont };
+
+  if (state.settings.quarantineDir) {
+    const file = await writeQuarantine(state.settings.quarantineDir, txn.uuid, txn.message_stream);
+    txn.notes.quarantined = file;
+    txn.results.add(plugin, { quarantined: file, reason: session.quarantine?.reason ?? '' });
+    connection.loginfo(plugin, `quarantined by rule ${session.rule ?? 'default'} in ${file}`);
+    return { code: codes.ok, msg: 'Message accepted' };
+  }
+  if (quarantinePluginListed(plugin)) return { code: codes.cont };
+  connection.logerror(plugin, 'quarantine asked but neither quarantine.dir in mailward.yaml nor queue/quarantine in config/plugins is set');
+  return { code: codes.denysoft, msg: refusal(451, '4.3.0', 'Message cannot be queued now; try again later') };
+}
+
+/** True when config/plugins lists Haraka's queue/quarantine. */
+function quarantinePluginListed(plugin: MailwardPlugin): boolean {
+  const list = plugin.config.get('plugins', 'list');
+  return Array.isArray(list) && list.some((p) => String(p).trim() === 'queue/quarantine');
+}
+
+/** Writes the message (as it would be delivered) to DIR/YYYYMMDD/<uuid>.eml, complete or not at all. */
+async function writeQuarantine(
+  dir: string,
+  uuid: string,
+  stream: HarakaMessageStream,
+): Promise<string> {
+  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+  const target = path.join(dir, day);
+  await fs.promises.mkdir(target, { recursive: true });
+  const tmp = path.join(target, `.${uuid}.tmp`);
+  const file = path.join(target, `${uuid}.eml`);
+  await new Promise<void>((resolve, reject) => {
+    const out = fs.createWriteStream(tmp);
+    out.on('error', reject);
+    out.on('close', () => resolve());
+    stream.pipe(out);
+  });
+  await fs.promises.rename(tmp, file);
+  return file;
+}
