@@ -1,0 +1,55 @@
+import type { FactNeed, Facts } from '../facts/facts';
+import type { CaseFacts } from './case';
+
+/** What a case's facts are about: the names the session will ask `resolves` for. */
+export interface FactSubjects {
+  helo?: string;
+  sender?: string;
+  recipients: string[];
+}
+
+/**
+ * Turns a case's fact fixture into engine `Facts`. A fact the case does not state gets the clean
+ * answer (not listed, score 0, no virus, greylist passed, names resolve), so a case only states
+ * what it is about; `{ error }` states a failed lookup.
+ */
+export function factsFromFixture(fixture: CaseFacts | undefined, needs: readonly FactNeed[], subjects: FactSubjects): Facts {
+  const f = fixture ?? {};
+  const facts: Facts = {};
+  const zones = needs.filter((n): n is Extract<FactNeed, { kind: 'dnsbl' }> => n.kind === 'dnsbl').map((n) => n.zone);
+  const dnsbl: NonNullable<Facts['dnsbl']> = {};
+  for (const zone of zones) dnsbl[zone] = [];
+  Object.assign(dnsbl, f.dnsbl ?? {});
+  facts.dnsbl = dnsbl;
+
+  facts.spam = f.spam ? ('error' in f.spam ? { error: f.spam.error } : { ...f.spam }) : { score: 0 };
+  facts.virus = f.virus ? ('error' in f.virus ? { error: f.virus.error } : { names: [...f.virus.names] }) : { names: [] };
+
+  const greylist: NonNullable<Facts['greylist']> = {};
+  const stated = f.greylist;
+  for (const address of subjects.recipients) {
+    if (stated === undefined) greylist[address] = 'pass';
+    else if (typeof stated === 'string') greylist[address] = stated;
+    else if ('error' in stated && typeof stated.error === 'string') greylist[address] = { error: stated.error };
+    else greylist[address] = (stated as Record<string, 'pending' | 'pass'>)[address] ?? 'pass';
+  }
+  if (stated && typeof stated === 'object' && !('error' in stated)) Object.assign(greylist, stated);
+  facts.greylist = greylist;
+
+  const resolves: NonNullable<Facts['resolves']> = {};
+  for (const name of namesOf(subjects)) resolves[name] = true;
+  Object.assign(resolves, f.resolves ?? {});
+  facts.resolves = resolves;
+  return facts;
+}
+
+// Every name a `resolves` condition can ask about: the HELO name and the address domains.
+function namesOf(s: FactSubjects): string[] {
+  const names = new Set<string>();
+  if (s.helo) names.add(s.helo.toLowerCase());
+  for (const address of [s.sender ?? '', ...s.recipients]) {
+    const at = address.lastIndexOf('@');
+    if (at > 0) names.add(address.slice(at + 1).toLowerCase());
+  }
+  return [...names];
+}

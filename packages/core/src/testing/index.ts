@@ -1,0 +1,25 @@
+// Public surface of @mailward/core/testing: test cases for policies, run under jest or by
+// `mailward test`.
+export { PolicyTester } from './policy-tester';
+export type { PolicyTesterOptions, UnfiredRules } from './policy-tester';
+export type {
+  PolicyCase, CaseEnvelope, CaseClient, CaseMessage, InlineMessage, InlineAttachment, CaseFacts, CaseExpect,
+  ExpectedEffect, ExpectedRecipient, ExpectedReply,
+} from './case';
+export { checkCase, caseSchema } from './case-schema';
+export type { CaseProblem } from './case-schema';
+export { buildMessage } from './message-builder';
+export { envelopeFromHeaders, addressesIn } from './envelope-from-message';
+export { factsFromFixture } from './fixture-facts';
+export { loadCaseFile } from './case-file';
+export type { LoadedCase, CaseFile } from './case-file';
+export { discoverSuites } from './discover';
+export type { CaseSuite } from './discover';
+export { runCase, messageBytes, DEFAULT_CLIENT } from './run-case';
+export type { CaseRun } from './run-case';
+export { runSuite, policyProblems, ruleIdsOf } from './run-suite';
+export type { CaseResult, SuiteResult } from './run-suite';
+export { changesMessage, replyText } from './compare';
+export { outcomeOf } from './session-outcome';
+export type { SessionOutcome } from './session-outcome';
+export { policyMatchers } from './matchers';

@@ -1,0 +1,67 @@
+import { dirname } from 'node:path';
+import { loadPolicyFile, PolicyError, type CompiledPolicy } from '../index';
+import type { CaseSuite } from './discover';
+import { runCase, type CaseRun } from './run-case';
+
+/** A case's result with where the case is written. */
+export interface CaseResult extends CaseRun {
+  file: string;
+  line: number;
+  col: number;
+  passed: boolean;
+}
+
+/** A suite, run: every case's result, the rules no case fired, and problems that stopped it. */
+export interface SuiteResult {
+  policy: string;
+  results: CaseResult[];
+  /** Rule ids no case fired (only meaningful when every case ran). */
+  unfired: string[];
+  /** The policy did not load, or the test files are unreadable: every case counts as failed. */
+  problems: string[];
+}
+
+/** Loads the suite's policy and runs each of its cases in order. */
+export async function runSuite(suite: CaseSuite): Promise<SuiteResult> {
+  const out: SuiteResult = { policy: suite.policy, results: [], unfired: [], problems: [...suite.problems] };
+  let policy: CompiledPolicy;
+  try {
+    policy = loadPolicyFile(suite.policy) as CompiledPolicy;
+  } catch (err) {
+    out.problems.push(...policyProblems(err, suite.policy));
+    return out;
+  }
+  const fired = new Set<string>();
+  for (const c of suite.cases) {
+    const where = { file: c.file, line: c.line, col: c.col };
+    if (c.problems.length > 0) {
+      out.results.push({ name: c.case.name ?? '(unnamed)', failures: c.problems, passed: false, ...where });
+      continue;
+    }
+    let run: CaseRun;
+    try {
+      run = await runCase(policy, c.case, { baseDir: dirname(c.file) });
+    } catch (err) {
+      run = { name: c.case.name, failures: [`the session threw: ${(err as Error).stack ?? String(err)}`] };
+    }
+    for (const id of run.outcome?.fired ?? []) fired.add(id);
+    out.results.push({ ...run, passed: run.failures.length === 0, ...where });
+  }
+  out.unfired = ruleIdsOf(policy).filter((id) => !fired.has(id));
+  return out;
+}
+
+/** The problems a failed policy load reports, one line each ("file:line:col: message"). */
+export function policyProblems(err: unknown, file: string): string[] {
+  if (err instanceof PolicyError) {
+    return err.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`);
+  }
+  const e = err as NodeJS.ErrnoException;
+  return [`${file}: ${e.code === 'ENOENT' ? 'no such policy file' : e.message}`];
+}
+
+/** Every rule id of a compiled policy, in stage order. */
+export function ruleIdsOf(policy: CompiledPolicy): string[] {
+  const stages = (policy as unknown as { stages?: Record<string, { rules?: { id: string }[] } | undefined> }).stages ?? {};
+  return ['connect', 'helo', 'mail', 'rcpt', 'data'].flatMap((s) => (stages[s]?.rules ?? []).map((r) => r.id));
+}
