@@ -19,9 +19,13 @@ export interface MailwardState {
 /** The plugin instance as Haraka gives it to us, with our state on it. */
 export type MailwardPlugin = HarakaPlugin & { mailward?: MailwardState };
 
-/** Haraka's config directory: $HARAKA/config when installed with `haraka -i`, else ./config. */
-export function harakaConfigDir(): string {
-  return path.join(process.env.HARAKA ?? process.cwd(), 'config');
+/**
+ * The directory mailward.yaml is read from, which relative paths in it are taken from: where
+ * haraka-config reads the operator's files (its overrides path for npm plugins, $HARAKA/config).
+ */
+export function harakaConfigDir(plugin: HarakaPlugin): string {
+  const config = plugin.config as { overrides_path?: string; root_path?: string };
+  return config.overrides_path ?? config.root_path ?? path.join(process.env.HARAKA ?? process.cwd(), 'config');
 }
 
 /**
@@ -30,7 +34,7 @@ export function harakaConfigDir(): string {
  * whether that stops Haraka (first load) or only gets logged (reload).
  */
 export function buildState(plugin: HarakaPlugin, onChange: () => void): MailwardState {
-  const configDir = harakaConfigDir();
+  const configDir = harakaConfigDir(plugin);
   const raw = plugin.config.get('mailward.yaml', 'yaml', onChange);
   const settings = parseSettings(raw, configDir);
   let policy: CompiledPolicy;

@@ -50,10 +50,11 @@ export class HarakaProcess {
 
   /** Writes the config directory and starts Haraka; resolves once it listens. */
   static async start(setup: HarakaSetup): Promise<HarakaProcess> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-haraka-'));
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mw-haraka-')), 'haraka');
+    // `haraka -i` writes the base config (connection.ini, log.ini...) Haraka needs to answer.
+    await promisify(execFile)(process.execPath, [HARAKA_BIN, '-i', dir]);
     const config = path.join(dir, 'config');
-    fs.mkdirSync(config);
-    fs.mkdirSync(path.join(dir, 'node_modules'));
+    fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
     fs.symlinkSync(PACKAGE_DIR, path.join(dir, 'node_modules', 'haraka-plugin-mailward'));
     const files: Record<string, string> = {
       'smtp.ini': '[main]\nlisten=127.0.0.1:0\nnodes=0\n',
@@ -99,6 +100,6 @@ export class HarakaProcess {
       await exited;
       clearTimeout(timer);
     }
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    fs.rmSync(path.dirname(this.dir), { recursive: true, force: true });
   }
 }

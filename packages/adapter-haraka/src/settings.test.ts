@@ -1,0 +1,51 @@
+import * as path from 'node:path';
+import { parseSettings } from './settings';
+
+describe('parseSettings (config/mailward.yaml)', () => {
+  const dir = '/etc/haraka/config';
+
+  it('takes a policy path relative to the config directory, with defaults', () => {
+    expect(parseSettings({ policy: 'policy.yaml', secret: 'k' }, dir)).toEqual({
+      policy: { kind: 'file', path: path.join(dir, 'policy.yaml') },
+      secret: 'k',
+      factTimeoutMs: 5000,
+      useHarakaResults: true,
+    });
+  });
+
+  it('keeps an absolute policy path and reads durations, facts and a quarantine dir', () => {
+    const s = parseSettings(
+      { policy: '/srv/p.yaml', factTimeout: '800ms', facts: { clamd: { port: 3310 } }, quarantine: { dir: 'q' }, useHarakaResults: false },
+      dir,
+    );
+    expect(s.policy).toEqual({ kind: 'file', path: '/srv/p.yaml' });
+    expect(s.factTimeoutMs).toBe(800);
+    expect(s.facts).toEqual({ clamd: { port: 3310 } });
+    expect(s.quarantineDir).toBe(path.join(dir, 'q'));
+    expect(s.useHarakaResults).toBe(false);
+    expect(parseSettings({ policy: 'p', factTimeout: '2s' }, dir).factTimeoutMs).toBe(2000);
+  });
+
+  it('accepts a policy written inline', () => {
+    const inline = { version: 1, rcpt: { default: 'accept' } };
+    expect(parseSettings({ policy: inline }, dir).policy).toEqual({ kind: 'inline', policy: inline });
+  });
+
+  it.each([
+    [null, /expected a map/],
+    [{}, /`policy` is missing/],
+    [{ policy: 'p', polcy: 'x' }, /unknown key `polcy`/],
+    [{ policy: 'p', factTimeout: 'soon' }, /factTimeout/],
+    [{ policy: 'p', quarantine: 'q' }, /quarantine/],
+    [{ policy: 'p', useHarakaResults: 'yes' }, /useHarakaResults/],
+  ])('rejects %j with a typed error saying what to change', (raw, message) => {
+    let caught: unknown;
+    try {
+      parseSettings(raw, dir);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toMatchObject({ code: 'MW_HARAKA_CONFIG_INVALID' });
+    expect((caught as Error).message).toMatch(message);
+  });
+});
