@@ -23,3 +23,5 @@ export { changesMessage, replyText } from './compare';
 export { outcomeOf } from './session-outcome';
 export type { SessionOutcome } from './session-outcome';
 export { policyMatchers } from './matchers';
+export { loadFactsFile, FactsFileError } from './facts-file';
+export { needsOf } from './run-case';

@@ -1,0 +1,39 @@
+import { parseArgs } from 'node:util';
+import { loadPolicyFile } from '@mailward/core';
+import { policyProblems, ruleIdsOf } from '@mailward/core/testing';
+import type { Io } from '../io';
+import { describeProblem } from '../problem-text';
+import { UsageError } from '../usage-error';
+
+/** `mailward check POLICY`: exit 0 and a one-line summary (plus warnings), or 1 and every error. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  const { positionals } = parse(argv);
+  if (positionals.length !== 1) throw new UsageError('check takes exactly one policy file: mailward check POLICY');
+  const file = positionals[0];
+  let policy;
+  try {
+    policy = loadPolicyFile(file);
+  } catch (err) {
+    const problems = policyProblems(err, file);
+    for (const line of problems) io.err(`${line}\n`);
+    io.err(`${file}: invalid (${problems.length} ${problems.length === 1 ? 'problem' : 'problems'})\n`);
+    return 1;
+  }
+  const warnings = policy.warnings ?? [];
+  for (const w of warnings) io.err(`${describeProblem(w)}\n`);
+  const rules = ruleIdsOf(policy).length;
+  const name = (policy as { name?: string }).name;
+  io.out(
+    `${file}: valid${name ? ` policy "${name}"` : ''}, ${rules} ${rules === 1 ? 'rule' : 'rules'}` +
+      `${warnings.length > 0 ? `, ${warnings.length} ${warnings.length === 1 ? 'warning' : 'warnings'}` : ''}\n`,
+  );
+  return 0;
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: {}, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}

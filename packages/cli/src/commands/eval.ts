@@ -1,0 +1,121 @@
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import { analyze, loadPolicyFile, rewrite, runSession, type CompiledPolicy, type MessageModel } from '@mailward/core';
+import { envelopeFromHeaders, factsFromFixture, FactsFileError, loadFactsFile, needsOf, policyProblems, type CaseFacts } from '@mailward/core/testing';
+import type { Io } from '../io';
+import { renderSession, type SessionView } from '../render-session';
+import { InputError, UsageError } from '../usage-error';
+
+const OPTIONS = {
+  from: { type: 'string' },
+  to: { type: 'string', multiple: true },
+  'client-ip': { type: 'string' },
+  helo: { type: 'string' },
+  direction: { type: 'string' },
+  facts: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/**
+ * `mailward eval POLICY MESSAGE.eml [...]`: runs every stage of a session for one message and
+ * prints the verdict with its trace (or one JSON object). Exit 0 whatever the verdict.
+ */
+export async function run(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv);
+  if (positionals.length !== 2) throw new UsageError('eval takes a policy and a message: mailward eval POLICY MESSAGE.eml');
+  const [policyFile, messageFile] = positionals;
+  if (values.direction !== undefined && values.direction !== 'inbound' && values.direction !== 'outbound') {
+    throw new UsageError(`--direction must be inbound or outbound, not "${values.direction}"`);
+  }
+
+  let policy: CompiledPolicy;
+  try {
+    policy = loadPolicyFile(policyFile);
+  } catch (err) {
+    throw new InputError(`${policyFile} is not a valid policy:\n${policyProblems(err, policyFile).join('\n')}`, 'MW_POLICY_INVALID');
+  }
+  const model = await analyzeMessage(messageFile);
+  const fixture = values.facts === undefined ? undefined : readFacts(values.facts);
+
+  const implied = envelopeFromHeaders(model.headers);
+  const sender = values.from ?? implied.from;
+  const recipients = values.to ?? implied.to;
+  if (recipients.length === 0) throw new UsageError(`${messageFile} has no To or Cc header; give the recipients with --to ADDR`);
+  const client = { ip: values['client-ip'] ?? '192.0.2.10', tls: false, authenticated: false };
+  const helo = values.helo ?? 'mail.example.net';
+  const session = {
+    client,
+    helo,
+    sender: sender === '<>' ? '' : sender,
+    recipients,
+    message: model,
+    ...(values.direction ? { direction: values.direction as 'inbound' | 'outbound' } : {}),
+  };
+  const facts = factsFromFixture(fixture, needsOf(policy), { helo, sender: session.sender, recipients });
+  const result = runSession(policy, session, facts) as unknown as SessionView;
+
+  let changes: unknown;
+  if (values.out !== undefined) changes = await writeRewritten(messageFile, values.out, result);
+
+  if (values.json) {
+    const object: Record<string, unknown> = {
+      verdict: result.verdict,
+      stage: result.stage,
+      reply: result.reply,
+      recipients: result.recipients,
+      fired: result.fired,
+      effects: result.effects,
+      trace: result.trace,
+    };
+    if (values.out !== undefined) object['changes'] = changes ?? [];
+    io.out(`${JSON.stringify(object, null, 2)}\n`);
+  } else {
+    io.out(renderSession(result, { sender: session.sender, client: client.ip, helo }));
+    if (values.out !== undefined) io.out(`rewritten message written to ${values.out}\n`);
+  }
+  return 0;
+}
+
+async function analyzeMessage(file: string): Promise<MessageModel> {
+  let isFile = false;
+  try {
+    isFile = statSync(file).isFile();
+  } catch (err) {
+    throw new InputError(`cannot read message ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'MW_MESSAGE_UNREADABLE');
+  }
+  if (!isFile) throw new InputError(`cannot read message ${file}: not a file`, 'MW_MESSAGE_UNREADABLE');
+  return analyze(createReadStream(file));
+}
+
+function readFacts(file: string): CaseFacts {
+  try {
+    return loadFactsFile(file);
+  } catch (err) {
+    if (err instanceof FactsFileError) throw new InputError(err.message, err.code);
+    throw err;
+  }
+}
+
+async function writeRewritten(input: string, output: string, result: SessionView): Promise<unknown> {
+  const rewritten = rewrite(createReadStream(input), result.effects, {});
+  const report: { changes?: unknown } = {};
+  rewritten.on('report', (r: unknown) => {
+    report.changes = (r as { changes?: unknown }).changes ?? r;
+  });
+  try {
+    await pipeline(rewritten, createWriteStream(output));
+  } catch (err) {
+    throw new InputError(`cannot write ${output}: ${(err as Error).message}`, 'MW_OUT_UNWRITABLE');
+  }
+  return report.changes ?? (rewritten as unknown as { changes?: unknown }).changes;
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}

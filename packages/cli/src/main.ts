@@ -1,0 +1,92 @@
+import type { Io } from './io';
+import { processIo } from './io';
+import { InputError, UsageError } from './usage-error';
+
+/** A command: its arguments (after the command name) in, an exit code out. */
+type Command = (argv: string[], io: Io) => Promise<number>;
+
+// Loaded lazily so `mailward check` does not pay for the gateway's start-up.
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  check: { summary: 'validate a policy file', load: async () => (await import('./commands/check')).run },
+  eval: { summary: 'run a message through a policy and show the verdict', load: async () => (await import('./commands/eval')).run },
+  test: { summary: 'run the YAML test cases of a policy or folder', load: async () => (await import('./commands/test')).run },
+  serve: { summary: 'run the SMTP gateway', load: loadServe },
+};
+
+const USAGE = `Usage: mailward <command> [options]
+
+Commands:
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`).join('\n')}
+
+  mailward check POLICY
+  mailward eval POLICY MESSAGE.eml [--from ADDR] [--to ADDR]... [--client-ip IP] [--helo NAME]
+                [--direction inbound|outbound] [--facts FILE.yaml] [--out FILE] [--json]
+  mailward test POLICY|DIR
+  mailward serve [--config FILE] [--domain D] [--listen HOST:PORT]
+
+Exit codes: 0 done, 1 bad policy/input or failed tests, 2 bad usage.
+`;
+
+/** Runs the CLI with these arguments (without node and the script); resolves to the exit code. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    io.out(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.out(`${version()}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`mailward: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await (await command.load())(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`mailward ${name}: ${err.message}\nRun \`mailward --help\` for usage.\n`);
+      return 2;
+    }
+    if (err instanceof InputError) {
+      io.err(`mailward ${name}: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+/** Entry point of bin/mailward.js: runs main on process.argv and sets the exit code. */
+export function runCli(): void {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`mailward: internal error: ${(err as Error).stack ?? String(err)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}
+
+// The gateway helper owns commands/serve.ts; until it exists `serve` says so instead of crashing.
+async function loadServe(): Promise<Command> {
+  const path = './commands/serve';
+  let mod: { run(argv: string[]): Promise<number> };
+  try {
+    mod = (await import(path)) as typeof mod;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') throw new InputError('`serve` is not available in this build', 'MW_NO_SERVE');
+    throw err;
+  }
+  return (argv) => mod.run(argv);
+}
+
+function version(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../package.json') as { version: string }).version;
+}
+
+if (require.main === module) runCli();

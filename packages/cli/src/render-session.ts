@@ -1,0 +1,64 @@
+import type { Decision, Effect, Reply, RuleTrace, Stage, Verdict } from '@mailward/core';
+
+/** The parts of the engine's session result that `eval` prints. */
+export interface SessionView {
+  verdict: Verdict;
+  stage: Stage;
+  reply: Reply;
+  recipients: { address: string; verdict: Verdict; reply: Reply }[];
+  fired: string[];
+  effects: Effect[];
+  trace: unknown;
+  decisions: Decision[];
+}
+
+/** The session as a person reads it: verdict first, then recipients, effects and each stage's trace. */
+export function renderSession(r: SessionView, env: { sender: string; client: string; helo: string }): string {
+  const out: string[] = [];
+  out.push(`${r.verdict.toUpperCase()} at ${r.stage}: ${reply(r.reply)}`);
+  out.push(`  client ${env.client}, helo ${env.helo}, from <${env.sender}>`);
+  out.push('recipients:');
+  const width = Math.max(...r.recipients.map((x) => x.address.length), 10);
+  for (const x of r.recipients) out.push(`  ${x.address.padEnd(width)}  ${x.verdict.padEnd(10)} ${reply(x.reply)}`);
+  out.push(`fired: ${r.fired.length > 0 ? r.fired.join(', ') : '(none)'}`);
+  out.push(`effects:${r.effects.length > 0 ? '' : ' (none)'}`);
+  for (const e of r.effects) out.push(`  ${effect(e)}`);
+  out.push('trace:');
+  const rcpts = r.recipients.map((x) => x.address);
+  let rcptIndex = 0;
+  for (const d of r.decisions) {
+    const who = d.stage === 'rcpt' ? ` ${rcpts[rcptIndex++] ?? ''}` : '';
+    out.push(`  ${d.stage}${who}: ${d.verdict} (${d.rule ? `rule ${d.rule}` : 'stage default'}; ${reply(d.reply)})`);
+    if (d.trace.length === 0) out.push('    (no rules)');
+    for (const t of d.trace) out.push(...rule(t));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function rule(t: RuleTrace): string[] {
+  const mark = !t.reached ? '-' : t.matched ? '+' : '.';
+  const state = !t.reached ? 'not reached' : t.matched ? 'matched' : 'no match';
+  const lines = [`    ${mark} ${t.rule}: ${state}${t.note ? ` (${t.note})` : ''}`];
+  for (const c of t.conditions) {
+    const pattern = c.pattern !== undefined ? ` vs ${c.pattern}` : '';
+    lines.push(`        ${c.result ? 'yes' : 'no '} ${c.condition} = ${short(c.value)}${pattern}`);
+  }
+  return lines;
+}
+
+function effect(e: Effect): string {
+  const { type, rule: by, ...rest } = e;
+  const detail = Object.entries(rest)
+    .map(([k, v]) => `${k}=${short(v)}`)
+    .join(' ');
+  return `${type} (${by}) ${detail}`;
+}
+
+function reply(r: Reply): string {
+  return `${r.code} ${r.status} ${r.text}`;
+}
+
+function short(v: unknown): string {
+  const text = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
