@@ -1,0 +1,279 @@
+/**
+ * haraka-plugin-mailward's hooks called as Haraka 3.3 calls them (callback style, return value
+ * ignored) on haraka-test-fixtures connections and transactions, with a real policy.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { codes } from '../src/codes';
+import { sessionNotes } from '../src/session-notes';
+import { PluginUnderTest, deliveredMessage, withMessage, type HookCall } from './support/plugin-under-test';
+import { exeMessage, textMessage } from './fixtures/messages';
+
+const POLICY = fs.readFileSync(path.join(__dirname, 'fixtures/unit-policy.yaml'), 'utf8');
+
+let current: PluginUnderTest | undefined;
+
+function loaded(mailwardYaml = 'policy: policy.yaml\nsecret: unit-secret\n', policy = POLICY): PluginUnderTest {
+  current = new PluginUnderTest({ 'mailward.yaml': mailwardYaml, 'policy.yaml': policy });
+  current.register();
+  return current;
+}
+
+afterEach(() => {
+  current?.cleanup();
+  current = undefined;
+});
+
+/** Exactly one next() call, nothing returned to Haraka. */
+function once(call: HookCall): HookCall {
+  expect(call.calls).toBe(1);
+  expect(call.returned).toBeUndefined();
+  return call;
+}
+
+function reply(call: HookCall): { code: number; reply: string } | undefined {
+  const msg = call.msg as { code: number; reply: string } | undefined;
+  return msg && typeof msg === 'object' ? { code: msg.code, reply: msg.reply } : undefined;
+}
+
+describe('register()', () => {
+  it('loads the policy and registers the hooks that need a priority', () => {
+    const t = loaded();
+    expect(t.plugin.mailward?.policy).toBeDefined();
+    expect(t.registered).toEqual(
+      expect.arrayContaining([
+        { hook: 'data_post', method: 'mailward_data_post', priority: 50 },
+        { hook: 'queue', method: 'mailward_queue', priority: -100 },
+        { hook: 'capabilities', method: 'mailward_capabilities', priority: 100 },
+        { hook: 'unrecognized_command', method: 'mailward_command', priority: -100 },
+      ]),
+    );
+  });
+
+  it('refuses to start with a bad policy (fail closed), naming the problem', () => {
+    const t = new PluginUnderTest({ 'mailward.yaml': 'policy: policy.yaml\n', 'policy.yaml': 'version: 1\nrcpt: { rules: [ { id: Bad Id, do: [ accept ] } ] }\n' });
+    current = t;
+    expect(() => t.register()).toThrow();
+  });
+});
+
+describe('connect and helo', () => {
+  it('rejects a blocked client with the policy reply, and passes others on (CONT)', async () => {
+    const t = loaded();
+    const blocked = once(await t.call('hook_connect', t.connection({ ip: '198.51.100.7' })));
+    expect(blocked.code).toBe(codes.deny);
+    expect(reply(blocked)).toEqual({ code: 554, reply: '5.7.1 Your network is blocked' });
+    const other = once(await t.call('hook_connect', t.connection({ ip: '192.0.2.1' })));
+    expect(other.code).toBe(codes.cont);
+  });
+
+  it('judges HELO and EHLO alike', async () => {
+    const t = loaded();
+    for (const hook of ['hook_helo', 'hook_ehlo']) {
+      const call = once(await t.call(hook, t.connection({ helo: 'localhost' })));
+      expect(call.code).toBe(codes.deny);
+      expect(reply(call)?.reply).toBe('5.7.1 Say who you are');
+      expect(once(await t.call(hook, t.connection({ helo: 'mail.example.org' }))).code).toBe(codes.cont);
+    }
+  });
+});
+
+describe('mail and rcpt', () => {
+  async function rcpt(t: PluginUnderTest, conn: ReturnType<PluginUnderTest['connection']>, to: string, params = {}) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Address } = require('@haraka/email-address');
+    const address = new Address(`<${to}>`);
+    conn.transaction!.rcpt_to.push(address);
+    const call = once(await t.call('hook_rcpt', conn, [address, params]));
+    if (call.code !== codes.ok && call.code !== codes.cont) conn.transaction!.rcpt_to.pop();
+    return call;
+  }
+
+  it('accepts our domains (OK, so Haraka relays) and refuses the rest: anti-relay', async () => {
+    const t = loaded();
+    const conn = t.connection({ helo: 'client.example.org' });
+    await withMessage(conn, { from: 'penny@example.org', to: [] }, textMessage('x'));
+    expect((await rcpt(t, conn, 'al@acme.example')).code).toBe(codes.ok);
+    const foreign = await rcpt(t, conn, 'victim@elsewhere.example');
+    expect(foreign.code).toBe(codes.deny);
+    expect(reply(foreign)).toEqual({ code: 550, reply: '5.7.1 Relaying denied' });
+    expect(conn.transaction!.results.get('mailward')).toMatchObject({ fail: ['rcpt:default'], pass: ['rcpt:our-domains-only'] });
+  });
+
+  it('refuses recipients over smtp.maxRecipients with 452, per recipient', async () => {
+    const t = loaded();
+    const conn = t.connection({ helo: 'client.example.org' });
+    await withMessage(conn, { from: 'penny@example.org', to: [] }, textMessage('x'));
+    for (const n of [1, 2, 3]) expect((await rcpt(t, conn, `u${n}@acme.example`)).code).toBe(codes.ok);
+    const fourth = await rcpt(t, conn, 'u4@acme.example');
+    expect(fourth.code).toBe(codes.denysoft);
+    expect(reply(fourth)?.code).toBe(452);
+  });
+
+  it('refuses a sender by rule and DSN parameters when DSN is hidden', async () => {
+    const t = loaded();
+    const conn = t.connection({ helo: 'client.example.org' });
+    await withMessage(conn, { from: 'bulk@spam.example', to: [] }, textMessage('x'));
+    const refused = once(await t.call('hook_mail', conn, [conn.transaction!.mail_from, {}]));
+    expect(reply(refused)).toEqual({ code: 550, reply: '5.7.1 Sender refused' });
+
+    await withMessage(conn, { from: 'penny@example.org', to: [] }, textMessage('x'));
+    const ret = once(await t.call('hook_mail', conn, [conn.transaction!.mail_from, { RET: 'HDRS' }]));
+    expect(ret.code).toBe(codes.deny);
+    expect(reply(ret)?.code).toBe(555);
+    expect(once(await t.call('hook_mail', conn, [conn.transaction!.mail_from, {}])).code).toBe(codes.cont);
+  });
+});
+
+describe('hidden keywords', () => {
+  it('removes them from the EHLO reply and refuses their commands', async () => {
+    const t = loaded();
+    const conn = t.connection({ helo: 'client.example.org' });
+    conn.capabilities = ['mx Hello', 'PIPELINING', '8BITMIME', 'SIZE 0', 'AUTH PLAIN LOGIN', 'STARTTLS'];
+    expect(once(await t.call('mailward_capabilities', conn)).code).toBe(codes.cont);
+    expect(conn.capabilities).toEqual(['mx Hello', 'PIPELINING', '8BITMIME', 'SIZE 0', 'STARTTLS']);
+    const auth = once(await t.call('mailward_command', conn, ['AUTH', 'PLAIN dGVzdA==']));
+    expect(auth.code).toBe(codes.deny);
+    expect(reply(auth)?.code).toBe(502);
+    expect(once(await t.call('mailward_command', conn, ['STARTTLS'])).code).toBe(codes.cont);
+  });
+});
+
+describe('data_post', () => {
+  async function atData(t: PluginUnderTest, message: string) {
+    const conn = t.connection({ helo: 'client.example.org' });
+    await withMessage(conn, { from: 'penny@example.org', to: ['al@acme.example'] }, message);
+    const call = once(await t.call('mailward_data_post', conn));
+    return { conn, call };
+  }
+
+  it('strips an .exe and leaves the notice, rebuilding message_stream on the same header_list', async () => {
+    const t = loaded();
+    const { conn, call } = await atData(t, exeMessage());
+    expect(call.code).toBe(codes.cont);
+    const headerList = conn.transaction!.header.header_list;
+    const out = await deliveredMessage(conn);
+    expect(out).toContain('Removed invoice.exe (application/octet-stream) by rule strip-exe');
+    expect(out).not.toContain('TVqQAAMAAAAEAAAA');
+    expect(out).toContain('See attached.');
+    // Another plugin's later header edit still reaches the next hop.
+    conn.transaction!.add_header('X-Later', 'yes');
+    expect(conn.transaction!.header.header_list).toBe(headerList);
+    expect(await deliveredMessage(conn)).toMatch(/\r\nX-Later: yes\r\n\r\n/);
+  });
+
+  it('removes headers through the rewrite and keeps Haraka\'s Header object in step', async () => {
+    const t = loaded();
+    const { conn } = await atData(t, textMessage('hello'));
+    const txn = conn.transaction!;
+    expect(txn.header.get('X-Mailer')).toBe('');
+    expect(txn.header.get('X-Originating-IP')).toBe('');
+    expect(txn.header.get('Subject')).toBe('hello\n');
+    const out = await deliveredMessage(conn);
+    expect(out).not.toMatch(/X-Mailer|X-Originating-IP/);
+    expect(out).toContain('\r\n.a line that starts with a dot\r\n');
+  });
+
+  it('refuses a message with the policy reply', async () => {
+    const t = loaded();
+    const { call } = await atData(t, textMessage('refuse me'));
+    expect(call.code).toBe(codes.deny);
+    expect(reply(call)).toEqual({ code: 550, reply: '5.7.1 Message refused' });
+  });
+
+  it('drop: accepts at data, then answers OK at queue so nothing delivers it', async () => {
+    const t = loaded();
+    const { conn, call } = await atData(t, textMessage('drop me'));
+    expect(call.code).toBe(codes.cont);
+    expect(sessionNotes(conn.transaction!.notes).verdict).toBe('drop');
+    expect(once(await t.call('mailward_queue', conn)).code).toBe(codes.ok);
+  });
+
+  it('quarantine: leaves the notes queue/quarantine reads; refuses to queue when nothing can hold it', async () => {
+    const t = loaded();
+    const { conn, call } = await atData(t, textMessage('hold me'));
+    expect(call.code).toBe(codes.cont);
+    expect(conn.transaction!.notes.quarantine).toBe('mailward');
+    const queued = once(await t.call('mailward_queue', conn));
+    expect(queued.code).toBe(codes.denysoft);
+    t.write('plugins', 'mailward\nqueue/quarantine\nqueue/smtp_forward\n');
+    expect(once(await t.call('mailward_queue', conn)).code).toBe(codes.cont);
+  });
+
+  it('quarantine: writes the message to quarantine.dir itself when configured', async () => {
+    const t = loaded('policy: policy.yaml\nsecret: s\nquarantine: { dir: held }\n');
+    const { conn } = await atData(t, textMessage('hold me'));
+    expect(once(await t.call('mailward_queue', conn)).code).toBe(codes.ok);
+    const file = conn.transaction!.notes.quarantined as string;
+    expect(file.startsWith(path.join(t.dir, 'config', 'held'))).toBe(true);
+    expect(fs.readFileSync(file, 'utf8')).toContain('Subject: hold me');
+  });
+
+  it('turns an internal failure into DENYSOFT, never CONT (fail closed) and never a crash', async () => {
+    const t = loaded();
+    const conn = t.connection({ helo: 'client.example.org' });
+    await withMessage(conn, { from: 'penny@example.org', to: ['al@acme.example'] }, textMessage('x'));
+    conn.transaction!.message_stream.pipe = () => {
+      throw new Error('disk gone');
+    };
+    const call = once(await t.call('mailward_data_post', conn));
+    expect(call.code).toBe(codes.denysoft);
+    expect(reply(call)?.code).toBe(451);
+    expect(t.logs.some((l) => l.includes('disk gone'))).toBe(true);
+  });
+
+  it('answers DENYSOFT when no policy could be loaded', async () => {
+    const t = loaded();
+    delete t.plugin.mailward;
+    expect(once(await t.call('hook_connect', t.connection())).code).toBe(codes.denysoft);
+  });
+});
+
+describe('facts from other Haraka plugins', () => {
+  const SPAM_POLICY = `version: 1
+rcpt: { default: accept }
+data:
+  default: accept
+  rules:
+    - id: spam-tag
+      when: { spam: { score: { gte: 5 } } }
+      do: [ { subject: { prefix: "[SPAM] " } } ]
+`;
+
+  it('uses spamassassin\'s score from transaction.results', async () => {
+    const t = loaded('policy: policy.yaml\n', SPAM_POLICY);
+    const conn = t.connection({ helo: 'client.example.org' });
+    await withMessage(conn, { from: 'penny@example.org', to: ['al@acme.example'] }, textMessage('buy now'));
+    conn.transaction!.results.add({ name: 'spamassassin' }, { score: 9.1, required: 5, tests: 'BAYES_99' });
+    expect(once(await t.call('mailward_data_post', conn)).code).toBe(codes.cont);
+    expect(conn.transaction!.header.get('Subject')).toBe('[SPAM] buy now\n');
+  });
+
+  it('tempfails (rule onError default) when spamassassin did not run and no spamd is set', async () => {
+    const t = loaded('policy: policy.yaml\n', SPAM_POLICY);
+    const conn = t.connection({ helo: 'client.example.org' });
+    await withMessage(conn, { from: 'penny@example.org', to: ['al@acme.example'] }, textMessage('buy now'));
+    const call = once(await t.call('mailward_data_post', conn));
+    expect(call.code).toBe(codes.denysoft);
+  });
+});
+
+describe('reloading', () => {
+  async function until(check: () => boolean): Promise<void> {
+    while (!check()) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  it('uses an edited policy without a restart, and keeps the old one when the new one is bad', async () => {
+    const t = loaded();
+    const before = t.plugin.mailward;
+    t.write('policy.yaml', POLICY.replace('198.51.100.0/24', '203.0.113.0/24'));
+    await until(() => t.plugin.mailward !== before);
+    const call = once(await t.call('hook_connect', t.connection({ ip: '203.0.113.9' })));
+    expect(call.code).toBe(codes.deny);
+
+    const good = t.plugin.mailward;
+    t.write('policy.yaml', 'version: 1\nconnect: { rules: [ { id: x, when: { nonsense: 1 }, do: [ accept ] } ] }\n');
+    await until(() => t.logs.some((l) => l.includes('keeping the previous one')));
+    expect(t.plugin.mailward).toBe(good);
+  });
+});
