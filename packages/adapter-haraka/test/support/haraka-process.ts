@@ -20,6 +20,8 @@ export interface HarakaSetup {
   sinkPort?: number;
   /** More files under config/. */
   files?: Record<string, string>;
+  /** Edits to the connection.ini `haraka -i` wrote. */
+  connectionIni?: (text: string) => string;
 }
 
 /**
@@ -68,6 +70,10 @@ export class HarakaProcess {
       ...setup.files,
     };
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(config, name), text);
+    if (setup.connectionIni) {
+      const ini = path.join(config, 'connection.ini');
+      fs.writeFileSync(ini, setup.connectionIni(fs.readFileSync(ini, 'utf8')));
+    }
 
     const child = spawn(process.execPath, [HARAKA_BIN, '-c', dir], {
       cwd: dir,
