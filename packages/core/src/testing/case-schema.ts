@@ -34,6 +34,7 @@ const attachment = {
     type: { type: 'string' },
     content: { type: 'string' },
     base64: { type: 'string' },
+    size: { type: 'integer', minimum: 0, maximum: 64 * 1024 * 1024 },
     disposition: { enum: ['attachment', 'inline'] },
   },
   additionalProperties: false,

@@ -42,6 +42,8 @@ export interface InlineAttachment {
   content?: string;
   /** Binary content, base64. */
   base64?: string;
+  /** Filler content of this many bytes (for size limits), when neither content nor base64 is given. */
+  size?: number;
   disposition?: 'attachment' | 'inline';
 }
 
