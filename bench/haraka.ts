@@ -61,13 +61,13 @@ async function main(): Promise<void> {
   try {
     const plain = await run('Haraka', {
       plugins: ['rcpt_to.in_host_list', 'queue/smtp_forward'],
-      files: { host_list: 'acme.example\n', loglevel: 'warn\n' },
+      files: { host_list: 'acme.example\n', loglevel: 'notice\n' },
       sinkPort: sink.port,
     }, sink);
     const withMailward = await run('Haraka + haraka-plugin-mailward', {
       plugins: ['mailward', 'queue/smtp_forward'],
       mailwardYaml: `policy: ${POLICY}\nsecret: bench\n`,
-      files: { loglevel: 'warn\n' },
+      files: { loglevel: 'notice\n' },
       sinkPort: sink.port,
     }, sink);
     console.log(`\n${MESSAGES} messages of ~5 KB over ${CONNECTIONS} connections, nodes=0, one sink\n`);
