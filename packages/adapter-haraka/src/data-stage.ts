@@ -54,7 +54,11 @@ export async function dataStage(
     txn.notes.quarantine_action = [codes.ok, 'Message accepted'];
   }
   if (session.verdict) {
-    txn.results.add(plugin, { [session.verdict]: session.rule ?? 'default', emit: true });
+    const entry: Record<string, unknown> = { [session.verdict]: session.rule ?? 'default', emit: true };
+    // Notifying is left to whoever reads the results (not mailed by the plugin).
+    if (session.quarantine) entry.quarantine_reason = session.quarantine.reason;
+    if (session.quarantine?.notify.length) entry.notify = session.quarantine.notify;
+    txn.results.add(plugin, entry);
   }
   return session.verdict ? { code: codes.cont } : outcomeFor(decision);
 }
