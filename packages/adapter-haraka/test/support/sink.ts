@@ -18,7 +18,7 @@ export class Sink {
 
   /** Starts the sink on 127.0.0.1, port 0. */
   static async start(): Promise<Sink> {
-    let sink: Sink | undefined;
+    const holder: { sink?: Sink } = {};
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
@@ -27,12 +27,12 @@ export class Sink {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          sink?.messages.push({
+          holder.sink?.messages.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((r) => r.address),
             raw: Buffer.concat(chunks),
           });
-          for (const w of sink?.waiters.splice(0) ?? []) w();
+          for (const w of holder.sink?.waiters.splice(0) ?? []) w();
           callback();
         });
       },
@@ -40,8 +40,8 @@ export class Sink {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    sink = new Sink(server, port);
-    return sink;
+    holder.sink = new Sink(server, port);
+    return holder.sink;
   }
 
   /** Waits until at least `count` messages arrived. */
