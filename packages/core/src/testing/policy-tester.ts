@@ -1,4 +1,4 @@
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { loadPolicyFile, type CompiledPolicy } from '../index';
 import type { PolicyCase } from './case';
 import type { LoadedCase } from './case-file';
@@ -51,7 +51,8 @@ export class PolicyTester {
   /** Registers the YAML cases of a policy file (its `tests:` and `*.test.yaml` beside it) or a folder. */
   runYaml(target: string): void {
     for (const suite of discoverSuites(target)) {
-      this.register(suite.policy, () => loadPolicyFile(suite.policy), suite.cases, (c) => dirname(c.file), suite.problems);
+      const title = relative(process.cwd(), suite.policy) || suite.policy;
+      this.register(title, () => loadPolicyFile(suite.policy), suite.cases, (c) => dirname(c.file), suite.problems);
     }
   }
 
