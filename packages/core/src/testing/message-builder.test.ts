@@ -1,0 +1,53 @@
+import { buildMessage } from './message-builder';
+import { envelopeFromHeaders, addressesIn } from './envelope-from-message';
+
+describe('buildMessage', () => {
+  test('builds a CRLF message with the attachments named and encoded', () => {
+    const text = buildMessage({
+      headers: { Subject: 'hi', To: 'bob@acme.example' },
+      text: 'Hello',
+      attachments: [{ name: 'junk.bat', type: 'text/plain', content: '@echo off' }],
+    }).toString('utf8');
+    expect(text).toMatch(/^From: sender@example\.net\r\nTo: bob@acme\.example\r\nSubject: hi\r\n/);
+    expect(text).toContain('Content-Type: multipart/mixed; boundary="=_mailward_mixed"');
+    expect(text).toContain('Content-Disposition: attachment; filename="junk.bat"');
+    expect(text).toContain(Buffer.from('@echo off').toString('base64'));
+    expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+    expect(text.endsWith('--=_mailward_mixed--\r\n')).toBe(true);
+  });
+
+  test('text and html make an alternative part', () => {
+    const text = buildMessage({ text: 'a', html: '<p>a</p>' }).toString();
+    expect(text).toContain('multipart/alternative');
+    expect(text).toContain('text/html; charset=utf-8');
+  });
+
+  test('names outside ASCII are RFC 2047 words; size makes filler', () => {
+    const text = buildMessage({ attachments: [{ name: 'résumé.pdf', type: 'application/pdf', size: 3000 }] }).toString();
+    expect(text).toContain(`filename="=?utf-8?B?${Buffer.from('résumé.pdf').toString('base64')}?="`);
+    const body = text.split('filename=')[1].split('\r\n\r\n')[1].split('\r\n--')[0].replace(/\r\n/g, '');
+    expect(Buffer.from(body, 'base64')).toHaveLength(3000);
+  });
+
+  test('the same spec builds the same bytes', () => {
+    const spec = { text: 'x', attachments: [{ name: 'a.bin', size: 100 }] };
+    expect(buildMessage(spec).equals(buildMessage(spec))).toBe(true);
+  });
+});
+
+describe('envelopeFromHeaders', () => {
+  const h = (name: string, value: string) => ({ name, value, decoded: value });
+
+  test('sender from From, recipients from To and Cc', () => {
+    const env = envelopeFromHeaders([
+      h('From', '"Smith, Al" <al@example.net>'),
+      h('To', 'Bob <bob@acme.example>, carol@acme.example'),
+      h('Cc', 'team: dave@acme.example, bob@acme.example;'),
+    ]);
+    expect(env).toEqual({ from: 'al@example.net', to: ['bob@acme.example', 'carol@acme.example', 'dave@acme.example'] });
+  });
+
+  test('quoted names and comments holding @ are not addresses', () => {
+    expect(addressesIn('"x@y" <real@acme.example> (old@acme.example)')).toEqual(['real@acme.example']);
+  });
+});
