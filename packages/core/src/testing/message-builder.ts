@@ -76,7 +76,6 @@ function base64Lines(data: Buffer): string[] {
 
 // Names outside plain ASCII go in as RFC 2047 words, as mail clients write them.
 function quote(name: string): string {
-  // eslint-disable-next-line no-control-regex
   if (/^[\x20-\x7e]*$/.test(name)) return `"${name.replace(/(["\\])/g, '\\$1')}"`;
   return `"=?utf-8?B?${Buffer.from(name, 'utf8').toString('base64')}?="`;
 }
