@@ -1,0 +1,37 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+/** What one CLI run printed and how it exited. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const root = join(__dirname, '..', '..', '..');
+
+/**
+ * Runs the real `mailward` command in a child process, from the TypeScript sources (ts-node,
+ * transpile only), with `cwd` as its working folder.
+ */
+export function runCli(args: string[], cwd: string = root): Promise<CliRun> {
+  const node = [
+    '-r', require.resolve('ts-node/register/transpile-only'),
+    '-r', join(__dirname, 'source-paths.js'),
+    join(root, 'packages/cli/src/main.ts'),
+    ...args,
+  ];
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, node, {
+      cwd,
+      env: { ...process.env, TS_NODE_PROJECT: join(root, 'tsconfig.json'), NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolveRun({ code, stdout, stderr }));
+  });
+}
