@@ -1,0 +1,193 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './run-cli';
+
+// The real CLI in a child process: what a script calling `mailward` sees (output, exit code).
+const root = join(__dirname, '..', '..', '..');
+const example = (name: string, file: string) => join(root, 'examples', name, file);
+let tmp: string;
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'mw-cli-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('usage', () => {
+  test('--help prints the commands; no command is bad usage', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/mailward eval POLICY MESSAGE\.eml/);
+    expect((await runCli([])).code).toBe(2);
+  });
+
+  test('an unknown command or option exits 2 and says what was wrong', async () => {
+    const unknown = await runCli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command "frobnicate"/);
+    const option = await runCli(['check', '--frob', 'x.yaml']);
+    expect(option.code).toBe(2);
+    expect(option.stderr).toMatch(/--frob/);
+  });
+});
+
+describe('mailward check', () => {
+  test('a valid policy: exit 0 and a one-line summary', async () => {
+    const r = await runCli(['check', example('firebox-inbound', 'policy.yaml')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    expect(r.stdout).toMatch(/policy\.yaml: valid policy "firebox-inbound", \d+ rules/);
+  });
+
+  test('an invalid policy: exit 1 and every error with file:line:col', async () => {
+    const file = join(tmp, 'bad.yaml');
+    writeFileSync(
+      file,
+      [
+        'version: 1',
+        'mail:',
+        '  rules:',
+        '    - id: too-early',
+        '      when: { part: { filename: "*.exe" } }',
+        '      do: [ reject ]',
+        'rcpt:',
+        '  rules:',
+        '    - id: typo',
+        '      wen: { recipient: "*@acme.example" }',
+        '      do: [ accept ]',
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli(['check', file]);
+    expect(r.code).toBe(1);
+    const located = r.stderr.split('\n').filter((l) => l.startsWith(`${file}:`));
+    expect(located.length).toBeGreaterThanOrEqual(2);
+    expect(r.stderr).toMatch(new RegExp(`${file}:5:\\d+: .*part`));
+    expect(r.stderr).toMatch(new RegExp(`${file}:10:\\d+: .*wen`));
+  });
+
+  test('a missing file: exit 1', async () => {
+    const r = await runCli(['check', join(tmp, 'nope.yaml')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/nope\.yaml/);
+  });
+});
+
+describe('mailward eval', () => {
+  test('--json prints exactly the contract object', async () => {
+    const r = await runCli(['eval', example('firebox-inbound', 'policy.yaml'), example('firebox-inbound', 'slides-ppt.eml'), '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out).sort()).toEqual(['effects', 'fired', 'recipients', 'reply', 'stage', 'trace', 'verdict']);
+    expect(out.verdict).toBe('accept');
+    expect(out.stage).toBe('data');
+    expect(out.reply).toEqual({ code: 250, status: expect.any(String), text: expect.any(String) });
+    // Envelope from the headers: From fred@example.net, To bob@acme.example.
+    expect(out.recipients).toEqual([{ address: 'bob@acme.example', verdict: 'accept', reply: expect.objectContaining({ code: 250 }) }]);
+    expect(out.fired).toContain('allow-only-safe-types');
+    expect(out.effects).toContainEqual(expect.objectContaining({ type: 'stripPart', part: expect.objectContaining({ filename: 'foo.ppt' }) }));
+    expect(Array.isArray(out.trace) || typeof out.trace === 'object').toBe(true);
+  });
+
+  test('the readable form shows the verdict, recipients and the trace', async () => {
+    const r = await runCli(['eval', example('firebox-inbound', 'policy.yaml'), example('firebox-inbound', 'plain.eml'), '--to', 'eve@elsewhere.example', '--to', 'bob@acme.example']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ACCEPT at data/);
+    expect(r.stdout).toMatch(/eve@elsewhere\.example\s+reject\s+550 5\.7\.1/);
+    expect(r.stdout).toMatch(/bob@acme\.example\s+accept/);
+    expect(r.stdout).toMatch(/trace:/);
+    expect(r.stdout).toMatch(/our-domains-only: matched/);
+  });
+
+  test('a rejected session still exits 0', async () => {
+    const r = await runCli(['eval', example('firebox-inbound', 'policy.yaml'), example('firebox-inbound', 'plain.eml'), '--to', 'x@elsewhere.example', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ verdict: 'reject', stage: 'rcpt', reply: { code: 550 } });
+  });
+
+  test('--facts feeds scanner answers; --client-ip and --from set the envelope', async () => {
+    const facts = join(tmp, 'facts.yaml');
+    writeFileSync(facts, 'spam: { score: 6.3 }\n');
+    const r = await runCli([
+      'eval', example('endian', 'policy.yaml'), example('firebox-inbound', 'plain.eml'),
+      '--client-ip', '203.0.113.9', '--from', 'offers@example.com', '--facts', facts, '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.fired).toEqual(['incoming-domains', 'spam-mark']);
+    expect(out.effects[0]).toMatchObject({ type: 'subjectPrefix', prefix: '[SPAM] ' });
+  });
+
+  test('--out writes the rewritten message', async () => {
+    const out = join(tmp, 'out.eml');
+    const r = await runCli(['eval', example('firebox-inbound', 'policy.yaml'), example('firebox-inbound', 'slides-ppt.eml'), '--out', out, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveProperty('changes');
+    const text = readFileSync(out, 'utf8');
+    expect(text).toContain('[Attachment denied by mailward policy (type "application/octet-stream", filename "foo.ppt")]');
+    expect(text).not.toContain('0M8R4KGxGuE');
+  });
+
+  test('bad usage exits 2; an unreadable message or bad policy exits 1', async () => {
+    const policy = example('firebox-inbound', 'policy.yaml');
+    expect((await runCli(['eval', policy])).code).toBe(2);
+    expect((await runCli(['eval', policy, example('firebox-inbound', 'plain.eml'), '--direction', 'sideways'])).code).toBe(2);
+    const missing = await runCli(['eval', policy, join(tmp, 'missing.eml')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/cannot read message .*missing\.eml: ENOENT/);
+    const badPolicy = join(tmp, 'bad-policy.yaml');
+    writeFileSync(badPolicy, 'version: 7\n');
+    const bad = await runCli(['eval', badPolicy, example('firebox-inbound', 'plain.eml')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/bad-policy\.yaml is not a valid policy/);
+  });
+});
+
+describe('mailward test', () => {
+  test('the examples pass, with a jest-like summary', async () => {
+    const r = await runCli(['test', join(root, 'examples')], root);
+    expect(r.stdout).toMatch(/^PASS examples\/firebox-inbound\/policy\.yaml/m);
+    expect(r.stdout).toMatch(/Suites: 5 passed, 5 total/);
+    expect(r.code).toBe(0);
+  });
+
+  test('a failing case exits 1 and says what differed, where', async () => {
+    const dir = join(tmp, 'suite');
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, 'policy.yaml'),
+      'version: 1\nrcpt:\n  rules:\n    - id: ours\n      when: { recipient: { domain: acme.example } }\n      do: [ accept ]\n',
+    );
+    writeFileSync(
+      join(dir, 'policy.test.yaml'),
+      [
+        'tests:',
+        '  - name: ours is accepted',
+        '    envelope: { to: [a@acme.example] }',
+        '    expect: { verdict: accept, fired: [ours] }',
+        '  - name: wrongly expects a relay',
+        '    envelope: { to: [a@elsewhere.example] }',
+        '    expect: { verdict: accept }',
+        '  - name: a typo',
+        '    envelope: { to: [b@acme.example] }',
+        '    expect: { verdict: accept, firred: [ours] }',
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli(['test', dir], tmp);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^FAIL suite\/policy\.yaml \(3 cases\)/m);
+    expect(r.stdout).toMatch(/FAIL wrongly expects a relay {2}\(suite\/policy\.test\.yaml:5\)/);
+    expect(r.stdout).toMatch(/verdict: expected accept, got reject at rcpt/);
+    expect(r.stdout).toMatch(/policy\.test\.yaml:10:\d+: unknown key `firred` in `expect`/);
+    expect(r.stdout).toMatch(/Cases: {2}2 failed, 1 passed, 3 total/);
+  });
+
+  test('a path with no cases exits 1', async () => {
+    const empty = join(tmp, 'empty');
+    mkdirSync(empty);
+    const r = await runCli(['test', empty]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no test cases found/);
+  });
+});
