@@ -29,11 +29,27 @@ export interface HarakaSetup {
  * Haraka process loads the package the way an installed one is loaded, from dist/.
  */
 export async function buildPlugin(): Promise<void> {
-  await promisify(execFile)(
-    process.execPath,
-    [require.resolve('typescript/bin/tsc'), '-b', path.join(PACKAGE_DIR, 'tsconfig.build.json')],
-    { cwd: REPO },
-  );
+  // Test files run in parallel workers: one tsc -b at a time (the next finds it up to date).
+  const lock = path.join(os.tmpdir(), `mw-haraka-build-${Buffer.from(REPO).toString('hex').slice(-24)}.lock`);
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 300_000) fs.rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    await promisify(execFile)(
+      process.execPath,
+      [require.resolve('typescript/bin/tsc'), '-b', path.join(PACKAGE_DIR, 'tsconfig.build.json')],
+      { cwd: REPO },
+    );
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /**
