@@ -47,6 +47,8 @@ export async function buildPlugin(): Promise<void> {
       [require.resolve('typescript/bin/tsc'), '-b', path.join(PACKAGE_DIR, 'tsconfig.build.json')],
       { cwd: REPO },
     );
+  } catch (err) {
+    throw new Error(`tsc -b for haraka-plugin-mailward failed:\n${(err as { stdout?: string }).stdout ?? String(err)}`);
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });
   }
