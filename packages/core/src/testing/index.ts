@@ -1,7 +1,7 @@
 // Public surface of @mailward/core/testing: test cases for policies, run under jest or by
 // `mailward test`.
 export { PolicyTester } from './policy-tester';
-export type { PolicyTesterOptions, UnfiredRules } from './policy-tester';
+export type { PolicyTesterOptions, UnfiredRules, TestHost } from './policy-tester';
 export type {
   PolicyCase, CaseEnvelope, CaseClient, CaseMessage, InlineMessage, InlineAttachment, CaseFacts, CaseExpect,
   ExpectedEffect, ExpectedRecipient, ExpectedReply,

@@ -13,10 +13,13 @@ export type UnfiredRules = 'fail' | 'warn' | 'off';
 export interface PolicyTesterOptions {
   /** Default 'warn': print them. 'fail' adds a failing test naming them. */
   unfiredRules?: UnfiredRules;
+  /** The runner's describe/it; default: the globals (jest, mocha, vitest with globals). */
+  host?: TestHost;
 }
 
 type Body = () => void | Promise<void>;
-interface TestHost {
+/** The two functions of a test runner the tester registers cases with. */
+export interface TestHost {
   describe(title: string, body: () => void): void;
   it(title: string, body: Body): void;
 }
@@ -29,9 +32,11 @@ interface TestHost {
  */
 export class PolicyTester {
   private readonly unfired: UnfiredRules;
+  private readonly host: TestHost | undefined;
 
   constructor(options: PolicyTesterOptions = {}) {
     this.unfired = options.unfiredRules ?? 'warn';
+    this.host = options.host;
   }
 
   /** Registers one test per case for a policy (compiled, or the path of a policy file). */
@@ -63,7 +68,7 @@ export class PolicyTester {
     baseDirOf: (c: LoadedCase) => string,
     fileProblems: string[],
   ): void {
-    const host = testHost();
+    const host = this.host ?? testHost();
     const unfiredMode = this.unfired;
     let policy: CompiledPolicy | undefined;
     let loadError: string[] | undefined;
