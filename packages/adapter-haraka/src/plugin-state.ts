@@ -84,11 +84,8 @@ export function loadState(plugin: MailwardPlugin): void {
   plugin.loginfo(`policy ${state.origin} loaded`);
 }
 
-/** One line for a log: a PolicyError's problems, or the error message. */
+/** One line for a log: the error's message (a PolicyError lists every problem with file:line:col). */
 export function describe(err: unknown): string {
-  if (err && typeof err === 'object' && 'problems' in err && Array.isArray((err as { problems: unknown[] }).problems)) {
-    const problems = (err as { problems: Array<{ file?: string; line?: number; col?: number; message: string }> }).problems;
-    return problems.map((p) => `${p.file ?? ''}:${p.line ?? 0}:${p.col ?? 0}: ${p.message}`).join('; ');
-  }
-  return err instanceof Error ? err.message : String(err);
+  const text = err instanceof Error ? err.message : String(err);
+  return text.replace(/\n/g, '; ');
 }
