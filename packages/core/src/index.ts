@@ -14,8 +14,17 @@ export type {
 export { isFactError } from './facts/facts';
 
 // policy
+export { loadPolicy, loadPolicyFile } from './policy/load';
+export { compilePolicy, type PolicySource } from './policy/compile';
+export { definePolicy } from './policy/define-policy';
+export { PolicyError, formatProblem, type PolicyProblem } from './policy/policy-error';
+export type { RawPolicy, RawRule, RawWhen, RawAction } from './policy/raw-policy';
+export type { CompiledPolicy, CompiledStage, CompiledRule, CompiledSmtp } from './policy/compiled-policy';
 
 // engine
+export { evaluate } from './engine/evaluate';
+export { gatherFacts, type GatherOptions } from './engine/gather-facts';
+export { runSession, type SessionSpec, type SessionResult, type RecipientResult } from './engine/run-session';
 
 // message
 

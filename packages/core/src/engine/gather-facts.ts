@@ -1,0 +1,122 @@
+import type { FactNeed, FactProviders, FactResult, Facts, LookupContext, MessageSource } from '../facts/facts';
+import { domainOf } from '../match/address';
+import { normalizeIp } from '../match/cidr';
+import { isFqdn } from '../match/domain';
+import type { MessageModel } from '../message/model';
+import type { CompiledPolicy } from '../policy/compiled-policy';
+import type { StageInput } from './input';
+import type { Stage } from './stage';
+
+export interface GatherOptions {
+  /** Budget of each lookup; a lookup that takes longer is aborted and becomes a FactError. */
+  timeoutMs: number;
+  /** The raw message, for spamd and clamd (data stage). */
+  message?: MessageSource;
+  model?: MessageModel;
+}
+
+/**
+ * Asks the providers for exactly the facts the stage's reachable rules need (computed when the
+ * policy was compiled), all at once, each under its own timeout. Failures, timeouts and missing
+ * providers become FactError values, which the rules' onError then handles; this never throws.
+ */
+export async function gatherFacts(
+  policy: CompiledPolicy,
+  stage: Stage,
+  input: StageInput,
+  providers: FactProviders,
+  options: GatherOptions,
+): Promise<Facts> {
+  const facts: Facts = {};
+  const jobs: Promise<void>[] = [];
+  const ask = <T>(what: string, call: ((ctx: LookupContext) => Promise<T>) | undefined, store: (v: FactResult<T>) => void): void => {
+    if (!call) {
+      store({ error: `no ${what} provider is configured` });
+      return;
+    }
+    jobs.push(withTimeout(call, options.timeoutMs, what).then(store));
+  };
+  const needs = policy.stages[stage].needs;
+  const virusNeeds = needs.filter((n) => n.kind === 'virus');
+  const perPart = virusNeeds.some((n) => n.kind === 'virus' && n.perPart);
+
+  for (const need of needs) {
+    switch (need.kind) {
+      case 'dnsbl': {
+        const p = providers.dnsbl;
+        const ip = normalizeIp(input.client.ip);
+        ask('dnsbl', p && ((ctx) => p.call(providers, need.zone, ip, ctx)), (v) => ((facts.dnsbl ??= {})[need.zone] = v));
+        break;
+      }
+      case 'resolves':
+        for (const [name, of] of namesToResolve(need, stage, input)) {
+          const p = providers.resolves;
+          ask('DNS', p && ((ctx) => p.call(providers, name, of, ctx)), (v) => ((facts.resolves ??= {})[name] = v));
+        }
+        break;
+      case 'spam': {
+        const p = providers.spam;
+        const message = options.message;
+        if (!message) facts.spam = { error: 'no message to scan' };
+        else ask('spam', p && ((ctx) => p.call(providers, message, ctx)), (v) => (facts.spam = v));
+        break;
+      }
+      case 'virus': {
+        if (need !== virusNeeds[0]) break; // one scan serves both the whole-message and per-part needs
+        const p = providers.virus;
+        const message = options.message;
+        if (!message) facts.virus = { error: 'no message to scan' };
+        else ask('virus', p && ((ctx) => p.call(providers, message, options.model, perPart, ctx)), (v) => (facts.virus = v));
+        break;
+      }
+      case 'greylist': {
+        const p = providers.greylist;
+        const recipient = input.recipient;
+        if (recipient === undefined) break;
+        const triplet = { client: normalizeIp(input.client.ip), sender: input.sender ?? '', recipient };
+        ask('greylist', p && ((ctx) => p.call(providers, triplet, ctx)), (v) => ((facts.greylist ??= {})[recipient] = v));
+        break;
+      }
+    }
+  }
+  await Promise.all(jobs);
+  return facts;
+}
+
+function namesToResolve(need: Extract<FactNeed, { kind: 'resolves' }>, stage: Stage, input: StageInput): [string, 'host' | 'domain'][] {
+  const names: [string, 'host' | 'domain'][] = [];
+  if (need.of === 'helo') {
+    if (input.helo && isFqdn(input.helo)) names.push([input.helo.toLowerCase(), 'host']);
+    return names;
+  }
+  const addresses = need.of === 'sender' ? [input.sender ?? ''] : stage === 'rcpt' && input.recipient !== undefined ? [input.recipient] : input.recipients;
+  for (const a of addresses) {
+    const d = domainOf(a);
+    if (d && isFqdn(d) && !names.some(([n]) => n === d)) names.push([d, 'domain']);
+  }
+  return names;
+}
+
+/** Runs one lookup with an AbortSignal that fires after `ms`; any failure becomes a FactError. */
+async function withTimeout<T>(call: (ctx: LookupContext) => Promise<T>, ms: number, what: string): Promise<FactResult<T>> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<FactResult<T>>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort(new Error(`${what} lookup timed out after ${ms} ms`));
+      resolve({ error: `${what} lookup timed out after ${ms} ms` });
+    }, ms);
+  });
+  const lookup = (async (): Promise<FactResult<T>> => {
+    try {
+      return await call({ signal: controller.signal });
+    } catch (err) {
+      return { error: `${what} lookup failed: ${(err as Error)?.message ?? String(err)}` };
+    }
+  })();
+  try {
+    return await Promise.race([lookup, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

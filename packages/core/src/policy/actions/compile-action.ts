@@ -1,0 +1,132 @@
+import type { Effect } from '../../engine/effect';
+import { STAGES, type Stage, type Verdict } from '../../engine/stage';
+import { compileTextTemplate, type TextTemplate } from '../../match/text-template';
+import type { CompileScope, PolicyPath } from '../compile-scope';
+import type { CompiledAction, EffectAction } from '../compiled-policy';
+import type { RawAction, RawEnvelopeRewrite, RawHeaderRewrite } from '../raw-policy';
+import { compileRewrite, fixedAction, rewriteRecipientAction, rewriteSenderAction } from './envelope-actions';
+import { dropPartAction, stripAction } from './part-actions';
+import { fillPerPart } from './template-values';
+import { compileTerminal, TERMINAL_VERDICTS } from './terminal';
+
+/** The earliest stage each non-terminal action can act at (message edits need the message). */
+const SINCE: Readonly<Record<string, Stage>> = {
+  strip: 'data', 'drop-part': 'data', headers: 'data', masquerade: 'data', subject: 'data', stripHtml: 'data',
+  'rewrite.header': 'data', 'rewrite.sender': 'mail', 'rewrite.recipient': 'rcpt', bcc: 'mail', route: 'rcpt', log: 'connect',
+};
+
+export interface ActionContext {
+  /** The policy's notice template (or the built-in one). */
+  notice: TextTemplate;
+  /** Whether the rule has a `part` condition outside any `not` (so `strip` knows what to strip). */
+  hasPart: boolean;
+}
+
+/** Compiles one entry of a rule's `do`; undefined after reporting when it cannot be compiled. */
+export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyPath, actx: ActionContext): CompiledAction | undefined {
+  const [name, spec] = typeof raw === 'string' ? [raw, null] : (Object.entries(raw)[0] as [string, unknown]);
+  if ((TERMINAL_VERDICTS as readonly string[]).includes(name)) {
+    return compileTerminal(name as Verdict, spec as never, scope, typeof raw === 'string' ? path : [...path, name]);
+  }
+  const at = typeof raw === 'string' ? path : [...path, name];
+  const kind = name === 'rewrite' ? rewriteKind(spec as RawHeaderRewrite | RawEnvelopeRewrite) : name;
+  const since = SINCE[kind];
+  if (since !== undefined && STAGES.indexOf(scope.stage) < STAGES.indexOf(since)) {
+    scope.error(at, `\`${kind}\` cannot act at stage \`${scope.stage}\` (it needs \`${since}\`); move rule \`${scope.rule}\` to \`${since}\``);
+    return undefined;
+  }
+  switch (kind) {
+    case 'strip':
+    case 'drop-part': {
+      if (!actx.hasPart) {
+        scope.error(at, `\`${kind}\` removes the parts the rule's \`part\` condition matched, and rule \`${scope.rule}\` has none; add \`when: { part: {...} }\``);
+        return undefined;
+      }
+      if (kind === 'drop-part') return dropPartAction();
+      const notice = (spec as { notice?: string } | null)?.notice;
+      const template = notice !== undefined ? compileTemplate(notice, scope, [...at, 'notice']) : actx.notice;
+      return template ? stripAction(template) : undefined;
+    }
+    case 'headers': return headersAction(spec as HeadersSpec, scope, at);
+    case 'rewrite.header': {
+      const r = spec as RawHeaderRewrite;
+      if (!compileRewrite(r, scope, at)) return undefined;
+      return fixedAction(kind, (rule) => ({ type: 'rewriteHeader', rule, header: r.header, match: r.match, to: r.to }));
+    }
+    case 'rewrite.sender':
+    case 'rewrite.recipient': {
+      const r = spec as RawEnvelopeRewrite;
+      const which = kind === 'rewrite.sender' ? 'sender' : 'recipient';
+      const fn = compileRewrite(r[which]!, scope, [...at, which]);
+      if (!fn) return undefined;
+      return which === 'sender' ? rewriteSenderAction(fn) : rewriteRecipientAction(fn);
+    }
+    case 'masquerade': {
+      const m = spec as { domain: string; headers?: string[]; messageId?: boolean };
+      const headers = m.headers ? scope.expand(m.headers, [...at, 'headers']).map((h) => h.text) : ['From', 'Sender', 'Reply-To'];
+      return fixedAction(kind, (rule) => ({ type: 'masquerade', rule, domain: m.domain.toLowerCase(), headers, messageId: m.messageId ?? false }));
+    }
+    case 'subject': {
+      const prefix = (spec as { prefix: string }).prefix;
+      return fixedAction(kind, (rule) => ({ type: 'subjectPrefix', rule, prefix }));
+    }
+    case 'stripHtml': {
+      const elements = scope.expand(spec as string[], at).map((e) => e.text.toLowerCase());
+      return fixedAction(kind, (rule) => ({ type: 'stripHtml', rule, elements }));
+    }
+    case 'bcc': {
+      const addresses = scope.expand(spec as string, at).map((a) => a.text);
+      return { kind: 'effect', name: kind, build: (s) => addresses.map((address): Effect => ({ type: 'bcc', rule: s.rule, address })) };
+    }
+    case 'route': {
+      const via = scope.expand((spec as { via: string[] }).via, [...at, 'via']).map((v) => v.text);
+      return fixedAction(kind, (rule) => ({ type: 'route', rule, via }));
+    }
+    case 'log': {
+      const template = compileTemplate(spec as string, scope, at);
+      if (!template) return undefined;
+      return { kind: 'effect', name: kind, build: (s) => fillPerPart(template, s).map((text): Effect => ({ type: 'log', rule: s.rule, text })) };
+    }
+    default:
+      return undefined; // unknown actions were reported by the schema
+  }
+}
+
+type HeadersSpec = { remove?: string[]; keep?: string[]; add?: Record<string, string> };
+
+function headersAction(spec: HeadersSpec, scope: CompileScope, at: PolicyPath): EffectAction | undefined {
+  const remove = spec.remove ? scope.expand(spec.remove, [...at, 'remove']).map((h) => h.text) : undefined;
+  const keep = spec.keep ? scope.expand(spec.keep, [...at, 'keep']).map((h) => h.text) : undefined;
+  const add: [string, TextTemplate][] = [];
+  for (const [name, value] of Object.entries(spec.add ?? {})) {
+    if (!/^[!-9;-~]+$/.test(name)) scope.error([...at, 'add', name], `"${name}" is not a valid header field name (printable ASCII without spaces or colons)`);
+    const t = compileTemplate(value, scope, [...at, 'add', name]);
+    if (t) add.push([name, t]);
+  }
+  return {
+    kind: 'effect',
+    name: 'headers',
+    build: (s) => {
+      const out: Effect[] = [];
+      if (remove) out.push({ type: 'removeHeaders', rule: s.rule, names: remove });
+      if (keep) out.push({ type: 'keepHeaders', rule: s.rule, names: keep });
+      for (const [name, t] of add) out.push({ type: 'addHeader', rule: s.rule, name, value: fillPerPart(t, s)[0]! });
+      return out;
+    },
+  };
+}
+
+function rewriteKind(spec: RawHeaderRewrite | RawEnvelopeRewrite): string {
+  if ('header' in spec) return 'rewrite.header';
+  return 'sender' in spec && spec.sender ? 'rewrite.sender' : 'rewrite.recipient';
+}
+
+/** Compiles a `{field}` template, reporting unknown fields. */
+export function compileTemplate(source: string, scope: CompileScope, path: PolicyPath): TextTemplate | undefined {
+  const t = compileTextTemplate(source);
+  if ('unknown' in t) {
+    scope.error(path, `unknown template field${t.unknown.length > 1 ? 's' : ''} ${t.unknown.map((u) => `{${u}}`).join(', ')}; known: {rule} {sender} {recipient} {client} {helo} {spam.score} {spam.symbols} {virus} {type} {filename} {size}`);
+    return undefined;
+  }
+  return t;
+}

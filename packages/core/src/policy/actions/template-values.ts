@@ -1,0 +1,33 @@
+import { isFactError } from '../../facts/facts';
+import { PART_FIELDS, type TemplateField, type TextTemplate } from '../../match/text-template';
+import type { MimePart } from '../../message/model';
+import type { ActionScope, EvalContext } from '../compiled-policy';
+
+/** The values `{field}` templates are filled with for this evaluation (part fields when a part is given). */
+export function templateValues(ctx: EvalContext, rule: string, part?: MimePart): Partial<Record<TemplateField, string>> {
+  const spam = ctx.facts.spam && !isFactError(ctx.facts.spam) ? ctx.facts.spam : undefined;
+  const virus = ctx.facts.virus && !isFactError(ctx.facts.virus) ? ctx.facts.virus : undefined;
+  const values: Partial<Record<TemplateField, string>> = {
+    rule,
+    sender: ctx.input.sender ?? '',
+    recipient: ctx.input.recipient ?? ctx.input.recipients.join(', '),
+    client: ctx.input.client.ip,
+    helo: ctx.input.helo ?? '',
+    'spam.score': spam ? String(spam.score) : '',
+    'spam.symbols': spam?.symbols?.join(', ') ?? '',
+    virus: virus ? virus.names.join(', ') : '',
+    size: String(part ? part.size : ctx.input.message?.size ?? ''),
+  };
+  if (part) {
+    values.type = part.type;
+    values.filename = part.filename ?? '';
+  }
+  return values;
+}
+
+/** Fills a template once, or once per matched part when it uses part fields. */
+export function fillPerPart(template: TextTemplate, scope: ActionScope): string[] {
+  const perPart = template.fields.some((f) => PART_FIELDS.includes(f)) && scope.parts.length > 0;
+  if (!perPart) return [template.fill(templateValues(scope.ctx, scope.rule))];
+  return scope.parts.map((p) => template.fill(templateValues(scope.ctx, scope.rule, p)));
+}

@@ -1,0 +1,37 @@
+import { defaultReply, REPLY_CLASSES } from '../../engine/replies';
+import type { Reply, Verdict } from '../../engine/stage';
+import type { CompileScope, PolicyPath } from '../compile-scope';
+import type { TerminalAction } from '../compiled-policy';
+import type { RawQuarantine, RawReply } from '../raw-policy';
+
+export const TERMINAL_VERDICTS: readonly Verdict[] = ['accept', 'reject', 'tempfail', 'drop', 'quarantine'];
+
+/** Compiles `reject`, `{ reject: { code, status, text } }`, `{ quarantine: { reason, notify } }`... */
+export function compileTerminal(verdict: Verdict, spec: RawQuarantine | RawReply | null | undefined, scope: CompileScope, path: PolicyPath): TerminalAction {
+  if ((verdict === 'drop' || verdict === 'quarantine') && scope.stage !== 'data') {
+    scope.error(path, `\`${verdict}\` decides what happens to a message, which exists only at \`data\`; move rule \`${scope.rule ?? '(default)'}\` to \`data\` or use \`reject\` / \`tempfail\``);
+  }
+  const reply = compileReply(verdict, spec ?? {}, scope, path);
+  if (verdict !== 'quarantine') return { kind: 'terminal', verdict, reply };
+  const q = (spec ?? {}) as RawQuarantine;
+  const notify = q.notify ? scope.expand(q.notify, [...path, 'notify']).map((n) => n.text) : [];
+  return { kind: 'terminal', verdict, reply, quarantine: { reason: q.reason ?? scope.rule ?? 'policy', notify } };
+}
+
+/** A reply with the verdict's defaults filled in; reports codes that contradict the verdict. */
+export function compileReply(verdict: Verdict, spec: RawReply, scope: CompileScope, path: PolicyPath): Reply {
+  const base = defaultReply(verdict, scope.stage);
+  const code = spec.code ?? base.code;
+  const classes = REPLY_CLASSES[verdict];
+  if (!classes.includes(Math.floor(code / 100))) {
+    scope.error([...path, 'code'], `\`${verdict}\` cannot answer ${code}; use a ${classes.map((c) => `${c}xx`).join(' or ')} code`);
+  }
+  let status = spec.status ?? (spec.code !== undefined ? `${Math.floor(code / 100)}.0.0` : base.status);
+  if (spec.code !== undefined && spec.status === undefined && Math.floor(code / 100) === Math.floor(base.code / 100)) status = base.status;
+  if (!/^[245]\.\d{1,3}\.\d{1,3}$/.test(status)) {
+    scope.error([...path, 'status'], `status "${status}" is not an enhanced status code; write it like 5.7.1 (RFC 3463)`);
+  } else if (Number(status[0]) !== Math.floor(code / 100)) {
+    scope.error([...path, 'status'], `status ${status} disagrees with code ${code}; its first digit must be ${Math.floor(code / 100)}`);
+  }
+  return { code, status, text: spec.text ?? base.text };
+}

@@ -1,0 +1,122 @@
+import type { ErrorObject } from 'ajv';
+import type { PolicyPath } from './compile-scope';
+
+export interface SchemaProblem {
+  path: PolicyPath;
+  message: string;
+}
+
+/**
+ * Turns ajv's errors into one readable problem per place: unknown keys with a "did you mean",
+ * missing keys, wrong types and values. The `if` half of if/then/else and errors of a parent
+ * whose child already explains the problem are dropped.
+ */
+export function schemaProblems(errors: readonly ErrorObject[], root: unknown): SchemaProblem[] {
+  const relevant = errors.filter((e) => e.keyword !== 'if');
+  const out = new Map<string, SchemaProblem>();
+  for (const e of relevant) {
+    const path = toPath(e.instancePath);
+    const value = valueAt(root, path);
+    let problem: SchemaProblem;
+    switch (e.keyword) {
+      case 'additionalProperties': {
+        const key = String(e.params.additionalProperty);
+        const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+        const hint = closest(key, allowed);
+        problem = {
+          path: [...path, key],
+          message: `\`${key}\` is not known ${where(path)}${hint ? `; did you mean \`${hint}\`?` : allowed.length > 0 ? `; known keys: ${allowed.join(', ')}` : ''}`,
+        };
+        break;
+      }
+      case 'required':
+        problem = { path, message: `${where(path, true)} needs \`${String(e.params.missingProperty)}\`` };
+        break;
+      case 'enum':
+      case 'const': {
+        const allowed = (e.keyword === 'enum' ? (e.params.allowedValues as unknown[]) : [e.params.allowedValue]).map(String);
+        const hint = typeof value === 'string' ? closest(value, allowed) : undefined;
+        problem = { path, message: `\`${String(value)}\` is not allowed ${where(path)}; ${hint ? `did you mean \`${hint}\`? ` : ''}use one of: ${allowed.join(', ')}` };
+        break;
+      }
+      case 'type':
+        problem = { path, message: `${where(path, true)} must be ${describeTypes(e.params.type as string | string[])}, not ${typeOf(value)}` };
+        break;
+      case 'pattern':
+        problem = { path, message: `\`${String(value)}\` is not valid ${where(path)}${e.schemaPath.includes('/id/') || path[path.length - 1] === 'id' ? '; rule ids are lower-case letters, digits and dashes' : `; ${(e.parentSchema as { description?: string })?.description ?? e.message}`}` };
+        break;
+      case 'minProperties':
+      case 'minItems':
+        problem = { path, message: `${where(path, true)} is empty; ${(e.parentSchema as { description?: string })?.description ?? 'give at least one entry'}` };
+        break;
+      case 'maxProperties':
+        problem = { path, message: `${where(path, true)} must have exactly one key (one action per list entry); split it into several entries` };
+        break;
+      default:
+        problem = { path, message: `${where(path, true)} ${e.message ?? 'is invalid'}` };
+    }
+    const key = `${problem.path.join('/')}|${e.keyword === 'additionalProperties' ? problem.message : ''}`;
+    if (!out.has(key)) out.set(key, problem);
+  }
+  // A type error on a node whose children have errors too is noise; keep the deeper ones.
+  const all = [...out.values()];
+  return all.filter((p) => !all.some((q) => q !== p && q.path.length > p.path.length && p.path.every((k, i) => q.path[i] === k) && p.message.includes(' must be ')));
+}
+
+function toPath(pointer: string): PolicyPath {
+  if (pointer === '') return [];
+  return pointer.slice(1).split('/').map((s) => {
+    const k = s.replace(/~1/g, '/').replace(/~0/g, '~');
+    return /^\d+$/.test(k) ? Number(k) : k;
+  });
+}
+
+function valueAt(root: unknown, path: PolicyPath): unknown {
+  let v: unknown = root;
+  for (const k of path) v = (v as Record<string | number, unknown> | undefined)?.[k];
+  return v;
+}
+
+function where(path: PolicyPath, subject = false): string {
+  if (path.length === 0) return subject ? 'the policy' : 'at the top level';
+  const last = path[path.length - 1];
+  const name = typeof last === 'number' ? `entry ${last + 1} of \`${String(path[path.length - 2])}\`` : `\`${last}\``;
+  return subject ? name : `in ${name}`;
+}
+
+function describeTypes(t: string | string[]): string {
+  const list = (Array.isArray(t) ? t : [t]).map((x) => (x === 'array' ? 'a list' : x === 'object' ? 'a map' : x === 'integer' ? 'a whole number' : `a ${x}`));
+  return list.length > 1 ? `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}` : list[0]!;
+}
+
+function typeOf(v: unknown): string {
+  if (v === null) return 'empty';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a map';
+  return `${typeof v} \`${String(v)}\``;
+}
+
+/** The allowed word closest to `word` when it is close enough to be a typo. */
+export function closest(word: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const a of allowed) {
+    const d = distance(word.toLowerCase(), a.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [a, d];
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}

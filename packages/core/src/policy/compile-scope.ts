@@ -1,0 +1,98 @@
+import type { Stage } from '../engine/stage';
+import { addressMatcher } from '../match/address';
+import { ipMatcher } from '../match/cidr';
+import { domainMatcher } from '../match/domain';
+import { anyOf, noneOf, type Matcher } from '../match/matcher';
+import { isBacktrackProne } from '../match/regex-pattern';
+import { textMatcher } from '../match/text';
+import type { RawPatterns, RawPatternValue } from './raw-policy';
+
+/** A location in the raw policy: keys and array indexes from the root. */
+export type PolicyPath = readonly (string | number)[];
+
+/** How a pattern's strings are read: address, domain, IP/CIDR, case-insensitive name, or case-sensitive text. */
+export type PatternKind = 'address' | 'domain' | 'ip' | 'name' | 'text';
+
+export interface Reporter {
+  error(path: PolicyPath, message: string, rule?: string): void;
+  warning(path: PolicyPath, message: string, rule?: string): void;
+}
+
+/** Everything compiling one rule's conditions and actions needs. */
+export class CompileScope {
+  constructor(
+    readonly reporter: Reporter,
+    readonly lists: Readonly<Record<string, readonly string[]>>,
+    readonly usedLists: Set<string>,
+    readonly stage: Stage,
+    readonly rule: string | undefined,
+  ) {}
+
+  error(path: PolicyPath, message: string): void {
+    this.reporter.error(path, message, this.rule);
+  }
+
+  warning(path: PolicyPath, message: string): void {
+    this.reporter.warning(path, message, this.rule);
+  }
+
+  /** The strings of a pattern value with `@list` references expanded, each with where it was written. */
+  expand(value: RawPatterns, path: PolicyPath): { text: string; path: PolicyPath }[] {
+    const items = typeof value === 'string' ? [{ text: value, path }] : value.map((text, i) => ({ text, path: [...path, i] }));
+    const out: { text: string; path: PolicyPath }[] = [];
+    for (const item of items) {
+      if (!item.text.startsWith('@') || item.text.includes('@', 1)) {
+        out.push(item);
+        continue;
+      }
+      const name = item.text.slice(1);
+      const list = this.lists[name];
+      if (list === undefined) {
+        const known = Object.keys(this.lists);
+        this.error(item.path, `list \`@${name}\` is not defined; ${known.length > 0 ? `defined lists: ${known.map((k) => `@${k}`).join(', ')}` : 'add it under `lists:`'}`);
+        continue;
+      }
+      this.usedLists.add(name);
+      // Lists hold plain patterns (a list inside a list would be a second level of indirection to audit).
+      list.forEach((text, i) => out.push({ text, path: ['lists', name, i] }));
+    }
+    return out;
+  }
+
+  /** Compiles a pattern value (string, list, `{ not: ... }`) into one matcher; reports bad patterns. */
+  matcher(value: RawPatternValue, kind: PatternKind, path: PolicyPath): Matcher {
+    if (typeof value === 'object' && !Array.isArray(value) && 'not' in value) {
+      const inner = this.matcher(value.not, kind, [...path, 'not']);
+      return noneOf(inner, `not ${inner.source}`);
+    }
+    const raw = value as RawPatterns;
+    const matchers: Matcher[] = [];
+    for (const item of this.expand(raw, path)) {
+      const m = this.single(item.text, kind, item.path);
+      if (m) matchers.push(m);
+    }
+    return anyOf(matchers, typeof raw === 'string' ? raw : raw.join(', '));
+  }
+
+  private single(text: string, kind: PatternKind, path: PolicyPath): Matcher | undefined {
+    try {
+      if (text.startsWith('re:')) this.checkRegex(text, path);
+      switch (kind) {
+        case 'address': return addressMatcher(text);
+        case 'domain': return domainMatcher(text);
+        case 'ip': return ipMatcher(text);
+        case 'name': return textMatcher(text, true);
+        case 'text': return textMatcher(text, false);
+      }
+    } catch (err) {
+      this.error(path, `bad pattern "${text}": ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private checkRegex(text: string, path: PolicyPath): void {
+    if (isBacktrackProne(text.slice(3))) {
+      this.warning(path, `regex "${text}" has nested or overlapping quantifiers and can backtrack catastrophically on hostile input; rewrite it without a quantified group that itself repeats`);
+    }
+  }
+}

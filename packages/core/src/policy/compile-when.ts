@@ -1,0 +1,94 @@
+import { STAGES, type Stage } from '../engine/stage';
+import type { ConditionTrace } from '../engine/decision';
+import type { MimePart } from '../message/model';
+import type { CompileScope, PolicyPath } from './compile-scope';
+import type { CompiledCondition } from './compiled-policy';
+import { CONDITIONS } from './conditions/registry';
+import type { RawWhen } from './raw-policy';
+
+/**
+ * Compiles a `when` map (all of its conditions must hold), with `any`, `all` and `not`.
+ * Evaluation short-circuits in the order written, so a fact is only needed when the conditions
+ * before it held (a whitelisted client never waits for the spam scan it would skip).
+ */
+export function compileWhen(when: RawWhen, scope: CompileScope, path: PolicyPath, prefix = ''): CompiledCondition {
+  const parts: CompiledCondition[] = [];
+  for (const [key, value] of Object.entries(when)) {
+    if (value === undefined) continue;
+    const name = `${prefix}${key}`;
+    const at = [...path, key];
+    if (key === 'any' || key === 'all') {
+      const children = (value as RawWhen[]).map((w, i) => compileWhen(w, scope, [...at, i], `${name}[${i}].`));
+      parts.push(key === 'any' ? anyCondition(name, children) : allCondition(name, children));
+    } else if (key === 'not') {
+      parts.push(notCondition(name, compileWhen(value as RawWhen, scope, at, `${name}.`)));
+    } else {
+      const spec = CONDITIONS[key];
+      if (!spec) continue; // the schema reported it
+      if (!knownAt(scope.stage, spec.since, spec.only)) {
+        const where = spec.only ? `only at \`${spec.only}\`` : `from \`${spec.since}\` on`;
+        scope.error(at, `\`${key}\` is not known at stage \`${scope.stage}\` (it is known ${where}); move rule \`${scope.rule}\` to \`${spec.only ?? spec.since}\``);
+        continue;
+      }
+      parts.push(spec.compile(value, scope, at, name));
+    }
+  }
+  return parts.length === 1 && prefix === '' ? parts[0]! : allCondition(prefix.replace(/\.$/, '') || 'when', parts);
+}
+
+function knownAt(stage: Stage, since: Stage, only: Stage | undefined): boolean {
+  if (only !== undefined) return stage === only;
+  return STAGES.indexOf(stage) >= STAGES.indexOf(since);
+}
+
+function allCondition(path: string, children: CompiledCondition[]): CompiledCondition {
+  return {
+    path,
+    needs: children.flatMap((c) => c.needs),
+    test(ctx) {
+      const trace: ConditionTrace[] = [];
+      const parts: MimePart[] = [];
+      for (const child of children) {
+        const out = child.test(ctx);
+        trace.push(...out.trace);
+        if (!out.result) return { result: false, trace: out.trace, parts: [] };
+        parts.push(...out.parts);
+      }
+      return { result: true, trace, parts: unique(parts) };
+    },
+  };
+}
+
+function anyCondition(path: string, children: CompiledCondition[]): CompiledCondition {
+  return {
+    path,
+    needs: children.flatMap((c) => c.needs),
+    test(ctx) {
+      const trace: ConditionTrace[] = [];
+      for (const child of children) {
+        const out = child.test(ctx);
+        trace.push(...out.trace);
+        // The first branch that holds decides; its parts are the ones a strip removes.
+        if (out.result) return { result: true, trace: out.trace, parts: out.parts };
+      }
+      return { result: false, trace, parts: [] };
+    },
+  };
+}
+
+function notCondition(path: string, child: CompiledCondition): CompiledCondition {
+  return {
+    path,
+    needs: child.needs,
+    test(ctx) {
+      const out = child.test(ctx);
+      const trace: ConditionTrace[] = out.trace.map((t) => ({ ...t, condition: t.condition }));
+      trace.push({ condition: path, value: out.result, pattern: 'not', result: !out.result });
+      return { result: !out.result, trace, parts: [] };
+    },
+  };
+}
+
+function unique(parts: MimePart[]): MimePart[] {
+  return [...new Set(parts)];
+}

@@ -1,0 +1,177 @@
+import { STAGES, type Stage, type Verdict } from '../engine/stage';
+import type { FactNeed } from '../facts/facts';
+import type { Matcher } from '../match/matcher';
+import { compileTextTemplate, type TextTemplate } from '../match/text-template';
+import { compileAction } from './actions/compile-action';
+import { compileTerminal } from './actions/terminal';
+import { CompileScope, type PolicyPath, type Reporter } from './compile-scope';
+import { compileWhen } from './compile-when';
+import type { CompiledAction, CompiledPolicy, CompiledRule, CompiledSmtp, CompiledStage } from './compiled-policy';
+import { deepFreeze } from './deep-freeze';
+import { lintPolicy } from './lint';
+import { PolicyError, type PolicyProblem } from './policy-error';
+import type { RawPolicy, RawReply, RawRule, RawStage, RawWhen } from './raw-policy';
+import { parseDuration, parseSize } from './units';
+
+/** Where a raw policy came from, so problems point at file:line:col. */
+export interface PolicySource {
+  file: string;
+  /** 1-based line and column of a path in the file (the key, for a key that is there). */
+  locate(path: PolicyPath): { line: number; col: number };
+}
+
+const DEFAULT_NOTICE = '[Attachment removed by mailward policy (type "{type}", filename "{filename}")]';
+const RELAYING_DENIED = { reject: { code: 550, status: '5.7.1', text: 'Relaying denied' } };
+
+/**
+ * Turns a validated raw policy into the frozen CompiledPolicy `evaluate` runs. Throws PolicyError
+ * listing every problem (errors and the warnings found alongside them) when any is an error.
+ */
+export function compilePolicy(raw: RawPolicy, source?: PolicySource): CompiledPolicy {
+  const problems: PolicyProblem[] = [];
+  const file = source?.file ?? '<policy>';
+  const push = (severity: 'error' | 'warning') => (path: PolicyPath, message: string, rule?: string): void => {
+    const pos = source ? source.locate(path) : { line: 0, col: 0 };
+    const where = source ? '' : `${formatPath(path)}: `;
+    const p: PolicyProblem = { file, line: pos.line, col: pos.col, message: `${where}${message}`, severity };
+    if (rule !== undefined) p.rule = rule;
+    problems.push(p);
+  };
+  const reporter: Reporter = { error: push('error'), warning: push('warning') };
+  const lists = raw.lists ?? {};
+  const usedLists = new Set<string>();
+  const top = new CompileScope(reporter, lists, usedLists, 'connect', undefined);
+
+  const noticeTemplate = compileNotice(raw.notice ?? DEFAULT_NOTICE, top);
+  const seen = new Map<string, Stage>();
+  const stages = {} as Record<Stage, CompiledStage>;
+  for (const stage of STAGES) {
+    stages[stage] = compileStage(stage, raw[stage], reporter, lists, usedLists, noticeTemplate, seen);
+  }
+  const clients: Matcher[] = (raw.outbound?.clients ?? []).length > 0 ? [top.matcher(raw.outbound!.clients!, 'ip', ['outbound', 'clients'])] : [];
+  const smtp = compileSmtp(raw, top);
+  lintPolicy(raw, stages, usedLists, reporter);
+
+  if (problems.some((p) => p.severity === 'error')) throw new PolicyError(sortProblems(problems));
+  const compiled: CompiledPolicy = {
+    version: 1,
+    ...(raw.name !== undefined ? { name: raw.name } : {}),
+    notice: noticeTemplate?.source ?? DEFAULT_NOTICE,
+    smtp,
+    outbound: { clients },
+    stages,
+    warnings: sortProblems(problems),
+    raw: deepFreeze(structuredClone(raw)),
+    ...(source ? { file } : {}),
+  };
+  return deepFreeze(compiled);
+}
+
+function compileStage(
+  stage: Stage,
+  raw: RawStage | undefined,
+  reporter: Reporter,
+  lists: Readonly<Record<string, readonly string[]>>,
+  usedLists: Set<string>,
+  notice: TextTemplate | undefined,
+  seen: Map<string, Stage>,
+): CompiledStage {
+  const scope = new CompileScope(reporter, lists, usedLists, stage, undefined);
+  const rawDefault = raw?.default ?? (stage === 'rcpt' ? RELAYING_DENIED : 'accept');
+  const [verdict, spec] = typeof rawDefault === 'string' ? [rawDefault, null] : (Object.entries(rawDefault)[0] as [string, RawReply | null]);
+  const def = compileTerminal(verdict as Verdict, spec, scope, [stage, 'default']);
+  const rules: CompiledRule[] = [];
+  (raw?.rules ?? []).forEach((rule, i) => {
+    const path = [stage, 'rules', i];
+    const previous = seen.get(rule.id);
+    if (previous !== undefined) reporter.error([...path, 'id'], `rule id \`${rule.id}\` is already used at stage \`${previous}\`; rule ids must be unique`, rule.id);
+    seen.set(rule.id, stage);
+    const compiled = compileRule(rule, new CompileScope(reporter, lists, usedLists, stage, rule.id), path, notice);
+    if (compiled) rules.push(compiled);
+  });
+  return { stage, default: { verdict: def.verdict, reply: def.reply }, rules, needs: reachableNeeds(rules) };
+}
+
+function compileRule(rule: RawRule, scope: CompileScope, path: PolicyPath, notice: TextTemplate | undefined): CompiledRule | undefined {
+  const when = rule.when && Object.keys(rule.when).length > 0 ? compileWhen(rule.when, scope, [...path, 'when']) : undefined;
+  const actx = { notice: notice ?? (compileTextTemplate(DEFAULT_NOTICE) as TextTemplate), hasPart: rule.when ? hasPositivePart(rule.when) : false };
+  const actions: CompiledAction[] = [];
+  let terminal = false;
+  rule.do.forEach((raw, i) => {
+    const action = compileAction(raw, scope, [...path, 'do', i], actx);
+    if (!action) return;
+    if (action.kind === 'terminal') {
+      if (terminal) scope.error([...path, 'do', i], 'a rule can have one terminal action (accept, reject, tempfail, drop, quarantine); remove one');
+      terminal = true;
+    }
+    actions.push(action);
+  });
+  const needs = dedupeNeeds(when?.needs ?? []);
+  return {
+    id: rule.id,
+    ...(rule.description !== undefined ? { description: rule.description } : {}),
+    ...(when ? { when } : {}),
+    actions,
+    onError: rule.onError ?? 'tempfail',
+    needs,
+  };
+}
+
+/** Needs of the rules up to and including the first unconditional terminal one (later ones never run). */
+function reachableNeeds(rules: CompiledRule[]): FactNeed[] {
+  const needs: FactNeed[] = [];
+  for (const rule of rules) {
+    needs.push(...rule.needs);
+    if (!rule.when && rule.actions.some((a) => a.kind === 'terminal')) break;
+  }
+  return dedupeNeeds(needs);
+}
+
+function dedupeNeeds(needs: readonly FactNeed[]): FactNeed[] {
+  const byKey = new Map<string, FactNeed>();
+  for (const n of needs) {
+    const key = JSON.stringify(n);
+    if (!byKey.has(key)) byKey.set(key, n);
+  }
+  return [...byKey.values()];
+}
+
+function hasPositivePart(when: RawWhen): boolean {
+  if (when.part !== undefined) return true;
+  return [...(when.any ?? []), ...(when.all ?? [])].some(hasPositivePart);
+}
+
+function compileNotice(text: string, scope: CompileScope): TextTemplate | undefined {
+  const t = compileTextTemplate(text);
+  if ('unknown' in t) {
+    scope.error(['notice'], `unknown template field${t.unknown.length > 1 ? 's' : ''} ${t.unknown.map((u) => `{${u}}`).join(', ')}; the notice knows {type} {filename} {size} {rule} and the envelope fields`);
+    return undefined;
+  }
+  return t;
+}
+
+function compileSmtp(raw: RawPolicy, scope: CompileScope): CompiledSmtp {
+  const s = raw.smtp ?? {};
+  const out: { -readonly [K in keyof CompiledSmtp]: CompiledSmtp[K] } = { hideKeywords: (s.hideKeywords ?? []).map((k) => k.toUpperCase()) };
+  if (s.maxRecipients !== undefined) out.maxRecipients = s.maxRecipients;
+  if (s.hardErrorLimit !== undefined) out.hardErrorLimit = s.hardErrorLimit;
+  if (s.requireHelo !== undefined) out.requireHelo = s.requireHelo;
+  for (const key of ['maxSize', 'idleTimeout', 'greetPause'] as const) {
+    const value = s[key];
+    if (value === undefined) continue;
+    const parsed = key === 'maxSize' ? parseSize(value) : parseDuration(value);
+    if (parsed === undefined) {
+      scope.error(['smtp', key], key === 'maxSize' ? `\`${value}\` is not a size; write bytes or 10KB / 10MB / 1GB (1 KB = 1024 bytes)` : `\`${value}\` is not a duration; write 100ms, 30s, 10m, 1h or 1d`);
+    } else out[key] = parsed;
+  }
+  return out;
+}
+
+function sortProblems(problems: PolicyProblem[]): PolicyProblem[] {
+  return [...problems].sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+/** "data.rules[2].when.part" for problems without a file position. */
+export function formatPath(path: PolicyPath): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(policy)';
+}

@@ -1,0 +1,76 @@
+import type { ConditionTrace } from '../../engine/decision';
+import { domainOf } from '../../match/address';
+import { isFqdn } from '../../match/domain';
+import type { Matcher } from '../../match/matcher';
+import type { CompileScope, PolicyPath } from '../compile-scope';
+import type { CompiledCondition, EvalContext } from '../compiled-policy';
+import type { RawAddressCondition, RawPatternValue } from '../raw-policy';
+import { isSubKeyMap } from './condition-kit';
+import { resolvesFact } from './fact-reader';
+
+const SUB_KEYS = ['address', 'domain', 'fqdn', 'resolves'];
+
+interface AddressCheck {
+  key: string;
+  pattern: string;
+  test(address: string, ctx: EvalContext): boolean;
+}
+
+/**
+ * `sender` and `recipient`: an address pattern, or `{ address, domain, fqdn, resolves }`. Holds
+ * when one of the addresses `addressesOf` gives satisfies every sub-check. The null sender has
+ * no domain: `fqdn` and `resolves` checks never hold for it, so they cannot refuse bounces.
+ */
+export function compileAddressCondition(
+  value: unknown,
+  scope: CompileScope,
+  path: PolicyPath,
+  name: string,
+  of: 'sender' | 'recipient',
+  addressesOf: (ctx: EvalContext) => string[],
+): CompiledCondition {
+  const isMap = isSubKeyMap(value, SUB_KEYS);
+  const spec: RawAddressCondition = isMap ? (value as RawAddressCondition) : { address: value as RawPatternValue };
+  const checks: AddressCheck[] = [];
+  const pattern = (key: 'address' | 'domain', m: Matcher, read: (a: string) => string): AddressCheck => ({
+    key: isMap ? `${name}.${key}` : name,
+    pattern: m.source,
+    test: (a) => m.test(read(a)),
+  });
+  if (spec.address !== undefined) checks.push(pattern('address', scope.matcher(spec.address, 'address', isMap ? [...path, 'address'] : path), (a) => a));
+  if (spec.domain !== undefined) checks.push(pattern('domain', scope.matcher(spec.domain, 'domain', [...path, 'domain']), domainOf));
+  if (spec.fqdn !== undefined) {
+    const want = spec.fqdn;
+    checks.push({ key: `${name}.fqdn`, pattern: String(want), test: (a) => domainOf(a) !== '' && isFqdn(domainOf(a)) === want });
+  }
+  const needs = spec.resolves !== undefined ? [{ kind: 'resolves' as const, of }] : [];
+  if (spec.resolves !== undefined) {
+    const want = spec.resolves;
+    checks.push({
+      key: `${name}.resolves`,
+      pattern: String(want),
+      test: (a, ctx) => domainOf(a) !== '' && (isFqdn(domainOf(a)) ? resolvesFact(ctx.facts, domainOf(a)) : false) === want,
+    });
+  }
+  return {
+    path: name,
+    needs,
+    test(ctx) {
+      const addresses = addressesOf(ctx);
+      let lastTrace: ConditionTrace[] = [];
+      for (const address of addresses) {
+        const trace: ConditionTrace[] = [];
+        let ok = true;
+        for (const check of checks) {
+          const result = check.test(address, ctx);
+          trace.push({ condition: check.key, value: address, pattern: check.pattern, result });
+          if (!result) { ok = false; break; }
+        }
+        if (ok) return { result: true, trace, parts: [] };
+        lastTrace = trace;
+      }
+      if (addresses.length === 0) lastTrace = [{ condition: name, value: [], pattern: checks.map((c) => c.pattern).join(' '), result: false }];
+      return { result: false, trace: lastTrace, parts: [] };
+    },
+  };
+}

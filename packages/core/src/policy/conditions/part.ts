@@ -1,0 +1,83 @@
+import type { ConditionTrace } from '../../engine/decision';
+import { describeBounds, withinBounds } from '../../match/bounds';
+import type { MimePart } from '../../message/model';
+import type { EvalContext } from '../compiled-policy';
+import type { RawPartCondition } from '../raw-policy';
+import { compileBounds } from './bounds-condition';
+import type { ConditionSpec } from './condition-kit';
+import { requireFact } from './fact-reader';
+
+interface PartCheck {
+  key: string;
+  pattern: string;
+  show(p: MimePart): unknown;
+  test(p: MimePart, ctx: EvalContext): boolean;
+}
+
+const FLAGS = ['doubleExtension', 'inArchive', 'encrypted', 'nameMismatch'] as const;
+
+/**
+ * `part: { type, filename, size, doubleExtension, inArchive, encrypted, nameMismatch, virus }`:
+ * holds when some part satisfies every sub-key; the matching parts are what the rule's `strip`
+ * or `drop-part` removes. A part matches a `filename` pattern when any of its names does.
+ */
+export const part: ConditionSpec = {
+  since: 'data',
+  compile(value, scope, path, name) {
+    const spec = value as RawPartCondition;
+    const checks: PartCheck[] = [];
+    if (spec.type !== undefined) {
+      const m = scope.matcher(spec.type, 'name', [...path, 'type']);
+      checks.push({ key: 'type', pattern: m.source, show: (p) => p.type, test: (p) => m.test(p.type) });
+    }
+    if (spec.filename !== undefined) {
+      const m = scope.matcher(spec.filename, 'name', [...path, 'filename']);
+      const negated = typeof spec.filename === 'object' && !Array.isArray(spec.filename);
+      // "not @list" must hold for every name (a part with one allowed name and one denied name is denied).
+      checks.push({
+        key: 'filename',
+        pattern: m.source,
+        show: (p) => p.filenames,
+        test: (p) => (negated ? p.filenames.length > 0 && p.filenames.every((f) => m.test(f)) : p.filenames.some((f) => m.test(f))),
+      });
+    }
+    if (spec.size !== undefined) {
+      const b = compileBounds(spec.size, scope, [...path, 'size'], true);
+      checks.push({ key: 'size', pattern: describeBounds(b), show: (p) => p.size, test: (p) => withinBounds(p.size, b) });
+    }
+    for (const flag of FLAGS) {
+      const want = spec[flag];
+      if (want !== undefined) checks.push({ key: flag, pattern: String(want), show: (p) => p[flag], test: (p) => p[flag] === want });
+    }
+    if (spec.virus !== undefined) {
+      const want = spec.virus;
+      checks.push({
+        key: 'virus',
+        pattern: String(want),
+        show: (p) => p.path,
+        test: (p, ctx) => {
+          const virus = requireFact('virus (per part)', ctx.facts.virus);
+          if (!virus.parts) return requireFact<never>('virus (per part)', { error: 'the scanner did not report parts one by one' });
+          return (virus.parts[p.path]?.length ?? 0) > 0 === want;
+        },
+      });
+    }
+    return {
+      path: name,
+      needs: spec.virus !== undefined ? [{ kind: 'virus', perPart: true }] : [],
+      test(ctx) {
+        const parts = (ctx.input.message?.parts ?? []).filter((p) => checks.every((c) => c.test(p, ctx)));
+        const trace: ConditionTrace[] = [];
+        if (parts.length > 0) {
+          const first = parts[0]!;
+          for (const c of checks) trace.push({ condition: `${name}.${c.key}`, value: c.show(first), pattern: c.pattern, result: true });
+        } else {
+          // Show what the parts were, per sub-key, so "why did it not match" has an answer.
+          const all = ctx.input.message?.parts ?? [];
+          for (const c of checks) trace.push({ condition: `${name}.${c.key}`, value: all.map((p) => c.show(p)), pattern: c.pattern, result: all.some((p) => c.test(p, ctx)) });
+        }
+        return { result: parts.length > 0, trace, parts };
+      },
+    };
+  },
+};

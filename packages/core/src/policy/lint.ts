@@ -1,0 +1,28 @@
+import type { Stage } from '../engine/stage';
+import type { Reporter } from './compile-scope';
+import type { CompiledStage } from './compiled-policy';
+import type { RawPolicy } from './raw-policy';
+
+/**
+ * Warnings that do not stop a policy from loading but usually mean a mistake: rules that can
+ * never run, lists nobody uses. (Backtracking-prone `re:` patterns are flagged where compiled.)
+ */
+export function lintPolicy(raw: RawPolicy, stages: Record<Stage, CompiledStage>, usedLists: Set<string>, reporter: Reporter): void {
+  for (const compiled of Object.values(stages)) {
+    const rules = compiled.rules;
+    const stop = rules.findIndex((r) => r.when === undefined && r.actions.some((a) => a.kind === 'terminal'));
+    if (stop < 0) continue;
+    const rawRules = raw[compiled.stage]?.rules ?? [];
+    for (let i = stop + 1; i < rules.length; i++) {
+      const index = rawRules.findIndex((r) => r.id === rules[i]!.id);
+      reporter.warning(
+        [compiled.stage, 'rules', index, 'id'],
+        `rule \`${rules[i]!.id}\` can never run: rule \`${rules[stop]!.id}\` before it has no \`when\` and ends the stage; move it up or give \`${rules[stop]!.id}\` a condition`,
+        rules[i]!.id,
+      );
+    }
+  }
+  for (const name of Object.keys(raw.lists ?? {})) {
+    if (!usedLists.has(name)) reporter.warning(['lists', name], `list \`${name}\` is not used; refer to it as "@${name}" or remove it`);
+  }
+}
