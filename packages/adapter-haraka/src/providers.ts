@@ -1,9 +1,16 @@
 import type { FactProviders } from '@mailward/core';
-import { createFactProviders } from '@mailward/facts';
 import type { HarakaSettings } from './settings';
 
-/** Our own fact providers (clamd, spamd, DNS...) from mailward.yaml's `facts`, or none. */
+type FactsModule = typeof import('@mailward/facts');
+
+/**
+ * Our own fact providers (clamd, spamd, DNS...) from mailward.yaml's `facts`, or none. The
+ * module is loaded only when configured: a Haraka that relies on its own scanners' results
+ * never opens sockets or loads Redis clients for us.
+ */
 export function createProviders(settings: HarakaSettings): FactProviders {
   if (!settings.facts) return {};
-  return createFactProviders(settings.facts as Parameters<typeof createFactProviders>[0]);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createFactProviders } = require('@mailward/facts') as FactsModule;
+  return createFactProviders(settings.facts as Parameters<FactsModule['createFactProviders']>[0]);
 }

@@ -255,6 +255,8 @@ data:
     await withMessage(conn, { from: 'penny@example.org', to: ['al@acme.example'] }, textMessage('buy now'));
     const call = once(await t.call('mailward_data_post', conn));
     expect(call.code).toBe(codes.denysoft);
+    // The engine's fact-error tempfail, not the plugin's own failure answer (4.3.0).
+    expect(reply(call)?.reply).toMatch(/^4\.7\.1 /);
   });
 });
 

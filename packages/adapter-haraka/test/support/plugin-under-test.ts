@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { HarakaConnection, Next } from '../../src/haraka-types';
 import type { MailwardPlugin } from '../../src/plugin-state';
 import * as pluginExports from '../../src/index';
+import { readMessage } from '../../src/message-content';
 
 // haraka-test-fixtures and haraka-config ship no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -140,6 +141,5 @@ export async function withMessage(
 
 /** The message as a queue plugin would read it from the transaction. */
 export async function deliveredMessage(conn: HarakaConnection): Promise<string> {
-  const { readMessage } = await import('../../src/message-content');
   return (await readMessage(conn.transaction!.message_stream)).toString('utf8');
 }
