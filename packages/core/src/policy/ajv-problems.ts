@@ -43,7 +43,7 @@ export function schemaProblems(errors: readonly ErrorObject[], root: unknown): S
         problem = { path, message: `${where(path, true)} must be ${describeTypes(e.params.type as string | string[])}, not ${typeOf(value)}` };
         break;
       case 'pattern':
-        problem = { path, message: `\`${String(value)}\` is not valid ${where(path)}${e.schemaPath.includes('/id/') || path[path.length - 1] === 'id' ? '; rule ids are lower-case letters, digits and dashes' : `; ${(e.parentSchema as { description?: string })?.description ?? e.message}`}` };
+        problem = { path, message: `\`${String(value)}\` is not valid ${where(path)}; ${patternHint(String(e.params.pattern), path, e)}` };
         break;
       case 'minProperties':
       case 'minItems':
@@ -61,6 +61,14 @@ export function schemaProblems(errors: readonly ErrorObject[], root: unknown): S
   // A type error on a node whose children have errors too is noise; keep the deeper ones.
   const all = [...out.values()];
   return all.filter((p) => !all.some((q) => q !== p && q.path.length > p.path.length && p.path.every((k, i) => q.path[i] === k) && p.message.includes(' must be ')));
+}
+
+function patternHint(pattern: string, path: PolicyPath, e: ErrorObject): string {
+  if (pattern.includes('kKmMgG')) return 'it is not a size; write bytes or 10KB / 5MB / 1GB (1 KB = 1024 bytes)';
+  if (pattern.includes('ms|s')) return 'it is not a duration; write 100ms, 30s, 10m, 1h or 1d';
+  if (path[path.length - 1] === 'id') return 'rule ids are lower-case letters, digits and dashes';
+  if (path[0] === 'lists') return 'list names are lower-case letters, digits and dashes';
+  return (e.parentSchema as { description?: string } | undefined)?.description ?? e.message ?? 'see the schema';
 }
 
 function toPath(pointer: string): PolicyPath {

@@ -17,7 +17,7 @@ export function lintPolicy(raw: RawPolicy, stages: Record<Stage, CompiledStage>,
       const index = rawRules.findIndex((r) => r.id === rules[i]!.id);
       reporter.warning(
         [compiled.stage, 'rules', index, 'id'],
-        `rule \`${rules[i]!.id}\` can never run: rule \`${rules[stop]!.id}\` before it has no \`when\` and ends the stage; move it up or give \`${rules[stop]!.id}\` a condition`,
+        `this rule can never run: rule \`${rules[stop]!.id}\` before it has no \`when\` and ends the stage; move it up or give \`${rules[stop]!.id}\` a condition`,
         rules[i]!.id,
       );
     }

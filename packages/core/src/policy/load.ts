@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
 import { schemaProblems } from './ajv-problems';
-import { compilePolicy } from './compile';
+import { compilePolicy, type PolicySource } from './compile';
 import type { CompiledPolicy } from './compiled-policy';
 import { PolicyError, type PolicyProblem } from './policy-error';
 import { positionFinder } from './positions';
@@ -16,7 +16,7 @@ function validate(): ValidateFunction {
   if (!validator) {
     // The schema ships beside dist/ and src/ alike: packages/core/policy.schema.json.
     const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'policy.schema.json'), 'utf8')) as object;
-    validator = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true }).compile(schema);
+    validator = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true, verbose: true }).compile(schema);
   }
   return validator;
 }
@@ -47,7 +47,7 @@ export function loadPolicy(text: string, file: string): CompiledPolicy {
       if (rule !== undefined) problem.rule = rule;
       return problem;
     });
-    throw new PolicyError(problems.sort((a, b) => a.line - b.line || a.col - b.col));
+    throw new PolicyError(mergeCompileProblems(problems, raw as RawPolicy, { file, locate }));
   }
   return compilePolicy(raw as RawPolicy, { file, locate });
 }
@@ -55,6 +55,25 @@ export function loadPolicy(text: string, file: string): CompiledPolicy {
 /** Reads and loads a policy file (.yaml, .yml or .json). */
 export function loadPolicyFile(path: string): CompiledPolicy {
   return loadPolicy(readFileSync(path, 'utf8'), path);
+}
+
+/**
+ * Schema problems alone would hide the rest (an unknown list, a stage mistake) until the next
+ * run; compiling the invalid policy anyway finds those too. The compiler skips what the schema
+ * rejected, but a shape it never expected may still trip it: then the schema problems stand alone.
+ */
+function mergeCompileProblems(problems: PolicyProblem[], raw: RawPolicy, source: PolicySource): PolicyProblem[] {
+  const all = [...problems];
+  try {
+    compilePolicy(raw, source);
+  } catch (err) {
+    if (err instanceof PolicyError) {
+      for (const p of err.problems) {
+        if (!all.some((q) => q.line === p.line && q.col === p.col)) all.push(p);
+      }
+    }
+  }
+  return all.sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
 function ruleIdAt(raw: unknown, path: readonly (string | number)[]): string | undefined {

@@ -1,0 +1,160 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadPolicy, loadPolicyFile } from './load';
+import { PolicyError, type PolicyProblem } from './policy-error';
+
+/** The problems loading `text` throws (fails the test when it loads). */
+function problemsOf(text: string): PolicyProblem[] {
+  try {
+    loadPolicy(text, 'policy.yaml');
+  } catch (err) {
+    if (err instanceof PolicyError) return err.problems;
+    throw err;
+  }
+  throw new Error('policy loaded without problems');
+}
+
+const lines = (...l: string[]): string => `${l.join('\n')}\n`;
+
+describe('loadPolicy', () => {
+  it('loads a minimal policy with the defaults', () => {
+    const p = loadPolicy('version: 1\n', 'p.yaml');
+    expect(p.stages.connect.default.verdict).toBe('accept');
+    expect(p.stages.rcpt.default).toEqual({ verdict: 'reject', reply: { code: 550, status: '5.7.1', text: 'Relaying denied' } });
+    expect(p.file).toBe('p.yaml');
+    expect(Object.isFrozen(p)).toBe(true);
+    expect(Object.isFrozen(p.stages.data.rules)).toBe(true);
+  });
+
+  it('reads JSON as well', () => {
+    const p = loadPolicy(JSON.stringify({ version: 1, name: 'j', rcpt: { rules: [{ id: 'all', do: ['accept'] }] } }), 'p.json');
+    expect(p.name).toBe('j');
+    expect(p.stages.rcpt.rules.map((r) => r.id)).toEqual(['all']);
+  });
+
+  it('converts smtp sizes (1024-based) and durations', () => {
+    const p = loadPolicy(lines('version: 1', 'smtp: { maxSize: 10MB, idleTimeout: 600s, greetPause: 100ms, hideKeywords: [dsn, Auth], maxRecipients: 50 }'), 'p.yaml');
+    expect(p.smtp).toEqual({ hideKeywords: ['DSN', 'AUTH'], maxRecipients: 50, maxSize: 10 * 1024 * 1024, idleTimeout: 600_000, greetPause: 100 });
+  });
+
+  it('names the file, line, column, rule and the stage to move to', () => {
+    const problems = problemsOf(lines('version: 1', 'mail:', '  rules:', '    - id: x', '      when: { part: { filename: "*.exe" } }', '      do: [ reject ]'));
+    expect(problems).toEqual([
+      expect.objectContaining({ file: 'policy.yaml', line: 5, col: 15, rule: 'x', severity: 'error', message: expect.stringMatching(/`part` is not known at stage `mail`.*move rule `x` to `data`/) }),
+    ]);
+    expect(new PolicyError(problems).message).toMatch(/^policy\.yaml:5:15: rule `x`: `part` is not known/);
+  });
+
+  it('suggests the only stage greylisting is known at', () => {
+    const [p] = problemsOf(lines('version: 1', 'data:', '  rules:', '    - id: g', '      when: { greylist: pending }', '      do: [ tempfail ]'));
+    expect(p!.message).toMatch(/only at `rcpt`.*move rule `g` to `rcpt`/);
+  });
+
+  it('lists every problem at once, schema and compile alike, with "did you mean"', () => {
+    const problems = problemsOf(
+      lines(
+        'version: 1',
+        'data:',
+        '  rules:',
+        '    - id: y',
+        '      when: { prat: { filename: "*.exe" } }',
+        '      do: [ strp ]',
+        '    - id: w',
+        '      when: { sender: "@nolist" }',
+        '      do: [ { reject: { code: 250 } } ]',
+      ),
+    );
+    expect(problems.map((p) => [p.line, p.col, p.rule])).toEqual([[5, 15, 'y'], [6, 13, 'y'], [8, 15, 'w'], [9, 25, 'w']]);
+    expect(problems[0]!.message).toMatch(/`prat` is not known.*did you mean `part`/);
+    expect(problems[1]!.message).toMatch(/did you mean `strip`/);
+    expect(problems[2]!.message).toMatch(/list `@nolist` is not defined/);
+    expect(problems[3]!.message).toMatch(/`reject` cannot answer 250/);
+  });
+
+  it('reports duplicate rule ids, bad rewrite templates, unknown template fields and bad sizes', () => {
+    const problems = problemsOf(
+      lines(
+        'version: 1',
+        'data:',
+        '  rules:',
+        '    - id: a',
+        '      when: { size: { gt: 5 parsecs } }',
+        '      do: [ { rewrite: { header: From, match: "*@x", to: "&3@y" } } ]',
+        '    - id: a',
+        '      do: [ { log: "{subject}" } ]',
+      ),
+    );
+    const messages = problems.map((p) => p.message).join('\n');
+    expect(messages).toMatch(/`5 parsecs` is not valid in `gt`; it is not a size/);
+    expect(messages).toMatch(/uses &3 but "\*@x" has only 1 wildcard/);
+    expect(messages).toMatch(/rule id `a` is already used/);
+    expect(messages).toMatch(/unknown template field \{subject\}/);
+  });
+
+  it('refuses strip without a part condition, and actions at stages that cannot do them', () => {
+    const problems = problemsOf(
+      lines(
+        'version: 1',
+        'mail:',
+        '  rules:',
+        '    - id: early',
+        '      do: [ { subject: { prefix: "[X] " } }, quarantine ]',
+        'data:',
+        '  rules:',
+        '    - id: s',
+        '      when: { not: { part: { type: text/plain } } }',
+        '      do: [ strip ]',
+      ),
+    );
+    const messages = problems.map((p) => p.message).join('\n');
+    expect(messages).toMatch(/`subject` cannot act at stage `mail`/);
+    expect(messages).toMatch(/`quarantine` decides what happens to a message/);
+    expect(messages).toMatch(/`strip` removes the parts the rule's `part` condition matched/);
+  });
+
+  it('reports YAML syntax errors with their position', () => {
+    const [p] = problemsOf('version: 1\ndata: [ unclosed\n');
+    expect(p!.line).toBeGreaterThan(1);
+    expect(p!.message).toMatch(/fix the YAML syntax/);
+  });
+
+  it('refuses a missing or wrong version', () => {
+    expect(problemsOf('name: x\n')[0]!.message).toMatch(/needs `version`/);
+    expect(problemsOf('version: 2\n')[0]!.message).toMatch(/`2` is not allowed in `version`/);
+  });
+
+  it('warns about unreachable rules, unused lists and backtracking regexes', () => {
+    const p = loadPolicy(
+      lines(
+        'version: 1',
+        'lists:',
+        '  unused: [a]',
+        'rcpt:',
+        '  rules:',
+        '    - id: all',
+        '      do: [ accept ]',
+        '    - id: never',
+        '      when: { recipient: "re:^(a+)+@x$" }',
+        '      do: [ reject ]',
+      ),
+      'policy.yaml',
+    );
+    expect(p.warnings.map((w) => [w.line, w.severity, w.rule])).toEqual([[3, 'warning', undefined], [8, 'warning', 'never'], [9, 'warning', 'never']]);
+    expect(p.warnings.map((w) => w.message).join('\n')).toMatch(/unused.*not used[\s\S]*can never run[\s\S]*backtrack/);
+    // The unreachable rule's facts are never gathered.
+    expect(p.stages.rcpt.needs).toEqual([]);
+  });
+
+  it('reads files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mw-policy-'));
+    try {
+      writeFileSync(join(dir, 'p.yaml'), 'version: 1\nname: from-file\n');
+      expect(loadPolicyFile(join(dir, 'p.yaml')).name).toBe('from-file');
+      writeFileSync(join(dir, 'bad.yaml'), 'version: 1\nbogus: 1\n');
+      expect(() => loadPolicyFile(join(dir, 'bad.yaml'))).toThrow(/bad\.yaml:2:1: `bogus` is not known/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
