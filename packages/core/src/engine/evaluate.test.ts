@@ -1,0 +1,145 @@
+import { loadPolicy } from '../policy/load';
+import { evaluate } from './evaluate';
+import { input, message, part } from './__fixtures__/model';
+
+const policy = (yaml: string) => loadPolicy(`version: 1\n${yaml}`, 'policy.yaml');
+
+describe('evaluate', () => {
+  it('runs rules in order: every matching rule acts, the first terminal action ends the stage', () => {
+    const p = policy(`
+data:
+  rules:
+    - id: tag
+      do: [ { subject: { prefix: "[X] " } } ]
+    - id: no-match
+      when: { sender: "*@nowhere.example" }
+      do: [ reject ]
+    - id: stop
+      do: [ { log: "stopped by {rule}" }, { reject: { code: 554, status: 5.7.1, text: "No" } }, { headers: { add: { X-After: "yes" } } } ]
+    - id: later
+      do: [ { subject: { prefix: "[Y] " } } ]
+`);
+    const d = evaluate(p, 'data', input({ recipients: ['b@acme.example'], message: message() }), {});
+    expect(d.verdict).toBe('reject');
+    expect(d.reply).toEqual({ code: 554, status: '5.7.1', text: 'No' });
+    expect(d.rule).toBe('stop');
+    expect(d.fired).toEqual(['tag', 'stop']);
+    // The deciding rule's own actions all apply; later rules do not.
+    expect(d.effects).toEqual([
+      { type: 'subjectPrefix', rule: 'tag', prefix: '[X] ' },
+      { type: 'log', rule: 'stop', text: 'stopped by stop' },
+      { type: 'addHeader', rule: 'stop', name: 'X-After', value: 'yes' },
+    ]);
+    expect(d.trace.map((t) => [t.rule, t.reached, t.matched])).toEqual([
+      ['tag', true, true],
+      ['no-match', true, false],
+      ['stop', true, true],
+      ['later', false, false],
+    ]);
+    expect(d.trace[1]!.conditions).toEqual([{ condition: 'sender', value: 'alice@example.org', pattern: '*@nowhere.example', result: false }]);
+    expect(d.trace[3]!.note).toMatch(/rule `stop` ended the stage/);
+  });
+
+  it('falls through to the stage default; accept replies depend on the stage', () => {
+    const p = policy('rcpt: { rules: [ { id: ours, when: { recipient: { domain: acme.example } }, do: [ accept ] } ] }');
+    const ok = evaluate(p, 'rcpt', input({ recipient: 'bob@ACME.example' }), {});
+    expect(ok).toMatchObject({ verdict: 'accept', rule: 'ours', reply: { code: 250, status: '2.1.5' } });
+    const relay = evaluate(p, 'rcpt', input({ recipient: 'bob@elsewhere.example' }), {});
+    expect(relay.verdict).toBe('reject');
+    expect(relay.rule).toBeUndefined();
+    expect(relay.reply).toEqual({ code: 550, status: '5.7.1', text: 'Relaying denied' });
+    expect(evaluate(p, 'mail', input(), {}).reply).toMatchObject({ code: 250, status: '2.1.0' });
+    expect(evaluate(p, 'data', input({ message: message() }), {}).reply).toMatchObject({ code: 250, status: '2.0.0' });
+  });
+
+  it('uses the default replies of each verdict', () => {
+    const p = policy(`
+data:
+  rules:
+    - { id: t, when: { header: { name: X-T } }, do: [ tempfail ] }
+    - { id: r, when: { header: { name: X-R } }, do: [ reject ] }
+    - { id: q, when: { header: { name: X-Q } }, do: [ quarantine ] }
+    - { id: d, when: { header: { name: X-D } }, do: [ drop ] }
+`);
+    const run = (h: string) => evaluate(p, 'data', input({ message: message({ headers: [[h, '1']] }) }), {});
+    expect(run('X-T').reply).toMatchObject({ code: 451, status: '4.7.1' });
+    expect(run('X-R').reply).toMatchObject({ code: 550, status: '5.7.1' });
+    expect(run('X-Q')).toMatchObject({ verdict: 'quarantine', reply: { code: 250 }, quarantine: { reason: 'q', notify: [] } });
+    expect(run('X-D')).toMatchObject({ verdict: 'drop', reply: { code: 250 } });
+  });
+
+  it('tempfails by default when a fact is missing or failed, naming it (never clean)', () => {
+    const p = policy('data: { rules: [ { id: spammy, when: { spam: { score: { gte: 5 } } }, do: [ reject ] } ] }');
+    const missing = evaluate(p, 'data', input({ message: message() }), {});
+    expect(missing).toMatchObject({ verdict: 'tempfail', rule: 'spammy', reply: { code: 451, status: '4.7.1' }, fired: [] });
+    expect(missing.reply.text).toMatch(/spam/);
+    expect(missing.trace[0]!.note).toMatch(/spam unavailable \(no answer was gathered\); onError: tempfail/);
+    const failed = evaluate(p, 'data', input({ message: message() }), { spam: { error: 'spamd: connection refused' } });
+    expect(failed.verdict).toBe('tempfail');
+    expect(failed.trace[0]!.note).toMatch(/connection refused/);
+  });
+
+  it('follows onError skip and reject', () => {
+    const p = policy(`
+data:
+  rules:
+    - { id: skipper, onError: skip, when: { virus: true }, do: [ reject ] }
+    - { id: strict, onError: reject, when: { spam: { score: { gte: 5 } } }, do: [ { subject: { prefix: "[SPAM] " } } ] }
+`);
+    const d = evaluate(p, 'data', input({ message: message() }), {});
+    expect(d.trace[0]).toMatchObject({ rule: 'skipper', matched: false, note: expect.stringMatching(/onError: skip/) });
+    expect(d).toMatchObject({ verdict: 'reject', rule: 'strict', reply: { code: 554, status: '5.7.1' } });
+  });
+
+  it('needs a fact only when the conditions before it held (short-circuit)', () => {
+    const p = policy('data: { rules: [ { id: s, when: { sender: "*@spam.example", spam: { score: { gte: 5 } } }, do: [ reject ] } ] }');
+    expect(evaluate(p, 'data', input({ message: message() }), {}).verdict).toBe('accept');
+  });
+
+  it('applies strip to exactly the matching parts, with the notice filled in per part', () => {
+    const p = policy(`
+notice: 'removed "{filename}" ({type}, {size} bytes) by {rule}'
+data:
+  rules:
+    - id: bad-files
+      when: { part: { filename: ["*.bat", "love-letter*"] } }
+      do: [ strip, { log: 'stripped {filename}' } ]
+    - id: drop-exe
+      when: { part: { filename: "*.exe" } }
+      do: [ drop-part ]
+`);
+    const msg = message({
+      parts: [
+        part({ path: '1', type: 'text/plain' }),
+        part({ path: '2', type: 'application/octet-stream', filename: 'run.BAT', size: 10 }),
+        part({ path: '3', type: 'application/pdf', filename: 'report.pdf' }),
+        part({ path: '4', type: 'text/plain', filenames: ['notes.txt', 'LOVE-LETTER-FOR-YOU.txt.vbs'] }),
+        part({ path: '5/docs/update.exe', type: 'application/x-msdownload', filename: 'docs/update.exe', inArchive: true }),
+      ],
+    });
+    const d = evaluate(p, 'data', input({ message: msg }), {});
+    expect(d.verdict).toBe('accept');
+    expect(d.effects).toEqual([
+      { type: 'stripPart', rule: 'bad-files', part: { path: '2', carrier: '2', type: 'application/octet-stream', filename: 'run.BAT', size: 10 }, notice: 'removed "run.BAT" (application/octet-stream, 10 bytes) by bad-files' },
+      { type: 'stripPart', rule: 'bad-files', part: { path: '4', carrier: '4', type: 'text/plain', filename: 'notes.txt', size: 100 }, notice: 'removed "notes.txt" (text/plain, 100 bytes) by bad-files' },
+      { type: 'log', rule: 'bad-files', text: 'stripped run.BAT' },
+      { type: 'log', rule: 'bad-files', text: 'stripped notes.txt' },
+      { type: 'dropPart', rule: 'drop-exe', part: { path: '5/docs/update.exe', carrier: '5', type: 'application/x-msdownload', filename: 'docs/update.exe', size: 100 } },
+    ]);
+  });
+
+  it('uses the strip action\'s own notice over the policy notice', () => {
+    const p = policy(`
+data:
+  rules:
+    - { id: exe, when: { part: { filename: "*.exe" } }, do: [ { strip: { notice: "Removed {filename} ({type}) by rule {rule}" } } ] }
+`);
+    const d = evaluate(p, 'data', input({ message: message({ parts: [part({ path: '2', type: 'application/x-msdownload', filename: 'a.exe' })] }) }), {});
+    expect(d.effects).toEqual([expect.objectContaining({ type: 'stripPart', notice: 'Removed a.exe (application/x-msdownload) by rule exe' })]);
+  });
+
+  it('never accepts a recipient of an empty policy (no open relay)', () => {
+    const d = evaluate(policy(''), 'rcpt', input({ recipient: 'anyone@anywhere.example' }), {});
+    expect(d.verdict).toBe('reject');
+  });
+});
