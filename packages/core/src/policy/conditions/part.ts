@@ -32,14 +32,8 @@ export const part: ConditionSpec = {
     }
     if (spec.filename !== undefined) {
       const m = scope.matcher(spec.filename, 'name', [...path, 'filename']);
-      const negated = typeof spec.filename === 'object' && !Array.isArray(spec.filename);
-      // "not @list" must hold for every name (a part with one allowed name and one denied name is denied).
-      checks.push({
-        key: 'filename',
-        pattern: m.source,
-        show: (p) => p.filenames,
-        test: (p) => (negated ? p.filenames.length > 0 && p.filenames.every((f) => m.test(f)) : p.filenames.some((f) => m.test(f))),
-      });
+      // Any name decides, also under `not`: a part with one allowed and one denied name is denied.
+      checks.push({ key: 'filename', pattern: m.source, show: (p) => p.filenames, test: (p) => p.filenames.some((f) => m.test(f)) });
     }
     if (spec.size !== undefined) {
       const b = compileBounds(spec.size, scope, [...path, 'size'], true);
