@@ -15,7 +15,8 @@ export { isFactError } from './facts/facts';
 
 // policy
 export { loadPolicy, loadPolicyFile } from './policy/load';
-export { compilePolicy, type PolicySource } from './policy/compile';
+export { compilePolicy } from './policy/compile';
+export type { PolicySource } from './policy/problem-at';
 export { definePolicy } from './policy/define-policy';
 export { PolicyError, formatProblem, type PolicyProblem } from './policy/policy-error';
 export type { RawPolicy, RawRule, RawWhen, RawAction } from './policy/raw-policy';

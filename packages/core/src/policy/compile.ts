@@ -11,31 +11,39 @@ import { deepFreeze } from './deep-freeze';
 import { lintPolicy } from './lint';
 import { PolicyError, type PolicyProblem } from './policy-error';
 import type { RawPolicy, RawReply, RawRule, RawStage, RawWhen } from './raw-policy';
+import { problemAt, type PolicySource } from './problem-at';
 import { parseDuration, parseSize } from './units';
+import { validateRawPolicy } from './validate-raw';
 
-/** Where a raw policy came from, so problems point at file:line:col. */
-export interface PolicySource {
-  file: string;
-  /** 1-based line and column of a path in the file (the key, for a key that is there). */
-  locate(path: PolicyPath): { line: number; col: number };
-}
 
 const DEFAULT_NOTICE = '[Attachment removed by mailward policy (type "{type}", filename "{filename}")]';
 const RELAYING_DENIED = { reject: { code: 550, status: '5.7.1', text: 'Relaying denied' } };
 
 /**
- * Turns a validated raw policy into the frozen CompiledPolicy `evaluate` runs. Throws PolicyError
- * listing every problem (errors and the warnings found alongside them) when any is an error.
+ * Validates a raw policy against the schema and turns it into the frozen CompiledPolicy `evaluate`
+ * runs. Throws PolicyError listing every problem (errors and the warnings found alongside them)
+ * when any is an error. `source` gives problems a file position (loadPolicy passes it).
  */
 export function compilePolicy(raw: RawPolicy, source?: PolicySource): CompiledPolicy {
+  const schema = validateRawPolicy(raw, source);
+  if (schema.length === 0) return compileValid(raw, source);
+  // Schema problems alone would hide the rest (an unknown list, a stage mistake) until the next
+  // run, so compile anyway: the compiler skips what the schema rejected, and if a shape it never
+  // expected trips it, the schema problems stand alone.
+  const all = [...schema];
+  try {
+    compileValid(raw, source);
+  } catch (err) {
+    if (err instanceof PolicyError) all.push(...err.problems.filter((p) => !all.some((q) => q.line === p.line && q.col === p.col && q.message === p.message)));
+  }
+  throw new PolicyError(sortProblems(all));
+}
+
+function compileValid(raw: RawPolicy, source: PolicySource | undefined): CompiledPolicy {
   const problems: PolicyProblem[] = [];
   const file = source?.file ?? '<policy>';
   const push = (severity: 'error' | 'warning') => (path: PolicyPath, message: string, rule?: string): void => {
-    const pos = source ? source.locate(path) : { line: 0, col: 0 };
-    const where = source ? '' : `${formatPath(path)}: `;
-    const p: PolicyProblem = { file, line: pos.line, col: pos.col, message: `${where}${message}`, severity };
-    if (rule !== undefined) p.rule = rule;
-    problems.push(p);
+    problems.push(problemAt(source, path, message, severity, rule));
   };
   const reporter: Reporter = { error: push('error'), warning: push('warning') };
   const lists = raw.lists ?? {};
@@ -169,9 +177,4 @@ function compileSmtp(raw: RawPolicy, scope: CompileScope): CompiledSmtp {
 
 function sortProblems(problems: PolicyProblem[]): PolicyProblem[] {
   return [...problems].sort((a, b) => a.line - b.line || a.col - b.col);
-}
-
-/** "data.rules[2].when.part" for problems without a file position. */
-export function formatPath(path: PolicyPath): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(policy)';
 }

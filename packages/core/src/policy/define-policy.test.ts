@@ -36,4 +36,9 @@ describe('definePolicy', () => {
       expect((err as PolicyError).code).toBe('MW_POLICY_INVALID');
     }
   });
+
+  it('validates objects from code against the schema too (JavaScript callers have no compiler)', () => {
+    const raw = { version: 1, data: { rules: [{ id: 'x', do: ['bounce'] }] } } as unknown as Parameters<typeof compilePolicy>[0];
+    expect(() => compilePolicy(raw)).toThrow(/<policy>:0:0: rule `x`: data\.rules\[0\]\.do\[0\]: `bounce` is not allowed/);
+  });
 });
