@@ -12,11 +12,13 @@ export interface SchemaProblem {
  * whose child already explains the problem are dropped.
  */
 export function schemaProblems(errors: readonly ErrorObject[], root: unknown): SchemaProblem[] {
-  const relevant = errors.filter((e) => e.keyword !== 'if');
+  const relevant = errors.filter((e) => e.keyword !== 'if' && e.keyword !== 'propertyNames');
   const out = new Map<string, SchemaProblem>();
   for (const e of relevant) {
-    const path = toPath(e.instancePath);
-    const value = valueAt(root, path);
+    // propertyNames errors are about a key, not the value at instancePath.
+    const key = (e as { propertyName?: string }).propertyName;
+    const path = key !== undefined ? [...toPath(e.instancePath), key] : toPath(e.instancePath);
+    const value = key !== undefined ? key : valueAt(root, path);
     let problem: SchemaProblem;
     switch (e.keyword) {
       case 'additionalProperties': {
@@ -43,11 +45,15 @@ export function schemaProblems(errors: readonly ErrorObject[], root: unknown): S
         problem = { path, message: `${where(path, true)} must be ${describeTypes(e.params.type as string | string[])}, not ${typeOf(value)}` };
         break;
       case 'pattern':
+        if (key !== undefined) {
+          problem = { path, message: `list name \`${key}\` is not valid; list names are lower-case letters, digits and dashes` };
+          break;
+        }
         problem = { path, message: `\`${String(value)}\` is not valid ${where(path)}; ${patternHint(String(e.params.pattern), path, e)}` };
         break;
       case 'minProperties':
       case 'minItems':
-        problem = { path, message: `${where(path, true)} is empty; ${(e.parentSchema as { description?: string })?.description ?? 'give at least one entry'}` };
+        problem = { path, message: `${where(path, true)} is empty; ${path[path.length - 1] === 'do' ? 'give the rule at least one action' : 'give it at least one entry'}` };
         break;
       case 'maxProperties':
         problem = { path, message: `${where(path, true)} must have exactly one key (one action per list entry); split it into several entries` };
@@ -55,8 +61,8 @@ export function schemaProblems(errors: readonly ErrorObject[], root: unknown): S
       default:
         problem = { path, message: `${where(path, true)} ${e.message ?? 'is invalid'}` };
     }
-    const key = `${problem.path.join('/')}|${e.keyword === 'additionalProperties' ? problem.message : ''}`;
-    if (!out.has(key)) out.set(key, problem);
+    const id = `${problem.path.join('/')}|${e.keyword === 'additionalProperties' ? problem.message : ''}`;
+    if (!out.has(id)) out.set(id, problem);
   }
   // A type error on a node whose children have errors too is noise; keep the deeper ones.
   const all = [...out.values()];

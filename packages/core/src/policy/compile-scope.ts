@@ -49,7 +49,8 @@ export class CompileScope {
       const list = this.lists[name];
       if (list === undefined) {
         const known = Object.keys(this.lists);
-        this.error(item.path, `list \`@${name}\` is not defined; ${known.length > 0 ? `defined lists: ${known.map((k) => `@${k}`).join(', ')}` : 'add it under `lists:`'}`);
+        const domainHint = name.includes('.') ? `; for addresses at that domain write "*@${name}"` : '';
+        this.error(item.path, `list \`@${name}\` is not defined; ${known.length > 0 ? `defined lists: ${known.map((k) => `@${k}`).join(', ')}` : 'add it under `lists:`'}${domainHint}`);
         continue;
       }
       this.usedLists.add(name);

@@ -30,6 +30,10 @@ export function compileWhen(when: RawWhen, scope: CompileScope, path: PolicyPath
         scope.error(at, `\`${key}\` is not known at stage \`${scope.stage}\` (it is known ${where}); move rule \`${scope.rule}\` to \`${spec.only ?? spec.since}\``);
         continue;
       }
+      if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'not' in value && Object.keys(value).length > 1) {
+        scope.error(at, `\`${key}\` mixes \`not\` with sub-keys; write \`not: { ${key}: ... }\` around the whole condition instead`);
+        continue;
+      }
       parts.push(spec.compile(value, scope, at, name));
     }
   }

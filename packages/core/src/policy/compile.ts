@@ -50,6 +50,7 @@ function compileValid(raw: RawPolicy, source: PolicySource | undefined): Compile
   const usedLists = new Set<string>();
   const top = new CompileScope(reporter, lists, usedLists, 'connect', undefined);
 
+  checkLists(lists, top);
   const noticeTemplate = compileNotice(raw.notice ?? DEFAULT_NOTICE, top);
   const seen = new Map<string, Stage>();
   const stages = {} as Record<Stage, CompiledStage>;
@@ -147,6 +148,17 @@ function dedupeNeeds(needs: readonly FactNeed[]): FactNeed[] {
 function hasPositivePart(when: RawWhen): boolean {
   if (when.part !== undefined) return true;
   return [...(when.any ?? []), ...(when.all ?? [])].some(hasPositivePart);
+}
+
+/** Lists hold patterns: a list inside a list is one more level of indirection to audit, so it is refused. */
+function checkLists(lists: Readonly<Record<string, readonly string[]>>, scope: CompileScope): void {
+  for (const [name, items] of Object.entries(lists)) {
+    items.forEach((item, i) => {
+      if (item.startsWith('@') && !item.includes('@', 1)) {
+        scope.error(['lists', name, i], `list \`${name}\` refers to \`${item}\`; lists hold patterns, not other lists: copy its entries here`);
+      }
+    });
+  }
 }
 
 function compileNotice(text: string, scope: CompileScope): TextTemplate | undefined {

@@ -146,6 +146,21 @@ describe('loadPolicy', () => {
     expect(p.stages.rcpt.needs).toEqual([]);
   });
 
+  it('checks list names, lists inside lists, and @domain mistakes', () => {
+    const problems = problemsOf(
+      lines('version: 1', 'lists:', '  Bad_Name: [a]', '  nested: ["@other"]', '  other: [y]', 'mail: { rules: [ { id: a, when: { sender: ["@nested", "@acme.example", "@Bad_Name"] }, do: [reject] } ] }'),
+    ).filter((p) => p.severity === 'error');
+    expect(problems.map((p) => [p.line, p.col])).toEqual([[3, 3], [4, 12], [6, 55]]);
+    expect(problems[0]!.message).toMatch(/list name `Bad_Name` is not valid/);
+    expect(problems[1]!.message).toMatch(/lists hold patterns, not other lists/);
+    expect(problems[2]!.message).toMatch(/`@acme\.example` is not defined.*write "\*@acme\.example"/);
+  });
+
+  it('refuses `not` mixed with sub-keys, and empty action lists', () => {
+    expect(problemsOf(lines('version: 1', 'mail: { rules: [ { id: a, when: { sender: { not: "*@x", domain: y.example } }, do: [reject] } ] }'))[0]!.message).toMatch(/mixes `not` with sub-keys/);
+    expect(problemsOf(lines('version: 1', 'mail: { rules: [ { id: a, do: [] } ] }'))[0]!.message).toMatch(/`do` is empty; give the rule at least one action/);
+  });
+
   it('reads files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mw-policy-'));
     try {
