@@ -87,3 +87,21 @@ describe('gatherFacts', () => {
     expect(aborted).toBe(true);
   });
 });
+
+describe('gatherFacts memo', () => {
+  it('asks each lookup once per memo, across stages and recipients', async () => {
+    const p = loadPolicy(
+      'version: 1\nrcpt: { rules: [ { id: r, when: { recipient: { resolves: false } }, do: [ reject ] } ] }\ndata: { rules: [ { id: d, when: { recipient: { resolves: false } }, do: [ reject ] } ] }\n',
+      'p.yaml',
+    );
+    const asked: string[] = [];
+    const providers: FactProviders = { resolves: async (name) => (asked.push(name), true) };
+    const memo = new Map();
+    const opts = { timeoutMs: 1000, memo };
+    await gatherFacts(p, 'rcpt', input({ recipient: 'a@acme.example' }), providers, opts);
+    await gatherFacts(p, 'rcpt', input({ recipient: 'b@acme.example' }), providers, opts);
+    const data = await gatherFacts(p, 'data', input({ recipients: ['a@acme.example', 'c@other.example'], message: message() }), providers, opts);
+    expect(data).toEqual({ resolves: { 'acme.example': true, 'other.example': true } });
+    expect(asked).toEqual(['acme.example', 'other.example']);
+  });
+});

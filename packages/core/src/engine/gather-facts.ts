@@ -13,6 +13,13 @@ export interface GatherOptions {
   /** The raw message, for spamd and clamd (data stage). */
   message?: MessageSource;
   model?: MessageModel;
+  /**
+   * Answers already had in this session (or connection), by lookup; pass the same map to every
+   * stage so a DNSBL zone or a domain is asked once, however many stages or recipients need it.
+   * Failed lookups are kept too: retrying within one session would only double the wait. Message
+   * facts (spam, virus) are never taken from it.
+   */
+  memo?: Map<string, Promise<FactResult<unknown>>>;
 }
 
 /**
@@ -29,12 +36,19 @@ export async function gatherFacts(
 ): Promise<Facts> {
   const facts: Facts = {};
   const jobs: Promise<void>[] = [];
-  const ask = <T>(what: string, call: ((ctx: LookupContext) => Promise<T>) | undefined, store: (v: FactResult<T>) => void): void => {
+  const ask = <T>(what: string, key: string | undefined, call: ((ctx: LookupContext) => Promise<T>) | undefined, store: (v: FactResult<T>) => void): void => {
     if (!call) {
       store({ error: `no ${what} provider is configured` });
       return;
     }
-    jobs.push(withTimeout(call, options.timeoutMs, what).then(store));
+    // Message facts (spam, virus) are never memoised: the next transaction brings another message.
+    const memo = key === undefined ? undefined : options.memo;
+    let pending = memo?.get(key!) as Promise<FactResult<T>> | undefined;
+    if (!pending) {
+      pending = withTimeout(call, options.timeoutMs, what);
+      memo?.set(key!, pending);
+    }
+    jobs.push(pending.then(store));
   };
   const needs = policy.stages[stage].needs;
   const virusNeeds = needs.filter((n) => n.kind === 'virus');
@@ -45,20 +59,20 @@ export async function gatherFacts(
       case 'dnsbl': {
         const p = providers.dnsbl;
         const ip = normalizeIp(input.client.ip);
-        ask('dnsbl', p && ((ctx) => p.call(providers, need.zone, ip, ctx)), (v) => ((facts.dnsbl ??= {})[need.zone] = v));
+        ask('dnsbl', `dnsbl ${need.zone} ${ip}`, p && ((ctx) => p.call(providers, need.zone, ip, ctx)), (v) => ((facts.dnsbl ??= {})[need.zone] = v));
         break;
       }
       case 'resolves':
         for (const [name, of] of namesToResolve(need, stage, input)) {
           const p = providers.resolves;
-          ask('DNS', p && ((ctx) => p.call(providers, name, of, ctx)), (v) => ((facts.resolves ??= {})[name] = v));
+          ask('DNS', `resolves ${of} ${name}`, p && ((ctx) => p.call(providers, name, of, ctx)), (v) => ((facts.resolves ??= {})[name] = v));
         }
         break;
       case 'spam': {
         const p = providers.spam;
         const message = options.message;
         if (!message) facts.spam = { error: 'no message to scan' };
-        else ask('spam', p && ((ctx) => p.call(providers, message, ctx)), (v) => (facts.spam = v));
+        else ask('spam', undefined, p && ((ctx) => p.call(providers, message, ctx)), (v) => (facts.spam = v));
         break;
       }
       case 'virus': {
@@ -66,7 +80,7 @@ export async function gatherFacts(
         const p = providers.virus;
         const message = options.message;
         if (!message) facts.virus = { error: 'no message to scan' };
-        else ask('virus', p && ((ctx) => p.call(providers, message, options.model, perPart, ctx)), (v) => (facts.virus = v));
+        else ask('virus', undefined, p && ((ctx) => p.call(providers, message, options.model, perPart, ctx)), (v) => (facts.virus = v));
         break;
       }
       case 'greylist': {
@@ -74,7 +88,7 @@ export async function gatherFacts(
         const recipient = input.recipient;
         if (recipient === undefined) break;
         const triplet = { client: normalizeIp(input.client.ip), sender: input.sender ?? '', recipient };
-        ask('greylist', p && ((ctx) => p.call(providers, triplet, ctx)), (v) => ((facts.greylist ??= {})[recipient] = v));
+        ask('greylist', `greylist ${triplet.client} ${triplet.sender} ${recipient}`, p && ((ctx) => p.call(providers, triplet, ctx)), (v) => ((facts.greylist ??= {})[recipient] = v));
         break;
       }
     }
