@@ -2,16 +2,17 @@ import type { RawHeaderCondition } from '../raw-policy';
 import { leaf, type ConditionSpec } from './condition-kit';
 
 /**
- * `header: { name, value }`: some top-level field whose name matches (case-insensitive) and,
- * when `value` is given, whose value matches, decoded or raw (so encoded words cannot hide it).
- * Without `value` it tests presence.
+ * `header: { name, value }`: some top-level field whose name matches and, when `value` is given,
+ * whose value matches, decoded or raw (so encoded words cannot hide it). Without `value` it tests
+ * presence. Values are case-insensitive like every other pattern (a blocklist must not be evaded
+ * by "VIAGRA"); `re:/.../` without the `i` flag is case-sensitive.
  */
 export const header: ConditionSpec = {
   since: 'data',
   compile(value, scope, path, name) {
     const spec = value as RawHeaderCondition;
     const names = scope.matcher(spec.name, 'name', [...path, 'name']);
-    const values = spec.value !== undefined ? scope.matcher(spec.value, 'text', [...path, 'value']) : undefined;
+    const values = spec.value !== undefined ? scope.matcher(spec.value, 'name', [...path, 'value']) : undefined;
     const pattern = values ? `${names.source}: ${values.source}` : names.source;
     return {
       path: name,
