@@ -1,4 +1,4 @@
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, SocketAddress } from 'node:net';
 import type { Matcher } from './matcher';
 import { textMatcher } from './text';
 
@@ -32,10 +32,24 @@ export function ipMatcher(source: string): Matcher {
 }
 
 function checkIp(list: BlockList, value: string): boolean {
-  const ip = normalizeIp(value);
-  const family = isIP(ip);
-  if (family === 0) return false;
-  return list.check(ip, family === 4 ? 'ipv4' : 'ipv6');
+  const address = socketAddress(value);
+  return address !== undefined && list.check(address);
+}
+
+// BlockList.check(string) builds a SocketAddress every call, which dominated evaluation; a policy
+// tests the same client IP against many patterns, so the parsed form of recent IPs is kept.
+const recent = new Map<string, SocketAddress | null>();
+
+function socketAddress(value: string): SocketAddress | undefined {
+  let address = recent.get(value);
+  if (address === undefined) {
+    const ip = normalizeIp(value);
+    const family = isIP(ip);
+    address = family === 0 ? null : new SocketAddress({ address: ip, family: family === 4 ? 'ipv4' : 'ipv6' });
+    if (recent.size >= 256) recent.delete(recent.keys().next().value!);
+    recent.set(value, address);
+  }
+  return address ?? undefined;
 }
 
 /** The client address as patterns see it: IPv4-mapped IPv6 turned into plain IPv4. */
