@@ -138,6 +138,23 @@ data:
     expect(d.effects).toEqual([expect.objectContaining({ type: 'stripPart', notice: 'Removed a.exe (application/x-msdownload) by rule exe' })]);
   });
 
+  it('names conditions in the trace by their path in the policy', () => {
+    const p = policy(`
+mail:
+  rules:
+    - id: r
+      when: { any: [ { sender: "*@x.example" }, { client: 10.0.0.0/8 } ], not: { helo: "*.example.org" } }
+      do: [ reject ]
+`);
+    const d = evaluate(p, 'mail', input({ client: { ip: '10.1.1.1', tls: false, authenticated: false }, helo: 'pc.local' }), {});
+    expect(d.verdict).toBe('reject');
+    expect(d.trace[0]!.conditions).toEqual([
+      { condition: 'any[1].client', value: '10.1.1.1', pattern: '10.0.0.0/8', result: true },
+      { condition: 'not.helo', value: 'pc.local', pattern: '*.example.org', result: false },
+      { condition: 'not', value: false, pattern: 'not', result: true },
+    ]);
+  });
+
   it('never accepts a recipient of an empty policy (no open relay)', () => {
     const d = evaluate(policy(''), 'rcpt', input({ recipient: 'anyone@anywhere.example' }), {});
     expect(d.verdict).toBe('reject');

@@ -4,6 +4,7 @@ import type { CompileScope, PolicyPath } from '../compile-scope';
 import type { TerminalAction } from '../compiled-policy';
 import type { RawQuarantine, RawReply } from '../raw-policy';
 
+/** The actions that end a stage. */
 export const TERMINAL_VERDICTS: readonly Verdict[] = ['accept', 'reject', 'tempfail', 'drop', 'quarantine'];
 
 /** Compiles `reject`, `{ reject: { code, status, text } }`, `{ quarantine: { reason, notify } }`... */
