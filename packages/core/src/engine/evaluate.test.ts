@@ -155,6 +155,16 @@ mail:
     ]);
   });
 
+  it('hands out effects the host may change without changing the policy', () => {
+    const p = policy('data: { rules: [ { id: h, do: [ { headers: { remove: [Received] } }, { route: { via: [a.example] } } ] } ] }');
+    const first = evaluate(p, 'data', input({ message: message() }), {});
+    for (const e of first.effects) if ('names' in e) e.names.push('X-Changed'); else if ('via' in e) e.via.length = 0;
+    expect(evaluate(p, 'data', input({ message: message() }), {}).effects).toEqual([
+      { type: 'removeHeaders', rule: 'h', names: ['Received'] },
+      { type: 'route', rule: 'h', via: ['a.example'] },
+    ]);
+  });
+
   it('never accepts a recipient of an empty policy (no open relay)', () => {
     const d = evaluate(policy(''), 'rcpt', input({ recipient: 'anyone@anywhere.example' }), {});
     expect(d.verdict).toBe('reject');

@@ -64,7 +64,7 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
     case 'masquerade': {
       const m = spec as { domain: string; headers?: string[]; messageId?: boolean };
       const headers = m.headers ? scope.expand(m.headers, [...at, 'headers']).map((h) => h.text) : ['From', 'Sender', 'Reply-To'];
-      return fixedAction(kind, (rule) => ({ type: 'masquerade', rule, domain: m.domain.toLowerCase(), headers, messageId: m.messageId ?? false }));
+      return fixedAction(kind, (rule) => ({ type: 'masquerade', rule, domain: m.domain.toLowerCase(), headers: [...headers], messageId: m.messageId ?? false }));
     }
     case 'subject': {
       const prefix = (spec as { prefix: string }).prefix;
@@ -72,7 +72,7 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
     }
     case 'stripHtml': {
       const elements = scope.expand(spec as string[], at).map((e) => e.text.toLowerCase());
-      return fixedAction(kind, (rule) => ({ type: 'stripHtml', rule, elements }));
+      return fixedAction(kind, (rule) => ({ type: 'stripHtml', rule, elements: [...elements] }));
     }
     case 'bcc': {
       const addresses = scope.expand(spec as string, at).map((a) => a.text);
@@ -80,7 +80,7 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
     }
     case 'route': {
       const via = scope.expand((spec as { via: string[] }).via, [...at, 'via']).map((v) => v.text);
-      return fixedAction(kind, (rule) => ({ type: 'route', rule, via }));
+      return fixedAction(kind, (rule) => ({ type: 'route', rule, via: [...via] }));
     }
     case 'log': {
       const template = compileTemplate(spec as string, scope, at);
@@ -108,8 +108,8 @@ function headersAction(spec: HeadersSpec, scope: CompileScope, at: PolicyPath): 
     name: 'headers',
     build: (s) => {
       const out: Effect[] = [];
-      if (remove) out.push({ type: 'removeHeaders', rule: s.rule, names: remove });
-      if (keep) out.push({ type: 'keepHeaders', rule: s.rule, names: keep });
+      if (remove) out.push({ type: 'removeHeaders', rule: s.rule, names: [...remove] });
+      if (keep) out.push({ type: 'keepHeaders', rule: s.rule, names: [...keep] });
       for (const [name, t] of add) out.push({ type: 'addHeader', rule: s.rule, name, value: fillPerPart(t, s)[0]! });
       return out;
     },
