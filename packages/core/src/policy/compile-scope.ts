@@ -26,7 +26,14 @@ export class CompileScope {
     readonly usedLists: Set<string>,
     readonly stage: Stage,
     readonly rule: string | undefined,
+    /** Matchers already compiled in this policy, by kind and text: a list used by 40 rules is compiled once. */
+    private readonly compiled: Map<string, Matcher> = new Map(),
   ) {}
+
+  /** The same scope for another stage and rule, sharing reporter, lists and compiled matchers. */
+  forRule(stage: Stage, rule: string | undefined): CompileScope {
+    return new CompileScope(this.reporter, this.lists, this.usedLists, stage, rule, this.compiled);
+  }
 
   error(path: PolicyPath, message: string): void {
     this.reporter.error(path, message, this.rule);
@@ -76,15 +83,14 @@ export class CompileScope {
   }
 
   private single(text: string, kind: PatternKind, path: PolicyPath): Matcher | undefined {
+    const key = `${kind}\u0000${text}`;
+    const known = this.compiled.get(key);
+    if (known) return known;
     try {
       if (text.startsWith('re:')) this.checkRegex(text, path);
-      switch (kind) {
-        case 'address': return addressMatcher(text);
-        case 'domain': return domainMatcher(text);
-        case 'ip': return ipMatcher(text);
-        case 'name': return textMatcher(text, true);
-        case 'text': return textMatcher(text, false);
-      }
+      const m = build(text, kind);
+      this.compiled.set(key, m);
+      return m;
     } catch (err) {
       this.error(path, `bad pattern "${text}": ${(err as Error).message}`);
       return undefined;
@@ -95,5 +101,15 @@ export class CompileScope {
     if (isBacktrackProne(text.slice(3))) {
       this.warning(path, `regex "${text}" has nested or overlapping quantifiers and can backtrack catastrophically on hostile input; rewrite it without a quantified group that itself repeats`);
     }
+  }
+}
+
+function build(text: string, kind: PatternKind): Matcher {
+  switch (kind) {
+    case 'address': return addressMatcher(text);
+    case 'domain': return domainMatcher(text);
+    case 'ip': return ipMatcher(text);
+    case 'name': return textMatcher(text, true);
+    case 'text': return textMatcher(text, false);
   }
 }

@@ -55,7 +55,7 @@ function compileValid(raw: RawPolicy, source: PolicySource | undefined): Compile
   const seen = new Map<string, Stage>();
   const stages = {} as Record<Stage, CompiledStage>;
   for (const stage of STAGES) {
-    stages[stage] = compileStage(stage, raw[stage], reporter, lists, usedLists, noticeTemplate, seen);
+    stages[stage] = compileStage(stage, raw[stage], top, noticeTemplate, seen);
   }
   const clients: Matcher[] = (raw.outbound?.clients ?? []).length > 0 ? [top.matcher(raw.outbound!.clients!, 'ip', ['outbound', 'clients'])] : [];
   const smtp = compileSmtp(raw, top);
@@ -76,16 +76,8 @@ function compileValid(raw: RawPolicy, source: PolicySource | undefined): Compile
   return deepFreeze(compiled);
 }
 
-function compileStage(
-  stage: Stage,
-  raw: RawStage | undefined,
-  reporter: Reporter,
-  lists: Readonly<Record<string, readonly string[]>>,
-  usedLists: Set<string>,
-  notice: TextTemplate | undefined,
-  seen: Map<string, Stage>,
-): CompiledStage {
-  const scope = new CompileScope(reporter, lists, usedLists, stage, undefined);
+function compileStage(stage: Stage, raw: RawStage | undefined, top: CompileScope, notice: TextTemplate | undefined, seen: Map<string, Stage>): CompiledStage {
+  const scope = top.forRule(stage, undefined);
   const rawDefault = raw?.default ?? (stage === 'rcpt' ? RELAYING_DENIED : 'accept');
   const [verdict, spec] = typeof rawDefault === 'string' ? [rawDefault, null] : (Object.entries(rawDefault)[0] as [string, RawReply | null]);
   const def = compileTerminal(verdict as Verdict, spec, scope, [stage, 'default']);
@@ -93,9 +85,10 @@ function compileStage(
   (raw?.rules ?? []).forEach((rule, i) => {
     const path = [stage, 'rules', i];
     const previous = seen.get(rule.id);
-    if (previous !== undefined) reporter.error([...path, 'id'], `rule id \`${rule.id}\` is already used at stage \`${previous}\`; rule ids must be unique`, rule.id);
+    const ruleScope = top.forRule(stage, rule.id);
+    if (previous !== undefined) ruleScope.error([...path, 'id'], `rule id \`${rule.id}\` is already used at stage \`${previous}\`; rule ids must be unique`);
     seen.set(rule.id, stage);
-    const compiled = compileRule(rule, new CompileScope(reporter, lists, usedLists, stage, rule.id), path, notice);
+    const compiled = compileRule(rule, ruleScope, path, notice);
     if (compiled) rules.push(compiled);
   });
   return { stage, default: { verdict: def.verdict, reply: def.reply }, rules, needs: reachableNeeds(rules) };
