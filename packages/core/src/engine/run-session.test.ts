@@ -55,6 +55,8 @@ describe('runSession', () => {
   it('enforces smtp.maxRecipients with 452 4.5.3', () => {
     const r = runSession(policy, session({ recipients: ['a@acme.example', 'b@acme.example', 'c@acme.example', 'd@acme.example'] }), {});
     expect(r.recipients[3]).toEqual({ address: 'd@acme.example', verdict: 'reject', reply: { code: 452, status: '4.5.3', text: 'Too many recipients' } });
+    // One rcpt decision per recipient, the limit's included.
+    expect(r.decisions.filter((d) => d.stage === 'rcpt').map((d) => d.reply.code)).toEqual([250, 250, 250, 452]);
   });
 
   it('does not run data when no recipient was accepted; tempfail wins over reject', () => {

@@ -73,7 +73,11 @@ export function runSession(policy: CompiledPolicy, session: SessionSpec, facts: 
   for (const address of session.recipients) {
     const max = policy.smtp.maxRecipients;
     if (max !== undefined && max > 0 && accepted.length >= max) {
-      recipients.push({ address, verdict: 'reject', reply: { code: 452, status: '4.5.3', text: 'Too many recipients' } });
+      // Recorded as a decision too, so decisions and trace keep one rcpt entry per recipient.
+      const d: Decision = { stage: 'rcpt', verdict: 'reject', reply: { code: 452, status: '4.5.3', text: 'Too many recipients' }, fired: [], effects: [], trace: [] };
+      decisions.push(d);
+      trace.push({ stage: 'rcpt', recipient: address, rules: [] });
+      recipients.push({ address, verdict: d.verdict, reply: d.reply });
       continue;
     }
     const d = take('rcpt', { ...input, recipient: address, recipients: [...accepted] }, address);
