@@ -91,9 +91,15 @@ data:
     expect(d).toMatchObject({ verdict: 'reject', rule: 'strict', reply: { code: 554, status: '5.7.1' } });
   });
 
-  it('needs a fact only when the conditions before it held (short-circuit)', () => {
+  it('lets a missing fact decide only when it could change the outcome', () => {
     const p = policy('data: { rules: [ { id: s, when: { sender: "*@spam.example", spam: { score: { gte: 5 } } }, do: [ reject ] } ] }');
     expect(evaluate(p, 'data', input({ message: message() }), {}).verdict).toBe('accept');
+    const late = policy('data: { rules: [ { id: s, when: { spam: { score: { gte: 5 } }, sender: "*@spam.example" }, do: [ reject ] } ] }');
+    expect(evaluate(late, 'data', input({ message: message() }), {}).verdict).toBe('accept');
+    expect(evaluate(late, 'data', input({ sender: 'x@spam.example', message: message() }), {}).verdict).toBe('tempfail');
+    const either = policy('connect: { rules: [ { id: e, when: { any: [ { dnsbl: zen.example }, { client: 203.0.113.0/24 } ] }, do: [ reject ] } ] }');
+    expect(evaluate(either, 'connect', input(), {})).toMatchObject({ verdict: 'reject', fired: ['e'] });
+    expect(evaluate(either, 'connect', input({ client: { ip: '198.51.100.1', tls: false, authenticated: false } }), {}).verdict).toBe('tempfail');
   });
 
   it('applies strip to exactly the matching parts, with the notice filled in per part', () => {

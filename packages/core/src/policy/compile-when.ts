@@ -2,14 +2,16 @@ import { STAGES, type Stage } from '../engine/stage';
 import type { ConditionTrace } from '../engine/decision';
 import type { MimePart } from '../message/model';
 import type { CompileScope, PolicyPath } from './compile-scope';
-import type { CompiledCondition } from './compiled-policy';
+import type { CompiledCondition, ConditionOutcome } from './compiled-policy';
+import { FactUnavailable } from '../engine/fact-unavailable';
 import { CONDITIONS } from './conditions/registry';
 import type { RawWhen } from './raw-policy';
 
 /**
  * Compiles a `when` map (all of its conditions must hold), with `any`, `all` and `not`.
- * Evaluation short-circuits in the order written, so a fact is only needed when the conditions
- * before it held (a whitelisted client never waits for the spam scan it would skip).
+ * Evaluation short-circuits in the order written. A fact that is missing only counts when it could
+ * change the outcome: `all` with another condition false, or `any` with another branch true, is
+ * decided without it; otherwise the rule's onError applies.
  */
 export function compileWhen(when: RawWhen, scope: CompileScope, path: PolicyPath, prefix = ''): CompiledCondition {
   const parts: CompiledCondition[] = [];
@@ -52,12 +54,22 @@ function allCondition(path: string, children: CompiledCondition[]): CompiledCond
     test(ctx) {
       const trace: ConditionTrace[] = [];
       const parts: MimePart[] = [];
+      let missing: FactUnavailable | undefined;
       for (const child of children) {
-        const out = child.test(ctx);
+        let out: ConditionOutcome;
+        try {
+          out = child.test(ctx);
+        } catch (err) {
+          // A missing fact only matters if the rest could still hold: a later false decides anyway.
+          if (!(err instanceof FactUnavailable)) throw err;
+          missing ??= err;
+          continue;
+        }
         trace.push(...out.trace);
         if (!out.result) return { result: false, trace: out.trace, parts: [] };
         parts.push(...out.parts);
       }
+      if (missing) throw missing;
       return { result: true, trace, parts: unique(parts) };
     },
   };
@@ -69,12 +81,22 @@ function anyCondition(path: string, children: CompiledCondition[]): CompiledCond
     needs: children.flatMap((c) => c.needs),
     test(ctx) {
       const trace: ConditionTrace[] = [];
+      let missing: FactUnavailable | undefined;
       for (const child of children) {
-        const out = child.test(ctx);
+        let out: ConditionOutcome;
+        try {
+          out = child.test(ctx);
+        } catch (err) {
+          // A missing fact only matters if no other branch holds.
+          if (!(err instanceof FactUnavailable)) throw err;
+          missing ??= err;
+          continue;
+        }
         trace.push(...out.trace);
         // The first branch that holds decides; its parts are the ones a strip removes.
         if (out.result) return { result: true, trace: out.trace, parts: out.parts };
       }
+      if (missing) throw missing;
       return { result: false, trace, parts: [] };
     },
   };
