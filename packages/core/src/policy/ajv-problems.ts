@@ -24,6 +24,11 @@ export function schemaProblems(errors: readonly ErrorObject[], root: unknown): S
       case 'additionalProperties': {
         const key = String(e.params.additionalProperty);
         const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+        const dotted = key.split('.');
+        if (dotted.length === 2 && allowed.includes(dotted[0]!)) {
+          problem = { path: [...path, key], message: `\`${key}\` is written as a sub-key: \`${dotted[0]}: { ${dotted[1]}: ... }\`` };
+          break;
+        }
         const hint = closest(key, allowed);
         problem = {
           path: [...path, key],

@@ -156,6 +156,10 @@ describe('loadPolicy', () => {
     expect(problems[2]!.message).toMatch(/`@acme\.example` is not defined.*write "\*@acme\.example"/);
   });
 
+  it('explains that dotted condition names are sub-keys', () => {
+    expect(problemsOf(lines('version: 1', 'mail: { rules: [ { id: a, when: { client.tls: false }, do: [reject] } ] }'))[0]!.message).toBe('`client.tls` is written as a sub-key: `client: { tls: ... }`');
+  });
+
   it('refuses `not` mixed with sub-keys, and empty action lists', () => {
     expect(problemsOf(lines('version: 1', 'mail: { rules: [ { id: a, when: { sender: { not: "*@x", domain: y.example } }, do: [reject] } ] }'))[0]!.message).toMatch(/mixes `not` with sub-keys/);
     expect(problemsOf(lines('version: 1', 'mail: { rules: [ { id: a, do: [] } ] }'))[0]!.message).toMatch(/`do` is empty; give the rule at least one action/);
