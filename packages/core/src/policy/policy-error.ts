@@ -1,7 +1,7 @@
 /** One thing wrong (or suspicious) in a policy, with where it is and what to change. */
 export interface PolicyProblem {
   file: string;
-  /** 1-based line and column of the offending key or value (1:1 when the position is unknown). */
+  /** 1-based line and column of the offending key or value; 0:0 for a policy written in code (the message then starts with the path). */
   line: number;
   col: number;
   /** The rule id, when the problem is inside a rule. */
