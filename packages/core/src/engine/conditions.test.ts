@@ -114,6 +114,8 @@ describe('conditions', () => {
     expect(holds('data', '{ part: { virus: true } }', on, { virus: { names: ['X'], parts: { '2/x/invoice.pdf.exe': ['X'] } } })).toBe(true);
     expect(holds('data', '{ part: { virus: true } }', on, { virus: { names: [], parts: {} } })).toBe(false);
     expect(() => holds('data', '{ part: { virus: true } }', on, { virus: { names: [] } })).toThrow(/per part/);
+    // The scan is only needed for parts the other sub-keys matched.
+    expect(holds('data', '{ part: { filename: "*.scr", virus: true } }', on, {})).toBe(false);
   });
 
   it('part filename with not: any name outside the allowlist decides', () => {

@@ -1,4 +1,5 @@
 import type { ConditionTrace } from '../../engine/decision';
+import { FactUnavailable } from '../../engine/fact-unavailable';
 import { describeBounds, withinBounds } from '../../match/bounds';
 import type { MimePart } from '../../message/model';
 import type { EvalContext } from '../compiled-policy';
@@ -68,10 +69,20 @@ export const part: ConditionSpec = {
         } else {
           // Show what the parts were, per sub-key, so "why did it not match" has an answer.
           const all = ctx.input.message?.parts ?? [];
-          for (const c of checks) trace.push({ condition: `${name}.${c.key}`, value: all.map((p) => c.show(p)), pattern: c.pattern, result: all.some((p) => c.test(p, ctx)) });
+          for (const c of checks) trace.push({ condition: `${name}.${c.key}`, value: all.map((p) => c.show(p)), pattern: c.pattern, result: all.some((p) => testForTrace(c, p, ctx)) });
         }
         return { result: parts.length > 0, trace, parts };
       },
     };
   },
 };
+
+/** A check's result for the trace only: a fact the decision did not need must not fail the rule here. */
+function testForTrace(check: PartCheck, p: MimePart, ctx: EvalContext): boolean {
+  try {
+    return check.test(p, ctx);
+  } catch (err) {
+    if (err instanceof FactUnavailable) return false;
+    throw err;
+  }
+}
