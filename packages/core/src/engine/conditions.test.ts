@@ -60,6 +60,8 @@ describe('conditions', () => {
     expect(holds('rcpt', '{ recipient: "*@acme.example" }', { recipient: 'bob@other.example', recipients: ['a@acme.example'] })).toBe(false);
     expect(holds('data', '{ recipient: "*@acme.example" }', { recipients: ['x@other.example', 'bob@acme.example'], message: message() })).toBe(true);
     expect(holds('data', '{ recipient: { domain: acme.example } }', { recipients: ['x@other.example'], message: message() })).toBe(false);
+    // One recipient's missing DNS answer does not hide another that matches.
+    expect(holds('data', '{ recipient: { resolves: false } }', { recipients: ['a@unknown.example', 'b@nx.example'], message: message() }, { resolves: { 'nx.example': false } })).toBe(true);
   });
 
   it('recipients: the number accepted so far', () => {

@@ -1,4 +1,5 @@
 import type { ConditionTrace } from '../../engine/decision';
+import { FactUnavailable } from '../../engine/fact-unavailable';
 import { domainOf } from '../../match/address';
 import { isFqdn } from '../../match/domain';
 import type { Matcher } from '../../match/matcher';
@@ -58,17 +59,26 @@ export function compileAddressCondition(
     test(ctx) {
       const addresses = addressesOf(ctx);
       let lastTrace: ConditionTrace[] = [];
+      let missing: FactUnavailable | undefined;
       for (const address of addresses) {
         const trace: ConditionTrace[] = [];
         let ok = true;
-        for (const check of checks) {
-          const result = check.test(address, ctx);
-          trace.push({ condition: check.key, value: address, pattern: check.pattern, result });
-          if (!result) { ok = false; break; }
+        try {
+          for (const check of checks) {
+            const result = check.test(address, ctx);
+            trace.push({ condition: check.key, value: address, pattern: check.pattern, result });
+            if (!result) { ok = false; break; }
+          }
+        } catch (err) {
+          // Another recipient may match without the fact this one lacks.
+          if (!(err instanceof FactUnavailable)) throw err;
+          missing ??= err;
+          continue;
         }
         if (ok) return { result: true, trace, parts: [] };
         lastTrace = trace;
       }
+      if (missing) throw missing;
       if (addresses.length === 0) lastTrace = [{ condition: name, value: [], pattern: checks.map((c) => c.pattern).join(' '), result: false }];
       return { result: false, trace: lastTrace, parts: [] };
     },
