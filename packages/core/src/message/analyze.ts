@@ -1,0 +1,94 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { listArchive } from './archive/list-archive';
+import type { ArchiveMember } from './archive/member';
+import type { EntityState } from './entity-state';
+import { analyzeLimits, type AnalyzeLimits, type AnalyzeOptions } from './limits';
+import type { MessageModel, MimePart } from './model';
+import { extensionOf, hasDoubleExtension, isNameMismatch, sniff } from './name-checks';
+import { splitterPass, type PassResult, type PassScope } from './splitter-pass';
+
+const MEMBER_TYPES: Record<string, string> = {
+  exe: 'application/x-msdownload', dll: 'application/x-msdownload', com: 'application/x-msdownload',
+  zip: 'application/zip', gz: 'application/gzip', tgz: 'application/gzip', tar: 'application/x-tar',
+  pdf: 'application/pdf', txt: 'text/plain', htm: 'text/html', html: 'text/html', js: 'text/javascript',
+  jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', eml: 'message/rfc822',
+};
+
+function flagNames(part: MimePart, content: ReturnType<typeof sniff>): void {
+  part.doubleExtension = part.filenames.some(hasDoubleExtension);
+  part.nameMismatch = isNameMismatch(part.filenames, part.type, content) !== undefined;
+}
+
+function memberParts(owner: MimePart, members: ArchiveMember[], limits: AnalyzeLimits, model: PassResult, level: number): void {
+  for (const member of members) {
+    const base = member.name.split(/[\\/]/).pop() ?? member.name;
+    const names = [...new Set([base, member.name].filter(Boolean))];
+    const part: MimePart = {
+      path: `${owner.path}/${member.name}`,
+      carrier: owner.carrier,
+      type: MEMBER_TYPES[extensionOf(base)] ?? 'application/octet-stream',
+      size: member.size,
+      filenames: names,
+      multipart: false,
+      depth: owner.depth + 1,
+      inArchive: true,
+      encrypted: member.encrypted,
+      doubleExtension: false,
+      nameMismatch: false,
+    };
+    if (names[0] !== undefined) part.filename = names[0];
+    const content = member.content?.();
+    flagNames(part, content ? sniff(content.subarray(0, 512)) : 'other');
+    if (member.encrypted) owner.encrypted = true;
+    model.parts.push(part);
+    if (content && level < 3 && part.depth < limits.maxDepth) {
+      const inner = listArchive(content, limits.maxContainerSize);
+      if (inner) memberParts(part, inner.members, limits, model, level + 1);
+    }
+  }
+}
+
+async function containers(leaf: EntityState, limits: AnalyzeLimits, model: PassResult): Promise<void> {
+  const part = leaf.part;
+  if (leaf.overflow) {
+    model.malformed.push({ kind: 'limits', path: part.path, detail: `container over ${limits.maxContainerSize} bytes was not opened` });
+    return;
+  }
+  const body = leaf.body();
+  if (!body) return;
+  const listing = listArchive(body, limits.maxContainerSize);
+  if (listing) {
+    if (listing.problem) model.malformed.push({ kind: 'bad-encoding', path: part.path, detail: listing.problem });
+    memberParts(part, listing.members, limits, model, 1);
+    return;
+  }
+  if (leaf.attachedMessage && part.depth < limits.maxDepth) {
+    const scope: PassScope = { prefix: `${part.path}/`, carrier: part.carrier, depth: part.depth + 1 };
+    const inner = await analyzeScope(Readable.from([body]), limits, scope);
+    model.parts.push(...inner.parts);
+    model.malformed.push(...inner.malformed);
+  }
+}
+
+async function analyzeScope(input: Readable, limits: AnalyzeLimits, scope: PassScope): Promise<PassResult> {
+  const pass = await splitterPass(input, limits, scope);
+  for (const leaf of pass.leaves) flagNames(leaf.part, sniff(leaf.head));
+  for (const leaf of pass.leaves) await containers(leaf, limits, pass);
+  return pass;
+}
+
+/** Read a message stream once and describe it: headers, every entity and name, and damage. */
+export async function analyze(input: Readable, options?: AnalyzeOptions): Promise<MessageModel> {
+  const limits = analyzeLimits(options);
+  const pass = await analyzeScope(input, limits, { prefix: '', depth: 0 });
+  if (pass.parts.length > limits.maxParts) {
+    pass.malformed.push({ kind: 'limits', path: '', detail: `more than ${limits.maxParts} entities` });
+  }
+  return { size: pass.size, headers: pass.headers, parts: pass.parts, malformed: pass.malformed };
+}
+
+/** Analyze an .eml file (a loader for the CLI and tests). */
+export function analyzeFile(path: string, options?: AnalyzeOptions): Promise<MessageModel> {
+  return analyze(createReadStream(path), options);
+}

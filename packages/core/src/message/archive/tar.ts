@@ -1,0 +1,44 @@
+import type { ArchiveListing, ArchiveMember } from './member';
+
+function field(block: Buffer, start: number, length: number): string {
+  const raw = block.subarray(start, start + length);
+  const end = raw.indexOf(0);
+  return raw.subarray(0, end < 0 ? raw.length : end).toString('utf8');
+}
+
+/** True when the bytes start with a ustar (or old-style) tar header. */
+export function looksLikeTar(buf: Buffer): boolean {
+  if (buf.length < 512) return false;
+  if (buf.subarray(257, 262).toString('latin1') === 'ustar') return true;
+  // Old-style header: check the checksum.
+  const stored = parseInt(field(buf, 148, 8).trim(), 8);
+  if (!Number.isFinite(stored)) return false;
+  let sum = 0;
+  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : buf[i]!;
+  return sum === stored;
+}
+
+/** List a tar's regular files from its bytes. */
+export function listTar(buf: Buffer, format: 'tar' | 'tar.gz' = 'tar'): ArchiveListing {
+  const members: ArchiveMember[] = [];
+  let at = 0;
+  let longName: string | undefined;
+  while (at + 512 <= buf.length) {
+    const block = buf.subarray(at, at + 512);
+    if (block.every((b) => b === 0)) break;
+    const size = parseInt(field(block, 124, 12).trim() || '0', 8) || 0;
+    const kind = String.fromCharCode(block[156] ?? 48);
+    const prefix = block.subarray(257, 262).toString('latin1') === 'ustar' ? field(block, 345, 155) : '';
+    const dataStart = at + 512;
+    const name = longName ?? (prefix ? `${prefix}/${field(block, 0, 100)}` : field(block, 0, 100));
+    longName = undefined;
+    if (kind === 'L') {
+      longName = buf.subarray(dataStart, dataStart + size).toString('utf8').replace(/\0.*$/s, '');
+    } else if (kind === '0' || kind === '\0' || kind === '7') {
+      members.push({ name, size, encrypted: false, content: () => buf.subarray(dataStart, dataStart + size) });
+    }
+    at = dataStart + Math.ceil(size / 512) * 512;
+  }
+  const problem = at > buf.length ? 'tar is truncated' : undefined;
+  return problem ? { format, members, problem } : { format, members };
+}

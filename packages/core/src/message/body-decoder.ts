@@ -1,0 +1,74 @@
+/**
+ * Decodes a leaf body chunk by chunk (base64, quoted-printable, or as is) so that analysis can
+ * count decoded bytes, sniff the head and list archives without holding the part.
+ * Strict: base64 that a careful reader would refuse is reported, not silently repaired.
+ */
+export class BodyDecoder {
+  /** Why the body does not decode cleanly, when it does not. */
+  problem: string | undefined;
+  private carry = '';
+  private padded = false;
+
+  constructor(private readonly encoding: string) {}
+
+  /** Decode the next raw chunk. */
+  write(chunk: Buffer): Buffer {
+    if (this.encoding === 'base64') return this.base64(chunk.toString('latin1'), false);
+    if (this.encoding === 'quoted-printable') return this.quotedPrintable(chunk.toString('latin1'), false);
+    return chunk;
+  }
+
+  /** Decode what is left at the end of the body. */
+  end(): Buffer {
+    if (this.encoding === 'base64') return this.base64('', true);
+    if (this.encoding === 'quoted-printable') return this.quotedPrintable('', true);
+    return Buffer.alloc(0);
+  }
+
+  private base64(text: string, final: boolean): Buffer {
+    const clean = text.replace(/[\r\n\t ]/g, '');
+    if (!this.problem && /[^A-Za-z0-9+/=]/.test(clean)) this.problem = 'base64 body has characters outside the alphabet';
+    let data = this.carry + clean.replace(/[^A-Za-z0-9+/=]/g, '');
+    if (this.padded && /[A-Za-z0-9+/]/.test(data) && !this.problem) this.problem = 'base64 body goes on after its padding';
+    const pad = data.indexOf('=');
+    if (pad >= 0) {
+      const after = data.slice(pad).replace(/=/g, '');
+      if (after.length > 0 && !this.problem) this.problem = 'base64 body goes on after its padding';
+      this.padded = true;
+    }
+    if (final) {
+      this.carry = '';
+      if (data.replace(/=+$/, '').length % 4 === 1 && !this.problem) this.problem = 'base64 body is truncated';
+      return Buffer.from(data.replace(/=/g, ''), 'base64');
+    }
+    const usable = data.length - (data.length % 4);
+    this.carry = data.slice(usable);
+    data = data.slice(0, usable);
+    return Buffer.from(data.replace(/=/g, ''), 'base64');
+  }
+
+  private quotedPrintable(text: string, final: boolean): Buffer {
+    let data = this.carry + text;
+    this.carry = '';
+    if (!final) {
+      // Keep an escape split across chunks for the next one.
+      const cut = data.lastIndexOf('=');
+      if (cut >= 0 && data.length - cut < 3) {
+        this.carry = data.slice(cut);
+        data = data.slice(0, cut);
+      }
+    }
+    const soft = data.replace(/=\r?\n/g, '');
+    const out: number[] = [];
+    for (let i = 0; i < soft.length; i++) {
+      const hex = soft.slice(i + 1, i + 3);
+      if (soft[i] === '=' && /^[0-9A-Fa-f]{2}$/.test(hex)) {
+        out.push(parseInt(hex, 16));
+        i += 2;
+      } else {
+        out.push(soft.charCodeAt(i) & 0xff);
+      }
+    }
+    return Buffer.from(out);
+  }
+}

@@ -1,0 +1,36 @@
+import { Libmime } from 'libmime';
+import { parseStructured, decodeExtended } from './header-params';
+
+const libmime = new Libmime();
+
+/**
+ * The name a file really gets on disk: RFC 2047 words decoded, `%xx` decoded, and the trailing
+ * dots and spaces Windows drops removed (`a.exe. ` is `a.exe`).
+ */
+export function cleanFilename(raw: string): string {
+  let name = raw;
+  if (name.includes('=?')) {
+    try {
+      name = libmime.decodeWords(name);
+    } catch {
+      // keep the raw text: an undecodable word must still be matched as written
+    }
+  }
+  if (/%[0-9a-fA-F]{2}/.test(name)) name = decodeExtended(name, 'utf-8');
+  return name.replace(/[\s.\u0000]+$/u, '').replace(/^\s+/u, '');
+}
+
+/** Every file name an entity's headers give it (disposition `filename`, type `name`), decoded. */
+export function entityFilenames(contentType: string | undefined, disposition: string | undefined): string[] {
+  const names: string[] = [];
+  const collect = (header: string | undefined, param: string): void => {
+    if (!header) return;
+    for (const raw of parseStructured(header).params.get(param) ?? []) {
+      const name = cleanFilename(raw);
+      if (name && !names.includes(name)) names.push(name);
+    }
+  };
+  collect(disposition, 'filename');
+  collect(contentType, 'name');
+  return names;
+}

@@ -1,0 +1,32 @@
+import { Libmime } from 'libmime';
+import type { HeaderField } from './model';
+
+const libmime = new Libmime();
+const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
+
+// mailsplit hands header bytes over as latin1 text; 8-bit headers are UTF-8 far more often.
+function asText(raw: string): string {
+  if (!/[\x80-\xff]/.test(raw)) return raw;
+  const utf8 = Buffer.from(raw, 'latin1').toString('utf8');
+  return utf8.includes('\uFFFD') ? raw : utf8;
+}
+
+/** A header line split into its field, or a reason it is not one. */
+export function parseHeaderLine(raw: string): HeaderField | { problem: string } {
+  const line = asText(raw);
+  const colon = line.indexOf(':');
+  const name = colon > 0 ? line.slice(0, colon) : '';
+  if (!FIELD_NAME.test(name)) {
+    return { problem: `header line is not a field: ${JSON.stringify(line.slice(0, 60))}` };
+  }
+  const value = line.slice(colon + 1).replace(/\r?\n(?=[ \t])/g, '').replace(/\r?\n$/, '').replace(/^[ \t]+/, '');
+  let decoded = value;
+  if (value.includes('=?')) {
+    try {
+      decoded = libmime.decodeWords(value);
+    } catch {
+      decoded = value;
+    }
+  }
+  return { name, value, decoded };
+}

@@ -1,0 +1,113 @@
+import { Libmime } from 'libmime';
+
+const libmime = new Libmime();
+
+/** A structured header value: `type/sub; a=b; name*0*=...` with every parameter occurrence kept. */
+export interface StructuredValue {
+  value: string;
+  /** Parameter name (lower case) -> every value it was given, RFC 2231 pieces joined and decoded. */
+  params: Map<string, string[]>;
+}
+
+/** Split on `;` outside quotes, keeping quoted text as written. */
+function splitSegments(input: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < input.length; i++) {
+    const ch = input[i]!;
+    if (ch === '\\' && quoted && i + 1 < input.length) {
+      current += ch + input[++i];
+      continue;
+    }
+    if (ch === '"') quoted = !quoted;
+    if (ch === ';' && !quoted) {
+      out.push(current);
+      current = '';
+      continue;
+    }
+    current += ch;
+  }
+  out.push(current);
+  return out;
+}
+
+function unquote(raw: string): string {
+  const v = raw.trim();
+  if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) return v.slice(1, -1).replace(/\\(.)/g, '$1');
+  return v;
+}
+
+/** Percent-decode to bytes, then to text in `charset` (RFC 2231 extended values). */
+export function decodeExtended(raw: string, charset: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const hex = raw.slice(i + 1, i + 3);
+    if (raw[i] === '%' && /^[0-9a-fA-F]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      for (const b of Buffer.from(raw[i]!, 'utf8')) bytes.push(b);
+    }
+  }
+  try {
+    return libmime.decodeWords(`=?${charset || 'utf-8'}?B?${Buffer.from(bytes).toString('base64')}?=`);
+  } catch {
+    return Buffer.from(bytes).toString('latin1');
+  }
+}
+
+interface Piece {
+  index: number;
+  extended: boolean;
+  text: string;
+}
+
+/** Parse a Content-Type or Content-Disposition value; never throws. */
+export function parseStructured(input: string): StructuredValue {
+  const [head = '', ...rest] = splitSegments(input);
+  const params = new Map<string, string[]>();
+  const continued = new Map<string, Piece[]>();
+  const add = (name: string, value: string): void => {
+    const list = params.get(name) ?? [];
+    list.push(value);
+    params.set(name, list);
+  };
+  for (const segment of rest) {
+    const eq = segment.indexOf('=');
+    if (eq < 0) continue;
+    const key = segment.slice(0, eq).trim().toLowerCase();
+    const raw = segment.slice(eq + 1);
+    const m = /^([^*]+)\*(?:(\d+)\*?|)$/.exec(key);
+    if (!m) {
+      add(key, unquote(raw));
+      continue;
+    }
+    const base = m[1]!;
+    if (m[2] === undefined) {
+      // name*=charset'lang'value
+      const v = unquote(raw);
+      const parts = v.split("'");
+      add(base, parts.length >= 3 ? decodeExtended(parts.slice(2).join("'"), parts[0]!) : decodeExtended(v, 'utf-8'));
+      continue;
+    }
+    const pieces = continued.get(base) ?? [];
+    pieces.push({ index: Number(m[2]), extended: key.endsWith('*'), text: unquote(raw) });
+    continued.set(base, pieces);
+  }
+  for (const [base, pieces] of continued) {
+    pieces.sort((a, b) => a.index - b.index);
+    let charset = 'utf-8';
+    const first = pieces[0];
+    if (first?.extended) {
+      const parts = first.text.split("'");
+      if (parts.length >= 3) {
+        charset = parts[0] || 'utf-8';
+        first.text = parts.slice(2).join("'");
+      }
+    }
+    const joined = pieces.map((p) => (p.extended ? p.text : p.text.replace(/%/g, '%25'))).join('');
+    add(base, decodeExtended(joined, charset));
+  }
+  return { value: head.trim().toLowerCase(), params };
+}

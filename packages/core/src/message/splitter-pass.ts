@@ -1,0 +1,132 @@
+import type { Readable } from 'node:stream';
+import { Splitter } from '@zone-eu/mailsplit';
+import type { MimeNode, SplitterChunk } from '@zone-eu/mailsplit';
+import { EntityState } from './entity-state';
+import { entityFilenames } from './file-name';
+import { parseHeaderLine } from './header-fields';
+import { parseStructured } from './header-params';
+import type { AnalyzeLimits } from './limits';
+import type { HeaderField, Malformation, MimePart } from './model';
+import { partPath } from './part-path';
+
+/** Where a pass's entities sit: top level, or inside an attached message of the outer one. */
+export interface PassScope {
+  prefix: string;
+  carrier?: string;
+  depth: number;
+}
+
+export interface PassResult {
+  size: number;
+  headers: HeaderField[];
+  parts: MimePart[];
+  leaves: EntityState[];
+  malformed: Malformation[];
+}
+
+function depthOf(node: MimeNode): number {
+  let depth = 0;
+  for (let n = node.parentNode; n; n = n.parentNode) depth++;
+  return depth;
+}
+
+/** One streaming Splitter pass over a message: entities, header problems, and leaf bodies. */
+export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: PassScope): Promise<PassResult> {
+  const result: PassResult = { size: 0, headers: [], parts: [], leaves: [], malformed: [] };
+  const states = new Map<MimeNode, EntityState>();
+  const open = new Map<MimeNode, string>();
+  const flag = (kind: Malformation['kind'], path: string, detail: string): void => {
+    if (!result.malformed.some((m) => m.kind === kind && m.path === path && m.detail === detail)) {
+      result.malformed.push({ kind, path, detail });
+    }
+  };
+  const splitter = new Splitter({ maxHeadSize: limits.maxHeadSize, maxChildNodes: limits.maxParts });
+
+  const onNode = (node: MimeNode): void => {
+    const path = scope.prefix + partPath(node);
+    const depth = scope.depth + depthOf(node);
+    const headers = node.headers ? node.headers.getList() : [];
+    const fields = headers.map((h) => parseHeaderLine(h.line));
+    for (const f of fields) if ('problem' in f) flag('bad-header', path, f.problem);
+    if (node.root && scope.prefix === '') result.headers = fields.filter((f): f is HeaderField => !('problem' in f));
+    const valuesOf = (name: string): string[] =>
+      fields.filter((f): f is HeaderField => !('problem' in f) && f.name.toLowerCase() === name).map((f) => f.value);
+    const rawType = valuesOf('content-type');
+    const rawDisposition = valuesOf('content-disposition');
+    if (rawType.length > 1) flag('bad-header', path, `${rawType.length} Content-Type fields`);
+    if (rawDisposition.length > 1) flag('bad-header', path, `${rawDisposition.length} Content-Disposition fields`);
+    // Every instance counts: a reader that takes the last one must not see a name we missed.
+    const typeValue = rawType.join('; ');
+    const dispositionValue = rawDisposition.join('; ');
+    const boundaries = parseStructured(typeValue).params.get('boundary') ?? [];
+    if (boundaries.length > 1) flag('duplicate-boundary', path, `boundary given ${boundaries.length} times`);
+    if (boundaries.some((b) => b !== b.trimEnd())) flag('bad-header', path, 'boundary parameter ends in white space; readers disagree where parts start');
+    if (depth > limits.maxDepth) flag('limits', path, `nested deeper than ${limits.maxDepth}`);
+    const filenames = entityFilenames(typeValue || undefined, dispositionValue || undefined);
+    const part: MimePart = {
+      path,
+      carrier: scope.carrier ?? path,
+      type: node.contentType || (node.parentNode && node.parentNode.multipart === 'digest' ? 'message/rfc822' : 'text/plain'),
+      size: 0,
+      filenames,
+      multipart: Boolean(node.multipart),
+      depth,
+      inArchive: false,
+      encrypted: false,
+      doubleExtension: false,
+      nameMismatch: false,
+    };
+    if (node.charset) part.charset = node.charset;
+    if (node.disposition) part.disposition = node.disposition;
+    if (node.encoding) part.encoding = node.encoding;
+    if (filenames[0] !== undefined) part.filename = filenames[0];
+    result.parts.push(part);
+    if (node.multipart && node._boundary) open.set(node, `--${node._boundary.toString('latin1')}--`);
+    else if (node.multipart) flag('unclosed-multipart', path, 'multipart without a boundary parameter');
+    if (!node.multipart && node.messageNode !== true) {
+      const attached = part.type === 'message/rfc822' || filenames.some((n) => /\.eml$/i.test(n));
+      const state = new EntityState(part, attached, limits.maxContainerSize);
+      states.set(node, state);
+      result.leaves.push(state);
+    }
+  };
+
+  return new Promise((resolve, reject) => {
+    let failed = false;
+    let finished = false;
+    splitter.on('data', (obj: SplitterChunk) => {
+      if (obj.type === 'node') onNode(obj);
+      else if (obj.type === 'body') states.get(obj.node)?.write(obj.value);
+      else if (open.has(obj.node)) {
+        // The delimiter line arrives with the line break before it (RFC 2046: it belongs to the delimiter).
+        const line = obj.value.toString('latin1').replace(/^\r?\n/, '').trimEnd();
+        if (line === open.get(obj.node)) open.delete(obj.node);
+      }
+    });
+    const stream = splitter as unknown as NodeJS.EventEmitter;
+    stream.on('error', (err: Error & { code?: string }) => {
+      failed = true;
+      flag(err.code === 'EMAXLEN' ? 'limits' : 'bad-header', '', err.message);
+      input.unpipe(splitter);
+      input.resume();
+      if (input.readableEnded) finish();
+    });
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      for (const [node, closing] of open) flag('unclosed-multipart', scope.prefix + partPath(node), `no closing ${closing} line`);
+      for (const state of result.leaves) {
+        state.end();
+        state.part.size = state.size;
+        if (state.decoder.problem) flag('bad-encoding', state.part.path, state.decoder.problem);
+      }
+      resolve(result);
+    };
+    stream.on('end', () => !failed && finish());
+    input.on('data', (chunk: Buffer) => (result.size += chunk.length));
+    input.on('error', reject);
+    input.on('end', () => failed && finish());
+    input.pipe(splitter);
+    splitter.resume();
+  });
+}
