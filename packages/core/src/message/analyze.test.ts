@@ -1,0 +1,239 @@
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { deflateRawSync, gzipSync } from 'node:zlib';
+import { analyze } from './analyze';
+import type { MessageModel } from './model';
+
+const run = (text: string | Buffer, options = {}): Promise<MessageModel> =>
+  analyze(Readable.from([Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8')]), options);
+
+const b64 = (data: Buffer | string): string =>
+  (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('base64').replace(/.{76}/g, '$&\r\n');
+
+function multipart(parts: string[], boundary = 'BOUND'): string {
+  return [
+    'From: a@example.org', 'To: b@acme.example', 'Subject: test', 'MIME-Version: 1.0',
+    `Content-Type: multipart/mixed; boundary="${boundary}"`, '', 'preamble',
+    ...parts.map((p) => `--${boundary}\r\n${p}`), `--${boundary}--`, '',
+  ].join('\r\n');
+}
+
+const attachment = (headers: string, body = b64('MZ\x90\x00payload')): string =>
+  `${headers}\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}`;
+
+/** A zip built by hand: local headers, central directory, end record (deflate or stored). */
+function zip(entries: { name: string; data: Buffer; encrypted?: boolean }[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name);
+    const packed = deflateRawSync(e.data);
+    const flags = e.encrypted ? 1 : 0;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(flags, 6);
+    local.writeUInt16LE(8, 8); local.writeUInt32LE(packed.length, 18); local.writeUInt32LE(e.data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0); central.writeUInt16LE(20, 6); central.writeUInt16LE(flags, 8);
+    central.writeUInt16LE(8, 10); central.writeUInt32LE(packed.length, 20); central.writeUInt32LE(e.data.length, 24);
+    central.writeUInt16LE(name.length, 28); central.writeUInt32LE(offset, 42);
+    locals.push(local, name, packed);
+    centrals.push(central, name);
+    offset += 30 + name.length + packed.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(entries.length, 8); end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+function tar(entries: { name: string; data: Buffer }[]): Buffer {
+  const blocks: Buffer[] = [];
+  for (const e of entries) {
+    const h = Buffer.alloc(512);
+    h.write(e.name, 0); h.write('0000644\0', 100); h.write('0000000\0', 108); h.write('0000000\0', 116);
+    h.write(e.data.length.toString(8).padStart(11, '0') + '\0', 124); h.write('00000000000\0', 136);
+    h.write('        ', 148); h.write('0', 156); h.write('ustar\0', 257); h.write('00', 263);
+    let sum = 0;
+    for (const b of h) sum += b;
+    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
+    blocks.push(h, e.data, Buffer.alloc((512 - (e.data.length % 512)) % 512));
+  }
+  return Buffer.concat([...blocks, Buffer.alloc(1024)]);
+}
+
+const names = (m: MessageModel): string[][] => m.parts.map((p) => p.filenames);
+const part = (m: MessageModel, name: string) => m.parts.find((p) => p.filenames.includes(name));
+
+describe('analyze: headers and structure', () => {
+  it('lists top-level headers in order, unfolded and decoded', async () => {
+    const m = await run('From: Al <al@smtp.weirdal.com>\r\nSubject: =?utf-8?B?aMOpbGxv?=\r\n\t again\r\nX-Mailer: Outlook\r\n\r\nbody\r\n');
+    expect(m.headers.map((h) => h.name)).toEqual(['From', 'Subject', 'X-Mailer']);
+    expect(m.headers[1]).toEqual({ name: 'Subject', value: '=?utf-8?B?aMOpbGxv?=\t again', decoded: 'héllo\t again' });
+    expect(m.parts).toHaveLength(1);
+    expect(m.parts[0]).toMatchObject({ path: '0', carrier: '0', type: 'text/plain', size: 6, multipart: false, depth: 0 });
+    expect(m.malformed).toEqual([]);
+  });
+
+  it('numbers entities like IMAP and gives decoded sizes', async () => {
+    const m = await run(multipart([
+      'Content-Type: text/plain\r\n\r\nhello',
+      attachment('Content-Type: application/pdf; name="a.pdf"', b64('%PDF-1.4 0123456789')),
+    ]));
+    expect(m.parts.map((p) => [p.path, p.type, p.depth])).toEqual([
+      ['0', 'multipart/mixed', 0], ['1', 'text/plain', 1], ['2', 'application/pdf', 1],
+    ]);
+    expect(part(m, 'a.pdf')?.size).toBe(19);
+    expect(m.size).toBeGreaterThan(100);
+  });
+});
+
+describe('analyze: file names from every place, decoded', () => {
+  it.each([
+    ['RFC 2231 charset', `Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename*=utf-8''evil%2Eexe`, 'evil.exe'],
+    ['RFC 2231 continuations', `Content-Type: application/octet-stream; name*0*=utf-8''invoice.pdf%2E; name*1="exe"`, 'invoice.pdf.exe'],
+    ['RFC 2047 word', 'Content-Type: application/octet-stream; name="=?utf-8?B?ZXZpbC5leGU=?="', 'evil.exe'],
+    ['percent escapes', 'Content-Type: application/octet-stream; name="evil%2eexe"', 'evil.exe'],
+    ['trailing dots and spaces', 'Content-Type: application/octet-stream; name="a.exe. "', 'a.exe'],
+    ['latin1 continuation', `Content-Type: application/octet-stream; name*0*=iso-8859-1''r%E9sum%E9; name*1=".exe"`, 'résumé.exe'],
+  ])('%s', async (_trick, headers, expected) => {
+    const m = await run(multipart([attachment(headers)]));
+    expect(names(m)).toContainEqual(expect.arrayContaining([expected]));
+  });
+
+  it('keeps every name when Content-Type and Content-Disposition disagree or repeat', async () => {
+    const m = await run(multipart([attachment(
+      'Content-Type: application/octet-stream; name="readme.txt"\r\nContent-Disposition: attachment; filename="safe.txt"; filename="run.exe"',
+    )]));
+    expect(m.parts[1]!.filenames.sort()).toEqual(['readme.txt', 'run.exe', 'safe.txt']);
+  });
+});
+
+describe('analyze: names that lie', () => {
+  it('flags double extensions', async () => {
+    const m = await run(multipart([attachment('Content-Type: application/octet-stream; name="invoice.pdf.exe"'),
+      attachment('Content-Type: application/gzip; name="backup.tar.gz"', b64(gzipSync(Buffer.from('x'))))]));
+    expect(part(m, 'invoice.pdf.exe')?.doubleExtension).toBe(true);
+    expect(part(m, 'backup.tar.gz')?.doubleExtension).toBe(false);
+  });
+
+  it.each([
+    ['U+202E right-to-left override', 'Content-Type: application/octet-stream; name="photo\u202Egpj.exe"'],
+    ['CLSID extension', 'Content-Type: application/octet-stream; name="notes.txt.{3050F4D8-98B5-11CF-BB82-00AA00BDCE0B}"'],
+    ['executable name declared as an image', 'Content-Type: image/jpeg; name="holiday.exe"'],
+  ])('flags a name mismatch: %s', async (_trick, headers) => {
+    const m = await run(Buffer.from(multipart([attachment(headers)]), 'utf8'));
+    expect(m.parts[1]!.nameMismatch).toBe(true);
+  });
+
+  it('flags executable content under a harmless name', async () => {
+    const m = await run(multipart([attachment('Content-Type: image/png; name="cat.png"')]));
+    expect(part(m, 'cat.png')?.nameMismatch).toBe(true);
+  });
+
+  it('does not flag an honest attachment', async () => {
+    const m = await run(multipart([attachment('Content-Type: application/pdf; name="report.pdf"', b64('%PDF-1.7'))]));
+    expect(part(m, 'report.pdf')).toMatchObject({ nameMismatch: false, doubleExtension: false });
+  });
+});
+
+describe('analyze: archives', () => {
+  it('lists zip members, also in folders, with sizes', async () => {
+    const z = zip([{ name: 'docs/update.exe', data: Buffer.from([0x4d, 0x5a, 0x90, 0x00]) }, { name: 'readme.txt', data: Buffer.from('hi') }]);
+    const m = await run(multipart([attachment('Content-Type: application/zip; name="files.zip"', b64(z))]));
+    const member = m.parts.find((p) => p.inArchive && p.filenames.includes('update.exe'));
+    expect(member).toMatchObject({ path: '1/docs/update.exe', carrier: '1', size: 4, inArchive: true, encrypted: false });
+    expect(member!.filenames).toContain('docs/update.exe');
+    expect(part(m, 'readme.txt')?.inArchive).toBe(true);
+  });
+
+  it('marks encrypted zip members and the archive that holds them', async () => {
+    const z = zip([{ name: 'secret.exe', data: Buffer.from('xxxx'), encrypted: true }]);
+    const m = await run(multipart([attachment('Content-Type: application/zip; name="locked.zip"', b64(z))]));
+    expect(part(m, 'secret.exe')).toMatchObject({ encrypted: true, inArchive: true });
+    expect(part(m, 'locked.zip')?.encrypted).toBe(true);
+  });
+
+  it('lists tar and tar.gz members', async () => {
+    const t = tar([{ name: 'bin/tool.exe', data: Buffer.from('MZ') }]);
+    const m = await run(multipart([
+      attachment('Content-Type: application/x-tar; name="a.tar"', b64(t)),
+      attachment('Content-Type: application/gzip; name="a.tar.gz"', b64(gzipSync(t))),
+    ]));
+    expect(m.parts.filter((p) => p.inArchive).map((p) => p.path)).toEqual(['1/bin/tool.exe', '2/bin/tool.exe']);
+  });
+
+  it('finds a zip by its bytes when the name and type hide it', async () => {
+    const z = zip([{ name: 'payload.scr', data: Buffer.from('MZ') }]);
+    const m = await run(multipart([attachment('Content-Type: application/octet-stream; name="data.bin"', b64(z))]));
+    expect(part(m, 'payload.scr')?.carrier).toBe('1');
+  });
+
+  it('lists a zip inside a zip', async () => {
+    const inner = zip([{ name: 'deep.exe', data: Buffer.from('MZ') }]);
+    const outer = zip([{ name: 'inner.zip', data: inner }]);
+    const m = await run(multipart([attachment('Content-Type: application/zip; name="outer.zip"', b64(outer))]));
+    expect(part(m, 'deep.exe')).toMatchObject({ path: '1/inner.zip/deep.exe', carrier: '1', depth: 3 });
+  });
+
+  it('reports an archive over the size cap instead of holding it', async () => {
+    const z = zip([{ name: 'big.bin', data: randomBytes(4096) }, { name: 'x.exe', data: Buffer.from('MZ') }]);
+    const m = await run(multipart([attachment('Content-Type: application/zip; name="big.zip"', b64(z))]), { maxContainerSize: 1024 });
+    expect(m.malformed).toContainEqual(expect.objectContaining({ kind: 'limits', path: '1' }));
+    expect(part(m, 'x.exe')).toBeUndefined();
+  });
+});
+
+describe('analyze: attached messages', () => {
+  const inner = multipart([attachment('Content-Type: application/octet-stream; name="evil.exe"')], 'INNER');
+
+  it('analyzes a base64 attached .eml', async () => {
+    const m = await run(multipart([attachment('Content-Type: message/rfc822\r\nContent-Disposition: attachment; filename="fwd.eml"', b64(inner))]));
+    expect(part(m, 'evil.exe')).toMatchObject({ path: '1/1', carrier: '1', depth: 3 });
+  });
+
+  it('sees into an inline message/rfc822 with its own numbering', async () => {
+    const m = await run(multipart([`Content-Type: message/rfc822\r\nContent-Disposition: inline\r\n\r\n${inner}`]));
+    expect(part(m, 'evil.exe')).toMatchObject({ path: '1.1', carrier: '1.1' });
+    expect(m.parts.map((p) => p.path)).toContain('1.0');
+  });
+});
+
+describe('analyze: malformed', () => {
+  it('reports duplicate boundary parameters', async () => {
+    const m = await run('Content-Type: multipart/mixed; boundary=a; boundary=b\r\n\r\n--a\r\n\r\nx\r\n--b\r\n\r\ny\r\n--a--\r\n');
+    expect(m.malformed.map((x) => x.kind)).toContain('duplicate-boundary');
+  });
+
+  it('reports a multipart that never closes', async () => {
+    const m = await run('Content-Type: multipart/mixed; boundary=a\r\n\r\n--a\r\nContent-Type: text/plain\r\n\r\nx\r\n');
+    expect(m.malformed).toContainEqual(expect.objectContaining({ kind: 'unclosed-multipart', path: '0' }));
+  });
+
+  it('reports undecodable base64', async () => {
+    const m = await run(multipart([attachment('Content-Type: application/octet-stream; name="x.bin"', 'TVqQ!!AA@@==\r\nmore')]));
+    expect(m.malformed).toContainEqual(expect.objectContaining({ kind: 'bad-encoding', path: '1' }));
+  });
+
+  it('reports header lines that are not fields, and repeated Content-Type', async () => {
+    const m = await run('From: a@b\r\nthis is not a header\r\nContent-Type: text/plain\r\nContent-Type: text/html\r\n\r\nx');
+    expect(m.malformed.filter((x) => x.kind === 'bad-header').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reports a boundary parameter with trailing spaces', async () => {
+    const m = await run('Content-Type: multipart/mixed; boundary="zz  "\r\n\r\n--zz\r\n\r\nx\r\n--zz--\r\n');
+    expect(m.malformed).toContainEqual(expect.objectContaining({ kind: 'bad-header', path: '0' }));
+  });
+
+  it('reports limits: too many parts, too deep, too large a header block', async () => {
+    const many = multipart(Array.from({ length: 30 }, () => 'Content-Type: text/plain\r\n\r\nx'));
+    expect((await run(many, { maxParts: 10 })).malformed.map((x) => x.kind)).toContain('limits');
+    let deep = 'x';
+    for (let i = 0; i < 12; i++) deep = `Content-Type: multipart/mixed; boundary=b${i}\r\n\r\n--b${i}\r\n${deep}\r\n--b${i}--`;
+    expect((await run(deep, { maxDepth: 5 })).malformed.map((x) => x.kind)).toContain('limits');
+    const bigHeader = `X-Big: ${'a'.repeat(5000)}\r\n\r\nbody`;
+    expect((await run(bigHeader, { maxHeadSize: 1024 })).malformed.map((x) => x.kind)).toContain('limits');
+  });
+});
