@@ -28,5 +28,9 @@ export { gatherFacts, type GatherOptions } from './engine/gather-facts';
 export { runSession, type SessionSpec, type SessionResult, type RecipientResult } from './engine/run-session';
 
 // message
+export { analyze, analyzeFile } from './message/analyze';
+export { partPath } from './message/part-path';
+export type { AnalyzeOptions } from './message/limits';
+export { MALFORMED_KINDS } from './message/model';
 
 // rewrite
