@@ -1,0 +1,58 @@
+import type { Readable } from 'node:stream';
+import { describeEndpoint, openConnection, readReply, type Endpoint } from '../net/endpoint';
+
+export interface ClamdOptions {
+  endpoint: Endpoint;
+  /** Whole-scan timeout, ms. Default 30 s. */
+  timeoutMs?: number;
+  /** INSTREAM chunk size, bytes. Default 64 KiB. */
+  chunkSize?: number;
+}
+
+/**
+ * Scan a stream with clamd's INSTREAM command. Resolves to the virus names found ([] when
+ * clean); rejects on every error, including clamd's size limit, so nothing passes as clean
+ * because the scanner could not read it.
+ */
+export async function scanStream(input: Readable, options: ClamdOptions, signal?: AbortSignal): Promise<string[]> {
+  const socket = openConnection(options.endpoint, options.timeoutMs ?? 30_000, signal);
+  const reply = readReply(socket);
+  reply.catch(() => undefined); // awaited below; keep an early error from being unhandled
+  const chunkSize = options.chunkSize ?? 64 * 1024;
+  const send = (data: Buffer): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (socket.destroyed) return reject(new Error('clamd closed the connection'));
+      socket.write(data, (err) => (err ? reject(err) : resolve()));
+    });
+  try {
+    await send(Buffer.from('zINSTREAM\0'));
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      for (let at = 0; at < chunk.length; at += chunkSize) {
+        const piece = chunk.subarray(at, at + chunkSize);
+        const length = Buffer.alloc(4);
+        length.writeUInt32BE(piece.length);
+        await send(Buffer.concat([length, piece]));
+      }
+    }
+    await send(Buffer.alloc(4));
+  } catch (err) {
+    // clamd may have answered already (size limit) and closed: prefer its words.
+    const early = await Promise.race([reply.catch(() => undefined), new Promise((r) => setTimeout(r, 50, undefined))]);
+    if (early instanceof Buffer && early.length > 0) return parseReply(early.toString(), options.endpoint);
+    socket.destroy();
+    throw new Error(`clamd ${describeEndpoint(options.endpoint)}: ${(err as Error).message}`);
+  }
+  try {
+    return parseReply((await reply).toString(), options.endpoint);
+  } catch (err) {
+    throw new Error(`clamd ${describeEndpoint(options.endpoint)}: ${(err as Error).message.replace(/^clamd [^:]+: /, '')}`);
+  }
+}
+
+function parseReply(text: string, endpoint: Endpoint): string[] {
+  const line = text.replace(/\0/g, '').trim();
+  if (/^stream: OK$/.test(line)) return [];
+  const found = /^stream: (.+) FOUND$/.exec(line);
+  if (found) return [found[1]!];
+  throw new Error(`clamd ${describeEndpoint(endpoint)}: ${line || 'closed without an answer'}`);
+}

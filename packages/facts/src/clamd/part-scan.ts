@@ -1,0 +1,43 @@
+import { PassThrough } from 'node:stream';
+import { Splitter } from '@zone-eu/mailsplit';
+import type { MimeNode, SplitterChunk } from '@zone-eu/mailsplit';
+import { partPath, type MessageSource } from '@mailward/core';
+import { scanStream, type ClamdOptions } from './instream';
+
+/**
+ * Scan each leaf entity's decoded body on its own, so a rule can strip exactly the infected
+ * part (FireWall-1's CVP "cure") and deliver the rest. Paths are core's part paths.
+ */
+export function scanParts(message: MessageSource, options: ClamdOptions, signal?: AbortSignal): Promise<Record<string, string[]>> {
+  return new Promise((resolve, reject) => {
+    const scans: Promise<[string, string[]]>[] = [];
+    let current: { node: MimeNode; decoder: NodeJS.ReadWriteStream } | undefined;
+    const close = (): void => {
+      current?.decoder.end();
+      current = undefined;
+    };
+    const splitter = new Splitter();
+    splitter.on('data', (obj: SplitterChunk) => {
+      if (obj.type === 'node') {
+        close();
+        if (obj.multipart || obj.messageNode === true) return;
+        const decoder = obj.getDecoder() as unknown as NodeJS.ReadWriteStream;
+        const body = new PassThrough();
+        decoder.pipe(body);
+        const path = partPath(obj);
+        scans.push(scanStream(body, options, signal).then((names) => [path, names]));
+        current = { node: obj, decoder };
+      } else if (obj.type === 'body' && current && obj.node === current.node) {
+        current.decoder.write(obj.value);
+      }
+    });
+    (splitter as unknown as NodeJS.EventEmitter).on('error', reject);
+    (splitter as unknown as NodeJS.EventEmitter).on('end', () => {
+      close();
+      Promise.all(scans).then((pairs) => resolve(Object.fromEntries(pairs)), reject);
+    });
+    const input = message.open();
+    input.on('error', reject);
+    input.pipe(splitter);
+  });
+}

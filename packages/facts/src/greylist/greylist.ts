@@ -1,0 +1,71 @@
+import { BlockList, isIP } from 'node:net';
+import type { GreylistState, GreylistTriplet } from '@mailward/core';
+import type { GreylistStore } from './store';
+
+export interface GreylistOptions {
+  /** Seconds a new triplet must wait before a retry is accepted: 30..3600. Default 300. */
+  delay?: number;
+  /** Seconds after the first try within which a retry still counts. Default 14400 (4 h). */
+  retryWindow?: number;
+  /** Seconds a passed triplet, and its client network, stay passed. Default 36 days. */
+  passLifetime?: number;
+  /** Clients (IPs or CIDRs) never greylisted. */
+  clientWhitelist?: string[];
+  /** Recipient addresses or domains (lower case, "@domain" for a whole domain) never greylisted. */
+  recipientWhitelist?: string[];
+  now?: () => number;
+}
+
+/** The client's network: /24 for IPv4, /64 for IPv6 (senders retry from pools). */
+export function clientNetwork(ip: string): string {
+  if (isIP(ip) === 4) return ip.split('.').slice(0, 3).join('.') + '.0/24';
+  if (isIP(ip) === 6) return (ip.split('::')[0] ?? ip).split(':').slice(0, 4).join(':') + '::/64';
+  return ip;
+}
+
+/** Greylisting (RFC 6647): first try of a triplet is deferred, a retry after the delay passes. */
+export class Greylist {
+  private readonly delay: number;
+  private readonly window: number;
+  private readonly lifetime: number;
+  private readonly clients = new BlockList();
+  private readonly recipients: Set<string>;
+  private readonly now: () => number;
+
+  constructor(private readonly store: GreylistStore, options: GreylistOptions = {}) {
+    this.delay = options.delay ?? 300;
+    if (this.delay < 30 || this.delay > 3600) throw new Error(`greylist delay ${this.delay} s: choose 30..3600 seconds`);
+    this.window = options.retryWindow ?? 4 * 3600;
+    this.lifetime = options.passLifetime ?? 36 * 86400;
+    for (const c of options.clientWhitelist ?? []) {
+      const [net, bits] = c.split('/');
+      const type = isIP(net ?? '') === 6 ? 'ipv6' : 'ipv4';
+      if (bits) this.clients.addSubnet(net!, Number(bits), type);
+      else this.clients.addAddress(net!, type);
+    }
+    this.recipients = new Set((options.recipientWhitelist ?? []).map((r) => r.toLowerCase()));
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Decide a triplet, recording the try. */
+  async check(t: GreylistTriplet): Promise<GreylistState> {
+    const type = isIP(t.client) === 6 ? 'ipv6' : 'ipv4';
+    if (isIP(t.client) && this.clients.check(t.client, type)) return 'pass';
+    const rcpt = t.recipient.toLowerCase();
+    if (this.recipients.has(rcpt) || this.recipients.has('@' + (rcpt.split('@')[1] ?? ''))) return 'pass';
+    const net = clientNetwork(t.client);
+    const now = this.now();
+    if ((await this.store.get(`awl|${net}`))?.passed) return 'pass';
+    const key = `${net}|${t.sender.toLowerCase()}|${rcpt}`;
+    const entry = await this.store.get(key);
+    if (entry?.passed) return 'pass';
+    if (!entry) {
+      if (await this.store.create(key, { first: now }, this.delay + this.window)) return 'pending';
+      return this.check(t); // another gateway saw it first: decide by its entry
+    }
+    if (now - entry.first < this.delay * 1000) return 'pending';
+    await this.store.put(key, { first: entry.first, passed: true }, this.lifetime);
+    await this.store.put(`awl|${net}`, { first: now, passed: true }, this.lifetime);
+    return 'pass';
+  }
+}

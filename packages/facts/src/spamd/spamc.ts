@@ -1,0 +1,46 @@
+import type { Readable } from 'node:stream';
+import type { SpamFact } from '@mailward/core';
+import { describeEndpoint, openConnection, readReply, type Endpoint } from '../net/endpoint';
+
+export interface SpamdOptions {
+  endpoint: Endpoint;
+  timeoutMs?: number;
+  /** Ask for the full report (REPORT) instead of the rule names (SYMBOLS). */
+  report?: boolean;
+  /** spamd refuses or is slow on huge mail; larger messages are not sent (score 0, noted). */
+  maxSize?: number;
+  user?: string;
+}
+
+async function collect(input: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of input as AsyncIterable<Buffer>) chunks.push(c);
+  return Buffer.concat(chunks);
+}
+
+/** Ask spamd (SPAMC/1.5) for a message's score, threshold and rule names. */
+export async function checkSpam(input: Readable, size: number, options: SpamdOptions, signal?: AbortSignal): Promise<SpamFact> {
+  const max = options.maxSize ?? 2 * 1024 * 1024;
+  if (size > max) {
+    input.destroy();
+    return { score: 0, symbols: [], report: `not scanned: ${size} bytes is over the ${max} byte limit` };
+  }
+  const body = await collect(input);
+  const socket = openConnection(options.endpoint, options.timeoutMs ?? 30_000, signal);
+  const reply = readReply(socket);
+  const verb = options.report ? 'REPORT' : 'SYMBOLS';
+  const head = [`${verb} SPAMC/1.5`, `Content-length: ${body.length}`, ...(options.user ? [`User: ${options.user}`] : []), '', ''].join('\r\n');
+  socket.end(Buffer.concat([Buffer.from(head), body]));
+  const text = (await reply).toString('utf8');
+  const [status = '', ...rest] = text.split('\r\n');
+  if (!/^SPAMD\/\d\.\d+ 0 /.test(status)) throw new Error(`spamd ${describeEndpoint(options.endpoint)}: ${status || 'closed without an answer'}`);
+  const blank = rest.indexOf('');
+  const headers = rest.slice(0, blank < 0 ? rest.length : blank);
+  const content = blank < 0 ? '' : rest.slice(blank + 1).join('\r\n').trim();
+  const spam = headers.map((h) => /^Spam:\s*(\w+)\s*;\s*(-?[\d.]+)\s*\/\s*(-?[\d.]+)/i.exec(h)).find(Boolean);
+  if (!spam) throw new Error(`spamd ${describeEndpoint(options.endpoint)}: no Spam header in the answer`);
+  const fact: SpamFact = { score: Number(spam[2]), threshold: Number(spam[3]) };
+  if (options.report) fact.report = content;
+  else fact.symbols = content.split(',').map((s) => s.trim()).filter(Boolean);
+  return fact;
+}
