@@ -4,7 +4,8 @@
  */
 
 export const TEMPLATE_FIELDS = [
-  'rule', 'sender', 'recipient', 'client', 'helo', 'spam.score', 'spam.symbols', 'virus', 'type', 'filename', 'size',
+  'rule', 'sender', 'recipient', 'client', 'helo', 'spam.score', 'spam.symbols', 'spam.level', 'spam.threshold', 'spam.status',
+  'virus', 'type', 'filename', 'size',
 ] as const;
 
 export type TemplateField = (typeof TEMPLATE_FIELDS)[number];

@@ -125,7 +125,7 @@ function rewriteKind(spec: RawHeaderRewrite | RawEnvelopeRewrite): string {
 export function compileTemplate(source: string, scope: CompileScope, path: PolicyPath): TextTemplate | undefined {
   const t = compileTextTemplate(source);
   if ('unknown' in t) {
-    scope.error(path, `unknown template field${t.unknown.length > 1 ? 's' : ''} ${t.unknown.map((u) => `{${u}}`).join(', ')}; known: {rule} {sender} {recipient} {client} {helo} {spam.score} {spam.symbols} {virus} {type} {filename} {size}`);
+    scope.error(path, `unknown template field${t.unknown.length > 1 ? 's' : ''} ${t.unknown.map((u) => `{${u}}`).join(', ')}; known: {rule} {sender} {recipient} {client} {helo} {spam.score} {spam.symbols} {spam.level} {spam.threshold} {spam.status} {virus} {type} {filename} {size}`);
     return undefined;
   }
   return t;

@@ -15,6 +15,12 @@ export function templateValues(ctx: EvalContext, rule: string, part?: MimePart):
     helo: ctx.input.helo ?? '',
     'spam.score': spam ? String(spam.score) : '',
     'spam.symbols': spam?.symbols?.join(', ') ?? '',
+    // SpamAssassin's conventions: one star per whole point, and a Yes/No status line.
+    'spam.level': spam ? '*'.repeat(Math.max(0, Math.min(50, Math.floor(spam.score)))) : '',
+    'spam.threshold': spam?.threshold !== undefined ? String(spam.threshold) : '',
+    'spam.status': spam
+      ? `${spam.score >= (spam.threshold ?? 5) ? 'Yes' : 'No'}, score=${spam.score} required=${spam.threshold ?? 5} tests=${(spam.symbols ?? []).join(',')}`
+      : '',
     virus: virus ? virus.names.join(', ') : '',
     size: String(part ? part.size : ctx.input.message?.size ?? ''),
   };
