@@ -10,10 +10,11 @@ import { RedisGreylistStore, type RedisStoreOptions } from './greylist/redis-sto
 import type { GreylistStore } from './greylist/store';
 import { LookupCache } from './lookup-cache';
 import { checkSpam, type SpamdOptions } from './spamd/spamc';
+import { RecipientVerifier, type VerifyOptions } from './verify/recipient-verifier';
 
 /** One line per lookup, for logs and metrics. */
 export interface LookupEvent {
-  provider: 'clamd' | 'spamd' | 'dnsbl' | 'dns' | 'greylist';
+  provider: 'clamd' | 'spamd' | 'dnsbl' | 'dns' | 'greylist' | 'verify';
   key: string;
   ms: number;
   result?: unknown;
@@ -25,6 +26,7 @@ export interface FactsConfig {
   spamd?: SpamdOptions;
   dns?: ResolverOptions & { cacheSize?: number; cacheTtlMs?: number };
   greylist?: GreylistOptions & { redis?: RedisStoreOptions; maxEntries?: number };
+  verify?: VerifyOptions;
   onLookup?: (event: LookupEvent) => void;
 }
 
@@ -84,6 +86,10 @@ export function createFactProviders(config: FactsConfig): FactsHandle {
     store = g.redis ? new RedisGreylistStore(g.redis) : new MemoryGreylistStore(g.maxEntries);
     const greylist = new Greylist(store, g);
     providers.greylist = (triplet) => timed('greylist', `${triplet.client}|${triplet.sender}|${triplet.recipient}`, () => greylist.check(triplet));
+  }
+  if (config.verify) {
+    const verifier = new RecipientVerifier(config.verify);
+    providers.recipientExists = (address, ctx) => timed('verify', address, () => verifier.exists(address, ctx.signal));
   }
   return { providers, close: async () => store?.close?.() };
 }

@@ -13,3 +13,6 @@ export { MemoryGreylistStore } from './greylist/memory-store';
 export { RedisGreylistStore } from './greylist/redis-store';
 export type { GreylistStore, GreylistEntry } from './greylist/store';
 export type { Endpoint } from './net/endpoint';
+export { RecipientVerifier } from './verify/recipient-verifier';
+export type { VerifyOptions } from './verify/recipient-verifier';
+export { probeRecipient } from './verify/smtp-probe';

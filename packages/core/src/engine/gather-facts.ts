@@ -91,6 +91,15 @@ export async function gatherFacts(
         ask('greylist', `greylist ${triplet.client} ${triplet.sender} ${recipient}`, p && ((ctx) => p.call(providers, triplet, ctx)), (v) => ((facts.greylist ??= {})[recipient] = v));
         break;
       }
+      case 'recipientExists': {
+        const p = providers.recipientExists;
+        const addresses = stage === 'rcpt' && input.recipient !== undefined ? [input.recipient] : input.recipients;
+        for (const address of addresses) {
+          const key = address.toLowerCase();
+          ask('recipient verification', `exists ${key}`, p && ((ctx) => p.call(providers, key, ctx)), (v) => ((facts.recipientExists ??= {})[key] = v));
+        }
+        break;
+      }
     }
   }
   await Promise.all(jobs);

@@ -37,6 +37,8 @@ export interface Facts {
   virus?: FactResult<VirusFact>;
   /** Recipient address -> greylisting state of (client, sender, recipient). */
   greylist?: Record<string, FactResult<GreylistState>>;
+  /** Recipient address (lower case) -> whether the mail hub accepts it (recipient verification). */
+  recipientExists?: Record<string, FactResult<boolean>>;
 }
 
 /** A fact some reachable rule of a stage needs; `gatherFacts` asks providers for exactly these. */
@@ -45,7 +47,8 @@ export type FactNeed =
   | { kind: 'resolves'; of: 'helo' | 'sender' | 'recipient' }
   | { kind: 'spam' }
   | { kind: 'virus'; perPart: boolean }
-  | { kind: 'greylist' };
+  | { kind: 'greylist' }
+  | { kind: 'recipientExists' };
 
 /** The raw message a scanner reads: opened as often as needed (from the spool, or memory). */
 export interface MessageSource {
@@ -72,6 +75,8 @@ export interface FactProviders {
   spam?(message: MessageSource, ctx: LookupContext): Promise<SpamFact>;
   virus?(message: MessageSource, model: MessageModel | undefined, perPart: boolean, ctx: LookupContext): Promise<VirusFact>;
   greylist?(triplet: GreylistTriplet, ctx: LookupContext): Promise<GreylistState>;
+  /** Whether the mail hub would accept this recipient (an RCPT probe). */
+  recipientExists?(address: string, ctx: LookupContext): Promise<boolean>;
 }
 
 /** True when a fact value is an error. */

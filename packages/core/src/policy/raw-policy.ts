@@ -44,6 +44,8 @@ export interface RawAddressCondition {
   readonly domain?: RawPatternValue;
   readonly fqdn?: boolean;
   readonly resolves?: boolean;
+  /** Recipient verification at the hub (recipient only). */
+  readonly exists?: boolean;
 }
 
 export interface RawHeaderCondition {

@@ -120,6 +120,7 @@ export const caseSchema = {
           ],
         },
         resolves: { type: 'object', additionalProperties: { anyOf: [{ type: 'boolean' }, failure] } },
+        recipientExists: { type: 'object', additionalProperties: { anyOf: [{ type: 'boolean' }, failure] } },
       },
       additionalProperties: false,
     },

@@ -70,6 +70,8 @@ export interface CaseFacts {
   greylist?: GreylistState | FactFailure | Record<string, GreylistState | FactFailure>;
   /** Host or domain name -> whether it resolves. */
   resolves?: Record<string, boolean | FactFailure>;
+  /** Recipient address -> whether the hub accepts it (recipient verification); unstated: it does. */
+  recipientExists?: Record<string, boolean | FactFailure>;
 }
 
 export interface ExpectedReply {

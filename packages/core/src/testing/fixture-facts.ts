@@ -10,7 +10,7 @@ export interface FactSubjects {
 
 /**
  * Turns a case's fact fixture into engine `Facts`. A fact the case does not state gets the clean
- * answer (not listed, score 0, no virus, greylist passed, names resolve), so a case only states
+ * answer (not listed, score 0, no virus, greylist passed, names resolve, recipients exist), so a case only states
  * what it is about; `{ error }` states a failed lookup.
  */
 export function factsFromFixture(fixture: CaseFacts | undefined, needs: readonly FactNeed[], subjects: FactSubjects): Facts {
@@ -40,6 +40,11 @@ export function factsFromFixture(fixture: CaseFacts | undefined, needs: readonly
   for (const name of namesOf(subjects)) resolves[name] = true;
   Object.assign(resolves, f.resolves ?? {});
   facts.resolves = resolves;
+
+  const exists: NonNullable<Facts['recipientExists']> = {};
+  for (const address of subjects.recipients) exists[address.toLowerCase()] = true;
+  for (const [address, value] of Object.entries(f.recipientExists ?? {})) exists[address.toLowerCase()] = value;
+  facts.recipientExists = exists;
   return facts;
 }
 

@@ -7,9 +7,9 @@ import type { CompileScope, PolicyPath } from '../compile-scope';
 import type { CompiledCondition, EvalContext } from '../compiled-policy';
 import type { RawAddressCondition, RawPatternValue } from '../raw-policy';
 import { isSubKeyMap } from './condition-kit';
-import { resolvesFact } from './fact-reader';
+import { existsFact, resolvesFact } from './fact-reader';
 
-const SUB_KEYS = ['address', 'domain', 'fqdn', 'resolves'];
+const SUB_KEYS = ['address', 'domain', 'fqdn', 'resolves', 'exists'];
 
 interface AddressCheck {
   key: string;
@@ -44,7 +44,13 @@ export function compileAddressCondition(
     const want = spec.fqdn;
     checks.push({ key: `${name}.fqdn`, pattern: String(want), test: (a) => domainOf(a) !== '' && isFqdn(domainOf(a)) === want });
   }
-  const needs = spec.resolves !== undefined ? [{ kind: 'resolves' as const, of }] : [];
+  const needs: CompiledCondition['needs'][number][] = spec.resolves !== undefined ? [{ kind: 'resolves' as const, of }] : [];
+  if (spec.exists !== undefined) {
+    if (of !== 'recipient') scope.error([...path, 'exists'], '`exists` is recipient verification: use it under `recipient`');
+    const want = spec.exists;
+    needs.push({ kind: 'recipientExists' });
+    checks.push({ key: `${name}.exists`, pattern: String(want), test: (a, ctx) => existsFact(ctx.facts, a) === want });
+  }
   if (spec.resolves !== undefined) {
     const want = spec.resolves;
     checks.push({

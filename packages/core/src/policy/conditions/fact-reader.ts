@@ -13,3 +13,9 @@ export function resolvesFact(facts: { resolves?: Record<string, FactResult<boole
   const key = name.toLowerCase();
   return requireFact(`resolves ${key}`, facts.resolves?.[key] ?? facts.resolves?.[name]);
 }
+
+/** Whether the hub accepts a recipient, from `facts.recipientExists`. */
+export function existsFact(facts: { recipientExists?: Record<string, FactResult<boolean>> }, address: string): boolean {
+  const key = address.toLowerCase();
+  return requireFact(`recipient verification ${key}`, facts.recipientExists?.[key]);
+}
