@@ -78,6 +78,7 @@ describe('factsFromFixture', () => {
       virus: { names: [] },
       greylist: { 'b@acme.example': 'pending' },
       resolves: { 'mx.example.net': true, 'example.net': true, 'acme.example': true },
+      recipientExists: { 'b@acme.example': true },
     });
   });
 
