@@ -12,5 +12,5 @@ export function createProviders(settings: HarakaSettings): FactProviders {
   if (!settings.facts) return {};
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createFactProviders } = require('@mailward/facts') as FactsModule;
-  return createFactProviders(settings.facts as Parameters<FactsModule['createFactProviders']>[0]);
+  return createFactProviders(settings.facts as Parameters<FactsModule['createFactProviders']>[0]).providers;
 }
