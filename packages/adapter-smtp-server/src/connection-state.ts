@@ -1,0 +1,38 @@
+import type { Client, Decision, Effect, FactResult } from '@mailward/core';
+import type { SMTPServerSession } from 'smtp-server';
+
+/** What one SMTP connection has decided so far (its transaction is reset by MAIL FROM). */
+export interface ConnectionState {
+  client: Client;
+  connect?: Decision;
+  helo?: { name: string; decision: Decision };
+  sender?: string;
+  mail?: Decision;
+  /** Accepted recipients with their rcpt decisions. */
+  recipients: { address: string; decision: Decision }[];
+  errors: number;
+  /** Lookups already answered on this connection (DNSBL, DNS, greylist). */
+  memo: Map<string, Promise<FactResult<unknown>>>;
+}
+
+const states = new WeakMap<SMTPServerSession, ConnectionState>();
+
+/** The state of a session, created on first use. */
+export function stateOf(session: SMTPServerSession): ConnectionState {
+  let state = states.get(session);
+  if (!state) {
+    const client: Client = { ip: session.remoteAddress, tls: Boolean(session.secure), authenticated: Boolean(session.user) };
+    if (session.clientHostname && session.clientHostname !== `[${session.remoteAddress}]`) client.hostname = session.clientHostname;
+    if (session.user) client.user = String(session.user);
+    state = { client, recipients: [], errors: 0, memo: new Map() };
+    states.set(session, state);
+  }
+  state.client.tls = Boolean(session.secure);
+  state.client.authenticated = Boolean(session.user);
+  return state;
+}
+
+/** Effects of the envelope stages that apply to the whole message (sender rewrites, bcc, logs). */
+export function envelopeEffects(state: ConnectionState): Effect[] {
+  return [...(state.connect?.effects ?? []), ...(state.helo?.decision.effects ?? []), ...(state.mail?.effects ?? [])];
+}

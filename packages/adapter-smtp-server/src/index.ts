@@ -1,0 +1,10 @@
+// @mailward/adapter-smtp-server: a Mailward policy as smtp-server options and hooks.
+export { policyHooks } from './policy-hooks';
+export type { PolicyHooksOptions } from './policy-hooks';
+export type { MessageStore, StoredMessage, AcceptedMessage } from './message-store';
+export { memoryStore } from './memory-store';
+export { smtpServerOptions, hiddenParameter } from './smtp-controls';
+export { setGreetPause } from './greet-pause';
+export { StrictDataReader } from './strict-data';
+export { createPolicyServer } from './policy-server';
+export type { PolicyServerOptions } from './policy-server';

@@ -1,0 +1,29 @@
+import type { Readable } from 'node:stream';
+import type { Client, Decision, Effect, MessageModel, MessageSource } from '@mailward/core';
+
+/** A message the data stage let through, with everything delivery needs. */
+export interface AcceptedMessage {
+  client: Client;
+  helo?: string;
+  sender: string;
+  recipients: { address: string; effects: Effect[] }[];
+  /** The data decision (accept, quarantine or drop). */
+  decision: Decision;
+  /** Message effects of every stage, in order (connect .. data). */
+  effects: Effect[];
+  model: MessageModel;
+  size: number;
+}
+
+/** Where DATA goes while it is filtered: the gateway's spool, or memory. */
+export interface MessageStore {
+  /** Keep the bytes until `commit` or `discard`; resolves once they are all held. */
+  receive(data: Readable): Promise<StoredMessage>;
+}
+
+export interface StoredMessage {
+  source: MessageSource;
+  /** Make the message durable and queue it; resolves to the queue id given in the 250 reply. */
+  commit(message: AcceptedMessage): Promise<string>;
+  discard(): Promise<void>;
+}

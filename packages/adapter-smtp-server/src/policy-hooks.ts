@@ -1,0 +1,163 @@
+import { PassThrough, type Readable } from 'node:stream';
+import {
+  analyze, evaluate, gatherFacts, type CompiledPolicy, type Decision, type Direction, type FactProviders, type Stage, type StageInput,
+} from '@mailward/core';
+import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
+import { envelopeEffects, stateOf, type ConnectionState } from './connection-state';
+import type { MessageStore } from './message-store';
+import { hiddenParameter } from './smtp-controls';
+import { replyError } from './smtp-error';
+import { StrictDataReader } from './strict-data';
+
+export interface PolicyHooksOptions {
+  /** The policy in force (a function, so a reload takes effect for the next command). */
+  policy: () => CompiledPolicy;
+  providers?: FactProviders;
+  /** Budget of each fact lookup, ms. Default 20 s. */
+  factTimeoutMs?: number;
+  store: MessageStore;
+  /** Listener zone; when absent the policy's `outbound.clients` (or AUTH) decide. */
+  direction?: Direction;
+  /** One object per decision and per refused command, for the accounting log. */
+  log?: (event: Record<string, unknown>) => void;
+}
+
+type Hooks = Required<Pick<SMTPServerOptions, 'onConnect' | 'onMailFrom' | 'onRcptTo' | 'onData'>>;
+type Done = (err?: Error | null, message?: string) => void;
+
+/** smtp-server hooks that run each stage of the policy and answer with its decision. */
+export function policyHooks(options: PolicyHooksOptions): Hooks {
+  const log = options.log ?? ((): void => undefined);
+  const timeoutMs = options.factTimeoutMs ?? 20_000;
+
+  const inputOf = (state: ConnectionState, extra: Partial<StageInput> = {}): StageInput => {
+    const input: StageInput = { client: state.client, recipients: state.recipients.map((r) => r.address), ...extra };
+    if (options.direction) input.direction = options.direction;
+    if (state.helo) input.helo = state.helo.name;
+    if (state.sender !== undefined) input.sender = state.sender;
+    return input;
+  };
+
+  const decide = async (policy: CompiledPolicy, stage: Stage, state: ConnectionState, input: StageInput, extra = {}): Promise<Decision> => {
+    const facts = await gatherFacts(policy, stage, input, options.providers ?? {}, { timeoutMs, memo: state.memo, ...extra });
+    const decision = evaluate(policy, stage, input, facts);
+    log({ event: 'decision', stage, client: state.client.ip, sender: input.sender, recipient: input.recipient, verdict: decision.verdict, rule: decision.rule, fired: decision.fired, reply: decision.reply });
+    return decision;
+  };
+
+  /** Answer a command: a refusal counts toward the hard error limit, past which we hang up. */
+  const answer = (state: ConnectionState, policy: CompiledPolicy, done: Done, decision: Decision | undefined, refusal?: Error & { responseCode: number }): void => {
+    const err = refusal ?? (decision && (decision.verdict === 'reject' || decision.verdict === 'tempfail') ? replyError(decision.reply) : undefined);
+    if (!err) return done();
+    state.errors++;
+    const limit = policy.smtp.hardErrorLimit;
+    if (limit && state.errors >= limit) {
+      log({ event: 'hard-error-limit', client: state.client.ip, errors: state.errors });
+      return done(replyError({ code: 421, status: '4.7.0', text: `Too many errors (${state.errors}); closing connection` }));
+    }
+    done(err);
+  };
+
+  const guard = (state: ConnectionState, done: Done, work: () => Promise<void>): void => {
+    // Any internal failure is a temporary refusal: the client keeps the mail and retries.
+    work().catch((err: Error) => {
+      log({ event: 'error', client: state.client.ip, error: err.message });
+      done(replyError({ code: 451, status: '4.3.0', text: 'Temporary failure, please try again later' }));
+    });
+  };
+
+  return {
+    onConnect(session, done) {
+      const state = stateOf(session);
+      guard(state, done, async () => {
+        const policy = options.policy();
+        log({ event: 'connect', client: state.client.ip, hostname: state.client.hostname });
+        state.connect = await decide(policy, 'connect', state, inputOf(state));
+        if (state.connect.verdict === 'reject' || state.connect.verdict === 'tempfail') return done(replyError(state.connect.reply));
+        done();
+      });
+    },
+
+    onMailFrom(address: SMTPServerAddress, session: SMTPServerSession, done) {
+      const state = stateOf(session);
+      guard(state, done, async () => {
+        const policy = options.policy();
+        const helo = session.hostNameAppearsAs;
+        if (!helo && policy.smtp.requireHelo) return answer(state, policy, done, undefined, replyError({ code: 503, status: '5.5.1', text: 'Send HELO/EHLO first' }));
+        const hidden = hiddenParameter(policy, address.args);
+        if (hidden) return answer(state, policy, done, undefined, replyError({ code: 555, status: '5.5.4', text: `Parameter not supported: ${hidden}` }));
+        const size = Number((address.args || {} as Record<string, string>).SIZE ?? 0);
+        if (policy.smtp.maxSize && size > policy.smtp.maxSize) {
+          return answer(state, policy, done, undefined, replyError({ code: 552, status: '5.3.4', text: `Message size exceeds the limit of ${policy.smtp.maxSize} bytes` }));
+        }
+        if (helo && state.helo?.name !== helo) {
+          state.helo = { name: helo, decision: await decide(policy, 'helo', state, inputOf(state, { helo })) };
+        }
+        if (state.helo && (state.helo.decision.verdict === 'reject' || state.helo.decision.verdict === 'tempfail')) {
+          return answer(state, policy, done, state.helo.decision);
+        }
+        // A new transaction: forget the previous one's envelope.
+        state.recipients = [];
+        const sender = address.address;
+        state.mail = await decide(policy, 'mail', state, inputOf(state, { sender }));
+        if (state.mail.verdict !== 'reject' && state.mail.verdict !== 'tempfail') state.sender = sender;
+        answer(state, policy, done, state.mail);
+      });
+    },
+
+    onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, done) {
+      const state = stateOf(session);
+      guard(state, done, async () => {
+        const policy = options.policy();
+        const hidden = hiddenParameter(policy, address.args);
+        if (hidden) return answer(state, policy, done, undefined, replyError({ code: 555, status: '5.5.4', text: `Parameter not supported: ${hidden}` }));
+        if (policy.smtp.maxRecipients && state.recipients.length >= policy.smtp.maxRecipients) {
+          return answer(state, policy, done, undefined, replyError({ code: 452, status: '4.5.3', text: `Too many recipients (at most ${policy.smtp.maxRecipients} per message)` }));
+        }
+        const recipient = address.address;
+        const decision = await decide(policy, 'rcpt', state, inputOf(state, { recipient }));
+        if (decision.verdict !== 'reject' && decision.verdict !== 'tempfail') state.recipients.push({ address: recipient, decision });
+        answer(state, policy, done, decision);
+      });
+    },
+
+    onData(stream: SMTPServerDataStream, session: SMTPServerSession, done) {
+      const state = stateOf(session);
+      const policy = options.policy();
+      const reader = new StrictDataReader(policy.smtp.maxSize ?? 0);
+      const forModel = new PassThrough();
+      const forStore = new PassThrough();
+      reader.pipe(forModel);
+      reader.pipe(forStore);
+      stream.pipe(reader);
+      guard(state, done, async () => {
+        const [model, stored] = await Promise.all([analyze(forModel as Readable), options.store.receive(forStore)]).catch((err: Error) => {
+          // Keep reading DATA to its end, so the client gets its answer instead of a hang.
+          forModel.resume();
+          forStore.resume();
+          throw err;
+        });
+        const refuse = async (code: number, status: string, text: string): Promise<void> => {
+          await stored.discard();
+          log({ event: 'data-refused', client: state.client.ip, sender: state.sender, bytes: reader.bytes, reply: { code, status, text } });
+          answer(state, policy, done, undefined, replyError({ code, status, text }));
+        };
+        if (stream.sizeExceeded) return refuse(552, '5.3.4', `Message exceeds the maximum size of ${policy.smtp.maxSize} bytes`);
+        if (reader.violation) return refuse(reader.violation.code, reader.violation.status, reader.violation.text);
+        const input = inputOf(state, { message: model });
+        const decision = await decide(policy, 'data', state, input, { message: stored.source, model });
+        if (decision.verdict === 'reject' || decision.verdict === 'tempfail') {
+          await stored.discard();
+          return answer(state, policy, done, decision);
+        }
+        const recipients = state.recipients.map((r) => ({ address: r.address, effects: r.decision.effects }));
+        const id = await stored.commit({
+          client: state.client, ...(state.helo ? { helo: state.helo.name } : {}), sender: state.sender ?? '', recipients, decision,
+          effects: [...envelopeEffects(state), ...decision.effects], model, size: reader.bytes,
+        });
+        log({ event: 'queued', id, client: state.client.ip, sender: state.sender, recipients: recipients.map((r) => r.address), bytes: reader.bytes, verdict: decision.verdict, fired: decision.fired });
+        done(null, `${decision.reply.status} ${decision.reply.text}: queued as ${id}`);
+      });
+    },
+  };
+}
