@@ -110,8 +110,10 @@ describe('createPolicyServer over loopback', () => {
     await d.send('MAIL FROM:<a@example.org>\r\n');
     for (const u of ['a', 'b', 'c']) expect(await d.send(`RCPT TO:<${u}@acme.example>\r\n`)).toMatch(/^250/);
     expect(await d.send('RCPT TO:<d@acme.example>\r\n')).toMatch(/^452 4\.5\.3/);
-    expect(await d.send('RCPT TO:<x@elsewhere.example>\r\n')).toMatch(/^550/);
-    expect(await d.send('RCPT TO:<y@elsewhere.example>\r\n')).toMatch(/^421 4\.7\.0/);
+    expect(await d.send('RCPT TO:<x@elsewhere.example>\r\n')).toMatch(/^452/);
+    expect(await d.send('RCPT TO:<y@elsewhere.example>\r\n')).toMatch(/^452/);
+    // The fourth refusal reaches hardErrorLimit: 421 and the connection is closed.
+    expect(await d.send('RCPT TO:<z@elsewhere.example>\r\n')).toMatch(/^421 4\.7\.0/);
     await d.closed;
   });
 
