@@ -1,7 +1,9 @@
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { analyze, loadPolicyFile, rewrite, runSession, type CompiledPolicy, type MessageModel } from '@mailward/core';
+import * as core from '@mailward/core';
+import { analyze, loadPolicyFile, runSession, type CompiledPolicy, type Effect, type MessageModel } from '@mailward/core';
 import { envelopeFromHeaders, factsFromFixture, FactsFileError, loadFactsFile, needsOf, policyProblems, type CaseFacts } from '@mailward/core/testing';
 import type { Io } from '../io';
 import { renderSession, type SessionView } from '../render-session';
@@ -98,7 +100,12 @@ function readFacts(file: string): CaseFacts {
   }
 }
 
+type Rewrite = (input: Readable, effects: Effect[], options: Record<string, unknown>) => Readable;
+
 async function writeRewritten(input: string, output: string, result: SessionView): Promise<unknown> {
+  // Looked up at run time: the content filter lands in core separately from the engine.
+  const rewrite = (core as unknown as { rewrite?: Rewrite }).rewrite;
+  if (!rewrite) throw new InputError('--out needs the content filter (core `rewrite`), which this build does not have', 'MW_NO_REWRITE');
   const rewritten = rewrite(createReadStream(input), result.effects, {});
   const report: { changes?: unknown } = {};
   rewritten.on('report', (r: unknown) => {
