@@ -1,16 +1,7 @@
-import type { Decision, Effect, Reply, RuleTrace, Stage, Verdict } from '@mailward/core';
+import type { Effect, Reply, RuleTrace, SessionResult } from '@mailward/core';
 
 /** The parts of the engine's session result that `eval` prints. */
-export interface SessionView {
-  verdict: Verdict;
-  stage: Stage;
-  reply: Reply;
-  recipients: { address: string; verdict: Verdict; reply: Reply }[];
-  fired: string[];
-  effects: Effect[];
-  trace: unknown;
-  decisions: Decision[];
-}
+export type SessionView = SessionResult;
 
 /** The session as a person reads it: verdict first, then recipients, effects and each stage's trace. */
 export function renderSession(r: SessionView, env: { sender: string; client: string; helo: string }): string {
@@ -24,14 +15,14 @@ export function renderSession(r: SessionView, env: { sender: string; client: str
   out.push(`effects:${r.effects.length > 0 ? '' : ' (none)'}`);
   for (const e of r.effects) out.push(`  ${effect(e)}`);
   out.push('trace:');
-  const rcpts = r.recipients.map((x) => x.address);
-  let rcptIndex = 0;
-  for (const d of r.decisions) {
-    const who = d.stage === 'rcpt' ? ` ${rcpts[rcptIndex++] ?? ''}` : '';
+  // The engine keeps decisions and trace entries one for one; the trace names the recipient.
+  r.decisions.forEach((d, i) => {
+    const recipient = r.trace[i]?.recipient;
+    const who = recipient !== undefined ? ` ${recipient}` : '';
     out.push(`  ${d.stage}${who}: ${d.verdict} (${d.rule ? `rule ${d.rule}` : 'stage default'}; ${reply(d.reply)})`);
     if (d.trace.length === 0) out.push('    (no rules)');
     for (const t of d.trace) out.push(...rule(t));
-  }
+  });
   return `${out.join('\n')}\n`;
 }
 

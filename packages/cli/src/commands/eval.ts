@@ -56,7 +56,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     ...(values.direction ? { direction: values.direction as 'inbound' | 'outbound' } : {}),
   };
   const facts = factsFromFixture(fixture, needsOf(policy), { helo, sender: session.sender, recipients });
-  const result = runSession(policy, session, facts) as unknown as SessionView;
+  const result: SessionView = runSession(policy, session, facts);
 
   let changes: unknown;
   if (values.out !== undefined) changes = await writeRewritten(messageFile, values.out, result);

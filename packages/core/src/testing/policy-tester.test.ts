@@ -8,7 +8,10 @@ jest.mock('../index', () => {
   const reply = (code: number, status: string, text: string) => ({ code, status, text });
   return {
     PolicyError: class PolicyError extends Error {},
-    loadPolicyFile: () => ({ stages: { rcpt: { rules: [{ id: 'ours' }] }, data: { rules: [{ id: 'bat' }, { id: 'never' }] } } }),
+    loadPolicyFile: () => {
+      const stage = (...ids: string[]) => ({ rules: ids.map((id) => ({ id })), needs: [] });
+      return { stages: { connect: stage(), helo: stage(), mail: stage(), rcpt: stage('ours'), data: stage('bat', 'never') } };
+    },
     analyze: async (stream: AsyncIterable<Buffer>) => {
       let text = '';
       for await (const chunk of stream) text += chunk.toString();

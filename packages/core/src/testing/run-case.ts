@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Client } from '../engine/input';
+import { STAGES } from '../engine/stage';
 import type { FactNeed } from '../facts/facts';
 import type { MessageModel } from '../message/model';
 import { analyze, runSession, type CompiledPolicy } from '../index';
@@ -10,7 +11,7 @@ import { compareOutcome } from './compare';
 import { envelopeFromHeaders } from './envelope-from-message';
 import { factsFromFixture } from './fixture-facts';
 import { buildMessage } from './message-builder';
-import { outcomeOf, type SessionOutcome, type SessionResultLike } from './session-outcome';
+import { outcomeOf, type SessionOutcome } from './session-outcome';
 
 /** Where a case's relative paths (message files) start. */
 export interface CaseContext {
@@ -41,8 +42,7 @@ export async function runCase(policy: CompiledPolicy, c: PolicyCase, ctx: CaseCo
     return { name: c.name, failures: ['envelope: no recipients; state envelope.to or give the message a To header'] };
   }
   const facts = factsFromFixture(c.facts, needsOf(policy), { helo: session.helo, sender: session.sender, recipients: session.recipients });
-  const result = runSession(policy, session, facts) as unknown as SessionResultLike;
-  const outcome = outcomeOf(result);
+  const outcome = outcomeOf(runSession(policy, session, facts));
   return { name: c.name, failures: compareOutcome(c.expect, outcome), outcome };
 }
 
@@ -91,6 +91,5 @@ function clientOf(c: string | CaseClient | undefined): Client {
 
 /** Every fact need of every stage of a compiled policy. */
 export function needsOf(policy: CompiledPolicy): FactNeed[] {
-  const stages = (policy as unknown as { stages?: Record<string, { needs?: FactNeed[] }> }).stages ?? {};
-  return Object.values(stages).flatMap((s) => s?.needs ?? []);
+  return STAGES.flatMap((stage) => [...policy.stages[stage].needs]);
 }

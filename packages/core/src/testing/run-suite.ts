@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import { loadPolicyFile, PolicyError, type CompiledPolicy } from '../index';
+import { STAGES } from '../engine/stage';
 import type { CaseSuite } from './discover';
 import { runCase, type CaseRun } from './run-case';
 
@@ -26,7 +27,7 @@ export async function runSuite(suite: CaseSuite): Promise<SuiteResult> {
   const out: SuiteResult = { policy: suite.policy, results: [], unfired: [], problems: [...suite.problems] };
   let policy: CompiledPolicy;
   try {
-    policy = loadPolicyFile(suite.policy) as CompiledPolicy;
+    policy = loadPolicyFile(suite.policy);
   } catch (err) {
     out.problems.push(...policyProblems(err, suite.policy));
     return out;
@@ -62,6 +63,5 @@ export function policyProblems(err: unknown, file: string): string[] {
 
 /** Every rule id of a compiled policy, in stage order. */
 export function ruleIdsOf(policy: CompiledPolicy): string[] {
-  const stages = (policy as unknown as { stages?: Record<string, { rules?: { id: string }[] } | undefined> }).stages ?? {};
-  return ['connect', 'helo', 'mail', 'rcpt', 'data'].flatMap((s) => (stages[s]?.rules ?? []).map((r) => r.id));
+  return STAGES.flatMap((stage) => policy.stages[stage].rules.map((r) => r.id));
 }
