@@ -195,6 +195,19 @@ describe('mailward test', () => {
     expect(r.stdout).toMatch(/Cases: {2}2 failed, 1 passed, 3 total/);
   });
 
+  test("a policy's own tests: run, and check accepts them", async () => {
+    const file = join(tmp, 'own.yaml');
+    writeFileSync(
+      file,
+      'version: 1\nrcpt:\n  rules:\n    - id: ours\n      when: { recipient: { domain: acme.example } }\n      do: [ accept ]\n' +
+        'tests:\n  - name: ours\n    envelope: { to: [a@acme.example] }\n    expect: { verdict: accept, fired: [ours] }\n',
+    );
+    const r = await runCli(['test', file], tmp);
+    expect(r.stdout).toMatch(/^PASS own\.yaml \(1 case\)/m);
+    expect(r.code).toBe(0);
+    expect((await runCli(['check', file])).code).toBe(0);
+  });
+
   test('a path with no cases exits 1', async () => {
     const empty = join(tmp, 'empty');
     mkdirSync(empty);

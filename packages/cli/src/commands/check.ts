@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadPolicyFile } from '@mailward/core';
-import { policyProblems, ruleIdsOf } from '@mailward/core/testing';
+import { loadPolicyWithTests, policyProblems, ruleIdsOf } from '@mailward/core/testing';
 import type { Io } from '../io';
 import { describeProblem } from '../problem-text';
 import { UsageError } from '../usage-error';
@@ -12,7 +11,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const file = positionals[0];
   let policy;
   try {
-    policy = loadPolicyFile(file);
+    policy = loadPolicyWithTests(file);
   } catch (err) {
     const problems = policyProblems(err, file);
     for (const line of problems) io.err(`${line}\n`);

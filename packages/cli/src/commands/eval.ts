@@ -3,8 +3,10 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import * as core from '@mailward/core';
-import { analyze, loadPolicyFile, runSession, type CompiledPolicy, type Effect, type MessageModel } from '@mailward/core';
-import { envelopeFromHeaders, factsFromFixture, FactsFileError, loadFactsFile, needsOf, policyProblems, type CaseFacts } from '@mailward/core/testing';
+import { analyze, runSession, type CompiledPolicy, type Effect, type MessageModel } from '@mailward/core';
+import {
+  envelopeFromHeaders, factsFromFixture, FactsFileError, loadFactsFile, loadPolicyWithTests, needsOf, policyProblems, type CaseFacts,
+} from '@mailward/core/testing';
 import type { Io } from '../io';
 import { renderSession, type SessionView } from '../render-session';
 import { InputError, UsageError } from '../usage-error';
@@ -34,7 +36,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
   let policy: CompiledPolicy;
   try {
-    policy = loadPolicyFile(policyFile);
+    policy = loadPolicyWithTests(policyFile);
   } catch (err) {
     throw new InputError(`${policyFile} is not a valid policy:\n${policyProblems(err, policyFile).join('\n')}`, 'MW_POLICY_INVALID');
   }

@@ -25,3 +25,4 @@ export type { SessionOutcome } from './session-outcome';
 export { policyMatchers } from './matchers';
 export { loadFactsFile, FactsFileError } from './facts-file';
 export { needsOf } from './run-case';
+export { loadPolicyWithTests } from './policy-file';

@@ -1,5 +1,6 @@
 import { dirname, relative, resolve } from 'node:path';
-import { loadPolicyFile, type CompiledPolicy } from '../index';
+import type { CompiledPolicy } from '../index';
+import { loadPolicyWithTests } from './policy-file';
 import type { PolicyCase } from './case';
 import type { LoadedCase } from './case-file';
 import { checkCase } from './case-schema';
@@ -50,14 +51,14 @@ export class PolicyTester {
       problems: checkCase(c).map((p) => `case ${i + 1}${p.pointer === '/' ? '' : ` at ${p.pointer}`}: ${p.message}`),
     }));
     markDuplicates(loaded);
-    this.register(title, () => (typeof policy === 'string' ? loadPolicyFile(policy) : policy), loaded, () => baseDir, []);
+    this.register(title, () => (typeof policy === 'string' ? loadPolicyWithTests(policy) : policy), loaded, () => baseDir, []);
   }
 
   /** Registers the YAML cases of a policy file (its `tests:` and `*.test.yaml` beside it) or a folder. */
   runYaml(target: string): void {
     for (const suite of discoverSuites(target)) {
       const title = relative(process.cwd(), suite.policy) || suite.policy;
-      this.register(title, () => loadPolicyFile(suite.policy), suite.cases, (c) => dirname(c.file), suite.problems);
+      this.register(title, () => loadPolicyWithTests(suite.policy), suite.cases, (c) => dirname(c.file), suite.problems);
     }
   }
 

@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
-import { loadPolicyFile, PolicyError, type CompiledPolicy } from '../index';
+import { PolicyError, type CompiledPolicy } from '../index';
+import { loadPolicyWithTests } from './policy-file';
 import { STAGES } from '../engine/stage';
 import type { CaseSuite } from './discover';
 import { runCase, type CaseRun } from './run-case';
@@ -27,7 +28,7 @@ export async function runSuite(suite: CaseSuite): Promise<SuiteResult> {
   const out: SuiteResult = { policy: suite.policy, results: [], unfired: [], problems: [...suite.problems] };
   let policy: CompiledPolicy;
   try {
-    policy = loadPolicyFile(suite.policy);
+    policy = loadPolicyWithTests(suite.policy);
   } catch (err) {
     out.problems.push(...policyProblems(err, suite.policy));
     return out;
