@@ -34,3 +34,6 @@ export type { AnalyzeOptions } from './message/limits';
 export { MALFORMED_KINDS } from './message/model';
 
 // rewrite
+export { rewrite } from './rewrite/rewrite';
+export type { RewriteOptions, RewrittenMessage } from './rewrite/rewrite';
+export type { RewriteChange } from './rewrite/change';

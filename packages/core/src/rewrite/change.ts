@@ -1,0 +1,9 @@
+/** What the rewriter changed, for `--json`, logs and tests. */
+export type RewriteChange =
+  | { kind: 'header-removed'; rule: string; name: string }
+  | { kind: 'header-added'; rule: string; name: string }
+  | { kind: 'header-rewritten'; rule: string; name: string; from: string; to: string }
+  | { kind: 'subject-prefixed'; rule: string }
+  | { kind: 'part-stripped'; rule: string; path: string; filename?: string; type: string }
+  | { kind: 'part-dropped'; rule: string; path: string; filename?: string; type: string }
+  | { kind: 'html-stripped'; rule: string; path: string; removed: number };

@@ -1,0 +1,29 @@
+import { createHmac } from 'node:crypto';
+import { mapAddresses } from './address-list';
+
+function isWithin(domain: string, ours: string): boolean {
+  const d = domain.toLowerCase();
+  const o = ours.toLowerCase();
+  return d === o || d.endsWith(`.${o}`);
+}
+
+/** `penny@dimension.acme.example` -> `penny@acme.example` for every address in our subdomains. */
+export function masqueradeAddresses(value: string, domain: string): string {
+  return mapAddresses(value, (address) => {
+    const at = address.lastIndexOf('@');
+    const host = address.slice(at + 1);
+    return isWithin(host, domain) && host.toLowerCase() !== domain.toLowerCase() ? `${address.slice(0, at)}@${domain}` : undefined;
+  });
+}
+
+/**
+ * Message ids that name our hosts become `<hash@domain>`: an HMAC of the original id, so the
+ * same id always maps to the same value (threads keep working) and no internal name leaks.
+ */
+export function masqueradeIds(value: string, domain: string, secret: string, all: boolean): string {
+  return value.replace(/<([^<>@\s]+)@([^<>\s]+)>/g, (whole, local: string, host: string) => {
+    if (!all && !isWithin(host, domain)) return whole;
+    const hash = createHmac('sha256', secret).update(`${local}@${host}`).digest('hex').slice(0, 32);
+    return `<${hash}@${domain}>`;
+  });
+}

@@ -1,0 +1,145 @@
+import { PassThrough, pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Joiner, Splitter } from '@zone-eu/mailsplit';
+import type { MimeNode, SplitterChunk } from '@zone-eu/mailsplit';
+import type { Effect, PartRef } from '../engine/effect';
+import { partPath } from '../message/part-path';
+import type { RewriteChange } from './change';
+import { editHeaders, isHeaderEffect } from './header-edits';
+import { stripHtml } from './html-strip';
+import { decodeBody, encodeBody } from './part-body';
+
+export interface RewriteOptions {
+  /** Key of the HMAC that masquerades Message-IDs; keep it secret and stable. */
+  secret?: string;
+}
+
+/** The rewritten message stream; `changes` is complete when the stream ends. */
+export type RewrittenMessage = Readable & { changes: RewriteChange[] };
+
+interface Replacement {
+  rule: string;
+  part: PartRef;
+  notice?: string;
+}
+
+function isWithin(node: MimeNode, ancestor: MimeNode): boolean {
+  for (let n: MimeNode | false = node.parentNode; n; n = n.parentNode) if (n === ancestor) return true;
+  return false;
+}
+
+function noticeHeaders(node: MimeNode, notice: string): void {
+  const headers = node.headers;
+  if (!headers) return;
+  for (const key of new Set(headers.getList().map((h) => h.key))) if (key.startsWith('content-')) headers.remove(key);
+  const ascii = /^[\x20-\x7e\r\n\t]*$/.test(notice);
+  headers.add('Content-Type', 'text/plain; charset=utf-8', headers.getList().length);
+  headers.add('Content-Transfer-Encoding', ascii ? '7bit' : 'base64', headers.getList().length);
+  headers.add('Content-Disposition', 'inline', headers.getList().length);
+  node.multipart = false;
+}
+
+/**
+ * Apply a decision's message effects in one streaming pass (mailsplit Splitter -> edits ->
+ * Joiner): header edits on the top-level header block, parts replaced by a notice or dropped,
+ * HTML elements stripped. With no message effects the output is the input, byte for byte.
+ * Envelope effects (sender/recipient rewrites, bcc, route, log) are the host's to apply.
+ */
+export function rewrite(input: Readable, effects: readonly Effect[], options: RewriteOptions = {}): RewrittenMessage {
+  const changes: RewriteChange[] = [];
+  const headerEffects = effects.filter(isHeaderEffect);
+  const replace = new Map<string, Replacement>();
+  for (const e of effects) {
+    if ((e.type === 'stripPart' || e.type === 'dropPart') && !replace.has(e.part.carrier)) {
+      replace.set(e.part.carrier, { rule: e.rule, part: e.part, ...(e.type === 'stripPart' ? { notice: e.notice } : {}) });
+    }
+  }
+  const htmlEffects = effects.filter((e): e is Extract<Effect, { type: 'stripHtml' }> => e.type === 'stripHtml');
+  const secret = options.secret ?? 'mailward';
+
+  let rootSeen = false;
+  const removed = new Set<MimeNode>(); // replaced or dropped: their content and descendants go
+  const dropped = new Set<MimeNode>();
+  let held: SplitterChunk[] = [];
+  const html = new Map<MimeNode, { buffers: Buffer[]; encoding: string; rule: string; elements: string[] }>();
+
+  /** The held HTML body, stripped and re-encoded, goes out before anything that follows it. */
+  const flushHtml = (stream: Transform): void => {
+    for (const [node, p] of html) {
+      html.delete(node);
+      const text = decodeBody(Buffer.concat(p.buffers), p.encoding).toString('latin1');
+      const result = stripHtml(text, p.elements);
+      if (result.removed > 0) changes.push({ kind: 'html-stripped', rule: p.rule, path: partPath(node), removed: result.removed });
+      const out = result.removed > 0 ? encodeBody(Buffer.from(result.html, 'latin1'), p.encoding) : Buffer.concat(p.buffers);
+      stream.push({ type: 'body', node, value: out });
+    }
+  };
+
+  const edit = new Transform({
+    readableObjectMode: true,
+    writableObjectMode: true,
+    transform(obj: SplitterChunk, _enc, done: TransformCallback) {
+      // A boundary line arrives before the node it opens: hold it until we know the node's fate.
+      if (obj.type === 'data' && obj.node.partNr === false) {
+        held.push(obj);
+        return done();
+      }
+      if (obj.type === 'node') {
+        flushHtml(this);
+        const release = held;
+        held = [];
+        const inRemoved = [...removed].some((r) => isWithin(obj, r));
+        if (inRemoved) return done();
+        if (!rootSeen) {
+          rootSeen = true;
+          if (obj.headers && headerEffects.length > 0) editHeaders(obj.headers, headerEffects, secret, changes);
+        }
+        const path = partPath(obj);
+        const r = replace.get(path);
+        if (r && r.notice === undefined) {
+          removed.add(obj);
+          dropped.add(obj);
+          changes.push({ kind: 'part-dropped', rule: r.rule, path, type: r.part.type, ...(r.part.filename ? { filename: r.part.filename } : {}) });
+          return done(); // its leading boundary goes with it
+        }
+        for (const d of release) this.push(d);
+        if (r && r.notice !== undefined) {
+          removed.add(obj);
+          noticeHeaders(obj, r.notice);
+          this.push(obj);
+          const body = Buffer.from(`${r.notice}\r\n`, 'utf8');
+          this.push({ type: 'body', node: obj, value: /^[\x20-\x7e\r\n\t]*$/.test(r.notice) ? body : encodeBody(body, 'base64') });
+          changes.push({ kind: 'part-stripped', rule: r.rule, path, type: r.part.type, ...(r.part.filename ? { filename: r.part.filename } : {}) });
+          return done();
+        }
+        if (htmlEffects.length > 0 && obj.contentType === 'text/html' && !obj.multipart) {
+          html.set(obj, { buffers: [], encoding: obj.encoding || '7bit', rule: htmlEffects[0]!.rule, elements: htmlEffects.flatMap((h) => h.elements) });
+        }
+        this.push(obj);
+        return done();
+      }
+      for (const d of held) this.push(d);
+      held = [];
+      if (removed.has(obj.node) || [...removed].some((r) => isWithin(obj.node, r))) return done();
+      const pending = html.get(obj.node);
+      if (pending && obj.type === 'body') {
+        pending.buffers.push(obj.value);
+        return done();
+      }
+      flushHtml(this);
+      this.push(obj);
+      done();
+    },
+    flush(done: TransformCallback) {
+      flushHtml(this);
+      for (const d of held) this.push(d);
+      done();
+    },
+  });
+
+  const output = new PassThrough() as PassThrough & { changes: RewriteChange[] };
+  output.changes = changes;
+  pipeline(input, new Splitter(), edit, new Joiner(), output, (err) => {
+    if (err) output.destroy(err);
+  });
+  return output;
+}
