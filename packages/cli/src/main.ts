@@ -13,14 +13,18 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
   check: { summary: 'validate a policy file', load: () => (require('./commands/check') as typeof import('./commands/check')).run },
   eval: { summary: 'run a message through a policy and show the verdict', load: () => (require('./commands/eval') as typeof import('./commands/eval')).run },
   test: { summary: 'run the YAML test cases of a policy or folder', load: () => (require('./commands/test') as typeof import('./commands/test')).run },
-  serve: { summary: 'run the SMTP gateway', load: loadServe },
+  serve: { summary: 'run the SMTP gateway', load: () => optionalCommand('serve') },
+  // Commands other parts of the project add as commands/<name>.ts; listed once they exist.
+  spool: { summary: "list and manage the gateway's spool", load: () => optionalCommand('spool') },
+  quarantine: { summary: 'list, release or delete quarantined messages', load: () => optionalCommand('quarantine') },
+  replay: { summary: 'run a policy over stored mail and show its impact per rule', load: () => optionalCommand('replay') },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const USAGE = `Usage: mailward <command> [options]
 
 Commands:
-${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`).join('\n')}
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(11)} ${c.summary}${built(name) ? '' : ' (not in this build)'}`).join('\n')}
 
   mailward check POLICY
   mailward eval POLICY MESSAGE.eml [--from ADDR] [--to ADDR]... [--client-ip IP] [--helo NAME]
@@ -75,17 +79,27 @@ export function runCli(): void {
   );
 }
 
-// The gateway helper owns commands/serve.ts; until it exists `serve` says so instead of crashing.
-function loadServe(): Command {
-  const path = './commands/serve';
-  let mod: { run(argv: string[]): Promise<number> };
+function built(name: string): boolean {
+  try {
+    require.resolve(`./commands/${name}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// serve, spool, quarantine and replay live in files other parts of the project own
+// (commands/<name>.ts exporting run(argv)); a build without one says so instead of crashing.
+function optionalCommand(name: string): Command {
+  const path = `./commands/${name}`;
+  let mod: { run(argv: string[], io?: Io): Promise<number> };
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require(path) as typeof mod;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'MODULE_NOT_FOUND' && e.message.includes('commands/serve')) {
-      throw new InputError('`serve` is not available in this build', 'MW_NO_SERVE');
+    if (e.code === 'MODULE_NOT_FOUND' && e.message.includes(`commands/${name}`)) {
+      throw new InputError(`\`${name}\` is not available in this build`, 'MW_NO_COMMAND');
     }
     throw err;
   }
