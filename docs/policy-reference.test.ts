@@ -30,3 +30,24 @@ test('the renderer gives every key a row and links objects to their own section'
   expect(text).toContain('| `rules` | list of [rule](#def-rule) |  |');
   expect(text).toContain('| `id` | string | Unique \\| id. |');
 });
+
+test('if/then/else alternatives (a bare name, or a one-key map) are both shown', () => {
+  const text = renderReference(
+    {
+      type: 'object',
+      properties: { do: { type: 'array', items: { $ref: '#/definitions/action' } } },
+      definitions: {
+        action: {
+          description: 'An action.',
+          if: { type: 'string' },
+          then: { enum: ['accept', 'strip'] },
+          else: { type: 'object', properties: { log: { type: 'string', description: 'Write a log line.' } } },
+        },
+      },
+    },
+    'test.json',
+  );
+  expect(text).toContain('| `do` | list of [action](#def-action) |');
+  expect(text).toContain('Written as `accept`, `strip`, or as a map:');
+  expect(text).toContain('| `log` | string | Write a log line. |');
+});

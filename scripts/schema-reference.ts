@@ -20,6 +20,9 @@ type Schema = {
   default?: unknown;
   examples?: unknown[];
   oneOf?: Schema[];
+  if?: Schema;
+  then?: Schema;
+  else?: Schema;
   anyOf?: Schema[];
   allOf?: Schema[];
   pattern?: string;
@@ -68,6 +71,8 @@ export function renderReference(root: Schema, source: string): string {
       out.push(`Type: ${typeOf(resolved, defs, queue, anchor)}`, '');
       continue;
     }
+    const other = otherForms(resolved, defs, queue, anchor);
+    if (other) out.push(`Written as ${other}, or as a map:`, '');
     for (const object of objects) {
       const rows = propertyRows(object, defs, queue, anchor);
       if (rows.length > 0) out.push('| key | type | description |', '|---|---|---|', ...rows, '');
@@ -108,7 +113,7 @@ function typeOf(s: Schema, defs: Record<string, Schema>, queue: QueueFn, anchor:
   }
   if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
   if (s.enum) return s.enum.map((v) => `\`${typeof v === 'string' ? v : JSON.stringify(v)}\``).join(', ');
-  const branches = s.oneOf ?? s.anyOf;
+  const branches = branchesOf(s);
   if (branches) return [...new Set(branches.map((b, i) => typeOf(b, defs, queue, `${anchor}-${i + 1}`)))].join(' or ');
   if (s.allOf && s.allOf.length === 1) return typeOf(s.allOf[0], defs, queue, anchor);
   const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
@@ -118,7 +123,7 @@ function typeOf(s: Schema, defs: Record<string, Schema>, queue: QueueFn, anchor:
   }
   if (types.includes('object') || s.properties) {
     if (s.properties || s.patternProperties) {
-      queue(anchor, `\`${anchor}\``, s);
+      queue(anchor, `\`${anchor.replace(/^def-/, '')}\``, s);
       return `[object](#${anchor.replace(/[^a-z0-9._-]/gi, '')})`;
     }
     if (s.additionalProperties && typeof s.additionalProperties === 'object') return `map of ${typeOf(s.additionalProperties, defs, queue, `${anchor}.*`)}`;
@@ -131,15 +136,29 @@ function typeOf(s: Schema, defs: Record<string, Schema>, queue: QueueFn, anchor:
   return `${words.join(' or ') || 'any'}${bounds ? ` (${bounds})` : ''}`;
 }
 
+// oneOf / anyOf, or if-then-else (a string form and an object form), as alternatives.
+function branchesOf(s: Schema): Schema[] | undefined {
+  if (s.oneOf ?? s.anyOf) return s.oneOf ?? s.anyOf;
+  if (s.if && (s.then || s.else)) return [s.then, s.else].filter((b): b is Schema => b !== undefined);
+  return undefined;
+}
+
 function isSimple(s: Schema, defs: Record<string, Schema>): boolean {
   const r = deref(s, defs);
-  return !r.properties && !r.oneOf && !r.anyOf && !r.patternProperties && !(r.type === 'object' && r.additionalProperties);
+  return !r.properties && !branchesOf(r) && !r.patternProperties && !(r.type === 'object' && r.additionalProperties);
 }
 
 function objectBranches(s: Schema, defs: Record<string, Schema>): Schema[] {
   if (s.properties || s.patternProperties) return [s];
-  const branches = s.oneOf ?? s.anyOf ?? s.allOf ?? [];
+  const branches = branchesOf(s) ?? s.allOf ?? [];
   return branches.map((b) => deref(b, defs)).filter((b) => b.properties || b.patternProperties);
+}
+
+// The branches that are not objects (a bare name like `strip`), said in one line.
+function otherForms(s: Schema, defs: Record<string, Schema>, queue: QueueFn, anchor: string): string | undefined {
+  const branches = (branchesOf(s) ?? []).map((b) => deref(b, defs)).filter((b) => !b.properties && !b.patternProperties);
+  if (branches.length === 0) return undefined;
+  return branches.map((b) => typeOf(b, defs, queue, anchor)).join(' or ');
 }
 
 function deref(s: Schema, defs: Record<string, Schema>, depth = 0): Schema {
