@@ -208,6 +208,23 @@ describe('mailward test', () => {
     expect((await runCli(['check', file])).code).toBe(0);
   });
 
+  test('a rule no case fires is a warning, and a failure with --strict', async () => {
+    const file = join(tmp, 'partial.yaml');
+    writeFileSync(
+      file,
+      'version: 1\nrcpt:\n  rules:\n    - id: ours\n      when: { recipient: { domain: acme.example } }\n      do: [ accept ]\n' +
+        '    - id: theirs\n      when: { recipient: { domain: partner.example } }\n      do: [ accept ]\n' +
+        'tests:\n  - name: ours\n    envelope: { to: [a@acme.example] }\n    expect: { verdict: accept }\n',
+    );
+    const lenient = await runCli(['test', file, '--verbose'], tmp);
+    expect(lenient.code).toBe(0);
+    expect(lenient.stdout).toMatch(/ok {3}ours/);
+    expect(lenient.stdout).toMatch(/warn rules no case fires: theirs/);
+    const strict = await runCli(['test', file, '--strict'], tmp);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/FAIL rules no case fires: theirs/);
+  });
+
   test('a path with no cases exits 1', async () => {
     const empty = join(tmp, 'empty');
     mkdirSync(empty);
