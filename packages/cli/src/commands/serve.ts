@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createLog, defaultConfig, loadGatewayConfig, startGateway, type GatewayConfig, type LogLevel } from '@mailward/gateway';
+import { PolicyError, formatProblem } from '@mailward/core';
+import { InputError, UsageError } from '../usage-error';
+
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+/** `mailward serve`: the gateway, from gateway.yaml or the embedded default. */
+export async function run(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string' },
+        domain: { type: 'string' },
+        listen: { type: 'string' },
+        'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const level = (values['log-level'] ?? undefined) as LogLevel | undefined;
+  if (level && !LEVELS.includes(level)) throw new UsageError(`--log-level must be one of ${LEVELS.join(', ')}`);
+  let config: GatewayConfig;
+  if (values.config) {
+    if (!existsSync(values.config)) throw new InputError(`${values.config}: no such configuration file`, 'MW_NO_CONFIG');
+    config = loadGatewayConfig(values.config);
+  } else {
+    config = defaultConfig(process.cwd());
+    config.domain = 'acme.example';
+  }
+  if (values.domain) config.domain = values.domain;
+  if (values.listen) config.listeners = [{ ...config.listeners[0], listen: values.listen }];
+  if (level) config.log.level = level;
+  const format = values['log-format'] ?? (process.stderr.isTTY ? 'pretty' : config.log.format);
+  const log = createLog(config.log.level, (line) => process.stderr.write(line), format === 'pretty');
+
+  let gateway;
+  try {
+    gateway = await startGateway(config, log);
+  } catch (err) {
+    if (err instanceof PolicyError) throw new InputError(err.problems.map(formatProblem).join('\n'), err.code);
+    throw new InputError(`cannot start: ${(err as Error).message}`, 'MW_START');
+  }
+  for (const a of gateway.addresses) process.stdout.write(`mailward: listening on ${a.host}:${a.port}\n`);
+  return new Promise<number>((resolve) => {
+    const shutdown = (signal: string): void => {
+      log.event('info', { event: 'signal', signal });
+      void gateway.stop().then(() => resolve(0));
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+}

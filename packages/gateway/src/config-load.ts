@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Ajv from 'ajv';
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import { defaultConfig, type GatewayConfig } from './config';
+import { GATEWAY_SCHEMA } from './config-schema';
+
+/** A gateway.yaml that cannot be used; every problem has file:line:col. */
+export class GatewayConfigError extends Error {
+  readonly code = 'MW_GATEWAY_CONFIG_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`gateway configuration is not valid:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+}
+
+const validate = new Ajv({ allErrors: true, strict: true }).compile(GATEWAY_SCHEMA);
+
+/** Read, validate and complete a gateway.yaml (paths relative to its folder). */
+export function loadGatewayConfig(file: string, cwd = process.cwd()): GatewayConfig {
+  const text = readFileSync(file, 'utf8');
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  const at = (path: (string | number)[]): string => {
+    const node = doc.getIn(path, true);
+    const offset = isNode(node) && node.range ? node.range[0] : 0;
+    const pos = lines.linePos(offset);
+    return `${file}:${pos.line}:${pos.col}`;
+  };
+  if (doc.errors.length) throw new GatewayConfigError(doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? 1}:${e.linePos?.[0].col ?? 1}: ${e.message}`));
+  const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
+  if (!validate(raw)) {
+    throw new GatewayConfigError((validate.errors ?? []).map((e) => {
+      const path = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+      const extra = e.keyword === 'additionalProperties' ? ` \`${(e.params as { additionalProperty: string }).additionalProperty}\`; remove it or check its spelling` : '';
+      return `${at(path)}: ${e.instancePath || '(top)'} ${e.message}${extra}`;
+    }));
+  }
+  const base = dirname(resolve(file));
+  const defaults = defaultConfig(cwd);
+  const seconds = (v: unknown, fallback: number): number => (typeof v === 'number' ? v * 1000 : fallback);
+  const q = (raw.queue ?? {}) as Record<string, number>;
+  const config: GatewayConfig = {
+    ...defaults,
+    ...(raw as Partial<GatewayConfig>),
+    policy: raw.policy ? (String(raw.policy).startsWith('builtin:') ? String(raw.policy) : resolve(base, String(raw.policy))) : defaults.policy,
+    spool: raw.spool ? resolve(base, String(raw.spool)) : defaults.spool,
+    queue: {
+      scanPeriod: seconds(q.scanPeriod, defaults.queue.scanPeriod),
+      resendPeriod: seconds(q.resendPeriod, defaults.queue.resendPeriod),
+      abandonTime: seconds(q.abandonTime, defaults.queue.abandonTime),
+      maxBackoff: seconds(q.maxBackoff, defaults.queue.maxBackoff),
+    },
+    log: { ...defaults.log, ...((raw.log ?? {}) as object) },
+  };
+  if (config.delivery.mode === 'maildir') config.delivery = { ...config.delivery, maildir: resolve(base, config.delivery.maildir ?? 'var/mail') };
+  return config;
+}

@@ -1,0 +1,54 @@
+/** JSON Schema of gateway.yaml; durations in seconds. */
+export const GATEWAY_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    hostname: { type: 'string', description: 'Name in the banner, Received lines and bounces.' },
+    policy: { type: 'string', description: 'Path of the policy file (relative to gateway.yaml), or builtin:firebox-inbound.' },
+    domain: { type: 'string', description: 'Replaces the policy list `our-domains` with this domain and its subdomains.' },
+    listeners: {
+      type: 'array', minItems: 1,
+      items: {
+        type: 'object', additionalProperties: false, required: ['listen'],
+        properties: {
+          listen: { type: 'string', description: 'host:port' },
+          direction: { enum: ['inbound', 'outbound'] },
+          tls: { type: 'object', additionalProperties: false, required: ['key', 'cert'], properties: { key: { type: 'string' }, cert: { type: 'string' } } },
+          secure: { type: 'boolean', description: 'Implicit TLS (port 465 style).' },
+        },
+      },
+    },
+    spool: { type: 'string', description: 'Spool directory (created with mode 0700).' },
+    delivery: {
+      type: 'object', additionalProperties: false, required: ['mode'],
+      properties: {
+        mode: { enum: ['smtp', 'maildir'] },
+        maildir: { type: 'string' },
+        hubs: { type: 'array', items: { type: 'string' } },
+        routes: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+        smarthost: {
+          type: 'object', additionalProperties: false, required: ['host'],
+          properties: { host: { type: 'string' }, port: { type: 'integer' }, user: { type: 'string' }, pass: { type: 'string' }, method: { enum: ['PLAIN', 'LOGIN', 'CRAM-MD5'] } },
+        },
+        timeout: { type: 'number', minimum: 1 },
+      },
+    },
+    queue: {
+      type: 'object', additionalProperties: false,
+      properties: {
+        scanPeriod: { type: 'number', exclusiveMinimum: 0, description: 'seconds (default 2)' },
+        resendPeriod: { type: 'number', exclusiveMinimum: 0, description: 'seconds (default 600)' },
+        abandonTime: { type: 'number', exclusiveMinimum: 0, description: 'seconds (default 432000 = 5 days)' },
+        maxBackoff: { type: 'number', exclusiveMinimum: 0, description: 'seconds (default 14400)' },
+      },
+    },
+    facts: { type: 'object', description: 'Fact providers (see docs/facts.md): clamd, spamd, dns, greylist, verify.' },
+    secret: { type: 'string', minLength: 16, description: 'HMAC key for masqueraded Message-IDs.' },
+    postmaster: { type: 'string' },
+    log: {
+      type: 'object', additionalProperties: false,
+      properties: { level: { enum: ['debug', 'info', 'warn', 'error'] }, format: { enum: ['json', 'pretty'] } },
+    },
+  },
+} as const;

@@ -1,0 +1,46 @@
+import type { Direction } from '@mailward/core';
+import type { DeliveryConfig } from './delivery/delivery-config';
+import type { LogLevel } from './log';
+
+/** One listening socket. */
+export interface ListenerConfig {
+  /** host:port ("127.0.0.1:2525", "[::]:25"). */
+  listen: string;
+  /** The zone this listener serves; absent: the policy's `outbound.clients` decide. */
+  direction?: Direction;
+  /** PEM files for STARTTLS (or implicit TLS with `secure`); TLS 1.2 at least. */
+  tls?: { key: string; cert: string };
+  secure?: boolean;
+}
+
+/** gateway.yaml, with defaults filled in. */
+export interface GatewayConfig {
+  hostname: string;
+  policy: string;
+  /** Replace the policy's `our-domains` list (the embedded default's `--domain`). */
+  domain?: string;
+  listeners: ListenerConfig[];
+  spool: string;
+  delivery: DeliveryConfig;
+  queue: { scanPeriod: number; resendPeriod: number; abandonTime: number; maxBackoff: number };
+  facts?: Record<string, unknown>;
+  /** HMAC key for masqueraded Message-IDs. */
+  secret: string;
+  log: { level: LogLevel; format: 'json' | 'pretty' };
+  /** Bounces also go here. */
+  postmaster?: string;
+}
+
+/** The embedded default: the Firebox inbound example on loopback, mail into ./var/mail. */
+export function defaultConfig(cwd: string): GatewayConfig {
+  return {
+    hostname: 'mailward.localhost',
+    policy: 'builtin:firebox-inbound',
+    listeners: [{ listen: '127.0.0.1:2525' }],
+    spool: `${cwd}/var/spool`,
+    delivery: { mode: 'maildir', maildir: `${cwd}/var/mail` },
+    queue: { scanPeriod: 2000, resendPeriod: 600_000, abandonTime: 5 * 86_400_000, maxBackoff: 4 * 3_600_000 },
+    secret: 'change-me: set secret in gateway.yaml',
+    log: { level: 'info', format: 'json' },
+  };
+}

@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+export interface FailedRecipient {
+  address: string;
+  detail: string;
+  /** 5.x.x for a refusal, 4.4.7 when the abandon time ran out. */
+  status: string;
+}
+
+/** The header block of the original message (up to the first empty line). */
+function originalHeaders(file: string): string {
+  const text = readFileSync(file).subarray(0, 256 * 1024).toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  return (end < 0 ? text : text.slice(0, end)).replace(/\r?\n/g, '\r\n');
+}
+
+/**
+ * A delivery status notification (RFC 3464 multipart/report): a readable part, the
+ * machine-readable status per recipient, and the original headers. Sent with the null sender.
+ */
+export function buildDsn(opts: { reportingMta: string; id: string; to: string; arrival: number; failed: FailedRecipient[]; messageFile: string }): Buffer {
+  const boundary = `=_mw_${randomBytes(8).toString('hex')}`;
+  const human = opts.failed.map((f) => `  <${f.address}>: ${f.detail}`).join('\r\n');
+  const perRecipient = opts.failed
+    .map((f) => [`Final-Recipient: rfc822; ${f.address}`, 'Action: failed', `Status: ${f.status}`, `Diagnostic-Code: smtp; ${f.detail.replace(/[\r\n]+/g, ' ')}`].join('\r\n'))
+    .join('\r\n\r\n');
+  const lines = [
+    `From: Mail Delivery System <MAILER-DAEMON@${opts.reportingMta}>`,
+    `To: <${opts.to}>`,
+    'Subject: Undelivered Mail Returned to Sender',
+    `Date: ${new Date().toUTCString().replace('GMT', '+0000')}`,
+    `Message-ID: <${opts.id}.dsn@${opts.reportingMta}>`,
+    'Auto-Submitted: auto-replied',
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
+    '',
+    `--${boundary}`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    `This is the mail gateway at ${opts.reportingMta}.`,
+    '',
+    'Your message could not be delivered to these recipients:',
+    '',
+    human,
+    '',
+    `--${boundary}`,
+    'Content-Type: message/delivery-status',
+    '',
+    `Reporting-MTA: dns; ${opts.reportingMta}`,
+    `X-Mailward-Queue-ID: ${opts.id}`,
+    `Arrival-Date: ${new Date(opts.arrival).toUTCString().replace('GMT', '+0000')}`,
+    '',
+    perRecipient,
+    '',
+    `--${boundary}`,
+    'Content-Type: text/rfc822-headers',
+    '',
+    originalHeaders(opts.messageFile),
+    '',
+    `--${boundary}--`,
+    '',
+  ];
+  return Buffer.from(lines.join('\r\n'));
+}

@@ -1,0 +1,165 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { rewrite } from '@mailward/core';
+import { deliver } from './delivery/deliver';
+import type { DeliveryConfig } from './delivery/delivery-config';
+import { buildDsn, type FailedRecipient } from './delivery/dsn';
+import type { GatewayLog } from './log';
+import type { QueueRecord } from './spool/queue-record';
+import { SpoolCorruption, type Spool } from './spool/spool';
+import { writeDurably } from './spool/durable-file';
+import { createHash } from 'node:crypto';
+
+export interface QueueTimes {
+  /** How often the queue is scanned, ms (FireWall-1's scan_period: 2 s). */
+  scanPeriod: number;
+  /** First retry after a temporary failure, ms, doubled per attempt (resend_period: 600 s). */
+  resendPeriod: number;
+  /** After this long a message is returned to its sender, ms (abandon_time: 5 days). */
+  abandonTime: number;
+  /** Longest wait between retries, ms. */
+  maxBackoff: number;
+}
+
+export interface DequeuerOptions {
+  spool: Spool;
+  delivery: DeliveryConfig;
+  times: QueueTimes;
+  hostname: string;
+  secret: string;
+  log: GatewayLog;
+  /** Also send each bounce to this address. */
+  postmaster?: string;
+  now?: () => number;
+}
+
+/**
+ * Delivers from the spool: each due message is rewritten with its effects on the way out and
+ * relayed; a recipient leaves the record only when delivered or bounced, and the message leaves
+ * the spool only when no recipient is pending. Nothing in memory is needed to resume after a crash.
+ */
+export class Dequeuer {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private readonly busy = new Set<string>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: DequeuerOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    const tick = (): void => {
+      this.timer = setTimeout(() => void this.runOnce().finally(tick), this.options.times.scanPeriod);
+      this.timer.unref();
+    };
+    void this.runOnce().finally(tick);
+  }
+
+  /** Stop scanning and wait for deliveries in flight. */
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One pass over the queue: deliver what is due. `force` ignores the retry times (flush). */
+  runOnce(force = false): Promise<void> {
+    if (this.running) return this.running;
+    this.running = this.pass(force).finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async pass(force: boolean): Promise<void> {
+    const { spool, log } = this.options;
+    for (const id of spool.list('queue')) {
+      if (this.busy.has(id)) continue;
+      let record: QueueRecord | undefined;
+      try {
+        record = spool.read('queue', id);
+      } catch (err) {
+        if (err instanceof SpoolCorruption) log.event('error', { event: 'spool-corrupt', id, problem: err.problem });
+        continue;
+      }
+      if (!record || (!force && record.nextAttempt > this.now())) continue;
+      this.busy.add(id);
+      try {
+        await this.attempt(record);
+      } catch (err) {
+        log.event('error', { event: 'delivery-error', id, error: (err as Error).message });
+      } finally {
+        this.busy.delete(id);
+      }
+    }
+  }
+
+  /** The message as it leaves: the spooled bytes through the rewriter (what it changed is logged once). */
+  private open(record: QueueRecord): () => Readable {
+    const file = this.options.spool.path('queue', record.id, 'eml');
+    let logged = false;
+    return () => {
+      const out = rewrite(createReadStream(file), record.effects, { secret: this.options.secret });
+      out.on('end', () => {
+        if (logged || out.changes.length === 0) return;
+        logged = true;
+        this.options.log.event('info', { event: 'rewritten', id: record.id, changes: out.changes });
+      });
+      return out;
+    };
+  }
+
+  private async attempt(record: QueueRecord): Promise<void> {
+    const { spool, log } = this.options;
+    const started = this.now();
+    const outcomes = await deliver(record, this.open(record), this.options.delivery);
+    record.attempts++;
+    const failed: FailedRecipient[] = [];
+    for (const o of outcomes) {
+      const r = record.recipients.find((x) => x.address === o.address);
+      if (!r) continue;
+      if (o.outcome === 'delivered') r.state = 'delivered';
+      else if (o.outcome === 'permanent') {
+        r.state = 'bounced';
+        failed.push({ address: r.address, detail: o.detail ?? 'refused', status: '5.0.0' });
+      } else if (o.detail) r.lastError = o.detail;
+      log.event('info', { event: 'delivery', id: record.id, recipient: o.address, outcome: o.outcome, detail: o.detail, attempt: record.attempts, ms: this.now() - started });
+    }
+    const abandoned = this.now() - record.createdAt >= this.options.times.abandonTime;
+    if (abandoned) {
+      for (const r of record.recipients.filter((x) => x.state === 'pending')) {
+        r.state = 'bounced';
+        failed.push({ address: r.address, detail: `could not be delivered in time: ${r.lastError ?? 'no answer'}`, status: '4.4.7' });
+      }
+    }
+    if (failed.length > 0) this.bounce(record, failed);
+    if (record.recipients.every((r) => r.state !== 'pending')) {
+      spool.remove('queue', record.id);
+      log.event('info', { event: 'done', id: record.id, delivered: record.recipients.filter((r) => r.state === 'delivered').length, bounced: record.recipients.filter((r) => r.state === 'bounced').length });
+      return;
+    }
+    const backoff = Math.min(this.options.times.resendPeriod * 2 ** (record.attempts - 1), this.options.times.maxBackoff);
+    record.nextAttempt = this.now() + backoff;
+    const lastError = record.recipients.find((r) => r.state === 'pending')?.lastError;
+    if (lastError) record.lastError = lastError;
+    spool.writeRecord('queue', record);
+  }
+
+  /** Queue one DSN to the sender (never for the null sender: no bounce to a bounce). */
+  private bounce(record: QueueRecord, failed: FailedRecipient[]): void {
+    const { spool, log, hostname } = this.options;
+    if (record.sender === '') {
+      log.event('warn', { event: 'bounce-suppressed', id: record.id, reason: 'null sender', recipients: failed.map((f) => f.address) });
+      return;
+    }
+    const id = spool.newId();
+    const dsn = buildDsn({ reportingMta: hostname, id: record.id, to: record.sender, arrival: record.createdAt, failed, messageFile: spool.path('queue', record.id, 'eml') });
+    writeDurably(spool.path('tmp', id, 'eml'), dsn);
+    const to = [record.sender, ...(this.options.postmaster ? [this.options.postmaster] : [])];
+    spool.writeRecord('tmp', {
+      id, createdAt: this.now(), client: { ip: '127.0.0.1', tls: false, authenticated: false }, sender: '',
+      recipients: to.map((address) => ({ address, state: 'pending' as const })), effects: [], verdict: 'accept', fired: [],
+      attempts: 0, nextAttempt: this.now(), size: dsn.length, sha256: createHash('sha256').update(dsn).digest('hex'),
+    });
+    spool.move(id, 'tmp', 'queue');
+    log.event('info', { event: 'bounce', id: record.id, dsn: id, to: record.sender, recipients: failed.map((f) => f.address) });
+  }
+}

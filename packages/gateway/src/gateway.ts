@@ -1,0 +1,86 @@
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { createPolicyServer } from '@mailward/adapter-smtp-server';
+import type { CompiledPolicy } from '@mailward/core';
+import { createFactProviders, type FactsConfig, type FactsHandle } from '@mailward/facts';
+import type { SMTPServer } from 'smtp-server';
+import type { GatewayConfig } from './config';
+import { Dequeuer } from './dequeuer';
+import { closeRelays } from './delivery/smtp-relay';
+import { parseHop } from './delivery/route';
+import type { GatewayLog } from './log';
+import { loadGatewayPolicy } from './policy-source';
+import { Spool } from './spool/spool';
+import { spoolStore } from './spool/spool-store';
+
+export interface RunningGateway {
+  /** Where each listener listens (port 0 in the config becomes the real port). */
+  addresses: { host: string; port: number }[];
+  spool: Spool;
+  dequeuer: Dequeuer;
+  policy(): CompiledPolicy;
+  /** Stop accepting, let sessions in flight finish (up to `graceMs`), stop delivering; the spool stays. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Start the gateway: recover the spool, open the listeners, start delivering. */
+export async function startGateway(config: GatewayConfig, log: GatewayLog): Promise<RunningGateway> {
+  const policy = loadGatewayPolicy(config.policy, config.domain);
+  for (const w of policy.warnings) log.event('warn', { event: 'policy-warning', problem: `${w.file}:${w.line}:${w.col}: ${w.message}` });
+  const spool = new Spool(config.spool);
+  const cleaned = spool.cleanTmp();
+  log.event('info', { event: 'start', policy: policy.name ?? config.policy, spool: config.spool, queued: spool.list('queue').length, unacknowledged_removed: cleaned });
+  const facts: FactsHandle = createFactProviders({ ...((config.facts ?? {}) as FactsConfig), onLookup: (e) => log.event(e.error ? 'warn' : 'debug', { event: 'lookup', ...e }) });
+  const servers: SMTPServer[] = [];
+  const addresses: { host: string; port: number }[] = [];
+  for (const listener of config.listeners) {
+    const hop = parseHop(listener.listen, 25);
+    const server = createPolicyServer({
+      policy: () => policy,
+      providers: facts.providers,
+      store: spoolStore(spool),
+      ...(listener.direction ? { direction: listener.direction } : {}),
+      log: (fields) => log.event(fields.event === 'error' ? 'error' : 'info', fields),
+      server: {
+        name: config.hostname,
+        banner: 'ESMTP Mailward',
+        ...(listener.tls ? { key: readFileSync(listener.tls.key), cert: readFileSync(listener.tls.cert) } : {}),
+        ...(listener.secure ? { secure: true } : {}),
+      },
+    });
+    server.on('error', (err) => log.event('error', { event: 'listener-error', listen: listener.listen, error: err.message }));
+    await new Promise<void>((resolve, reject) => {
+      server.server.once('error', reject);
+      server.listen(hop.port, hop.host, () => resolve());
+    });
+    const address = server.server.address() as AddressInfo;
+    addresses.push({ host: address.address, port: address.port });
+    log.event('info', { event: 'listening', host: address.address, port: address.port, direction: listener.direction ?? 'by policy' });
+    servers.push(server);
+  }
+  const dequeuer = new Dequeuer({
+    spool, delivery: config.delivery, times: config.queue, hostname: config.hostname, secret: config.secret, log,
+    ...(config.postmaster ? { postmaster: config.postmaster } : {}),
+  });
+  dequeuer.start();
+  return {
+    addresses,
+    spool,
+    dequeuer,
+    policy: () => policy,
+    async stop(graceMs = 30_000) {
+      log.event('info', { event: 'stopping' });
+      await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        s.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      })));
+      await dequeuer.stop();
+      closeRelays();
+      await facts.close();
+      log.event('info', { event: 'stopped', queued: spool.list('queue').length });
+    },
+  };
+}

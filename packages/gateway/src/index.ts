@@ -1,0 +1,12 @@
+// @mailward/gateway: the standalone SMTP security proxy.
+export { startGateway } from './gateway';
+export type { RunningGateway } from './gateway';
+export { defaultConfig } from './config';
+export type { GatewayConfig, ListenerConfig } from './config';
+export { loadGatewayConfig, GatewayConfigError } from './config-load';
+export { createLog } from './log';
+export type { GatewayLog, LogLevel } from './log';
+export { Spool, SpoolCorruption } from './spool/spool';
+export type { QueueRecord } from './spool/queue-record';
+export { BUILTIN_POLICY, loadGatewayPolicy } from './policy-source';
+export type { DeliveryConfig } from './delivery/delivery-config';

@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadPolicy, type CompiledPolicy } from '@mailward/core';
+import { parseDocument } from 'yaml';
+
+/** The Firebox inbound example shipped with the gateway (kept equal to examples/ by a test). */
+export const BUILTIN_POLICY = join(__dirname, '..', 'default-policy.yaml');
+
+/**
+ * Load the gateway's policy: a file, or `builtin:firebox-inbound`. With `domain`, the list
+ * `our-domains` becomes that domain and its subdomains.
+ */
+export function loadGatewayPolicy(policy: string, domain?: string): CompiledPolicy {
+  const file = policy === 'builtin:firebox-inbound' ? BUILTIN_POLICY : policy;
+  let text = readFileSync(file, 'utf8');
+  if (domain) {
+    const doc = parseDocument(text);
+    if (!doc.hasIn(['lists', 'our-domains'])) throw new Error(`${file}: --domain needs a list named our-domains in the policy`);
+    doc.setIn(['lists', 'our-domains'], [domain, `*.${domain}`]);
+    text = doc.toString();
+  }
+  return loadPolicy(text, file);
+}

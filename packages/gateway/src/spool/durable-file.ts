@@ -1,0 +1,26 @@
+import { closeSync, fsyncSync, openSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** fsync a directory, so a rename in it survives a crash. */
+export function syncDirectory(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Write a file so that it is either whole or absent after a crash: write, fsync, rename, fsync dir. */
+export function writeDurably(path: string, data: string | Buffer): void {
+  const temp = `${path}.part`;
+  const fd = openSync(temp, 'w', 0o600);
+  try {
+    writeFileSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, path);
+  syncDirectory(dirname(path));
+}

@@ -1,0 +1,33 @@
+import type { Client, Effect } from '@mailward/core';
+
+export type RecipientState = 'pending' | 'delivered' | 'bounced';
+
+export interface RecipientRecord {
+  address: string;
+  state: RecipientState;
+  /** Hosts to deliver this recipient through (a `route` effect), instead of the default. */
+  via?: string[];
+  lastError?: string;
+}
+
+/** The metadata beside a spooled message: everything delivery needs, and its progress. */
+export interface QueueRecord {
+  id: string;
+  createdAt: number;
+  client: Client;
+  helo?: string;
+  /** Envelope sender after rewrites; '' is the null sender. */
+  sender: string;
+  recipients: RecipientRecord[];
+  /** Message effects to apply when delivering. */
+  effects: Effect[];
+  verdict: 'accept' | 'quarantine' | 'drop';
+  fired: string[];
+  quarantine?: { reason: string; notify: string[]; rule?: string };
+  attempts: number;
+  nextAttempt: number;
+  lastError?: string;
+  /** Size and SHA-256 of the message file, so a torn or altered file is noticed. */
+  size: number;
+  sha256: string;
+}

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { closeSync, createReadStream, createWriteStream, fsyncSync, openSync, rmSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import type { AcceptedMessage, MessageStore, StoredMessage } from '@mailward/adapter-smtp-server';
+import type { Effect } from '@mailward/core';
+import type { QueueRecord, RecipientRecord } from './queue-record';
+import type { Spool } from './spool';
+
+/** Routes, and sender/recipient rewrites, are envelope effects: the record carries their result. */
+function envelopeOf(message: AcceptedMessage): { sender: string; recipients: RecipientRecord[] } {
+  let sender = message.sender;
+  for (const e of message.effects) if (e.type === 'rewriteSender' && e.from === sender) sender = e.to;
+  const recipients: RecipientRecord[] = [];
+  const add = (address: string, via?: string[]): void => {
+    if (recipients.some((r) => r.address.toLowerCase() === address.toLowerCase())) return;
+    recipients.push({ address, state: 'pending', ...(via ? { via } : {}) });
+  };
+  for (const r of message.recipients) {
+    let address = r.address;
+    let via: string[] | undefined;
+    for (const e of r.effects) {
+      if (e.type === 'rewriteRecipient' && e.from === address) address = e.to;
+      if (e.type === 'route') via = e.via;
+    }
+    add(address, via);
+  }
+  for (const e of message.effects) if (e.type === 'bcc') add(e.address);
+  return { sender, recipients };
+}
+
+const MESSAGE_EFFECTS: ReadonlySet<Effect['type']> = new Set([
+  'removeHeaders', 'keepHeaders', 'addHeader', 'rewriteHeader', 'masquerade', 'subjectPrefix', 'stripPart', 'dropPart', 'stripHtml',
+]);
+
+/**
+ * The gateway's MessageStore: DATA goes to `tmp/` and is fsynced before the data stage decides;
+ * commit writes the record and renames both files into `queue/` (or `quarantine/`), fsyncing the
+ * directory, before the 250 goes out. A dropped message is acknowledged and removed.
+ */
+export function spoolStore(spool: Spool, now: () => number = Date.now): MessageStore {
+  return {
+    async receive(data): Promise<StoredMessage> {
+      const id = spool.newId();
+      const file = spool.path('tmp', id, 'eml');
+      const hash = createHash('sha256');
+      let size = 0;
+      const count = new Transform({
+        transform(chunk: Buffer, _e, done) {
+          hash.update(chunk);
+          size += chunk.length;
+          done(null, chunk);
+        },
+      });
+      const out = createWriteStream(file, { mode: 0o600 });
+      await pipeline(data, count, out);
+      const fd = openSync(file, 'r+');
+      try {
+        fsyncSync(fd); // the bytes are on disk before the data stage can let a 250 go out
+      } finally {
+        closeSync(fd);
+      }
+      const sha256 = hash.digest('hex');
+      return {
+        source: { size, open: () => createReadStream(file) },
+        async discard() {
+          rmSync(file, { force: true });
+        },
+        async commit(message) {
+          const verdict = message.decision.verdict as QueueRecord['verdict'];
+          const { sender, recipients } = envelopeOf(message);
+          const record: QueueRecord = {
+            id, createdAt: now(), client: message.client, sender, recipients, verdict, fired: message.decision.fired,
+            effects: message.effects.filter((e) => MESSAGE_EFFECTS.has(e.type)),
+            attempts: 0, nextAttempt: now(), size, sha256,
+            ...(message.helo ? { helo: message.helo } : {}),
+            ...(message.decision.quarantine ? { quarantine: { ...message.decision.quarantine, ...(message.decision.rule ? { rule: message.decision.rule } : {}) } } : {}),
+          };
+          if (verdict === 'drop') {
+            rmSync(file, { force: true });
+            return `${id} (dropped)`;
+          }
+          spool.writeRecord('tmp', record);
+          spool.move(id, 'tmp', verdict === 'quarantine' ? 'quarantine' : 'queue');
+          return id;
+        },
+      };
+    },
+  };
+}
