@@ -1,9 +1,7 @@
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import * as core from '@mailward/core';
-import { analyze, runSession, type CompiledPolicy, type Effect, type MessageModel } from '@mailward/core';
+import { analyze, rewrite, runSession, type CompiledPolicy, type MessageModel, type RewriteChange } from '@mailward/core';
 import {
   envelopeFromHeaders, factsFromFixture, FactsFileError, loadFactsFile, loadPolicyWithTests, needsOf, policyProblems, type CaseFacts,
 } from '@mailward/core/testing';
@@ -60,7 +58,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const facts = factsFromFixture(fixture, needsOf(policy), { helo, sender: session.sender, recipients });
   const result: SessionView = runSession(policy, session, facts);
 
-  let changes: unknown;
+  let changes: RewriteChange[] | undefined;
   if (values.out !== undefined) changes = await writeRewritten(messageFile, values.out, result);
 
   if (values.json) {
@@ -77,7 +75,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.out(`${JSON.stringify(object, null, 2)}\n`);
   } else {
     io.out(renderSession(result, { sender: session.sender, client: client.ip, helo }));
-    if (values.out !== undefined) io.out(`rewritten message written to ${values.out}\n`);
+    if (values.out !== undefined) {
+      io.out(`rewritten message written to ${values.out}${changes && changes.length > 0 ? ':' : ' (unchanged)'}\n`);
+      for (const c of changes ?? []) io.out(`  ${describeChange(c)}\n`);
+    }
   }
   return 0;
 }
@@ -102,23 +103,21 @@ function readFacts(file: string): CaseFacts {
   }
 }
 
-type Rewrite = (input: Readable, effects: Effect[], options: Record<string, unknown>) => Readable;
-
-async function writeRewritten(input: string, output: string, result: SessionView): Promise<unknown> {
-  // Looked up at run time: the content filter lands in core separately from the engine.
-  const rewrite = (core as unknown as { rewrite?: Rewrite }).rewrite;
-  if (!rewrite) throw new InputError('--out needs the content filter (core `rewrite`), which this build does not have', 'MW_NO_REWRITE');
-  const rewritten = rewrite(createReadStream(input), result.effects, {});
-  const report: { changes?: unknown } = {};
-  rewritten.on('report', (r: unknown) => {
-    report.changes = (r as { changes?: unknown }).changes ?? r;
-  });
+async function writeRewritten(input: string, output: string, result: SessionView): Promise<RewriteChange[]> {
+  // The secret keys masqueraded Message-IDs; eval only shows what would change, so a fixed one is fine.
+  const rewritten = rewrite(createReadStream(input), result.effects, { secret: 'mailward-eval' });
   try {
     await pipeline(rewritten, createWriteStream(output));
   } catch (err) {
     throw new InputError(`cannot write ${output}: ${(err as Error).message}`, 'MW_OUT_UNWRITABLE');
   }
-  return report.changes ?? (rewritten as unknown as { changes?: unknown }).changes;
+  return rewritten.changes;
+}
+
+function describeChange(c: RewriteChange): string {
+  const { kind, rule, ...rest } = c;
+  const detail = Object.entries(rest).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
+  return `${kind} (${rule}) ${detail}`.trimEnd();
 }
 
 function parse(argv: string[]) {
