@@ -1,0 +1,115 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { createLog, defaultConfig, startGateway, type GatewayConfig, type RunningGateway } from '../src/index';
+import { eventually, startHub, type HubSink } from './hub-sink';
+
+const POLICY = `
+version: 1
+lists:
+  our-domains: [acme.example]
+outbound: { clients: [10.0.0.10] }
+smtp: { greetPause: 0, maxSize: 1MB }
+rcpt:
+  rules:
+    - id: ours
+      when: { recipient: { domain: "@our-domains" } }
+      do: [ accept ]
+data:
+  rules:
+    - id: no-exe
+      when: { part: { filename: "*.exe" } }
+      do: [ strip ]
+    - id: hide-internals
+      do:
+        - { headers: { remove: [X-Mailer, Received] } }
+        - { masquerade: { domain: acme.example, headers: [From], messageId: true } }
+    - id: quarantine-tagged
+      when: { header: { name: X-Quarantine-Me } }
+      do: [ { quarantine: { reason: test } } ]
+`;
+
+const message = (extra = '') => [
+  'From: Penny <penny@dimension.acme.example>', 'To: bob@acme.example', 'Subject: report', 'X-Mailer: Outlook 9',
+  'Received: from build7.internal.acme.example', 'Message-ID: <123@build7.internal.acme.example>', extra,
+  'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary=B', '',
+  '--B', 'Content-Type: text/plain', '', 'see attached', '--B', 'Content-Type: application/octet-stream; name="tool.exe"', 'Content-Transfer-Encoding: base64', '', 'TVqQAA==', '--B--', '',
+].filter((l, i) => i !== 6 || l !== '').join('\r\n');
+
+describe('gateway relaying to a hub', () => {
+  let dir: string;
+  let hub: HubSink;
+  let gw: RunningGateway;
+  let config: GatewayConfig;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mw-gw-'));
+    writeFileSync(join(dir, 'policy.yaml'), POLICY);
+    hub = await startHub();
+    config = {
+      ...defaultConfig(dir), policy: join(dir, 'policy.yaml'), listeners: [{ listen: '127.0.0.1:0' }],
+      delivery: { mode: 'smtp', hubs: [`127.0.0.1:${hub.port}`], timeout: 5 },
+      queue: { scanPeriod: 100, resendPeriod: 200, abandonTime: 60_000, maxBackoff: 1000 },
+      secret: 'a-test-secret-of-some-length',
+    };
+    gw = await startGateway(config, createLog('error', () => undefined, false));
+  });
+  afterAll(async () => {
+    await gw.stop(1000);
+    await hub.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const send = (to: string[], raw: string, from = 'penny@dimension.acme.example') =>
+    nodemailer.createTransport({ host: '127.0.0.1', port: gw.addresses[0]!.port, ignoreTLS: true }).sendMail({ envelope: { from, to }, raw });
+
+  it('delivers with the attachment replaced by the notice and internal headers gone', async () => {
+    const info = await send(['bob@acme.example'], message());
+    expect(info.response).toMatch(/^250 .*queued as \w+/);
+    await eventually(() => hub.received.length === 1);
+    const got = hub.received[0]!;
+    expect(got.to).toEqual(['bob@acme.example']);
+    expect(got.data).toMatch(/Attachment removed by mailward policy \(type "application\/octet-stream", filename "tool.exe"\)/);
+    expect(got.data).not.toMatch(/TVqQAA/);
+    expect(got.data).not.toMatch(/X-Mailer|build7|Received:/i);
+    expect(got.data).toMatch(/^From: Penny <penny@acme\.example>/m);
+    expect(got.data).toMatch(/^Message-ID: <[0-9a-f]{32}@acme\.example>/m);
+    expect(got.data).toMatch(/see attached/);
+  });
+
+  it('bounces the one recipient the hub refuses, delivers the others, and empties the queue', async () => {
+    hub.refuse.add('gone@acme.example');
+    const before = hub.received.length;
+    await send(['bob@acme.example', 'gone@acme.example'], message());
+    await eventually(() => hub.received.length >= before + 2);
+    const delivered = hub.received.slice(before).find((r) => r.from !== '');
+    const dsn = hub.received.slice(before).find((r) => r.from === '');
+    expect(delivered!.to).toEqual(['bob@acme.example']);
+    expect(dsn!.to).toEqual(['penny@dimension.acme.example']);
+    expect(dsn!.data).toMatch(/multipart\/report; report-type=delivery-status/);
+    expect(dsn!.data).toMatch(/Final-Recipient: rfc822; gone@acme\.example/);
+    expect(dsn!.data).toMatch(/Status: 5\.0\.0/);
+    await eventually(() => gw.spool.list('queue').length === 0);
+  });
+
+  it('keeps the message while the hub is down and delivers when it is back', async () => {
+    const port = hub.port;
+    await hub.close();
+    const info = await send(['bob@acme.example'], message());
+    const id = /queued as (\w+)/.exec(info.response)![1]!;
+    await eventually(() => (gw.spool.read('queue', id)?.attempts ?? 0) >= 1);
+    expect(gw.spool.read('queue', id)!.recipients[0]!.state).toBe('pending');
+    hub = await startHub(port);
+    await gw.dequeuer.runOnce(true);
+    await eventually(() => hub.received.length === 1);
+    expect(gw.spool.list('queue')).not.toContain(id);
+  });
+
+  it('holds a quarantined message in quarantine/, not in the queue', async () => {
+    const info = await send(['bob@acme.example'], message('X-Quarantine-Me: yes'));
+    const id = /queued as (\w+)/.exec(info.response)![1]!;
+    expect(gw.spool.list('quarantine')).toContain(id);
+    expect(gw.spool.read('quarantine', id)).toMatchObject({ verdict: 'quarantine', quarantine: { reason: 'test' } });
+  });
+});
