@@ -106,8 +106,10 @@ export function rewrite(input: Readable, effects: readonly Effect[], options: Re
           removed.add(obj);
           noticeHeaders(obj, r.notice);
           this.push(obj);
-          const body = Buffer.from(`${r.notice}\r\n`, 'utf8');
-          this.push({ type: 'body', node: obj, value: /^[\x20-\x7e\r\n\t]*$/.test(r.notice) ? body : encodeBody(body, 'base64') });
+          // The line break before the next boundary belongs to that boundary: the body ends bare.
+          const text = r.notice.replace(/\r?\n/g, '\r\n');
+          const body = /^[\x20-\x7e\r\n\t]*$/.test(text) ? Buffer.from(text) : encodeBody(Buffer.from(text, 'utf8'), 'base64').subarray(0, -2);
+          this.push({ type: 'body', node: obj, value: body });
           changes.push({ kind: 'part-stripped', rule: r.rule, path, type: r.part.type, ...(r.part.filename ? { filename: r.part.filename } : {}) });
           return done();
         }

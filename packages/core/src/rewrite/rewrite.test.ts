@@ -1,0 +1,227 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { Effect, PartRef } from '../engine/effect';
+import { analyze } from '../message/analyze';
+import type { RewriteChange } from './change';
+import { rewrite } from './rewrite';
+
+const crlf = (lines: string[]): Buffer => Buffer.from(lines.join('\r\n'));
+
+async function run(message: Buffer, effects: Effect[], secret = 's3cret'): Promise<{ out: Buffer; changes: RewriteChange[] }> {
+  const stream = rewrite(Readable.from([message]), effects, { secret });
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return { out: Buffer.concat(chunks), changes: stream.changes };
+}
+
+const headerBlock = (out: Buffer): string => out.toString('latin1').split('\r\n\r\n')[0]!;
+const ref = (carrier: string, type = 'application/octet-stream', filename?: string): PartRef => ({
+  path: carrier, carrier, type, size: 1, ...(filename ? { filename } : {}),
+});
+
+const MIXED = crlf([
+  'From: "Penny =?utf-8?Q?P=C3=A9?=" <penny@dimension.acme.example>',
+  'To: team: al@smtp.weirdal.com, "x@y" <bob@smtp.weirdal.com>;',
+  'Subject: hello',
+  'Message-ID: <123.abc@mail.dimension.acme.example>',
+  'In-Reply-To: <9@elsewhere.example> <7@hub.acme.example>',
+  'X-Internal: secret',
+  'MIME-Version: 1.0',
+  'Content-Type: multipart/mixed; boundary="b1"',
+  '',
+  'preamble',
+  '--b1',
+  'Content-Type: text/html; charset=utf-8',
+  'Content-Transfer-Encoding: quoted-printable',
+  '',
+  '<p onclick=3D"x()">h=C3=A9</p><script>alert(1)</script>ok',
+  '--b1',
+  'Content-Type: application/octet-stream; name="a.exe"',
+  'Content-Transfer-Encoding: base64',
+  '',
+  'TVqQAAMAAAAEAAAA',
+  '--b1',
+  'Content-Type: text/plain',
+  '',
+  'benign',
+  '--b1--',
+  'epilogue',
+  '',
+]);
+
+describe('rewrite: no effects', () => {
+  const dir = join(__dirname, '../../../../examples');
+  const fixtures = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.eml'));
+  it.each([['inline sample', MIXED] as const, ...fixtures.map((f) => [f, readFileSync(join(dir, f))] as const)])(
+    '%s comes out byte-identical',
+    async (_name, message) => {
+      const { out, changes } = await run(message, []);
+      expect(out.equals(message)).toBe(true);
+      expect(changes).toEqual([]);
+    },
+  );
+
+  it('ignores envelope effects', async () => {
+    const { out } = await run(MIXED, [
+      { type: 'bcc', rule: 'r', address: 'a@b.example' },
+      { type: 'route', rule: 'r', via: ['hub'] },
+      { type: 'rewriteSender', rule: 'r', from: 'a@b', to: 'c@d' },
+    ]);
+    expect(out.equals(MIXED)).toBe(true);
+  });
+});
+
+describe('rewrite: headers', () => {
+  it('removes by case-insensitive pattern and reports each field', async () => {
+    const { out, changes } = await run(MIXED, [{ type: 'removeHeaders', rule: 'hdr', names: ['x-*', 'IN-REPLY-TO'] }]);
+    expect(headerBlock(out)).not.toMatch(/X-Internal|In-Reply-To/i);
+    expect(changes).toEqual([
+      { kind: 'header-removed', rule: 'hdr', name: 'In-Reply-To' },
+      { kind: 'header-removed', rule: 'hdr', name: 'X-Internal' },
+    ]);
+    // the body is untouched
+    expect(out.subarray(out.indexOf('\r\n\r\n')).equals(MIXED.subarray(MIXED.indexOf('\r\n\r\n')))).toBe(true);
+  });
+
+  it('keeps only the allowlist and reports the rest', async () => {
+    const { out, changes } = await run(MIXED, [{ type: 'keepHeaders', rule: 'allow', names: ['from', 'to', 'subject', 'mime-version', 'content-*'] }]);
+    const names = headerBlock(out).split('\r\n').filter((l) => !/^[ \t]/.test(l)).map((l) => l.split(':')[0]);
+    expect(names).toEqual(['From', 'To', 'Subject', 'MIME-Version', 'Content-Type']);
+    expect(changes.map((c) => c.kind === 'header-removed' && c.name)).toEqual(['Message-ID', 'In-Reply-To', 'X-Internal']);
+  });
+
+  it('adds a field at the top', async () => {
+    const { out } = await run(MIXED, [{ type: 'addHeader', rule: 'a', name: 'X-Scanned', value: 'yes' }]);
+    expect(out.toString().startsWith('X-Scanned: yes\r\nFrom:')).toBe(true);
+  });
+
+  it('rewrites addresses one by one keeping display names, groups and encoded words (& and &1)', async () => {
+    const { out, changes } = await run(MIXED, [
+      { type: 'rewriteHeader', rule: 'fw1', header: 'to', match: '*@smtp.weirdal.com', to: '&@weirdal.com' },
+      { type: 'rewriteHeader', rule: 'fw1', header: 'from', match: '*@*.acme.example', to: '&1+&2\\&@acme.example' },
+    ]);
+    const head = headerBlock(out);
+    expect(head).toContain('To: team: al@weirdal.com, "x@y" <bob@weirdal.com>;');
+    expect(head).toContain('From: "Penny =?utf-8?Q?P=C3=A9?=" <penny+dimension&@acme.example>');
+    expect(changes).toHaveLength(2);
+  });
+
+  it('rewrites a non-address header as a whole value, and an empty target removes it', async () => {
+    const { out } = await run(MIXED, [
+      { type: 'rewriteHeader', rule: 'r', header: 'subject', match: 'hel*', to: 'HEL&' },
+      { type: 'rewriteHeader', rule: 'r', header: 'x-internal', match: '*', to: '' },
+    ]);
+    expect(headerBlock(out)).toContain('Subject: HELlo');
+    expect(headerBlock(out)).not.toContain('X-Internal');
+  });
+
+  it('masquerades addresses of our subdomains and hashes our message ids', async () => {
+    const effect: Effect = { type: 'masquerade', rule: 'm', domain: 'acme.example', headers: ['from', 'to'], messageId: true };
+    const first = headerBlock((await run(MIXED, [effect])).out);
+    const again = headerBlock((await run(MIXED, [effect])).out);
+    const other = headerBlock((await run(MIXED, [effect], 'other-key')).out);
+    expect(first).toContain('<penny@acme.example>');
+    expect(first).toContain('al@smtp.weirdal.com'); // not our domain
+    expect(first).not.toMatch(/dimension|mail\.|hub\./);
+    expect(first).toMatch(/Message-ID: <[0-9a-f]{32}@acme\.example>/);
+    expect(first).toMatch(/In-Reply-To: <9@elsewhere\.example>\s+<[0-9a-f]{32}@acme\.example>/);
+    expect(again).toBe(first); // stable
+    expect(other).not.toBe(first); // keyed
+  });
+
+  it('prefixes the subject once, also when it is an encoded word', async () => {
+    const encoded = Buffer.from(MIXED.toString('latin1').replace('Subject: hello', 'Subject: =?utf-8?B?W0VYVF0gaMOpbGxv?='), 'latin1');
+    const prefix: Effect = { type: 'subjectPrefix', rule: 'p', prefix: '[EXT] ' };
+    expect(headerBlock((await run(MIXED, [prefix])).out)).toContain('Subject: [EXT] hello');
+    const { out, changes } = await run(encoded, [prefix]);
+    expect(out.equals(encoded)).toBe(true);
+    expect(changes).toEqual([]);
+    const twice = await run((await run(MIXED, [prefix])).out, [prefix]);
+    expect(twice.changes).toEqual([]);
+  });
+});
+
+describe('rewrite: parts', () => {
+  it('replaces a stripped part with a text/plain notice and keeps the others byte-identical', async () => {
+    const { out, changes } = await run(MIXED, [{ type: 'stripPart', rule: 'exe', part: ref('2', 'application/octet-stream', 'a.exe'), notice: 'a.exe removed' }]);
+    const model = await analyze(Readable.from([out]));
+    expect(model.malformed).toEqual((await analyze(Readable.from([MIXED]))).malformed);
+    expect(model.parts.map((p) => [p.path, p.type])).toEqual([['0', 'multipart/mixed'], ['1', 'text/html'], ['2', 'text/plain'], ['3', 'text/plain']]);
+    const text = out.toString('latin1');
+    expect(text).toContain('--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\nContent-Disposition: inline\r\n\r\na.exe removed\r\n--b1\r\n');
+    expect(text).not.toContain('TVqQ');
+    expect(text).toContain('\r\n\r\nbenign\r\n--b1--\r\nepilogue\r\n');
+    expect(changes).toEqual([{ kind: 'part-stripped', rule: 'exe', path: '2', type: 'application/octet-stream', filename: 'a.exe' }]);
+  });
+
+  it('encodes a non-ASCII notice in base64', async () => {
+    const { out } = await run(MIXED, [{ type: 'stripPart', rule: 'exe', part: ref('2'), notice: 'Anhang entfernt – a.exe' }]);
+    const model = await analyze(Readable.from([out]));
+    expect(model.parts[2]).toMatchObject({ type: 'text/plain', encoding: 'base64', size: Buffer.byteLength('Anhang entfernt – a.exe') });
+  });
+
+  it('replaces a carrier once when two members of it are stripped', async () => {
+    const strip = (name: string): Effect => ({ type: 'stripPart', rule: 'zip', part: { ...ref('2'), path: `2/${name}` }, notice: 'archive removed' });
+    const { out, changes } = await run(MIXED, [strip('x.exe'), strip('y.exe')]);
+    expect(out.toString().match(/archive removed/g)).toHaveLength(1);
+    expect(changes.filter((c) => c.kind === 'part-stripped')).toHaveLength(1);
+  });
+
+  it('drops a part with its boundary and no notice', async () => {
+    const { out, changes } = await run(MIXED, [{ type: 'dropPart', rule: 'd', part: ref('2') }]);
+    const model = await analyze(Readable.from([out]));
+    expect(model.parts.map((p) => p.path)).toEqual(['0', '1', '2']);
+    expect(model.malformed).toEqual((await analyze(Readable.from([MIXED]))).malformed);
+    expect(out.toString()).toContain('ok\r\n--b1\r\nContent-Type: text/plain\r\n\r\nbenign\r\n--b1--');
+    expect(changes[0]).toMatchObject({ kind: 'part-dropped', path: '2' });
+  });
+
+  it('replaces a whole nested multipart and an inline attached message as one carrier', async () => {
+    const message = crlf([
+      'Content-Type: multipart/mixed; boundary=o', '', '--o', 'Content-Type: text/plain', '', 'keep me', '--o',
+      'Content-Type: message/rfc822', '', 'Subject: inner', 'Content-Type: multipart/mixed; boundary=i', '',
+      '--i', 'Content-Type: text/plain', '', 'inner text', '--i', 'Content-Type: application/x-msdownload; name=x.exe', '',
+      'MZ', '--i--', '', '--o--', '',
+    ]);
+    const { out } = await run(message, [{ type: 'stripPart', rule: 'exe', part: { ...ref('2'), path: '2.2' }, notice: 'gone' }]);
+    const model = await analyze(Readable.from([out]));
+    expect(model.parts.map((p) => [p.path, p.type])).toEqual([['0', 'multipart/mixed'], ['1', 'text/plain'], ['2', 'text/plain']]);
+    expect(out.toString()).toBe(crlf([
+      'Content-Type: multipart/mixed; boundary=o', '', '--o', 'Content-Type: text/plain', '', 'keep me', '--o',
+      'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 7bit', 'Content-Disposition: inline', '', 'gone', '--o--', '',
+    ]).toString());
+  });
+
+  it('strips the whole message body when the root is the carrier', async () => {
+    const message = crlf(['Subject: x', 'Content-Type: application/octet-stream; name=a.exe', 'Content-Transfer-Encoding: base64', '', 'TVqQ', '']);
+    const { out } = await run(message, [{ type: 'stripPart', rule: 'exe', part: ref('0'), notice: 'removed' }]);
+    expect(out.toString()).toBe(crlf(['Subject: x', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 7bit', 'Content-Disposition: inline', '', 'removed']).toString());
+  });
+});
+
+describe('rewrite: stripHtml', () => {
+  it('removes the elements and on* attributes through quoted-printable, keeping the charset bytes', async () => {
+    const { out, changes } = await run(MIXED, [{ type: 'stripHtml', rule: 'h', elements: ['script', 'iframe'] }]);
+    const text = out.toString('latin1');
+    expect(text).toContain('Content-Transfer-Encoding: quoted-printable\r\n\r\n<p>h=C3=A9</p>ok\r\n--b1\r\n');
+    expect(text).toContain('TVqQAAMAAAAEAAAA');
+    expect(changes).toEqual([{ kind: 'html-stripped', rule: 'h', path: '1', removed: 2 }]);
+  });
+
+  it('decodes and re-encodes base64 HTML', async () => {
+    const html = '<html><body onload="go()"><iframe src="x"></iframe><b>bold</b><SCRIPT>evil()</SCRIPT></body></html>';
+    const message = crlf(['Content-Type: text/html; charset=iso-8859-1', 'Content-Transfer-Encoding: base64', '', Buffer.from(html).toString('base64'), '']);
+    const { out } = await run(message, [{ type: 'stripHtml', rule: 'h', elements: ['script', 'iframe'] }]);
+    const body = out.toString().split('\r\n\r\n')[1]!;
+    expect(Buffer.from(body, 'base64').toString()).toBe('<html><body><b>bold</b></body></html>');
+    expect(body.split('\r\n').every((l) => l.length <= 76)).toBe(true);
+  });
+
+  it('leaves HTML with nothing to remove byte-identical', async () => {
+    const message = crlf(['Content-Type: text/html', '', '<p class=a>on click here</p>', '']);
+    const { out, changes } = await run(message, [{ type: 'stripHtml', rule: 'h', elements: ['script'] }]);
+    expect(out.equals(message)).toBe(true);
+    expect(changes).toEqual([]);
+  });
+});
