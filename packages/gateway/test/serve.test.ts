@@ -1,0 +1,81 @@
+/**
+ * `mailward serve` as a new user runs it: the embedded default in an empty folder, a real client
+ * (swaks), the result read from ./var/mail, then SIGTERM.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BUILTIN_POLICY } from '../src/index';
+import { eventually } from './hub-sink';
+
+const ROOT = join(__dirname, '../../..');
+const BIN = join(ROOT, 'packages/cli/bin/mailward.js');
+const hasSwaks = spawnSync('sh', ['-c', 'command -v swaks']).status === 0;
+if (!hasSwaks && process.env.CI === 'true') throw new Error('swaks is not installed; CI must install it (.ci/apt-packages.txt)');
+if (!hasSwaks) console.warn('swaks is not installed: the mailward serve test with a real client is skipped');
+
+it('ships the Firebox inbound example as its embedded default, unchanged', () => {
+  expect(readFileSync(BUILTIN_POLICY, 'utf8')).toBe(readFileSync(join(ROOT, 'examples/firebox-inbound/policy.yaml'), 'utf8'));
+});
+
+(hasSwaks ? describe : describe.skip)('mailward serve (embedded default, real process)', () => {
+  let dir: string;
+  let child: ChildProcess;
+  let port = 0;
+  let stderr = '';
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'packages/cli/dist/main.js'))) throw new Error('run `npm run build` first (npm test does it)');
+    dir = mkdtempSync(join(tmpdir(), 'mw-serve-'));
+    child = spawn(process.execPath, [BIN, 'serve', '--listen', '127.0.0.1:0', '--domain', 'example.test'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    await eventually(() => /listening on 127\.0\.0\.1:(\d+)/.test(stdout), 15_000).catch(() => {
+      throw new Error(`serve did not start: ${stderr}`);
+    });
+    port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(stdout)![1]);
+  }, 20_000);
+  afterAll(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const swaks = (...args: string[]) => spawnSync('swaks', ['--server', '127.0.0.1', '--port', String(port), '--helo', 'client.example.net', '--timeout', '10', ...args], { encoding: 'utf8' });
+
+  it('takes mail for --domain, strips a .bat, and writes one .eml per recipient', async () => {
+    const r = swaks('--from', 'fred@example.net', '--to', 'bob@example.test', '--header', 'X-Mailer: Outlook', '--attach-type', 'application/octet-stream', '--attach-name', 'run.bat', '--attach', '@/dev/null', '--body', 'hello');
+    expect(r.stdout).toMatch(/<- {1,2}250 2\.0\.0 Message accepted: queued as/);
+    const box = join(dir, 'var/mail/bob@example.test');
+    await eventually(() => existsSync(box) && readdirSync(box).length === 1);
+    const eml = readFileSync(join(box, readdirSync(box)[0]!), 'utf8');
+    expect(eml).toMatch(/\[Attachment denied by mailward policy \(type "application\/octet-stream", filename "run\.bat"\)\]/);
+    expect(eml).not.toMatch(/X-Mailer/);
+    expect(eml).toMatch(/hello/);
+  });
+
+  it('refuses relaying to other domains (550 5.7.1)', () => {
+    const r = swaks('--from', 'fred@example.net', '--to', 'someone@elsewhere.example', '--body', 'x');
+    expect(r.stdout).toMatch(/<\*\* {1,2}550 5\.7\.1 Relaying denied/);
+  });
+
+  it('does not offer the hidden keywords', () => {
+    const r = swaks('--from', 'fred@example.net', '--to', 'bob@example.test', '--quit-after', 'EHLO');
+    expect(r.stdout).toMatch(/250/);
+    expect(r.stdout).not.toMatch(/-(AUTH|DSN|ETRN)\b/);
+  });
+
+  it('logs one JSON line per decision', () => {
+    const decisions = stderr.split('\n').filter((l) => l.includes('"event":"decision"')).map((l) => JSON.parse(l) as { stage: string; verdict: string });
+    expect(decisions.some((d) => d.stage === 'rcpt' && d.verdict === 'reject')).toBe(true);
+    expect(decisions.some((d) => d.stage === 'data' && d.verdict === 'accept')).toBe(true);
+  });
+
+  it('stops on SIGTERM with exit 0 and keeps its spool', async () => {
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(existsSync(join(dir, 'var/spool/queue'))).toBe(true);
+  });
+});
