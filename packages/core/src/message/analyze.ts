@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
-import { listArchive } from './archive/list-archive';
+import type { Readable } from 'node:stream';
+import { bufferSource } from './archive/byte-source';
+import { listArchive, type ListLimits } from './archive/list-archive';
 import type { ArchiveMember } from './archive/member';
 import type { EntityState } from './entity-state';
 import { analyzeLimits, type AnalyzeLimits, type AnalyzeOptions } from './limits';
@@ -20,7 +21,9 @@ function flagNames(part: MimePart, content: ReturnType<typeof sniff>): void {
   part.nameMismatch = isNameMismatch(part.filenames, part.type, content) !== undefined;
 }
 
-function memberParts(owner: MimePart, members: ArchiveMember[], limits: AnalyzeLimits, model: PassResult, level: number): void {
+const listLimits = (limits: AnalyzeLimits): ListLimits => ({ memory: limits.spoolAbove, hard: limits.maxContainerSize });
+
+async function memberParts(owner: MimePart, members: ArchiveMember[], limits: AnalyzeLimits, model: PassResult, level: number): Promise<void> {
   for (const member of members) {
     const base = member.name.split(/[\\/]/).pop() ?? member.name;
     const names = [...new Set([base, member.name].filter(Boolean))];
@@ -43,8 +46,13 @@ function memberParts(owner: MimePart, members: ArchiveMember[], limits: AnalyzeL
     if (member.encrypted) owner.encrypted = true;
     model.parts.push(part);
     if (content && level < 3 && part.depth < limits.maxDepth) {
-      const inner = listArchive(content, limits.maxContainerSize);
-      if (inner) memberParts(part, inner.members, limits, model, level + 1);
+      const inner = await listArchive(bufferSource(content), listLimits(limits));
+      if (!inner) continue;
+      try {
+        await memberParts(part, inner.members, limits, model, level + 1);
+      } finally {
+        inner.dispose?.();
+      }
     }
   }
 }
@@ -57,15 +65,21 @@ async function containers(leaf: EntityState, limits: AnalyzeLimits, model: PassR
   }
   const body = leaf.body();
   if (!body) return;
-  const listing = listArchive(body, limits.maxContainerSize);
+  const listing = await listArchive(body, listLimits(limits));
   if (listing) {
     if (listing.problem) model.malformed.push({ kind: 'bad-encoding', path: part.path, detail: listing.problem });
-    memberParts(part, listing.members, limits, model, 1);
+    if (listing.limit) model.malformed.push({ kind: 'limits', path: part.path, detail: listing.limit });
+    try {
+      await memberParts(part, listing.members, limits, model, 1);
+    } finally {
+      listing.dispose?.();
+    }
     return;
   }
   if (leaf.attachedMessage && part.depth < limits.maxDepth) {
+    // A second pass, streamed from memory or from the spool file.
     const scope: PassScope = { prefix: `${part.path}/`, carrier: part.carrier, depth: part.depth + 1 };
-    const inner = await analyzeScope(Readable.from([body]), limits, scope);
+    const inner = await analyzeScope(body.stream(), limits, scope);
     model.parts.push(...inner.parts);
     model.malformed.push(...inner.malformed);
   }
@@ -74,7 +88,14 @@ async function containers(leaf: EntityState, limits: AnalyzeLimits, model: PassR
 async function analyzeScope(input: Readable, limits: AnalyzeLimits, scope: PassScope): Promise<PassResult> {
   const pass = await splitterPass(input, limits, scope);
   for (const leaf of pass.leaves) flagNames(leaf.part, sniff(leaf.head));
-  for (const leaf of pass.leaves) await containers(leaf, limits, pass);
+  try {
+    for (const leaf of pass.leaves) {
+      await containers(leaf, limits, pass);
+      leaf.dispose();
+    }
+  } finally {
+    for (const leaf of pass.leaves) leaf.dispose();
+  }
   return pass;
 }
 

@@ -1,24 +1,26 @@
 import { BodyDecoder } from './body-decoder';
 import { isArchiveName, isArchiveType } from './archive/list-archive';
+import type { ByteSource } from './archive/byte-source';
 import type { MimePart } from './model';
+import { Spool } from './spool';
 
 const HEAD_BYTES = 512;
 
 /**
  * What one pass keeps per leaf entity while its body streams by: the decoded size, the first
  * bytes (for sniffing), and the whole body only while it may be an archive or an attached
- * message, up to a cap.
+ * message (in memory, then a temp file, up to a hard cap).
  */
 export class EntityState {
   readonly decoder: BodyDecoder;
   size = 0;
   head = Buffer.alloc(0);
-  private chunks: Buffer[] | undefined = [];
-  private held = 0;
+  private spool: Spool | undefined;
   overflow = false;
 
-  constructor(readonly part: MimePart, readonly attachedMessage: boolean, private readonly cap: number) {
+  constructor(readonly part: MimePart, readonly attachedMessage: boolean, memoryLimit: number, hardLimit: number) {
     this.decoder = new BodyDecoder(part.encoding ?? '7bit');
+    this.spool = new Spool(memoryLimit, hardLimit);
   }
 
   /** Might this entity be a container we list or analyze? */
@@ -36,25 +38,30 @@ export class EntityState {
     this.take(this.decoder.end());
   }
 
-  /** The decoded body, when it was kept (a container within the cap). */
-  body(): Buffer | undefined {
-    return this.chunks && !this.overflow ? Buffer.concat(this.chunks) : undefined;
+  /** The decoded body, when it was kept (a container within the hard cap). */
+  body(): ByteSource | undefined {
+    return this.spool?.source();
+  }
+
+  /** Drop the kept body and its temp file. */
+  dispose(): void {
+    this.spool?.dispose();
+    this.spool = undefined;
   }
 
   private take(data: Buffer): void {
     if (data.length === 0) return;
     this.size += data.length;
     if (this.head.length < HEAD_BYTES) this.head = Buffer.concat([this.head, data.subarray(0, HEAD_BYTES - this.head.length)]);
-    if (!this.chunks) return;
-    this.chunks.push(data);
-    this.held += data.length;
-    if (this.held > this.cap) {
-      this.chunks = undefined;
+    if (!this.spool) return;
+    this.spool.write(data);
+    if (this.spool.overflow) {
       this.overflow = this.container || this.sniffedContainer();
+      this.dispose();
       return;
     }
     // Not named or typed as a container: keep it only if its first bytes say it is one.
-    if (!this.container && this.head.length >= HEAD_BYTES && !this.sniffedContainer()) this.chunks = undefined;
+    if (!this.container && this.head.length >= HEAD_BYTES && !this.sniffedContainer()) this.dispose();
   }
 
   private sniffedContainer(): boolean {

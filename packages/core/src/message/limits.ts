@@ -6,7 +6,13 @@ export interface AnalyzeOptions {
   maxParts?: number;
   /** Largest header block of one entity, bytes. Default 1 MiB. */
   maxHeadSize?: number;
-  /** Largest archive or attached message held to list or analyze it, bytes. Default 32 MiB. */
+  /**
+   * Bytes of one archive or attached message held in memory; a larger one is spooled to a temp
+   * file under os.tmpdir() (removed after). Default 4 MiB: every container of a message is kept
+   * until the pass ends, so this bounds memory per container, not per message.
+   */
+  spoolAbove?: number;
+  /** Largest archive, decompressed gzip or attached message read at all, bytes; beyond it `limits`. Default 256 MiB. */
   maxContainerSize?: number;
 }
 
@@ -18,6 +24,7 @@ export function analyzeLimits(options: AnalyzeOptions = {}): AnalyzeLimits {
     maxDepth: options.maxDepth ?? 100,
     maxParts: options.maxParts ?? 1000,
     maxHeadSize: options.maxHeadSize ?? 1024 * 1024,
-    maxContainerSize: options.maxContainerSize ?? 32 * 1024 * 1024,
+    spoolAbove: options.spoolAbove ?? 4 * 1024 * 1024,
+    maxContainerSize: options.maxContainerSize ?? 256 * 1024 * 1024,
   };
 }

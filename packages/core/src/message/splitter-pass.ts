@@ -85,7 +85,7 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
     else if (node.multipart) flag('unclosed-multipart', path, 'multipart without a boundary parameter');
     if (!node.multipart && node.messageNode !== true) {
       const attached = part.type === 'message/rfc822' || filenames.some((n) => /\.eml$/i.test(n));
-      const state = new EntityState(part, attached, limits.maxContainerSize);
+      const state = new EntityState(part, attached, limits.spoolAbove, limits.maxContainerSize);
       states.set(node, state);
       result.leaves.push(state);
     }
@@ -124,7 +124,10 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
     };
     stream.on('end', () => !failed && finish());
     input.on('data', (chunk: Buffer) => (result.size += chunk.length));
-    input.on('error', reject);
+    input.on('error', (err) => {
+      for (const state of result.leaves) state.dispose();
+      reject(err);
+    });
     input.on('end', () => failed && finish());
     input.pipe(splitter);
     splitter.resume();

@@ -1,9 +1,13 @@
-import { gunzipSync } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import { Writable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { Spool } from '../spool';
+import type { ByteSource } from './byte-source';
 import type { ArchiveListing } from './member';
 import { listZip } from './zip';
 import { listTar, looksLikeTar } from './tar';
 
-/** Names and types that say "this is an archive we can list". */
+/** Names that say "this is an archive we can list". */
 export function isArchiveName(name: string): boolean {
   return /\.(zip|jar|tar|tgz|tar\.gz|gz)$/i.test(name);
 }
@@ -19,19 +23,51 @@ export function isArchiveType(type: string): boolean {
   return ARCHIVE_TYPES.has(type);
 }
 
-/** List an archive from its decoded bytes, by what the bytes are (never by the name alone). */
-export function listArchive(buf: Buffer, limit: number): ArchiveListing | undefined {
-  if (buf.length >= 4 && buf.readUInt32LE(0) === 0x04034b50) return listZip(buf, limit);
-  if (buf.length >= 22 && buf.readUInt32LE(0) === 0x06054b50) return listZip(buf, limit);
-  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
-    let inner: Buffer;
-    try {
-      inner = gunzipSync(buf, { maxOutputLength: limit });
-    } catch (err) {
-      return { format: 'gzip', members: [], problem: `gzip does not decompress within the limit: ${(err as Error).message}` };
-    }
-    return looksLikeTar(inner) ? listTar(inner, 'tar.gz') : { format: 'gzip', members: [] };
+/** How much listing may hold in memory, and how much it may read at all. */
+export interface ListLimits {
+  memory: number;
+  hard: number;
+}
+
+// gzip is decompressed as a stream into a spool (memory, then temp file) and listed from there.
+async function gunzipToSpool(src: ByteSource, limits: ListLimits): Promise<{ spool: Spool; problem?: string }> {
+  const spool = new Spool(limits.memory, limits.hard);
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      spool.write(chunk);
+      done(spool.overflow ? new Error('over the hard limit') : null);
+    },
+  });
+  try {
+    await pipeline(src.stream(), createGunzip(), sink);
+    return { spool };
+  } catch (err) {
+    return { spool, problem: (err as Error).message };
   }
-  if (looksLikeTar(buf)) return listTar(buf);
+}
+
+/** List an archive from its decoded bytes, by what the bytes are (never by the name alone). */
+export async function listArchive(src: ByteSource, limits: ListLimits): Promise<ArchiveListing | undefined> {
+  const head = src.read(0, 512);
+  if (head.length >= 4 && (head.readUInt32LE(0) === 0x04034b50 || head.readUInt32LE(0) === 0x06054b50)) {
+    return listZip(src, limits.memory);
+  }
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    const { spool, problem } = await gunzipToSpool(src, limits);
+    const dispose = (): void => spool.dispose();
+    if (spool.overflow) {
+      dispose();
+      return { format: 'gzip', members: [], limit: `gzip decompresses to more than ${limits.hard} bytes` };
+    }
+    const inner = spool.source();
+    const listing: ArchiveListing = inner && looksLikeTar(inner.read(0, 512))
+      ? listTar(inner, limits.memory, 'tar.gz')
+      : { format: 'gzip', members: [] };
+    // A truncated gzip may still have given whole tar headers: keep them, and say it is damaged.
+    if (problem) listing.problem = `gzip does not decompress: ${problem}`;
+    listing.dispose = dispose;
+    return listing;
+  }
+  if (looksLikeTar(head)) return listTar(src, limits.memory);
   return undefined;
 }

@@ -3,13 +3,18 @@ export interface ArchiveMember {
   name: string;
   size: number;
   encrypted: boolean;
-  /** The member's bytes, when cheap to get (stored, or small enough to inflate); for nested listing. */
+  /** The member's bytes, when small enough to read or inflate; for nested listing. */
   content?: () => Buffer | undefined;
 }
 
-/** What listing an archive found; `problem` says why the list may be incomplete. */
+/** What listing an archive found. */
 export interface ArchiveListing {
   format: 'zip' | 'tar' | 'tar.gz' | 'gzip';
   members: ArchiveMember[];
+  /** Why the list may be incomplete because the archive is damaged. */
   problem?: string;
+  /** Why the list may be incomplete because a size limit stopped reading. */
+  limit?: string;
+  /** Release what listing held (a decompressed temp file); members' content is gone after. */
+  dispose?: () => void;
 }

@@ -1,3 +1,4 @@
+import type { ByteSource } from './byte-source';
 import type { ArchiveListing, ArchiveMember } from './member';
 
 function field(block: Buffer, start: number, length: number): string {
@@ -7,24 +8,24 @@ function field(block: Buffer, start: number, length: number): string {
 }
 
 /** True when the bytes start with a ustar (or old-style) tar header. */
-export function looksLikeTar(buf: Buffer): boolean {
-  if (buf.length < 512) return false;
-  if (buf.subarray(257, 262).toString('latin1') === 'ustar') return true;
+export function looksLikeTar(first: Buffer): boolean {
+  if (first.length < 512) return false;
+  if (first.subarray(257, 262).toString('latin1') === 'ustar') return true;
   // Old-style header: check the checksum.
-  const stored = parseInt(field(buf, 148, 8).trim(), 8);
+  const stored = parseInt(field(first, 148, 8).trim(), 8);
   if (!Number.isFinite(stored)) return false;
   let sum = 0;
-  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : buf[i]!;
+  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : first[i]!;
   return sum === stored;
 }
 
-/** List a tar's regular files from its bytes. */
-export function listTar(buf: Buffer, format: 'tar' | 'tar.gz' = 'tar'): ArchiveListing {
+/** List a tar's regular files, header block by header block; `limit` caps a member kept for nested listing. */
+export function listTar(src: ByteSource, limit: number, format: 'tar' | 'tar.gz' = 'tar'): ArchiveListing {
   const members: ArchiveMember[] = [];
   let at = 0;
   let longName: string | undefined;
-  while (at + 512 <= buf.length) {
-    const block = buf.subarray(at, at + 512);
+  while (at + 512 <= src.length) {
+    const block = src.read(at, 512);
     if (block.every((b) => b === 0)) break;
     const size = parseInt(field(block, 124, 12).trim() || '0', 8) || 0;
     const kind = String.fromCharCode(block[156] ?? 48);
@@ -33,12 +34,12 @@ export function listTar(buf: Buffer, format: 'tar' | 'tar.gz' = 'tar'): ArchiveL
     const name = longName ?? (prefix ? `${prefix}/${field(block, 0, 100)}` : field(block, 0, 100));
     longName = undefined;
     if (kind === 'L') {
-      longName = buf.subarray(dataStart, dataStart + size).toString('utf8').replace(/\0.*$/s, '');
+      longName = src.read(dataStart, Math.min(size, 4096)).toString('utf8').replace(/\0.*$/s, '');
     } else if (kind === '0' || kind === '\0' || kind === '7') {
-      members.push({ name, size, encrypted: false, content: () => buf.subarray(dataStart, dataStart + size) });
+      members.push({ name, size, encrypted: false, content: () => (size <= limit ? src.read(dataStart, size) : undefined) });
     }
     at = dataStart + Math.ceil(size / 512) * 512;
   }
-  const problem = at > buf.length ? 'tar is truncated' : undefined;
+  const problem = at > src.length ? 'tar is truncated' : undefined;
   return problem ? { format, members, problem } : { format, members };
 }

@@ -1,14 +1,18 @@
 import { inflateRawSync } from 'node:zlib';
+import type { ByteSource } from './byte-source';
 import type { ArchiveListing, ArchiveMember } from './member';
 
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
+// End record (22 bytes) plus the longest comment it may carry.
+const TAIL = 22 + 0xffff;
 
-function memberContent(buf: Buffer, localOffset: number, method: number, compressed: number, limit: number): Buffer | undefined {
-  if (localOffset + 30 > buf.length || buf.readUInt32LE(localOffset) !== LOCAL) return undefined;
-  const start = localOffset + 30 + buf.readUInt16LE(localOffset + 26) + buf.readUInt16LE(localOffset + 28);
-  const data = buf.subarray(start, start + compressed);
+function memberContent(src: ByteSource, localOffset: number, method: number, compressed: number, limit: number): Buffer | undefined {
+  const local = src.read(localOffset, 30);
+  if (local.length < 30 || local.readUInt32LE(0) !== LOCAL) return undefined;
+  if (compressed > limit) return undefined;
+  const data = src.read(localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28), compressed);
   try {
     if (method === 0) return data;
     if (method === 8) return inflateRawSync(data, { maxOutputLength: limit });
@@ -18,24 +22,28 @@ function memberContent(buf: Buffer, localOffset: number, method: number, compres
   return undefined;
 }
 
-function fromCentralDirectory(buf: Buffer, eocd: number, limit: number): ArchiveMember[] {
+function fromCentralDirectory(src: ByteSource, end: Buffer, limit: number): ArchiveMember[] {
   const members: ArchiveMember[] = [];
-  const count = buf.readUInt16LE(eocd + 10);
-  let at = buf.readUInt32LE(eocd + 16);
-  for (let i = 0; i < count && at + 46 <= buf.length && buf.readUInt32LE(at) === CENTRAL; i++) {
-    const flags = buf.readUInt16LE(at + 8);
-    const method = buf.readUInt16LE(at + 10);
-    const compressed = buf.readUInt32LE(at + 20);
-    const size = buf.readUInt32LE(at + 24);
-    const nameLength = buf.readUInt16LE(at + 28);
-    const extra = buf.readUInt16LE(at + 30);
-    const comment = buf.readUInt16LE(at + 32);
-    const local = buf.readUInt32LE(at + 42);
-    const name = buf.subarray(at + 46, at + 46 + nameLength).toString(flags & 0x800 ? 'utf8' : 'latin1');
+  const count = end.readUInt16LE(10);
+  const cdSize = end.readUInt32LE(12);
+  const cdStart = end.readUInt32LE(16);
+  // The directory is read whole: at most 64k entries of bounded size, far below the hard cap.
+  const cd = src.read(cdStart, Math.min(cdSize, src.length - cdStart));
+  let at = 0;
+  for (let i = 0; i < count && at + 46 <= cd.length && cd.readUInt32LE(at) === CENTRAL; i++) {
+    const flags = cd.readUInt16LE(at + 8);
+    const method = cd.readUInt16LE(at + 10);
+    const compressed = cd.readUInt32LE(at + 20);
+    const size = cd.readUInt32LE(at + 24);
+    const nameLength = cd.readUInt16LE(at + 28);
+    const extra = cd.readUInt16LE(at + 30);
+    const comment = cd.readUInt16LE(at + 32);
+    const local = cd.readUInt32LE(at + 42);
+    const name = cd.subarray(at + 46, at + 46 + nameLength).toString(flags & 0x800 ? 'utf8' : 'latin1');
     const encrypted = (flags & 1) === 1;
     members.push({
       name, size, encrypted,
-      content: () => (encrypted ? undefined : memberContent(buf, local, method, compressed, limit)),
+      content: () => (encrypted ? undefined : memberContent(src, local, method, compressed, limit)),
     });
     at += 46 + nameLength + extra + comment;
   }
@@ -43,17 +51,19 @@ function fromCentralDirectory(buf: Buffer, eocd: number, limit: number): Archive
 }
 
 // Without a central directory (a truncated zip) the local headers still name the members.
-function fromLocalHeaders(buf: Buffer): ArchiveMember[] {
+function fromLocalHeaders(src: ByteSource): ArchiveMember[] {
   const members: ArchiveMember[] = [];
   let at = 0;
-  while (at + 30 <= buf.length && buf.readUInt32LE(at) === LOCAL) {
-    const flags = buf.readUInt16LE(at + 6);
-    const compressed = buf.readUInt32LE(at + 18);
-    const size = buf.readUInt32LE(at + 22);
-    const nameLength = buf.readUInt16LE(at + 26);
-    const extra = buf.readUInt16LE(at + 28);
+  for (;;) {
+    const head = src.read(at, 30);
+    if (head.length < 30 || head.readUInt32LE(0) !== LOCAL) break;
+    const flags = head.readUInt16LE(6);
+    const compressed = head.readUInt32LE(18);
+    const size = head.readUInt32LE(22);
+    const nameLength = head.readUInt16LE(26);
+    const extra = head.readUInt16LE(28);
     members.push({
-      name: buf.subarray(at + 30, at + 30 + nameLength).toString(flags & 0x800 ? 'utf8' : 'latin1'),
+      name: src.read(at + 30, nameLength).toString(flags & 0x800 ? 'utf8' : 'latin1'),
       size,
       encrypted: (flags & 1) === 1,
     });
@@ -63,15 +73,16 @@ function fromLocalHeaders(buf: Buffer): ArchiveMember[] {
   return members;
 }
 
-/** List a zip's members from its bytes; `limit` caps inflating a member for nested listing. */
-export function listZip(buf: Buffer, limit: number): ArchiveListing {
-  const from = Math.max(0, buf.length - 65557);
-  for (let at = buf.length - 22; at >= from; at--) {
-    if (buf.readUInt32LE(at) === EOCD) {
-      const members = fromCentralDirectory(buf, at, limit);
-      if (members.length > 0 || buf.readUInt16LE(at + 10) === 0) return { format: 'zip', members };
+/** List a zip's members; `limit` caps reading and inflating one member for nested listing. */
+export function listZip(src: ByteSource, limit: number): ArchiveListing {
+  const tailStart = Math.max(0, src.length - TAIL);
+  const tail = src.read(tailStart, src.length - tailStart);
+  for (let at = tail.length - 22; at >= 0; at--) {
+    if (tail.readUInt32LE(at) === EOCD) {
+      const members = fromCentralDirectory(src, tail.subarray(at, at + 22), limit);
+      if (members.length > 0 || tail.readUInt16LE(at + 10) === 0) return { format: 'zip', members };
       break;
     }
   }
-  return { format: 'zip', members: fromLocalHeaders(buf), problem: 'zip has no readable central directory' };
+  return { format: 'zip', members: fromLocalHeaders(src), problem: 'zip has no readable central directory' };
 }
