@@ -66,10 +66,11 @@ it('ships the Firebox inbound example as its embedded default, unchanged', () =>
     expect(r.stdout).not.toMatch(/-(AUTH|DSN|ETRN)\b/);
   });
 
-  it('logs one JSON line per decision', () => {
-    const decisions = stderr.split('\n').filter((l) => l.includes('"event":"decision"')).map((l) => JSON.parse(l) as { stage: string; verdict: string });
-    expect(decisions.some((d) => d.stage === 'rcpt' && d.verdict === 'reject')).toBe(true);
-    expect(decisions.some((d) => d.stage === 'data' && d.verdict === 'accept')).toBe(true);
+  it('logs one JSON line per decision', async () => {
+    const decisions = () => stderr.split('\n').filter((l) => l.startsWith('{') && l.includes('"event":"decision"')).map((l) => JSON.parse(l) as { stage: string; verdict: string });
+    // The log is written to a pipe asynchronously: wait for it.
+    await eventually(() => decisions().some((d) => d.stage === 'rcpt' && d.verdict === 'reject'));
+    expect(decisions().some((d) => d.stage === 'data' && d.verdict === 'accept')).toBe(true);
   });
 
   it('stops on SIGTERM with exit 0 and keeps its spool', async () => {
