@@ -191,6 +191,8 @@ export interface RawSmtp {
 
 export interface RawPolicy {
   readonly version: 1;
+  /** Test cases for `mailward test`, ignored by the engine. */
+  readonly tests?: readonly unknown[];
   readonly name?: string;
   readonly description?: string;
   readonly lists?: Readonly<Record<string, readonly string[]>>;
