@@ -51,6 +51,7 @@ export function loadGatewayConfig(file: string, cwd = process.cwd()): GatewayCon
       maxBackoff: seconds(q.maxBackoff, defaults.queue.maxBackoff),
     },
     log: { ...defaults.log, ...((raw.log ?? {}) as object) },
+    quarantine: { ...defaults.quarantine, ...((raw.quarantine ?? {}) as object) },
   };
   if (config.delivery.mode === 'maildir') config.delivery = { ...config.delivery, maildir: resolve(base, config.delivery.maildir ?? 'var/mail') };
   return config;

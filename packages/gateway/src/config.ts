@@ -29,6 +29,8 @@ export interface GatewayConfig {
   log: { level: LogLevel; format: 'json' | 'pretty' };
   /** Bounces also go here. */
   postmaster?: string;
+  /** Quarantined messages are deleted after this many days (0: kept). */
+  quarantine: { retentionDays: number };
 }
 
 /** The embedded default: the Firebox inbound example on loopback, mail into ./var/mail. */
@@ -42,5 +44,6 @@ export function defaultConfig(cwd: string): GatewayConfig {
     queue: { scanPeriod: 2000, resendPeriod: 600_000, abandonTime: 5 * 86_400_000, maxBackoff: 4 * 3_600_000 },
     secret: 'change-me: set secret in gateway.yaml',
     log: { level: 'info', format: 'json' },
+    quarantine: { retentionDays: 30 },
   };
 }

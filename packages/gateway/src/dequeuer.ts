@@ -7,8 +7,8 @@ import { buildDsn, type FailedRecipient } from './delivery/dsn';
 import type { GatewayLog } from './log';
 import type { QueueRecord } from './spool/queue-record';
 import { SpoolCorruption, type Spool } from './spool/spool';
-import { writeDurably } from './spool/durable-file';
-import { createHash } from 'node:crypto';
+import { takeFlushRequest } from './spool/spool-admin';
+import { queueGenerated } from './spool/generated-message';
 
 export interface QueueTimes {
   /** How often the queue is scanned, ms (FireWall-1's scan_period: 2 s). */
@@ -30,6 +30,8 @@ export interface DequeuerOptions {
   log: GatewayLog;
   /** Also send each bounce to this address. */
   postmaster?: string;
+  /** Quarantined messages are deleted after this long, ms (0 or absent: kept). */
+  quarantineRetention?: number;
   now?: () => number;
 }
 
@@ -42,6 +44,7 @@ export class Dequeuer {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private readonly busy = new Set<string>();
+  private lastExpiry = 0;
   private readonly now: () => number;
 
   constructor(private readonly options: DequeuerOptions) {
@@ -71,6 +74,11 @@ export class Dequeuer {
 
   private async pass(force: boolean): Promise<void> {
     const { spool, log } = this.options;
+    if (takeFlushRequest(spool)) {
+      force = true;
+      log.event('info', { event: 'flush' });
+    }
+    this.expireQuarantine();
     for (const id of spool.list('queue')) {
       if (this.busy.has(id)) continue;
       let record: QueueRecord | undefined;
@@ -88,6 +96,24 @@ export class Dequeuer {
         log.event('error', { event: 'delivery-error', id, error: (err as Error).message });
       } finally {
         this.busy.delete(id);
+      }
+    }
+  }
+
+  /** Quarantined messages older than the retention are deleted (FireWall-1 kept them for days, not forever). */
+  private expireQuarantine(): void {
+    const { spool, log, quarantineRetention } = this.options;
+    if (!quarantineRetention || this.now() - this.lastExpiry < 60_000) return;
+    this.lastExpiry = this.now();
+    for (const id of spool.list('quarantine')) {
+      try {
+        const r = spool.read('quarantine', id);
+        if (r && this.now() - r.createdAt > quarantineRetention) {
+          spool.remove('quarantine', id);
+          log.event('info', { event: 'quarantine-expired', id, reason: r.quarantine?.reason });
+        }
+      } catch (err) {
+        log.event('error', { event: 'spool-corrupt', id, problem: (err as Error).message });
       }
     }
   }
@@ -150,16 +176,9 @@ export class Dequeuer {
       log.event('warn', { event: 'bounce-suppressed', id: record.id, reason: 'null sender', recipients: failed.map((f) => f.address) });
       return;
     }
-    const id = spool.newId();
     const dsn = buildDsn({ reportingMta: hostname, id: record.id, to: record.sender, arrival: record.createdAt, failed, messageFile: spool.path('queue', record.id, 'eml') });
-    writeDurably(spool.path('tmp', id, 'eml'), dsn);
     const to = [record.sender, ...(this.options.postmaster ? [this.options.postmaster] : [])];
-    spool.writeRecord('tmp', {
-      id, createdAt: this.now(), client: { ip: '127.0.0.1', tls: false, authenticated: false }, sender: '',
-      recipients: to.map((address) => ({ address, state: 'pending' as const })), effects: [], verdict: 'accept', fired: [],
-      attempts: 0, nextAttempt: this.now(), size: dsn.length, sha256: createHash('sha256').update(dsn).digest('hex'),
-    });
-    spool.move(id, 'tmp', 'queue');
+    const id = queueGenerated(spool, dsn, to, this.now());
     log.event('info', { event: 'bounce', id: record.id, dsn: id, to: record.sender, recipients: failed.map((f) => f.address) });
   }
 }

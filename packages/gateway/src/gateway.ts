@@ -38,7 +38,7 @@ export async function startGateway(config: GatewayConfig, log: GatewayLog): Prom
     const server = createPolicyServer({
       policy: () => policy,
       providers: facts.providers,
-      store: spoolStore(spool),
+      store: spoolStore(spool, { hostname: config.hostname }),
       ...(listener.direction ? { direction: listener.direction } : {}),
       log: (fields) => log.event(fields.event === 'error' ? 'error' : 'info', fields),
       server: {
@@ -61,6 +61,7 @@ export async function startGateway(config: GatewayConfig, log: GatewayLog): Prom
   const dequeuer = new Dequeuer({
     spool, delivery: config.delivery, times: config.queue, hostname: config.hostname, secret: config.secret, log,
     ...(config.postmaster ? { postmaster: config.postmaster } : {}),
+    quarantineRetention: config.quarantine.retentionDays * 86_400_000,
   });
   dequeuer.start();
   return {

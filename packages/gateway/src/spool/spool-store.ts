@@ -6,6 +6,8 @@ import type { AcceptedMessage, MessageStore, StoredMessage } from '@mailward/ada
 import type { Effect } from '@mailward/core';
 import type { QueueRecord, RecipientRecord } from './queue-record';
 import type { Spool } from './spool';
+import { quarantineNotice } from '../delivery/quarantine-notice';
+import { queueGenerated } from './generated-message';
 
 /** Routes, and sender/recipient rewrites, are envelope effects: the record carries their result. */
 function envelopeOf(message: AcceptedMessage): { sender: string; recipients: RecipientRecord[] } {
@@ -38,7 +40,8 @@ const MESSAGE_EFFECTS: ReadonlySet<Effect['type']> = new Set([
  * commit writes the record and renames both files into `queue/` (or `quarantine/`), fsyncing the
  * directory, before the 250 goes out. A dropped message is acknowledged and removed.
  */
-export function spoolStore(spool: Spool, now: () => number = Date.now): MessageStore {
+export function spoolStore(spool: Spool, options: { hostname: string; now?: () => number }): MessageStore {
+  const now = options.now ?? Date.now;
   return {
     async receive(data): Promise<StoredMessage> {
       const id = spool.newId();
@@ -82,6 +85,11 @@ export function spoolStore(spool: Spool, now: () => number = Date.now): MessageS
           }
           spool.writeRecord('tmp', record);
           spool.move(id, 'tmp', verdict === 'quarantine' ? 'quarantine' : 'queue');
+          const notify = record.quarantine?.notify ?? [];
+          if (verdict === 'quarantine' && notify.length > 0) {
+            const subject = message.model.headers.find((h) => h.name.toLowerCase() === 'subject')?.decoded ?? '';
+            queueGenerated(spool, quarantineNotice(record, notify, options.hostname, subject), notify, now());
+          }
           return id;
         },
       };
