@@ -10,3 +10,5 @@ export { Spool, SpoolCorruption } from './spool/spool';
 export type { QueueRecord } from './spool/queue-record';
 export { BUILTIN_POLICY, loadGatewayPolicy } from './policy-source';
 export type { DeliveryConfig } from './delivery/delivery-config';
+export { listEntries, headersOf, requestFlush, releaseFromQuarantine } from './spool/spool-admin';
+export type { SpoolEntry } from './spool/spool-admin';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import { createLog, defaultConfig, startGateway, type GatewayConfig, type RunningGateway } from '../src/index';
+import { createLog, defaultConfig, releaseFromQuarantine, startGateway, type GatewayConfig, type RunningGateway } from '../src/index';
 import { eventually, startHub, type HubSink } from './hub-sink';
 
 const POLICY = `
@@ -111,5 +111,19 @@ describe('gateway relaying to a hub', () => {
     const id = /queued as (\w+)/.exec(info.response)![1]!;
     expect(gw.spool.list('quarantine')).toContain(id);
     expect(gw.spool.read('quarantine', id)).toMatchObject({ verdict: 'quarantine', quarantine: { reason: 'test' } });
+  });
+
+  it('delivers a released message with the release header and the same content', async () => {
+    const info = await send(['bob@acme.example'], message('X-Quarantine-Me: again'));
+    const id = /queued as (\w+)/.exec(info.response)![1]!;
+    const before = hub.received.length;
+    releaseFromQuarantine(gw.spool, id, 'admin');
+    await gw.dequeuer.runOnce(true);
+    await eventually(() => hub.received.length === before + 1);
+    const got = hub.received.at(-1)!.data;
+    expect(got).toMatch(/^X-Mailward-Released: .* by admin \(test\)/m);
+    expect(got).toMatch(/X-Quarantine-Me: again/);
+    expect(got).toMatch(/see attached/);
+    expect(gw.spool.list('quarantine')).not.toContain(id);
   });
 });

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Spool, type QueueRecord } from '@mailward/gateway';
+import type { Io } from '../io';
+import { run as quarantine } from './quarantine';
+import { run as spoolCommand } from './spool';
+
+function capture(): Io & { text: () => string; errors: () => string } {
+  let out = '';
+  let err = '';
+  return { out: (t) => (out += t), err: (t) => (err += t), tty: false, text: () => out, errors: () => err };
+}
+
+function put(spool: Spool, area: 'queue' | 'quarantine', id: string, extra: Partial<QueueRecord> = {}): void {
+  const eml = Buffer.from(`From: a@example.org\r\nSubject: hello ${id}\r\n\r\nbody\r\n`);
+  writeFileSync(spool.path(area, id, 'eml'), eml);
+  spool.writeRecord(area, {
+    id, createdAt: Date.now() - 90_000, client: { ip: '192.0.2.1', tls: false, authenticated: false }, sender: 'a@example.org',
+    recipients: [{ address: 'bob@acme.example', state: 'pending' }], effects: [], verdict: area === 'queue' ? 'accept' : 'quarantine', fired: ['r'],
+    attempts: 2, nextAttempt: Date.now() + 60_000, size: eml.length, sha256: createHash('sha256').update(eml).digest('hex'), lastError: 'hub down', ...extra,
+  });
+}
+
+describe('mailward spool and quarantine', () => {
+  let dir: string;
+  let spool: Spool;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mw-spoolcli-'));
+    spool = new Spool(dir);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lists the queue with age, attempts, next attempt and last error', async () => {
+    put(spool, 'queue', 'Q1');
+    const io = capture();
+    expect(await spoolCommand(['list', '--spool', dir], io)).toBe(0);
+    expect(io.text()).toMatch(/1 message\(s\) in the queue/);
+    expect(io.text()).toMatch(/Q1 {2}age 1m {3}attempts 2 {2}next \S+ {2}<a@example.org> -> bob@acme.example/);
+    expect(io.text()).toMatch(/last error: hub down/);
+  });
+
+  it('shows, deletes, and asks for a flush', async () => {
+    put(spool, 'queue', 'Q2');
+    const io = capture();
+    await spoolCommand(['show', 'Q2', '--spool', dir], io);
+    expect(io.text()).toMatch(/Subject: hello Q2/);
+    await spoolCommand(['flush', '--spool', dir], io);
+    expect(existsSync(join(dir, 'flush'))).toBe(true);
+    await spoolCommand(['delete', 'Q2', '--spool', dir], io);
+    expect(spool.list('queue')).toEqual([]);
+    await expect(spoolCommand(['delete', 'Q2', '--spool', dir], io)).rejects.toThrow(/no message Q2/);
+  });
+
+  it('reports a damaged message instead of hiding it, and moves it to corrupt/', async () => {
+    put(spool, 'queue', 'Q3');
+    writeFileSync(spool.path('queue', 'Q3', 'eml'), 'tampered');
+    const io = capture();
+    expect(await spoolCommand(['list', '--spool', dir], io)).toBe(1);
+    expect(io.errors()).toMatch(/Q3.*damaged/);
+    expect(spool.list('corrupt')).toEqual(['Q3']);
+  });
+
+  it('lists, shows, releases and deletes quarantined mail', async () => {
+    put(spool, 'quarantine', 'H1', { quarantine: { reason: 'virus', notify: [], rule: 'clamd' } });
+    put(spool, 'quarantine', 'H2', { quarantine: { reason: 'spam', notify: [] } });
+    const io = capture();
+    await quarantine(['list', '--spool', dir], io);
+    expect(io.text()).toMatch(/H1 .* virus \(rule clamd\)/);
+    await quarantine(['show', 'H1', '--spool', dir], io);
+    expect(io.text()).toMatch(/reason: virus\nrule: clamd/);
+    await quarantine(['release', 'H1', '--spool', dir], io);
+    expect(spool.list('queue')).toEqual(['H1']);
+    expect(spool.read('queue', 'H1')!.effects).toContainEqual(expect.objectContaining({ type: 'addHeader', name: 'X-Mailward-Released' }));
+    await quarantine(['delete', 'H2', '--spool', dir], io);
+    expect(spool.list('quarantine')).toEqual([]);
+  });
+
+  it('says how to call it', async () => {
+    await expect(quarantine(['bogus', '--spool', dir], capture())).rejects.toThrow(/mailward quarantine list \| show ID/);
+  });
+});

@@ -1,0 +1,53 @@
+import { parseArgs } from 'node:util';
+import { headersOf, listEntries, requestFlush } from '@mailward/gateway';
+import { processIo, type Io } from '../io';
+import { InputError, UsageError } from '../usage-error';
+import { age, openSpool } from './spool-location';
+
+const USAGE = 'mailward spool list | show ID | flush | delete ID  [--spool DIR | --config FILE] [--json]';
+
+/** `mailward spool`: the queue as FireWall-1's `fw mdq` showed it. */
+export async function run(argv: string[], io: Io = processIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { spool: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' } } });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
+  }
+  const [action, id] = parsed.positionals;
+  const spool = openSpool(parsed.values);
+  switch (action) {
+    case 'list': {
+      const { entries, damaged } = listEntries(spool, 'queue');
+      if (parsed.values.json) io.out(`${JSON.stringify({ entries, damaged })}\n`);
+      else {
+        io.out(`${entries.length} message(s) in the queue\n`);
+        for (const e of entries) {
+          io.out(`${e.id}  age ${age(e.ageSeconds).padEnd(4)} attempts ${e.attempts}  next ${e.nextAttempt}  <${e.sender}> -> ${e.recipients.join(', ')}${e.lastError ? `\n    last error: ${e.lastError}` : ''}\n`);
+        }
+      }
+      for (const d of damaged) io.err(`damaged: ${d}\n`);
+      return damaged.length > 0 ? 1 : 0;
+    }
+    case 'show': {
+      if (!id) throw new UsageError(`show needs a queue id\n${USAGE}`);
+      const record = spool.read('queue', id);
+      if (!record) throw new InputError(`no message ${id} in the queue`, 'MW_NOT_QUEUED');
+      io.out(parsed.values.json ? `${JSON.stringify(record)}\n` : `${headersOf(spool, 'queue', id)}\n\n${JSON.stringify({ ...record, effects: record.effects.length }, null, 2)}\n`);
+      return 0;
+    }
+    case 'flush':
+      requestFlush(spool);
+      io.out('flush requested: the gateway delivers everything due or not at its next scan\n');
+      return 0;
+    case 'delete': {
+      if (!id) throw new UsageError(`delete needs a queue id\n${USAGE}`);
+      if (!spool.list('queue').includes(id)) throw new InputError(`no message ${id} in the queue`, 'MW_NOT_QUEUED');
+      spool.remove('queue', id);
+      io.out(`deleted ${id}\n`);
+      return 0;
+    }
+    default:
+      throw new UsageError(USAGE);
+  }
+}
