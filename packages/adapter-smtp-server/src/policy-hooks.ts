@@ -1,6 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream';
 import {
-  analyze, evaluate, gatherFacts, type CompiledPolicy, type Decision, type Direction, type FactProviders, type Stage, type StageInput,
+  analyze, evaluate, gatherFacts, type CompiledPolicy, type Decision, type Direction, type FactProviders, type Reply, type Stage, type StageInput,
 } from '@mailward/core';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import { envelopeEffects, stateOf, type ConnectionState } from './connection-state';
@@ -18,6 +18,8 @@ export interface PolicyHooksOptions {
   store: MessageStore;
   /** Listener zone; when absent the policy's `outbound.clients` (or AUTH) decide. */
   direction?: Direction;
+  /** Asked at each MAIL FROM: a reply refuses the transaction (a full spool: 452 4.3.1). */
+  admit?: () => Reply | undefined;
   /** One object per decision and per refused command, for the accounting log. */
   log?: (event: Record<string, unknown>) => void;
 }
@@ -86,6 +88,8 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         if (!helo && policy.smtp.requireHelo) return answer(state, policy, done, undefined, replyError({ code: 503, status: '5.5.1', text: 'Send HELO/EHLO first' }));
         const hidden = hiddenParameter(policy, address.args);
         if (hidden) return answer(state, policy, done, undefined, replyError({ code: 555, status: '5.5.4', text: `Parameter not supported: ${hidden}` }));
+        const busy = options.admit?.();
+        if (busy) return answer(state, policy, done, undefined, replyError(busy));
         const size = Number((address.args || {} as Record<string, string>).SIZE ?? 0);
         if (policy.smtp.maxSize && size > policy.smtp.maxSize) {
           return answer(state, policy, done, undefined, replyError({ code: 552, status: '5.3.4', text: `Message size exceeds the limit of ${policy.smtp.maxSize} bytes` }));

@@ -20,6 +20,7 @@ export const GATEWAY_SCHEMA = {
       },
     },
     spool: { type: 'string', description: 'Spool directory (created with mode 0700).' },
+    spoolLimit: { type: 'integer', minimum: 1, description: 'Most messages in the queue; over it MAIL FROM gets 452 4.3.1.' },
     delivery: {
       type: 'object', additionalProperties: false, required: ['mode'],
       properties: {

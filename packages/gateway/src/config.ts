@@ -21,6 +21,8 @@ export interface GatewayConfig {
   domain?: string;
   listeners: ListenerConfig[];
   spool: string;
+  /** Most messages in the queue; over it MAIL FROM gets 452 4.3.1. */
+  spoolLimit?: number;
   delivery: DeliveryConfig;
   queue: { scanPeriod: number; resendPeriod: number; abandonTime: number; maxBackoff: number };
   facts?: Record<string, unknown>;

@@ -12,6 +12,7 @@ import type { GatewayLog } from './log';
 import { loadGatewayPolicy } from './policy-source';
 import { Spool } from './spool/spool';
 import { spoolStore } from './spool/spool-store';
+import { admission } from './spool/admission';
 
 export interface RunningGateway {
   /** Where each listener listens (port 0 in the config becomes the real port). */
@@ -31,6 +32,7 @@ export async function startGateway(config: GatewayConfig, log: GatewayLog): Prom
   const cleaned = spool.cleanTmp();
   log.event('info', { event: 'start', policy: policy.name ?? config.policy, spool: config.spool, queued: spool.list('queue').length, unacknowledged_removed: cleaned });
   const facts: FactsHandle = createFactProviders({ ...((config.facts ?? {}) as FactsConfig), onLookup: (e) => log.event(e.error ? 'warn' : 'debug', { event: 'lookup', ...e }) });
+  const admit = admission(spool, { maxSize: policy.smtp.maxSize ?? 10 * 1024 * 1024, ...(config.spoolLimit !== undefined ? { spoolLimit: config.spoolLimit } : {}) });
   const servers: SMTPServer[] = [];
   const addresses: { host: string; port: number }[] = [];
   for (const listener of config.listeners) {
@@ -39,6 +41,7 @@ export async function startGateway(config: GatewayConfig, log: GatewayLog): Prom
       policy: () => policy,
       providers: facts.providers,
       store: spoolStore(spool, { hostname: config.hostname }),
+      admit,
       ...(listener.direction ? { direction: listener.direction } : {}),
       log: (fields) => log.event(fields.event === 'error' ? 'error' : 'info', fields),
       server: {

@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { createLog, defaultConfig, startGateway, type RunningGateway } from '../src/index';
+import { freePort } from './free-port';
+
+describe('a full spool', () => {
+  let dir: string;
+  let gw: RunningGateway;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mw-full-'));
+    writeFileSync(join(dir, 'policy.yaml'), 'version: 1\nsmtp: { greetPause: 0 }\nrcpt:\n  rules:\n    - id: all\n      do: [ accept ]\n');
+    const deadHub = await freePort();
+    gw = await startGateway({
+      ...defaultConfig(dir), policy: join(dir, 'policy.yaml'), listeners: [{ listen: '127.0.0.1:0' }], spoolLimit: 1,
+      delivery: { mode: 'smtp', hubs: [`127.0.0.1:${deadHub}`], timeout: 2 }, secret: 'spool-limit-test-secret',
+    }, createLog('error', () => undefined, false));
+  });
+  afterAll(async () => {
+    await gw.stop(1000);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const send = () => nodemailer.createTransport({ host: '127.0.0.1', port: gw.addresses[0]!.port, ignoreTLS: true })
+    .sendMail({ envelope: { from: 'a@example.org', to: ['b@acme.example'] }, raw: 'Subject: x\r\n\r\ny\r\n' });
+
+  it('answers 452 4.3.1 at MAIL FROM while over spool_limit, and keeps what it has', async () => {
+    const first = await send();
+    expect(first.response).toMatch(/^250 /);
+    await new Promise((r) => setTimeout(r, 1100)); // the count is refreshed once a second
+    await expect(send()).rejects.toMatchObject({ responseCode: 452, response: expect.stringMatching(/4\.3\.1/) });
+    expect(gw.spool.list('queue')).toHaveLength(1);
+  });
+});
