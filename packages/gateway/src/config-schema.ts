@@ -47,6 +47,10 @@ export const GATEWAY_SCHEMA = {
     facts: { type: 'object', description: 'Fact providers (see docs/facts.md): clamd, spamd, dns, greylist, verify.' },
     secret: { type: 'string', minLength: 16, description: 'HMAC key for masqueraded Message-IDs.' },
     postmaster: { type: 'string' },
+    admin: {
+      type: 'object', additionalProperties: false, required: ['listen'],
+      properties: { listen: { type: 'string', description: 'host:port of /metrics and /healthz; keep it on loopback.' } },
+    },
     quarantine: {
       type: 'object', additionalProperties: false,
       properties: { retentionDays: { type: 'number', minimum: 0, description: 'Days a quarantined message is kept (default 30; 0 keeps it).' } },

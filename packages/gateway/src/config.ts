@@ -31,6 +31,8 @@ export interface GatewayConfig {
   log: { level: LogLevel; format: 'json' | 'pretty' };
   /** Bounces also go here. */
   postmaster?: string;
+  /** Admin HTTP listener (/metrics, /healthz); off when absent. Keep it on loopback. */
+  admin?: { listen: string };
   /** Quarantined messages are deleted after this many days (0: kept). */
   quarantine: { retentionDays: number };
 }

@@ -13,10 +13,13 @@ import { loadGatewayPolicy } from './policy-source';
 import { Spool } from './spool/spool';
 import { spoolStore } from './spool/spool-store';
 import { admission } from './spool/admission';
+import { GatewayMetrics } from './metrics';
 
 export interface RunningGateway {
   /** Where each listener listens (port 0 in the config becomes the real port). */
   addresses: { host: string; port: number }[];
+  /** The admin listener's port (/metrics, /healthz), when configured. */
+  adminPort?: number;
   spool: Spool;
   dequeuer: Dequeuer;
   policy(): CompiledPolicy;
@@ -25,10 +28,14 @@ export interface RunningGateway {
 }
 
 /** Start the gateway: recover the spool, open the listeners, start delivering. */
-export async function startGateway(config: GatewayConfig, log: GatewayLog): Promise<RunningGateway> {
+export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): Promise<RunningGateway> {
   const policy = loadGatewayPolicy(config.policy, config.domain);
-  for (const w of policy.warnings) log.event('warn', { event: 'policy-warning', problem: `${w.file}:${w.line}:${w.col}: ${w.message}` });
+  for (const w of policy.warnings) baseLog.event('warn', { event: 'policy-warning', problem: `${w.file}:${w.line}:${w.col}: ${w.message}` });
   const spool = new Spool(config.spool);
+  const metrics = new GatewayMetrics(spool);
+  const log = metrics.counting(baseLog);
+  const admin = config.admin ? await metrics.listen(parseHop(config.admin.listen, 9025).host, parseHop(config.admin.listen, 9025).port) : undefined;
+  if (admin) log.event('info', { event: 'admin-listening', port: admin.port });
   const cleaned = spool.cleanTmp();
   log.event('info', { event: 'start', policy: policy.name ?? config.policy, spool: config.spool, queued: spool.list('queue').length, unacknowledged_removed: cleaned });
   const facts: FactsHandle = createFactProviders({ ...((config.facts ?? {}) as FactsConfig), onLookup: (e) => log.event(e.error ? 'warn' : 'debug', { event: 'lookup', ...e }) });
@@ -69,6 +76,7 @@ export async function startGateway(config: GatewayConfig, log: GatewayLog): Prom
   dequeuer.start();
   return {
     addresses,
+    ...(admin ? { adminPort: admin.port } : {}),
     spool,
     dequeuer,
     policy: () => policy,
@@ -84,6 +92,7 @@ export async function startGateway(config: GatewayConfig, log: GatewayLog): Prom
       await dequeuer.stop();
       closeRelays();
       await facts.close();
+      if (admin) await new Promise((r) => admin.server.close(r));
       log.event('info', { event: 'stopped', queued: spool.list('queue').length });
     },
   };

@@ -52,6 +52,7 @@ describe('gateway relaying to a hub', () => {
       delivery: { mode: 'smtp', hubs: [`127.0.0.1:${hub.port}`], timeout: 5 },
       queue: { scanPeriod: 100, resendPeriod: 200, abandonTime: 60_000, maxBackoff: 1000 },
       secret: 'a-test-secret-of-some-length',
+      admin: { listen: '127.0.0.1:0' },
     };
     gw = await startGateway(config, createLog('error', () => undefined, false));
   });
@@ -125,5 +126,29 @@ describe('gateway relaying to a hub', () => {
     expect(got).toMatch(/X-Quarantine-Me: again/);
     expect(got).toMatch(/see attached/);
     expect(gw.spool.list('quarantine')).not.toContain(id);
+  });
+});
+
+describe('admin listener', () => {
+  it('serves /healthz and Prometheus /metrics counting sessions, verdicts and deliveries', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mw-admin-'));
+    writeFileSync(join(dir, 'policy.yaml'), 'version: 1\nsmtp: { greetPause: 0 }\nrcpt:\n  rules:\n    - id: ours\n      when: { recipient: { domain: acme.example } }\n      do: [ accept ]\n');
+    const gw = await startGateway({ ...defaultConfig(dir), policy: join(dir, 'policy.yaml'), listeners: [{ listen: '127.0.0.1:0' }], admin: { listen: '127.0.0.1:0' }, secret: 'admin-test-secret-123' }, createLog('error', () => undefined, false));
+    try {
+      const t = nodemailer.createTransport({ host: '127.0.0.1', port: gw.addresses[0]!.port, ignoreTLS: true });
+      await t.sendMail({ envelope: { from: 'a@example.org', to: ['b@acme.example', 'c@else.example'] }, raw: 'Subject: m\r\n\r\nx\r\n' });
+      await gw.dequeuer.runOnce(true);
+      const base = `http://127.0.0.1:${gw.adminPort}`;
+      expect(await (await fetch(`${base}/healthz`)).text()).toBe('ok\n');
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      expect(metrics).toMatch(/mailward_sessions_total [1-9]/);
+      expect(metrics).toMatch(/mailward_verdicts_total\{stage="rcpt",verdict="reject",rule="default"\} 1/);
+      expect(metrics).toMatch(/mailward_verdicts_total\{stage="rcpt",verdict="accept",rule="ours"\} 1/);
+      expect(metrics).toMatch(/mailward_delivery_attempts_total\{outcome="delivered"\} 1/);
+      expect(metrics).toMatch(/mailward_spool_messages\{area="queue"\} 0/);
+    } finally {
+      await gw.stop(1000);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
