@@ -5,6 +5,7 @@ import type { Effect, PartRef } from '../engine/effect';
 import { partPath } from '../message/part-path';
 import type { RewriteChange } from './change';
 import { editHeaders, isHeaderEffect } from './header-edits';
+import { headersOnly, rewriteHeadersOnly } from './header-only';
 import { stripHtml } from './html-strip';
 import { decodeBody, encodeBody } from './part-body';
 
@@ -47,6 +48,12 @@ function noticeHeaders(node: MimeNode, notice: string): void {
 export function rewrite(input: Readable, effects: readonly Effect[], options: RewriteOptions = {}): RewrittenMessage {
   const changes: RewriteChange[] = [];
   const headerEffects = effects.filter(isHeaderEffect);
+  if (headersOnly(effects)) {
+    // Nothing below the top-level header block changes: copy the body instead of re-parsing it.
+    const fast = rewriteHeadersOnly(input, headerEffects, options.secret ?? 'mailward', changes) as RewrittenMessage;
+    fast.changes = changes;
+    return fast;
+  }
   const replace = new Map<string, Replacement>();
   for (const e of effects) {
     if ((e.type === 'stripPart' || e.type === 'dropPart') && !replace.has(e.part.carrier)) {
