@@ -13,7 +13,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   moduleNameMapper: mapped,
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true, diagnostics: false }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
   },
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
