@@ -6,6 +6,11 @@ import { smtpServerOptions } from './smtp-controls';
 export interface PolicyServerOptions extends PolicyHooksOptions {
   /** smtp-server options of the host (name, banner, TLS key and certificate, ...). */
   server?: Partial<SMTPServerOptions>;
+  /**
+   * Offer AUTH PLAIN/LOGIN (a submission listener), whatever the policy hides, and only over
+   * TLS; authenticated clients count as outbound.
+   */
+  authenticate?: (user: string, password: string) => boolean;
 }
 
 /**
@@ -16,13 +21,26 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
   const policy = options.policy();
   const host = options.server ?? {};
   const tls = Boolean(host.key && host.cert);
+  const controls = smtpServerOptions(policy, tls);
+  const authenticate = options.authenticate;
+  if (authenticate) controls.disabledCommands = (controls.disabledCommands ?? []).filter((c) => c !== 'AUTH');
   const server = new SMTPServer({
     banner: 'ESMTP',
     logger: false,
     authOptional: true,
     ...host,
-    ...smtpServerOptions(policy, tls),
+    ...controls,
     ...(tls ? { minVersion: 'TLSv1.2' } : {}),
+    ...(authenticate
+      ? {
+          authMethods: ['PLAIN', 'LOGIN'],
+          allowInsecureAuth: false,
+          onAuth(auth, _session, done) {
+            if (auth.username && typeof auth.password === 'string' && authenticate(auth.username, auth.password)) return done(null, { user: auth.username });
+            done(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+          },
+        } satisfies Partial<SMTPServerOptions>
+      : {}),
     ...policyHooks(options),
   } as SMTPServerOptions);
   setGreetPause(server, policy.smtp.greetPause ?? 100);

@@ -17,6 +17,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
   // Commands other parts of the project add as commands/<name>.ts; listed once they exist.
   spool: { summary: "list and manage the gateway's spool", load: () => optionalCommand('spool') },
   quarantine: { summary: 'list, release or delete quarantined messages', load: () => optionalCommand('quarantine') },
+  passwd: { summary: 'make a password-file line for a submission user', load: () => optionalCommand('passwd') },
   replay: { summary: 'run a policy over stored mail and show its impact per rule', load: () => optionalCommand('replay') },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -30,7 +31,10 @@ ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(11)} ${c.summary}
   mailward eval POLICY MESSAGE.eml [--from ADDR] [--to ADDR]... [--client-ip IP] [--helo NAME]
                 [--direction inbound|outbound] [--facts FILE.yaml] [--out FILE] [--json]
   mailward test POLICY|DIR
-  mailward serve [--config FILE] [--domain D] [--listen HOST:PORT]
+  mailward serve [--config FILE] [--domain D] [--listen HOST:PORT] [--log-level L]
+  mailward spool list | show ID | flush | delete ID      [--spool DIR | --config FILE]
+  mailward quarantine list | show ID | release ID | delete ID
+  mailward passwd USER   (password on standard input)
 
 Exit codes: 0 done, 1 bad policy/input or failed tests, 2 bad usage.
 `;

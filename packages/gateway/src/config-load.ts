@@ -53,6 +53,11 @@ export function loadGatewayConfig(file: string, cwd = process.cwd()): GatewayCon
     log: { ...defaults.log, ...((raw.log ?? {}) as object) },
     quarantine: { ...defaults.quarantine, ...((raw.quarantine ?? {}) as object) },
   };
+  config.listeners = config.listeners.map((l) => ({
+    ...l,
+    ...(l.tls ? { tls: { key: resolve(base, l.tls.key), cert: resolve(base, l.tls.cert) } } : {}),
+    ...(l.auth ? { auth: { passwords: resolve(base, l.auth.passwords) } } : {}),
+  }));
   if (config.delivery.mode === 'maildir') config.delivery = { ...config.delivery, maildir: resolve(base, config.delivery.maildir ?? 'var/mail') };
   return config;
 }

@@ -16,6 +16,10 @@ export const GATEWAY_SCHEMA = {
           direction: { enum: ['inbound', 'outbound'] },
           tls: { type: 'object', additionalProperties: false, required: ['key', 'cert'], properties: { key: { type: 'string' }, cert: { type: 'string' } } },
           secure: { type: 'boolean', description: 'Implicit TLS (port 465 style).' },
+          auth: {
+            type: 'object', additionalProperties: false, required: ['passwords'],
+            properties: { passwords: { type: 'string', description: 'File of `user:scrypt:N:salt:hash` lines (`mailward passwd USER`). AUTH is offered over TLS only.' } },
+          },
         },
       },
     },
@@ -47,6 +51,7 @@ export const GATEWAY_SCHEMA = {
     facts: { type: 'object', description: 'Fact providers (see docs/facts.md): clamd, spamd, dns, greylist, verify.' },
     secret: { type: 'string', minLength: 16, description: 'HMAC key for masqueraded Message-IDs.' },
     postmaster: { type: 'string' },
+    user: { type: 'string', description: 'Unprivileged user to switch to after binding the listeners.' },
     admin: {
       type: 'object', additionalProperties: false, required: ['listen'],
       properties: { listen: { type: 'string', description: 'host:port of /metrics and /healthz; keep it on loopback.' } },

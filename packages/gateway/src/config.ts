@@ -11,6 +11,8 @@ export interface ListenerConfig {
   /** PEM files for STARTTLS (or implicit TLS with `secure`); TLS 1.2 at least. */
   tls?: { key: string; cert: string };
   secure?: boolean;
+  /** Submission: offer AUTH PLAIN/LOGIN (only over TLS), checked against this password file. */
+  auth?: { passwords: string };
 }
 
 /** gateway.yaml, with defaults filled in. */
@@ -31,6 +33,8 @@ export interface GatewayConfig {
   log: { level: LogLevel; format: 'json' | 'pretty' };
   /** Bounces also go here. */
   postmaster?: string;
+  /** Drop to this user (and its group) once the listeners are bound, e.g. to bind port 25 as root. */
+  user?: string;
   /** Admin HTTP listener (/metrics, /healthz); off when absent. Keep it on loopback. */
   admin?: { listen: string };
   /** Quarantined messages are deleted after this many days (0: kept). */

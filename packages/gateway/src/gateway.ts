@@ -14,6 +14,8 @@ import { Spool } from './spool/spool';
 import { spoolStore } from './spool/spool-store';
 import { admission } from './spool/admission';
 import { GatewayMetrics } from './metrics';
+import { PasswordFile } from './password-file';
+import { dropPrivileges } from './privileges';
 
 export interface RunningGateway {
   /** Where each listener listens (port 0 in the config becomes the real port). */
@@ -25,6 +27,11 @@ export interface RunningGateway {
   policy(): CompiledPolicy;
   /** Stop accepting, let sessions in flight finish (up to `graceMs`), stop delivering; the spool stays. */
   stop(graceMs?: number): Promise<void>;
+}
+
+function passwordCheck(path: string): (user: string, password: string) => boolean {
+  const file = new PasswordFile(path);
+  return (user, password) => file.check(user, password);
 }
 
 /** Start the gateway: recover the spool, open the listeners, start delivering. */
@@ -49,6 +56,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
       providers: facts.providers,
       store: spoolStore(spool, { hostname: config.hostname }),
       admit,
+      ...(listener.auth ? { authenticate: passwordCheck(listener.auth.passwords) } : {}),
       ...(listener.direction ? { direction: listener.direction } : {}),
       log: (fields) => log.event(fields.event === 'error' ? 'error' : 'info', fields),
       server: {
@@ -68,6 +76,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
     log.event('info', { event: 'listening', host: address.address, port: address.port, direction: listener.direction ?? 'by policy' });
     servers.push(server);
   }
+  if (config.user) dropPrivileges(config.user, config.spool, log);
   const dequeuer = new Dequeuer({
     spool, delivery: config.delivery, times: config.queue, hostname: config.hostname, secret: config.secret, log,
     ...(config.postmaster ? { postmaster: config.postmaster } : {}),

@@ -12,3 +12,4 @@ export { BUILTIN_POLICY, loadGatewayPolicy } from './policy-source';
 export type { DeliveryConfig } from './delivery/delivery-config';
 export { listEntries, headersOf, requestFlush, releaseFromQuarantine } from './spool/spool-admin';
 export type { SpoolEntry } from './spool/spool-admin';
+export { PasswordFile, passwordLine } from './password-file';

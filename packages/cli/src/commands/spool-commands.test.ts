@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Spool, type QueueRecord } from '@mailward/gateway';
+import { PasswordFile, Spool, type QueueRecord } from '@mailward/gateway';
 import type { Io } from '../io';
+import { run as passwd } from './passwd';
 import { run as quarantine } from './quarantine';
 import { run as spoolCommand } from './spool';
 
@@ -79,5 +80,18 @@ describe('mailward spool and quarantine', () => {
 
   it('says how to call it', async () => {
     await expect(quarantine(['bogus', '--spool', dir], capture())).rejects.toThrow(/mailward quarantine list \| show ID/);
+  });
+});
+
+describe('mailward passwd', () => {
+  it('prints a line the password file of the gateway accepts', async () => {
+    const io = capture();
+    await passwd(['alice'], io, (async function* () { yield Buffer.from('s3cret\n'); })());
+    const dir = mkdtempSync(join(tmpdir(), 'mw-pw-'));
+    writeFileSync(join(dir, 'pw'), io.text());
+    const file = new PasswordFile(join(dir, 'pw'));
+    expect(file.check('alice', 's3cret')).toBe(true);
+    expect(file.check('alice', 'nope')).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
