@@ -69,6 +69,20 @@ export function rewrite(input: Readable, effects: readonly Effect[], options: Re
   let held: SplitterChunk[] = [];
   const html = new Map<MimeNode, { buffers: Buffer[]; encoding: string; rule: string; elements: string[] }>();
 
+  let lastByte = 0x0a;
+  const partEdits = replace.size > 0;
+  const emit = (stream: Transform, obj: SplitterChunk): void => {
+    if (obj.type === 'node') lastByte = 0x0a;
+    else if (obj.value.length > 0) {
+      // mailsplit sometimes leaves the line break before a boundary in the part's body; when we
+      // replaced or dropped that part, the boundary line needs one of its own.
+      const bare = obj.value[0] !== 0x0d && obj.value[0] !== 0x0a;
+      if (partEdits && obj.type === 'data' && lastByte !== 0x0a && bare) stream.push({ type: 'data', node: obj.node, value: Buffer.from('\r\n') });
+      lastByte = obj.value[obj.value.length - 1]!;
+    }
+    stream.push(obj);
+  };
+
   /** The held HTML body, stripped and re-encoded, goes out before anything that follows it. */
   const flushHtml = (stream: Transform): void => {
     for (const [node, p] of html) {
@@ -77,7 +91,7 @@ export function rewrite(input: Readable, effects: readonly Effect[], options: Re
       const result = stripHtml(text, p.elements);
       if (result.removed > 0) changes.push({ kind: 'html-stripped', rule: p.rule, path: partPath(node), removed: result.removed });
       const out = result.removed > 0 ? encodeBody(Buffer.from(result.html, 'latin1'), p.encoding) : Buffer.concat(p.buffers);
-      stream.push({ type: 'body', node, value: out });
+      emit(stream, { type: 'body', node, value: out });
     }
   };
 
@@ -108,25 +122,25 @@ export function rewrite(input: Readable, effects: readonly Effect[], options: Re
           changes.push({ kind: 'part-dropped', rule: r.rule, path, type: r.part.type, ...(r.part.filename ? { filename: r.part.filename } : {}) });
           return done(); // its leading boundary goes with it
         }
-        for (const d of release) this.push(d);
+        for (const d of release) emit(this, d);
         if (r && r.notice !== undefined) {
           removed.add(obj);
           noticeHeaders(obj, r.notice);
-          this.push(obj);
+          emit(this, obj);
           // The line break before the next boundary belongs to that boundary: the body ends bare.
           const text = r.notice.replace(/\r?\n/g, '\r\n');
           const body = /^[\x20-\x7e\r\n\t]*$/.test(text) ? Buffer.from(text) : encodeBody(Buffer.from(text, 'utf8'), 'base64').subarray(0, -2);
-          this.push({ type: 'body', node: obj, value: body });
+          emit(this, { type: 'body', node: obj, value: body });
           changes.push({ kind: 'part-stripped', rule: r.rule, path, type: r.part.type, ...(r.part.filename ? { filename: r.part.filename } : {}) });
           return done();
         }
         if (htmlEffects.length > 0 && obj.contentType === 'text/html' && !obj.multipart) {
           html.set(obj, { buffers: [], encoding: obj.encoding || '7bit', rule: htmlEffects[0]!.rule, elements: htmlEffects.flatMap((h) => h.elements) });
         }
-        this.push(obj);
+        emit(this, obj);
         return done();
       }
-      for (const d of held) this.push(d);
+      for (const d of held) emit(this, d);
       held = [];
       if (removed.has(obj.node) || [...removed].some((r) => isWithin(obj.node, r))) return done();
       const pending = html.get(obj.node);
@@ -135,12 +149,12 @@ export function rewrite(input: Readable, effects: readonly Effect[], options: Re
         return done();
       }
       flushHtml(this);
-      this.push(obj);
+      emit(this, obj);
       done();
     },
     flush(done: TransformCallback) {
       flushHtml(this);
-      for (const d of held) this.push(d);
+      for (const d of held) emit(this, d);
       done();
     },
   });
