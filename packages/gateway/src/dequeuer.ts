@@ -81,6 +81,9 @@ export class Dequeuer {
     this.expireQuarantine();
     for (const id of spool.list('queue')) {
       if (this.busy.has(id)) continue;
+      // Not due yet: skip it without reading and hashing the message.
+      const due = spool.nextAttemptOf('queue', id);
+      if (!force && due !== undefined && due > this.now()) continue;
       let record: QueueRecord | undefined;
       try {
         record = spool.read('queue', id);

@@ -51,6 +51,17 @@ export class Spool {
     return readdirSync(join(this.root, area)).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
   }
 
+  /** When a record says its next attempt is, without checking the message (cheap, for scans). */
+  nextAttemptOf(area: SpoolArea, id: string): number | undefined {
+    try {
+      const text = readFileSync(this.path(area, id, 'json'), 'utf8');
+      const m = /"nextAttempt": (\d+)/.exec(text);
+      return m ? Number(m[1]) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Read and check a record and its message; a torn or altered one goes to `corrupt/`. */
   read(area: SpoolArea, id: string): QueueRecord | undefined {
     const problem = this.check(area, id);
