@@ -1,22 +1,15 @@
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import { headersOf, listEntries, releaseFromQuarantine } from '@mailward/gateway';
 import { processIo, type Io } from '../io';
 import { InputError, UsageError } from '../usage-error';
-import { age, openSpool } from './spool-location';
+import { age, openSpool, parseSpoolArgs } from './spool-location';
 
 const USAGE = 'mailward quarantine list | show ID | release ID | delete ID  [--spool DIR | --config FILE] [--json]';
 
 /** `mailward quarantine`: what the policy held back, and the admin's way to release or delete it. */
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { spool: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' } } });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
-  }
-  const [action, id] = parsed.positionals;
-  const spool = openSpool(parsed.values);
+  const { action, id, json, values } = parseSpoolArgs(argv, USAGE);
+  const spool = openSpool(values);
   const need = (): string => {
     if (!id) throw new UsageError(`${action} needs a quarantine id\n${USAGE}`);
     if (!spool.list('quarantine').includes(id)) throw new InputError(`no message ${id} in quarantine`, 'MW_NOT_QUARANTINED');
@@ -25,7 +18,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
   switch (action) {
     case 'list': {
       const { entries, damaged } = listEntries(spool, 'quarantine');
-      if (parsed.values.json) io.out(`${JSON.stringify({ entries, damaged })}\n`);
+      if (json) io.out(`${JSON.stringify({ entries, damaged })}\n`);
       else {
         io.out(`${entries.length} message(s) in quarantine\n`);
         for (const e of entries) io.out(`${e.id}  age ${age(e.ageSeconds).padEnd(4)} ${e.reason ?? ''} (rule ${e.rule ?? '-'})  <${e.sender}> -> ${e.recipients.join(', ')}\n`);
@@ -35,7 +28,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     }
     case 'show': {
       const record = spool.read('quarantine', need())!;
-      if (parsed.values.json) io.out(`${JSON.stringify(record)}\n`);
+      if (json) io.out(`${JSON.stringify(record)}\n`);
       else {
         io.out(`${headersOf(spool, 'quarantine', record.id)}\n\n`);
         io.out(`reason: ${record.quarantine?.reason ?? ''}\nrule: ${record.quarantine?.rule ?? ''}\nfired: ${record.fired.join(', ')}\n`);

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { loadGatewayConfig, Spool } from '@mailward/gateway';
-import { InputError } from '../usage-error';
+import { InputError, UsageError } from '../usage-error';
 
 /** The spool a command works on: --spool DIR, the one in --config FILE, or ./var/spool. */
 export function openSpool(values: { spool?: string | undefined; config?: string | undefined }): Spool {
@@ -16,4 +17,15 @@ export function age(seconds: number): string {
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
   if (seconds < 86400) return `${Math.floor(seconds / 3600)}h`;
   return `${Math.floor(seconds / 86400)}d`;
+}
+
+/** The arguments `spool` and `quarantine` share: an action, an id, where the spool is, --json. */
+export function parseSpoolArgs(argv: string[], usage: string): { action?: string; id?: string; json: boolean; values: { spool?: string; config?: string } } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { spool: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' } } });
+    const [action, id] = positionals;
+    return { ...(action ? { action } : {}), ...(id ? { id } : {}), json: Boolean(values.json), values: { ...(values.spool ? { spool: values.spool } : {}), ...(values.config ? { config: values.config } : {}) } };
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n${usage}`);
+  }
 }

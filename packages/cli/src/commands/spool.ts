@@ -1,25 +1,18 @@
-import { parseArgs } from 'node:util';
 import { headersOf, listEntries, requestFlush } from '@mailward/gateway';
 import { processIo, type Io } from '../io';
 import { InputError, UsageError } from '../usage-error';
-import { age, openSpool } from './spool-location';
+import { age, openSpool, parseSpoolArgs } from './spool-location';
 
 const USAGE = 'mailward spool list | show ID | flush | delete ID  [--spool DIR | --config FILE] [--json]';
 
 /** `mailward spool`: the queue as FireWall-1's `fw mdq` showed it. */
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { spool: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' } } });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
-  }
-  const [action, id] = parsed.positionals;
-  const spool = openSpool(parsed.values);
+  const { action, id, json, values } = parseSpoolArgs(argv, USAGE);
+  const spool = openSpool(values);
   switch (action) {
     case 'list': {
       const { entries, damaged } = listEntries(spool, 'queue');
-      if (parsed.values.json) io.out(`${JSON.stringify({ entries, damaged })}\n`);
+      if (json) io.out(`${JSON.stringify({ entries, damaged })}\n`);
       else {
         io.out(`${entries.length} message(s) in the queue\n`);
         for (const e of entries) {
@@ -33,7 +26,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       if (!id) throw new UsageError(`show needs a queue id\n${USAGE}`);
       const record = spool.read('queue', id);
       if (!record) throw new InputError(`no message ${id} in the queue`, 'MW_NOT_QUEUED');
-      io.out(parsed.values.json ? `${JSON.stringify(record)}\n` : `${headersOf(spool, 'queue', id)}\n\n${JSON.stringify({ ...record, effects: record.effects.length }, null, 2)}\n`);
+      io.out(json ? `${JSON.stringify(record)}\n` : `${headersOf(spool, 'queue', id)}\n\n${JSON.stringify({ ...record, effects: record.effects.length }, null, 2)}\n`);
       return 0;
     }
     case 'flush':

@@ -9,7 +9,15 @@ export function mapAddresses(value: string, fn: (address: string) => string | un
   let out = '';
   let last = 0;
   let quoted = false;
-  // Skip text inside quoted display names: an "@" there is not an address.
+  /** An address starting exactly at `i`, replaced; the index to go on from, or undefined. */
+  const replaceAt = (i: number): number | undefined => {
+    ADDRESS.lastIndex = i;
+    const hit = ADDRESS.exec(value);
+    if (!hit || hit.index !== i) return undefined;
+    out += value.slice(last, i) + (fn(hit[0]) ?? hit[0]);
+    last = i + hit[0].length;
+    return last - 1;
+  };
   for (let i = 0; i < value.length; i++) {
     if (value[i] === '\\' && quoted) {
       i++;
@@ -17,29 +25,17 @@ export function mapAddresses(value: string, fn: (address: string) => string | un
     }
     if (value[i] === '"') {
       // A quoted local part ("a b"@x) is part of an address, not a display name.
-      const rest = value.slice(i);
-      const m = /^"(?:[^"\\]|\\.)*"@/.exec(rest);
-      if (!quoted && m) {
-        ADDRESS.lastIndex = i;
-        const hit = ADDRESS.exec(value);
-        if (hit && hit.index === i) {
-          out += value.slice(last, i) + (fn(hit[0]) ?? hit[0]);
-          last = i + hit[0].length;
-          i = last - 1;
-          continue;
-        }
+      const next = !quoted && /^"(?:[^"\\]|\\.)*"@/.test(value.slice(i)) ? replaceAt(i) : undefined;
+      if (next !== undefined) {
+        i = next;
+        continue;
       }
       quoted = !quoted;
       continue;
     }
     if (quoted) continue;
-    ADDRESS.lastIndex = i;
-    const hit = ADDRESS.exec(value);
-    if (hit && hit.index === i) {
-      out += value.slice(last, i) + (fn(hit[0]) ?? hit[0]);
-      last = i + hit[0].length;
-      i = last - 1;
-    }
+    const next = replaceAt(i);
+    if (next !== undefined) i = next;
   }
   return out + value.slice(last);
 }
