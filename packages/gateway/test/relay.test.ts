@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { createLog, defaultConfig, releaseFromQuarantine, startGateway, type GatewayConfig, type RunningGateway } from '../src/index';
+import { freePort } from './free-port';
 import { eventually, startHub, type HubSink } from './hub-sink';
 
 const POLICY = `
@@ -151,4 +152,36 @@ describe('admin listener', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('abandon time', () => {
+  it('returns what could not be delivered in time to the sender, once, with status 4.4.7', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mw-abandon-'));
+    writeFileSync(join(dir, 'policy.yaml'), 'version: 1\nsmtp: { greetPause: 0 }\nrcpt:\n  rules:\n    - id: all\n      do: [ accept ]\n');
+    const hub = await startHub();
+    hub.refuse.add('never@slow.example');
+    // Deliver through a hub that is down for slow.example, through the live one for the bounce.
+    const dead = await freePort();
+    const gw = await startGateway({
+      ...defaultConfig(dir), policy: join(dir, 'policy.yaml'), listeners: [{ listen: '127.0.0.1:0' }], secret: 'abandon-test-secret',
+      delivery: { mode: 'smtp', hubs: [`127.0.0.1:${hub.port}`], routes: { 'slow.example': [`127.0.0.1:${dead}`] }, timeout: 2 },
+      queue: { scanPeriod: 100, resendPeriod: 100, abandonTime: 1500, maxBackoff: 200 },
+    }, createLog('error', () => undefined, false));
+    try {
+      await nodemailer.createTransport({ host: '127.0.0.1', port: gw.addresses[0]!.port, ignoreTLS: true })
+        .sendMail({ envelope: { from: 'sender@acme.example', to: ['late@slow.example'] }, raw: 'Subject: late\r\n\r\nx\r\n' });
+      await eventually(() => hub.received.some((m) => m.from === ''), 15_000);
+      const dsn = hub.received.find((m) => m.from === '')!;
+      expect(dsn.to).toEqual(['sender@acme.example']);
+      expect(dsn.data).toMatch(/Final-Recipient: rfc822; late@slow\.example/);
+      expect(dsn.data).toMatch(/Status: 4\.4\.7/);
+      expect(dsn.data).toMatch(/Subject: late/);
+      await eventually(() => gw.spool.list('queue').length === 0);
+      expect(hub.received.filter((m) => m.from === '')).toHaveLength(1);
+    } finally {
+      await gw.stop(1000);
+      await hub.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
