@@ -15,6 +15,8 @@ interface Case {
   outcome: 'strip' | 'refuse' | 'pass' | 'html';
   stripped?: string[];
   benign?: string[];
+  /** A case the pipeline does not meet yet: its test is expected to fail until it does. */
+  knownGap?: string;
 }
 
 const dir = __dirname;
@@ -55,7 +57,7 @@ describe('evasion corpus', () => {
   });
 
   describe.each(cases.map((c) => [c.file, c] as const))('%s', (_file, c) => {
-    it(`${c.outcome}: ${c.trick}`, async () => {
+    (c.knownGap ? it.failing : it)(`${c.outcome}: ${c.trick}`, async () => {
       const data = message(c);
       const decision = await decide(corpusPolicy, data);
       if (c.outcome === 'refuse') {
