@@ -30,6 +30,8 @@ export interface DequeuerOptions {
   log: GatewayLog;
   /** Also send each bounce to this address. */
   postmaster?: string;
+  /** Deliveries at once (FireWall-1's max_conns). Default 10. */
+  maxConns?: number;
   /** Quarantined messages are deleted after this long, ms (0 or absent: kept). */
   quarantineRetention?: number;
   now?: () => number;
@@ -79,27 +81,39 @@ export class Dequeuer {
       log.event('info', { event: 'flush' });
     }
     this.expireQuarantine();
-    for (const id of spool.list('queue')) {
-      if (this.busy.has(id)) continue;
-      // Not due yet: skip it without reading and hashing the message.
-      const due = spool.nextAttemptOf('queue', id);
-      if (!force && due !== undefined && due > this.now()) continue;
-      let record: QueueRecord | undefined;
-      try {
-        record = spool.read('queue', id);
-      } catch (err) {
-        if (err instanceof SpoolCorruption) log.event('error', { event: 'spool-corrupt', id, problem: err.problem });
-        continue;
+    const due: { id: string; area: 'queue' | 'deferred' }[] = [];
+    for (const area of ['queue', 'deferred'] as const) {
+      for (const id of spool.list(area)) {
+        if (this.busy.has(id)) continue;
+        // Not due yet: skip it without reading and hashing the message.
+        const next = spool.nextAttemptOf(area, id);
+        if (force || next === undefined || next <= this.now()) due.push({ id, area });
       }
-      if (!record || (!force && record.nextAttempt > this.now())) continue;
-      this.busy.add(id);
-      try {
-        await this.attempt(record);
-      } catch (err) {
-        log.event('error', { event: 'delivery-error', id, error: (err as Error).message });
-      } finally {
-        this.busy.delete(id);
-      }
+    }
+    // FireWall-1's max_conns: this many deliveries at once (each hub's pool has its own limit).
+    const workers = Array.from({ length: Math.max(1, this.options.maxConns ?? 10) }, async () => {
+      for (let item = due.shift(); item; item = due.shift()) await this.deliverOne(item.id, item.area);
+    });
+    await Promise.all(workers);
+  }
+
+  private async deliverOne(id: string, area: 'queue' | 'deferred'): Promise<void> {
+    const { spool, log } = this.options;
+    let record: QueueRecord | undefined;
+    try {
+      record = spool.read(area, id);
+    } catch (err) {
+      if (err instanceof SpoolCorruption) log.event('error', { event: 'spool-corrupt', id, problem: err.problem });
+      return;
+    }
+    if (!record) return;
+    this.busy.add(id);
+    try {
+      await this.attempt(record, area);
+    } catch (err) {
+      log.event('error', { event: 'delivery-error', id, error: (err as Error).message });
+    } finally {
+      this.busy.delete(id);
     }
   }
 
@@ -122,8 +136,8 @@ export class Dequeuer {
   }
 
   /** The message as it leaves: the spooled bytes through the rewriter (what it changed is logged once). */
-  private open(record: QueueRecord): () => Readable {
-    const file = this.options.spool.path('queue', record.id, 'eml');
+  private open(record: QueueRecord, area: 'queue' | 'deferred'): () => Readable {
+    const file = this.options.spool.path(area, record.id, 'eml');
     let logged = false;
     return () => {
       const out = rewrite(createReadStream(file), record.effects, { secret: this.options.secret });
@@ -136,10 +150,10 @@ export class Dequeuer {
     };
   }
 
-  private async attempt(record: QueueRecord): Promise<void> {
+  private async attempt(record: QueueRecord, area: 'queue' | 'deferred'): Promise<void> {
     const { spool, log } = this.options;
     const started = this.now();
-    const outcomes = await deliver(record, this.open(record), this.options.delivery);
+    const outcomes = await deliver(record, this.open(record, area), this.options.delivery);
     record.attempts++;
     const failed: FailedRecipient[] = [];
     for (const o of outcomes) {
@@ -159,9 +173,9 @@ export class Dequeuer {
         failed.push({ address: r.address, detail: `could not be delivered in time: ${r.lastError ?? 'no answer'}`, status: '4.4.7' });
       }
     }
-    if (failed.length > 0) this.bounce(record, failed);
+    if (failed.length > 0) this.bounce(record, area, failed);
     if (record.recipients.every((r) => r.state !== 'pending')) {
-      spool.remove('queue', record.id);
+      spool.remove(area, record.id);
       log.event('info', { event: 'done', id: record.id, delivered: record.recipients.filter((r) => r.state === 'delivered').length, bounced: record.recipients.filter((r) => r.state === 'bounced').length });
       return;
     }
@@ -169,17 +183,19 @@ export class Dequeuer {
     record.nextAttempt = this.now() + backoff;
     const lastError = record.recipients.find((r) => r.state === 'pending')?.lastError;
     if (lastError) record.lastError = lastError;
-    spool.writeRecord('queue', record);
+    // Waiting for a retry: FireWall-1's D_resend.
+    spool.writeRecord(area, record);
+    if (area === 'queue') spool.move(record.id, 'queue', 'deferred');
   }
 
   /** Queue one DSN to the sender (never for the null sender: no bounce to a bounce). */
-  private bounce(record: QueueRecord, failed: FailedRecipient[]): void {
+  private bounce(record: QueueRecord, area: 'queue' | 'deferred', failed: FailedRecipient[]): void {
     const { spool, log, hostname } = this.options;
     if (record.sender === '') {
       log.event('warn', { event: 'bounce-suppressed', id: record.id, reason: 'null sender', recipients: failed.map((f) => f.address) });
       return;
     }
-    const dsn = buildDsn({ reportingMta: hostname, id: record.id, to: record.sender, arrival: record.createdAt, failed, messageFile: spool.path('queue', record.id, 'eml') });
+    const dsn = buildDsn({ reportingMta: hostname, id: record.id, to: record.sender, arrival: record.createdAt, failed, messageFile: spool.path(area, record.id, 'eml') });
     const to = [record.sender, ...(this.options.postmaster ? [this.options.postmaster] : [])];
     const id = queueGenerated(spool, dsn, to, this.now());
     log.event('info', { event: 'bounce', id: record.id, dsn: id, to: record.sender, recipients: failed.map((f) => f.address) });

@@ -44,7 +44,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
   const admin = config.admin ? await metrics.listen(parseHop(config.admin.listen, 9025).host, parseHop(config.admin.listen, 9025).port) : undefined;
   if (admin) log.event('info', { event: 'admin-listening', port: admin.port });
   const cleaned = spool.cleanTmp();
-  log.event('info', { event: 'start', policy: policy.name ?? config.policy, spool: config.spool, queued: spool.list('queue').length, unacknowledged_removed: cleaned });
+  log.event('info', { event: 'start', policy: policy.name ?? config.policy, spool: config.spool, queued: spool.pending().length, unacknowledged_removed: cleaned });
   const facts: FactsHandle = createFactProviders({ ...((config.facts ?? {}) as FactsConfig), onLookup: (e) => log.event(e.error ? 'warn' : 'debug', { event: 'lookup', ...e }) });
   const admit = admission(spool, { maxSize: policy.smtp.maxSize ?? 10 * 1024 * 1024, ...(config.spoolLimit !== undefined ? { spoolLimit: config.spoolLimit } : {}) });
   const servers: SMTPServer[] = [];
@@ -102,7 +102,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
       closeRelays();
       await facts.close();
       if (admin) await new Promise((r) => admin.server.close(r));
-      log.event('info', { event: 'stopped', queued: spool.list('queue').length });
+      log.event('info', { event: 'stopped', queued: spool.pending().length });
     },
   };
 }

@@ -17,7 +17,7 @@ export class GatewayMetrics {
     new Gauge({
       name: 'mailward_spool_messages', help: 'Messages in each spool area', labelNames: ['area'], registers: [this.registry],
       collect() {
-        for (const area of ['queue', 'quarantine', 'corrupt'] as const) this.set({ area }, spool.list(area).length);
+        for (const area of ['queue', 'deferred', 'quarantine', 'corrupt'] as const) this.set({ area }, spool.list(area).length);
       },
     });
   }

@@ -92,7 +92,7 @@ describe('gateway relaying to a hub', () => {
     expect(dsn!.data).toMatch(/multipart\/report; report-type=delivery-status/);
     expect(dsn!.data).toMatch(/Final-Recipient: rfc822; gone@acme\.example/);
     expect(dsn!.data).toMatch(/Status: 5\.0\.0/);
-    await eventually(() => gw.spool.list('queue').length === 0);
+    await eventually(() => gw.spool.pending().length === 0);
   });
 
   it('keeps the message while the hub is down and delivers when it is back', async () => {
@@ -100,12 +100,13 @@ describe('gateway relaying to a hub', () => {
     await hub.close();
     const info = await send(['bob@acme.example'], message());
     const id = /queued as (\w+)/.exec(info.response)![1]!;
-    await eventually(() => (gw.spool.read('queue', id)?.attempts ?? 0) >= 1);
-    expect(gw.spool.read('queue', id)!.recipients[0]!.state).toBe('pending');
+    // After the failed attempt it waits in deferred/ (FireWall-1's D_resend).
+    await eventually(() => gw.spool.whereQueued(id) === 'deferred');
+    expect(gw.spool.read('deferred', id)).toMatchObject({ attempts: 1, recipients: [{ state: 'pending' }] });
     hub = await startHub(port);
     await gw.dequeuer.runOnce(true);
     await eventually(() => hub.received.length === 1);
-    expect(gw.spool.list('queue')).not.toContain(id);
+    expect(gw.spool.whereQueued(id)).toBeUndefined();
   });
 
   it('holds a quarantined message in quarantine/, not in the queue', async () => {
@@ -176,7 +177,7 @@ describe('abandon time', () => {
       expect(dsn.data).toMatch(/Final-Recipient: rfc822; late@slow\.example/);
       expect(dsn.data).toMatch(/Status: 4\.4\.7/);
       expect(dsn.data).toMatch(/Subject: late/);
-      await eventually(() => gw.spool.list('queue').length === 0);
+      await eventually(() => gw.spool.pending().length === 0);
       expect(hub.received.filter((m) => m.from === '')).toHaveLength(1);
     } finally {
       await gw.stop(1000);

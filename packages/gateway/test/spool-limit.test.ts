@@ -30,6 +30,6 @@ describe('a full spool', () => {
     expect(first.response).toMatch(/^250 /);
     await new Promise((r) => setTimeout(r, 1100)); // the count is refreshed once a second
     await expect(send()).rejects.toMatchObject({ responseCode: 452, response: expect.stringMatching(/4\.3\.1/) });
-    expect(gw.spool.list('queue')).toHaveLength(1);
+    expect(gw.spool.pending()).toHaveLength(1);
   });
 });

@@ -11,7 +11,10 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
   const spool = openSpool(values);
   switch (action) {
     case 'list': {
-      const { entries, damaged } = listEntries(spool, 'queue');
+      const queued = listEntries(spool, 'queue');
+      const deferred = listEntries(spool, 'deferred');
+      const entries = [...queued.entries, ...deferred.entries];
+      const damaged = [...queued.damaged, ...deferred.damaged];
       if (json) io.out(`${JSON.stringify({ entries, damaged })}\n`);
       else {
         io.out(`${entries.length} message(s) in the queue\n`);
@@ -24,9 +27,10 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     }
     case 'show': {
       if (!id) throw new UsageError(`show needs a queue id\n${USAGE}`);
-      const record = spool.read('queue', id);
-      if (!record) throw new InputError(`no message ${id} in the queue`, 'MW_NOT_QUEUED');
-      io.out(json ? `${JSON.stringify(record)}\n` : `${headersOf(spool, 'queue', id)}\n\n${JSON.stringify({ ...record, effects: record.effects.length }, null, 2)}\n`);
+      const area = spool.whereQueued(id);
+      const record = area && spool.read(area, id);
+      if (!area || !record) throw new InputError(`no message ${id} in the queue`, 'MW_NOT_QUEUED');
+      io.out(json ? `${JSON.stringify(record)}\n` : `${headersOf(spool, area, id)}\n\n${JSON.stringify({ ...record, effects: record.effects.length }, null, 2)}\n`);
       return 0;
     }
     case 'flush':
@@ -35,8 +39,9 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       return 0;
     case 'delete': {
       if (!id) throw new UsageError(`delete needs a queue id\n${USAGE}`);
-      if (!spool.list('queue').includes(id)) throw new InputError(`no message ${id} in the queue`, 'MW_NOT_QUEUED');
-      spool.remove('queue', id);
+      const area = spool.whereQueued(id);
+      if (!area) throw new InputError(`no message ${id} in the queue`, 'MW_NOT_QUEUED');
+      spool.remove(area, id);
       io.out(`deleted ${id}\n`);
       return 0;
     }

@@ -21,7 +21,7 @@ export function admission(spool: Spool, limits: AdmissionLimits, now: () => numb
     if (now() - checked < 1000) return verdict;
     checked = now();
     verdict = undefined;
-    if (limits.spoolLimit !== undefined && spool.list('queue').length >= limits.spoolLimit) {
+    if (limits.spoolLimit !== undefined && spool.pending().length >= limits.spoolLimit) {
       verdict = { code: 452, status: '4.3.1', text: 'Insufficient system storage: the queue is full, try again later' };
     } else {
       const fs = statfsSync(spool.root);

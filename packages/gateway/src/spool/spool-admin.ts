@@ -31,9 +31,9 @@ export function listEntries(spool: Spool, area: SpoolArea, now = Date.now()): { 
     if (!r) continue;
     entries.push({
       id, ageSeconds: Math.round((now - r.createdAt) / 1000), sender: r.sender || '<>',
-      recipients: r.recipients.filter((x) => x.state === 'pending' || area !== 'queue').map((x) => x.address),
+      recipients: r.recipients.filter((x) => x.state === 'pending' || (area !== 'queue' && area !== 'deferred')).map((x) => x.address),
       attempts: r.attempts,
-      ...(area === 'queue' ? { nextAttempt: new Date(r.nextAttempt).toISOString() } : {}),
+      ...(area === 'queue' || area === 'deferred' ? { nextAttempt: new Date(r.nextAttempt).toISOString() } : {}),
       ...(r.lastError ? { lastError: r.lastError } : {}),
       ...(r.quarantine ? { reason: r.quarantine.reason, ...(r.quarantine.rule ? { rule: r.quarantine.rule } : {}) } : {}),
     });

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { QueueRecord } from './queue-record';
 import { syncDirectory, writeDurably } from './durable-file';
 
-/** The spool's folders (FireWall-1's D_state/D_resend, Postfix's incoming/active/corrupt). */
-export type SpoolArea = 'tmp' | 'queue' | 'quarantine' | 'corrupt';
-const AREAS: readonly SpoolArea[] = ['tmp', 'queue', 'quarantine', 'corrupt'];
+/** The spool's folders: FireWall-1's D_state (queue) and D_resend (deferred), plus quarantine and corrupt. */
+export type SpoolArea = 'tmp' | 'queue' | 'deferred' | 'quarantine' | 'corrupt';
+const AREAS: readonly SpoolArea[] = ['tmp', 'queue', 'deferred', 'quarantine', 'corrupt'];
 
 const END_MARK = '\n#end\n';
 
@@ -44,6 +44,18 @@ export class Spool {
     }
     syncDirectory(join(this.root, to));
     syncDirectory(join(this.root, from));
+  }
+
+  /** Ids of messages waiting for delivery: new (queue/) and retried (deferred/). */
+  pending(): { id: string; area: 'queue' | 'deferred' }[] {
+    return [...this.list('queue').map((id) => ({ id, area: 'queue' as const })), ...this.list('deferred').map((id) => ({ id, area: 'deferred' as const }))];
+  }
+
+  /** Where a message waiting for delivery is, if it is. */
+  whereQueued(id: string): 'queue' | 'deferred' | undefined {
+    if (this.list('queue').includes(id)) return 'queue';
+    if (this.list('deferred').includes(id)) return 'deferred';
+    return undefined;
   }
 
   /** Ids in an area that have a record. */
