@@ -49,6 +49,7 @@ export function loadGatewayConfig(file: string, cwd = process.cwd()): GatewayCon
       resendPeriod: seconds(q.resendPeriod, defaults.queue.resendPeriod),
       abandonTime: seconds(q.abandonTime, defaults.queue.abandonTime),
       maxBackoff: seconds(q.maxBackoff, defaults.queue.maxBackoff),
+      ...(q.maxConns ? { maxConns: q.maxConns } : {}),
     },
     log: { ...defaults.log, ...((raw.log ?? {}) as object) },
     quarantine: { ...defaults.quarantine, ...((raw.quarantine ?? {}) as object) },

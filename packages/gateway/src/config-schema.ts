@@ -37,6 +37,8 @@ export const GATEWAY_SCHEMA = {
           properties: { host: { type: 'string' }, port: { type: 'integer' }, user: { type: 'string' }, pass: { type: 'string' }, method: { enum: ['PLAIN', 'LOGIN', 'CRAM-MD5'] } },
         },
         timeout: { type: 'number', minimum: 1 },
+        maxConnsPerSite: { type: 'integer', minimum: 1, description: 'connections to one hop at once (default 5)' },
+        maxMailsPerConn: { type: 'integer', minimum: 1, description: 'messages per connection (default 100)' },
       },
     },
     queue: {
@@ -46,6 +48,7 @@ export const GATEWAY_SCHEMA = {
         resendPeriod: { type: 'number', exclusiveMinimum: 0, description: 'seconds (default 600)' },
         abandonTime: { type: 'number', exclusiveMinimum: 0, description: 'seconds (default 432000 = 5 days)' },
         maxBackoff: { type: 'number', exclusiveMinimum: 0, description: 'seconds (default 14400)' },
+        maxConns: { type: 'integer', minimum: 1, description: 'deliveries at once (default 10)' },
       },
     },
     facts: { type: 'object', description: 'Fact providers (see docs/facts.md): clamd, spamd, dns, greylist, verify.' },

@@ -26,7 +26,7 @@ export interface GatewayConfig {
   /** Most messages in the queue; over it MAIL FROM gets 452 4.3.1. */
   spoolLimit?: number;
   delivery: DeliveryConfig;
-  queue: { scanPeriod: number; resendPeriod: number; abandonTime: number; maxBackoff: number };
+  queue: { scanPeriod: number; resendPeriod: number; abandonTime: number; maxBackoff: number; maxConns?: number };
   facts?: Record<string, unknown>;
   /** HMAC key for masqueraded Message-IDs. */
   secret: string;

@@ -81,6 +81,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
     spool, delivery: config.delivery, times: config.queue, hostname: config.hostname, secret: config.secret, log,
     ...(config.postmaster ? { postmaster: config.postmaster } : {}),
     quarantineRetention: config.quarantine.retentionDays * 86_400_000,
+    ...(config.queue.maxConns ? { maxConns: config.queue.maxConns } : {}),
   });
   dequeuer.start();
   return {

@@ -12,6 +12,10 @@ export interface DeliveryConfig {
   smarthost?: { host: string; port?: number; user?: string; pass?: string; method?: 'PLAIN' | 'LOGIN' | 'CRAM-MD5' };
   /** Seconds to wait for a hub. Default 60. */
   timeout?: number;
+  /** Connections to one next hop at once (FireWall-1's max_conns_per_site). Default 5. */
+  maxConnsPerSite?: number;
+  /** Messages over one connection before it is renewed (max_mails_per_conn). Default 100. */
+  maxMailsPerConn?: number;
 }
 
 /** What happened to one recipient in a delivery attempt. */

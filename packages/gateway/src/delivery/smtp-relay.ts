@@ -10,7 +10,7 @@ function transportFor(host: string, port: number, config: DeliveryConfig, auth?:
   let t = transports.get(key);
   if (!t) {
     t = nodemailer.createTransport({
-      host, port, secure: port === 465, pool: true, maxConnections: 5, maxMessages: 100,
+      host, port, secure: port === 465, pool: true, maxConnections: config.maxConnsPerSite ?? 5, maxMessages: config.maxMailsPerConn ?? 100,
       connectionTimeout: (config.timeout ?? 60) * 1000, greetingTimeout: (config.timeout ?? 60) * 1000, socketTimeout: (config.timeout ?? 60) * 1000,
       tls: { rejectUnauthorized: false }, // the hub is ours, often with an internal certificate
       ...(auth?.user ? { auth: { user: auth.user, pass: auth.pass ?? '' }, authMethod: auth.method ?? 'PLAIN' } : {}),
