@@ -26,6 +26,9 @@ data:
       do:
         - { headers: { remove: [X-Mailer, Received] } }
         - { masquerade: { domain: acme.example, headers: [From], messageId: true } }
+    - id: quarantine-forwarded
+      when: { header: { name: X-Quarantine-Me, value: forward } }
+      do: [ { quarantine: { reason: suspicious, forward: quarantine@acme.example, notify: [admin@acme.example] } } ]
     - id: quarantine-tagged
       when: { header: { name: X-Quarantine-Me } }
       do: [ { quarantine: { reason: test } } ]
@@ -114,6 +117,20 @@ describe('gateway relaying to a hub', () => {
     const id = /queued as (\w+)/.exec(info.response)![1]!;
     expect(gw.spool.list('quarantine')).toContain(id);
     expect(gw.spool.read('quarantine', id)).toMatchObject({ verdict: 'quarantine', quarantine: { reason: 'test' } });
+  });
+
+  it('forwards to a quarantine mailbox when the rule says so, and tells the admin', async () => {
+    const before = hub.received.length;
+    await send(['bob@acme.example'], message('X-Quarantine-Me: forward'));
+    await eventually(() => hub.received.length >= before + 2);
+    const got = hub.received.slice(before);
+    const held = got.find((m) => m.to.includes('quarantine@acme.example'))!;
+    expect(held.data).toMatch(/^X-Mailward-Quarantine: suspicious; for bob@acme\.example/m);
+    const notice = got.find((m) => m.to.includes('admin@acme.example'))!;
+    expect(notice.from).toBe('');
+    expect(notice.data).toMatch(/Subject: Quarantined: report/);
+    expect(notice.data).toMatch(/reason: {5}suspicious/);
+    expect(got.some((m) => m.to.includes('bob@acme.example'))).toBe(false);
   });
 
   it('delivers a released message with the release header and the same content', async () => {

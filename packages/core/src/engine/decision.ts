@@ -34,5 +34,6 @@ export interface Decision {
   fired: string[];
   effects: Effect[];
   trace: RuleTrace[];
-  quarantine?: { reason: string; notify: string[] };
+  /** `forward`: deliver to this quarantine mailbox instead of holding it in the gateway (Endian). */
+  quarantine?: { reason: string; notify: string[]; forward?: string };
 }

@@ -11,7 +11,7 @@ interface Ending {
   verdict: Verdict;
   reply: Reply;
   rule: string;
-  quarantine?: { reason: string; notify: string[] };
+  quarantine?: { reason: string; notify: string[]; forward?: string };
 }
 
 /**
@@ -50,7 +50,7 @@ export function evaluate(policy: CompiledPolicy, stage: Stage, input: StageInput
         effects.push(...action.build({ ctx, rule: rule.id, parts: outcome.parts }));
       } else if (!ending) {
         ending = { verdict: action.verdict, reply: { ...action.reply }, rule: rule.id };
-        if (action.quarantine) ending.quarantine = { reason: action.quarantine.reason, notify: [...action.quarantine.notify] };
+        if (action.quarantine) ending.quarantine = { reason: action.quarantine.reason, notify: [...action.quarantine.notify], ...(action.quarantine.forward ? { forward: action.quarantine.forward } : {}) };
       }
     }
   }

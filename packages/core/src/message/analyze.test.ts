@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import { deflateRawSync, gzipSync } from 'node:zlib';
 import { analyze } from './analyze';
@@ -183,6 +185,49 @@ describe('analyze: archives', () => {
     const m = await run(multipart([attachment('Content-Type: application/zip; name="big.zip"', b64(z))]), { maxContainerSize: 1024 });
     expect(m.malformed).toContainEqual(expect.objectContaining({ kind: 'limits', path: '1' }));
     expect(part(m, 'x.exe')).toBeUndefined();
+  });
+});
+
+describe('analyze: containers larger than memory', () => {
+  // The module object itself (not an import namespace copy), so a spy sees spool.ts's calls.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require('node:fs') as typeof import('node:fs');
+  const spoolDirs = (): string[] => readdirSync(tmpdir()).filter((f) => f.startsWith('mailward-spool-'));
+  afterEach(() => jest.restoreAllMocks());
+
+  it('spools a large zip to a temp file, lists it from there, and removes the file', async () => {
+    const made = jest.spyOn(fs, 'mkdtempSync');
+    const before = spoolDirs();
+    const z = zip([{ name: 'big.bin', data: randomBytes(8192) }, { name: 'x.exe', data: Buffer.from('MZ') }]);
+    const m = await run(multipart([attachment('Content-Type: application/zip; name="big.zip"', b64(z))]), { spoolAbove: 1024 });
+    expect(made).toHaveBeenCalled();
+    expect(part(m, 'x.exe')).toMatchObject({ path: '1/x.exe', inArchive: true });
+    expect(part(m, 'big.bin')?.size).toBe(8192);
+    expect(m.malformed).toEqual([]);
+    expect(spoolDirs()).toEqual(before);
+  });
+
+  it('lists a spooled tar.gz whose decompressed tar is spooled too', async () => {
+    const made = jest.spyOn(fs, 'mkdtempSync');
+    const t = tar([{ name: 'pad.bin', data: randomBytes(6000) }, { name: 'late/tool.exe', data: Buffer.from('MZ') }]);
+    const m = await run(multipart([attachment('Content-Type: application/gzip; name="a.tgz"', b64(gzipSync(t)))]), { spoolAbove: 1024 });
+    expect(made.mock.calls.length).toBeGreaterThanOrEqual(2);
+    expect(m.parts.filter((p) => p.inArchive).map((p) => p.path)).toEqual(['1/pad.bin', '1/late/tool.exe']);
+  });
+
+  it('analyzes a spooled attached message as a stream', async () => {
+    const inner = multipart([`Content-Type: text/plain\r\n\r\n${'filler line\r\n'.repeat(300)}`,
+      attachment('Content-Type: application/octet-stream; name="evil.exe"')], 'INNER');
+    const m = await run(multipart([attachment('Content-Type: message/rfc822; name="fwd.eml"', b64(inner))]), { spoolAbove: 512 });
+    expect(part(m, 'evil.exe')).toMatchObject({ path: '1/2', carrier: '1' });
+  });
+
+  it('reports a gzip that decompresses past the hard cap, without keeping it', async () => {
+    const bomb = gzipSync(Buffer.alloc(200_000));
+    const m = await run(multipart([attachment('Content-Type: application/gzip; name="z.gz"', b64(bomb))]),
+      { spoolAbove: 4096, maxContainerSize: 50_000 });
+    expect(m.malformed).toContainEqual(expect.objectContaining({ kind: 'limits', path: '1' }));
+    expect(m.parts.filter((p) => p.inArchive)).toEqual([]);
   });
 });
 

@@ -42,7 +42,7 @@ export interface TerminalAction {
   readonly kind: 'terminal';
   readonly verdict: Verdict;
   readonly reply: Reply;
-  readonly quarantine?: { readonly reason: string; readonly notify: readonly string[] };
+  readonly quarantine?: { readonly reason: string; readonly notify: readonly string[]; readonly forward?: string };
 }
 
 /** What a non-terminal action needs to build its effects. */

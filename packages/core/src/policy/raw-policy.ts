@@ -104,6 +104,8 @@ export interface RawReply {
 export interface RawQuarantine extends RawReply {
   readonly reason?: string;
   readonly notify?: readonly string[];
+  /** Deliver to this quarantine mailbox instead of holding the message (Endian's choice). */
+  readonly forward?: string;
 }
 
 export type RawTerminalName = 'accept' | 'reject' | 'tempfail' | 'drop' | 'quarantine';

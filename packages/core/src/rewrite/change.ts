@@ -6,4 +6,6 @@ export type RewriteChange =
   | { kind: 'subject-prefixed'; rule: string }
   | { kind: 'part-stripped'; rule: string; path: string; filename?: string; type: string }
   | { kind: 'part-dropped'; rule: string; path: string; filename?: string; type: string }
-  | { kind: 'html-stripped'; rule: string; path: string; removed: number };
+  | { kind: 'html-stripped'; rule: string; path: string; removed: number }
+  /** A body with lines over 998 octets, re-encoded so it can be relayed. */
+  | { kind: 'part-reencoded'; path: string; encoding: string };

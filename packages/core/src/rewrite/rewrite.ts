@@ -8,6 +8,7 @@ import { editHeaders, isHeaderEffect } from './header-edits';
 import { headersOnly, rewriteHeadersOnly } from './header-only';
 import { stripHtml } from './html-strip';
 import { decodeBody, encodeBody } from './part-body';
+import { LineBreaker, QuotedPrintableEncoder, scanLines } from './long-lines';
 
 export interface RewriteOptions {
   /** Key of the HMAC that masquerades Message-IDs; keep it secret and stable. */
@@ -16,6 +17,9 @@ export interface RewriteOptions {
 
 /** The rewritten message stream; `changes` is complete when the stream ends. */
 export type RewrittenMessage = Readable & { changes: RewriteChange[] };
+
+/** How much of a 7bit/8bit body is held while looking for a line over 998 octets. */
+const HOLD = 1024 * 1024;
 
 interface Replacement {
   rule: string;
@@ -83,6 +87,47 @@ export function rewrite(input: Readable, effects: readonly Effect[], options: Re
     stream.push(obj);
   };
 
+  // Leaf bodies are watched for lines over 998 octets. Encoded ones are broken as they stream;
+  // a 7bit/8bit one is held (node and body, up to HOLD bytes) until a long line shows it must
+  // become quoted-printable, or the part ends, or the hold is full and it goes out as it is.
+  const breakers = new Map<MimeNode, LineBreaker | QuotedPrintableEncoder>();
+  let watching: { node: MimeNode; chunks: Buffer[]; size: number; lineLength: number } | undefined;
+  const release = (stream: Transform): void => {
+    if (!watching) return;
+    const w = watching;
+    watching = undefined;
+    emit(stream, w.node);
+    for (const value of w.chunks) emit(stream, { type: 'body', node: w.node, value });
+  };
+  const watchBody = (stream: Transform, node: MimeNode, value: Buffer): boolean => {
+    const b = breakers.get(node);
+    if (b) {
+      emit(stream, { type: 'body', node, value: b.push(value) });
+      return true;
+    }
+    if (!watching || watching.node !== node) return false;
+    const scan = scanLines(value, watching.lineLength);
+    watching.chunks.push(value);
+    watching.size += value.length;
+    watching.lineLength = scan.lineLength;
+    if (scan.long) {
+      const w = watching;
+      watching = undefined;
+      const qp = new QuotedPrintableEncoder();
+      breakers.set(node, qp);
+      w.node.headers?.update('Content-Transfer-Encoding', 'quoted-printable');
+      changes.push({ kind: 'part-reencoded', path: partPath(node), encoding: 'quoted-printable' });
+      emit(stream, w.node);
+      emit(stream, { type: 'body', node, value: qp.push(Buffer.concat(w.chunks)) });
+    } else if (watching.size > HOLD) release(stream);
+    return true;
+  };
+  const endBodies = (stream: Transform): void => {
+    release(stream);
+    for (const [node, b] of breakers) if (b instanceof QuotedPrintableEncoder) emit(stream, { type: 'body', node, value: b.end() });
+    breakers.clear();
+  };
+
   /** The held HTML body, stripped and re-encoded, goes out before anything that follows it. */
   const flushHtml = (stream: Transform): void => {
     for (const [node, p] of html) {
@@ -106,6 +151,7 @@ export function rewrite(input: Readable, effects: readonly Effect[], options: Re
       }
       if (obj.type === 'node') {
         flushHtml(this);
+        endBodies(this);
         const release = held;
         held = [];
         const inRemoved = [...removed].some((r) => isWithin(obj, r));
@@ -136,6 +182,13 @@ export function rewrite(input: Readable, effects: readonly Effect[], options: Re
         }
         if (htmlEffects.length > 0 && obj.contentType === 'text/html' && !obj.multipart) {
           html.set(obj, { buffers: [], encoding: obj.encoding || '7bit', rule: htmlEffects[0]!.rule, elements: htmlEffects.flatMap((h) => h.elements) });
+        } else if (!obj.multipart && obj.contentType !== 'message/rfc822') {
+          const encoding = (obj.encoding || '7bit').toLowerCase();
+          if (encoding === 'base64' || encoding === 'quoted-printable') breakers.set(obj, new LineBreaker(encoding === 'quoted-printable'));
+          else {
+            watching = { node: obj, chunks: [], size: 0, lineLength: 0 };
+            return done();
+          }
         }
         emit(this, obj);
         return done();
@@ -148,12 +201,15 @@ export function rewrite(input: Readable, effects: readonly Effect[], options: Re
         pending.buffers.push(obj.value);
         return done();
       }
+      if (obj.type === 'body' && watchBody(this, obj.node, obj.value)) return done();
       flushHtml(this);
+      endBodies(this);
       emit(this, obj);
       done();
     },
     flush(done: TransformCallback) {
       flushHtml(this);
+      endBodies(this);
       for (const d of held) emit(this, d);
       done();
     },

@@ -83,8 +83,14 @@ export function spoolStore(spool: Spool, options: { hostname: string; now?: () =
             rmSync(file, { force: true });
             return `${id} (dropped)`;
           }
+          const forward = message.decision.quarantine?.forward;
+          if (verdict === 'quarantine' && forward) {
+            // Endian's "forward to a quarantine address": delivered there, marked with why.
+            record.effects.push({ type: 'addHeader', rule: message.decision.rule ?? 'quarantine', name: 'X-Mailward-Quarantine', value: `${record.quarantine?.reason ?? ''}; for ${record.recipients.map((r) => r.address).join(', ')}` });
+            record.recipients = [{ address: forward, state: 'pending' }];
+          }
           spool.writeRecord('tmp', record);
-          spool.move(id, 'tmp', verdict === 'quarantine' ? 'quarantine' : 'queue');
+          spool.move(id, 'tmp', verdict === 'quarantine' && !forward ? 'quarantine' : 'queue');
           const notify = record.quarantine?.notify ?? [];
           if (verdict === 'quarantine' && notify.length > 0) {
             const subject = message.model.headers.find((h) => h.name.toLowerCase() === 'subject')?.decoded ?? '';

@@ -16,7 +16,7 @@ export function compileTerminal(verdict: Verdict, spec: RawQuarantine | RawReply
   if (verdict !== 'quarantine') return { kind: 'terminal', verdict, reply };
   const q = (spec ?? {}) as RawQuarantine;
   const notify = q.notify ? scope.expand(q.notify, [...path, 'notify']).map((n) => n.text) : [];
-  return { kind: 'terminal', verdict, reply, quarantine: { reason: q.reason ?? scope.rule ?? 'policy', notify } };
+  return { kind: 'terminal', verdict, reply, quarantine: { reason: q.reason ?? scope.rule ?? 'policy', notify, ...(q.forward ? { forward: q.forward } : {}) } };
 }
 
 /** A reply with the verdict's defaults filled in; reports codes that contradict the verdict. */

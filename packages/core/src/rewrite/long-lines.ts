@@ -1,0 +1,108 @@
+/**
+ * SMTP allows lines of at most 998 octets. A leaf body with longer lines is made relayable here,
+ * streaming: base64 lines are simply broken (decoders skip line breaks), quoted-printable lines
+ * get soft breaks, and 7bit/8bit/binary bodies are re-encoded as quoted-printable.
+ */
+
+const MAX = 998;
+
+/** True when `chunk`, read after a line of `lineLength` octets so far, makes a line too long. */
+export function scanLines(chunk: Buffer, lineLength: number): { long: boolean; lineLength: number } {
+  let len = lineLength;
+  for (let i = 0; i < chunk.length; i++) {
+    if (chunk[i] === 0x0a) len = 0;
+    else if (chunk[i] !== 0x0d && ++len > MAX) return { long: true, lineLength: len };
+  }
+  return { long: false, lineLength: len };
+}
+
+/** Breaks over-long lines of an already encoded body; lines within the limit keep their bytes. */
+export class LineBreaker {
+  private col = 0;
+  private escape = 0;
+
+  constructor(private readonly quotedPrintable: boolean) {}
+
+  /** The chunk with breaks inserted where a line would pass the limit. */
+  push(chunk: Buffer): Buffer {
+    if (!scanLines(chunk, this.col).long) {
+      this.col = scanLines(chunk, this.col).lineLength;
+      return chunk;
+    }
+    const out: number[] = [];
+    for (const b of chunk) {
+      if (b === 0x0a || b === 0x0d) {
+        if (b === 0x0a) this.col = 0;
+        out.push(b);
+        continue;
+      }
+      // Never inside an =XX escape; a soft break is "=" CRLF, a base64 break just CRLF.
+      if (this.col >= MAX - 8 && this.escape === 0) {
+        if (this.quotedPrintable) out.push(0x3d);
+        out.push(0x0d, 0x0a);
+        this.col = 0;
+      }
+      if (this.escape > 0) this.escape--;
+      else if (this.quotedPrintable && b === 0x3d) this.escape = 2;
+      out.push(b);
+      this.col++;
+    }
+    return Buffer.from(out);
+  }
+}
+
+/** Streaming quoted-printable encoder (RFC 2045 6.7): CRLF lines, at most 76 characters. */
+export class QuotedPrintableEncoder {
+  private col = 0;
+  private space = -1; // a space or tab not yet written: it must be escaped if the line ends
+  private cr = false;
+  private out: string[] = [];
+
+  private token(t: string): void {
+    if (this.col + t.length > 75) {
+      this.out.push('=\r\n');
+      this.col = 0;
+    }
+    this.out.push(t);
+    this.col += t.length;
+  }
+
+  private hex(b: number): string {
+    return `=${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+
+  /** Encode a chunk; returns the text ready so far. */
+  push(chunk: Buffer): Buffer {
+    for (const b of chunk) {
+      if (b === 0x0a) {
+        if (this.space >= 0) this.token(this.hex(this.space));
+        this.space = -1;
+        this.cr = false;
+        this.out.push('\r\n');
+        this.col = 0;
+        continue;
+      }
+      if (this.cr) this.token('=0D');
+      this.cr = false;
+      if (this.space >= 0) this.token(String.fromCharCode(this.space));
+      this.space = -1;
+      if (b === 0x0d) this.cr = true;
+      else if (b === 0x20 || b === 0x09) this.space = b;
+      else this.token(b >= 33 && b <= 126 && b !== 0x3d ? String.fromCharCode(b) : this.hex(b));
+    }
+    const text = this.out.join('');
+    this.out = [];
+    return Buffer.from(text, 'latin1');
+  }
+
+  /** What is still pending at the end of the body. */
+  end(): Buffer {
+    if (this.cr) this.token('=0D');
+    if (this.space >= 0) this.token(this.hex(this.space));
+    this.cr = false;
+    this.space = -1;
+    const text = this.out.join('');
+    this.out = [];
+    return Buffer.from(text, 'latin1');
+  }
+}
