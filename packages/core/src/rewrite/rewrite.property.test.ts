@@ -70,6 +70,17 @@ describe('rewrite with no message effects is the identity', () => {
     );
   });
 
+  it('on generated messages through the full MIME path (a part effect that matches nothing)', async () => {
+    const nothing: Effect[] = [{ type: 'dropPart', rule: 'r', part: { path: '99', carrier: '99', type: 'x/y', size: 0 } }];
+    await fc.assert(
+      fc.asyncProperty(message, fc.array(fc.nat(), { maxLength: 8 }), async (data, cuts) => {
+        const out = await collect(rewrite(chunked(data, cuts), nothing));
+        expect(out.toString('latin1')).toBe(data.toString('latin1'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('on arbitrary bytes', async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 3000 }), fc.array(fc.nat(), { maxLength: 6 }), async (bytes, cuts) => {

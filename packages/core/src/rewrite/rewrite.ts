@@ -115,7 +115,7 @@ export function rewrite(input: Readable, effects: readonly Effect[], options: Re
       watching = undefined;
       const qp = new QuotedPrintableEncoder();
       breakers.set(node, qp);
-      w.node.headers?.update('Content-Transfer-Encoding', 'quoted-printable');
+      if (w.node.headers) w.node.headers.update('Content-Transfer-Encoding', 'quoted-printable');
       changes.push({ kind: 'part-reencoded', path: partPath(node), encoding: 'quoted-printable' });
       emit(stream, w.node);
       emit(stream, { type: 'body', node, value: qp.push(Buffer.concat(w.chunks)) });
