@@ -62,6 +62,14 @@ describe('rewrite: no effects', () => {
     },
   );
 
+  it('passes a read error of the input on to the reader, on both paths', async () => {
+    for (const effects of [[], [{ type: 'dropPart', rule: 'd', part: ref('2') }]] as Effect[][]) {
+      const input = new Readable({ read() { this.destroy(new Error('disk gone')); } });
+      const out = rewrite(input, effects);
+      await expect((async () => { for await (const _ of out) void _; })()).rejects.toThrow('disk gone');
+    }
+  });
+
   it('ignores envelope effects', async () => {
     const { out } = await run(MIXED, [
       { type: 'bcc', rule: 'r', address: 'a@b.example' },

@@ -1,4 +1,4 @@
-import { PassThrough, pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { Joiner, Splitter } from '@zone-eu/mailsplit';
 import type { MimeNode, SplitterChunk } from '@zone-eu/mailsplit';
 import type { Effect, PartRef } from '../engine/effect';
@@ -215,10 +215,11 @@ export function rewrite(input: Readable, effects: readonly Effect[], options: Re
     },
   });
 
-  const output = new PassThrough() as PassThrough & { changes: RewriteChange[] };
-  output.changes = changes;
-  pipeline(input, new Splitter(), edit, new Joiner(), output, (err) => {
-    if (err) output.destroy(err);
+  // The Joiner is the output: one stream hop less per message than a PassThrough after it.
+  const joiner = new Joiner();
+  const output = Object.assign(joiner, { changes }) as unknown as RewrittenMessage;
+  pipeline(input, new Splitter(), edit, joiner, () => {
+    // pipeline destroys every stream with the error, so the reader of `output` sees it
   });
   return output;
 }
