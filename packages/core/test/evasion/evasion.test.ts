@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Splitter, type MimeNode, type SplitterChunk } from '@zone-eu/mailsplit';
 import { parse } from 'yaml';
-import { analyze, evaluate, loadPolicyFile, partPath, rewrite, type CompiledPolicy, type Decision, type RewriteChange } from '@mailward/core';
+import { analyze, evaluate, loadPolicy, loadPolicyFile, partPath, rewrite, type CompiledPolicy, type Decision, type RewriteChange } from '@mailward/core';
 
 // The evasion corpus: analyze -> policy -> rewrite on every crafted message. Each executable
 // must be gone from the output (or the message refused), and every benign entity must come out
@@ -97,5 +97,30 @@ describe('evasion corpus through the shipped Firebox inbound policy', () => {
     expect(again.effects.filter((e) => e.type === 'stripPart')).toEqual([]);
     const before = await entities(data);
     for (const path of c.outcome === 'refuse' ? [] : c.benign ?? []) expect(out.includes(before.get(path)!)).toBe(true);
+  });
+});
+
+describe("Check Point's & rewrite on address headers", () => {
+  it('rewrites each address, keeping display names, encoded words and groups', async () => {
+    const policy = loadPolicy(
+      [
+        'version: 1',
+        'name: fw1-resource',
+        'data:',
+        '  rules:',
+        '    - id: weirdal',
+        '      do:',
+        '        - { rewrite: { header: "{from,sender,to}", match: "*@smtp.weirdal.com", to: "&@weirdal.com" } }',
+      ].join('\n'),
+      'inline.yaml',
+    );
+    const data = readFileSync(join(dir, 'messages', 'checkpoint-from-rewrite.eml'));
+    const { out, changes } = await run(data, await decide(policy, data));
+    const head = out.toString('latin1').split('\r\n\r\n')[0]!;
+    expect(head).toContain('From: "Al =?utf-8?Q?W=C3=A9ird?=" <al@weirdal.com>');
+    expect(head).toContain('Sender: =?iso-8859-1?Q?Bj=F6rn?= <bjorn@weirdal.com>');
+    expect(head).toContain('To: Team: "Bob, B." <bob@acme.example>, carol@weirdal.com;');
+    expect(changes.map((c) => c.kind)).toEqual(['header-rewritten', 'header-rewritten', 'header-rewritten']);
+    expect(out.subarray(out.indexOf('\r\n\r\n')).equals(data.subarray(data.indexOf('\r\n\r\n')))).toBe(true);
   });
 });
