@@ -252,6 +252,11 @@ describe('analyze: malformed', () => {
     expect(m.malformed.map((x) => x.kind)).toContain('duplicate-boundary');
   });
 
+  it('does not take an epilogue after the closing boundary for an unclosed multipart', async () => {
+    const m = await run('Content-Type: multipart/mixed; boundary=a\r\n\r\n--a\r\nContent-Type: text/plain\r\n\r\nx\r\n--a--\r\nthe epilogue\r\nmore epilogue\r\n');
+    expect(m.malformed).toEqual([]);
+  });
+
   it('reports a multipart that never closes', async () => {
     const m = await run('Content-Type: multipart/mixed; boundary=a\r\n\r\n--a\r\nContent-Type: text/plain\r\n\r\nx\r\n');
     expect(m.malformed).toContainEqual(expect.objectContaining({ kind: 'unclosed-multipart', path: '0' }));

@@ -98,9 +98,10 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
       if (obj.type === 'node') onNode(obj);
       else if (obj.type === 'body') states.get(obj.node)?.write(obj.value);
       else if (open.has(obj.node)) {
-        // The delimiter line arrives with the line break before it (RFC 2046: it belongs to the delimiter).
-        const line = obj.value.toString('latin1').replace(/^\r?\n/, '').trimEnd();
-        if (line === open.get(obj.node)) open.delete(obj.node);
+        // The delimiter line arrives with the line break before it (RFC 2046: it belongs to the
+        // delimiter), and may share a chunk with the epilogue after it.
+        const closing = open.get(obj.node);
+        if (obj.value.toString('latin1').split(/\r?\n/).some((l) => l.trimEnd() === closing)) open.delete(obj.node);
       }
     });
     const stream = splitter as unknown as NodeJS.EventEmitter;
