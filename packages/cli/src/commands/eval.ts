@@ -115,9 +115,10 @@ async function writeRewritten(input: string, output: string, result: SessionView
 }
 
 function describeChange(c: RewriteChange): string {
-  const { kind, rule, ...rest } = c;
-  const detail = Object.entries(rest).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
-  return `${kind} (${rule}) ${detail}`.trimEnd();
+  const { kind, ...rest } = c;
+  const rule = 'rule' in rest ? ` (${rest.rule})` : '';
+  const detail = Object.entries(rest).filter(([k]) => k !== 'rule').map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
+  return `${kind}${rule} ${detail}`.trimEnd();
 }
 
 function parse(argv: string[]) {

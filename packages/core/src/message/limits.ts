@@ -4,8 +4,10 @@ export interface AnalyzeOptions {
   maxDepth?: number;
   /** Most entities in one message. Default 1000. */
   maxParts?: number;
-  /** Largest header block of one entity, bytes. Default 1 MiB. */
+  /** Largest header block of one entity mailsplit will read at all, bytes. Default 1 MiB. */
   maxHeadSize?: number;
+  /** A header block over this many bytes is reported as `limits` (Postfix's header_size_limit). Default 100 KiB. */
+  headerBlockLimit?: number;
   /**
    * Bytes of one archive or attached message held in memory; a larger one is spooled to a temp
    * file under os.tmpdir() (removed after). Default 4 MiB: every container of a message is kept
@@ -24,6 +26,7 @@ export function analyzeLimits(options: AnalyzeOptions = {}): AnalyzeLimits {
     maxDepth: options.maxDepth ?? 100,
     maxParts: options.maxParts ?? 1000,
     maxHeadSize: options.maxHeadSize ?? 1024 * 1024,
+    headerBlockLimit: options.headerBlockLimit ?? 100 * 1024,
     spoolAbove: options.spoolAbove ?? 4 * 1024 * 1024,
     maxContainerSize: options.maxContainerSize ?? 256 * 1024 * 1024,
   };

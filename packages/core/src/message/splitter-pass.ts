@@ -62,6 +62,7 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
     if (boundaries.length > 1) flag('duplicate-boundary', path, `boundary given ${boundaries.length} times`);
     if (boundaries.some((b) => b !== b.trimEnd())) flag('bad-header', path, 'boundary parameter ends in white space; readers disagree where parts start');
     if (depth > limits.maxDepth) flag('limits', path, `nested deeper than ${limits.maxDepth}`);
+    if (node._headerlen > limits.headerBlockLimit) flag('limits', path, `header block of ${node._headerlen} bytes is over ${limits.headerBlockLimit}`);
     const filenames = entityFilenames(typeValue || undefined, dispositionValue || undefined);
     const part: MimePart = {
       path,
