@@ -6,6 +6,7 @@ import { partPath } from '../message/part-path';
 import type { RewriteChange } from './change';
 import { editHeaders, isHeaderEffect } from './header-edits';
 import { headersOnly, rewriteHeadersOnly } from './header-only';
+import { CrlfNormalizer } from './crlf';
 import { stripHtml } from './html-strip';
 import { decodeBody, encodeBody } from './part-body';
 import { LineBreaker, QuotedPrintableEncoder, scanLines } from './long-lines';
@@ -49,8 +50,10 @@ function noticeHeaders(node: MimeNode, notice: string): void {
  * HTML elements stripped. With no message effects the output is the input, byte for byte.
  * Envelope effects (sender/recipient rewrites, bcc, route, log) are the host's to apply.
  */
-export function rewrite(input: Readable, effects: readonly Effect[], options: RewriteOptions = {}): RewrittenMessage {
+export function rewrite(original: Readable, effects: readonly Effect[], options: RewriteOptions = {}): RewrittenMessage {
   const changes: RewriteChange[] = [];
+  // A message we change leaves with CRLF line ends only; one we do not change leaves as it came.
+  const input = effects.length > 0 ? crlfOnly(original) : original;
   const headerEffects = effects.filter(isHeaderEffect);
   if (headersOnly(effects)) {
     // Nothing below the top-level header block changes: copy the body instead of re-parsing it.
@@ -222,4 +225,12 @@ export function rewrite(input: Readable, effects: readonly Effect[], options: Re
     // pipeline destroys every stream with the error, so the reader of `output` sees it
   });
   return output;
+}
+
+function crlfOnly(input: Readable): Readable {
+  const normalizer = new CrlfNormalizer();
+  pipeline(input, normalizer, (err) => {
+    if (err) normalizer.destroy(err);
+  });
+  return normalizer;
 }
