@@ -55,4 +55,11 @@ describe('replaceMessage: a rewritten message back into a Haraka transaction', (
     expect(txn.header.get('Subject')).toBe('y\n');
     expect((await readMessage(txn.message_stream)).toString()).toBe('Subject: y\r\n\r\n');
   });
+
+  it('ends the message with CRLF so the final dot of a queue plugin stays on its own line', async () => {
+    const conn = await transaction('Subject: x\n\nbody\n');
+    const txn = conn.transaction!;
+    await replaceMessage(txn, Buffer.from('Subject: x\r\n\r\nno line end'));
+    expect((await readMessage(txn.message_stream)).toString()).toBe('Subject: x\r\n\r\nno line end\r\n');
+  });
 });

@@ -19,6 +19,9 @@ export async function replaceMessage(txn: HarakaTransaction, rewritten: Buffer):
   const MessageStream = txn.message_stream.constructor as HarakaMessageStreamClass;
   const stream = new MessageStream(txn.cfg, txn.uuid, header.header_list);
   for (const line of lines(whole)) stream.add_line(dotStuffed(line));
+  // SMTP data ends with CRLF before the final dot; a last line without one would swallow the
+  // dot a queue plugin appends (smtp_forward then waits forever), so it gets one.
+  if (whole.length > 0 && whole[whole.length - 1] !== 0x0a) stream.add_line(Buffer.from('\r\n'));
   await new Promise<void>((resolve) => stream.add_line_end(resolve));
 
   const old = txn.message_stream;
