@@ -124,3 +124,36 @@ it('quarantine: the client gets 250, queue/quarantine holds it, nothing is deliv
   expect(files).toHaveLength(1);
   expect(fs.readFileSync(path.join(files[0]!.parentPath, files[0]!.name), 'utf8')).toContain('Subject: hold me');
 });
+
+describe('examples/haraka', () => {
+  const example = path.resolve(__dirname, '../../../examples/haraka/config');
+  let exampleHaraka: HarakaProcess;
+
+  beforeAll(async () => {
+    const read = (name: string): string => fs.readFileSync(path.join(example, name), 'utf8');
+    exampleHaraka = await HarakaProcess.start({
+      plugins: read('plugins').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#')),
+      mailwardYaml: read('mailward.yaml'),
+      policy: read('policy.yaml'),
+      sinkPort: sink.port,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await exampleHaraka?.stop();
+  });
+
+  it('starts with the example config and runs its policy', async () => {
+    const { dialog } = await SmtpDialog.open(exampleHaraka.port);
+    const ehlo = await dialog.command('EHLO client.example.org');
+    expect(ehlo.lines.some((l) => /^(AUTH|DSN|ETRN)\b/.test(l))).toBe(false);
+    expect((await dialog.command('MAIL FROM:<penny@example.org>')).code).toBe(250);
+    expect((await dialog.command('RCPT TO:<victim@elsewhere.example>')).text).toContain('5.7.1 Relaying denied');
+    expect((await dialog.command('RCPT TO:<al@acme.example>')).code).toBe(250);
+    const delivered = nextDelivered();
+    expect((await dialog.data(crlf(exeMessage()))).end?.code).toBe(250);
+    await dialog.close();
+    const raw = await delivered;
+    expect(raw).toContain('[Attachment denied by mailward policy (type "application/octet-stream", filename "invoice.exe")]');
+  });
+});
