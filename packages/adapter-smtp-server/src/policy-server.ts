@@ -23,7 +23,11 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
   const tls = Boolean(host.key && host.cert);
   const controls = smtpServerOptions(policy, tls);
   const authenticate = options.authenticate;
-  if (authenticate) controls.disabledCommands = (controls.disabledCommands ?? []).filter((c) => c !== 'AUTH');
+  // AUTH is offered only where logins are checked: a listener without `authenticate` refuses it.
+  const disabled = new Set(controls.disabledCommands ?? []);
+  if (authenticate) disabled.delete('AUTH');
+  else disabled.add('AUTH');
+  controls.disabledCommands = [...disabled];
   const server = new SMTPServer({
     banner: 'ESMTP',
     logger: false,

@@ -28,7 +28,9 @@ export function smtpServerOptions(policy: CompiledPolicy, tlsAvailable: boolean)
     hidePIPELINING: hidden.has('PIPELINING'),
     hide8BITMIME: hidden.has('8BITMIME'),
     hideSMTPUTF8: hidden.has('SMTPUTF8'),
-    hideDSN: hidden.has('DSN'),
+    // DSN (RFC 3461) is not carried out by the gateway, so it is never offered; its parameters
+    // are refused when the policy hides it.
+    hideDSN: true,
     hideENHANCEDSTATUSCODES: true, // our replies carry their own status codes in the text
     disableReverseLookup: true,
   };

@@ -61,6 +61,21 @@ describe('direction from the client address', () => {
   });
 });
 
+describe('keywords the gateway does not carry out', () => {
+  it('offers neither AUTH (no login check here) nor DSN, even when the policy hides nothing', async () => {
+    const { server, port } = await serve('10.0.0.10');
+    try {
+      const d = await openDialog(port);
+      const ehlo = await d.send('EHLO client.example\r\n');
+      expect(ehlo).not.toMatch(/AUTH|DSN/);
+      expect(await d.send('AUTH PLAIN AGEAYg==\r\n')).toMatch(/^5\d\d/);
+      d.close();
+    } finally {
+      await close(server);
+    }
+  });
+});
+
 describe('idle timeout', () => {
   it('drops a client that says nothing for idleTimeout', async () => {
     const { server, port } = await serve('10.0.0.10');

@@ -61,7 +61,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
       log: (fields) => log.event(fields.event === 'error' ? 'error' : 'info', fields),
       server: {
         name: config.hostname,
-        banner: 'ESMTP Mailward',
+        banner: 'Mailward',
         ...(listener.tls ? { key: readFileSync(listener.tls.key), cert: readFileSync(listener.tls.cert) } : {}),
         ...(listener.secure ? { secure: true } : {}),
       },

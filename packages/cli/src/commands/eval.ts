@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
@@ -45,7 +46,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const sender = values.from ?? implied.from;
   const recipients = values.to ?? implied.to;
   if (recipients.length === 0) throw new UsageError(`${messageFile} has no To or Cc header; give the recipients with --to ADDR`);
-  const client = { ip: values['client-ip'] ?? '192.0.2.10', tls: false, authenticated: false };
+  const ip = values['client-ip'] ?? '192.0.2.10';
+  if (!isIP(ip)) throw new UsageError(`--client-ip ${ip} is not an IP address (give 192.0.2.10 or 2001:db8::1)`);
+  const client = { ip, tls: false, authenticated: false };
   const helo = values.helo ?? 'mail.example.net';
   const session = {
     client,

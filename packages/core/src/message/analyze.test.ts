@@ -109,7 +109,9 @@ describe('analyze: file names from every place, decoded', () => {
     const m = await run(multipart([attachment(
       'Content-Type: application/octet-stream; name="readme.txt"\r\nContent-Disposition: attachment; filename="safe.txt"; filename="run.exe"',
     )]));
-    expect(m.parts[1]!.filenames.sort()).toEqual(['readme.txt', 'run.exe', 'safe.txt']);
+    // The name that gives the part away is the one notices and logs show.
+    expect(m.parts[1]!.filename).toBe('run.exe');
+    expect([...m.parts[1]!.filenames].sort()).toEqual(['readme.txt', 'run.exe', 'safe.txt']);
   });
 });
 

@@ -1,5 +1,6 @@
 import { Libmime } from 'libmime';
 import { parseStructured, decodeExtended } from './header-params';
+import { EXECUTABLE_EXTENSIONS, extensionOf, hasDoubleExtension } from './name-checks';
 
 const libmime = new Libmime();
 
@@ -32,5 +33,9 @@ export function entityFilenames(contentType: string | undefined, disposition: st
   };
   collect(disposition, 'filename');
   collect(contentType, 'name');
-  return names;
+  // The name that gives the part away goes first: notices and logs show `filename`, and a user
+  // told "safe.txt was removed" when evil.exe was is misled.
+  return names.map((n, i) => ({ n, i, risky: EXECUTABLE_EXTENSIONS.has(extensionOf(n)) || hasDoubleExtension(n) }))
+    .sort((a, b) => Number(b.risky) - Number(a.risky) || a.i - b.i)
+    .map((x) => x.n);
 }

@@ -1,7 +1,7 @@
 import type { QueueRecord } from '../spool/queue-record';
 
 /** The message that tells the admin (or whoever the rule names) that mail was quarantined. */
-export function quarantineNotice(record: QueueRecord, to: string[], hostname: string, subject: string): Buffer {
+export function quarantineNotice(record: QueueRecord, to: string[], hostname: string, subject: string, spoolRoot: string): Buffer {
   const lines = [
     `From: Mail Gateway <MAILER-DAEMON@${hostname}>`,
     `To: ${to.map((a) => `<${a}>`).join(', ')}`,
@@ -22,7 +22,7 @@ export function quarantineNotice(record: QueueRecord, to: string[], hostname: st
     `  recipients: ${record.recipients.map((r) => r.address).join(', ')}`,
     `  client:     ${record.client.ip}`,
     '',
-    `Release it with: mailward quarantine release ${record.id}`,
+    `Release it with: mailward quarantine release ${record.id} --spool ${spoolRoot}`,
     '',
   ];
   return Buffer.from(lines.join('\r\n'));

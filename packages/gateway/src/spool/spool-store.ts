@@ -31,6 +31,15 @@ function envelopeOf(message: AcceptedMessage): { sender: string; recipients: Rec
   return { sender, recipients };
 }
 
+/** `from helo (name [ip]) by us (Mailward) with ESMTP(S)(A) id ID; date`, as MTAs write it. */
+function receivedLine(message: AcceptedMessage, id: string, hostname: string, at: number): string {
+  const c = message.client;
+  const from = `${message.helo ?? 'unknown'} (${c.hostname ? `${c.hostname} ` : ''}[${c.ip}])`;
+  const protocol = `ESMTP${c.tls ? 'S' : ''}${c.authenticated ? 'A' : ''}`;
+  const date = new Date(at).toUTCString().replace('GMT', '+0000');
+  return `from ${from} by ${hostname} (Mailward) with ${protocol} id ${id}; ${date}`;
+}
+
 const MESSAGE_EFFECTS: ReadonlySet<Effect['type']> = new Set([
   'removeHeaders', 'keepHeaders', 'addHeader', 'rewriteHeader', 'masquerade', 'subjectPrefix', 'stripPart', 'dropPart', 'stripHtml',
 ]);
@@ -83,6 +92,8 @@ export function spoolStore(spool: Spool, options: { hostname: string; now?: () =
             rmSync(file, { force: true });
             return `${id} (dropped)`;
           }
+          // Our own trace line (RFC 5321 4.4), added after the policy's edits so it is always there.
+          record.effects.push({ type: 'addHeader', rule: 'received', name: 'Received', value: receivedLine(message, id, options.hostname, now()) });
           const forward = message.decision.quarantine?.forward;
           if (verdict === 'quarantine' && forward) {
             // Endian's "forward to a quarantine address": delivered there, marked with why.
@@ -94,7 +105,7 @@ export function spoolStore(spool: Spool, options: { hostname: string; now?: () =
           const notify = record.quarantine?.notify ?? [];
           if (verdict === 'quarantine' && notify.length > 0) {
             const subject = message.model.headers.find((h) => h.name.toLowerCase() === 'subject')?.decoded ?? '';
-            queueGenerated(spool, quarantineNotice(record, notify, options.hostname, subject), notify, now());
+            queueGenerated(spool, quarantineNotice(record, notify, options.hostname, subject, spool.root), notify, now());
           }
           return id;
         },
