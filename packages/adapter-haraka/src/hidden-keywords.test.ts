@@ -9,7 +9,7 @@ describe('hidden ESMTP keywords', () => {
   });
 
   it('refuses the commands of a hidden extension, and only those', () => {
-    expect(refuseCommand('auth', hidden)).toMatchObject({ code: 502, reply: '5.5.1 AUTH command not implemented' });
+    expect(refuseCommand('auth', hidden)).toMatchObject({ code: 502, reply: '5.5.1 AUTH is not offered here' });
     expect(refuseCommand('ETRN', hidden)?.code).toBe(502);
     expect(refuseCommand('STARTTLS', hidden)).toBeUndefined();
     expect(refuseCommand('NOOP', hidden)).toBeUndefined();

@@ -41,7 +41,7 @@ const PARAMETERS: Record<string, string> = {
 export function refuseCommand(command: string, hidden: Set<string>): DSN | undefined {
   const keyword = COMMANDS[command.toUpperCase()];
   if (!keyword || !hidden.has(keyword)) return undefined;
-  return refusal(502, '5.5.1', `${command.toUpperCase()} command not implemented`);
+  return refusal(502, '5.5.1', `${command.toUpperCase()} is not offered here`);
 }
 
 /** The refusal for MAIL/RCPT parameters of a hidden extension, or undefined when none is used. */
