@@ -31,7 +31,7 @@ maybe('analyze over clamav-testfiles', () => {
     expect(m.parts.find((p) => p.filenames.includes('clam.exe'))).toMatchObject({ type: 'application/x-ms-dos-executable', inArchive: false });
   });
 
-  it('finds clam.exe in the base64 mbox sample (and reports its From_ line)', async () => {
+  it('finds clam.exe in the base64 mbox sample (which starts with an mbox From_ line)', async () => {
     const m = await analyzeFile(join(DIR, 'clam.exe.mbox.base64'));
     expect(m.parts.some((p) => p.filenames.includes('clam.exe'))).toBe(true);
   });
@@ -47,7 +47,7 @@ maybe('analyze over clamav-testfiles', () => {
     expect(found).toMatchObject({ carrier: '2', inArchive: true });
   });
 
-  it('sees clam.exe as an executable under a harmless name', async () => {
+  it('does not call clam.exe a name mismatch: its name says what it is', async () => {
     const m = await wrapped('clam.exe');
     expect(m.parts[2]).toMatchObject({ filenames: ['clam.exe'], nameMismatch: false });
   });
