@@ -47,6 +47,7 @@ export class Dequeuer {
   private running: Promise<void> | undefined;
   private readonly busy = new Set<string>();
   private lastExpiry = 0;
+  private stopped = false;
   private readonly now: () => number;
 
   constructor(private readonly options: DequeuerOptions) {
@@ -55,6 +56,7 @@ export class Dequeuer {
 
   start(): void {
     const tick = (): void => {
+      if (this.stopped) return; // a pass that ends after stop() schedules no other
       this.timer = setTimeout(() => void this.runOnce().finally(tick), this.options.times.scanPeriod);
       this.timer.unref();
     };
@@ -63,6 +65,7 @@ export class Dequeuer {
 
   /** Stop scanning and wait for deliveries in flight. */
   async stop(): Promise<void> {
+    this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
   }

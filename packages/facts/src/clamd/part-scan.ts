@@ -25,7 +25,9 @@ export function scanParts(message: MessageSource, options: ClamdOptions, signal?
         const body = new PassThrough();
         decoder.pipe(body);
         const path = partPath(obj);
-        scans.push(scanStream(body, options, signal).then((names) => [path, names]));
+        const scan = scanStream(body, options, signal).then((names): [string, string[]] => [path, names]);
+        scan.catch(() => undefined); // handled by Promise.all below; an early failure must not crash the process
+        scans.push(scan);
         current = { node: obj, decoder };
       } else if (obj.type === 'body' && current && obj.node === current.node) {
         current.decoder.write(obj.value);

@@ -105,7 +105,12 @@ export function spoolStore(spool: Spool, options: { hostname: string; now?: () =
           const notify = record.quarantine?.notify ?? [];
           if (verdict === 'quarantine' && notify.length > 0) {
             const subject = message.model.headers.find((h) => h.name.toLowerCase() === 'subject')?.decoded ?? '';
-            queueGenerated(spool, quarantineNotice(record, notify, options.hostname, subject, spool.root), notify, now());
+            try {
+              queueGenerated(spool, quarantineNotice(record, notify, options.hostname, subject, spool.root), notify, now());
+            } catch {
+              // The message is already safe in quarantine: failing the commit now would make the
+              // client send it again. The notice is lost; `mailward quarantine list` still shows it.
+            }
           }
           return id;
         },
