@@ -8,9 +8,10 @@ export interface PolicyServerOptions extends PolicyHooksOptions {
   server?: Partial<SMTPServerOptions>;
   /**
    * Offer AUTH PLAIN/LOGIN (a submission listener), whatever the policy hides, and only over
-   * TLS; authenticated clients count as outbound.
+   * TLS; authenticated clients count as outbound. A check that throws or rejects could not
+   * decide (its password store is unreachable): the client gets 454 4.7.0 and may try again.
    */
-  authenticate?: (user: string, password: string) => boolean;
+  authenticate?: (user: string, password: string) => boolean | Promise<boolean>;
 }
 
 /**
@@ -40,8 +41,13 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
           authMethods: ['PLAIN', 'LOGIN'],
           allowInsecureAuth: false,
           onAuth(auth, _session, done) {
-            if (auth.username && typeof auth.password === 'string' && authenticate(auth.username, auth.password)) return done(null, { user: auth.username });
-            done(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+            const { username, password } = auth;
+            const refused = (): void => done(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+            if (!username || typeof password !== 'string') return refused();
+            Promise.resolve().then(() => authenticate(username, password)).then(
+              (ok) => (ok ? done(null, { user: username }) : refused()),
+              () => done(Object.assign(new Error('4.7.0 Temporary authentication failure'), { responseCode: 454 })),
+            );
           },
         } satisfies Partial<SMTPServerOptions>
       : {}),
