@@ -10,8 +10,9 @@ export interface PolicyServerOptions extends PolicyHooksOptions {
    * Offer AUTH PLAIN/LOGIN (a submission listener), whatever the policy hides, and only over
    * TLS; authenticated clients count as outbound. A check that throws or rejects could not
    * decide (its password store is unreachable): the client gets 454 4.7.0 and may try again.
+   * `client.ip` is the SMTP client's address, for a store that slows down failing clients.
    */
-  authenticate?: (user: string, password: string) => boolean | Promise<boolean>;
+  authenticate?: (user: string, password: string, client: { ip: string }) => boolean | Promise<boolean>;
 }
 
 /**
@@ -40,11 +41,11 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
       ? {
           authMethods: ['PLAIN', 'LOGIN'],
           allowInsecureAuth: false,
-          onAuth(auth, _session, done) {
+          onAuth(auth, session, done) {
             const { username, password } = auth;
             const refused = (): void => done(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
             if (!username || typeof password !== 'string') return refused();
-            Promise.resolve().then(() => authenticate(username, password)).then(
+            Promise.resolve().then(() => authenticate(username, password, { ip: session.remoteAddress })).then(
               (ok) => (ok ? done(null, { user: username }) : refused()),
               () => done(Object.assign(new Error('4.7.0 Temporary authentication failure'), { responseCode: 454 })),
             );

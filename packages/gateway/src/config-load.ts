@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Ajv from 'ajv';
 import { LineCounter, parseDocument, isNode } from 'yaml';
-import { defaultConfig, type GatewayConfig } from './config';
+import { defaultConfig, type GatewayConfig, type ListenerConfig } from './config';
 import { GATEWAY_SCHEMA } from './config-schema';
 
 /** A gateway.yaml that cannot be used; every problem has file:line:col. */
@@ -14,6 +14,22 @@ export class GatewayConfigError extends Error {
 }
 
 const validate = new Ajv({ allErrors: true, strict: true }).compile(GATEWAY_SCHEMA);
+
+// A listener's `auth` with paths made absolute and the IMAP server's seconds made ms.
+function submissionAuth(auth: NonNullable<ListenerConfig['auth']>, base: string): NonNullable<ListenerConfig['auth']> {
+  const imap = auth.imap;
+  return {
+    ...(auth.passwords ? { passwords: resolve(base, auth.passwords) } : {}),
+    ...(imap ? {
+      imap: {
+        ...imap,
+        ...(imap.ca ? { ca: resolve(base, imap.ca) } : {}),
+        ...(imap.timeout !== undefined ? { timeout: imap.timeout * 1000 } : {}),
+        ...(imap.cacheTime !== undefined ? { cacheTime: imap.cacheTime * 1000 } : {}),
+      },
+    } : {}),
+  };
+}
 
 /** Read, validate and complete a gateway.yaml (paths relative to its folder). */
 export function loadGatewayConfig(file: string, cwd = process.cwd()): GatewayConfig {
@@ -57,7 +73,7 @@ export function loadGatewayConfig(file: string, cwd = process.cwd()): GatewayCon
   config.listeners = config.listeners.map((l) => ({
     ...l,
     ...(l.tls ? { tls: { key: resolve(base, l.tls.key), cert: resolve(base, l.tls.cert) } } : {}),
-    ...(l.auth ? { auth: { passwords: resolve(base, l.auth.passwords) } } : {}),
+    ...(l.auth ? { auth: submissionAuth(l.auth, base) } : {}),
   }));
   if (config.delivery.mode === 'maildir') config.delivery = { ...config.delivery, maildir: resolve(base, config.delivery.maildir ?? 'var/mail') };
   return config;

@@ -17,8 +17,24 @@ export const GATEWAY_SCHEMA = {
           tls: { type: 'object', additionalProperties: false, required: ['key', 'cert'], properties: { key: { type: 'string' }, cert: { type: 'string' } } },
           secure: { type: 'boolean', description: 'Implicit TLS (port 465 style).' },
           auth: {
-            type: 'object', additionalProperties: false, required: ['passwords'],
-            properties: { passwords: { type: 'string', description: 'File of `user:scrypt:N:salt:hash` lines (`mailward passwd USER`). AUTH is offered over TLS only.' } },
+            type: 'object', additionalProperties: false, anyOf: [{ required: ['passwords'], properties: { passwords: true } }, { required: ['imap'], properties: { imap: true } }],
+            description: 'AUTH PLAIN/LOGIN, offered over TLS only, checked against `passwords`, `imap`, or both (the file first).',
+            properties: {
+              passwords: { type: 'string', description: 'File of `user:scrypt:N:salt:hash` lines (`mailward passwd USER`).' },
+              imap: {
+                type: 'object', additionalProperties: false, required: ['host'],
+                description: 'IMAP server that checks the logins (a login and a logout per check).',
+                properties: {
+                  host: { type: 'string', minLength: 1 },
+                  port: { type: 'integer', minimum: 1, maximum: 65535, description: 'default 993 (implicit) or 143 (starttls)' },
+                  tls: { enum: ['implicit', 'starttls'], description: 'implicit (default) or starttls (required); never cleartext' },
+                  ca: { type: 'string', description: 'PEM file of the CA(s) to trust for this server (relative to gateway.yaml)' },
+                  rejectUnauthorized: { type: 'boolean', description: 'default true; false accepts any certificate' },
+                  timeout: { type: 'number', exclusiveMinimum: 0, description: 'seconds for the whole check (default 10); past it AUTH gets 454' },
+                  cacheTime: { type: 'number', minimum: 0, description: 'seconds a login that passed is remembered (default 300; 0: never)' },
+                },
+              },
+            },
           },
         },
       },

@@ -1,5 +1,6 @@
 import type { Direction } from '@mailward/core';
 import type { DeliveryConfig } from './delivery/delivery-config';
+import type { ImapServer } from './imap-login';
 import type { LogLevel } from './log';
 
 /** One listening socket. */
@@ -11,8 +12,11 @@ export interface ListenerConfig {
   /** PEM files for STARTTLS (or implicit TLS with `secure`); TLS 1.2 at least. */
   tls?: { key: string; cert: string };
   secure?: boolean;
-  /** Submission: offer AUTH PLAIN/LOGIN (only over TLS), checked against this password file. */
-  auth?: { passwords: string };
+  /**
+   * Submission: offer AUTH PLAIN/LOGIN (only over TLS), checked against a password file, an IMAP
+   * server, or both (the file first; a yes from either passes).
+   */
+  auth?: { passwords?: string; imap?: ImapServer };
 }
 
 /** gateway.yaml, with defaults filled in. */

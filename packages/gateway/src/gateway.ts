@@ -14,7 +14,7 @@ import { Spool } from './spool/spool';
 import { spoolStore } from './spool/spool-store';
 import { admission } from './spool/admission';
 import { GatewayMetrics } from './metrics';
-import { PasswordFile } from './password-file';
+import { submissionLogin } from './submission-login';
 import { dropPrivileges } from './privileges';
 
 export interface RunningGateway {
@@ -27,11 +27,6 @@ export interface RunningGateway {
   policy(): CompiledPolicy;
   /** Stop accepting, let sessions in flight finish (up to `graceMs`), stop delivering; the spool stays. */
   stop(graceMs?: number): Promise<void>;
-}
-
-function passwordCheck(path: string): (user: string, password: string) => boolean {
-  const file = new PasswordFile(path);
-  return (user, password) => file.check(user, password);
 }
 
 /** Start the gateway: recover the spool, open the listeners, start delivering. */
@@ -56,7 +51,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
       providers: facts.providers,
       store: spoolStore(spool, { hostname: config.hostname }),
       admit,
-      ...(listener.auth ? { authenticate: passwordCheck(listener.auth.passwords) } : {}),
+      ...(listener.auth ? { authenticate: submissionLogin(listener.auth, listener.listen, log) } : {}),
       ...(listener.direction ? { direction: listener.direction } : {}),
       log: (fields) => log.event(fields.event === 'error' ? 'error' : 'info', fields),
       server: {

@@ -13,3 +13,5 @@ export type { DeliveryConfig } from './delivery/delivery-config';
 export { listEntries, headersOf, requestFlush, releaseFromQuarantine } from './spool/spool-admin';
 export type { SpoolEntry } from './spool/spool-admin';
 export { PasswordFile, passwordLine } from './password-file';
+export { ImapLogin, ImapLoginUnavailable } from './imap-login';
+export type { ImapServer } from './imap-login';
