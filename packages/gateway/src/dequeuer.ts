@@ -9,6 +9,7 @@ import type { QueueRecord } from './spool/queue-record';
 import { SpoolCorruption, type Spool } from './spool/spool';
 import { takeFlushRequest } from './spool/spool-admin';
 import { queueGenerated } from './spool/generated-message';
+import { DeliverySlots } from './delivery/delivery-slots';
 
 export interface QueueTimes {
   /** How often the queue is scanned, ms (FireWall-1's scan_period: 2 s). */
@@ -41,40 +42,71 @@ export interface DequeuerOptions {
  * Delivers from the spool: each due message is rewritten with its effects on the way out and
  * relayed; a recipient leaves the record only when delivered or bounced, and the message leaves
  * the spool only when no recipient is pending. Nothing in memory is needed to resume after a crash.
+ *
+ * A message this process has just committed is handed over at once, with its record, so its first
+ * attempt costs no scan, no re-read and no re-hash of bytes that were hashed and fsynced on the
+ * way in; the periodic scan finds the rest (retries, messages from before a restart, DSNs).
  */
 export class Dequeuer {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private readonly busy = new Set<string>();
+  /** Messages being delivered or waiting for a slot: a scan leaves them alone. */
+  private readonly claimed = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
+  /** When each deferred message is next due, as this process last wrote or read it. */
+  private readonly dueAt = new Map<string, number>();
+  private readonly slots: DeliverySlots;
+  private unsubscribe: (() => void) | undefined;
   private lastExpiry = 0;
   private stopped = false;
   private readonly now: () => number;
 
   constructor(private readonly options: DequeuerOptions) {
     this.now = options.now ?? Date.now;
+    this.slots = new DeliverySlots(Math.max(1, options.maxConns ?? 10));
   }
 
   start(): void {
+    this.unsubscribe = this.options.spool.onQueued((record) => this.take(record));
     const tick = (): void => {
       if (this.stopped) return; // a pass that ends after stop() schedules no other
-      this.timer = setTimeout(() => void this.runOnce().finally(tick), this.options.times.scanPeriod);
+      this.timer = setTimeout(() => void this.scan(false).finally(tick), this.options.times.scanPeriod);
       this.timer.unref();
     };
-    void this.runOnce().finally(tick);
+    void this.scan(false).finally(tick);
   }
 
   /** Stop scanning and wait for deliveries in flight. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unsubscribe?.();
     clearTimeout(this.timer);
     await this.running;
+    await Promise.all(this.inFlight);
   }
 
-  /** One pass over the queue: deliver what is due. `force` ignores the retry times (flush). */
-  runOnce(force = false): Promise<void> {
+  /**
+   * Deliver what is due, after the deliveries already in flight; resolves when all are done.
+   * `force` ignores the retry times (flush).
+   */
+  async runOnce(force = false): Promise<void> {
+    await Promise.all(this.inFlight);
+    await this.scan(force);
+  }
+
+  private scan(force: boolean): Promise<void> {
     if (this.running) return this.running;
     this.running = this.pass(force).finally(() => (this.running = undefined));
     return this.running;
+  }
+
+  /** A message committed by this process a moment ago: its record is the one just written. */
+  private take(record: QueueRecord): void {
+    if (this.stopped || this.claimed.has(record.id)) return;
+    this.claimed.add(record.id);
+    const delivery = this.deliverClaimed(record.id, 'queue', async () => record);
+    this.inFlight.add(delivery);
+    void delivery.finally(() => this.inFlight.delete(delivery));
   }
 
   private async pass(force: boolean): Promise<void> {
@@ -83,53 +115,62 @@ export class Dequeuer {
       force = true;
       log.event('info', { event: 'flush' });
     }
-    this.expireQuarantine();
+    await this.expireQuarantine();
     const due: { id: string; area: 'queue' | 'deferred' }[] = [];
     for (const area of ['queue', 'deferred'] as const) {
-      for (const id of spool.list(area)) {
-        if (this.busy.has(id)) continue;
-        // Not due yet: skip it without reading and hashing the message.
-        const next = spool.nextAttemptOf(area, id);
+      const ids = await spool.listAsync(area);
+      if (area === 'deferred') for (const id of this.dueAt.keys()) if (!ids.includes(id)) this.dueAt.delete(id);
+      for (const id of ids) {
+        if (this.claimed.has(id)) continue;
+        // Not due yet: skip it without hashing the message, and without reading a record we wrote.
+        let next = area === 'deferred' ? this.dueAt.get(id) : undefined;
+        if (next === undefined) {
+          next = await spool.nextAttemptOf(area, id);
+          if (area === 'deferred' && next !== undefined) this.dueAt.set(id, next);
+        }
         if (force || next === undefined || next <= this.now()) due.push({ id, area });
       }
     }
-    // FireWall-1's max_conns: this many deliveries at once (each hub's pool has its own limit).
-    const workers = Array.from({ length: Math.max(1, this.options.maxConns ?? 10) }, async () => {
-      for (let item = due.shift(); item; item = due.shift()) await this.deliverOne(item.id, item.area);
-    });
-    await Promise.all(workers);
+    await Promise.all(due.map(({ id, area }) => {
+      if (this.claimed.has(id)) return undefined; // handed over while we were scanning
+      this.claimed.add(id);
+      return this.deliverClaimed(id, area, () => spool.load(area, id));
+    }));
   }
 
-  private async deliverOne(id: string, area: 'queue' | 'deferred'): Promise<void> {
-    const { spool, log } = this.options;
-    let record: QueueRecord | undefined;
+  /** Wait for a slot (FireWall-1's max_conns), read the record, attempt; the claim ends with it. */
+  private async deliverClaimed(id: string, area: 'queue' | 'deferred', read: () => Promise<QueueRecord | undefined>): Promise<void> {
+    const { log } = this.options;
+    await this.slots.acquire();
     try {
-      record = spool.read(area, id);
-    } catch (err) {
-      if (err instanceof SpoolCorruption) log.event('error', { event: 'spool-corrupt', id, problem: err.problem });
-      return;
-    }
-    if (!record) return;
-    this.busy.add(id);
-    try {
-      await this.attempt(record, area);
+      if (this.stopped) return; // it stays in the spool for the next start
+      let record: QueueRecord | undefined;
+      try {
+        record = await read();
+      } catch (err) {
+        log.event('error', { event: 'spool-corrupt', id, problem: err instanceof SpoolCorruption ? err.problem : (err as Error).message });
+        return;
+      }
+      if (record) await this.attempt(record, area);
     } catch (err) {
       log.event('error', { event: 'delivery-error', id, error: (err as Error).message });
     } finally {
-      this.busy.delete(id);
+      this.slots.release();
+      this.claimed.delete(id);
     }
   }
 
   /** Quarantined messages older than the retention are deleted (FireWall-1 kept them for days, not forever). */
-  private expireQuarantine(): void {
+  private async expireQuarantine(): Promise<void> {
     const { spool, log, quarantineRetention } = this.options;
     if (!quarantineRetention || this.now() - this.lastExpiry < 60_000) return;
     this.lastExpiry = this.now();
-    for (const id of spool.list('quarantine')) {
+    for (const id of await spool.listAsync('quarantine')) {
       try {
-        const r = spool.read('quarantine', id);
+        // Only the record's age matters here: the message is checked when it is released or shown.
+        const r = (await spool.peekRecord('quarantine', id)) ?? (await spool.load('quarantine', id));
         if (r && this.now() - r.createdAt > quarantineRetention) {
-          spool.remove('quarantine', id);
+          await spool.removeDurably('quarantine', id);
           log.event('info', { event: 'quarantine-expired', id, reason: r.quarantine?.reason });
         }
       } catch (err) {
@@ -178,7 +219,8 @@ export class Dequeuer {
     }
     if (failed.length > 0) this.bounce(record, area, failed);
     if (record.recipients.every((r) => r.state !== 'pending')) {
-      spool.remove(area, record.id);
+      this.dueAt.delete(record.id);
+      await spool.removeDurably(area, record.id);
       log.event('info', { event: 'done', id: record.id, delivered: record.recipients.filter((r) => r.state === 'delivered').length, bounced: record.recipients.filter((r) => r.state === 'bounced').length });
       return;
     }
@@ -187,8 +229,9 @@ export class Dequeuer {
     const lastError = record.recipients.find((r) => r.state === 'pending')?.lastError;
     if (lastError) record.lastError = lastError;
     // Waiting for a retry: FireWall-1's D_resend.
-    spool.writeRecord(area, record);
-    if (area === 'queue') spool.move(record.id, 'queue', 'deferred');
+    await spool.persistRecord(area, record);
+    if (area === 'queue') await spool.moveDurably(record.id, 'queue', 'deferred');
+    this.dueAt.set(record.id, record.nextAttempt);
   }
 
   /** Queue one DSN to the sender (never for the null sender: no bounce to a bounce). */

@@ -1,4 +1,5 @@
 import { closeSync, fsyncSync, openSync, renameSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** fsync a directory, so a rename in it survives a crash. */
@@ -23,4 +24,15 @@ export function writeDurably(path: string, data: string | Buffer): void {
   }
   renameSync(temp, path);
   syncDirectory(dirname(path));
+}
+
+/** Write a file and fsync it, off the event loop (its name is made durable by the caller). */
+export async function writeSynced(path: string, data: string | Buffer): Promise<void> {
+  const handle = await open(path, 'w', 0o600);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, createWriteStream, fsyncSync, openSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import type { AcceptedMessage, MessageStore, StoredMessage } from '@mailward/adapter-smtp-server';
@@ -47,7 +48,8 @@ const MESSAGE_EFFECTS: ReadonlySet<Effect['type']> = new Set([
 /**
  * The gateway's MessageStore: DATA goes to `tmp/` and is fsynced before the data stage decides;
  * commit writes the record and renames both files into `queue/` (or `quarantine/`), fsyncing the
- * directory, before the 250 goes out. A dropped message is acknowledged and removed.
+ * directory (one fsync for the commits of concurrent sessions), before the 250 goes out. A
+ * dropped message is acknowledged and removed; a failed or refused one is removed at once.
  */
 export function spoolStore(spool: Spool, options: { hostname: string; now?: () => number }): MessageStore {
   const now = options.now ?? Date.now;
@@ -64,19 +66,20 @@ export function spoolStore(spool: Spool, options: { hostname: string; now?: () =
           done(null, chunk);
         },
       });
-      const out = createWriteStream(file, { mode: 0o600 });
-      await pipeline(data, count, out);
-      const fd = openSync(file, 'r+');
+      // flush: the bytes are fsynced before close, so before the data stage can let a 250 go out.
+      const out = createWriteStream(file, { mode: 0o600, flush: true });
       try {
-        fsyncSync(fd); // the bytes are on disk before the data stage can let a 250 go out
-      } finally {
-        closeSync(fd);
+        await pipeline(data, count, out);
+      } catch (err) {
+        // A client gone mid-DATA, a full disk: nothing was acknowledged, so nothing is kept.
+        await rm(file, { force: true });
+        throw err;
       }
       const sha256 = hash.digest('hex');
       return {
         source: { size, open: () => createReadStream(file) },
         async discard() {
-          rmSync(file, { force: true });
+          await rm(file, { force: true });
         },
         async commit(message) {
           const verdict = message.decision.verdict as QueueRecord['verdict'];
@@ -89,7 +92,7 @@ export function spoolStore(spool: Spool, options: { hostname: string; now?: () =
             ...(message.decision.quarantine ? { quarantine: { ...message.decision.quarantine, ...(message.decision.rule ? { rule: message.decision.rule } : {}) } } : {}),
           };
           if (verdict === 'drop') {
-            rmSync(file, { force: true });
+            await rm(file, { force: true });
             return `${id} (dropped)`;
           }
           // Our own trace line (RFC 5321 4.4), added after the policy's edits so it is always there.
@@ -100,8 +103,7 @@ export function spoolStore(spool: Spool, options: { hostname: string; now?: () =
             record.effects.push({ type: 'addHeader', rule: message.decision.rule ?? 'quarantine', name: 'X-Mailward-Quarantine', value: `${record.quarantine?.reason ?? ''}; for ${record.recipients.map((r) => r.address).join(', ')}` });
             record.recipients = [{ address: forward, state: 'pending' }];
           }
-          spool.writeRecord('tmp', record);
-          spool.move(id, 'tmp', verdict === 'quarantine' && !forward ? 'quarantine' : 'queue');
+          await spool.commitReceived(record, verdict === 'quarantine' && !forward ? 'quarantine' : 'queue');
           const notify = record.quarantine?.notify ?? [];
           if (verdict === 'quarantine' && notify.length > 0) {
             const subject = message.model.headers.find((h) => h.name.toLowerCase() === 'subject')?.decoded ?? '';

@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, chmodSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, chmodSync } from 'node:fs';
+import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { QueueRecord } from './queue-record';
-import { syncDirectory, writeDurably } from './durable-file';
+import { DirectorySync } from './directory-sync';
+import { syncDirectory, writeDurably, writeSynced } from './durable-file';
 
 /** The spool's folders: FireWall-1's D_state (queue) and D_resend (deferred), plus quarantine and corrupt. */
 export type SpoolArea = 'tmp' | 'queue' | 'deferred' | 'quarantine' | 'corrupt';
@@ -16,10 +18,63 @@ const END_MARK = '\n#end\n';
  * without a whole record is not in the queue.
  */
 export class Spool {
+  private readonly directories = new Map<SpoolArea, DirectorySync>();
+  private readonly queuedListeners = new Set<(record: QueueRecord) => void>();
+
   constructor(readonly root: string) {
     mkdirSync(root, { recursive: true, mode: 0o700 });
     chmodSync(root, 0o700);
-    for (const area of AREAS) mkdirSync(join(root, area), { recursive: true, mode: 0o700 });
+    for (const area of AREAS) {
+      mkdirSync(join(root, area), { recursive: true, mode: 0o700 });
+      this.directories.set(area, new DirectorySync(join(root, area)));
+    }
+  }
+
+  /** Be told of every message this process commits into queue/ (the dequeuer's wake-up). */
+  onQueued(listener: (record: QueueRecord) => void): () => void {
+    this.queuedListeners.add(listener);
+    return () => this.queuedListeners.delete(listener);
+  }
+
+  /**
+   * Commit a received message whose bytes are already fsynced in tmp/: its record is written and
+   * fsynced beside it, both are renamed into `to`, and the directory is fsynced (shared with
+   * concurrent commits). When this resolves the message is durable and may be acknowledged.
+   */
+  async commitReceived(record: QueueRecord, to: 'queue' | 'quarantine'): Promise<void> {
+    // tmp/ is emptied at start, so a record torn there was never in the queue.
+    await writeSynced(this.path('tmp', record.id, 'json'), recordText(record));
+    await rename(this.path('tmp', record.id, 'eml'), this.path(to, record.id, 'eml'));
+    await rename(this.path('tmp', record.id, 'json'), this.path(to, record.id, 'json'));
+    await this.syncArea(to);
+    if (to === 'queue') for (const listener of this.queuedListeners) listener(record);
+  }
+
+  /** Write a record durably, off the event loop. */
+  async persistRecord(area: SpoolArea, record: QueueRecord): Promise<void> {
+    const path = this.path(area, record.id, 'json');
+    await writeSynced(`${path}.part`, recordText(record));
+    await rename(`${path}.part`, path);
+    await this.syncArea(area);
+  }
+
+  /** Move a message (file, then record) between areas durably, off the event loop. */
+  async moveDurably(id: string, from: SpoolArea, to: SpoolArea): Promise<void> {
+    await rename(this.path(from, id, 'eml'), this.path(to, id, 'eml'));
+    await rename(this.path(from, id, 'json'), this.path(to, id, 'json'));
+    await Promise.all([this.syncArea(to), this.syncArea(from)]);
+  }
+
+  /** Remove a delivered or bounced message, record first (without it the message is not queued). */
+  async removeDurably(area: SpoolArea, id: string): Promise<void> {
+    await rm(this.path(area, id, 'json'), { force: true });
+    await rm(this.path(area, id, 'eml'), { force: true });
+    await this.syncArea(area);
+  }
+
+  /** fsync an area's directory, one fsync covering every caller waiting at the time. */
+  syncArea(area: SpoolArea): Promise<void> {
+    return this.directories.get(area)!.sync();
   }
 
   /** A new queue id: time-ordered and unique. */
@@ -33,7 +88,7 @@ export class Spool {
 
   /** Write a record durably. */
   writeRecord(area: SpoolArea, record: QueueRecord): void {
-    writeDurably(this.path(area, record.id, 'json'), JSON.stringify(record, null, 1) + END_MARK);
+    writeDurably(this.path(area, record.id, 'json'), recordText(record));
   }
 
   /** Move a message (file, then record) from one area to another, durably. */
@@ -60,18 +115,47 @@ export class Spool {
 
   /** Ids in an area that have a record. */
   list(area: SpoolArea): string[] {
-    return readdirSync(join(this.root, area)).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+    return idsOf(readdirSync(join(this.root, area)));
+  }
+
+  /** Ids in an area that have a record, off the event loop (the dequeuer's scans). */
+  async listAsync(area: SpoolArea): Promise<string[]> {
+    return idsOf(await readdir(join(this.root, area)));
   }
 
   /** When a record says its next attempt is, without checking the message (cheap, for scans). */
-  nextAttemptOf(area: SpoolArea, id: string): number | undefined {
+  async nextAttemptOf(area: SpoolArea, id: string): Promise<number | undefined> {
     try {
-      const text = readFileSync(this.path(area, id, 'json'), 'utf8');
+      const text = await readFile(this.path(area, id, 'json'), 'utf8');
       const m = /"nextAttempt": (\d+)/.exec(text);
       return m ? Number(m[1]) : undefined;
     } catch {
       return undefined;
     }
+  }
+
+  /** The record alone, not checked against its message; undefined when absent or unreadable. */
+  async peekRecord(area: SpoolArea, id: string): Promise<QueueRecord | undefined> {
+    const record = parseRecord(await readFile(this.path(area, id, 'json'), 'utf8').catch(() => ''));
+    return typeof record === 'string' ? undefined : record;
+  }
+
+  /**
+   * `read`, off the event loop and hashing the message as a stream: a record that vanished
+   * meanwhile (delivered, deleted) is undefined; a torn or altered one goes to `corrupt/`.
+   */
+  async load(area: SpoolArea, id: string): Promise<QueueRecord | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.path(area, id, 'json'), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    const problem = await checkAsync(text, this.path(area, id, 'eml'));
+    if (typeof problem !== 'string') return problem;
+    this.move(id, area, 'corrupt');
+    throw new SpoolCorruption(id, problem);
   }
 
   /** Read and check a record and its message; a torn or altered one goes to `corrupt/`. */
@@ -89,13 +173,8 @@ export class Spool {
     } catch (err) {
       return `record unreadable: ${(err as Error).message}`;
     }
-    if (!text.endsWith(END_MARK)) return 'record has no end mark (torn write)';
-    let record: QueueRecord;
-    try {
-      record = JSON.parse(text.slice(0, -END_MARK.length)) as QueueRecord;
-    } catch {
-      return 'record is not JSON';
-    }
+    const record = parseRecord(text);
+    if (typeof record === 'string') return record;
     const file = this.path(area, id, 'eml');
     if (!existsSync(file)) return 'message file missing';
     if (statSync(file).size !== record.size) return `message file is ${statSync(file).size} bytes, record says ${record.size}`;
@@ -118,6 +197,36 @@ export class Spool {
     for (const f of files) rmSync(join(dir, f), { force: true });
     return files.length;
   }
+}
+
+function recordText(record: QueueRecord): string {
+  return JSON.stringify(record, null, 1) + END_MARK;
+}
+
+function idsOf(files: string[]): string[] {
+  return files.filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+}
+
+/** The record in a record file's text, or what is wrong with it. */
+function parseRecord(text: string): QueueRecord | string {
+  if (!text.endsWith(END_MARK)) return 'record has no end mark (torn write)';
+  try {
+    return JSON.parse(text.slice(0, -END_MARK.length)) as QueueRecord;
+  } catch {
+    return 'record is not JSON';
+  }
+}
+
+async function checkAsync(text: string, file: string): Promise<QueueRecord | string> {
+  const record = parseRecord(text);
+  if (typeof record === 'string') return record;
+  const size = await stat(file).then((s) => s.size, () => undefined);
+  if (size === undefined) return 'message file missing';
+  if (size !== record.size) return `message file is ${size} bytes, record says ${record.size}`;
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  if (hash.digest('hex') !== record.sha256) return 'message file checksum differs from the record';
+  return record;
 }
 
 /** A spooled message whose files do not check out; it was moved to `corrupt/`, not deleted. */
