@@ -19,6 +19,32 @@ describe('gateway.yaml', () => {
     expect(config.delivery).toMatchObject({ mode: 'smtp', maxConnsPerSite: 5 });
   });
 
+  it('submission auth against an IMAP server: ca relative to the file, seconds made ms; one of passwords or imap required', () => {
+    writeFileSync(join(dir, 'gateway.yaml'), [
+      'listeners:',
+      '  - listen: "127.0.0.1:587"',
+      '    auth: { imap: { host: imap.acme.example, tls: starttls, ca: tls/imap-ca.pem, timeout: 5, cacheTime: 60 } }',
+      '  - listen: "127.0.0.1:588"',
+      '    auth: { passwords: passwords, imap: { host: imap.acme.example } }',
+      '',
+    ].join('\n'));
+    const [first, second] = loadGatewayConfig(join(dir, 'gateway.yaml')).listeners;
+    expect(first!.auth).toEqual({ imap: { host: 'imap.acme.example', tls: 'starttls', ca: join(dir, 'tls/imap-ca.pem'), timeout: 5000, cacheTime: 60_000 } });
+    expect(second!.auth).toEqual({ passwords: join(dir, 'passwords'), imap: { host: 'imap.acme.example' } });
+    writeFileSync(join(dir, 'gateway.yaml'), 'listeners:\n  - listen: "127.0.0.1:587"\n    auth: {}\n  - listen: "127.0.0.1:588"\n    auth: { imap: { host: h, tls: plain, port: 70000 } }\n');
+    const text = (() => {
+      try {
+        loadGatewayConfig(join(dir, 'gateway.yaml'));
+        return 'no error';
+      } catch (err) {
+        return (err as GatewayConfigError).problems.join('\n');
+      }
+    })();
+    expect(text).toMatch(/gateway\.yaml:3:11: \/listeners\/0\/auth must have required property 'imap'/);
+    expect(text).toMatch(/gateway\.yaml:5:\d+: \/listeners\/1\/auth\/imap\/tls must be equal to one of the allowed values/);
+    expect(text).toMatch(/gateway\.yaml:5:\d+: \/listeners\/1\/auth\/imap\/port must be <= 65535/);
+  });
+
   it('names file:line:col and what to change for every mistake', () => {
     writeFileSync(join(dir, 'gateway.yaml'), 'hostname: gw\nlisteners:\n  - listen: "127.0.0.1:25"\n    zone: red\ndelivery: { mode: carrier-pigeon }\n');
     try {

@@ -17,6 +17,8 @@ export interface Dovecot {
   imapsPort: number;
   /** The server certificate, to trust as the CA of the connection. */
   cert: string;
+  /** While true, logins not in the users file get NO [UNAVAILABLE] (a passdb that cannot answer). */
+  unavailable(on: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -43,7 +45,10 @@ export async function startDovecot(users: Record<string, string>, trusted = ''):
   const cert = join(dir, 'cert.pem');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', cert, '-days', '1',
     '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
-  writeFileSync(join(dir, 'users'), Object.entries(users).map(([u, p]) => `${u}:{PLAIN}${p}\n`).join(''));
+  const usersFile = join(dir, 'users');
+  writeFileSync(usersFile, Object.entries(users).map(([u, p]) => `${u}:{PLAIN}${p}\n`).join(''));
+  const down = join(dir, 'backend-down');
+  writeFileSync(join(dir, 'backend'), `#!/bin/sh\n[ -e ${down} ] && exit 111\nexit 1\n`, { mode: 0o755 });
   const [imapPort, imapsPort] = [await freePort(), await freePort()];
   const dh = '/usr/share/dovecot/dh.pem';
   writeFileSync(join(dir, 'dovecot.conf'), `
@@ -66,7 +71,12 @@ first_valid_uid = 1
 mail_location = maildir:${dir}/mail/%u
 passdb {
   driver = passwd-file
-  args = ${dir}/users
+  args = ${usersFile}
+}
+# What the file does not take comes here: refused (exit 1), or a temporary failure (exit 111).
+passdb {
+  driver = checkpassword
+  args = ${dir}/backend
 }
 userdb {
   driver = static
@@ -104,5 +114,6 @@ service imap-login {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { imapPort, imapsPort, cert, stop };
+  const unavailable = (on: boolean): void => (on ? writeFileSync(down, '') : rmSync(down, { force: true }));
+  return { imapPort, imapsPort, cert, unavailable, stop };
 }

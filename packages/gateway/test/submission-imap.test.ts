@@ -102,6 +102,16 @@ maybe('submission listener: AUTH over TLS checked against a real IMAP server (do
     expect(Date.now() - t).toBeLessThan(2000);
   });
 
+  it("dovecot's password backend failing (NO [UNAVAILABLE]): 454, not 535", async () => {
+    dovecot!.unavailable(true);
+    try {
+      await expect(send('starttls', { user: 'alice', pass: 'wrong' }, true, '127.0.0.4')).rejects.toMatchObject({ responseCode: 454 });
+    } finally {
+      dovecot!.unavailable(false);
+    }
+    expect(logged.some((l) => l.includes('"event":"auth-unavailable"') && l.includes('UNAVAILABLE'))).toBe(true);
+  });
+
   it('an IMAP certificate that is not trusted (no `ca`) gets 454 4.7.0, not a pass', async () => {
     await expect(send('untrusted', { user: 'alice', pass: PASSWORD })).rejects.toMatchObject({ responseCode: 454, response: expect.stringContaining('4.7.0') });
   });
