@@ -26,6 +26,7 @@ export class ImapLoginUnavailable extends Error {
 
 // RFC 5530 response codes that mean "not now" rather than "not these credentials".
 const TEMPORARY = new Set(['UNAVAILABLE', 'INUSE', 'LIMIT', 'SERVERBUG']);
+const CONTROL = /[\x00-\x1f\x7f]/;
 
 /** Checks a submission login by logging in to the IMAP server and straight out again. */
 export class ImapLogin {
@@ -48,6 +49,8 @@ export class ImapLogin {
 
   /** True: the server took the login (now or within the cache time); false: it refused the credentials; throws ImapLoginUnavailable when it could not tell. */
   async check(user: string, password: string, clientIp?: string): Promise<boolean> {
+    // No IMAP account has a line break in its name or password: refused without asking.
+    if (CONTROL.test(user) || CONTROL.test(password)) return false;
     if (this.cache.has(user, password)) return true;
     const ok = await this.login(user, password, clientIp);
     if (ok) this.cache.add(user, password);
@@ -64,7 +67,7 @@ export class ImapLogin {
       auth: { user, pass: password },
       // Dovecot takes the SMTP client's address from ID when the gateway is in its
       // login_trusted_networks: its auth penalty then slows that client, not every login.
-      ...(clientIp ? { clientInfo: { name: 'Mailward', 'x-originating-ip': clientIp } } : {}),
+      clientInfo: { name: 'Mailward', ...(clientIp ? { 'x-originating-ip': clientIp } : {}) },
       verifyOnly: true,
       disableAutoIdle: true,
       logger: false,

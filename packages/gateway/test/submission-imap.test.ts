@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { available } from '../../facts/test/services';
-import { createLog, defaultConfig, startGateway, type ListenerConfig, type RunningGateway } from '../src/index';
+import { createLog, defaultConfig, ImapLogin, startGateway, type ListenerConfig, type RunningGateway } from '../src/index';
 import { startDovecot, type Dovecot } from './dovecot';
 import { eventually, startHub, type HubSink } from './hub-sink';
 
@@ -133,6 +133,12 @@ maybe('submission listener: AUTH over TLS checked against a real IMAP server (do
     await expect(send('implicit', { user: 'alice', pass: 'wrong' })).rejects.toMatchObject({ responseCode: 454 });
     expect((await send('implicit', { user: 'alice', pass: PASSWORD })).accepted).toEqual(['friend@elsewhere.example']);
     expect(logged.some((l) => l.includes('"event":"auth-unavailable"') && l.includes('ECONNREFUSED'))).toBe(true);
+  });
+
+  it('a user name or password with a control character is refused without asking the server', async () => {
+    const login = new ImapLogin({ host: '127.0.0.1', port: (silent.address() as { port: number }).port, timeout: 1000 });
+    await expect(login.check('alice\r\nA1 LOGOUT', PASSWORD)).resolves.toBe(false);
+    await expect(login.check('alice', `${PASSWORD}\0`)).resolves.toBe(false);
   });
 
   it('never logs a password', () => {
