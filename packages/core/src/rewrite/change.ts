@@ -8,4 +8,6 @@ export type RewriteChange =
   | { kind: 'part-dropped'; rule: string; path: string; filename?: string; type: string }
   | { kind: 'html-stripped'; rule: string; path: string; removed: number }
   /** A body with lines over 998 octets, re-encoded so it can be relayed. */
-  | { kind: 'part-reencoded'; path: string; encoding: string };
+  | { kind: 'part-reencoded'; path: string; encoding: string }
+  /** A body whose lines over 998 octets were broken where they stand (see LineBreak). */
+  | { kind: 'lines-broken'; path: string; style: 'base64' | 'quoted-printable' | 'fold' };

@@ -1,18 +1,20 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import { Splitter } from '@zone-eu/mailsplit';
 
 /**
- * Makes every line end in CRLF (a bare LF or a bare CR becomes CRLF), so a rewritten message
- * can be relayed as is: a relay that passes bare line ends on is how SMTP smuggling works.
- * Chunks that are already clean pass through untouched (found with native indexOf).
+ * Line ends made CRLF (a bare LF or a bare CR becomes CRLF), so a rewritten message can be
+ * relayed as is: a relay that passes bare line ends on is how SMTP smuggling works. Chunks that
+ * are already clean pass through untouched (found with native indexOf).
  */
-export class CrlfNormalizer extends Transform {
+export class CrlfLines {
   private endsInCR = false;
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    if (chunk.length === 0) return done();
+  /** The chunk with CRLF line ends; a CR at its end waits for the next chunk. */
+  push(chunk: Buffer): Buffer {
+    if (chunk.length === 0) return chunk;
     if (this.clean(chunk)) {
       this.endsInCR = chunk[chunk.length - 1] === 0x0d;
-      return done(null, chunk);
+      return chunk;
     }
     const out: number[] = [];
     let cr = this.endsInCR;
@@ -23,14 +25,15 @@ export class CrlfNormalizer extends Transform {
       out.push(b);
       cr = b === 0x0d;
     }
-    // A CR at the end waits for the next chunk to say whether an LF follows.
     this.endsInCR = cr;
-    done(null, Buffer.from(out));
+    return Buffer.from(out);
   }
 
-  override _flush(done: TransformCallback): void {
-    if (this.endsInCR) this.push(Buffer.from('\n'));
-    done();
+  /** What the end of the input still owes: the LF of a bare CR at the very end. */
+  end(): Buffer | undefined {
+    const owed = this.endsInCR ? Buffer.from('\n') : undefined;
+    this.endsInCR = false;
+    return owed;
   }
 
   private clean(chunk: Buffer): boolean {
@@ -42,5 +45,36 @@ export class CrlfNormalizer extends Transform {
       if (i + 1 < chunk.length && chunk[i + 1] !== 0x0a) return false;
     }
     return true;
+  }
+}
+
+/** A stream that makes every line end in CRLF. */
+export class CrlfNormalizer extends Transform {
+  private readonly lines = new CrlfLines();
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    done(null, this.lines.push(chunk));
+  }
+
+  override _flush(done: TransformCallback): void {
+    done(null, this.lines.end());
+  }
+}
+
+/**
+ * A mailsplit Splitter that reads the message with CRLF line ends: the same as a CrlfNormalizer
+ * in front of it, without the extra stream hop (which costs more than the work on small mail).
+ */
+export class CrlfSplitter extends Splitter {
+  private readonly lines = new CrlfLines();
+
+  override _transform(chunk: Buffer, encoding: BufferEncoding, done: TransformCallback): void {
+    super._transform(this.lines.push(chunk), encoding, done);
+  }
+
+  override _flush(done: TransformCallback): void {
+    const owed = this.lines.end();
+    if (!owed) return super._flush(done);
+    super._transform(owed, 'latin1', (err) => (err ? done(err) : super._flush(done)));
   }
 }

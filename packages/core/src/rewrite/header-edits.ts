@@ -1,4 +1,3 @@
-import { match } from 'ts-pattern';
 import { Libmime } from 'libmime';
 import type { Headers } from '@zone-eu/mailsplit';
 import type { Effect } from '../engine/effect';
@@ -6,7 +5,7 @@ import { compileGlob, type Glob } from '../match/glob';
 import { compileRewriteTemplate } from '../match/rewrite-template';
 import { isAddressHeader, mapAddresses } from './address-list';
 import type { RewriteChange } from './change';
-import { fieldsOf, setFields, type Field } from './header-value';
+import { buildHeaderBlock, fieldsOf, octets, withValue, type Field } from './header-value';
 import { masqueradeAddresses, masqueradeIds } from './masquerade';
 
 const libmime = new Libmime();
@@ -37,11 +36,22 @@ function capture(pattern: string, value: string): string[] | undefined {
   return glob(pattern).capture(value);
 }
 
+const templates = new Map<string, ReturnType<typeof compileRewriteTemplate>>();
+function template(to: string): ReturnType<typeof compileRewriteTemplate> {
+  let t = templates.get(to);
+  if (!t) {
+    t = compileRewriteTemplate(octets(to));
+    templates.set(to, t);
+  }
+  return t;
+}
+
 function rewriteField(f: Field, e: Extract<Effect, { type: 'rewriteHeader' }>): string {
-  const template = compileRewriteTemplate(e.to);
+  const target = template(e.to);
+  const pattern = octets(e.match);
   const apply = (v: string): string | undefined => {
-    const c = capture(e.match, v);
-    return c ? template.fill(c) : undefined;
+    const c = capture(pattern, v);
+    return c ? target.fill(c) : undefined;
   };
   if (isAddressHeader(f.name)) return mapAddresses(f.value, apply);
   return apply(f.value) ?? f.value;
@@ -59,58 +69,77 @@ function prefixSubject(value: string, prefix: string): string | undefined {
   return head + value;
 }
 
-/** Apply header effects to the top-level header block, in order, recording what changed. */
-export function editHeaders(headers: Headers, effects: HeaderEffect[], secret: string, changes: RewriteChange[]): void {
-  let fields = fieldsOf(headers);
+interface Edit {
+  fields: Field[];
+  secret: string;
+  changes: RewriteChange[];
+}
+
+const named = (pattern: string, f: Field): boolean => glob(pattern).test(f.name);
+
+/**
+ * One edit per header effect type. A table typed over the union fails to compile when an
+ * effect type has no edit, as match().exhaustive() would, without building a matcher per
+ * effect per message (that alone was a fifth of the header edit time on small mail).
+ */
+const EDITS: { [K in HeaderEffect['type']]: (x: Extract<HeaderEffect, { type: K }>, edit: Edit) => void } = {
+  removeHeaders: (x, edit) => {
+    edit.fields = edit.fields.filter((f) => {
+      if (!x.names.some((p) => named(p, f))) return true;
+      edit.changes.push({ kind: 'header-removed', rule: x.rule, name: f.name });
+      return false;
+    });
+  },
+  keepHeaders: (x, edit) => {
+    edit.fields = edit.fields.filter((f) => {
+      if (x.names.some((p) => named(p, f))) return true;
+      edit.changes.push({ kind: 'header-removed', rule: x.rule, name: f.name });
+      return false;
+    });
+  },
+  addHeader: (x, edit) => {
+    edit.fields.unshift({ key: x.name.toLowerCase(), name: x.name, value: octets(x.value) });
+    edit.changes.push({ kind: 'header-added', rule: x.rule, name: x.name });
+  },
+  rewriteHeader: (x, edit) => {
+    edit.fields = edit.fields.flatMap((f) => {
+      if (!named(x.header, f)) return [f];
+      const value = rewriteField(f, x);
+      if (value === f.value) return [f];
+      edit.changes.push({ kind: 'header-rewritten', rule: x.rule, name: f.name, from: f.value, to: value });
+      return value.trim() === '' ? [] : [withValue(f, value)];
+    });
+  },
+  masquerade: (x, edit) => {
+    edit.fields = edit.fields.map((f) => {
+      let value = f.value;
+      if (x.headers.some((h) => named(h, f))) value = masqueradeAddresses(value, x.domain);
+      if (x.messageId && f.key === 'message-id') value = masqueradeIds(value, x.domain, edit.secret, true);
+      if (x.messageId && (f.key === 'in-reply-to' || f.key === 'references')) value = masqueradeIds(value, x.domain, edit.secret, false);
+      if (value === f.value) return f;
+      edit.changes.push({ kind: 'header-rewritten', rule: x.rule, name: f.name, from: f.value, to: value });
+      return withValue(f, value);
+    });
+  },
+  subjectPrefix: (x, edit) => {
+    edit.fields = edit.fields.map((f) => {
+      if (f.key !== 'subject') return f;
+      const value = prefixSubject(f.value, x.prefix);
+      if (value === undefined) return f;
+      edit.changes.push({ kind: 'subject-prefixed', rule: x.rule });
+      return withValue(f, value);
+    });
+  },
+};
+
+/**
+ * Apply header effects to the top-level header block, in order, recording what changed; the
+ * new block's bytes, or undefined when nothing changed (the block then keeps its bytes).
+ */
+export function editHeaders(headers: Headers, effects: HeaderEffect[], secret: string, changes: RewriteChange[]): Buffer | undefined {
+  const edit: Edit = { fields: fieldsOf(headers), secret, changes };
   const before = changes.length;
-  const named = (pattern: string) => (f: Field): boolean => glob(pattern).test(f.name);
-  for (const e of effects) {
-    match(e)
-      .with({ type: 'removeHeaders' }, (x) => {
-        const gone = fields.filter((f) => x.names.some((p) => named(p)(f)));
-        for (const f of gone) changes.push({ kind: 'header-removed', rule: x.rule, name: f.name });
-        fields = fields.filter((f) => !gone.includes(f));
-      })
-      .with({ type: 'keepHeaders' }, (x) => {
-        const gone = fields.filter((f) => !x.names.some((p) => named(p)(f)));
-        for (const f of gone) changes.push({ kind: 'header-removed', rule: x.rule, name: f.name });
-        fields = fields.filter((f) => !gone.includes(f));
-      })
-      .with({ type: 'addHeader' }, (x) => {
-        fields.unshift({ key: x.name.toLowerCase(), name: x.name, value: x.value });
-        changes.push({ kind: 'header-added', rule: x.rule, name: x.name });
-      })
-      .with({ type: 'rewriteHeader' }, (x) => {
-        fields = fields.flatMap((f) => {
-          if (!named(x.header)(f)) return [f];
-          const value = rewriteField(f, x);
-          if (value === f.value) return [f];
-          changes.push({ kind: 'header-rewritten', rule: x.rule, name: f.name, from: f.value, to: value });
-          return value.trim() === '' ? [] : [{ ...f, value }];
-        });
-      })
-      .with({ type: 'masquerade' }, (x) => {
-        fields = fields.map((f) => {
-          let value = f.value;
-          if (x.headers.some((h) => named(h)(f))) value = masqueradeAddresses(value, x.domain);
-          if (x.messageId && /^message-id$/i.test(f.name)) value = masqueradeIds(value, x.domain, secret, true);
-          if (x.messageId && /^(in-reply-to|references)$/i.test(f.name)) value = masqueradeIds(value, x.domain, secret, false);
-          if (value === f.value) return f;
-          changes.push({ kind: 'header-rewritten', rule: x.rule, name: f.name, from: f.value, to: value });
-          return { ...f, value };
-        });
-      })
-      .with({ type: 'subjectPrefix' }, (x) => {
-        fields = fields.map((f) => {
-          if (f.key !== 'subject') return f;
-          const value = prefixSubject(f.value, x.prefix);
-          if (value === undefined) return f;
-          changes.push({ kind: 'subject-prefixed', rule: x.rule });
-          return { ...f, value };
-        });
-      })
-      .exhaustive();
-  }
+  for (const e of effects) (EDITS[e.type] as (x: HeaderEffect, edit: Edit) => void)(e, edit);
   // Untouched header blocks keep their bytes (folding included).
-  if (changes.length > before) setFields(headers, fields);
+  return changes.length > before ? buildHeaderBlock(edit.fields) : undefined;
 }

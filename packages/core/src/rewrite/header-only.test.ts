@@ -6,7 +6,7 @@ async function run(message: string, effects: Effect[], chunk = 7): Promise<{ out
   const pieces: Buffer[] = [];
   const raw = Buffer.from(message);
   for (let i = 0; i < raw.length; i += chunk) pieces.push(raw.subarray(i, i + chunk));
-  const stream = rewrite(Readable.from(pieces), effects);
+  const stream = rewrite(Readable.from(pieces), effects, { linesWithinLimit: true });
   const out: Buffer[] = [];
   for await (const c of stream as AsyncIterable<Buffer>) out.push(c);
   return { out: Buffer.concat(out).toString(), changes: stream.changes };
@@ -16,7 +16,7 @@ async function run(message: string, effects: Effect[], chunk = 7): Promise<{ out
 const BODY = 'preamble\r\n--b\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\nepilogue\r\n';
 const MESSAGE = `From: Penny <penny@dimension.acme.example>\r\nX-Mailer: Outlook\r\nSubject: hi\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n${BODY}`;
 
-describe('rewrite when only the header block changes', () => {
+describe('rewrite when only the header block changes and line lengths are known to be within 998', () => {
   it('edits the header block and copies the body byte for byte, however the input is chunked', async () => {
     for (const chunk of [1, 7, 4096]) {
       const { out, changes } = await run(MESSAGE, [

@@ -1,8 +1,10 @@
-import { PassThrough, Transform, pipeline, type Readable, type TransformCallback } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { Headers } from '@zone-eu/mailsplit';
 import type { Effect } from '../engine/effect';
 import type { RewriteChange } from './change';
+import { CrlfLines } from './crlf';
 import { editHeaders } from './header-edits';
+import { pipeInto } from './pipe-into';
 
 type HeaderEffect = Parameters<typeof editHeaders>[1][number];
 
@@ -10,20 +12,21 @@ const HEAD_LIMIT = 1024 * 1024;
 
 /**
  * The fast path when every effect edits the top-level header block: read up to the blank line,
- * edit it, and copy the body bytes as they are, without parsing MIME a second time.
+ * edit it, and copy the body bytes as they are, without parsing MIME a second time. With effects
+ * the output has CRLF line ends; with none it is the input, byte for byte.
  */
 export function rewriteHeadersOnly(input: Readable, effects: HeaderEffect[], secret: string, changes: RewriteChange[]): Readable {
+  const lines = effects.length > 0 ? new CrlfLines() : undefined;
   let head: Buffer | undefined = Buffer.alloc(0);
   const emitHead = (stream: Transform, block: Buffer, rest: Buffer): void => {
-    const headers = new Headers(block);
-    editHeaders(headers, effects, secret, changes);
-    stream.push(changes.length > 0 ? headers.build() : block);
+    stream.push(editHeaders(new Headers(block), effects, secret, changes) ?? block);
     if (rest.length > 0) stream.push(rest);
   };
   const edit = new Transform({
-    transform(chunk: Buffer, _enc, done: TransformCallback) {
+    transform(raw: Buffer, _enc, done: TransformCallback) {
+      const chunk = lines ? lines.push(raw) : raw;
       if (!head) return done(null, chunk);
-      head = Buffer.concat([head, chunk]);
+      head = head.length > 0 ? Buffer.concat([head, chunk]) : chunk;
       const end = head.indexOf('\r\n\r\n');
       const lf = head.indexOf('\n\n');
       const cut = end >= 0 && (lf < 0 || end < lf) ? end + 4 : lf >= 0 ? lf + 2 : -1;
@@ -37,17 +40,16 @@ export function rewriteHeadersOnly(input: Readable, effects: HeaderEffect[], sec
       done();
     },
     flush(done: TransformCallback) {
+      const owed = lines?.end();
+      if (owed) head = head ? Buffer.concat([head, owed]) : undefined;
       // A message that is all header: edit what there is.
       if (head && head.length > 0) emitHead(this, head, Buffer.alloc(0));
+      else if (owed && !head) this.push(owed);
       head = undefined;
       done();
     },
   });
-  const output = new PassThrough();
-  pipeline(input, edit, output, (err) => {
-    if (err) output.destroy(err);
-  });
-  return output;
+  return pipeInto(input, edit);
 }
 
 /** True when no effect needs the MIME structure (no part strip or drop, no HTML edit). */

@@ -1,26 +1,52 @@
+import { Libmime } from 'libmime';
 import type { Headers } from '@zone-eu/mailsplit';
 
-/** A field of a header block: its name as written and its unfolded value. */
+const libmime = new Libmime();
+
+/**
+ * A field of a header block: its name as written and its unfolded value, both as binary
+ * strings (one character per octet, as mailsplit reads them). `line` is the field as it came,
+ * folding included, until an edit makes a new value.
+ */
 export interface Field {
   key: string;
   name: string;
   value: string;
+  line?: string;
+}
+
+function unfold(raw: string): string {
+  const value = raw.includes('\n') ? raw.replace(/\r?\n(?=[ \t])/g, '').replace(/\r?\n$/, '') : raw;
+  let start = 0;
+  while (value[start] === ' ' || value[start] === '\t') start++;
+  return start > 0 ? value.slice(start) : value;
 }
 
 /** The fields of a header block in order. */
 export function fieldsOf(headers: Headers): Field[] {
   return headers.getList().map((h) => {
     const colon = h.line.indexOf(':');
-    return {
-      key: h.key,
-      name: colon > 0 ? h.line.slice(0, colon) : h.line,
-      value: colon > 0 ? h.line.slice(colon + 1).replace(/\r?\n(?=[ \t])/g, '').replace(/\r?\n$/, '').replace(/^[ \t]+/, '') : '',
-    };
+    if (colon <= 0) return { key: h.key, name: h.line, value: '', line: h.line };
+    return { key: h.key, name: h.line.slice(0, colon), value: unfold(h.line.slice(colon + 1)), line: h.line };
   });
 }
 
-/** Replace the fields of a header block with `fields` (same order), folding long values. */
-export function setFields(headers: Headers, fields: Field[]): void {
-  for (const key of new Set(headers.getList().map((h) => h.key))) headers.remove(key);
-  fields.forEach((f, i) => headers.add(f.name, f.value, i));
+/** A field with a new value: it is folded afresh when the block is built. */
+export function withValue(f: Field, value: string): Field {
+  return { key: f.key, name: f.name, value };
+}
+
+/** Text from a policy (any Unicode) as a binary string of its UTF-8 octets, to sit in a field. */
+export function octets(text: string): string {
+  return /^[\x00-\x7f]*$/.test(text) ? text : Buffer.from(text, 'utf8').toString('latin1');
+}
+
+/**
+ * The header block of `fields`, blank line included: untouched fields keep their bytes and
+ * folding, new values are folded at 76 columns. Line breaks inside a value are dropped, so a
+ * value can never start a field of its own.
+ */
+export function buildHeaderBlock(fields: readonly Field[]): Buffer {
+  const lines = fields.map((f) => f.line ?? libmime.foldLines(`${f.name}: ${f.value.replace(/[\r\n]/g, '')}`, 76, false).replace(/\r?\n$/, ''));
+  return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
 }

@@ -5,8 +5,10 @@ import { decodeBody } from './part-body';
 import { LineBreaker, QuotedPrintableEncoder } from './long-lines';
 import { rewrite } from './rewrite';
 
-async function run(message: Buffer): Promise<{ out: Buffer; changes: unknown[] }> {
-  const stream = rewrite(Readable.from([message]), [{ type: 'dropPart', rule: 'd', part: { path: '9', carrier: '9', type: 'x/y', size: 1 } }]);
+async function run(message: Buffer, chunk = message.length): Promise<{ out: Buffer; changes: unknown[] }> {
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < message.length; i += chunk) pieces.push(message.subarray(i, i + chunk));
+  const stream = rewrite(Readable.from(pieces), [{ type: 'dropPart', rule: 'd', part: { path: '9', carrier: '9', type: 'x/y', size: 1 } }]);
   const chunks: Buffer[] = [];
   for await (const c of stream) chunks.push(c as Buffer);
   return { out: Buffer.concat(chunks), changes: stream.changes };
@@ -42,12 +44,42 @@ describe('long lines', () => {
     expect((await run(short)).out.equals(short)).toBe(true);
   });
 
+  it('folds a long line that comes after the first MiB of a 7bit part, as Postfix does', async () => {
+    const start = 'x'.repeat(70).concat('\r\n').repeat(16_000); // about 1.1 MiB of short lines
+    const long = 'y'.repeat(2500);
+    const text = `${start}${long}\r\nend`;
+    const message = Buffer.from(`Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n${text}\r\n--b--\r\n`);
+    const { out, changes } = await run(message, 64 * 1024);
+    expect(longest(out)).toBeLessThanOrEqual(998);
+    expect(changes).toEqual([{ kind: 'lines-broken', path: '1', style: 'fold' }]);
+    const text2 = out.toString('latin1');
+    const body = text2.slice(text2.indexOf('text/plain\r\n\r\n') + 14).split('\r\n--b--')[0]!;
+    expect(body.startsWith(start)).toBe(true);
+    // every break is CRLF + space; taking them out gives the line back
+    expect(body.slice(start.length).replace(/\r\n /g, '')).toBe(`${long}\r\nend`);
+  });
+
+  it('re-encodes a long line under header-only effects unless the caller vouches for line lengths', async () => {
+    const message = Buffer.from(`Subject: hi\r\nX-Mailer: a\r\nContent-Type: text/plain\r\n\r\n${'z'.repeat(1500)}\r\n`);
+    const effects = [{ type: 'removeHeaders' as const, rule: 'r', names: ['X-Mailer'] }];
+    const parsed = rewrite(Readable.from([message]), effects);
+    const out: Buffer[] = [];
+    for await (const c of parsed) out.push(c as Buffer);
+    expect(longest(Buffer.concat(out))).toBeLessThanOrEqual(998);
+    expect(parsed.changes).toContainEqual({ kind: 'part-reencoded', path: '0', encoding: 'quoted-printable' });
+    // linesWithinLimit: the body is copied as it is, not parsed (the gateway refuses long lines at DATA)
+    const copied = rewrite(Readable.from([message]), effects, { linesWithinLimit: true });
+    const raw: Buffer[] = [];
+    for await (const c of copied) raw.push(c as Buffer);
+    expect(Buffer.concat(raw).toString()).toBe(message.toString().replace('X-Mailer: a\r\n', ''));
+  });
+
   it('LineBreaker never splits an =XX escape and decodes to the same bytes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 4000 }), fc.array(fc.nat(), { maxLength: 5 }), (bytes, cuts) => {
         // one very long quoted-printable line
         const qp = Buffer.from([...bytes].map((b) => `=${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''), 'latin1');
-        const breaker = new LineBreaker(true);
+        const breaker = new LineBreaker('quoted-printable');
         const points = [...new Set(cuts.map((c) => c % (qp.length + 1)))].sort((a, b) => a - b);
         let last = 0;
         const out: Buffer[] = [];

@@ -23,12 +23,22 @@ export function scanLines(chunk: Buffer, lineLength: number): { long: boolean; l
   return { long: false, lineLength: len };
 }
 
-/** Breaks over-long lines of an already encoded body; lines within the limit keep their bytes. */
-export class LineBreaker {
-  private col = 0;
-  private escape = 0;
+/**
+ * How a line over the limit is broken: base64 with a plain CRLF (decoders skip line breaks),
+ * quoted-printable with a soft break, and a 7bit/8bit body whose headers have already gone out
+ * with CRLF and a space, as Postfix's smtp_line_length_limit does (a continuation that starts
+ * with a space can never be read as a boundary or a header).
+ */
+export type LineBreak = 'base64' | 'quoted-printable' | 'fold';
 
-  constructor(private readonly quotedPrintable: boolean) {}
+/** Breaks over-long lines of a body; lines within the limit keep their bytes. */
+export class LineBreaker {
+  private escape = 0;
+  /** True once a line has been broken. */
+  broke = false;
+
+  /** `col`: the length of the line the body is in when breaking starts. */
+  constructor(readonly style: LineBreak, private col = 0) {}
 
   /** The chunk with breaks inserted where a line would pass the limit. */
   push(chunk: Buffer): Buffer {
@@ -37,6 +47,7 @@ export class LineBreaker {
       this.col = scan.lineLength;
       return chunk;
     }
+    this.broke = true;
     const out: number[] = [];
     for (const b of chunk) {
       if (b === 0x0a || b === 0x0d) {
@@ -44,14 +55,18 @@ export class LineBreaker {
         out.push(b);
         continue;
       }
-      // Never inside an =XX escape; a soft break is "=" CRLF, a base64 break just CRLF.
+      // Never inside an =XX escape.
       if (this.col >= MAX - 8 && this.escape === 0) {
-        if (this.quotedPrintable) out.push(0x3d);
+        if (this.style === 'quoted-printable') out.push(0x3d);
         out.push(0x0d, 0x0a);
         this.col = 0;
+        if (this.style === 'fold') {
+          out.push(0x20);
+          this.col = 1;
+        }
       }
       if (this.escape > 0) this.escape--;
-      else if (this.quotedPrintable && b === 0x3d) this.escape = 2;
+      else if (this.style === 'quoted-printable' && b === 0x3d) this.escape = 2;
       out.push(b);
       this.col++;
     }

@@ -1,12 +1,12 @@
-import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
-import { Joiner, Splitter } from '@zone-eu/mailsplit';
-import type { MimeNode, SplitterChunk } from '@zone-eu/mailsplit';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Headers, type MimeNode, type SplitterChunk } from '@zone-eu/mailsplit';
 import type { Effect, PartRef } from '../engine/effect';
 import { partPath } from '../message/part-path';
 import type { RewriteChange } from './change';
 import { editHeaders, isHeaderEffect } from './header-edits';
 import { headersOnly, rewriteHeadersOnly } from './header-only';
-import { CrlfNormalizer } from './crlf';
+import { CrlfSplitter } from './crlf';
+import { pipeInto } from './pipe-into';
 import { stripHtml } from './html-strip';
 import { decodeBody, encodeBody } from './part-body';
 import { LineBreaker, QuotedPrintableEncoder, scanLines } from './long-lines';
@@ -14,6 +14,12 @@ import { LineBreaker, QuotedPrintableEncoder, scanLines } from './long-lines';
 export interface RewriteOptions {
   /** Key of the HMAC that masquerades Message-IDs; keep it secret and stable. */
   secret?: string;
+  /**
+   * The caller has checked that no line of the input is over 998 octets (the gateway's strict
+   * DATA reader refuses such mail), so header-only effects may copy the body without parsing it.
+   * Otherwise every changed message is parsed, so that long lines can be re-encoded per part.
+   */
+  linesWithinLimit?: boolean;
 }
 
 /** The rewritten message stream; `changes` is complete when the stream ends. */
@@ -52,12 +58,10 @@ function noticeHeaders(node: MimeNode, notice: string): void {
  */
 export function rewrite(original: Readable, effects: readonly Effect[], options: RewriteOptions = {}): RewrittenMessage {
   const changes: RewriteChange[] = [];
-  // A message we change leaves with CRLF line ends only; one we do not change leaves as it came.
-  const input = effects.length > 0 ? crlfOnly(original) : original;
   const headerEffects = effects.filter(isHeaderEffect);
-  if (headersOnly(effects)) {
+  if (effects.length === 0 || (options.linesWithinLimit && headersOnly(effects))) {
     // Nothing below the top-level header block changes: copy the body instead of re-parsing it.
-    const fast = rewriteHeadersOnly(input, headerEffects, options.secret ?? 'mailward', changes) as RewrittenMessage;
+    const fast = rewriteHeadersOnly(original, headerEffects, options.secret ?? 'mailward', changes) as RewrittenMessage;
     fast.changes = changes;
     return fast;
   }
@@ -78,16 +82,19 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
 
   let lastByte = 0x0a;
   const partEdits = replace.size > 0;
+  // The edit stream is also the joiner: what it pushes are the message's bytes.
   const emit = (stream: Transform, obj: SplitterChunk): void => {
-    if (obj.type === 'node') lastByte = 0x0a;
-    else if (obj.value.length > 0) {
+    if (obj.type === 'node') {
+      lastByte = 0x0a;
+      stream.push(obj.getHeaders());
+    } else if (obj.value.length > 0) {
       // mailsplit sometimes leaves the line break before a boundary in the part's body; when we
       // replaced or dropped that part, the boundary line needs one of its own.
       const bare = obj.value[0] !== 0x0d && obj.value[0] !== 0x0a;
-      if (partEdits && obj.type === 'data' && lastByte !== 0x0a && bare) stream.push({ type: 'data', node: obj.node, value: Buffer.from('\r\n') });
+      if (partEdits && obj.type === 'data' && lastByte !== 0x0a && bare) stream.push(Buffer.from('\r\n'));
       lastByte = obj.value[obj.value.length - 1]!;
+      stream.push(obj.value);
     }
-    stream.push(obj);
   };
 
   // Leaf bodies are watched for lines over 998 octets. Encoded ones are broken as they stream;
@@ -122,12 +129,20 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
       changes.push({ kind: 'part-reencoded', path: partPath(node), encoding: 'quoted-printable' });
       emit(stream, w.node);
       emit(stream, { type: 'body', node, value: qp.push(Buffer.concat(w.chunks)) });
-    } else if (watching.size > HOLD) release(stream);
+    } else if (watching.size > HOLD) {
+      // Too big to hold: it goes out as it is, and a long line after this point is folded.
+      const lineLength = watching.lineLength;
+      release(stream);
+      breakers.set(node, new LineBreaker('fold', lineLength));
+    }
     return true;
   };
   const endBodies = (stream: Transform): void => {
     release(stream);
-    for (const [node, b] of breakers) if (b instanceof QuotedPrintableEncoder) emit(stream, { type: 'body', node, value: b.end() });
+    for (const [node, b] of breakers) {
+      if (b instanceof QuotedPrintableEncoder) emit(stream, { type: 'body', node, value: b.end() });
+      else if (b.broke) changes.push({ kind: 'lines-broken', path: partPath(node), style: b.style });
+    }
     breakers.clear();
   };
 
@@ -144,7 +159,7 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
   };
 
   const edit = new Transform({
-    readableObjectMode: true,
+    readableObjectMode: false,
     writableObjectMode: true,
     transform(obj: SplitterChunk, _enc, done: TransformCallback) {
       // A boundary line arrives before the node it opens: hold it until we know the node's fate.
@@ -161,7 +176,8 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
         if (inRemoved) return done();
         if (!rootSeen) {
           rootSeen = true;
-          if (obj.headers && headerEffects.length > 0) editHeaders(obj.headers, headerEffects, secret, changes);
+          const block = obj.headers && headerEffects.length > 0 ? editHeaders(obj.headers, headerEffects, secret, changes) : undefined;
+          if (block) obj.headers = new Headers(block);
         }
         const path = partPath(obj);
         const r = replace.get(path);
@@ -187,7 +203,7 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
           html.set(obj, { buffers: [], encoding: obj.encoding || '7bit', rule: htmlEffects[0]!.rule, elements: htmlEffects.flatMap((h) => h.elements) });
         } else if (!obj.multipart && obj.contentType !== 'message/rfc822') {
           const encoding = (obj.encoding || '7bit').toLowerCase();
-          if (encoding === 'base64' || encoding === 'quoted-printable') breakers.set(obj, new LineBreaker(encoding === 'quoted-printable'));
+          if (encoding === 'base64' || encoding === 'quoted-printable') breakers.set(obj, new LineBreaker(encoding === 'quoted-printable' ? 'quoted-printable' : 'base64'));
           else {
             watching = { node: obj, chunks: [], size: 0, lineLength: 0 };
             return done();
@@ -218,19 +234,9 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
     },
   });
 
-  // The Joiner is the output: one stream hop less per message than a PassThrough after it.
-  const joiner = new Joiner();
-  const output = Object.assign(joiner, { changes }) as unknown as RewrittenMessage;
-  pipeline(input, new Splitter(), edit, joiner, () => {
-    // pipeline destroys every stream with the error, so the reader of `output` sees it
-  });
+  // A message we change leaves with CRLF line ends only: the splitter reads it that way.
+  const output = Object.assign(edit, { changes }) as unknown as RewrittenMessage;
+  // (mailsplit's typings narrow the Splitter's events to 'data', which hides that it is a Transform)
+  pipeInto(pipeInto(original, new CrlfSplitter() as unknown as Transform), edit);
   return output;
-}
-
-function crlfOnly(input: Readable): Readable {
-  const normalizer = new CrlfNormalizer();
-  pipeline(input, normalizer, (err) => {
-    if (err) normalizer.destroy(err);
-  });
-  return normalizer;
 }
