@@ -65,7 +65,8 @@ function prefixSubject(value: string, prefix: string): string | undefined {
     // an undecodable subject is prefixed as written
   }
   if (decoded.trimStart().toLowerCase().startsWith(prefix.trim().toLowerCase())) return undefined;
-  const head = /^[\x20-\x7e]*$/.test(prefix) ? prefix : `${libmime.encodeWord(prefix, 'Q')} `;
+  // An encoded word needs white space after it: the prefix's own trailing space serves.
+  const head = /^[\x20-\x7e]*$/.test(prefix) ? prefix : `${libmime.encodeWord(prefix.trimEnd(), 'Q')} `;
   return head + value;
 }
 

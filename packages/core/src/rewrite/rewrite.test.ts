@@ -151,6 +151,17 @@ describe('rewrite: headers', () => {
 });
 
 describe('rewrite: parts', () => {
+  it('keeps raw UTF-8 header bytes and writes policy text as UTF-8 (an 8-bit header is not mangled)', async () => {
+    const message = Buffer.from('From: "Renée" <penny@dimension.acme.example>\r\nSubject: Grüße\r\nTo: al@smtp.weirdal.com\r\n\r\nhi\r\n', 'utf8');
+    const { out } = await run(message, [
+      { type: 'masquerade', rule: 'm', domain: 'acme.example', headers: ['From'], messageId: false },
+      { type: 'rewriteHeader', rule: 'r', header: 'To', match: '*@smtp.weirdal.com', to: '&@wéirdal.example' },
+      { type: 'addHeader', rule: 'a', name: 'X-Checked', value: 'geprüft' },
+      { type: 'subjectPrefix', rule: 'p', prefix: '[ÉXT] ' },
+    ]);
+    expect(out.toString('utf8')).toBe('X-Checked: geprüft\r\nFrom: "Renée" <penny@acme.example>\r\nSubject: =?UTF-8?Q?=5B=C3=89XT=5D?= Grüße\r\nTo: al@wéirdal.example\r\n\r\nhi\r\n');
+  });
+
   it('replaces a stripped part with a text/plain notice and keeps the others byte-identical', async () => {
     const { out, changes } = await run(MIXED, [{ type: 'stripPart', rule: 'exe', part: ref('2', 'application/octet-stream', 'a.exe'), notice: 'a.exe removed' }]);
     const model = await analyze(Readable.from([out]));
