@@ -1,60 +1,37 @@
 /**
- * The gateway against its peers, driven by Postfix's smtp-source on free loopback ports, all
- * delivering to one smtp-sink:
+ * The gateway against its peers (issue #4), driven by Postfix's smtp-source on free loopback
+ * ports, every target delivering to one smtp-sink (targets: ./gateway-targets.ts):
  *   sink         smtp-source -> smtp-sink directly (the ceiling)
- *   bare-relay   a bare smtp-server -> nodemailer relay, no policy, no spool (the floor any Node
- *                proxy pays; greet pause 0)
- *   haraka       Haraka 3 (nodes=0) with rcpt_to.in_host_list + queue/smtp_forward
- *   mailward     `mailward serve` with the Firebox inbound policy, fsync on, greet pause 0
- *   mailward-100 the same with smtp-server's 100 ms greet pause left in (the pregreet check)
- * in both session modes (persistent sessions, smtp-source -d; one connection per message),
- * 1/10/50 sessions, 5 KB / 100 KB / 5 MB messages with a base64 attachment. Messages/s and MB/s
- * run until the sink has every message (end to end, the queue included); peak RSS and CPU ms per
- * message are the target process's (from /proc). Then one 50 MB message through the bare relay
- * and mailward, for peak RSS. Results: bench/results/gateway-<date>.md (+ .json).
+ *   bare-relay   smtp-server -> nodemailer, no policy, no spool (the floor any Node proxy pays)
+ *   haraka       Haraka 3 (nodes=0), rcpt_to.in_host_list + queue/smtp_forward
+ *   postfix      a private Postfix relaying to the sink (the C anchor, fsync on)
+ *   mailward     `mailward serve`, Firebox inbound policy, fsync on, greet pause 0
+ *   mailward-100 the same with smtp-server's 100 ms greet pause (only with --targets)
+ * Both session modes (smtp-source -d; one connection per message), 1/10/50 sessions, 5 KB /
+ * 100 KB / 5 MB messages with a base64 attachment. Each cell starts its target fresh, sends a
+ * warm-up batch that also sizes the measured batch to about --seconds (default 3), then times
+ * that batch until the sink has counted all of it (end to end, queues included). CPU and peak RSS
+ * are the target's whole process tree (./process-tree.ts). Then one 50 MB message per relay, for
+ * peak RSS (size limits raised to 100 MB for it: the Firebox policy's is 10 MB, Haraka's 25 MB). Results: bench/results/gateway-<date>.md (+ .json).
  *
  *   npm run build && node -r ts-node/register/transpile-only bench/gateway.ts [--quick] [--targets a,b]
+ *     [--sizes 5KB,100KB,5MB] [--sessions 1,10,50] [--seconds 3] [--no-50mb]
  *
- * Not a test: numbers depend on the machine. The Postfix relay the issue also asks for is not
- * run here yet (see the report's notes).
+ * Not a test: the numbers depend on the machine and on whatever else runs on it.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, tmpdir, type as osType, release } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, runSmtpSource, startSmtpSink, waitForPort, type SmtpSink } from '../packages/gateway/test/support/postfix-tools';
+import { runSmtpSource, startSmtpSink, type SmtpSink } from '../packages/gateway/test/support/postfix-tools';
+import { report, type Cell } from './gateway-report';
+import { ALL_TARGETS, DEFAULT_TARGETS, startTarget, type Target, type TargetName } from './gateway-targets';
+import { postfixVersion } from './postfix-relay';
+import { samplePss, treeUsage } from './process-tree';
 
 const REPO = resolve(__dirname, '..');
-const MAILWARD_BIN = join(REPO, 'packages/cli/bin/mailward.js');
-const FIREBOX = join(REPO, 'examples/firebox-inbound/policy.yaml');
-const TS_NODE = ['-r', 'ts-node/register/transpile-only'];
-
-type TargetName = 'sink' | 'bare-relay' | 'haraka' | 'mailward' | 'mailward-100';
-const ALL_TARGETS: TargetName[] = ['sink', 'bare-relay', 'haraka', 'mailward', 'mailward-100'];
-
-interface Target {
-  port: number;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-interface Cell {
-  target: TargetName;
-  size: string;
-  mode: 'persistent' | 'per-message';
-  sessions: number;
-  messages: number;
-  seconds: number;
-  rate: number;
-  mbps: number;
-  peakRssMb: number;
-  cpuMsPerMessage: number;
-  error?: string;
-}
-
-// ---------------------------------------------------------------- messages
-
 const SIZES: Record<string, number> = { '5KB': 5 * 1024, '100KB': 100 * 1024, '5MB': 5 * 1024 * 1024, '50MB': 50 * 1024 * 1024 };
+/** Most messages one batch sends, whatever the rate (the sink at 5 KB would take tens of thousands). */
+const CAP: Record<string, number> = { '5KB': 20_000, '100KB': 5_000, '5MB': 150, '50MB': 1 };
 
 /** A message of about `bytes` octets: a text part and a base64 PDF the Firebox policy keeps. */
 function messageOf(bytes: number): string {
@@ -68,234 +45,150 @@ function messageOf(bytes: number): string {
   ].join('\n');
 }
 
-// ---------------------------------------------------------------- process accounting
+interface Batch {
+  size: string;
+  mode: Cell['mode'];
+  sessions: number;
+  file: string;
+}
 
-function procStat(pid: number): { cpuMs: number; peakRssMb: number } {
+/** Sends `count` messages with smtp-source and waits until the sink has them; returns seconds. */
+async function send(target: Target, sink: SmtpSink, b: Batch, count: number): Promise<number> {
+  const base = sink.messages();
+  const started = process.hrtime.bigint();
+  const args = ['-s', String(b.sessions), '-m', String(count), '-F', b.file, '-f', 'penny@example.org', '-t', 'al@acme.example', '-M', 'bench.example.org'];
+  if (b.mode === 'persistent') args.unshift('-d');
+  // A target that stalls fails its cell instead of the run (stopping it ends smtp-source too).
+  const limitMs = 120_000 + count * 200;
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no end after ${limitMs / 1000} s; sink has ${sink.messages() - base} of ${count}`)), limitMs)));
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14, 15)
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
-    return { cpuMs: ticks * 10, peakRssMb: hwm ? Number(hwm[1]) / 1024 : 0 };
-  } catch {
-    return { cpuMs: 0, peakRssMb: 0 };
-  }
-}
-
-function waitExit(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((r) => child.once('exit', () => r()));
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  const exited = waitExit(child);
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-// ---------------------------------------------------------------- targets
-
-async function startBareRelay(sinkPort: number): Promise<Target> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [...TS_NODE, __filename, '--bare-relay', String(port), String(sinkPort)], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
-  await waitForPort(port);
-  return { port, pid: child.pid!, stop: () => stopChild(child) };
-}
-
-async function startMailward(sinkPort: number, greetPause: number, work: string): Promise<Target> {
-  const dir = mkdtempSync(join(work, 'mailward-'));
-  // The Firebox example with the greet pause of this run.
-  const policy = readFileSync(FIREBOX, 'utf8').replace(/^smtp:\n/m, `smtp:\n  greetPause: ${greetPause}ms\n`);
-  writeFileSync(join(dir, 'policy.yaml'), policy);
-  writeFileSync(join(dir, 'gateway.yaml'), [
-    'hostname: bench.mailward.test', 'policy: policy.yaml', 'listeners: [{ listen: "127.0.0.1:0" }]', 'spool: spool',
-    `delivery: { mode: smtp, hubs: ["127.0.0.1:${sinkPort}"] }`, 'queue: { scanPeriod: 0.05 }',
-    'secret: bench-secret-0123456789abcdef', 'log: { level: error, format: json }', '',
-  ].join('\n'));
-  const child = spawn(process.execPath, [MAILWARD_BIN, 'serve', '--config', join(dir, 'gateway.yaml')], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolvePort, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on [^\s]*:(\d+)/.exec(out);
-      if (m) resolvePort(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`mailward serve exited (${code}) before listening: ${out}`)));
-  });
-  return {
-    port, pid: child.pid!,
-    async stop() {
-      await stopChild(child);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function startHaraka(sinkPort: number): Promise<Target> {
-  // Loaded lazily: only this target needs the Haraka adapter's test support.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { HarakaProcess } = require('../packages/adapter-haraka/test/support/haraka-process') as typeof import('../packages/adapter-haraka/test/support/haraka-process');
-  const haraka = await HarakaProcess.start({
-    plugins: ['rcpt_to.in_host_list', 'queue/smtp_forward'],
-    files: { host_list: 'acme.example\n', loglevel: 'error\n' },
-    sinkPort,
-  });
-  const pid = (haraka as unknown as { child: ChildProcess }).child.pid!;
-  return { port: haraka.port, pid, stop: () => haraka.stop() };
-}
-
-async function startTarget(name: TargetName, sink: SmtpSink, work: string): Promise<Target> {
-  switch (name) {
-    case 'sink': return { port: sink.port, pid: sink.process.pid!, stop: async () => undefined };
-    case 'bare-relay': return startBareRelay(sink.port);
-    case 'haraka': return startHaraka(sink.port);
-    case 'mailward': return startMailward(sink.port, 0, work);
-    case 'mailward-100': return startMailward(sink.port, 100, work);
-  }
-}
-
-// ---------------------------------------------------------------- one cell
-
-async function waitForSink(sink: SmtpSink, count: number, timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (sink.messages() < count) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return true;
-}
-
-async function runCell(name: TargetName, size: string, mode: Cell['mode'], sessions: number, messages: number, file: string, work: string): Promise<Cell> {
-  // A fresh sink per cell keeps its counter and the target's peak RSS to this cell alone.
-  const sink = await startSmtpSink();
-  const cell: Cell = { target: name, size, mode, sessions, messages, seconds: 0, rate: 0, mbps: 0, peakRssMb: 0, cpuMsPerMessage: 0 };
-  let target: Target | undefined;
-  try {
-    target = await startTarget(name, sink, work);
-    const before = procStat(target.pid);
-    const started = process.hrtime.bigint();
-    const args = ['-s', String(sessions), '-m', String(messages), '-F', file, '-f', 'penny@example.org', '-t', 'al@acme.example', '-M', 'bench.example.org'];
-    if (mode === 'persistent') args.unshift('-d');
-    const result = await runSmtpSource(args, target.port);
+    const result = await Promise.race([runSmtpSource(args, target.port), stalled]);
     if (result.code !== 0) throw new Error(`smtp-source: ${result.stderr.trim().split('\n').slice(-2).join(' ')}`);
-    if (!(await waitForSink(sink, messages, 120_000))) throw new Error(`sink got ${sink.messages()} of ${messages}`);
-    cell.seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const after = procStat(target.pid);
-    cell.rate = messages / cell.seconds;
-    cell.mbps = (messages * SIZES[size]!) / 1024 / 1024 / cell.seconds;
+    while (sink.messages() < base + count) await Promise.race([new Promise((r) => setTimeout(r, 5)), stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/** The target and sink of the cell under way, for an interrupted run to stop (Postfix outlives the bench otherwise). */
+let running: { stop(): Promise<void> }[] = [];
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`${signal}: stopping the running target\n`);
+    void Promise.allSettled(running.map((r) => r.stop())).finally(() => process.exit(130));
+  });
+}
+
+/** One cell: a fresh sink and target, a warm-up batch that sizes the measured one, the measured batch. */
+async function runCell(name: TargetName, b: Batch, seconds: number, work: string, warmUp = true): Promise<Cell> {
+  const cell: Cell = { target: name, size: b.size, mode: b.mode, sessions: b.sessions, messages: 0, seconds: 0, rate: 0, mbps: 0, peakRssMb: 0, peakPssMb: 0, cpuMsPerMessage: 0, processes: 0 };
+  const sink = await startSmtpSink();
+  let target: Target | undefined;
+  let pss: { stop(): number } | undefined;
+  try {
+    running = [sink];
+    target = await startTarget(name, sink, work, b.size === '50MB' ? 100 : undefined);
+    running = [target, sink];
+    pss = samplePss(target.pid);
+    let count = 1;
+    if (warmUp) {
+      // Warm-up batches, doubled until one takes half a second: JIT and pools warm, and a rate to size the batch by.
+      let probe = Math.min(CAP[b.size]!, Math.max(b.sessions, Math.ceil(2 ** 20 / SIZES[b.size]!)));
+      let took = await send(target, sink, b, probe);
+      for (let i = 0; i < 4 && took < 0.5 && probe < CAP[b.size]!; i++) took = await send(target, sink, b, (probe = Math.min(CAP[b.size]!, probe * 2)));
+      count = Math.min(CAP[b.size]!, Math.max(b.sessions, 4, Math.round((probe / took) * seconds)));
+    }
+    const before = treeUsage(target.pid);
+    cell.seconds = await send(target, sink, b, count);
+    const after = treeUsage(target.pid);
+    cell.messages = count;
+    cell.rate = count / cell.seconds;
+    cell.mbps = (count * SIZES[b.size]!) / 2 ** 20 / cell.seconds;
     cell.peakRssMb = after.peakRssMb;
-    cell.cpuMsPerMessage = (after.cpuMs - before.cpuMs) / messages;
+    cell.peakPssMb = pss.stop();
+    cell.processes = after.processes;
+    cell.cpuMsPerMessage = (after.cpuMs - before.cpuMs) / count;
   } catch (err) {
     cell.error = (err as Error).message;
   } finally {
+    pss?.stop();
     await target?.stop();
+    running = [];
     await sink.stop();
   }
   return cell;
 }
 
-/** How many messages a cell sends: enough to measure, few enough to finish (100 ms greetings are slow). */
-function messagesFor(size: string, mode: Cell['mode'], sessions: number, quick: boolean): number {
-  const perSession = { '5KB': 60, '100KB': 20, '5MB': 2 }[size] ?? 1;
-  const each = mode === 'persistent' ? perSession : Math.ceil(perSession / 3);
-  const cap = { '5KB': 3000, '100KB': 1000, '5MB': 100 }[size] ?? 10;
-  const n = Math.min(sessions * each, cap);
-  return Math.max(sessions, quick ? Math.ceil(n / 2) : n);
-}
-
-// ---------------------------------------------------------------- report
-
 function versions(): Record<string, string> {
   const pkg = (name: string): string => {
     try {
-      return (require(`${name}/package.json`) as { version: string }).version;
+      const file = name.startsWith('.') ? join(REPO, name, 'package.json') : require.resolve(`${name}/package.json`);
+      return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
     } catch {
       return '?';
     }
   };
-  let postfix = '?';
-  try {
-    postfix = execFileSync('postconf', ['-d', 'mail_version'], { encoding: 'utf8' }).split('=')[1]!.trim();
-  } catch { /* unpacked .deb without postconf */ }
-  return { node: process.version, 'smtp-server': pkg('smtp-server'), nodemailer: pkg('nodemailer'), Haraka: pkg('Haraka'), 'postfix smtp-source/sink': postfix };
+  return { node: process.version, mailward: pkg('./packages/cli'), 'smtp-server': pkg('smtp-server'), nodemailer: pkg('nodemailer'), Haraka: pkg('Haraka'), Postfix: postfixVersion() };
 }
 
-function report(cells: Cell[], big: Cell[]): string {
-  const cpu = cpus();
-  const lines = [
-    `# Gateway benchmark, ${new Date().toISOString()}`, '',
-    `Machine: ${cpu.length} x ${cpu[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${osType()} ${release()}`,
-    `Versions: ${Object.entries(versions()).map(([k, v]) => `${k} ${v}`).join(', ')}`, '',
-    'End to end (smtp-source start until smtp-sink counted every message). RSS and CPU are the target process\'s.', '',
-    '| target | size | mode | sessions | msgs | s | msgs/s | MB/s | peak RSS MB | CPU ms/msg |', '|---|---|---|--:|--:|--:|--:|--:|--:|--:|',
-  ];
-  for (const c of cells) {
-    lines.push(c.error
-      ? `| ${c.target} | ${c.size} | ${c.mode} | ${c.sessions} | ${c.messages} | failed: ${c.error.replace(/\|/g, '/')} | | | | |`
-      : `| ${c.target} | ${c.size} | ${c.mode} | ${c.sessions} | ${c.messages} | ${c.seconds.toFixed(2)} | ${c.rate.toFixed(1)} | ${c.mbps.toFixed(1)} | ${c.peakRssMb.toFixed(0)} | ${c.cpuMsPerMessage.toFixed(2)} |`);
-  }
-  lines.push('', '## Ratios: mailward msgs/s divided by each peer\'s (same size, mode, sessions)', '');
-  const peers = [...new Set(cells.map((c) => c.target))].filter((t) => t !== 'mailward');
-  lines.push(`| size | mode | sessions | ${peers.map((p) => `vs ${p}`).join(' | ')} |`, `|---|---|--:|${peers.map(() => '--:').join('|')}|`);
-  for (const m of cells.filter((c) => c.target === 'mailward')) {
-    const ratio = (peer: string): string => {
-      const p = cells.find((c) => c.target === peer && c.size === m.size && c.mode === m.mode && c.sessions === m.sessions);
-      return p && p.rate > 0 && m.rate > 0 ? `${(m.rate / p.rate).toFixed(2)}x` : '-';
-    };
-    lines.push(`| ${m.size} | ${m.mode} | ${m.sessions} | ${peers.map(ratio).join(' | ')} |`);
-  }
-  if (big.length) {
-    lines.push('', '## One 50 MB message, one session: peak RSS', '', '| target | s | peak RSS MB |', '|---|--:|--:|');
-    for (const b of big) lines.push(b.error ? `| ${b.target} | failed: ${b.error} | |` : `| ${b.target} | ${b.seconds.toFixed(2)} | ${b.peakRssMb.toFixed(0)} |`);
-    const bare = big.find((b) => b.target === 'bare-relay');
-    const mw = big.find((b) => b.target === 'mailward');
-    if (bare?.peakRssMb && mw?.peakRssMb) lines.push('', `mailward / bare relay peak RSS: ${(mw.peakRssMb / bare.peakRssMb).toFixed(2)}x (goal <= 1.2x)`);
-  }
-  return lines.join('\n') + '\n';
+function flag(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
 }
 
-// ---------------------------------------------------------------- main
+function log(c: Cell): void {
+  process.stderr.write(`${c.target.padEnd(12)} ${c.size.padEnd(5)} ${c.mode.padEnd(11)} s=${String(c.sessions).padEnd(3)} ` +
+    (c.error ? `FAILED ${c.error}\n` : `${c.messages} msgs ${c.seconds.toFixed(2)} s ${c.rate.toFixed(1)} msgs/s ${c.mbps.toFixed(1)} MB/s, ${c.peakRssMb.toFixed(0)} MB RSS, ${c.cpuMsPerMessage.toFixed(2)} CPU ms/msg\n`));
+}
 
 async function main(argv: string[]): Promise<void> {
   const quick = argv.includes('--quick');
-  const chosen = argv.includes('--targets') ? (argv[argv.indexOf('--targets') + 1] ?? '').split(',') as TargetName[] : ALL_TARGETS;
-  const sizes = quick ? ['5KB', '100KB'] : ['5KB', '100KB', '5MB'];
-  const sessionCounts = quick ? [10] : [1, 10, 50];
+  const chosen = (flag(argv, '--targets')?.split(',') ?? DEFAULT_TARGETS) as TargetName[];
+  const unknown = chosen.filter((t) => !ALL_TARGETS.includes(t));
+  if (unknown.length) throw new Error(`unknown target ${unknown.join(', ')}: choose from ${ALL_TARGETS.join(', ')}`);
+  const seconds = Number(flag(argv, '--seconds') ?? (quick ? 1 : 3));
+  const sizes = flag(argv, '--sizes')?.split(',') ?? (quick ? ['5KB', '100KB'] : ['5KB', '100KB', '5MB']);
+  const sessionCounts = flag(argv, '--sessions')?.split(',').map(Number) ?? (quick ? [10] : [1, 10, 50]);
+  const badSize = sizes.find((s) => !(s in SIZES) || s === '50MB');
+  if (badSize) throw new Error(`unknown size ${badSize}: choose from 5KB, 100KB, 5MB`);
   const modes: Cell['mode'][] = ['persistent', 'per-message'];
   const work = mkdtempSync(join(tmpdir(), 'mw-bench-gateway-'));
+  const started = Date.now();
   const cells: Cell[] = [];
   const big: Cell[] = [];
   try {
     const files: Record<string, string> = {};
-    for (const size of [...sizes, '50MB']) {
-      files[size] = join(work, `${size}.eml`);
-      writeFileSync(files[size]!, messageOf(SIZES[size]!));
-    }
+    for (const size of [...sizes, '50MB']) writeFileSync((files[size] = join(work, `${size}.eml`)), messageOf(SIZES[size]!));
     for (const size of sizes) {
       for (const mode of modes) {
         for (const sessions of sessionCounts) {
           for (const target of chosen) {
-            const messages = messagesFor(size, mode, sessions, quick);
-            const cell = await runCell(target, size, mode, sessions, messages, files[size]!, work);
+            const cell = await runCell(target, { size, mode, sessions, file: files[size]! }, seconds, work);
             cells.push(cell);
-            process.stderr.write(`${target.padEnd(12)} ${size.padEnd(5)} ${mode.padEnd(11)} s=${String(sessions).padEnd(3)} ` +
-              (cell.error ? `FAILED ${cell.error}\n` : `${cell.rate.toFixed(1)} msgs/s, ${cell.peakRssMb.toFixed(0)} MB RSS, ${cell.cpuMsPerMessage.toFixed(2)} CPU ms/msg\n`));
+            log(cell);
           }
         }
       }
     }
-    if (!quick) {
-      for (const target of (['bare-relay', 'mailward'] as TargetName[]).filter((t) => chosen.includes(t))) {
-        big.push(await runCell(target, '50MB', 'persistent', 1, 1, files['50MB']!, work));
+    if (!quick && !argv.includes('--no-50mb')) {
+      for (const target of chosen.filter((t) => t !== 'sink')) {
+        const cell = await runCell(target, { size: '50MB', mode: 'persistent', sessions: 1, file: files['50MB']! }, seconds, work, false);
+        big.push(cell);
+        log(cell);
       }
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  const text = report(cells, big);
+  const notes = [
+    `${quick ? 'Quick run' : 'Full run'}: ${((Date.now() - started) / 60000).toFixed(1)} min; each cell a warm-up batch, then a batch sized to about ${seconds} s (at least 4 and one message per session, at most ${CAP['5KB']} / ${CAP['100KB']} / ${CAP['5MB']} for 5 KB / 100 KB / 5 MB).`,
+    'msgs/s and MB/s are end to end: smtp-source start until smtp-sink has counted every message of the batch.',
+    'CPU ms/msg, peak RSS and peak PSS are the target\'s process tree (Postfix: master and every daemon). Peak RSS sums each process\'s VmHWM, so shared pages count once per process (this inflates Postfix); PSS splits shared pages and is sampled every 200 ms. The sink row is the sink\'s own.',
+    'Noisy: 2 cores shared with other jobs, smtp-source and smtp-sink on the same cores as the target.',
+  ];
+  const text = report(cells, big, versions(), notes);
   const out = join(REPO, 'bench/results');
   mkdirSync(out, { recursive: true });
   const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-');
@@ -304,35 +197,7 @@ async function main(argv: string[]): Promise<void> {
   process.stdout.write(text);
 }
 
-/** The floor: smtp-server in, nodemailer out, nothing in between (a child process of the bench). */
-async function bareRelay(port: number, sinkPort: number): Promise<void> {
-  // require, not import(): under module node16 import() stays an ES import that ts-node skips.
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { SMTPServer } = require('smtp-server') as typeof import('smtp-server');
-  const nodemailer = require('nodemailer') as typeof import('nodemailer');
-  const { setGreetPause } = require('../packages/adapter-smtp-server/src/greet-pause') as typeof import('../packages/adapter-smtp-server/src/greet-pause');
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const out = nodemailer.createTransport({ host: '127.0.0.1', port: sinkPort, pool: true, maxConnections: 50, ignoreTLS: true });
-  const server = new SMTPServer({
-    authOptional: true, logger: false, disabledCommands: ['AUTH', 'STARTTLS'],
-    onData(stream, session, done) {
-      out.sendMail({ envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) }, raw: stream })
-        .then(() => done(), (err: Error) => {
-          stream.resume();
-          done(Object.assign(new Error(`451 ${err.message}`), { responseCode: 451 }));
-        });
-    },
-  });
-  setGreetPause(server, 0);
-  server.listen(port, '127.0.0.1');
-  process.once('SIGTERM', () => server.close(() => process.exit(0)));
-}
-
-if (process.argv[2] === '--bare-relay') {
-  void bareRelay(Number(process.argv[3]), Number(process.argv[4]));
-} else {
-  main(process.argv.slice(2)).catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+main(process.argv.slice(2)).catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
