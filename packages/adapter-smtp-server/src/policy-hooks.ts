@@ -1,10 +1,11 @@
 import { PassThrough, type Readable } from 'node:stream';
 import {
-  analyze, evaluate, gatherFacts, type CompiledPolicy, type Decision, type Direction, type FactProviders, type Reply, type Stage, type StageInput,
+  analyze, evaluate, gatherFacts, type CompiledPolicy, type Decision, type Direction, type FactProviders, type MessageModel, type Reply, type Stage,
+  type StageInput,
 } from '@mailward/core';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import { envelopeEffects, stateOf, type ConnectionState } from './connection-state';
-import type { MessageStore } from './message-store';
+import type { MessageStore, StoredMessage } from './message-store';
 import { hiddenParameter } from './smtp-controls';
 import { replyError } from './smtp-error';
 import { StrictDataReader } from './strict-data';
@@ -134,13 +135,17 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
       reader.pipe(forModel);
       reader.pipe(forStore);
       stream.pipe(reader);
-      guard(state, done, async () => {
-        const [model, stored] = await Promise.all([analyze(forModel as Readable), options.store.receive(forStore)]).catch((err: Error) => {
-          // Keep reading DATA to its end, so the client gets its answer instead of a hang.
-          forModel.resume();
-          forStore.resume();
-          throw err;
-        });
+      // pipe() does not pass a destroy on: when the client goes away mid-DATA, smtp-server
+      // destroys `stream`, and the readers below would wait for an end that never comes.
+      stream.once('close', () => {
+        if (stream.readableEnded) return;
+        const gone = new Error('the client went away in the middle of DATA');
+        reader.destroy();
+        // The readers fail (an error only where someone listens: an unheard one ends the process).
+        for (const s of [forModel, forStore]) s.destroy(s.listenerCount('error') > 0 ? gone : undefined);
+      });
+      /** The data stage over a message that was read whole and stored; resolves once answered. */
+      const decideData = async (model: MessageModel, stored: StoredMessage): Promise<void> => {
         const refuse = async (code: number, status: string, text: string): Promise<void> => {
           await stored.discard();
           log({ event: 'data-refused', client: state.client.ip, sender: state.sender, bytes: reader.bytes, reply: { code, status, text } });
@@ -161,6 +166,23 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         });
         log({ event: 'queued', id, client: state.client.ip, sender: state.sender, recipients: recipients.map((r) => r.address), bytes: reader.bytes, verdict: decision.verdict, fired: decision.fired });
         done(null, `${decision.reply.status} ${decision.reply.text}: queued as ${id}`);
+      };
+      guard(state, done, async () => {
+        const [analyzed, received] = await Promise.allSettled([analyze(forModel as Readable), options.store.receive(forStore)]);
+        if (analyzed.status === 'rejected' || received.status === 'rejected') {
+          // Keep reading DATA to its end, so the client gets its answer instead of a hang.
+          forModel.resume();
+          forStore.resume();
+          if (received.status === 'fulfilled') await received.value.discard();
+          throw analyzed.status === 'rejected' ? analyzed.reason : (received as PromiseRejectedResult).reason;
+        }
+        const model = analyzed.value;
+        const stored = received.value;
+        await decideData(model, stored).catch(async (err: unknown) => {
+          // Nothing was acknowledged: what was kept for this message goes now, not at a restart.
+          await stored.discard().catch(() => undefined);
+          throw err;
+        });
       });
     },
   };

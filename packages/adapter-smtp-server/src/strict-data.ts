@@ -41,25 +41,39 @@ export class StrictDataReader extends Transform {
     this.violation = { code: 550, status: '5.6.0', text: `Message refused: ${what} in DATA; lines must end in CRLF` };
   }
 
+  /** Line by line with indexOf, not byte by byte: a 5 MB message is 70,000 lines, not 5 million steps. */
   private inspect(chunk: Buffer): void {
-    for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i]!;
-      if (this.lastWasCR) {
-        this.lastWasCR = false;
-        if (b !== 0x0a) return this.refuse('a bare CR');
-        this.lineLength = 0;
-        continue;
-      }
-      if (b === 0x0d) {
-        this.lastWasCR = true;
-        continue;
-      }
-      if (b === 0x0a) return this.refuse('a bare LF');
-      if (b === 0x00) return this.refuse('a NUL byte');
-      if (++this.lineLength > 998) {
+    let i = 0;
+    if (this.lastWasCR && chunk.length > 0) {
+      this.lastWasCR = false;
+      if (chunk[0] !== 0x0a) return this.refuse('a bare CR');
+      this.lineLength = 0;
+      i = 1;
+    }
+    const nul = chunk.indexOf(0x00, i);
+    let lf = chunk.indexOf(0x0a, i);
+    while (i < chunk.length) {
+      const cr = chunk.indexOf(0x0d, i);
+      const end = cr < 0 ? chunk.length : cr;
+      if (lf >= 0 && lf < i) lf = chunk.indexOf(0x0a, i);
+      // The first offending octet of the line's content decides, as a byte-by-byte reader would.
+      const tooLong = i + 998 - this.lineLength;
+      const first = Math.min(lf >= 0 && lf < end ? lf : end, nul >= i && nul < end ? nul : end, tooLong < end ? tooLong : end);
+      if (first < end) {
+        if (first === lf) return this.refuse('a bare LF');
+        if (first === nul) return this.refuse('a NUL byte');
         this.violation = { code: 550, status: '5.6.0', text: 'Message refused: a line longer than 998 octets' };
         return;
       }
+      this.lineLength += end - i;
+      if (cr < 0) return;
+      if (cr + 1 === chunk.length) {
+        this.lastWasCR = true;
+        return;
+      }
+      if (chunk[cr + 1] !== 0x0a) return this.refuse('a bare CR');
+      this.lineLength = 0;
+      i = cr + 2;
     }
   }
 }

@@ -184,7 +184,9 @@ export class Dequeuer {
     const file = this.options.spool.path(area, record.id, 'eml');
     let logged = false;
     return () => {
-      const out = rewrite(createReadStream(file), record.effects, { secret: this.options.secret });
+      // The strict DATA reader refused lines over 998 octets, bare CR and bare LF: header-only
+      // effects copy the body bytes as they are instead of parsing MIME a second time.
+      const out = rewrite(createReadStream(file), record.effects, { secret: this.options.secret, linesWithinLimit: true });
       out.on('end', () => {
         if (logged || out.changes.length === 0) return;
         logged = true;

@@ -40,8 +40,9 @@ interface RejectedError {
 export async function relay(hops: { host: string; port: number }[], sender: string, recipients: string[], open: () => Readable, config: DeliveryConfig, auth?: DeliveryConfig['smarthost']): Promise<RecipientOutcome[]> {
   let lastError = 'no hub configured';
   for (const hop of hops) {
+    const raw = open();
     try {
-      const info = await transportFor(hop.host, hop.port, config, auth).sendMail({ envelope: { from: sender, to: recipients }, raw: open() });
+      const info = await transportFor(hop.host, hop.port, config, auth).sendMail({ envelope: { from: sender, to: recipients }, raw });
       const rejected = ((info as { rejectedErrors?: RejectedError[] }).rejectedErrors ?? []);
       return recipients.map((address) => {
         const r = rejected.find((e) => e.recipient.toLowerCase() === address.toLowerCase());
@@ -62,6 +63,9 @@ export async function relay(hops: { host: string; port: number }[], sender: stri
         return recipients.map((address) => ({ address, outcome: 'permanent' as const, detail: e.response ?? e.message }));
       }
       lastError = `${hop.host}:${hop.port}: ${e.response ?? e.message}`;
+    } finally {
+      // A hop that failed before DATA never read the message: its spool file would stay open.
+      raw.destroy();
     }
   }
   return recipients.map((address) => ({ address, outcome: 'temporary' as const, detail: lastError }));

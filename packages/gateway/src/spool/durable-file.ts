@@ -1,5 +1,5 @@
 import { closeSync, fsyncSync, openSync, renameSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** fsync a directory, so a rename in it survives a crash. */
@@ -35,4 +35,11 @@ export async function writeSynced(path: string, data: string | Buffer): Promise<
   } finally {
     await handle.close();
   }
+}
+
+/** Remove a file, off the event loop; a missing one is fine (rm would cost an lstat more). */
+export async function removeFile(path: string): Promise<void> {
+  await unlink(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
 }

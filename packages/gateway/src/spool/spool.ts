@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, chmodSync } from 'node:fs';
-import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { QueueRecord } from './queue-record';
 import { DirectorySync } from './directory-sync';
-import { syncDirectory, writeDurably, writeSynced } from './durable-file';
+import { removeFile, syncDirectory, writeDurably, writeSynced } from './durable-file';
 
 /** The spool's folders: FireWall-1's D_state (queue) and D_resend (deferred), plus quarantine and corrupt. */
 export type SpoolArea = 'tmp' | 'queue' | 'deferred' | 'quarantine' | 'corrupt';
@@ -67,8 +67,8 @@ export class Spool {
 
   /** Remove a delivered or bounced message, record first (without it the message is not queued). */
   async removeDurably(area: SpoolArea, id: string): Promise<void> {
-    await rm(this.path(area, id, 'json'), { force: true });
-    await rm(this.path(area, id, 'eml'), { force: true });
+    await removeFile(this.path(area, id, 'json'));
+    await removeFile(this.path(area, id, 'eml'));
     await this.syncArea(area);
   }
 
