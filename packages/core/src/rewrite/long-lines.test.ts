@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { analyze } from '../message/analyze';
 import { decodeBody } from './part-body';
-import { LineBreaker, QuotedPrintableEncoder } from './long-lines';
+import { LineBreaker, QuotedPrintableEncoder, scanLines } from './long-lines';
 import { rewrite } from './rewrite';
 
 async function run(message: Buffer, chunk = message.length): Promise<{ out: Buffer; changes: unknown[] }> {
@@ -15,6 +15,22 @@ async function run(message: Buffer, chunk = message.length): Promise<{ out: Buff
 }
 
 const longest = (b: Buffer): number => Math.max(...b.toString('latin1').split('\r\n').map((l) => l.length));
+
+/** The plain way to find a line over 998 octets: every line, one by one. */
+function scanLinesOneByOne(chunk: Buffer, lineLength: number): { long: boolean; lineLength: number } {
+  let len = lineLength;
+  let pos = 0;
+  while (pos < chunk.length) {
+    const lf = chunk.indexOf(0x0a, pos);
+    const end = lf < 0 ? chunk.length : lf;
+    len += end - pos - (lf > pos && chunk[lf - 1] === 0x0d ? 1 : 0);
+    if (len > 998) return { long: true, lineLength: len };
+    if (lf < 0) break;
+    len = 0;
+    pos = lf + 1;
+  }
+  return { long: false, lineLength: len };
+}
 
 describe('long lines', () => {
   it('re-encodes a 7bit part with a line over 998 octets as quoted-printable, content kept', async () => {
@@ -72,6 +88,25 @@ describe('long lines', () => {
     const raw: Buffer[] = [];
     for await (const c of copied) raw.push(c as Buffer);
     expect(Buffer.concat(raw).toString()).toBe(message.toString().replace('X-Mailer: a\r\n', ''));
+  });
+
+  it('scanLines, which looks back from the furthest LF, agrees with a line-by-line scan', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: 990, max: 1001 }), fc.integer({ min: 0, max: 80 })), { maxLength: 12 }),
+        fc.constantFrom('\r\n', '\n'),
+        fc.integer({ min: 0, max: 998 }),
+        fc.boolean(),
+        (lengths, eol, carried, trailing) => {
+          const chunk = Buffer.from(lengths.map((n) => 'a'.repeat(n)).join(eol) + (trailing ? eol : ''));
+          const fast = scanLines(chunk, carried);
+          const plain = scanLinesOneByOne(chunk, carried);
+          expect(fast.long).toBe(plain.long);
+          if (!plain.long) expect(fast.lineLength).toBe(plain.lineLength);
+        },
+      ),
+      { numRuns: 5000 },
+    );
   });
 
   it('LineBreaker never splits an =XX escape and decodes to the same bytes', () => {

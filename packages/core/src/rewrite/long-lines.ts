@@ -8,19 +8,21 @@ const MAX = 998;
 
 /** True when `chunk`, read after a line of `lineLength` octets so far, makes a line too long. */
 export function scanLines(chunk: Buffer, lineLength: number): { long: boolean; lineLength: number } {
-  // indexOf runs natively: this is on the path of every body byte.
-  let len = lineLength;
-  let pos = 0;
-  while (pos < chunk.length) {
-    const lf = chunk.indexOf(0x0a, pos);
-    const end = lf < 0 ? chunk.length : lf;
-    len += end - pos - (lf > pos && chunk[lf - 1] === 0x0d ? 1 : 0);
-    if (len > MAX) return { long: true, lineLength: len };
-    if (lf < 0) break;
-    len = 0;
-    pos = lf + 1;
+  // This is on the path of every body byte. Rather than visit every line, look back from the
+  // furthest place the current line's LF may be: one native lastIndexOf covers a dozen lines.
+  let start = -lineLength; // where the current line began, relative to this chunk
+  while (start + MAX < chunk.length) {
+    const limit = start + MAX + 1; // an LF here ends a line of MAX octets only after a CR
+    const lf = chunk.lastIndexOf(0x0a, Math.min(limit, chunk.length - 1));
+    if (lf < Math.max(start, 0)) return { long: true, lineLength: chunk.length - start };
+    if (lf === limit && chunk[lf - 1] !== 0x0d) {
+      const before = lf > 0 ? chunk.lastIndexOf(0x0a, lf - 1) : -1;
+      if (before < Math.max(start, 0)) return { long: true, lineLength: MAX + 1 };
+    }
+    start = lf + 1;
   }
-  return { long: false, lineLength: len };
+  const last = chunk.lastIndexOf(0x0a);
+  return { long: false, lineLength: chunk.length - (last >= 0 && last >= start ? last + 1 : start) };
 }
 
 /**
