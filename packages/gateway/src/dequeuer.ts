@@ -10,6 +10,10 @@ import { SpoolCorruption, type Spool } from './spool/spool';
 import { takeFlushRequest } from './spool/spool-admin';
 import { queueGenerated } from './spool/generated-message';
 import { DeliverySlots } from './delivery/delivery-slots';
+import { streamOf } from './spool/received-file';
+
+/** Most bytes of fresh messages held in memory for their first attempt; past it they are read back from disk. */
+const HELD_LIMIT = 64 * 1024 * 1024;
 
 export interface QueueTimes {
   /** How often the queue is scanned, ms (FireWall-1's scan_period: 2 s). */
@@ -56,6 +60,7 @@ export class Dequeuer {
   /** When each deferred message is next due, as this process last wrote or read it. */
   private readonly dueAt = new Map<string, number>();
   private readonly slots: DeliverySlots;
+  private heldBytes = 0;
   private unsubscribe: (() => void) | undefined;
   private lastExpiry = 0;
   private stopped = false;
@@ -67,7 +72,7 @@ export class Dequeuer {
   }
 
   start(): void {
-    this.unsubscribe = this.options.spool.onQueued((record) => this.take(record));
+    this.unsubscribe = this.options.spool.onQueued((record, bytes) => this.take(record, bytes));
     const tick = (): void => {
       if (this.stopped) return; // a pass that ends after stop() schedules no other
       this.timer = setTimeout(() => void this.scan(false).finally(tick), this.options.times.scanPeriod);
@@ -100,13 +105,21 @@ export class Dequeuer {
     return this.running;
   }
 
-  /** A message committed by this process a moment ago: its record is the one just written. */
-  private take(record: QueueRecord): void {
+  /**
+   * A message committed by this process a moment ago: its record is the one just written, and
+   * its bytes, when the store held them and the budget allows, are delivered from memory.
+   */
+  private take(record: QueueRecord, bytes?: Buffer): void {
     if (this.stopped || this.claimed.has(record.id)) return;
     this.claimed.add(record.id);
-    const delivery = this.deliverClaimed(record.id, 'queue', async () => record);
+    const held = bytes && this.heldBytes + bytes.length <= HELD_LIMIT ? bytes : undefined;
+    this.heldBytes += held?.length ?? 0;
+    const delivery = this.deliverClaimed(record.id, 'queue', async () => record, held);
     this.inFlight.add(delivery);
-    void delivery.finally(() => this.inFlight.delete(delivery));
+    void delivery.finally(() => {
+      this.inFlight.delete(delivery);
+      this.heldBytes -= held?.length ?? 0;
+    });
   }
 
   private async pass(force: boolean): Promise<void> {
@@ -139,7 +152,7 @@ export class Dequeuer {
   }
 
   /** Wait for a slot (FireWall-1's max_conns), read the record, attempt; the claim ends with it. */
-  private async deliverClaimed(id: string, area: 'queue' | 'deferred', read: () => Promise<QueueRecord | undefined>): Promise<void> {
+  private async deliverClaimed(id: string, area: 'queue' | 'deferred', read: () => Promise<QueueRecord | undefined>, bytes?: Buffer): Promise<void> {
     const { log } = this.options;
     await this.slots.acquire();
     try {
@@ -151,7 +164,7 @@ export class Dequeuer {
         log.event('error', { event: 'spool-corrupt', id, problem: err instanceof SpoolCorruption ? err.problem : (err as Error).message });
         return;
       }
-      if (record) await this.attempt(record, area);
+      if (record) await this.attempt(record, area, bytes);
     } catch (err) {
       log.event('error', { event: 'delivery-error', id, error: (err as Error).message });
     } finally {
@@ -180,13 +193,13 @@ export class Dequeuer {
   }
 
   /** The message as it leaves: the spooled bytes through the rewriter (what it changed is logged once). */
-  private open(record: QueueRecord, area: 'queue' | 'deferred'): () => Readable {
+  private open(record: QueueRecord, area: 'queue' | 'deferred', bytes?: Buffer): () => Readable {
     const file = this.options.spool.path(area, record.id, 'eml');
     let logged = false;
     return () => {
       // The strict DATA reader refused lines over 998 octets, bare CR and bare LF: header-only
       // effects copy the body bytes as they are instead of parsing MIME a second time.
-      const out = rewrite(createReadStream(file), record.effects, { secret: this.options.secret, linesWithinLimit: true });
+      const out = rewrite(bytes ? streamOf(bytes) : createReadStream(file), record.effects, { secret: this.options.secret, linesWithinLimit: true });
       out.on('end', () => {
         if (logged || out.changes.length === 0) return;
         logged = true;
@@ -196,10 +209,10 @@ export class Dequeuer {
     };
   }
 
-  private async attempt(record: QueueRecord, area: 'queue' | 'deferred'): Promise<void> {
+  private async attempt(record: QueueRecord, area: 'queue' | 'deferred', bytes?: Buffer): Promise<void> {
     const { spool, log } = this.options;
     const started = this.now();
-    const outcomes = await deliver(record, this.open(record, area), this.options.delivery);
+    const outcomes = await deliver(record, this.open(record, area, bytes), this.options.delivery);
     record.attempts++;
     const failed: FailedRecipient[] = [];
     for (const o of outcomes) {

@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
+import { createReadStream } from 'node:fs';
 import type { AcceptedMessage, MessageStore, StoredMessage } from '@mailward/adapter-smtp-server';
 import type { Effect } from '@mailward/core';
 import type { QueueRecord, RecipientRecord } from './queue-record';
@@ -8,6 +6,7 @@ import type { Spool } from './spool';
 import { quarantineNotice } from '../delivery/quarantine-notice';
 import { queueGenerated } from './generated-message';
 import { removeFile } from './durable-file';
+import { receiveFile, streamOf } from './received-file';
 
 /** Routes, and sender/recipient rewrites, are envelope effects: the record carries their result. */
 function envelopeOf(message: AcceptedMessage): { sender: string; recipients: RecipientRecord[] } {
@@ -56,25 +55,10 @@ export function spoolStore(spool: Spool, options: { hostname: string; now?: () =
     async receive(data): Promise<StoredMessage> {
       const id = spool.newId();
       const file = spool.path('tmp', id, 'eml');
-      const hash = createHash('sha256');
-      let size = 0;
-      // A listener beside the pipe sees every chunk: one stream hop less than a counting Transform.
-      data.on('data', (chunk: Buffer) => {
-        hash.update(chunk);
-        size += chunk.length;
-      });
-      // flush: the bytes are fsynced before close, so before the data stage can let a 250 go out.
-      const out = createWriteStream(file, { mode: 0o600, flush: true });
-      try {
-        await pipeline(data, out);
-      } catch (err) {
-        // A client gone mid-DATA, a full disk: nothing was acknowledged, so nothing is kept.
-        await removeFile(file);
-        throw err;
-      }
-      const sha256 = hash.digest('hex');
+      // Fsynced before the data stage can let a 250 go out; removed at once if DATA fails.
+      const { size, sha256, bytes } = await receiveFile(file, data);
       return {
-        source: { size, open: () => createReadStream(file) },
+        source: { size, open: () => (bytes ? streamOf(bytes) : createReadStream(file)) },
         async discard() {
           // The record too, when a commit failed after writing it.
           await Promise.all([removeFile(file), removeFile(spool.path('tmp', id, 'json'))]);
@@ -101,7 +85,7 @@ export function spoolStore(spool: Spool, options: { hostname: string; now?: () =
             record.effects.push({ type: 'addHeader', rule: message.decision.rule ?? 'quarantine', name: 'X-Mailward-Quarantine', value: `${record.quarantine?.reason ?? ''}; for ${record.recipients.map((r) => r.address).join(', ')}` });
             record.recipients = [{ address: forward, state: 'pending' }];
           }
-          await spool.commitReceived(record, verdict === 'quarantine' && !forward ? 'quarantine' : 'queue');
+          await spool.commitReceived(record, verdict === 'quarantine' && !forward ? 'quarantine' : 'queue', bytes);
           const notify = record.quarantine?.notify ?? [];
           if (verdict === 'quarantine' && notify.length > 0) {
             const subject = message.model.headers.find((h) => h.name.toLowerCase() === 'subject')?.decoded ?? '';

@@ -19,7 +19,7 @@ const END_MARK = '\n#end\n';
  */
 export class Spool {
   private readonly directories = new Map<SpoolArea, DirectorySync>();
-  private readonly queuedListeners = new Set<(record: QueueRecord) => void>();
+  private readonly queuedListeners = new Set<(record: QueueRecord, bytes?: Buffer) => void>();
 
   constructor(readonly root: string) {
     mkdirSync(root, { recursive: true, mode: 0o700 });
@@ -30,8 +30,8 @@ export class Spool {
     }
   }
 
-  /** Be told of every message this process commits into queue/ (the dequeuer's wake-up). */
-  onQueued(listener: (record: QueueRecord) => void): () => void {
+  /** Be told of every message this process commits into queue/, with its bytes when held (the dequeuer's wake-up). */
+  onQueued(listener: (record: QueueRecord, bytes?: Buffer) => void): () => void {
     this.queuedListeners.add(listener);
     return () => this.queuedListeners.delete(listener);
   }
@@ -41,13 +41,14 @@ export class Spool {
    * fsynced beside it, both are renamed into `to`, and the directory is fsynced (shared with
    * concurrent commits). When this resolves the message is durable and may be acknowledged.
    */
-  async commitReceived(record: QueueRecord, to: 'queue' | 'quarantine'): Promise<void> {
+  async commitReceived(record: QueueRecord, to: 'queue' | 'quarantine', bytes?: Buffer): Promise<void> {
     // tmp/ is emptied at start, so a record torn there was never in the queue.
     await writeSynced(this.path('tmp', record.id, 'json'), recordText(record));
-    await rename(this.path('tmp', record.id, 'eml'), this.path(to, record.id, 'eml'));
-    await rename(this.path('tmp', record.id, 'json'), this.path(to, record.id, 'json'));
+    // Renames from the event loop: metadata in the page cache, cheaper than two thread-pool trips.
+    renameSync(this.path('tmp', record.id, 'eml'), this.path(to, record.id, 'eml'));
+    renameSync(this.path('tmp', record.id, 'json'), this.path(to, record.id, 'json'));
     await this.syncArea(to);
-    if (to === 'queue') for (const listener of this.queuedListeners) listener(record);
+    if (to === 'queue') for (const listener of this.queuedListeners) listener(record, bytes);
   }
 
   /** Write a record durably, off the event loop. */
