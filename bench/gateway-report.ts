@@ -9,6 +9,8 @@ export interface Cell {
   size: string;
   mode: 'persistent' | 'per-message';
   sessions: number;
+  /** Measured batches; rate and mbps are the median batch's. */
+  batches: number;
   messages: number;
   seconds: number;
   rate: number;
@@ -54,7 +56,7 @@ function goalLine(cells: Cell[], g: Goal): string {
 }
 
 function row(c: Cell): string {
-  const head = `| ${c.target} | ${c.size} | ${c.mode} | ${c.sessions} | ${c.messages} |`;
+  const head = `| ${c.target} | ${c.size} | ${c.mode} | ${c.sessions} | ${c.batches} | ${c.messages} |`;
   if (c.error) return `${head} failed: ${c.error.replace(/\|/g, '/').replace(/\n/g, ' ')} | | | | | |`;
   return `${head} ${c.seconds.toFixed(2)} | ${c.rate.toFixed(1)} | ${c.mbps.toFixed(1)} | ${c.peakRssMb.toFixed(0)}${c.processes > 1 ? ` (${c.processes} procs)` : ''} | ${c.peakPssMb.toFixed(0)} | ${c.cpuMsPerMessage.toFixed(2)} |`;
 }
@@ -84,7 +86,7 @@ export function report(cells: Cell[], big: Cell[], versions: Record<string, stri
     };
     lines.push(`| ${m.size} | ${m.mode} | ${m.sessions} | ${peers.map(ratio).join(' | ')} |`);
   }
-  lines.push('', '## Cells', '', '| target | size | mode | sessions | msgs | s | msgs/s | MB/s | peak RSS MB | peak PSS MB | CPU ms/msg |', '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|', ...cells.map(row));
+  lines.push('', '## Cells', '', '| target | size | mode | sessions | batches | msgs | s | msgs/s | MB/s | peak RSS MB | peak PSS MB | CPU ms/msg |', '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|', ...cells.map(row));
   if (big.length) {
     lines.push('', '## One 50 MB message, one session: peak RSS', '', '| target | s | peak RSS MB | peak PSS MB | CPU ms |', '|---|--:|--:|--:|--:|');
     for (const b of big) lines.push(b.error ? `| ${b.target} | failed: ${b.error} | | | |` : `| ${b.target} | ${b.seconds.toFixed(2)} | ${b.peakRssMb.toFixed(0)} | ${b.peakPssMb.toFixed(0)} | ${b.cpuMsPerMessage.toFixed(0)} |`);
