@@ -200,6 +200,8 @@ async function main(argv: string[]): Promise<void> {
     `${quick ? 'Quick run' : 'Full run'}: ${((Date.now() - started) / 60000).toFixed(1)} min. Each cell starts its target fresh, sends warm-up batches, then up to ${BATCHES} measured batches sized to about ${seconds} s each (at least 4 messages, and 3 per session up to 100 KB, 1 at 5 MB; at most ${CAP['5KB']} / ${CAP['100KB']} / ${CAP['5MB']} for 5 KB / 100 KB / 5 MB; fewer batches when they run past ${BATCHES * seconds} s in all).`,
     'msgs/s and MB/s: the median measured batch, end to end (smtp-source start until smtp-sink has counted every message of the batch). msgs and s: all measured batches.',
     'CPU ms/msg, peak RSS and peak PSS are the target\'s process tree (Postfix: master and every daemon). Peak RSS sums each process\'s VmHWM, so shared pages count once per process (this inflates Postfix); PSS splits shared pages and is sampled every 200 ms. The sink row is the sink\'s own.',
+    'Haraka answers end of DATA about 45 ms late per message (queue/smtp_forward waiting on its forward to the sink; with queue/discard the reply takes under 1 ms), so its one-session rows are latency-bound, not CPU-bound.',
+    'The 50 MB run sends one message per target with the size limits under 50 MB raised to 100 MB (Firebox policy maxSize 10 MB, Haraka 25 MB, Postfix 10 MB).',
     'Noisy: 2 cores shared with other jobs, smtp-source and smtp-sink on the same cores as the target.',
   ];
   const text = report(cells, big, versions(), notes);
