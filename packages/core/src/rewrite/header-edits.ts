@@ -60,7 +60,7 @@ function rewriteField(f: Field, e: Extract<Effect, { type: 'rewriteHeader' }>): 
 function prefixSubject(value: string, prefix: string): string | undefined {
   let decoded = value;
   try {
-    decoded = libmime.decodeWords(value);
+    if (value.includes('=?')) decoded = libmime.decodeWords(value);
   } catch {
     // an undecodable subject is prefixed as written
   }

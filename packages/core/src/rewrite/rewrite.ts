@@ -4,6 +4,7 @@ import type { Effect, PartRef } from '../engine/effect';
 import { partPath } from '../message/part-path';
 import type { RewriteChange } from './change';
 import { editHeaders, isHeaderEffect } from './header-edits';
+import { buildHeaderBlock, fieldsOf } from './header-value';
 import { headersOnly, rewriteHeadersOnly } from './header-only';
 import { CrlfSplitter } from './crlf';
 import { pipeInto } from './pipe-into';
@@ -39,14 +40,17 @@ function isWithin(node: MimeNode, ancestor: MimeNode): boolean {
   return false;
 }
 
+/** The part's header block made that of a plain-text notice: its Content-* fields replaced. */
 function noticeHeaders(node: MimeNode, notice: string): void {
-  const headers = node.headers;
-  if (!headers) return;
-  for (const key of new Set(headers.getList().map((h) => h.key))) if (key.startsWith('content-')) headers.remove(key);
+  if (!node.headers) return;
   const ascii = /^[\x20-\x7e\r\n\t]*$/.test(notice);
-  headers.add('Content-Type', 'text/plain; charset=utf-8', headers.getList().length);
-  headers.add('Content-Transfer-Encoding', ascii ? '7bit' : 'base64', headers.getList().length);
-  headers.add('Content-Disposition', 'inline', headers.getList().length);
+  const fields = fieldsOf(node.headers).filter((f) => !f.key.startsWith('content-'));
+  fields.push(
+    { key: 'content-type', name: 'Content-Type', value: 'text/plain; charset=utf-8' },
+    { key: 'content-transfer-encoding', name: 'Content-Transfer-Encoding', value: ascii ? '7bit' : 'base64' },
+    { key: 'content-disposition', name: 'Content-Disposition', value: 'inline' },
+  );
+  node.headers = new Headers(buildHeaderBlock(fields));
   node.multipart = false;
 }
 
