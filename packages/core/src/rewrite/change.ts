@@ -9,5 +9,7 @@ export type RewriteChange =
   | { kind: 'html-stripped'; rule: string; path: string; removed: number }
   /** A body with lines over 998 octets, re-encoded so it can be relayed. */
   | { kind: 'part-reencoded'; path: string; encoding: string }
+  /** A header block with a line over 998 octets, folded so it can be relayed. */
+  | { kind: 'header-refolded'; path: string }
   /** A body whose lines over 998 octets were broken where they stand (see LineBreak). */
   | { kind: 'lines-broken'; path: string; style: 'base64' | 'quoted-printable' | 'fold' };

@@ -4,6 +4,7 @@ import type { Effect } from '../engine/effect';
 import type { RewriteChange } from './change';
 import { CrlfLines } from './crlf';
 import { editHeaders } from './header-edits';
+import { foldLongHeaderLines } from './header-lines';
 import { pipeInto } from './pipe-into';
 
 type HeaderEffect = Parameters<typeof editHeaders>[1][number];
@@ -19,7 +20,10 @@ export function rewriteHeadersOnly(input: Readable, effects: HeaderEffect[], sec
   const lines = effects.length > 0 ? new CrlfLines() : undefined;
   let head: Buffer | undefined = Buffer.alloc(0);
   const emitHead = (stream: Transform, block: Buffer, rest: Buffer): void => {
-    stream.push(editHeaders(new Headers(block), effects, secret, changes) ?? block);
+    const edited = editHeaders(new Headers(block), effects, secret, changes) ?? block;
+    const folded = lines ? foldLongHeaderLines(edited) : undefined; // with no effects, nothing changes
+    if (folded) changes.push({ kind: 'header-refolded', path: '0' });
+    stream.push(folded ?? edited);
     if (rest.length > 0) stream.push(rest);
   };
   const edit = new Transform({

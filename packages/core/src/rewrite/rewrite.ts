@@ -4,6 +4,7 @@ import type { Effect, PartRef } from '../engine/effect';
 import { partPath } from '../message/part-path';
 import type { RewriteChange } from './change';
 import { editHeaders, isHeaderEffect } from './header-edits';
+import { foldLongHeaderLines } from './header-lines';
 import { buildHeaderBlock, fieldsOf } from './header-value';
 import { headersOnly, rewriteHeadersOnly } from './header-only';
 import { CrlfSplitter } from './crlf';
@@ -90,7 +91,10 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
   const emit = (stream: Transform, obj: SplitterChunk): void => {
     if (obj.type === 'node') {
       lastByte = 0x0a;
-      stream.push(obj.getHeaders());
+      const head = obj.getHeaders();
+      const folded = foldLongHeaderLines(head);
+      if (folded) changes.push({ kind: 'header-refolded', path: partPath(obj) });
+      stream.push(folded ?? head);
     } else if (obj.value.length > 0) {
       // mailsplit sometimes leaves the line break before a boundary in the part's body; when we
       // replaced or dropped that part, the boundary line needs one of its own.
