@@ -1,5 +1,11 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { GreylistEntry, GreylistStore } from './store';
+
+/** ioredis, loaded when a Redis store is made: a gateway without one does not carry it (about 10 MB of RSS). */
+function redisClass(): typeof Redis {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('ioredis') as typeof import('ioredis')).default;
+}
 
 export interface RedisStoreOptions {
   url?: string;
@@ -16,9 +22,10 @@ export class RedisGreylistStore implements GreylistStore {
 
   constructor(options: RedisStoreOptions) {
     const common = { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: true };
+    const RedisClient = redisClass();
     this.redis = options.url
-      ? new Redis(options.url, common)
-      : new Redis({ host: options.host ?? '127.0.0.1', port: options.port ?? 6379, ...common });
+      ? new RedisClient(options.url, common)
+      : new RedisClient({ host: options.host ?? '127.0.0.1', port: options.port ?? 6379, ...common });
     this.redis.on('error', () => undefined); // each command reports its own failure
     this.prefix = options.prefix ?? 'mailward:greylist:';
   }

@@ -6,9 +6,11 @@ import { promisify } from 'node:util';
 /** fsync in the thread pool. */
 export const fsyncAsync = promisify(fsync);
 
+const openAsync = promisify(open);
+
 /** Create a spool file in the thread pool: creating one can wait for the journal while other sessions' fsyncs commit. */
 export function createFile(path: string): Promise<number> {
-  return promisify(open)(path, 'w', 0o600);
+  return openAsync(path, 'w', 0o600);
 }
 
 /** fsync a directory, so a rename in it survives a crash. */
