@@ -77,22 +77,10 @@ function pssKb(pid: number): number {
 }
 
 /**
- * Samples the tree's summed PSS (shared pages split between the processes sharing them) every
- * `everyMs`; `stop()` returns the highest sum seen, in MB. The kernel keeps no peak of PSS, hence
- * sampling: a short spike between two samples is missed.
+ * The tree's summed PSS (shared pages split between the processes sharing them), in MB. The
+ * kernel keeps no peak of PSS, and reading smaps_rollup is slow (milliseconds per process
+ * here), so callers sample it between timed batches, not during them.
  */
-export function samplePss(root: number, everyMs = 200): { stop(): number } {
-  let peakKb = 0;
-  const sample = (): void => {
-    peakKb = Math.max(peakKb, tree(root).reduce((sum, s) => sum + pssKb(s.pid), 0));
-  };
-  sample();
-  const timer = setInterval(sample, everyMs);
-  return {
-    stop() {
-      clearInterval(timer);
-      sample();
-      return peakKb / 1024;
-    },
-  };
+export function treePssMb(root: number): number {
+  return tree(root).reduce((sum, s) => sum + pssKb(s.pid), 0) / 1024;
 }
