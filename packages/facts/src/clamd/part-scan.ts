@@ -4,13 +4,41 @@ import type { MimeNode, SplitterChunk } from '@zone-eu/mailsplit';
 import { partPath, type MessageSource } from '@mailward/core';
 import { scanStream, type ClamdOptions } from './instream';
 
+/** Parts scanned at once: each is a clamd connection, and a message can carry hundreds of parts. */
+const PARALLEL_SCANS = 4;
+
 /**
  * Scan each leaf entity's decoded body on its own, so a rule can strip exactly the infected
- * part (FireWall-1's CVP "cure") and deliver the rest. Paths are core's part paths.
+ * part (FireWall-1's CVP "cure") and deliver the rest. Paths are core's part paths. At most
+ * PARALLEL_SCANS parts are with clamd at once; while a part waits for its turn the message is
+ * not read further, so only what was already split is held.
  */
 export function scanParts(message: MessageSource, options: ClamdOptions, signal?: AbortSignal): Promise<Record<string, string[]>> {
   return new Promise((resolve, reject) => {
     const scans: Promise<[string, string[]]>[] = [];
+    let active = 0;
+    let held = false;
+    const waiting: (() => void)[] = [];
+    const input = message.open();
+    /** Start a part's scan now or when a slot frees; the message waits while a part waits. */
+    const whenFree = (run: () => Promise<unknown>): void => {
+      const go = (): void => {
+        active++;
+        void run().catch(() => undefined).finally(() => {
+          active--;
+          const next = waiting.shift();
+          if (next) next();
+          else if (held) {
+            held = false;
+            input.resume();
+          }
+        });
+      };
+      if (active < PARALLEL_SCANS) return go();
+      held = true;
+      input.pause();
+      waiting.push(go);
+    };
     let current: { node: MimeNode; decoder: NodeJS.ReadWriteStream } | undefined;
     const close = (): void => {
       current?.decoder.end();
@@ -25,7 +53,8 @@ export function scanParts(message: MessageSource, options: ClamdOptions, signal?
         const body = new PassThrough();
         decoder.pipe(body);
         const path = partPath(obj);
-        const scan = scanStream(body, options, signal).then((names): [string, string[]] => [path, names]);
+        const scan = new Promise<string[]>((done, fail) => whenFree(() => scanStream(body, options, signal).then(done, fail)))
+          .then((names): [string, string[]] => [path, names]);
         scan.catch(() => undefined); // handled by Promise.all below; an early failure must not crash the process
         scans.push(scan);
         current = { node: obj, decoder };
@@ -38,7 +67,6 @@ export function scanParts(message: MessageSource, options: ClamdOptions, signal?
       close();
       Promise.all(scans).then((pairs) => resolve(Object.fromEntries(pairs)), reject);
     });
-    const input = message.open();
     input.on('error', reject);
     input.pipe(splitter);
   });
