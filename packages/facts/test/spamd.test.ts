@@ -42,3 +42,9 @@ maybe('spamd (real, SPAMC/1.5)', () => {
     await expect(checkSpam(Readable.from([Buffer.from(text)]), text.length, { endpoint: { host: '127.0.0.1', port } })).rejects.toThrow();
   });
 });
+
+it('reports a message over the size limit as not scanned, without asking spamd', async () => {
+  const text = mail('x'.repeat(2000));
+  const fact = await checkSpam(Readable.from([Buffer.from(text)]), text.length, { endpoint: { host: '127.0.0.1', port: await freePort() }, maxSize: 1000 });
+  expect(fact.notScanned).toMatch(/over the 1000 byte limit/);
+});

@@ -144,6 +144,13 @@ describe('conditions', () => {
     expect(holds('data', '{ spam: { symbols: "URIBL_*" } }', { message: message() }, facts)).toBe(true);
   });
 
+  it('spam: a message spamd did not scan (too big) is neither spam nor clean', () => {
+    const skipped: Facts = { spam: { score: 0, symbols: [], notScanned: '3000000 bytes is over the 2097152 byte limit' } };
+    expect(holds('data', '{ spam: { score: { lt: 1 } } }', { message: message() }, skipped)).toBe(false);
+    expect(holds('data', '{ spam: { score: { gte: 5 } } }', { message: message() }, skipped)).toBe(false);
+    expect(holds('data', '{ spam: { symbols: "*" } }', { message: message() }, skipped)).toBe(false);
+  });
+
   it('virus: true, false, and name patterns', () => {
     const found: Facts = { virus: { names: ['Win.Test.EICAR_HDB-1'] } };
     expect(holds('data', '{ virus: true }', { message: message() }, found)).toBe(true);

@@ -13,6 +13,11 @@ export interface SpamFact {
   threshold?: number;
   symbols?: string[];
   report?: string;
+  /**
+   * Why spamd was not asked (a message over its size limit). Such a message is neither spam nor
+   * clean: no `spam` condition matches it, whatever its bounds or patterns.
+   */
+  notScanned?: string;
 }
 
 export interface VirusFact {

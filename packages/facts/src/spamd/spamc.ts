@@ -7,7 +7,7 @@ export interface SpamdOptions {
   timeoutMs?: number;
   /** Ask for the full report (REPORT) instead of the rule names (SYMBOLS). */
   report?: boolean;
-  /** spamd refuses or is slow on huge mail; larger messages are not sent (score 0, noted). */
+  /** spamd refuses or is slow on huge mail; larger messages are not sent (the fact says not scanned). */
   maxSize?: number;
   user?: string;
 }
@@ -23,7 +23,8 @@ export async function checkSpam(input: Readable, size: number, options: SpamdOpt
   const max = options.maxSize ?? 2 * 1024 * 1024;
   if (size > max) {
     input.destroy();
-    return { score: 0, symbols: [], report: `not scanned: ${size} bytes is over the ${max} byte limit` };
+    // Not clean: not scanned. No spam condition matches it (a score of 0 would look clean).
+    return { score: 0, symbols: [], notScanned: `${size} bytes is over the ${max} byte limit` };
   }
   const body = await collect(input);
   const socket = openConnection(options.endpoint, options.timeoutMs ?? 30_000, signal);

@@ -3,6 +3,13 @@ import type { RawSpamCondition } from '../raw-policy';
 import { compileBounds } from './bounds-condition';
 import { allChecks, type Check, type ConditionSpec } from './condition-kit';
 import { requireFact } from './fact-reader';
+import type { FactResult, SpamFact } from '../../facts/facts';
+
+/** spamd's answer, or undefined when it did not scan the message (too big): never a score of 0. */
+function scannedFact(value: FactResult<SpamFact> | undefined): SpamFact | undefined {
+  const fact = requireFact('spam', value);
+  return fact.notScanned === undefined ? fact : undefined;
+}
 
 /** `spam: { score: { gte: 5 }, symbols: pattern }` over spamd's answer. */
 export const spam: ConditionSpec = {
@@ -13,7 +20,13 @@ export const spam: ConditionSpec = {
     const needs = [{ kind: 'spam' as const }];
     if (spec.score !== undefined) {
       const b = compileBounds(spec.score, scope, [...path, 'score'], false);
-      checks.push({ condition: `${name}.score`, pattern: describeBounds(b), needs, read: (ctx) => requireFact('spam', ctx.facts.spam).score, test: (v) => withinBounds(v as number, b) });
+      checks.push({
+        condition: `${name}.score`,
+        pattern: describeBounds(b),
+        needs,
+        read: (ctx) => scannedFact(ctx.facts.spam)?.score ?? 'not scanned',
+        test: (v) => typeof v === 'number' && withinBounds(v, b),
+      });
     }
     if (spec.symbols !== undefined) {
       const m = scope.matcher(spec.symbols, 'name', [...path, 'symbols']);
@@ -21,7 +34,7 @@ export const spam: ConditionSpec = {
         condition: `${name}.symbols`,
         pattern: m.source,
         needs,
-        read: (ctx) => requireFact('spam', ctx.facts.spam).symbols ?? [],
+        read: (ctx) => scannedFact(ctx.facts.spam)?.symbols ?? [],
         test: (v) => (v as string[]).some((s) => m.test(s)),
       });
     }
