@@ -36,8 +36,8 @@ interface Replacement {
   notice?: string;
 }
 
-function isWithin(node: MimeNode, ancestor: MimeNode): boolean {
-  for (let n: MimeNode | false = node.parentNode; n; n = n.parentNode) if (n === ancestor) return true;
+function isWithinAny(node: MimeNode, ancestors: ReadonlySet<MimeNode>): boolean {
+  for (let n: MimeNode | false = node.parentNode; n; n = n.parentNode) if (ancestors.has(n)) return true;
   return false;
 }
 
@@ -180,7 +180,7 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
         endBodies(this);
         const release = held;
         held = [];
-        const inRemoved = [...removed].some((r) => isWithin(obj, r));
+        const inRemoved = removed.size > 0 && isWithinAny(obj, removed);
         if (inRemoved) return done();
         if (!rootSeen) {
           rootSeen = true;
@@ -222,7 +222,7 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
       }
       for (const d of held) emit(this, d);
       held = [];
-      if (removed.has(obj.node) || [...removed].some((r) => isWithin(obj.node, r))) return done();
+      if (removed.size > 0 && (removed.has(obj.node) || isWithinAny(obj.node, removed))) return done();
       const pending = html.get(obj.node);
       if (pending && obj.type === 'body') {
         pending.buffers.push(obj.value);
