@@ -20,6 +20,7 @@
  *
  * Not a test: the numbers depend on the machine and on whatever else runs on it.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -148,7 +149,14 @@ function versions(): Record<string, string> {
       return '?';
     }
   };
-  return { node: process.version, mailward: pkg('./packages/cli'), 'smtp-server': pkg('smtp-server'), nodemailer: pkg('nodemailer'), Haraka: pkg('Haraka'), Postfix: postfixVersion() };
+  let commit = '?';
+  try {
+    // Others edit the same tree: say whether the built packages had uncommitted changes.
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'packages'], { cwd: REPO, encoding: 'utf8' }).trim() !== '';
+    commit = dirty ? `${head} + uncommitted changes in packages/` : head;
+  } catch { /* not a git checkout */ }
+  return { node: process.version, mailward: `${pkg('./packages/cli')} (${commit})`, 'smtp-server': pkg('smtp-server'), nodemailer: pkg('nodemailer'), Haraka: pkg('Haraka'), Postfix: postfixVersion() };
 }
 
 function flag(argv: string[], name: string): string | undefined {

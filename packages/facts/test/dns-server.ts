@@ -4,6 +4,7 @@ import { createSocket, type Socket } from 'node:dgram';
 export interface Zone {
   /** name (lower case, no trailing dot) -> A records */
   a?: Record<string, string[]>;
+  /** name -> MX hosts, "host" (preference 10) or "20 host"; "0 ." is a null MX (RFC 7505). */
   mx?: Record<string, string[]>;
 }
 
@@ -33,11 +34,12 @@ function answer(query: Buffer, zone: Zone): Buffer {
       records.push(rr);
     }
   } else if (qtype === 15) {
-    for (const host of zone.mx?.[name] ?? []) {
-      const target = encodeName(host);
+    for (const entry of zone.mx?.[name] ?? []) {
+      const [, preference = '10', host = entry] = /^(?:(\d+) )?(.+)$/.exec(entry) ?? [];
+      const target = host === '.' ? Buffer.from([0]) : encodeName(host);
       const rr = Buffer.alloc(14);
       rr.writeUInt16BE(0xc00c, 0); rr.writeUInt16BE(15, 2); rr.writeUInt16BE(1, 4); rr.writeUInt32BE(60, 6);
-      rr.writeUInt16BE(target.length + 2, 10); rr.writeUInt16BE(10, 12);
+      rr.writeUInt16BE(target.length + 2, 10); rr.writeUInt16BE(Number(preference), 12);
       records.push(rr, target);
     }
   }

@@ -4,6 +4,7 @@ import Ajv from 'ajv';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { defaultConfig, type GatewayConfig, type ListenerConfig } from './config';
 import { GATEWAY_SCHEMA } from './config-schema';
+import { completeDelivery } from './delivery/delivery-config-load';
 
 /** A gateway.yaml that cannot be used; every problem has file:line:col. */
 export class GatewayConfigError extends Error {
@@ -75,6 +76,10 @@ export function loadGatewayConfig(file: string, cwd = process.cwd()): GatewayCon
     ...(l.tls ? { tls: { key: resolve(base, l.tls.key), cert: resolve(base, l.tls.cert) } } : {}),
     ...(l.auth ? { auth: submissionAuth(l.auth, base) } : {}),
   }));
-  if (config.delivery.mode === 'maildir') config.delivery = { ...config.delivery, maildir: resolve(base, config.delivery.maildir ?? 'var/mail') };
+  if (raw.delivery) {
+    const { delivery, problems } = completeDelivery(config.delivery, base, at);
+    if (problems.length) throw new GatewayConfigError(problems);
+    config.delivery = delivery;
+  }
   return config;
 }

@@ -1,3 +1,13 @@
+// How we talk TLS to a next hop (hubs, the smarthost, MX hosts).
+const HOP_TLS = {
+  type: 'object', additionalProperties: false,
+  properties: {
+    ca: { type: 'string', description: 'PEM file of the CA(s) to trust (relative to gateway.yaml)' },
+    rejectUnauthorized: { type: 'boolean', description: 'refuse a certificate that is not trusted or names another host' },
+    requireTLS: { type: 'boolean', description: 'STARTTLS or no delivery' },
+  },
+} as const;
+
 /** JSON Schema of gateway.yaml; durations in seconds. */
 export const GATEWAY_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -49,9 +59,23 @@ export const GATEWAY_SCHEMA = {
         hubs: { type: 'array', items: { type: 'string' } },
         routes: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
         smarthost: {
-          type: 'object', additionalProperties: false, required: ['host'],
-          properties: { host: { type: 'string' }, port: { type: 'integer' }, user: { type: 'string' }, pass: { type: 'string' }, method: { enum: ['PLAIN', 'LOGIN', 'CRAM-MD5'] } },
+          type: 'object', additionalProperties: false, required: ['host'], dependencies: { user: ['pass'], pass: ['user'] },
+          properties: {
+            host: { type: 'string' }, port: { type: 'integer', minimum: 1, maximum: 65535 }, user: { type: 'string' }, pass: { type: 'string' }, method: { enum: ['PLAIN', 'LOGIN', 'CRAM-MD5'] },
+            tls: { ...HOP_TLS, description: 'default with user: certificate verified, STARTTLS required before AUTH' },
+          },
         },
+        mx: {
+          type: 'object', additionalProperties: false,
+          description: "Mail no route or hub takes goes to the recipient domain's MX hosts (`mx: {}`: the defaults).",
+          properties: {
+            port: { type: 'integer', minimum: 1, maximum: 65535, description: 'port of every MX host (default 25)' },
+            servers: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'DNS servers, "IP" or "IP:port" (default: the system\'s)' },
+            dnsTimeout: { type: 'number', exclusiveMinimum: 0, description: 'seconds per DNS query, tried twice (default 5)' },
+            tls: { ...HOP_TLS, description: 'default: STARTTLS when offered, certificate not checked (opportunistic)' },
+          },
+        },
+        tls: { ...HOP_TLS, description: 'TLS toward hubs and routes; default: STARTTLS when offered, certificate not checked' },
         timeout: { type: 'number', minimum: 1 },
         maxConnsPerSite: { type: 'integer', minimum: 1, description: 'connections to one hop at once (default 5)' },
         maxMailsPerConn: { type: 'integer', minimum: 1, description: 'messages per connection (default 100)' },

@@ -221,7 +221,7 @@ export class Dequeuer {
       if (o.outcome === 'delivered') r.state = 'delivered';
       else if (o.outcome === 'permanent') {
         r.state = 'bounced';
-        failed.push({ address: r.address, detail: o.detail ?? 'refused', status: '5.0.0' });
+        failed.push({ address: r.address, detail: o.detail ?? 'refused', status: o.status ?? '5.0.0' });
       } else if (o.detail) r.lastError = o.detail;
       log.event('info', { event: 'delivery', id: record.id, recipient: o.address, outcome: o.outcome, detail: o.detail, attempt: record.attempts, ms: this.now() - started });
     }

@@ -16,8 +16,8 @@ export interface HubSink {
   close(): Promise<void>;
 }
 
-/** Start a hub on a free loopback port (or on `port`, to come back where it was). */
-export async function startHub(port = 0): Promise<HubSink> {
+/** Start a hub on a free loopback port (or on `port`, to come back where it was; on `host`, another loopback address). */
+export async function startHub(port = 0, host = '127.0.0.1'): Promise<HubSink> {
   const received: Received[] = [];
   const refuse = new Set<string>();
   const server = new SMTPServer({
@@ -39,7 +39,7 @@ export async function startHub(port = 0): Promise<HubSink> {
   });
   // A client killed mid-session (the crash test) resets its connection: not the hub's failure.
   server.on('error', () => undefined);
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+  await new Promise<void>((r) => server.listen(port, host, () => r()));
   return {
     port: (server.server.address() as AddressInfo).port,
     received,

@@ -2,8 +2,17 @@ import type { Readable } from 'node:stream';
 import type { QueueRecord } from '../spool/queue-record';
 import type { DeliveryConfig, RecipientOutcome } from './delivery-config';
 import { deliverToMaildir } from './maildir';
-import { hopsFor } from './route';
+import { mxHops } from './mx-hops';
+import { hopsFor, type Route } from './route';
 import { relay } from './smtp-relay';
+
+/** One group of recipients to its route; an MX route is looked up first, and a failed lookup is their outcome. */
+async function deliverGroup(route: Route, addresses: string[], sender: string, open: () => Readable, config: DeliveryConfig): Promise<RecipientOutcome[]> {
+  if (route.kind !== 'mx') return relay(route.hops, sender, addresses, open, config, route.kind);
+  const found = await mxHops(route.domain!, config.mx!, config.ownListeners ?? []);
+  if ('failure' in found) return addresses.map((address) => ({ address, ...found.failure }));
+  return relay(found.hops, sender, addresses, open, config, 'mx');
+}
 
 /** One delivery attempt for the record's pending recipients, grouped by next hop. */
 export async function deliver(record: QueueRecord, open: () => Readable, config: DeliveryConfig): Promise<RecipientOutcome[]> {
@@ -11,7 +20,7 @@ export async function deliver(record: QueueRecord, open: () => Readable, config:
   if (config.mode === 'maildir') {
     return deliverToMaildir(config.maildir ?? './var/mail', record.id, pending.map((r) => r.address), open);
   }
-  const groups = new Map<string, { route: ReturnType<typeof hopsFor>; addresses: string[] }>();
+  const groups = new Map<string, { route: Route; addresses: string[] }>();
   for (const r of pending) {
     const route = hopsFor(r, config);
     const group = groups.get(route.key) ?? { route, addresses: [] };
@@ -20,7 +29,7 @@ export async function deliver(record: QueueRecord, open: () => Readable, config:
   }
   const outcomes: RecipientOutcome[] = [];
   for (const { route, addresses } of groups.values()) {
-    outcomes.push(...(await relay(route.hops, record.sender, addresses, open, config, route.smarthost ? config.smarthost : undefined)));
+    outcomes.push(...(await deliverGroup(route, addresses, record.sender, open, config)));
   }
   return outcomes;
 }

@@ -1,9 +1,12 @@
 import type { DeliveryConfig } from './delivery-config';
+import type { HopKind } from './hop-tls';
 import type { RecipientRecord } from '../spool/queue-record';
 
 export interface Hop {
   host: string;
   port: number;
+  /** The host name behind `host` when it is an address we looked up (an MX host). */
+  name?: string;
 }
 
 /** "host", "host:25", "[::1]:25" -> a hop. */
@@ -14,15 +17,24 @@ export function parseHop(text: string, defaultPort = 25): Hop {
   return { host, port: Number(port ?? defaultPort) };
 }
 
-/** Next hops for a recipient: its `route` effect, a domain route, the hubs, or the smarthost. */
-export function hopsFor(recipient: RecipientRecord, config: DeliveryConfig): { key: string; hops: Hop[]; smarthost: boolean } {
-  if (recipient.via?.length) return { key: recipient.via.join(','), hops: recipient.via.map((h) => parseHop(h)), smarthost: false };
+/** Where a group of recipients goes: fixed hops, or (kind `mx`) the MX hosts of `domain`. */
+export interface Route {
+  key: string;
+  kind: HopKind;
+  hops: Hop[];
+  domain?: string;
+}
+
+/** Next hops for a recipient: its `route` effect, a domain route, the hubs, the domain's MX, or the smarthost. */
+export function hopsFor(recipient: RecipientRecord, config: DeliveryConfig): Route {
+  if (recipient.via?.length) return { key: recipient.via.join(','), kind: 'hub', hops: recipient.via.map((h) => parseHop(h)) };
   const domain = recipient.address.slice(recipient.address.lastIndexOf('@') + 1).toLowerCase();
   for (const [d, hubs] of Object.entries(config.routes ?? {})) {
     const routed = d.toLowerCase();
-    if (domain === routed || domain.endsWith(`.${routed}`)) return { key: hubs.join(','), hops: hubs.map((h) => parseHop(h)), smarthost: false };
+    if (domain === routed || domain.endsWith(`.${routed}`)) return { key: hubs.join(','), kind: 'hub', hops: hubs.map((h) => parseHop(h)) };
   }
-  if (config.hubs?.length) return { key: config.hubs.join(','), hops: config.hubs.map((h) => parseHop(h)), smarthost: false };
-  if (config.smarthost) return { key: 'smarthost', hops: [{ host: config.smarthost.host, port: config.smarthost.port ?? 25 }], smarthost: true };
-  return { key: 'none', hops: [], smarthost: false };
+  if (config.hubs?.length) return { key: config.hubs.join(','), kind: 'hub', hops: config.hubs.map((h) => parseHop(h)) };
+  if (config.mx) return { key: `mx:${domain}`, kind: 'mx', hops: [], domain };
+  if (config.smarthost) return { key: 'smarthost', kind: 'smarthost', hops: [{ host: config.smarthost.host, port: config.smarthost.port ?? 25 }] };
+  return { key: 'none', kind: 'hub', hops: [] };
 }

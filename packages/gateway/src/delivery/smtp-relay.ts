@@ -1,19 +1,29 @@
 import type { Readable } from 'node:stream';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { DeliveryConfig, RecipientOutcome } from './delivery-config';
+import { tlsOptions, tlsPolicyFor, type HopKind } from './hop-tls';
+import type { Hop } from './route';
 
 const transports = new Map<string, Transporter>();
 
-/** A pooled transport per next hop. */
-function transportFor(host: string, port: number, config: DeliveryConfig, auth?: DeliveryConfig['smarthost']): Transporter {
-  const key = `${host}:${port}:${auth?.user ?? ''}`;
+/** "host:port", or "name[ip]:port" for an MX host. */
+function hopName(hop: Hop): string {
+  return hop.name && hop.name !== hop.host ? `${hop.name}[${hop.host}]:${hop.port}` : `${hop.host}:${hop.port}`;
+}
+
+/** A pooled transport per next hop and the way we talk to it. */
+function transportFor(hop: Hop, config: DeliveryConfig, kind: HopKind): Transporter {
+  const auth = kind === 'smarthost' && config.smarthost?.user ? config.smarthost : undefined;
+  const policy = tlsPolicyFor(kind, config);
+  const key = JSON.stringify([kind, hop.host, hop.port, hop.name, auth?.user, auth?.pass, auth?.method, policy]);
   let t = transports.get(key);
   if (!t) {
+    const timeout = (config.timeout ?? 60) * 1000;
     t = nodemailer.createTransport({
-      host, port, secure: port === 465, pool: true, maxConnections: config.maxConnsPerSite ?? 5, maxMessages: config.maxMailsPerConn ?? 100,
-      connectionTimeout: (config.timeout ?? 60) * 1000, greetingTimeout: (config.timeout ?? 60) * 1000, socketTimeout: (config.timeout ?? 60) * 1000,
-      tls: { rejectUnauthorized: false }, // the hub is ours, often with an internal certificate
-      ...(auth?.user ? { auth: { user: auth.user, pass: auth.pass ?? '' }, authMethod: auth.method ?? 'PLAIN' } : {}),
+      host: hop.host, port: hop.port, pool: true, maxConnections: config.maxConnsPerSite ?? 5, maxMessages: config.maxMailsPerConn ?? 100,
+      connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout,
+      ...tlsOptions(policy, hop.host, hop.port, hop.name),
+      ...(auth ? { auth: { user: auth.user, pass: auth.pass ?? '' }, authMethod: auth.method ?? 'PLAIN' } : {}),
     } as Parameters<typeof nodemailer.createTransport>[0]);
     transports.set(key, t);
   }
@@ -32,37 +42,53 @@ interface RejectedError {
   response?: string;
 }
 
+type RelayError = Error & { responseCode?: number; response?: string; code?: string; rejectedErrors?: RejectedError[] };
+
+/** Why a hop did not take the message, in words an admin can act on. */
+function failureText(hop: Hop, kind: HopKind, e: RelayError, config: DeliveryConfig): string {
+  const where = `${kind === 'smarthost' ? 'smarthost ' : ''}${hopName(hop)}`;
+  const said = e.response ?? e.message;
+  const user = kind === 'smarthost' ? config.smarthost?.user : undefined;
+  if (e.code === 'EAUTH') return `${where}: login as ${user ?? '?'} refused: ${said}; check delivery.smarthost user and pass`;
+  if (user && (e.code === 'ETLS' || /certificate|TLS/i.test(e.message))) {
+    return `${where}: no trusted TLS (${said}): the password was not sent; give the relay's CA as delivery.smarthost.tls.ca`;
+  }
+  return `${where}: ${said}`;
+}
+
 /**
- * Relay one message to the first hub that answers, for these recipients. A hub that cannot be
- * reached makes us try the next; the per-recipient answers of the hub that took the
- * transaction are the outcome (2xx delivered, 4xx temporary, 5xx permanent).
+ * Relay one message to the first hop that answers, for these recipients. A hop that cannot be
+ * reached, or with which no session can be had (TLS, AUTH, a refusing greeting), makes us try
+ * the next; the answers of the hop that took the transaction are the outcome (2xx delivered,
+ * 4xx temporary, 5xx permanent). A refused login is temporary: it is ours to fix, not the sender's.
  */
-export async function relay(hops: { host: string; port: number }[], sender: string, recipients: string[], open: () => Readable, config: DeliveryConfig, auth?: DeliveryConfig['smarthost']): Promise<RecipientOutcome[]> {
+export async function relay(hops: Hop[], sender: string, recipients: string[], open: () => Readable, config: DeliveryConfig, kind: HopKind = 'hub'): Promise<RecipientOutcome[]> {
   let lastError = 'no hub configured';
   for (const hop of hops) {
     const raw = open();
     try {
-      const info = await transportFor(hop.host, hop.port, config, auth).sendMail({ envelope: { from: sender, to: recipients }, raw });
+      const info = await transportFor(hop, config, kind).sendMail({ envelope: { from: sender, to: recipients }, raw });
       const rejected = ((info as { rejectedErrors?: RejectedError[] }).rejectedErrors ?? []);
       return recipients.map((address) => {
         const r = rejected.find((e) => e.recipient.toLowerCase() === address.toLowerCase());
-        if (!r) return { address, outcome: 'delivered' as const, detail: `${hop.host}:${hop.port} ${info.response}` };
+        if (!r) return { address, outcome: 'delivered' as const, detail: `${hopName(hop)} ${info.response}` };
         return { address, outcome: (r.responseCode ?? 500) >= 500 ? ('permanent' as const) : ('temporary' as const), detail: r.response ?? String(r.responseCode) };
       });
     } catch (err) {
-      const e = err as Error & { responseCode?: number; response?: string; code?: string; rejectedErrors?: RejectedError[] };
+      const e = err as RelayError;
       if (e.code === 'EENVELOPE' && e.rejectedErrors?.length) {
-        // Every recipient refused: the hub answered, so its answers stand.
+        // Every recipient refused: the hop answered, so its answers stand.
         return recipients.map((address) => {
           const r = e.rejectedErrors!.find((x) => x.recipient.toLowerCase() === address.toLowerCase());
           const code = r?.responseCode ?? e.responseCode ?? 450;
           return { address, outcome: code >= 500 ? ('permanent' as const) : ('temporary' as const), detail: r?.response ?? e.response ?? e.message };
         });
       }
-      if (e.responseCode && e.responseCode >= 500 && e.code !== 'ECONNECTION') {
+      // A 5xx to MAIL FROM or DATA is the hop's answer about this message; any other failure is the session's.
+      if (e.responseCode && e.responseCode >= 500 && (e.code === 'EENVELOPE' || e.code === 'EMESSAGE')) {
         return recipients.map((address) => ({ address, outcome: 'permanent' as const, detail: e.response ?? e.message }));
       }
-      lastError = `${hop.host}:${hop.port}: ${e.response ?? e.message}`;
+      lastError = failureText(hop, kind, e, config);
     } finally {
       // A hop that failed before DATA never read the message: its spool file would stay open.
       raw.destroy();

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GatewayConfigError, loadGatewayConfig } from '../src/index';
+import { tlsPolicyFor } from '../src/delivery/hop-tls';
+
+describe('gateway.yaml delivery: smarthost TLS and MX', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'mw-dcfg-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const load = (yaml: string) => {
+    writeFileSync(join(dir, 'gateway.yaml'), yaml);
+    return loadGatewayConfig(join(dir, 'gateway.yaml'));
+  };
+  const problems = (yaml: string): string => {
+    try {
+      load(yaml);
+      return 'no error';
+    } catch (err) {
+      expect(err).toBeInstanceOf(GatewayConfigError);
+      return (err as GatewayConfigError).problems.join('\n');
+    }
+  };
+
+  it('makes CA paths relative to the file', () => {
+    const { delivery } = load('delivery:\n  mode: smtp\n  tls: { ca: tls/hub-ca.pem }\n  smarthost: { host: relay.isp.example, port: 587, user: acme, pass: pw, tls: { ca: tls/isp.pem } }\n');
+    expect(delivery.tls).toEqual({ ca: join(dir, 'tls/hub-ca.pem') });
+    expect(delivery.smarthost).toMatchObject({ host: 'relay.isp.example', tls: { ca: join(dir, 'tls/isp.pem') } });
+    const mx = load('delivery:\n  mode: smtp\n  mx: { port: 2525, servers: ["127.0.0.1:5353", "::1"], tls: { ca: ca.pem } }\n').delivery.mx;
+    expect(mx).toEqual({ port: 2525, servers: ['127.0.0.1:5353', '::1'], tls: { ca: join(dir, 'ca.pem') } });
+  });
+
+  it('verifies and requires TLS toward a smarthost that gets a password, and by default only then', () => {
+    expect(tlsPolicyFor('smarthost', { mode: 'smtp', smarthost: { host: 'r', user: 'u', pass: 'p' } })).toEqual({ rejectUnauthorized: true, requireTLS: true });
+    expect(tlsPolicyFor('smarthost', { mode: 'smtp', smarthost: { host: 'r' } })).toEqual({ rejectUnauthorized: false, requireTLS: false });
+    expect(tlsPolicyFor('hub', { mode: 'smtp', smarthost: { host: 'r', user: 'u', pass: 'p' } })).toEqual({ rejectUnauthorized: false, requireTLS: false });
+    expect(tlsPolicyFor('mx', { mode: 'smtp', mx: {} })).toEqual({ rejectUnauthorized: false, requireTLS: false });
+    expect(tlsPolicyFor('hub', { mode: 'smtp', tls: { ca: '/ca.pem', rejectUnauthorized: true } })).toEqual({ ca: '/ca.pem', rejectUnauthorized: true, requireTLS: false });
+  });
+
+  it('names file:line:col for a password allowed out in clear, two defaults, a bad DNS server, a user without pass', () => {
+    const text = problems([
+      'delivery:',
+      '  mode: smtp',
+      '  hubs: ["10.0.0.10:25"]',
+      '  mx: { servers: ["dns.example", "127.0.0.1:99999"] }',
+      '  smarthost: { host: relay.isp.example, user: acme, pass: pw, tls: { requireTLS: false } }',
+      '',
+    ].join('\n'));
+    expect(text).toMatch(/gateway\.yaml:4:7: \/delivery\/mx and \/delivery\/hubs both take the mail no route takes/);
+    expect(text).toMatch(/gateway\.yaml:4:7: \/delivery\/mx and \/delivery\/smarthost both/);
+    expect(text).toMatch(/gateway\.yaml:5:\d+: \/delivery\/smarthost\/tls\/requireTLS false would send the password in clear/);
+    expect(text).toMatch(/gateway\.yaml:4:\d+: \/delivery\/mx\/servers\/0 "dns\.example" is not an IP address or IP:port/);
+    expect(text).toMatch(/gateway\.yaml:4:\d+: \/delivery\/mx\/servers\/1 "127\.0\.0\.1:99999"/);
+    expect(problems('delivery: { mode: smtp, smarthost: { host: r, user: acme } }\n')).toMatch(/gateway\.yaml:1:\d+: \/delivery\/smarthost must have property pass when property user is present/);
+    expect(problems('delivery: { mode: smtp, mx: { port: 0, tls: { verify: true } } }\n')).toMatch(/\/delivery\/mx\/port must be >= 1[\s\S]*`verify`; remove it/);
+  });
+});
