@@ -15,7 +15,7 @@ import { spoolStore } from './spool/spool-store';
 import { admission } from './spool/admission';
 import { GatewayMetrics } from './metrics';
 import { submissionLogin } from './submission-login';
-import { dropPrivileges } from './privileges';
+import { accountToRunAs, dropPrivileges } from './privileges';
 
 export interface RunningGateway {
   /** Where each listener listens (port 0 in the config becomes the real port). */
@@ -32,6 +32,8 @@ export interface RunningGateway {
 /** Start the gateway: recover the spool, open the listeners, start delivering. */
 export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): Promise<RunningGateway> {
   const policy = loadGatewayPolicy(config.policy, config.domain);
+  // Looked up before anything is bound: a missing user stops the start, not a half-started gateway.
+  const account = config.user ? accountToRunAs(config.user, baseLog) : undefined;
   for (const w of policy.warnings) baseLog.event('warn', { event: 'policy-warning', problem: `${w.file}:${w.line}:${w.col}: ${w.message}` });
   const spool = new Spool(config.spool);
   const metrics = new GatewayMetrics(spool);
@@ -71,7 +73,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
     log.event('info', { event: 'listening', host: address.address, port: address.port, direction: listener.direction ?? 'by policy' });
     servers.push(server);
   }
-  if (config.user) dropPrivileges(config.user, config.spool, log);
+  if (account) dropPrivileges(account, config.spool, log);
   const dequeuer = new Dequeuer({
     spool, delivery: { ...config.delivery, ownListeners: addresses }, times: config.queue, hostname: config.hostname, secret: config.secret, log,
     ...(config.postmaster ? { postmaster: config.postmaster } : {}),

@@ -3,17 +3,50 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { GatewayLog } from './log';
 
+/** The unprivileged user the gateway continues as. */
+export interface Account {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
+/** gateway.yaml's `user` names no user on this system. */
+export class UnknownUserError extends Error {
+  readonly code = 'MW_NO_SUCH_USER';
+  constructor(readonly user: string) {
+    super(`user "${user}" (gateway.yaml \`user\`) does not exist on this system: create it (useradd --system --no-create-home ${user}) or change \`user\``);
+  }
+}
+
+function idOf(flag: '-u' | '-g', user: string): number {
+  // `id` asks the system's user database (NSS: /etc/passwd, LDAP...), as login would.
+  const out = execFileSync('id', [flag, '--', user], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  if (!/^\d+$/.test(out)) throw new Error(`id ${flag} ${user}: unexpected answer "${out}"`);
+  return Number(out);
+}
+
+/**
+ * The account to drop to once the listeners are bound, looked up before anything starts so a
+ * missing user is a start-up error. Not root: nothing to drop, said once in the log.
+ */
+export function accountToRunAs(user: string, log: GatewayLog): Account | undefined {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+    log.event('warn', { event: 'privileges', message: `not root: already running as uid ${process.getuid?.()}, user ${user} ignored` });
+    return undefined;
+  }
+  try {
+    return { name: user, uid: idOf('-u', user), gid: idOf('-g', user) };
+  } catch {
+    throw new UnknownUserError(user);
+  }
+}
+
 /**
  * After binding the listeners as root (port 25), continue as an unprivileged user, as Gauntlet
  * ran smap: the spool is handed to that user first, since it stays mode 0700.
  */
-export function dropPrivileges(user: string, spool: string, log: GatewayLog): void {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
-    log.event('warn', { event: 'privileges', message: `not root: already running as uid ${process.getuid?.()}, user ${user} ignored` });
-    return;
-  }
-  const uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
-  const gid = Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim());
+export function dropPrivileges(account: Account, spool: string, log: GatewayLog): void {
+  const { uid, gid } = account;
   const own = (dir: string): void => {
     chownSync(dir, uid, gid);
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -26,5 +59,5 @@ export function dropPrivileges(user: string, spool: string, log: GatewayLog): vo
   process.setgroups?.([gid]);
   process.setgid!(gid);
   process.setuid!(uid);
-  log.event('info', { event: 'privileges', user, uid, gid });
+  log.event('info', { event: 'privileges', user: account.name, uid, gid });
 }
