@@ -75,7 +75,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
   }
   if (account) dropPrivileges(account, config.spool, log);
   const dequeuer = new Dequeuer({
-    spool, delivery: { ...config.delivery, ownListeners: addresses }, times: config.queue, hostname: config.hostname, secret: config.secret, log,
+    spool, delivery: { ...config.delivery, ownListeners: addresses, heloName: config.hostname }, times: config.queue, hostname: config.hostname, secret: config.secret, log,
     ...(config.postmaster ? { postmaster: config.postmaster } : {}),
     quarantineRetention: config.quarantine.retentionDays * 86_400_000,
     ...(config.queue.maxConns ? { maxConns: config.queue.maxConns } : {}),

@@ -8,6 +8,8 @@ import { SMTPServer } from 'smtp-server';
 export interface RelayedMessage {
   /** Who logged in for this message. */
   user: string;
+  /** The name the client gave in EHLO. */
+  helo: string;
   from: string;
   to: string[];
   data: string;
@@ -51,7 +53,7 @@ export async function startAuthRelay(opts: { method: 'PLAIN' | 'LOGIN' | 'CRAM-M
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        received.push({ user: String(session.user ?? ''), from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), data: Buffer.concat(chunks).toString('utf8') });
+        received.push({ user: String(session.user ?? ''), helo: session.hostNameAppearsAs, from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), data: Buffer.concat(chunks).toString('utf8') });
         cb();
       });
     },

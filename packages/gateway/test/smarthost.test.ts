@@ -54,7 +54,7 @@ describe.each(['PLAIN', 'LOGIN', 'CRAM-MD5'] as const)('smarthost with AUTH %s o
     const { relay, gw } = await setUp({ method, user: 'acme', pass: 's3cret pass' }, `user: acme, pass: "s3cret pass", method: ${method}, tls: { ca: relay-cert.pem }`);
     await send(gw, `via ${method}`);
     await eventually(() => relay.received.length === 1);
-    expect(relay.received[0]).toMatchObject({ user: 'acme', from: 'penny@acme.example', to: ['friend@elsewhere.example'] });
+    expect(relay.received[0]).toMatchObject({ user: 'acme', helo: 'gw.test', from: 'penny@acme.example', to: ['friend@elsewhere.example'] });
     expect(relay.received[0]!.data).toMatch(new RegExp(`Subject: via ${method}`));
     expect(relay.logins).toEqual([{ method, user: 'acme' }]);
     await eventually(() => gw.spool.pending().length === 0);

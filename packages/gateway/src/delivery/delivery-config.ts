@@ -48,6 +48,8 @@ export interface DeliveryConfig {
   tls?: HopTls;
   /** Our own listeners (filled in at start): an MX host that is one of them is not used (loop). */
   ownListeners?: { host: string; port: number }[];
+  /** The name we give in EHLO (filled in at start: gateway.yaml's `hostname`). */
+  heloName?: string;
   /** Seconds to wait for a hub. Default 60. */
   timeout?: number;
   /** Connections to one next hop at once (FireWall-1's max_conns_per_site). Default 5. */

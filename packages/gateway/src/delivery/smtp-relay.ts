@@ -4,6 +4,8 @@ import type { DeliveryConfig, RecipientOutcome } from './delivery-config';
 import { tlsOptions, tlsPolicyFor, type HopKind } from './hop-tls';
 import type { Hop } from './route';
 
+/** Pools kept at most; MX delivery meets a new address per domain, so the least recently used goes. */
+const MAX_TRANSPORTS = 500;
 const transports = new Map<string, Transporter>();
 
 /** "host:port", or "name[ip]:port" for an MX host. */
@@ -17,10 +19,18 @@ function transportFor(hop: Hop, config: DeliveryConfig, kind: HopKind): Transpor
   const policy = tlsPolicyFor(kind, config);
   const key = JSON.stringify([kind, hop.host, hop.port, hop.name, auth?.user, auth?.pass, auth?.method, policy]);
   let t = transports.get(key);
-  if (!t) {
+  if (t) {
+    transports.delete(key); // the Map keeps insertion order: re-inserted, it is the most recently used
+    transports.set(key, t);
+  } else {
+    if (transports.size >= MAX_TRANSPORTS) {
+      const [oldest, pool] = transports.entries().next().value as [string, Transporter];
+      pool.close();
+      transports.delete(oldest);
+    }
     const timeout = (config.timeout ?? 60) * 1000;
     t = nodemailer.createTransport({
-      host: hop.host, port: hop.port, pool: true, maxConnections: config.maxConnsPerSite ?? 5, maxMessages: config.maxMailsPerConn ?? 100,
+      host: hop.host, port: hop.port, ...(config.heloName ? { name: config.heloName } : {}), pool: true, maxConnections: config.maxConnsPerSite ?? 5, maxMessages: config.maxMailsPerConn ?? 100,
       connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout,
       ...tlsOptions(policy, hop.host, hop.port, hop.name),
       ...(auth ? { auth: { user: auth.user, pass: auth.pass ?? '' }, authMethod: auth.method ?? 'PLAIN' } : {}),
