@@ -50,11 +50,12 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 afterAll(async () => {
-  await sink.close();
-  await bounces.close();
-  await dns.close();
-  await new Promise<void>((r) => silent.close(() => r()));
-  rmSync(dir, { recursive: true, force: true });
+  // Whatever beforeAll got to start is stopped, even when it failed half-way.
+  await sink?.close();
+  await bounces?.close();
+  await dns?.close();
+  if (silent) await new Promise<void>((r) => silent.close(() => r()));
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** A gateway from a gateway.yaml delivering by MX (bounces to acme.example go to `bounces` by a route). */

@@ -69,7 +69,7 @@ else if (!ids) console.warn(`no user ${USER} here: the privilege drop test is sk
       child.kill('SIGKILL');
       await exited;
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('runs as that user and group: real, effective, saved and file-system ids, and no other groups', () => {

@@ -24,7 +24,7 @@ beforeAll(() => {
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 
 /** A relay and a gateway (from a gateway.yaml) whose smarthost is that relay; the gateway's log lines kept. */
 async function setUp(relayOpts: Omit<Parameters<typeof startAuthRelay>[0], 'tls'>, smarthost: string): Promise<{ relay: AuthRelay; gw: RunningGateway; log: string[] }> {
