@@ -33,6 +33,8 @@ export function tlsOptions(policy: TlsPolicy, host: string, port: number, name =
   return {
     secure: implicit,
     requireTLS: policy.requireTLS && !implicit,
+    // Not required: a STARTTLS answered 454 leaves the session in clear (RFC 3207), without AUTH.
+    opportunisticTLS: !policy.requireTLS,
     tls: {
       rejectUnauthorized: policy.rejectUnauthorized,
       minVersion: 'TLSv1.2',
