@@ -11,6 +11,7 @@ import { takeFlushRequest } from './spool/spool-admin';
 import { queueGenerated } from './spool/generated-message';
 import { DeliverySlots } from './delivery/delivery-slots';
 import { streamOf } from './spool/received-file';
+import { expireQuarantine } from './spool/quarantine-expiry';
 
 /** Most bytes of fresh messages held in memory for their first attempt; past it they are read back from disk. */
 const HELD_LIMIT = 64 * 1024 * 1024;
@@ -128,7 +129,11 @@ export class Dequeuer {
       force = true;
       log.event('info', { event: 'flush' });
     }
-    await this.expireQuarantine();
+    const { quarantineRetention } = this.options;
+    if (quarantineRetention && this.now() - this.lastExpiry >= 60_000) {
+      this.lastExpiry = this.now();
+      await expireQuarantine(spool, quarantineRetention, this.now(), log);
+    }
     const due: { id: string; area: 'queue' | 'deferred' }[] = [];
     for (const area of ['queue', 'deferred'] as const) {
       const ids = await spool.listAsync(area);
@@ -170,25 +175,6 @@ export class Dequeuer {
     } finally {
       this.slots.release();
       this.claimed.delete(id);
-    }
-  }
-
-  /** Quarantined messages older than the retention are deleted (FireWall-1 kept them for days, not forever). */
-  private async expireQuarantine(): Promise<void> {
-    const { spool, log, quarantineRetention } = this.options;
-    if (!quarantineRetention || this.now() - this.lastExpiry < 60_000) return;
-    this.lastExpiry = this.now();
-    for (const id of await spool.listAsync('quarantine')) {
-      try {
-        // Only the record's age matters here: the message is checked when it is released or shown.
-        const r = (await spool.peekRecord('quarantine', id)) ?? (await spool.load('quarantine', id));
-        if (r && this.now() - r.createdAt > quarantineRetention) {
-          await spool.removeDurably('quarantine', id);
-          log.event('info', { event: 'quarantine-expired', id, reason: r.quarantine?.reason });
-        }
-      } catch (err) {
-        log.event('error', { event: 'spool-corrupt', id, problem: (err as Error).message });
-      }
     }
   }
 
