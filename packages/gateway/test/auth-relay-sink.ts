@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 
+/** One message the relay took. */
 export interface RelayedMessage {
   /** Who logged in for this message. */
   user: string;
@@ -15,6 +16,7 @@ export interface RelayedMessage {
   data: string;
 }
 
+/** A running relay: its port, what it took, who tried to log in. */
 export interface AuthRelay {
   port: number;
   received: RelayedMessage[];
