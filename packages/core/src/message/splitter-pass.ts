@@ -30,6 +30,25 @@ function depthOf(node: MimeNode): number {
   return depth;
 }
 
+/**
+ * Mark the multiparts a data chunk closes. The delimiter line arrives with the line break before
+ * it (RFC 2046: it belongs to the delimiter), and may share a chunk with the epilogue after it.
+ * Consecutive data lines come as one chunk named after the first node, so the closing line of
+ * an outer multipart can follow an inner one's in the inner's chunk (a multipart as last child):
+ * a line may close the chunk's node or any multipart around it.
+ */
+function closeMultiparts(node: MimeNode, data: Buffer, open: Map<MimeNode, string>): void {
+  for (const line of data.toString('latin1').split(/\r?\n/)) {
+    const delimiter = line.trimEnd();
+    for (let n: MimeNode | false | undefined = node; n; n = n.parentNode) {
+      if (open.get(n) === delimiter) {
+        open.delete(n);
+        break;
+      }
+    }
+  }
+}
+
 /** One streaming Splitter pass over a message: entities, header problems, and leaf bodies. */
 export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: PassScope): Promise<PassResult> {
   const result: PassResult = { size: 0, headers: [], parts: [], leaves: [], malformed: [] };
@@ -98,12 +117,7 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
     splitter.on('data', (obj: SplitterChunk) => {
       if (obj.type === 'node') onNode(obj);
       else if (obj.type === 'body') states.get(obj.node)?.write(obj.value);
-      else if (open.has(obj.node)) {
-        // The delimiter line arrives with the line break before it (RFC 2046: it belongs to the
-        // delimiter), and may share a chunk with the epilogue after it.
-        const closing = open.get(obj.node);
-        if (obj.value.toString('latin1').split(/\r?\n/).some((l) => l.trimEnd() === closing)) open.delete(obj.node);
-      }
+      else closeMultiparts(obj.node, obj.value, open);
     });
     const stream = splitter as unknown as NodeJS.EventEmitter;
     stream.on('error', (err: Error & { code?: string }) => {
