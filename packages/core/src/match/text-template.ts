@@ -19,6 +19,17 @@ export interface TextTemplate {
   fill(values: Partial<Record<TemplateField, string>>): string;
 }
 
+/**
+ * A value from the message or the envelope (a file name, a sender) made safe to put in text:
+ * line breaks and other controls become spaces, so a crafted name cannot end a notice and
+ * start a MIME part or a header of its own; bidirectional overrides are shown, not obeyed.
+ */
+export function inert(value: string): string {
+  return value
+    .replace(/[\x00-\x1f\x7f\u0085\u2028\u2029]/g, ' ')
+    .replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
+}
+
 /** Parses a template; returns the unknown field names instead when there are any. */
 export function compileTextTemplate(source: string): TextTemplate | { unknown: string[] } {
   const pieces: (string | { field: TemplateField })[] = [];
@@ -41,6 +52,6 @@ export function compileTextTemplate(source: string): TextTemplate | { unknown: s
   return {
     source,
     fields: [...fields],
-    fill: (values) => pieces.map((p) => (typeof p === 'string' ? p : values[p.field] ?? '')).join(''),
+    fill: (values) => pieces.map((p) => (typeof p === 'string' ? p : inert(values[p.field] ?? ''))).join(''),
   };
 }

@@ -8,6 +8,9 @@ import { Splitter } from '@zone-eu/mailsplit';
  */
 export class CrlfLines {
   private endsInCR = false;
+  /** True once a line end was changed; `bareCR` once that was a CR without its LF. */
+  changed = false;
+  bareCR = false;
 
   /** The chunk with CRLF line ends; a CR at its end waits for the next chunk. */
   push(chunk: Buffer): Buffer {
@@ -16,11 +19,15 @@ export class CrlfLines {
       this.endsInCR = chunk[chunk.length - 1] === 0x0d;
       return chunk;
     }
+    this.changed = true;
     const out: number[] = [];
     let cr = this.endsInCR;
     for (let i = 0; i < chunk.length; i++) {
       const b = chunk[i]!;
-      if (cr && b !== 0x0a) out.push(0x0a); // the CR before was bare
+      if (cr && b !== 0x0a) {
+        out.push(0x0a); // the CR before was bare
+        this.bareCR = true;
+      }
       if (b === 0x0a && !cr) out.push(0x0d);
       out.push(b);
       cr = b === 0x0d;
@@ -32,6 +39,7 @@ export class CrlfLines {
   /** What the end of the input still owes: the LF of a bare CR at the very end. */
   end(): Buffer | undefined {
     const owed = this.endsInCR ? Buffer.from('\n') : undefined;
+    if (owed) this.changed = this.bareCR = true;
     this.endsInCR = false;
     return owed;
   }
@@ -66,7 +74,8 @@ export class CrlfNormalizer extends Transform {
  * in front of it, without the extra stream hop (which costs more than the work on small mail).
  */
 export class CrlfSplitter extends Splitter {
-  private readonly lines = new CrlfLines();
+  /** What was changed on the way in. */
+  readonly lines = new CrlfLines();
 
   override _transform(chunk: Buffer, encoding: BufferEncoding, done: TransformCallback): void {
     super._transform(this.lines.push(chunk), encoding, done);

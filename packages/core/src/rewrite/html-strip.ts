@@ -19,7 +19,7 @@ function renderTag(name: string, attributes: Record<string, string>, selfClosing
 export function stripHtml(html: string, elements: readonly string[]): { html: string; removed: number } {
   const banned = new Set(elements.map((e) => e.toLowerCase()));
   const cuts: Cut[] = [];
-  const open: { name: string; start: number }[] = [];
+  const open: { name: string; start: number; end: number }[] = [];
   let removed = 0;
   const parser = new Parser(
     {
@@ -27,7 +27,7 @@ export function stripHtml(html: string, elements: readonly string[]): { html: st
         const start = parser.startIndex;
         const end = parser.endIndex + 1;
         if (banned.has(name)) {
-          open.push({ name, start });
+          open.push({ name, start, end });
           return;
         }
         if (open.length > 0) return;
@@ -43,8 +43,10 @@ export function stripHtml(html: string, elements: readonly string[]): { html: st
         if (!top || top.name !== name) return;
         open.pop();
         if (open.length > 0) return;
-        const end = implied ? parser.startIndex : parser.endIndex + 1;
-        cuts.push({ start: top.start, end: Math.max(end, top.start), with: '' });
+        // An implied close ends where the next tag starts; a void element's (embed, img) right
+        // after its own tag, which is where the parser reports it.
+        const end = implied ? Math.max(parser.startIndex, top.end) : parser.endIndex + 1;
+        cuts.push({ start: top.start, end, with: '' });
         removed++;
       },
     },

@@ -16,6 +16,8 @@ export function masqueradeAddresses(value: string, domain: string): string {
   });
 }
 
+const HASHED = /^[0-9a-f]{32}$/;
+
 /**
  * Message ids that name our hosts become `<hash@domain>`: an HMAC of the original id, so the
  * same id always maps to the same value (threads keep working) and no internal name leaks.
@@ -23,6 +25,8 @@ export function masqueradeAddresses(value: string, domain: string): string {
 export function masqueradeIds(value: string, domain: string, secret: string, all: boolean): string {
   return value.replace(/<([^<>@\s]+)@([^<>\s]+)>/g, (whole, local: string, host: string) => {
     if (!all && !isWithin(host, domain)) return whole;
+    // Already ours (a reply passing out again): hashing it twice would point at no message.
+    if (host.toLowerCase() === domain.toLowerCase() && HASHED.test(local)) return whole;
     const hash = createHmac('sha256', secret).update(`${local}@${host}`).digest('hex').slice(0, 32);
     return `<${hash}@${domain}>`;
   });

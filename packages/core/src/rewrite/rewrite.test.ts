@@ -136,6 +136,9 @@ describe('rewrite: headers', () => {
     expect(first).toMatch(/In-Reply-To: <9@elsewhere\.example>\s+<[0-9a-f]{32}@acme\.example>/);
     expect(again).toBe(first); // stable
     expect(other).not.toBe(first); // keyed
+    // idempotent: a message masqueraded once (a reply passing out again) keeps its hashed ids
+    const twice = headerBlock((await run((await run(MIXED, [effect])).out, [effect])).out);
+    expect(twice).toBe(first);
   });
 
   it('prefixes the subject once, also when it is an encoded word', async () => {
@@ -172,6 +175,14 @@ describe('rewrite: parts', () => {
     expect(text).not.toContain('TVqQ');
     expect(text).toContain('\r\n\r\nbenign\r\n--b1--\r\nepilogue\r\n');
     expect(changes).toEqual([{ kind: 'part-stripped', rule: 'exe', path: '2', type: 'application/octet-stream', filename: 'a.exe' }]);
+  });
+
+  it('encodes a notice with a line that could be read as a boundary in base64', async () => {
+    const notice = 'removed\n--b1\nContent-Type: application/x-msdownload; name="smuggled.exe"\n\nTVqQ';
+    const { out } = await run(MIXED, [{ type: 'stripPart', rule: 'exe', part: ref('2'), notice }]);
+    const model = await analyze(Readable.from([out]));
+    expect(model.parts.map((p) => p.type)).toEqual(['multipart/mixed', 'text/html', 'text/plain', 'text/plain']);
+    expect(model.parts[2]).toMatchObject({ encoding: 'base64' });
   });
 
   it('encodes a non-ASCII notice in base64', async () => {
@@ -235,6 +246,23 @@ describe('rewrite: stripHtml', () => {
     const body = out.toString().split('\r\n\r\n')[1]!;
     expect(Buffer.from(body, 'base64').toString()).toBe('<html><body><b>bold</b></body></html>');
     expect(body.split('\r\n').every((l) => l.length <= 76)).toBe(true);
+  });
+
+  it('removes void elements (embed, img) and reports only what it removed', async () => {
+    const message = crlf(['Content-Type: text/html', '', '<p>a</p><embed src=y><EMBED SRC="z"/><img src=x onerror=go()><p>b</p>', '']);
+    const { out, changes } = await run(message, [{ type: 'stripHtml', rule: 'h', elements: ['embed', 'img'] }]);
+    expect(out.toString()).toBe('Content-Type: text/html\r\n\r\n<p>a</p><p>b</p>\r\n');
+    expect(changes).toEqual([{ kind: 'html-stripped', rule: 'h', path: '0', removed: 3 }]);
+  });
+
+  it('re-encodes a stripped 7bit HTML part whose lines are over 998 octets', async () => {
+    const message = crlf(['Content-Type: text/html', '', `<p>${'word '.repeat(600)}</p><script>x()</script>`, '']);
+    const { out, changes } = await run(message, [{ type: 'stripHtml', rule: 'h', elements: ['script'] }]);
+    expect(Math.max(...out.toString().split('\r\n').map((l) => l.length))).toBeLessThanOrEqual(998);
+    expect(out.toString()).toContain('Content-Transfer-Encoding: quoted-printable');
+    expect(changes).toContainEqual({ kind: 'part-reencoded', path: '0', encoding: 'quoted-printable' });
+    const model = await analyze(Readable.from([out]));
+    expect(model.parts[0]).toMatchObject({ encoding: 'quoted-printable', size: `<p>${'word '.repeat(600)}</p>\r\n`.length });
   });
 
   it('leaves HTML with nothing to remove byte-identical', async () => {

@@ -41,10 +41,18 @@ function isWithinAny(node: MimeNode, ancestors: ReadonlySet<MimeNode>): boolean 
   return false;
 }
 
+/**
+ * A notice goes out as 7bit text when it is printable ASCII and no line of it could be read as
+ * a boundary; otherwise in base64, where nothing in it can end the part.
+ */
+function plainNotice(text: string): boolean {
+  return /^[\x20-\x7e\r\n\t]*$/.test(text) && !/(^|\n)--/.test(text);
+}
+
 /** The part's header block made that of a plain-text notice: its Content-* fields replaced. */
 function noticeHeaders(node: MimeNode, notice: string): void {
   if (!node.headers) return;
-  const ascii = /^[\x20-\x7e\r\n\t]*$/.test(notice);
+  const ascii = plainNotice(notice.replace(/\r?\n/g, '\r\n'));
   const fields = fieldsOf(node.headers).filter((f) => !f.key.startsWith('content-'));
   fields.push(
     { key: 'content-type', name: 'Content-Type', value: 'text/plain; charset=utf-8' },
@@ -161,7 +169,20 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
       const text = decodeBody(Buffer.concat(p.buffers), p.encoding).toString('latin1');
       const result = stripHtml(text, p.elements);
       if (result.removed > 0) changes.push({ kind: 'html-stripped', rule: p.rule, path: partPath(node), removed: result.removed });
-      const out = result.removed > 0 ? encodeBody(Buffer.from(result.html, 'latin1'), p.encoding) : Buffer.concat(p.buffers);
+      let out = result.removed > 0 ? encodeBody(Buffer.from(result.html, 'latin1'), p.encoding) : Buffer.concat(p.buffers);
+      const encoding = p.encoding.toLowerCase();
+      if (scanLines(out, 0).long) {
+        if (encoding === 'base64' || encoding === 'quoted-printable') {
+          out = new LineBreaker(encoding).push(out);
+          changes.push({ kind: 'lines-broken', path: partPath(node), style: encoding });
+        } else {
+          const qp = new QuotedPrintableEncoder();
+          out = Buffer.concat([qp.push(out), qp.end()]);
+          if (node.headers) node.headers.update('Content-Transfer-Encoding', 'quoted-printable');
+          changes.push({ kind: 'part-reencoded', path: partPath(node), encoding: 'quoted-printable' });
+        }
+      }
+      emit(stream, node);
       emit(stream, { type: 'body', node, value: out });
     }
   };
@@ -202,13 +223,15 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
           emit(this, obj);
           // The line break before the next boundary belongs to that boundary: the body ends bare.
           const text = r.notice.replace(/\r?\n/g, '\r\n');
-          const body = /^[\x20-\x7e\r\n\t]*$/.test(text) ? Buffer.from(text) : encodeBody(Buffer.from(text, 'utf8'), 'base64').subarray(0, -2);
+          const body = plainNotice(text) ? Buffer.from(text) : encodeBody(Buffer.from(text, 'utf8'), 'base64').subarray(0, -2);
           emit(this, { type: 'body', node: obj, value: body });
           changes.push({ kind: 'part-stripped', rule: r.rule, path, type: r.part.type, ...(r.part.filename ? { filename: r.part.filename } : {}) });
           return done();
         }
         if (htmlEffects.length > 0 && obj.contentType === 'text/html' && !obj.multipart) {
+          // Held with its header block: a stripped body with long lines may change its encoding.
           html.set(obj, { buffers: [], encoding: obj.encoding || '7bit', rule: htmlEffects[0]!.rule, elements: htmlEffects.flatMap((h) => h.elements) });
+          return done();
         } else if (!obj.multipart && obj.contentType !== 'message/rfc822') {
           const encoding = (obj.encoding || '7bit').toLowerCase();
           if (encoding === 'base64' || encoding === 'quoted-printable') breakers.set(obj, new LineBreaker(encoding === 'quoted-printable' ? 'quoted-printable' : 'base64'));
