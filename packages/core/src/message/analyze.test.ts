@@ -115,6 +115,20 @@ describe('analyze: file names from every place, decoded', () => {
   });
 });
 
+describe('analyze: line ends', () => {
+  it('reads a bare CR as the rewriter will deliver it (a line end), and flags it', async () => {
+    const message = multipart([attachment('Content-Type: application/octet-stream\rContent-Disposition: attachment; filename="evil.exe"')]);
+    const model = await run(message);
+    expect(model.parts[1]).toMatchObject({ filename: 'evil.exe' });
+    expect(model.malformed).toContainEqual(expect.objectContaining({ kind: 'bare-cr', path: '' }));
+  });
+
+  it('does not flag CRLF or bare LF line ends', async () => {
+    const model = await run(multipart(['Content-Type: text/plain\r\n\r\nhi']).replace(/\r\n/g, '\n'));
+    expect(model.malformed).toEqual([]);
+  });
+});
+
 describe('analyze: names that lie', () => {
   it('flags double extensions', async () => {
     const m = await run(multipart([attachment('Content-Type: application/octet-stream; name="invoice.pdf.exe"'),

@@ -6,6 +6,7 @@ export type MalformedKind =
   | 'unclosed-multipart'
   | 'bad-encoding'
   | 'bad-header'
+  | 'bare-cr'
   | 'limits';
 
 export const MALFORMED_KINDS: readonly MalformedKind[] = [
@@ -13,6 +14,7 @@ export const MALFORMED_KINDS: readonly MalformedKind[] = [
   'unclosed-multipart',
   'bad-encoding',
   'bad-header',
+  'bare-cr',
   'limits',
 ];
 

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { Splitter } from '@zone-eu/mailsplit';
+import { CrlfSplitter } from '../rewrite/crlf';
 import type { MimeNode, SplitterChunk } from '@zone-eu/mailsplit';
 import { EntityState } from './entity-state';
 import { entityFilenames } from './file-name';
@@ -59,7 +59,9 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
       result.malformed.push({ kind, path, detail });
     }
   };
-  const splitter = new Splitter({ maxHeadSize: limits.maxHeadSize, maxChildNodes: limits.maxParts });
+  // The message is read with CRLF line ends, as the rewriter reads it: a bare CR in a header
+  // must hide nothing here that the delivered message shows.
+  const splitter = new CrlfSplitter({ maxHeadSize: limits.maxHeadSize, maxChildNodes: limits.maxParts });
 
   const onNode = (node: MimeNode): void => {
     const path = scope.prefix + partPath(node);
@@ -131,6 +133,7 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
       if (finished) return;
       finished = true;
       for (const [node, closing] of open) flag('unclosed-multipart', scope.prefix + partPath(node), `no closing ${closing} line`);
+      if (splitter.lines.bareCR) flag('bare-cr', scope.prefix, 'a CR not followed by LF: readers disagree where a line, a header field or a part ends');
       for (const state of result.leaves) {
         state.end();
         state.part.size = state.size;
