@@ -11,17 +11,24 @@ import { createFile, fsyncAsync, removeFile } from './durable-file';
  */
 const HOLD = 256 * 1024;
 
-/** A message received into its spool file: fsynced, with its size and SHA-256. */
+/** A message received into its spool file, with its size and SHA-256. */
 export interface ReceivedFile {
   size: number;
   sha256: string;
   /** The bytes themselves, when the message was small enough to be held. */
   bytes?: Buffer;
+  /**
+   * Resolves once the file is fsynced. A held message's fsync runs while the data stage decides
+   * and the record is written (each fsync waits several ms for the journal on a busy disk);
+   * whatever acknowledges the message waits for it, and a failure refuses the message.
+   */
+  synced: Promise<void>;
 }
 
 /**
- * Receive DATA into `file` and fsync it. On any failure (the client went away, the disk is full)
- * the file is removed before the error is passed on: nothing was acknowledged.
+ * Receive DATA into `file`: written when this resolves, fsynced when `synced` does. On any
+ * failure (the client went away, the disk is full) the file is removed before the error is
+ * passed on: nothing was acknowledged.
  */
 export async function receiveFile(file: string, data: Readable): Promise<ReceivedFile> {
   const hash = createHash('sha256');
@@ -67,18 +74,20 @@ export async function receiveFile(file: string, data: Readable): Promise<Receive
         writer.once('close', resolve);
         writer.end();
       });
-      return { size, sha256: hash.digest('hex') };
+      return { size, sha256: hash.digest('hex'), synced: Promise.resolve() };
     }
     const bytes = held.length === 1 ? held[0]! : Buffer.concat(held);
     // Written from the event loop: a page-cache copy of at most HOLD bytes.
     const fd = await createFile(file);
     try {
       writeFileSync(fd, bytes);
-      await fsyncAsync(fd);
-    } finally {
+    } catch (err) {
       closeSync(fd);
+      throw err;
     }
-    return { size, sha256: hash.digest('hex'), bytes };
+    const synced = fsyncAsync(fd).finally(() => closeSync(fd));
+    synced.catch(() => undefined); // the commit awaits it; a message refused meanwhile never does
+    return { size, sha256: hash.digest('hex'), bytes, synced };
   } catch (err) {
     if (onData) data.off('data', onData);
     stream?.destroy();

@@ -55,8 +55,8 @@ export function spoolStore(spool: Spool, options: { hostname: string; now?: () =
     async receive(data): Promise<StoredMessage> {
       const id = spool.newId();
       const file = spool.path('tmp', id, 'eml');
-      // Fsynced before the data stage can let a 250 go out; removed at once if DATA fails.
-      const { size, sha256, bytes } = await receiveFile(file, data);
+      // Fsynced before a 250 can go out (the commit waits for it); removed at once if DATA fails.
+      const { size, sha256, bytes, synced } = await receiveFile(file, data);
       return {
         source: { size, open: () => (bytes ? streamOf(bytes) : createReadStream(file)) },
         async discard() {
@@ -85,7 +85,7 @@ export function spoolStore(spool: Spool, options: { hostname: string; now?: () =
             record.effects.push({ type: 'addHeader', rule: message.decision.rule ?? 'quarantine', name: 'X-Mailward-Quarantine', value: `${record.quarantine?.reason ?? ''}; for ${record.recipients.map((r) => r.address).join(', ')}` });
             record.recipients = [{ address: forward, state: 'pending' }];
           }
-          await spool.commitReceived(record, verdict === 'quarantine' && !forward ? 'quarantine' : 'queue', bytes);
+          await spool.commitReceived(record, verdict === 'quarantine' && !forward ? 'quarantine' : 'queue', { bytes, synced });
           const notify = record.quarantine?.notify ?? [];
           if (verdict === 'quarantine' && notify.length > 0) {
             const subject = message.model.headers.find((h) => h.name.toLowerCase() === 'subject')?.decoded ?? '';

@@ -37,18 +37,19 @@ export class Spool {
   }
 
   /**
-   * Commit a received message whose bytes are already fsynced in tmp/: its record is written and
-   * fsynced beside it, both are renamed into `to`, and the directory is fsynced (shared with
-   * concurrent commits). When this resolves the message is durable and may be acknowledged.
+   * Commit a received message from tmp/: its record is written and fsynced beside it while the
+   * message's own fsync (`synced`) completes, then both are renamed into `to` and the directory
+   * is fsynced (shared with concurrent commits). When this resolves the message is durable and
+   * may be acknowledged.
    */
-  async commitReceived(record: QueueRecord, to: 'queue' | 'quarantine', bytes?: Buffer): Promise<void> {
+  async commitReceived(record: QueueRecord, to: 'queue' | 'quarantine', message: { bytes?: Buffer | undefined; synced?: Promise<void> } = {}): Promise<void> {
     // tmp/ is emptied at start, so a record torn there was never in the queue.
-    await writeSynced(this.path('tmp', record.id, 'json'), recordText(record));
+    await Promise.all([message.synced, writeSynced(this.path('tmp', record.id, 'json'), recordText(record))]);
     // Renames from the event loop: metadata in the page cache, cheaper than two thread-pool trips.
     renameSync(this.path('tmp', record.id, 'eml'), this.path(to, record.id, 'eml'));
     renameSync(this.path('tmp', record.id, 'json'), this.path(to, record.id, 'json'));
     await this.syncArea(to);
-    if (to === 'queue') for (const listener of this.queuedListeners) listener(record, bytes);
+    if (to === 'queue') for (const listener of this.queuedListeners) listener(record, message.bytes);
   }
 
   /** Write a record durably, off the event loop. */
