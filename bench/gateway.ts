@@ -76,10 +76,15 @@ async function send(target: Target, sink: SmtpSink, b: Batch, count: number): Pr
 
 /** The target and sink of the cell under way, for an interrupted run to stop (Postfix outlives the bench otherwise). */
 let running: { stop(): Promise<void> }[] = [];
+/** The run's temporary folder (messages, target configs, the Postfix queue), removed on an interrupt too. */
+let workDir: string | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     process.stderr.write(`${signal}: stopping the running target\n`);
-    void Promise.allSettled(running.map((r) => r.stop())).finally(() => process.exit(130));
+    void Promise.allSettled(running.map((r) => r.stop())).finally(() => {
+      if (workDir) rmSync(workDir, { recursive: true, force: true });
+      process.exit(130);
+    });
   });
 }
 
@@ -180,7 +185,7 @@ async function main(argv: string[]): Promise<void> {
   const badSize = sizes.find((s) => !(s in SIZES) || s === '50MB');
   if (badSize) throw new Error(`unknown size ${badSize}: choose from 5KB, 100KB, 5MB`);
   const modes: Cell['mode'][] = ['persistent', 'per-message'];
-  const work = mkdtempSync(join(tmpdir(), 'mw-bench-gateway-'));
+  const work = (workDir = mkdtempSync(join(tmpdir(), 'mw-bench-gateway-')));
   const started = Date.now();
   const cells: Cell[] = [];
   const big: Cell[] = [];
