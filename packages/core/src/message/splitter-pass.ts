@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { CrlfSplitter } from '../rewrite/crlf';
 import type { MimeNode, SplitterChunk } from '@zone-eu/mailsplit';
 import { EntityState } from './entity-state';
+import { closeMultiparts } from './multipart-close';
 import { entityFilenames } from './file-name';
 import { parseHeaderLine } from './header-fields';
 import { parseStructured } from './header-params';
@@ -28,25 +29,6 @@ function depthOf(node: MimeNode): number {
   let depth = 0;
   for (let n = node.parentNode; n; n = n.parentNode) depth++;
   return depth;
-}
-
-/**
- * Mark the multiparts a data chunk closes. The delimiter line arrives with the line break before
- * it (RFC 2046: it belongs to the delimiter), and may share a chunk with the epilogue after it.
- * Consecutive data lines come as one chunk named after the first node, so the closing line of
- * an outer multipart can follow an inner one's in the inner's chunk (a multipart as last child):
- * a line may close the chunk's node or any multipart around it.
- */
-function closeMultiparts(node: MimeNode, data: Buffer, open: Map<MimeNode, string>): void {
-  for (const line of data.toString('latin1').split(/\r?\n/)) {
-    const delimiter = line.trimEnd();
-    for (let n: MimeNode | false | undefined = node; n; n = n.parentNode) {
-      if (open.get(n) === delimiter) {
-        open.delete(n);
-        break;
-      }
-    }
-  }
 }
 
 /** One streaming Splitter pass over a message: entities, header problems, and leaf bodies. */

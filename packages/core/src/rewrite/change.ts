@@ -9,6 +9,10 @@ export type RewriteChange =
   | { kind: 'html-stripped'; rule: string; path: string; removed: number }
   /** A body with lines over 998 octets, re-encoded so it can be relayed. */
   | { kind: 'part-reencoded'; path: string; encoding: string }
+  /** Bare CR or LF line ends made CRLF. */
+  | { kind: 'line-ends-normalized' }
+  /** A multipart the input left open, closed so the structure is valid. */
+  | { kind: 'multipart-closed'; path: string }
   /** A header block with a line over 998 octets, folded so it can be relayed. */
   | { kind: 'header-refolded'; path: string }
   /** A body whose lines over 998 octets were broken where they stand (see LineBreak). */

@@ -50,6 +50,7 @@ export function rewriteHeadersOnly(input: Readable, effects: HeaderEffect[], sec
       if (head && head.length > 0) emitHead(this, head, Buffer.alloc(0));
       else if (owed && !head) this.push(owed);
       head = undefined;
+      if (lines?.changed) changes.push({ kind: 'line-ends-normalized' });
       done();
     },
   });

@@ -177,6 +177,21 @@ describe('rewrite: parts', () => {
     expect(changes).toEqual([{ kind: 'part-stripped', rule: 'exe', path: '2', type: 'application/octet-stream', filename: 'a.exe' }]);
   });
 
+  it('closes a multipart the input left open and ends the last line, when it changed the message', async () => {
+    const message = crlf(['Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: application/octet-stream; name=a.exe', '', 'MZ', '--b', 'Content-Type: text/plain', '', 'kept']);
+    const { out, changes } = await run(message, [{ type: 'stripPart', rule: 'exe', part: ref('1'), notice: 'removed' }]);
+    expect(out.toString().endsWith('\r\nkept\r\n--b--\r\n')).toBe(true);
+    expect(changes).toContainEqual({ kind: 'multipart-closed', path: '0' });
+    expect((await analyze(Readable.from([out]))).malformed).toEqual([]);
+  });
+
+  it('lists bare line ends it made CRLF among the changes', async () => {
+    const message = Buffer.from('Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/html\n\n<p>x</p>\n--b--\n');
+    const { out, changes } = await run(message, [{ type: 'stripHtml', rule: 'h', elements: ['script'] }]);
+    expect(out.toString()).toBe(message.toString().replace(/\n/g, '\r\n'));
+    expect(changes).toEqual([{ kind: 'line-ends-normalized' }]);
+  });
+
   it('encodes a notice with a line that could be read as a boundary in base64', async () => {
     const notice = 'removed\n--b1\nContent-Type: application/x-msdownload; name="smuggled.exe"\n\nTVqQ';
     const { out } = await run(MIXED, [{ type: 'stripPart', rule: 'exe', part: ref('2'), notice }]);
@@ -226,7 +241,7 @@ describe('rewrite: parts', () => {
   it('strips the whole message body when the root is the carrier', async () => {
     const message = crlf(['Subject: x', 'Content-Type: application/octet-stream; name=a.exe', 'Content-Transfer-Encoding: base64', '', 'TVqQ', '']);
     const { out } = await run(message, [{ type: 'stripPart', rule: 'exe', part: ref('0'), notice: 'removed' }]);
-    expect(out.toString()).toBe(crlf(['Subject: x', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 7bit', 'Content-Disposition: inline', '', 'removed']).toString());
+    expect(out.toString()).toBe(crlf(['Subject: x', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 7bit', 'Content-Disposition: inline', '', 'removed', '']).toString());
   });
 });
 

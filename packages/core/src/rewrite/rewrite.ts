@@ -1,6 +1,7 @@
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { Headers, type MimeNode, type SplitterChunk } from '@zone-eu/mailsplit';
 import type { Effect, PartRef } from '../engine/effect';
+import { closeMultiparts } from '../message/multipart-close';
 import { partPath } from '../message/part-path';
 import type { RewriteChange } from './change';
 import { editHeaders, isHeaderEffect } from './header-edits';
@@ -93,11 +94,14 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
   let held: SplitterChunk[] = [];
   const html = new Map<MimeNode, { buffers: Buffer[]; encoding: string; rule: string; elements: string[] }>();
 
+  const splitter = new CrlfSplitter();
   let lastByte = 0x0a;
   const partEdits = replace.size > 0;
   // The edit stream is also the joiner: what it pushes are the message's bytes.
+  const unclosed = new Map<MimeNode, string>(); // multiparts sent whose closing line has not been
   const emit = (stream: Transform, obj: SplitterChunk): void => {
     if (obj.type === 'node') {
+      if (obj.multipart && obj._boundary) unclosed.set(obj, `--${obj._boundary.toString('latin1')}--`);
       lastByte = 0x0a;
       const head = obj.getHeaders();
       const folded = foldLongHeaderLines(head);
@@ -110,7 +114,19 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
       if (partEdits && obj.type === 'data' && lastByte !== 0x0a && bare) stream.push(Buffer.from('\r\n'));
       lastByte = obj.value[obj.value.length - 1]!;
       stream.push(obj.value);
+      if (obj.type === 'data' && unclosed.size > 0) closeMultiparts(obj.node, obj.value, unclosed);
     }
+  };
+  /** The end of a changed message: multiparts left open are closed, and the last line ends. */
+  const finish = (stream: Transform): void => {
+    if (splitter.lines.changed) changes.push({ kind: 'line-ends-normalized' });
+    if (changes.length === 0) return; // an effect that matched nothing leaves the bytes alone
+    for (const [node, closing] of [...unclosed].reverse()) {
+      stream.push(Buffer.from(`${lastByte === 0x0a ? '' : '\r\n'}${closing}\r\n`));
+      lastByte = 0x0a;
+      changes.push({ kind: 'multipart-closed', path: partPath(node) });
+    }
+    if (lastByte !== 0x0a) stream.push(Buffer.from('\r\n'));
   };
 
   // Leaf bodies are watched for lines over 998 octets. Encoded ones are broken as they stream;
@@ -261,6 +277,7 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
       flushHtml(this);
       endBodies(this);
       for (const d of held) emit(this, d);
+      finish(this);
       done();
     },
   });
@@ -268,6 +285,6 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
   // A message we change leaves with CRLF line ends only: the splitter reads it that way.
   const output = Object.assign(edit, { changes }) as unknown as RewrittenMessage;
   // (mailsplit's typings narrow the Splitter's events to 'data', which hides that it is a Transform)
-  pipeInto(pipeInto(original, new CrlfSplitter() as unknown as Transform), edit);
+  pipeInto(pipeInto(original, splitter as unknown as Transform), edit);
   return output;
 }
