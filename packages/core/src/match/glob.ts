@@ -66,7 +66,7 @@ function translate(source: string): Translation {
       wildcards++;
     } else if (c === '[') {
       const end = classEnd(source, i);
-      if (end < 0) throw new GlobSyntaxError(`unclosed "[" in pattern "${source}"`);
+      if (end < 0) throw new GlobSyntaxError(`unclosed "[" in pattern "${source}"; close the character class with "]", or write \\[ for a literal "["`);
       let inner = source.slice(i + 1, end);
       if (inner.startsWith('!')) inner = `^${inner.slice(1)}`;
       body += `[${inner.replace(/\\(?![\]\\^-])/g, '\\\\')}]`;
@@ -85,7 +85,7 @@ function translate(source: string): Translation {
       body += escapeChar(c);
     }
   }
-  if (depth > 0) throw new GlobSyntaxError(`unclosed "{" in pattern "${source}"`);
+  if (depth > 0) throw new GlobSyntaxError(`unclosed "{" in pattern "${source}"; close the alternatives with "}", or write \\{ for a literal "{"`);
   return { body, wildcards, special };
 }
 

@@ -2,6 +2,7 @@ import type { Stage } from '../engine/stage';
 import { addressMatcher } from '../match/address';
 import { ipMatcher } from '../match/cidr';
 import { domainMatcher } from '../match/domain';
+import { compileGlob } from '../match/glob';
 import { anyOf, noneOf, type Matcher } from '../match/matcher';
 import { isBacktrackProne } from '../match/regex-pattern';
 import { textMatcher } from '../match/text';
@@ -65,6 +66,29 @@ export class CompileScope {
       list.forEach((text, i) => out.push({ text, path: ['lists', name, i] }));
     }
     return out;
+  }
+
+  /**
+   * The header-name wildcards of an action (`headers.keep`, `masquerade.headers`) with `@list`
+   * expanded, each compiled now as the rewriter will compile it, so a bad one is a load error.
+   */
+  headerNames(value: RawPatterns, path: PolicyPath): string[] {
+    return this.expand(value, path).filter((item) => this.headerName(item.text, item.path)).map((item) => item.text);
+  }
+
+  /** Checks one header-name wildcard of an action (reported when bad). */
+  headerName(text: string, path: PolicyPath): boolean {
+    if (text.startsWith('re:')) {
+      this.error(path, `"${text}": header names in actions are wildcard patterns, not \`re:\` regexes; write a wildcard such as "X-Spam-*" or "{X-Mailer,User-Agent}"`);
+      return false;
+    }
+    try {
+      compileGlob(text, { nocase: true });
+      return true;
+    } catch (err) {
+      this.error(path, `bad pattern "${text}": ${(err as Error).message}`);
+      return false;
+    }
   }
 
   /** Compiles a pattern value (string, list, `{ not: ... }`) into one matcher; reports bad patterns. */

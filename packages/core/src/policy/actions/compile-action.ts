@@ -50,7 +50,8 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
     case 'headers': return headersAction(spec as HeadersSpec, scope, at);
     case 'rewrite.header': {
       const r = spec as RawHeaderRewrite;
-      if (!compileRewrite(r, scope, at)) return undefined;
+      const header = scope.headerName(r.header, [...at, 'header']);
+      if (!compileRewrite(r, scope, at, true) || !header) return undefined;
       return fixedAction(kind, (rule) => ({ type: 'rewriteHeader', rule, header: r.header, match: r.match, to: r.to }));
     }
     case 'rewrite.sender':
@@ -63,7 +64,7 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
     }
     case 'masquerade': {
       const m = spec as { domain: string; headers?: string[]; messageId?: boolean };
-      const headers = m.headers ? scope.expand(m.headers, [...at, 'headers']).map((h) => h.text) : ['From', 'Sender', 'Reply-To'];
+      const headers = m.headers ? scope.headerNames(m.headers, [...at, 'headers']) : ['From', 'Sender', 'Reply-To'];
       return fixedAction(kind, (rule) => ({ type: 'masquerade', rule, domain: m.domain.toLowerCase(), headers: [...headers], messageId: m.messageId ?? false }));
     }
     case 'subject': {
@@ -95,8 +96,8 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
 type HeadersSpec = { remove?: string[]; keep?: string[]; add?: Record<string, string> };
 
 function headersAction(spec: HeadersSpec, scope: CompileScope, at: PolicyPath): EffectAction | undefined {
-  const remove = spec.remove ? scope.expand(spec.remove, [...at, 'remove']).map((h) => h.text) : undefined;
-  const keep = spec.keep ? scope.expand(spec.keep, [...at, 'keep']).map((h) => h.text) : undefined;
+  const remove = spec.remove ? scope.headerNames(spec.remove, [...at, 'remove']) : undefined;
+  const keep = spec.keep ? scope.headerNames(spec.keep, [...at, 'keep']) : undefined;
   const add: [string, TextTemplate][] = [];
   for (const [name, value] of Object.entries(spec.add ?? {})) {
     if (!/^[!-9;-~]+$/.test(name)) scope.error([...at, 'add', name], `"${name}" is not a valid header field name (printable ASCII without spaces or colons)`);

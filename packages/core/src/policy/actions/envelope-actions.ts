@@ -1,27 +1,67 @@
 import type { Effect } from '../../engine/effect';
 import { compileGlob } from '../../match/glob';
+import { isBacktrackProne } from '../../match/regex-pattern';
 import { compileRewriteTemplate } from '../../match/rewrite-template';
 import type { CompileScope, PolicyPath } from '../compile-scope';
 import type { EffectAction } from '../compiled-policy';
 import type { RawRewriteSpec } from '../raw-policy';
 
-/** Compiles a `match` + `to` pair, reporting a `to` that names a wildcard `match` lacks. */
-export function compileRewrite(spec: RawRewriteSpec, scope: CompileScope, path: PolicyPath): ((value: string) => string | undefined) | undefined {
-  let glob;
-  try {
-    glob = compileGlob(spec.match, { nocase: true });
-  } catch (err) {
-    scope.error([...path, 'match'], `bad pattern "${spec.match}": ${(err as Error).message}`);
+interface Captures {
+  /** How many captures `to` may refer to, and what to call them in an error. */
+  count: number;
+  noun: string;
+  capture(value: string): string[] | undefined;
+}
+
+/** A header rewrite's `re:` match, compiled as the rewriter will: whole value, case-insensitive. */
+function regexCaptures(body: string): Captures {
+  const re = new RegExp(body, 'i');
+  const count = new RegExp(`${body}|`, 'i').exec('')!.length - 1;
+  return {
+    count,
+    noun: 'group',
+    capture: (value) => {
+      const m = re.exec(value);
+      return m && m[0] === value ? m.slice(1).map((c) => c ?? '') : undefined;
+    },
+  };
+}
+
+function globCaptures(match: string): Captures {
+  const glob = compileGlob(match, { nocase: true });
+  return { count: glob.wildcards, noun: 'wildcard', capture: (value) => glob.capture(value) };
+}
+
+/**
+ * Compiles a `match` + `to` pair, reporting a bad pattern and a `to` that names a capture
+ * `match` lacks. `regex`: `match` may be `re:` (header rewrites; envelope ones are wildcards).
+ */
+export function compileRewrite(spec: RawRewriteSpec, scope: CompileScope, path: PolicyPath, regex = false): ((value: string) => string | undefined) | undefined {
+  const at = [...path, 'match'];
+  if (spec.match.startsWith('re:') && !regex) {
+    scope.error(at, `"${spec.match}": an envelope rewrite's \`match\` is a wildcard pattern, not a \`re:\` regex; write a wildcard such as "*@old.example"`);
     return undefined;
   }
+  let captures: Captures;
+  try {
+    captures = spec.match.startsWith('re:') ? regexCaptures(spec.match.slice(3)) : globCaptures(spec.match);
+  } catch (err) {
+    scope.error(at, `bad pattern "${spec.match}": ${(err as Error).message}`);
+    return undefined;
+  }
+  if (spec.match.startsWith('re:') && isBacktrackProne(spec.match.slice(3))) {
+    scope.warning(at, `regex "${spec.match}" has nested or overlapping quantifiers and can backtrack catastrophically on hostile input; rewrite it without a quantified group that itself repeats`);
+  }
   const to = compileRewriteTemplate(spec.to);
-  if (to.highest > glob.wildcards) {
-    scope.error([...path, 'to'], `\`${spec.to}\` uses &${to.highest} but "${spec.match}" has ${glob.wildcards === 0 ? 'no wildcard' : `only ${glob.wildcards} wildcard${glob.wildcards > 1 ? 's' : ''}`}; use &1..&${glob.wildcards} or add a wildcard to \`match\``);
+  const { count, noun } = captures;
+  if (to.highest > count) {
+    const has = count === 0 ? `no ${noun}` : `only ${count} ${noun}${count > 1 ? 's' : ''}`;
+    scope.error([...path, 'to'], `\`${spec.to}\` uses &${to.highest} but "${spec.match}" has ${has}; use &1..&${count} or add a ${noun} to \`match\``);
     return undefined;
   }
   return (value) => {
-    const captures = glob.capture(value);
-    return captures ? to.fill(captures) : undefined;
+    const c = captures.capture(value);
+    return c ? to.fill(c) : undefined;
   };
 }
 

@@ -1,0 +1,56 @@
+import { loadPolicy } from '../load';
+import { PolicyError } from '../policy-error';
+
+/** "line:col: message" of each problem loading a policy whose data rule `k` does `actions`. */
+function problemsOf(actions: string, extra: string[] = []): string[] {
+  const text = ['version: 1', ...extra, 'data:', '  rules:', '    - id: k', '      do:', ...actions.split('\n').map((a) => `        - ${a}`), ''].join('\n');
+  try {
+    loadPolicy(text, 'p.yaml');
+  } catch (err) {
+    if (err instanceof PolicyError) return err.problems.map((p) => `${p.line}:${p.col}: ${p.message}`);
+    throw err;
+  }
+  return [];
+}
+
+describe('compileAction: every header-name and rewrite pattern is compiled at load', () => {
+  it.each([
+    ['headers.keep', '{ headers: { keep: [From, "[To"] } }', '6:37: bad pattern "[To": unclosed "["'],
+    ['headers.remove', '{ headers: { remove: ["X-{a,b"] } }', '6:33: bad pattern "X-{a,b": unclosed "{"'],
+    ['rewrite.header', '{ rewrite: { header: "X-[Bad", match: "*", to: "" } }', '6:24: bad pattern "X-[Bad": unclosed "["'],
+    ['rewrite.header match', '{ rewrite: { header: From, match: "[*", to: "&" } }', '6:38: bad pattern "[*": unclosed "["'],
+    ['masquerade.headers', '{ masquerade: { domain: acme.example, headers: [From, "Re{ply-To"] } }', '6:65: bad pattern "Re{ply-To": unclosed "{"'],
+  ])('%s', (_field, action, problem) => {
+    const [first, ...rest] = problemsOf(action);
+    expect(rest).toEqual([]);
+    expect(first).toContain(problem);
+    expect(first).toMatch(/or write \\[[{] for a literal/);
+  });
+
+  it('reports a bad name that comes from a list where the list has it', () => {
+    expect(problemsOf('{ headers: { keep: ["@allowed"] } }', ['lists: { allowed: [From, "[To"] }'])).toEqual([
+      expect.stringMatching(/^2:26: bad pattern "\[To"/),
+    ]);
+  });
+
+  it('refuses re: where the rewriter reads a wildcard', () => {
+    expect(problemsOf('{ headers: { remove: ["re:^X-"] } }')).toEqual([expect.stringMatching(/^6:33: "re:\^X-": header names in actions are wildcard patterns/)]);
+    expect(problemsOf('{ rewrite: { header: "re:X-.*", match: "*", to: "" } }')).toEqual([expect.stringMatching(/^6:24: .*wildcard patterns, not `re:`/)]);
+    const envelope = problemsOf('{ rewrite: { sender: { match: "re:(.*)@old", to: "&@new.example" } } }', []);
+    expect(envelope).toEqual([expect.stringMatching(/an envelope rewrite's `match` is a wildcard pattern/)]);
+  });
+
+  it('compiles a header rewrite\'s re: match as the rewriter does: a bad regex and a missing group are load errors', () => {
+    expect(problemsOf('{ rewrite: { header: Subject, match: "re:(te", to: "x" } }')).toEqual([expect.stringMatching(/^6:41: bad pattern "re:\(te": Invalid regular expression/)]);
+    expect(problemsOf('{ rewrite: { header: Subject, match: "re:(a)b", to: "&2" } }')).toEqual([expect.stringMatching(/uses &2 but "re:\(a\)b" has only 1 group/)]);
+    expect(problemsOf('{ rewrite: { header: Subject, match: "re:(a)(?:b)(c)", to: "&2&1" } }')).toEqual([]);
+  });
+
+  it('loads good patterns', () => {
+    expect(problemsOf([
+      '{ headers: { keep: [From, "Content-*", "X-{A,B}", "[RS]eply-To", "\\\\[x"], remove: ["X-Spam-*"] } }',
+      '{ rewrite: { header: "X-Internal-*", match: "*", to: "" } }',
+      '{ masquerade: { domain: acme.example, headers: [From, "Reply-*"] } }',
+    ].join('\n'))).toEqual([]);
+  });
+});
