@@ -185,6 +185,15 @@ describe('rewrite: parts', () => {
     expect((await analyze(Readable.from([out]))).malformed).toEqual([]);
   });
 
+  it('keeps a multipart valid when its only child is dropped: an empty text/plain part stays', async () => {
+    const message = crlf(['Subject: x', 'Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: application/octet-stream; name=a.exe', '', 'MZ', '--b--', '']);
+    const { out } = await run(message, [{ type: 'dropPart', rule: 'd', part: ref('1') }]);
+    expect(out.toString()).not.toContain('MZ');
+    const model = await analyze(Readable.from([out]));
+    expect(model.parts.map((p) => [p.path, p.type])).toEqual([['0', 'multipart/mixed'], ['1', 'text/plain']]);
+    expect(model.malformed).toEqual([]);
+  });
+
   it('lists bare line ends it made CRLF among the changes', async () => {
     const message = Buffer.from('Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/html\n\n<p>x</p>\n--b--\n');
     const { out, changes } = await run(message, [{ type: 'stripHtml', rule: 'h', elements: ['script'] }]);

@@ -99,9 +99,11 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
   const partEdits = replace.size > 0;
   // The edit stream is also the joiner: what it pushes are the message's bytes.
   const unclosed = new Map<MimeNode, string>(); // multiparts sent whose closing line has not been
+  const parents = new Set<MimeNode>(); // multiparts sent with at least one child
   const emit = (stream: Transform, obj: SplitterChunk): void => {
     if (obj.type === 'node') {
       if (obj.multipart && obj._boundary) unclosed.set(obj, `--${obj._boundary.toString('latin1')}--`);
+      if (obj.parentNode) parents.add(obj.parentNode);
       lastByte = 0x0a;
       const head = obj.getHeaders();
       const folded = foldLongHeaderLines(head);
@@ -112,11 +114,30 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
       // replaced or dropped that part, the boundary line needs one of its own.
       const bare = obj.value[0] !== 0x0d && obj.value[0] !== 0x0a;
       if (partEdits && obj.type === 'data' && lastByte !== 0x0a && bare) stream.push(Buffer.from('\r\n'));
-      lastByte = obj.value[obj.value.length - 1]!;
-      stream.push(obj.value);
-      if (obj.type === 'data' && unclosed.size > 0) closeMultiparts(obj.node, obj.value, unclosed);
+      const value = obj.type === 'data' && dropped.size > 0 ? withoutEmptyMultipart(obj.value) : obj.value;
+      lastByte = value[value.length - 1]!;
+      stream.push(value);
+      if (obj.type === 'data' && unclosed.size > 0) closeMultiparts(obj.node, value, unclosed);
     }
   };
+  /**
+   * A multipart must keep one part (RFC 2046): when every child was dropped, an empty text/plain
+   * part goes before its closing line.
+   */
+  const withoutEmptyMultipart = (data: Buffer): Buffer => {
+    for (const [node, closing] of unclosed) {
+      if (parents.has(node)) continue;
+      const text = data.toString('latin1');
+      const at = text.indexOf(closing);
+      if (at < 0 || (at > 0 && text[at - 1] !== '\n')) continue;
+      const before = at > 0 || lastByte === 0x0a ? '' : '\r\n';
+      const empty = `${before}${closing.slice(0, -2)}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\r\n`;
+      parents.add(node);
+      return Buffer.concat([data.subarray(0, at), Buffer.from(empty, 'latin1'), data.subarray(at)]);
+    }
+    return data;
+  };
+
   /** The end of a changed message: multiparts left open are closed, and the last line ends. */
   const finish = (stream: Transform): void => {
     if (splitter.lines.changed) changes.push({ kind: 'line-ends-normalized' });
