@@ -124,13 +124,40 @@ describe('mailward eval', () => {
     const out = join(tmp, 'out.eml');
     const r = await runCli(['eval', example('firebox-inbound', 'policy.yaml'), example('firebox-inbound', 'slides-ppt.eml'), '--out', out, '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toHaveProperty('changes');
+    expect(JSON.parse(r.stdout)).toMatchObject({ out, changes: expect.any(Array) });
     const text = readFileSync(out, 'utf8');
     expect(text).toContain('[Attachment denied by mailward policy (type "application/octet-stream", filename "foo.ppt")]');
     expect(text).not.toContain('0M8R4KGxGuE');
     const readable = await runCli(['eval', example('firebox-inbound', 'policy.yaml'), example('firebox-inbound', 'plain.eml'), '--out', out]);
     expect(readable.stdout).toMatch(/header-removed \(header-allowlist\) name="X-Mailer"/);
     expect(readFileSync(out, 'utf8')).not.toMatch(/^X-Mailer:/m);
+  });
+
+  test('--out writes nothing when nothing is delivered (reject, tempfail, drop, quarantine), and says why', async () => {
+    const out = join(tmp, 'undelivered.eml');
+    writeFileSync(out, 'left by an earlier run');
+    const r = await runCli(['eval', example('firebox-inbound', 'policy.yaml'), example('firebox-inbound', 'plain.eml'), '--to', 'x@elsewhere.example', '--out', out, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ verdict: 'reject', out: null, outReason: expect.stringMatching(/rejected: nothing is delivered/) });
+    expect(JSON.parse(r.stdout)).not.toHaveProperty('changes');
+    expect(r.stderr).toMatch(/--out: nothing written to .*undelivered\.eml: the message is rejected: nothing is delivered; removed/);
+    expect(() => readFileSync(out)).toThrow(/ENOENT/);
+    const policy = join(tmp, 'drop.yaml');
+    writeFileSync(policy, 'version: 1\nrcpt: { default: accept }\ndata: { rules: [ { id: d, do: [ drop ] } ] }\n');
+    const readable = await runCli(['eval', policy, example('firebox-inbound', 'plain.eml'), '--out', out]);
+    expect(readable.stdout).toMatch(/^DROP at data/);
+    expect(readable.stdout).not.toMatch(/rewritten message written/);
+    expect(readable.stderr).toMatch(/accepted and discarded \(drop\): nothing is delivered\n$/);
+    expect(() => readFileSync(out)).toThrow(/ENOENT/);
+  });
+
+  test('--out refuses to overwrite the message being evaluated', async () => {
+    const message = join(tmp, 'self.eml');
+    writeFileSync(message, readFileSync(example('firebox-inbound', 'plain.eml')));
+    const r = await runCli(['eval', example('firebox-inbound', 'policy.yaml'), message, '--out', message]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is the message being evaluated/);
+    expect(readFileSync(message)).toEqual(readFileSync(example('firebox-inbound', 'plain.eml')));
   });
 
   test('bad usage exits 2; an unreadable message or bad policy exits 1', async () => {

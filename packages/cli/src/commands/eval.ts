@@ -6,6 +6,7 @@ import { analyze, rewrite, runSession, type CompiledPolicy, type MessageModel, t
 import {
   envelopeFromHeaders, factsFromFixture, FactsFileError, loadFactsFile, loadPolicyWithTests, needsOf, policyProblems, type CaseFacts,
 } from '@mailward/core/testing';
+import { notDelivered, removeStaleCopy, sameFile } from '../delivered-copy';
 import type { Io } from '../io';
 import { renderSession, type SessionView } from '../render-session';
 import { InputError, UsageError } from '../usage-error';
@@ -61,8 +62,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const facts = factsFromFixture(fixture, needsOf(policy), { helo, sender: session.sender, recipients });
   const result: SessionView = runSession(policy, session, facts);
 
+  // --out is the message as delivered: nothing is written when nothing is delivered.
   let changes: RewriteChange[] | undefined;
-  if (values.out !== undefined) changes = await writeRewritten(messageFile, values.out, result);
+  const unwritten = values.out === undefined ? undefined : notDelivered(result.verdict);
+  if (values.out !== undefined) {
+    if (unwritten === undefined) changes = await writeRewritten(messageFile, values.out, result);
+    else {
+      const removed = removeStaleCopy(values.out, messageFile) ? `; removed the ${values.out} an earlier run left` : '';
+      io.err(`--out: nothing written to ${values.out}: ${unwritten}${removed}\n`);
+    }
+  }
 
   if (values.json) {
     const object: Record<string, unknown> = {
@@ -74,11 +83,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
       effects: result.effects,
       trace: result.trace,
     };
-    if (values.out !== undefined) object['changes'] = changes ?? [];
+    if (values.out !== undefined && unwritten === undefined) Object.assign(object, { out: values.out, changes: changes ?? [] });
+    else if (values.out !== undefined) Object.assign(object, { out: null, outReason: unwritten });
     io.out(`${JSON.stringify(object, null, 2)}\n`);
   } else {
     io.out(renderSession(result, { sender: session.sender, client: client.ip, helo }));
-    if (values.out !== undefined) {
+    if (values.out !== undefined && unwritten === undefined) {
       io.out(`rewritten message written to ${values.out}${changes && changes.length > 0 ? ':' : ' (unchanged)'}\n`);
       for (const c of changes ?? []) io.out(`  ${describeChange(c)}\n`);
     }
@@ -107,6 +117,7 @@ function readFacts(file: string): CaseFacts {
 }
 
 async function writeRewritten(input: string, output: string, result: SessionView): Promise<RewriteChange[]> {
+  if (sameFile(input, output)) throw new UsageError(`--out ${output} is the message being evaluated; give another file`);
   // The secret keys masqueraded Message-IDs; eval only shows what would change, so a fixed one is fine.
   const rewritten = rewrite(createReadStream(input), result.effects, { secret: 'mailward-eval' });
   try {
