@@ -4,16 +4,24 @@ import type { HeaderField } from './model';
 const libmime = new Libmime();
 const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
 
-// mailsplit hands header bytes over as latin1 text; 8-bit headers are UTF-8 far more often.
-function asText(raw: string): string {
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Header bytes held as a latin1 string (mailsplit's, the rewriter's) as text to match and show:
+ * 8-bit headers are UTF-8 far more often, so read as UTF-8 when the bytes are valid UTF-8.
+ */
+export function headerText(raw: string): string {
   if (!/[\x80-\xff]/.test(raw)) return raw;
-  const utf8 = Buffer.from(raw, 'latin1').toString('utf8');
-  return utf8.includes('\uFFFD') ? raw : utf8;
+  try {
+    return utf8.decode(Buffer.from(raw, 'latin1'));
+  } catch {
+    return raw;
+  }
 }
 
 /** A header line split into its field, or a reason it is not one. */
 export function parseHeaderLine(raw: string): HeaderField | { problem: string } {
-  const line = asText(raw);
+  const line = headerText(raw);
   const colon = line.indexOf(':');
   const name = colon > 0 ? line.slice(0, colon) : '';
   if (!FIELD_NAME.test(name)) {

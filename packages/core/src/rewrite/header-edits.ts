@@ -3,6 +3,7 @@ import type { Headers } from '@zone-eu/mailsplit';
 import type { Effect } from '../engine/effect';
 import { compileGlob, type Glob } from '../match/glob';
 import { compileRewriteTemplate } from '../match/rewrite-template';
+import { headerText } from '../message/header-fields';
 import { isAddressHeader, mapAddresses } from './address-list';
 import type { RewriteChange } from './change';
 import { buildHeaderBlock, fieldsOf, octets, withValue, type Field } from './header-value';
@@ -107,7 +108,7 @@ const EDITS: { [K in HeaderEffect['type']]: (x: Extract<HeaderEffect, { type: K 
       if (!named(x.header, f)) return [f];
       const value = rewriteField(f, x);
       if (value === f.value) return [f];
-      edit.changes.push({ kind: 'header-rewritten', rule: x.rule, name: f.name, from: f.value, to: value });
+      edit.changes.push({ kind: 'header-rewritten', rule: x.rule, name: f.name, from: headerText(f.value), to: headerText(value) });
       return value.trim() === '' ? [] : [withValue(f, value)];
     });
   },
@@ -118,7 +119,7 @@ const EDITS: { [K in HeaderEffect['type']]: (x: Extract<HeaderEffect, { type: K 
       if (x.messageId && f.key === 'message-id') value = masqueradeIds(value, x.domain, edit.secret, true);
       if (x.messageId && (f.key === 'in-reply-to' || f.key === 'references')) value = masqueradeIds(value, x.domain, edit.secret, false);
       if (value === f.value) return f;
-      edit.changes.push({ kind: 'header-rewritten', rule: x.rule, name: f.name, from: f.value, to: value });
+      edit.changes.push({ kind: 'header-rewritten', rule: x.rule, name: f.name, from: headerText(f.value), to: headerText(value) });
       return withValue(f, value);
     });
   },
