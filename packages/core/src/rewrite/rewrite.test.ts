@@ -194,6 +194,13 @@ describe('rewrite: parts', () => {
     expect(model.malformed).toEqual([]);
   });
 
+  it('keeps the header block and an empty text body when the dropped part is the whole message', async () => {
+    const message = crlf(['Subject: x', 'Content-Type: application/octet-stream; name=a.exe', 'Content-Transfer-Encoding: base64', '', 'TVqQ', '']);
+    const { out, changes } = await run(message, [{ type: 'dropPart', rule: 'd', part: ref('0') }]);
+    expect(out.toString()).toBe(crlf(['Subject: x', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 7bit', 'Content-Disposition: inline', '', '']).toString());
+    expect(changes).toEqual([{ kind: 'part-dropped', rule: 'd', path: '0', type: 'application/octet-stream' }]);
+  });
+
   it('lists bare line ends it made CRLF among the changes', async () => {
     const message = Buffer.from('Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/html\n\n<p>x</p>\n--b--\n');
     const { out, changes } = await run(message, [{ type: 'stripHtml', rule: 'h', elements: ['script'] }]);

@@ -247,13 +247,23 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
         }
         const path = partPath(obj);
         const r = replace.get(path);
-        if (r && r.notice === undefined) {
+        // Only a child of a multipart can go: a message (or attached message) whose body is the
+        // dropped part keeps its header block and an empty text body.
+        const inMultipart = Boolean(obj.parentNode && obj.parentNode.multipart);
+        if (r && r.notice === undefined && inMultipart) {
           removed.add(obj);
           dropped.add(obj);
           changes.push({ kind: 'part-dropped', rule: r.rule, path, type: r.part.type, ...(r.part.filename ? { filename: r.part.filename } : {}) });
           return done(); // its leading boundary goes with it
         }
         for (const d of release) emit(this, d);
+        if (r && r.notice === undefined) {
+          removed.add(obj);
+          noticeHeaders(obj, '');
+          emit(this, obj);
+          changes.push({ kind: 'part-dropped', rule: r.rule, path, type: r.part.type, ...(r.part.filename ? { filename: r.part.filename } : {}) });
+          return done();
+        }
         if (r && r.notice !== undefined) {
           removed.add(obj);
           noticeHeaders(obj, r.notice);
