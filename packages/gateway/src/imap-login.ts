@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ImapFlow, type ImapFlowError } from 'imapflow';
+import type { ImapFlow as ImapFlowClient, ImapFlowError } from 'imapflow';
 import { LoginCache } from './login-cache';
 
 /** The IMAP server that checks a submission listener's logins (Endian's "IMAP server for SMTP authentication"). */
@@ -22,6 +22,12 @@ export interface ImapServer {
 /** The IMAP server could not say yes or no (unreachable, too slow, TLS or protocol error): try again later. */
 export class ImapLoginUnavailable extends Error {
   readonly code = 'MW_IMAP_LOGIN_UNAVAILABLE';
+}
+
+/** imapflow, loaded when an IMAP server is configured: a gateway without one does not carry it in memory. */
+function imapFlow(): typeof ImapFlowClient {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('imapflow') as typeof import('imapflow')).ImapFlow;
 }
 
 // RFC 5530 response codes that mean "not now" rather than "not these credentials".
@@ -59,6 +65,7 @@ export class ImapLogin {
 
   private async login(user: string, password: string, clientIp: string | undefined): Promise<boolean> {
     const timeout = this.server.timeout ?? 10_000;
+    const ImapFlow = imapFlow();
     const client = new ImapFlow({
       host: this.server.host,
       port: this.port,
