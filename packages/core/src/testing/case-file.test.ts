@@ -35,7 +35,10 @@ describe('loadCaseFile', () => {
 
   test('unknown top-level keys and broken YAML are file problems', () => {
     expect(loadCaseFile(write('d.test.yaml', 'cases: []\n'), 'cases').problems[0]).toMatch(/d\.test\.yaml:1:1: unknown key `cases`/);
-    expect(loadCaseFile(write('e.test.yaml', 'tests: [\n'), 'cases').problems[0]).toMatch(/e\.test\.yaml:\d+:\d+: /);
+    expect(loadCaseFile(write('e.test.yaml', 'tests: [\n'), 'cases').problems[0]).toMatch(/e\.test\.yaml:1:8: .*the \[ here is never closed/);
+    expect(loadCaseFile(write('f.test.yaml', 'tests:\n\t- name: x\n    expect: { verdict: drop }\n'), 'cases').problems).toEqual([
+      expect.stringMatching(/f\.test\.yaml:2:1: YAML indentation must use spaces, not tabs/),
+    ]);
   });
 
   test("a policy's own tests: are read, the rest of the policy ignored", () => {

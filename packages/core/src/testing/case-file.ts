@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { formatProblem } from '../policy/policy-error';
+import { yamlProblem } from '../policy/yaml-problem';
 import type { PolicyCase } from './case';
 import { checkCase } from './case-schema';
 
@@ -38,11 +40,11 @@ export function loadCaseFile(file: string, role: 'cases' | 'policy'): CaseFile {
     return `${path}:${line}:${col}: ${message}`;
   };
   const result: CaseFile = { file: path, policy: role === 'policy' ? path : siblingPolicy(path), cases: [], problems: [] };
-  for (const e of doc.errors) {
-    const { line, col } = lines.linePos(e.pos[0]);
-    result.problems.push(`${path}:${line}:${col}: ${e.message.split('\n')[0]}`);
+  if (doc.errors.length > 0) {
+    // As for a policy: the first syntax error, where its token is, and what to change.
+    result.problems.push(formatProblem(yamlProblem(doc.errors, text, lines, path)));
+    return result;
   }
-  if (result.problems.length > 0) return result;
 
   let list: Node | null | undefined;
   const root = doc.contents;
