@@ -117,8 +117,12 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
       const value = obj.type === 'data' && dropped.size > 0 ? withoutEmptyMultipart(obj.value) : obj.value;
       lastByte = value[value.length - 1]!;
       stream.push(value);
-      if (obj.type === 'data' && unclosed.size > 0) closeMultiparts(obj.node, value, unclosed);
+      if (obj.type === 'data' && unclosed.size > 0 && closesAny(value)) closeMultiparts(obj.node, value, unclosed);
     }
+  };
+  const closesAny = (data: Buffer): boolean => {
+    for (const closing of unclosed.values()) if (data.includes(closing, 0, 'latin1')) return true;
+    return false;
   };
   /**
    * A multipart must keep one part (RFC 2046): when every child was dropped, an empty text/plain
