@@ -69,27 +69,25 @@ export class CompileScope {
   }
 
   /**
-   * The header-name wildcards of an action (`headers.keep`, `masquerade.headers`) with `@list`
+   * The header-name patterns of an action (`headers.keep`, `masquerade.headers`) with `@list`
    * expanded, each compiled now as the rewriter will compile it, so a bad one is a load error.
    */
   headerNames(value: RawPatterns, path: PolicyPath): string[] {
     return this.expand(value, path).filter((item) => this.headerName(item.text, item.path)).map((item) => item.text);
   }
 
-  /** Checks one header-name wildcard of an action (reported when bad). */
+  /** Checks one header-name pattern of an action, a wildcard or `re:` (reported when bad). */
   headerName(text: string, path: PolicyPath): boolean {
-    if (text.startsWith('re:')) {
-      this.error(path, `"${text}": header names in actions are wildcard patterns, not \`re:\` regexes; write a wildcard such as "X-Spam-*" or "{X-Mailer,User-Agent}"`);
-      return false;
-    }
     try {
-      compileGlob(text, { nocase: true });
+      if (text.startsWith('re:')) new RegExp(text.slice(3), 'i');
+      else compileGlob(text, { nocase: true });
       return true;
     } catch (err) {
       this.error(path, `bad pattern "${text}": ${(err as Error).message}`);
       return false;
     }
   }
+
 
   /** Compiles a pattern value (string, list, `{ not: ... }`) into one matcher; reports bad patterns. */
   matcher(value: RawPatternValue, kind: PatternKind, path: PolicyPath): Matcher {

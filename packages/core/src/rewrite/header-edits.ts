@@ -18,6 +18,20 @@ export function isHeaderEffect(e: Effect): e is HeaderEffect {
   return ['removeHeaders', 'keepHeaders', 'addHeader', 'rewriteHeader', 'masquerade', 'subjectPrefix'].includes(e.type);
 }
 
+const names = new Map<string, Pick<Glob, 'test'>>();
+/** A header-name pattern: a wildcard, or `re:` and a regex the whole name must match. */
+function namePattern(pattern: string): Pick<Glob, 'test'> {
+  let g = names.get(pattern);
+  if (!g) {
+    if (pattern.startsWith('re:')) {
+      const re = new RegExp(`^(?:${pattern.slice(3)})$`, 'i');
+      g = { test: (v) => re.test(v) };
+    } else g = compileGlob(pattern, { nocase: true });
+    names.set(pattern, g);
+  }
+  return g;
+}
+
 const globs = new Map<string, Glob>();
 function glob(pattern: string): Glob {
   let g = globs.get(pattern);
@@ -77,7 +91,7 @@ interface Edit {
   changes: RewriteChange[];
 }
 
-const named = (pattern: string, f: Field): boolean => glob(pattern).test(f.name);
+const named = (pattern: string, f: Field): boolean => namePattern(pattern).test(f.name);
 
 /**
  * One edit per header effect type. A table typed over the union fails to compile when an

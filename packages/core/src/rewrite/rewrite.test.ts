@@ -92,6 +92,13 @@ describe('rewrite: headers', () => {
     expect(out.subarray(out.indexOf('\r\n\r\n')).equals(MIXED.subarray(MIXED.indexOf('\r\n\r\n')))).toBe(true);
   });
 
+  it('takes re: header-name patterns, matched against the whole name, case-insensitively', async () => {
+    const { out, changes } = await run(MIXED, [{ type: 'removeHeaders', rule: 'r', names: ['re:x-(internal|nothing)'] }]);
+    expect(headerBlock(out)).not.toContain('X-Internal');
+    expect(changes).toEqual([{ kind: 'header-removed', rule: 'r', name: 'X-Internal' }]);
+    expect((await run(MIXED, [{ type: 'removeHeaders', rule: 'r', names: ['re:internal'] }])).changes).toEqual([]);
+  });
+
   it('keeps only the allowlist and reports the rest', async () => {
     const { out, changes } = await run(MIXED, [{ type: 'keepHeaders', rule: 'allow', names: ['from', 'to', 'subject', 'mime-version', 'content-*'] }]);
     const names = headerBlock(out).split('\r\n').filter((l) => !/^[ \t]/.test(l)).map((l) => l.split(':')[0]);

@@ -33,11 +33,12 @@ describe('compileAction: every header-name and rewrite pattern is compiled at lo
     ]);
   });
 
-  it('refuses re: where the rewriter reads a wildcard', () => {
-    expect(problemsOf('{ headers: { remove: ["re:^X-"] } }')).toEqual([expect.stringMatching(/^6:33: "re:\^X-": header names in actions are wildcard patterns/)]);
-    expect(problemsOf('{ rewrite: { header: "re:X-.*", match: "*", to: "" } }')).toEqual([expect.stringMatching(/^6:24: .*wildcard patterns, not `re:`/)]);
-    const envelope = problemsOf('{ rewrite: { sender: { match: "re:(.*)@old", to: "&@new.example" } } }', []);
-    expect(envelope).toEqual([expect.stringMatching(/an envelope rewrite's `match` is a wildcard pattern/)]);
+  it('takes re: in header names and envelope rewrites, as everywhere a pattern goes, and reports a bad regex', () => {
+    expect(problemsOf('{ headers: { remove: ["re:^X-(Mailer|Originating-IP)$"] } }')).toEqual([]);
+    expect(problemsOf('{ rewrite: { header: "re:X-.*", match: "*", to: "" } }')).toEqual([]);
+    expect(problemsOf('{ rewrite: { sender: { match: "re:(.*)@old[.]example", to: "&@new.example" } } }')).toEqual([]);
+    expect(problemsOf('{ headers: { keep: ["re:(From"] } }')).toEqual([expect.stringMatching(/^6:29: bad pattern "re:\(From": Invalid regular expression/)]);
+    expect(problemsOf('{ rewrite: { sender: { match: "re:(a)@b", to: "&2" } } }')).toEqual([expect.stringMatching(/uses &2 but "re:\(a\)@b" has only 1 group/)]);
   });
 
   it('compiles a header rewrite\'s re: match as the rewriter does: a bad regex and a missing group are load errors', () => {

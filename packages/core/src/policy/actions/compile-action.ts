@@ -51,7 +51,7 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
     case 'rewrite.header': {
       const r = spec as RawHeaderRewrite;
       const header = scope.headerName(r.header, [...at, 'header']);
-      if (!compileRewrite(r, scope, at, true) || !header) return undefined;
+      if (!compileRewrite(r, scope, at) || !header) return undefined;
       return fixedAction(kind, (rule) => ({ type: 'rewriteHeader', rule, header: r.header, match: r.match, to: r.to }));
     }
     case 'rewrite.sender':

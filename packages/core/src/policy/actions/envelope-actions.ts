@@ -33,15 +33,12 @@ function globCaptures(match: string): Captures {
 }
 
 /**
- * Compiles a `match` + `to` pair, reporting a bad pattern and a `to` that names a capture
- * `match` lacks. `regex`: `match` may be `re:` (header rewrites; envelope ones are wildcards).
+ * Compiles a `match` + `to` pair (a wildcard, or `re:` and a regex matched against the whole
+ * value, as the header rewriter does), reporting a bad pattern and a `to` that names a capture
+ * `match` lacks.
  */
-export function compileRewrite(spec: RawRewriteSpec, scope: CompileScope, path: PolicyPath, regex = false): ((value: string) => string | undefined) | undefined {
+export function compileRewrite(spec: RawRewriteSpec, scope: CompileScope, path: PolicyPath): ((value: string) => string | undefined) | undefined {
   const at = [...path, 'match'];
-  if (spec.match.startsWith('re:') && !regex) {
-    scope.error(at, `"${spec.match}": an envelope rewrite's \`match\` is a wildcard pattern, not a \`re:\` regex; write a wildcard such as "*@old.example"`);
-    return undefined;
-  }
   let captures: Captures;
   try {
     captures = spec.match.startsWith('re:') ? regexCaptures(spec.match.slice(3)) : globCaptures(spec.match);
