@@ -37,7 +37,7 @@ describe('compileAction: every header-name and rewrite pattern is compiled at lo
     expect(problemsOf('{ headers: { remove: ["re:^X-(Mailer|Originating-IP)$"] } }')).toEqual([]);
     expect(problemsOf('{ rewrite: { header: "re:X-.*", match: "*", to: "" } }')).toEqual([]);
     expect(problemsOf('{ rewrite: { sender: { match: "re:(.*)@old[.]example", to: "&@new.example" } } }')).toEqual([]);
-    expect(problemsOf('{ headers: { keep: ["re:(From"] } }')).toEqual([expect.stringMatching(/^6:29: bad pattern "re:\(From": Invalid regular expression/)]);
+    expect(problemsOf('{ headers: { keep: ["re:(From"] } }')).toEqual([expect.stringMatching(/^6:31: bad pattern "re:\(From": Invalid regular expression/)]);
     expect(problemsOf('{ rewrite: { sender: { match: "re:(a)@b", to: "&2" } } }')).toEqual([expect.stringMatching(/uses &2 but "re:\(a\)@b" has only 1 group/)]);
   });
 
