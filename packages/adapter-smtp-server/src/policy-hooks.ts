@@ -168,7 +168,14 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         done(null, `${decision.reply.status} ${decision.reply.text}: queued as ${id}`);
       };
       guard(state, done, async () => {
-        const [analyzed, received] = await Promise.allSettled([analyze(forModel as Readable), options.store.receive(forStore)]);
+        // Both read the same DATA: when one side fails, the other must not stall on a full pipe
+        // (the client would get no answer), so its input is drained at once.
+        const drain = (err: unknown): never => {
+          forModel.resume();
+          forStore.resume();
+          throw err;
+        };
+        const [analyzed, received] = await Promise.allSettled([analyze(forModel as Readable).catch(drain), options.store.receive(forStore).catch(drain)]);
         if (analyzed.status === 'rejected' || received.status === 'rejected') {
           // Keep reading DATA to its end, so the client gets its answer instead of a hang.
           forModel.resume();

@@ -102,7 +102,11 @@ export class Dequeuer {
 
   private scan(force: boolean): Promise<void> {
     if (this.running) return this.running;
-    this.running = this.pass(force).finally(() => (this.running = undefined));
+    // A pass that fails (readdir under EMFILE, say) is logged and the next one tries again: a
+    // rejection nobody handles would end the process and every session in it.
+    this.running = this.pass(force)
+      .catch((err: unknown) => this.options.log.event('error', { event: 'scan-failed', message: err instanceof Error ? err.message : String(err) }))
+      .finally(() => (this.running = undefined));
     return this.running;
   }
 
@@ -117,10 +121,12 @@ export class Dequeuer {
     this.heldBytes += held?.length ?? 0;
     const delivery = this.deliverClaimed(record.id, 'queue', async () => record, held);
     this.inFlight.add(delivery);
-    void delivery.finally(() => {
-      this.inFlight.delete(delivery);
-      this.heldBytes -= held?.length ?? 0;
-    });
+    void delivery
+      .finally(() => {
+        this.inFlight.delete(delivery);
+        this.heldBytes -= held?.length ?? 0;
+      })
+      .catch(() => undefined); // deliverClaimed logs its own failures
   }
 
   private async pass(force: boolean): Promise<void> {
@@ -137,7 +143,10 @@ export class Dequeuer {
     const due: { id: string; area: 'queue' | 'deferred' }[] = [];
     for (const area of ['queue', 'deferred'] as const) {
       const ids = await spool.listAsync(area);
-      if (area === 'deferred') for (const id of this.dueAt.keys()) if (!ids.includes(id)) this.dueAt.delete(id);
+      if (area === 'deferred') {
+        const present = new Set(ids); // a Set: thousands of deferred messages must not cost ids^2
+        for (const id of this.dueAt.keys()) if (!present.has(id)) this.dueAt.delete(id);
+      }
       for (const id of ids) {
         if (this.claimed.has(id)) continue;
         // Not due yet: skip it without hashing the message, and without reading a record we wrote.

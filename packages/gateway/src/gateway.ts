@@ -30,7 +30,14 @@ export interface RunningGateway {
 }
 
 /** Start the gateway: recover the spool, open the listeners, start delivering. */
+/** Node before 20.10 ignores a write stream's `flush`, which the spool's fsync of large mail relies on. */
+function checkNodeVersion(): void {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 10)) throw new Error(`mailward serve needs Node.js 20.10 or later (this is ${process.versions.node}): older versions do not fsync spooled mail`);
+}
+
 export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): Promise<RunningGateway> {
+  checkNodeVersion();
   const policy = loadGatewayPolicy(config.policy, config.domain);
   // Looked up before anything is bound: a missing user stops the start, not a half-started gateway.
   const account = config.user ? accountToRunAs(config.user, baseLog) : undefined;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, chmodSync } from 'node:fs';
-import { readdir, readFile, rename, stat } from 'node:fs/promises';
+import { readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { QueueRecord } from './queue-record';
 import { DirectorySync } from './directory-sync';
@@ -46,9 +46,15 @@ export class Spool {
     // tmp/ is emptied at start, so a record torn there was never in the queue.
     await Promise.all([message.synced, writeSynced(this.path('tmp', record.id, 'json'), recordText(record))]);
     // Renames from the event loop: metadata in the page cache, cheaper than two thread-pool trips.
-    renameSync(this.path('tmp', record.id, 'eml'), this.path(to, record.id, 'eml'));
-    renameSync(this.path('tmp', record.id, 'json'), this.path(to, record.id, 'json'));
-    await this.syncArea(to);
+    try {
+      renameSync(this.path('tmp', record.id, 'eml'), this.path(to, record.id, 'eml'));
+      renameSync(this.path('tmp', record.id, 'json'), this.path(to, record.id, 'json'));
+      await this.syncArea(to);
+    } catch (err) {
+      // The client is told 4xx and will send again: what got into `to` must not be delivered too.
+      for (const ext of ['json', 'eml'] as const) await unlink(this.path(to, record.id, ext)).catch(() => undefined);
+      throw err;
+    }
     if (to === 'queue') for (const listener of this.queuedListeners) listener(record, message.bytes);
   }
 
@@ -64,7 +70,8 @@ export class Spool {
   async moveDurably(id: string, from: SpoolArea, to: SpoolArea): Promise<void> {
     await rename(this.path(from, id, 'eml'), this.path(to, id, 'eml'));
     await rename(this.path(from, id, 'json'), this.path(to, id, 'json'));
-    await Promise.all([this.syncArea(to), this.syncArea(from)]);
+    await this.syncArea(to); // the new entries durable before the old ones are gone
+    await this.syncArea(from);
   }
 
   /** Remove a delivered or bounced message, record first (without it the message is not queued). */
@@ -222,7 +229,11 @@ function parseRecord(text: string): QueueRecord | string {
 async function checkAsync(text: string, file: string): Promise<QueueRecord | string> {
   const record = parseRecord(text);
   if (typeof record === 'string') return record;
-  const size = await stat(file).then((s) => s.size, () => undefined);
+  // Only a file that is not there is missing: EMFILE or EIO is an error to retry, not corruption.
+  const size = await stat(file).then(
+    (s) => s.size,
+    (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)),
+  );
   if (size === undefined) return 'message file missing';
   if (size !== record.size) return `message file is ${size} bytes, record says ${record.size}`;
   const hash = createHash('sha256');
