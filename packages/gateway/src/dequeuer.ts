@@ -161,7 +161,7 @@ export class Dequeuer {
     await Promise.all(due.map(({ id, area }) => {
       if (this.claimed.has(id)) return undefined; // handed over while we were scanning
       this.claimed.add(id);
-      return this.deliverClaimed(id, area, () => spool.load(area, id));
+      return this.deliverClaimed(id, area, () => spool.load(area, id, true));
     }));
   }
 

@@ -153,7 +153,7 @@ export class Spool {
    * `read`, off the event loop and hashing the message as a stream: a record that vanished
    * meanwhile (delivered, deleted) is undefined; a torn or altered one goes to `corrupt/`.
    */
-  async load(area: SpoolArea, id: string): Promise<QueueRecord | undefined> {
+  async load(area: SpoolArea, id: string, finishMoves = false): Promise<QueueRecord | undefined> {
     let text: string;
     try {
       text = await readFile(this.path(area, id, 'json'), 'utf8');
@@ -163,8 +163,25 @@ export class Spool {
     }
     const problem = await checkAsync(text, this.path(area, id, 'eml'));
     if (typeof problem !== 'string') return problem;
+    if (finishMoves && problem === 'message file missing' && (await this.finishMove(id, area))) return this.load(area, id);
     this.move(id, area, 'corrupt');
     throw new SpoolCorruption(id, problem);
+  }
+
+  /**
+   * A move between areas renames the message, then its record: a crash between the two leaves
+   * the record here and the message in the area it was leaving or going to. Bring it back.
+   * Only for a message nothing else is moving (the dequeuer's claimed ones).
+   */
+  private async finishMove(id: string, area: SpoolArea): Promise<boolean> {
+    for (const other of ['queue', 'deferred', 'quarantine'] as const) {
+      if (other === area || !existsSync(this.path(other, id, 'eml')) || existsSync(this.path(other, id, 'json'))) continue;
+      await rename(this.path(other, id, 'eml'), this.path(area, id, 'eml'));
+      await this.syncArea(area);
+      await this.syncArea(other);
+      return true;
+    }
+    return false;
   }
 
   /** Read and check a record and its message; a torn or altered one goes to `corrupt/`. */

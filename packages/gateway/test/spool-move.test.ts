@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Spool, SpoolCorruption } from '../src/spool/spool';
+
+function spooled(spool: Spool, area: 'queue' | 'deferred', id: string): void {
+  const eml = Buffer.from(`Subject: ${id}\r\n\r\nbody\r\n`);
+  writeFileSync(spool.path(area, id, 'eml'), eml);
+  spool.writeRecord(area, {
+    id, createdAt: 1, client: { ip: '192.0.2.1', tls: false, authenticated: false }, sender: 'a@example.org',
+    recipients: [{ address: 'b@acme.example', state: 'pending' }], effects: [], verdict: 'accept', fired: [],
+    attempts: 1, nextAttempt: 1, size: eml.length, sha256: createHash('sha256').update(eml).digest('hex'),
+  });
+}
+
+describe('a move between spool areas cut by a crash', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'mw-move-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is finished when the dequeuer loads the record whose message went ahead', async () => {
+    const spool = new Spool(dir);
+    spooled(spool, 'queue', 'CUT');
+    // moveDurably renames the message first: the crash came before the record followed it.
+    renameSync(spool.path('queue', 'CUT', 'eml'), spool.path('deferred', 'CUT', 'eml'));
+    const record = await spool.load('queue', 'CUT', true);
+    expect(record).toMatchObject({ id: 'CUT' });
+    expect(existsSync(spool.path('queue', 'CUT', 'eml'))).toBe(true);
+    expect(existsSync(spool.path('deferred', 'CUT', 'eml'))).toBe(false);
+  });
+
+  it('still sends a record whose message is nowhere to corrupt/', async () => {
+    const spool = new Spool(dir);
+    spooled(spool, 'queue', 'GONE');
+    rmSync(spool.path('queue', 'GONE', 'eml'));
+    await expect(spool.load('queue', 'GONE', true)).rejects.toBeInstanceOf(SpoolCorruption);
+    expect(existsSync(spool.path('corrupt', 'GONE', 'json'))).toBe(true);
+  });
+});
