@@ -47,6 +47,10 @@ export function octets(text: string): string {
  * value can never start a field of its own.
  */
 export function buildHeaderBlock(fields: readonly Field[]): Buffer {
-  const lines = fields.map((f) => f.line ?? libmime.foldLines(`${f.name}: ${f.value.replace(/[\r\n]/g, '')}`, 76, false).replace(/\r?\n$/, ''));
+  const lines = fields.map((f) => {
+    if (f.line !== undefined) return f.line;
+    const line = `${f.name}: ${f.value.replace(/[\r\n]/g, '')}`;
+    return line.length < 76 ? line : libmime.foldLines(line, 76, false).replace(/\r?\n$/, '');
+  });
   return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
 }
