@@ -62,7 +62,8 @@ function ask(port: number, request: string): Promise<string> {
   });
 }
 
-function stopper(child: ChildProcess, dir: string): () => Promise<void> {
+/** Stops a service the tests started (TERM, then KILL after 5 s) and removes its folder. */
+export function stopper(child: ChildProcess, dir: string): () => Promise<void> {
   return () =>
     new Promise((resolve) => {
       const done = (): void => {

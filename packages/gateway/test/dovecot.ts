@@ -8,6 +8,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopper } from '../../facts/test/services';
 import { freePort } from './free-port';
 
 export interface Dovecot {
@@ -96,16 +97,7 @@ service imap-login {
   const child: ChildProcess = spawn('dovecot', ['-F', '-c', join(dir, 'dovecot.conf')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (d) => (output += d.toString()));
   child.stderr?.on('data', (d) => (output += d.toString()));
-  const stop = (): Promise<void> => new Promise((resolve) => {
-    const done = (): void => {
-      rmSync(dir, { recursive: true, force: true });
-      resolve();
-    };
-    if (child.exitCode !== null || child.signalCode !== null) return done();
-    child.once('exit', done);
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-  });
+  const stop = stopper(child, dir);
   const until = Date.now() + 20_000;
   while (!(await greets(imapPort))) {
     if (child.exitCode !== null || Date.now() > until) {
