@@ -1,15 +1,16 @@
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
-import { CrlfNormalizer } from './crlf';
+import { CrlfLines } from './crlf';
 import { rewrite } from './rewrite';
 
 async function normalize(pieces: Buffer[]): Promise<string> {
-  const out: Buffer[] = [];
-  for await (const c of Readable.from(pieces).pipe(new CrlfNormalizer()) as AsyncIterable<Buffer>) out.push(c);
-  return Buffer.concat(out).toString('latin1');
+  const lines = new CrlfLines();
+  const out = pieces.map((p) => lines.push(p));
+  const owed = lines.end();
+  return Buffer.concat(owed ? [...out, owed] : out).toString('latin1');
 }
 
-describe('CrlfNormalizer', () => {
+describe('CrlfLines', () => {
   it('turns bare LF and bare CR into CRLF and leaves CRLF alone', async () => {
     expect(await normalize([Buffer.from('a\nb\rc\r\nd\r')])).toBe('a\r\nb\r\nc\r\nd\r\n');
   });
