@@ -8,19 +8,8 @@ import { available } from '../../facts/test/services';
 import { createLog, defaultConfig, ImapLogin, startGateway, type ListenerConfig, type RunningGateway } from '../src/index';
 import { startDovecot, type Dovecot } from './dovecot';
 import { eventually, startHub, type HubSink } from './hub-sink';
+import { SUBMISSION_POLICY as POLICY } from './support/submission-policy';
 
-const POLICY = `
-version: 1
-smtp: { greetPause: 0, hideKeywords: [AUTH] }
-rcpt:
-  rules:
-    - id: outbound-anywhere
-      when: { direction: outbound }
-      do: [ accept ]
-    - id: ours
-      when: { recipient: { domain: acme.example } }
-      do: [ accept ]
-`;
 const PASSWORD = 'correct horse battery';
 
 // Dovecot drops to its own users, so it runs as root (as CI does); elsewhere the suite says why it skips.

@@ -6,19 +6,8 @@ import nodemailer from 'nodemailer';
 import { createLog, defaultConfig, startGateway, type RunningGateway } from '../src/index';
 import { passwordLine } from '../src/password-file';
 import { eventually, startHub, type HubSink } from './hub-sink';
+import { SUBMISSION_POLICY as POLICY } from './support/submission-policy';
 
-const POLICY = `
-version: 1
-smtp: { greetPause: 0, hideKeywords: [AUTH] }
-rcpt:
-  rules:
-    - id: outbound-anywhere
-      when: { direction: outbound }
-      do: [ accept ]
-    - id: ours
-      when: { recipient: { domain: acme.example } }
-      do: [ accept ]
-`;
 
 describe('submission listener: AUTH over TLS against a password file', () => {
   let dir: string;
