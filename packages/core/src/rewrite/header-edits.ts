@@ -18,20 +18,6 @@ export function isHeaderEffect(e: Effect): e is HeaderEffect {
   return ['removeHeaders', 'keepHeaders', 'addHeader', 'rewriteHeader', 'masquerade', 'subjectPrefix'].includes(e.type);
 }
 
-const names = new Map<string, Pick<Glob, 'test'>>();
-/** A header-name pattern: a wildcard, or `re:` and a regex the whole name must match. */
-function namePattern(pattern: string): Pick<Glob, 'test'> {
-  let g = names.get(pattern);
-  if (!g) {
-    if (pattern.startsWith('re:')) {
-      const re = new RegExp(`^(?:${pattern.slice(3)})$`, 'i');
-      g = { test: (v) => re.test(v) };
-    } else g = compileGlob(pattern, { nocase: true });
-    names.set(pattern, g);
-  }
-  return g;
-}
-
 const globs = new Map<string, Glob>();
 function glob(pattern: string): Glob {
   let g = globs.get(pattern);
@@ -40,6 +26,18 @@ function glob(pattern: string): Glob {
     globs.set(pattern, g);
   }
   return g;
+}
+
+const regexes = new Map<string, RegExp>();
+/** A header-name pattern: a wildcard, or `re:` and a regex the whole name must match. */
+function nameMatches(pattern: string, name: string): boolean {
+  if (!pattern.startsWith('re:')) return glob(pattern).test(name);
+  let re = regexes.get(pattern);
+  if (!re) {
+    re = new RegExp(`^(?:${pattern.slice(3)})$`, 'i');
+    regexes.set(pattern, re);
+  }
+  return re.test(name);
 }
 
 /** A rewrite's `match` against a value: wildcard captures, or undefined when it does not match. */
@@ -91,7 +89,7 @@ interface Edit {
   changes: RewriteChange[];
 }
 
-const named = (pattern: string, f: Field): boolean => namePattern(pattern).test(f.name);
+const named = (pattern: string, f: Field): boolean => nameMatches(pattern, f.name);
 
 /**
  * One edit per header effect type. A table typed over the union fails to compile when an
