@@ -148,7 +148,8 @@ export class Dequeuer {
         for (const id of this.dueAt.keys()) if (!present.has(id)) this.dueAt.delete(id);
       }
       for (const id of ids) {
-        if (this.claimed.has(id)) continue;
+        // One being committed is not yet acknowledged (nor durable): the commit hands it over.
+        if (this.claimed.has(id) || spool.isCommitting(id)) continue;
         // Not due yet: skip it without hashing the message, and without reading a record we wrote.
         let next = area === 'deferred' ? this.dueAt.get(id) : undefined;
         if (next === undefined) {
@@ -159,7 +160,7 @@ export class Dequeuer {
       }
     }
     await Promise.all(due.map(({ id, area }) => {
-      if (this.claimed.has(id)) return undefined; // handed over while we were scanning
+      if (this.claimed.has(id) || spool.isCommitting(id)) return undefined; // handed over, or being committed, since the listing
       this.claimed.add(id);
       return this.deliverClaimed(id, area, () => spool.load(area, id, true));
     }));

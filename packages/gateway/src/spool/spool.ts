@@ -20,6 +20,8 @@ const END_MARK = '\n#end\n';
 export class Spool {
   private readonly directories = new Map<SpoolArea, DirectorySync>();
   private readonly queuedListeners = new Set<(record: QueueRecord, bytes?: Buffer) => void>();
+  /** Ids renamed into an area whose directory fsync has not answered yet: not committed, so not deliverable. */
+  private readonly committing = new Set<string>();
 
   constructor(readonly root: string) {
     mkdirSync(root, { recursive: true, mode: 0o700 });
@@ -46,6 +48,7 @@ export class Spool {
     // tmp/ is emptied at start, so a record torn there was never in the queue.
     await Promise.all([message.synced, writeSynced(this.path('tmp', record.id, 'json'), recordText(record))]);
     // Renames from the event loop: metadata in the page cache, cheaper than two thread-pool trips.
+    this.committing.add(record.id);
     try {
       renameSync(this.path('tmp', record.id, 'eml'), this.path(to, record.id, 'eml'));
       renameSync(this.path('tmp', record.id, 'json'), this.path(to, record.id, 'json'));
@@ -54,8 +57,16 @@ export class Spool {
       // The client is told 4xx and will send again: what got into `to` must not be delivered too.
       for (const ext of ['json', 'eml'] as const) await unlink(this.path(to, record.id, ext)).catch(() => undefined);
       throw err;
+    } finally {
+      // The listeners below claim it in the same tick: a scan never sees it unclaimed and committed.
+      this.committing.delete(record.id);
     }
     if (to === 'queue') for (const listener of this.queuedListeners) listener(record, message.bytes);
+  }
+
+  /** Whether a commit of this id is between its renames and its directory fsync (a scan must leave it alone). */
+  isCommitting(id: string): boolean {
+    return this.committing.has(id);
   }
 
   /** Write a record durably, off the event loop. */
