@@ -1,7 +1,8 @@
 /**
  * MX delivery against a real DNS server on loopback (the facts tests' responder) and real
  * smtp-server sinks: preference order, failover, the implicit MX, bounces for domains without
- * mail hosts, a DNS timeout, and an MX that is the gateway itself.
+ * mail hosts, a DNS timeout, and an MX that is the gateway itself; address literals, delivered
+ * to their address without DNS (RFC 5321 5.1).
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -59,9 +60,9 @@ afterAll(async () => {
 });
 
 /** A gateway from a gateway.yaml delivering by MX (bounces to acme.example go to `bounces` by a route). */
-async function gateway(mx: string, listen = '127.0.0.1:0'): Promise<{ gw: RunningGateway; log: string[] }> {
+async function gateway(mx: string, listen = '127.0.0.1:0', policy = 'policy.yaml'): Promise<{ gw: RunningGateway; log: string[] }> {
   writeFileSync(join(dir, 'gateway.yaml'), [
-    'policy: policy.yaml', 'hostname: gw.test', 'secret: mx-test-secret-1234', `spool: spool-${Date.now()}`,
+    `policy: ${policy}`, 'hostname: gw.test', 'secret: mx-test-secret-1234', `spool: spool-${Date.now()}`,
     `listeners: [{ listen: "${listen}" }]`,
     `delivery: { mode: smtp, timeout: 5, routes: { acme.example: ["127.0.0.1:${bounces.port}"] }, mx: { ${mx} } }`,
     'queue: { scanPeriod: 0.1, resendPeriod: 600, abandonTime: 86400, maxBackoff: 600 }', '',
@@ -131,5 +132,52 @@ describe('delivery to MX hosts', () => {
     const dsn = bounces.received.at(-1)!.data;
     expect(dsn).toMatch(/Final-Recipient: rfc822; a@loop\.test\r\nAction: failed\r\nStatus: 5\.4\.6\r\nDiagnostic-Code: smtp; loop\.test: MX self\.loop\.test is this gateway/);
     expect(dsn).not.toMatch(/b@secondary\.test/);
+  });
+});
+
+describe('delivery to address literals', () => {
+  it('delivers user@[IPv4] and user@[IPv6:...] to that address, not to an MX lookup of the literal', async () => {
+    const v6 = await startHub(sink.port, '::1');
+    cleanups.push(() => v6.close());
+    const { gw, log } = await gateway(`port: ${sink.port}, servers: ["${dns.server}"]`);
+    const before = sink.received.length;
+    await send(gw, ['a@[127.0.0.1]', 'b@[IPv6:::1]'], 'literals');
+    await eventually(() => sink.received.length === before + 1 && v6.received.length === 1);
+    expect(sink.received.at(-1)!.to).toEqual(['a@[127.0.0.1]']);
+    expect(v6.received[0]!.to).toEqual(['b@[IPv6:::1]']);
+    await eventually(() => deliveries(log).length === 2);
+    const by = Object.fromEntries(deliveries(log).map((d) => [d.recipient, d]));
+    expect(by['a@[127.0.0.1]']).toMatchObject({ outcome: 'delivered', detail: expect.stringMatching(new RegExp(`^127\\.0\\.0\\.1:${sink.port} 250`)) });
+    expect(by['b@[IPv6:::1]']).toMatchObject({ outcome: 'delivered', detail: expect.stringMatching(new RegExp(`^::1:${sink.port} 250`)) });
+  });
+
+  it('bounces a recipient whose literal is invalid (smtp-server refuses those at RCPT; a rewrite can make one) with the reason', async () => {
+    // A rewrite an admin got wrong: every legacy.test recipient to an address no host has.
+    writeFileSync(join(dir, 'rewrite.yaml'), [
+      'version: 1', 'smtp: { greetPause: 0 }', 'rcpt:', '  rules:',
+      '    - id: v4', '      when: { recipient: { domain: v4.legacy.test } }', '      do: [ accept, { rewrite: { recipient: { match: "*@v4.legacy.test", to: "&@[999.0.0.1]" } } } ]',
+      '    - id: v6', '      when: { recipient: { domain: v6.legacy.test } }', '      do: [ accept, { rewrite: { recipient: { match: "*@v6.legacy.test", to: "&@[IPv6:not-an-address]" } } } ]',
+      '    - id: tag', '      when: { recipient: { domain: x400.legacy.test } }', '      do: [ accept, { rewrite: { recipient: { match: "*@x400.legacy.test", to: "&@[x400:c=fr]" } } } ]', '',
+    ].join('\n'));
+    const { gw } = await gateway(`port: ${sink.port}, servers: ["${dns.server}"]`, '127.0.0.1:0', 'rewrite.yaml');
+    const before = bounces.received.length;
+    await send(gw, ['c@v4.legacy.test', 'd@v6.legacy.test', 'e@x400.legacy.test'], 'bad literals');
+    await eventually(() => bounces.received.length === before + 1);
+    const dsn = bounces.received.at(-1)!.data;
+    expect(dsn).toMatch(/Final-Recipient: rfc822; c@\[999\.0\.0\.1\]\r\nAction: failed\r\nStatus: 5\.1\.3\r\nDiagnostic-Code: smtp; \[999\.0\.0\.1\]: not a valid address literal: "999\.0\.0\.1" is not an IPv4 address/);
+    expect(dsn).toMatch(/Final-Recipient: rfc822; d@\[IPv6:not-an-address\]\r\nAction: failed\r\nStatus: 5\.1\.3\r\nDiagnostic-Code: smtp; \[ipv6:not-an-address\]: not a valid address literal: "not-an-address" is not an IPv6 address/);
+    expect(dsn).toMatch(/Final-Recipient: rfc822; e@\[x400:c=fr\]\r\nAction: failed\r\nStatus: 5\.1\.3\r\nDiagnostic-Code: smtp; \[x400:c=fr\]: not a valid address literal: "x400" is not an address type we can deliver to/);
+    await eventually(() => gw.spool.pending().length === 0);
+  });
+
+  it('does not deliver to a literal that is this gateway, nor to its IPv4-mapped form', async () => {
+    const port = await freePort();
+    const { gw } = await gateway(`port: ${port}, servers: ["${dns.server}"]`, `127.0.0.1:${port}`);
+    const before = bounces.received.length;
+    await send(gw, ['a@[127.0.0.1]', 'b@[IPv6:::ffff:127.0.0.1]'], 'literal loop');
+    await eventually(() => bounces.received.length === before + 1);
+    const dsn = bounces.received.at(-1)!.data;
+    expect(dsn).toMatch(/Final-Recipient: rfc822; a@\[127\.0\.0\.1\]\r\nAction: failed\r\nStatus: 5\.4\.6\r\nDiagnostic-Code: smtp; \[127\.0\.0\.1\]: the address is this gateway/);
+    expect(dsn).toMatch(/Final-Recipient: rfc822; b@\[IPv6:::ffff:127\.0\.0\.1\]\r\nAction: failed\r\nStatus: 5\.4\.6\r\n/);
   });
 });

@@ -2,6 +2,7 @@ import { Resolver } from 'node:dns/promises';
 import { networkInterfaces } from 'node:os';
 import type { MxDelivery, RecipientOutcome } from './delivery-config';
 import type { Hop } from './route';
+import { literalHops } from './address-literal';
 
 type Failure = Omit<RecipientOutcome, 'address'>;
 
@@ -46,12 +47,14 @@ function byPreference(records: { exchange: string; priority: number }[]): { exch
 
 /**
  * The addresses to deliver a domain's mail to: its MX hosts by preference, or the domain's own
- * A/AAAA when it has no MX (RFC 5321 5.1). An MX that is this gateway is dropped with every MX
- * of the same or a worse preference, so mail never loops back to us.
+ * A/AAAA when it has no MX (RFC 5321 5.1); an address literal's address, without DNS. An MX that
+ * is this gateway is dropped with every MX of the same or a worse preference, so mail never
+ * loops back to us.
  */
 export async function mxHops(domain: string, mx: MxDelivery, own: { host: string; port: number }[]): Promise<MxLookup> {
-  const resolver = resolverFor(mx);
   const port = mx.port ?? 25;
+  if (domain.startsWith('[')) return literalHops(domain, port, (ip, p) => isOurs(ip, p, own));
+  const resolver = resolverFor(mx);
   let records: { exchange: string; priority: number }[];
   try {
     records = await resolver.resolveMx(domain);
