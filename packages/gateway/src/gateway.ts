@@ -17,6 +17,7 @@ import { admission } from './spool/admission';
 import { GatewayMetrics } from './metrics';
 import { submissionLogin } from './submission-login';
 import { accountToRunAs, dropPrivileges } from './privileges';
+import { holdConnections } from './connection-hold';
 
 export interface RunningGateway {
   /** Where each listener listens (port 0 in the config becomes the real port). */
@@ -54,6 +55,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
   const admit = admission(spool, { maxSize: policy.smtp.maxSize ?? 10 * 1024 * 1024, ...(config.spoolLimit !== undefined ? { spoolLimit: config.spoolLimit } : {}) });
   const servers: SMTPServer[] = [];
   const addresses: { host: string; port: number }[] = [];
+  const releases: (() => void)[] = [];
   for (const listener of config.listeners) {
     const hop = parseHop(listener.listen, 25);
     const server = createPolicyServer({
@@ -72,6 +74,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
       },
     });
     server.on('error', (err) => log.event('error', { event: 'listener-error', listen: listener.listen, error: err.message }));
+    releases.push(holdConnections(server.server));
     await new Promise<void>((resolve, reject) => {
       server.server.once('error', reject);
       server.listen(hop.port, hop.host, () => resolve());
@@ -82,6 +85,8 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
     servers.push(server);
   }
   if (account) dropPrivileges(account, config.spool, log);
+  // Only now may sessions run: one served before the drop would write the spool as root.
+  for (const release of releases) release();
   const dequeuer = new Dequeuer({
     spool, delivery: { ...config.delivery, ownListeners: addresses, heloName: config.hostname }, times: config.queue, hostname: config.hostname, secret: config.secret, log,
     ...(config.postmaster ? { postmaster: config.postmaster } : {}),

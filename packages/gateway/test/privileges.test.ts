@@ -1,9 +1,11 @@
 /**
  * `mailward serve` started as root with `user: nobody`: after binding it runs as that user, the
- * spool is handed to it (mode 0700), and mail is still accepted and delivered. A user that does
- * not exist stops the start with one clear line. Root only; under CI=true not being root fails.
+ * spool is handed to it (mode 0700), and mail is still accepted and delivered. A client that
+ * connects while the listeners are still being bound is served only after the drop. A user that
+ * does not exist stops the start with one clear line. Root only; under CI=true not being root fails.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,4 +117,74 @@ else if (!ids) console.warn(`no user ${USER} here: the privilege drop test is sk
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stdout).not.toMatch(/listening/);
   });
+});
+
+/**
+ * A listener on a host name waits for its address lookup; before the drop, sessions on the
+ * listeners bound already must wait too. Here that lookup takes a second and a half (a slow DNS
+ * server), so a client reaches the first listener well before the drop.
+ */
+const SLOW_LOOKUP = `const dns = require('node:dns');
+const lookup = dns.lookup;
+dns.lookup = function (name, ...rest) {
+  if (name !== 'slow-listener.test') return lookup.call(this, name, ...rest);
+  const cb = rest.at(-1);
+  const all = typeof rest[0] === 'object' && rest[0].all;
+  setTimeout(() => (all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)), 1500);
+};
+`;
+
+(isRoot && ids ? describe : describe.skip)('a client connecting while mailward serve binds its listeners, as root', () => {
+  let dir: string;
+  let child: ChildProcess | undefined;
+
+  afterAll(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gets its greeting only once the gateway runs as the unprivileged user, and its mail is that user\'s', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mw-priv-early-'));
+    chmodSync(dir, 0o755);
+    writeFileSync(join(dir, 'policy.yaml'), POLICY);
+    writeFileSync(join(dir, 'slow-lookup.js'), SLOW_LOOKUP);
+    mkdirSync(join(dir, 'mail'), { mode: 0o700 });
+    chownSync(join(dir, 'mail'), ids!.uid, ids!.gid);
+    writeFileSync(join(dir, 'gateway.yaml'), [
+      'policy: policy.yaml', 'hostname: gw.test', 'secret: privileges-test-secret', 'spool: spool',
+      'listeners: [{ listen: "127.0.0.1:0" }, { listen: "slow-listener.test:0" }]', 'delivery: { mode: maildir, maildir: mail }',
+      'queue: { scanPeriod: 0.1 }', `user: ${USER}`, 'log: { level: info, format: json }', '',
+    ].join('\n'));
+    const proc = spawn(process.execPath, ['--require', join(dir, 'slow-lookup.js'), BIN, 'serve', '--config', join(dir, 'gateway.yaml')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    child = proc;
+    let stderr = '';
+    proc.stderr!.on('data', (d) => (stderr += d));
+    const listening = /"event":"listening","host":"127\.0\.0\.1","port":(\d+)/;
+    await eventually(() => listening.test(stderr) || proc.exitCode !== null, 15_000);
+    if (proc.exitCode !== null) throw new Error(`serve exited: ${stderr}`);
+    expect(stderr).not.toMatch(/"event":"privileges"/); // the second listener is still being looked up
+    const port = Number(listening.exec(stderr)![1]);
+
+    // When the greeting comes, who is the process serving it?
+    const greeted = new Promise<{ uid: number[]; dropped: boolean }>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('error', reject);
+      socket.once('data', () => {
+        const status = readFileSync(`/proc/${proc.pid}/status`, 'utf8');
+        resolve({ uid: /^Uid:\s+(.*)$/m.exec(status)![1]!.trim().split(/\s+/).map(Number), dropped: /"event":"privileges"/.test(stderr) });
+        socket.end('QUIT\r\n');
+      });
+    });
+    const sent = nodemailer.createTransport({ host: '127.0.0.1', port, ignoreTLS: true })
+      .sendMail({ envelope: { from: 'fred@example.net', to: ['bob@acme.example'] }, raw: 'Subject: early\r\n\r\nhello\r\n' });
+    expect(await greeted).toEqual({ uid: [ids!.uid, ids!.uid, ids!.uid, ids!.uid], dropped: true });
+    expect((await sent).response).toMatch(/^250 .*queued as/);
+    const box = join(dir, 'mail/bob@acme.example');
+    await eventually(() => existsSync(box) && readdirSync(box).length === 1);
+    expect(statSync(join(box, readdirSync(box)[0]!)).uid).toBe(ids!.uid);
+  }, 30_000);
 });
