@@ -2,7 +2,8 @@
  * Finds the addr-specs in an address header value (`"Al" <al@x>, bob@y, group: c@z;`), so each
  * can be rewritten while display names, groups, comments and encoded words stay as written.
  */
-const ADDRESS = /([A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+|"(?:[^"\\]|\\.)*")@([A-Za-z0-9.-]+|\[[^\]]*\])/g;
+// Sticky: tried exactly where the scan is, never searched ahead (that made long lists quadratic).
+const ADDRESS = /([A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+|"(?:[^"\\]|\\.)*")@([A-Za-z0-9.-]+|\[[^\]]*\])/y;
 
 /** Replace every address in the value with `fn(address)`; `fn` returning undefined keeps it. */
 export function mapAddresses(value: string, fn: (address: string) => string | undefined): string {
@@ -13,7 +14,7 @@ export function mapAddresses(value: string, fn: (address: string) => string | un
   const replaceAt = (i: number): number | undefined => {
     ADDRESS.lastIndex = i;
     const hit = ADDRESS.exec(value);
-    if (!hit || hit.index !== i) return undefined;
+    if (!hit) return undefined;
     out += value.slice(last, i) + (fn(hit[0]) ?? hit[0]);
     last = i + hit[0].length;
     return last - 1;

@@ -116,13 +116,17 @@ const EDITS: { [K in HeaderEffect['type']]: (x: Extract<HeaderEffect, { type: K 
     edit.changes.push({ kind: 'header-added', rule: x.rule, name: x.name });
   },
   rewriteHeader: (x, edit) => {
-    edit.fields = edit.fields.flatMap((f) => {
-      if (!named(x.header, f)) return [f];
-      const value = rewriteField(f, x);
-      if (value === f.value) return [f];
+    const fields: Field[] = [];
+    for (const f of edit.fields) {
+      const value = named(x.header, f) ? rewriteField(f, x) : f.value;
+      if (value === f.value) {
+        fields.push(f);
+        continue;
+      }
       edit.changes.push({ kind: 'header-rewritten', rule: x.rule, name: f.name, from: headerText(f.value), to: headerText(value) });
-      return value.trim() === '' ? [] : [withValue(f, value)];
-    });
+      if (value.trim() !== '') fields.push(withValue(f, value));
+    }
+    edit.fields = fields;
   },
   masquerade: (x, edit) => {
     edit.fields = edit.fields.map((f) => {

@@ -1,5 +1,5 @@
-import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { mapAddresses } from './address-list';
+import { hmacHex } from './hmac';
 
 function isWithin(domain: string, ours: string): boolean {
   const d = domain.toLowerCase();
@@ -18,17 +18,6 @@ export function masqueradeAddresses(value: string, domain: string): string {
 
 const HASHED = /^[0-9a-f]{32}$/;
 
-// A key object made once per secret: createHmac with a string key prepares the key every time.
-const keys = new Map<string, KeyObject>();
-function keyOf(secret: string): KeyObject {
-  let key = keys.get(secret);
-  if (!key) {
-    key = createSecretKey(Buffer.from(secret, 'utf8'));
-    keys.set(secret, key);
-  }
-  return key;
-}
-
 /**
  * Message ids that name our hosts become `<hash@domain>`: an HMAC of the original id, so the
  * same id always maps to the same value (threads keep working) and no internal name leaks.
@@ -38,7 +27,7 @@ export function masqueradeIds(value: string, domain: string, secret: string, all
     if (!all && !isWithin(host, domain)) return whole;
     // Already ours (a reply passing out again): hashing it twice would point at no message.
     if (host.toLowerCase() === domain.toLowerCase() && HASHED.test(local)) return whole;
-    const hash = createHmac('sha256', keyOf(secret)).update(`${local}@${host}`).digest('hex').slice(0, 32);
+    const hash = hmacHex(secret, `${local}@${host}`).slice(0, 32);
     return `<${hash}@${domain}>`;
   });
 }
