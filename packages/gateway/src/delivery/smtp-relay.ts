@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { DeliveryConfig, RecipientOutcome } from './delivery-config';
 import { tlsOptions, tlsPolicyFor, type HopKind } from './hop-tls';
+import { sendRaw } from './raw-mail';
 import type { Hop } from './route';
 
 /** Pools kept at most; MX delivery meets a new address per domain, so the least recently used goes. */
@@ -77,7 +78,7 @@ export async function relay(hops: Hop[], sender: string, recipients: string[], o
   for (const hop of hops) {
     const raw = open();
     try {
-      const info = await transportFor(hop, config, kind).sendMail({ envelope: { from: sender, to: recipients }, raw });
+      const info = await sendRaw(transportFor(hop, config, kind), { from: sender, to: recipients }, raw);
       const rejected = ((info as { rejectedErrors?: RejectedError[] }).rejectedErrors ?? []);
       return recipients.map((address) => {
         const r = rejected.find((e) => e.recipient.toLowerCase() === address.toLowerCase());
