@@ -1,3 +1,6 @@
+/** Anything but the base64 alphabet, padding and the white space a body is folded with. */
+const OUTSIDE_ALPHABET = /[^A-Za-z0-9+/=\r\n\t ]/;
+
 /**
  * Decodes a leaf body chunk by chunk (base64, quoted-printable, or as is) so that analysis can
  * count decoded bytes, sniff the head and list archives without holding the part.
@@ -26,9 +29,10 @@ export class BodyDecoder {
   }
 
   private base64(text: string, final: boolean): Buffer {
-    const clean = text.replace(/[\r\n\t ]/g, '');
-    if (!this.problem && /[^A-Za-z0-9+/=]/.test(clean)) this.problem = 'base64 body has characters outside the alphabet';
-    let data = this.carry + clean.replace(/[^A-Za-z0-9+/=]/g, '');
+    // A clean body (the usual case) is scanned once for what does not belong and once to drop
+    // its line ends; only a body with foreign characters pays for removing them too.
+    if (!this.problem && OUTSIDE_ALPHABET.test(text)) this.problem = 'base64 body has characters outside the alphabet';
+    let data = this.carry + (this.problem ? text.replace(/[^A-Za-z0-9+/=]/g, '') : text.replace(/[\r\n\t ]/g, ''));
     if (this.padded && /[A-Za-z0-9+/]/.test(data) && !this.problem) this.problem = 'base64 body goes on after its padding';
     const pad = data.indexOf('=');
     if (pad >= 0) {
@@ -44,7 +48,7 @@ export class BodyDecoder {
     const usable = data.length - (data.length % 4);
     this.carry = data.slice(usable);
     data = data.slice(0, usable);
-    return Buffer.from(data.replace(/=/g, ''), 'base64');
+    return Buffer.from(pad >= 0 ? data.replace(/=/g, '') : data, 'base64');
   }
 
   private quotedPrintable(text: string, final: boolean): Buffer {
