@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Ajv from 'ajv';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
 import { defaultConfig, type GatewayConfig, type ListenerConfig } from './config';
 import { GATEWAY_SCHEMA } from './config-schema';
 import { completeDelivery } from './delivery/delivery-config-load';
@@ -37,9 +37,12 @@ export function loadGatewayConfig(file: string, cwd = process.cwd()): GatewayCon
   const text = readFileSync(file, 'utf8');
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
-  const at = (path: (string | number)[]): string => {
-    const node = doc.getIn(path, true);
-    const offset = isNode(node) && node.range ? node.range[0] : 0;
+  const at = (path: (string | number)[], key?: string): string => {
+    const node = path.length ? doc.getIn(path, true) : doc.contents;
+    // A key that does not belong is pointed at itself, not at the map that holds it.
+    const pair = key !== undefined && isMap(node) ? node.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
+    const target = pair && isNode(pair.key) ? pair.key : node;
+    const offset = isNode(target) && target.range ? target.range[0] : 0;
     const pos = lines.linePos(offset);
     return `${file}:${pos.line}:${pos.col}`;
   };
@@ -48,8 +51,10 @@ export function loadGatewayConfig(file: string, cwd = process.cwd()): GatewayCon
   if (!validate(raw)) {
     throw new GatewayConfigError((validate.errors ?? []).map((e) => {
       const path = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-      const extra = e.keyword === 'additionalProperties' ? ` \`${(e.params as { additionalProperty: string }).additionalProperty}\`; remove it or check its spelling` : '';
-      return `${at(path)}: ${e.instancePath || '(top)'} ${e.message}${extra}`;
+      const unknownKey = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty : undefined;
+      const extra = unknownKey !== undefined ? ` \`${unknownKey}\`; remove it or check its spelling`
+        : e.keyword === 'enum' ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` : '';
+      return `${at(path, unknownKey)}: ${e.instancePath || '(top)'} ${e.message}${extra}`;
     }));
   }
   const base = dirname(resolve(file));

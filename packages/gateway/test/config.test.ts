@@ -53,8 +53,8 @@ describe('gateway.yaml', () => {
     } catch (err) {
       expect(err).toBeInstanceOf(GatewayConfigError);
       const text = (err as GatewayConfigError).problems.join('\n');
-      expect(text).toMatch(/gateway\.yaml:3:\d+: .*`zone`; remove it or check its spelling/);
-      expect(text).toMatch(/gateway\.yaml:5:\d+: \/delivery\/mode must be equal to one of the allowed values/);
+      expect(text).toMatch(/gateway\.yaml:4:5: .*`zone`; remove it or check its spelling/);
+      expect(text).toMatch(/gateway\.yaml:5:\d+: \/delivery\/mode must be equal to one of the allowed values: smtp, maildir$/m);
     }
   });
 });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createLog, defaultConfig, loadGatewayConfig, startGateway, type GatewayConfig, type LogLevel } from '@mailward/gateway';
+import { GatewayConfigError, createLog, defaultConfig, loadGatewayConfig, startGateway, type GatewayConfig, type LogLevel } from '@mailward/gateway';
 import { PolicyError, formatProblem } from '@mailward/core';
 import { InputError, UsageError } from '../usage-error';
 
@@ -29,7 +29,13 @@ export async function run(argv: string[]): Promise<number> {
   let config: GatewayConfig;
   if (values.config) {
     if (!existsSync(values.config)) throw new InputError(`${values.config}: no such configuration file`, 'MW_NO_CONFIG');
-    config = loadGatewayConfig(values.config);
+    try {
+      config = loadGatewayConfig(values.config);
+    } catch (err) {
+      // A mistake in the file is the user's to fix: its problems, not a stack trace.
+      if (err instanceof GatewayConfigError) throw new InputError(err.message, err.code);
+      throw err;
+    }
   } else {
     config = defaultConfig(process.cwd());
     config.domain = 'acme.example';
