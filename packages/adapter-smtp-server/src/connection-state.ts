@@ -10,7 +10,6 @@ export interface ConnectionState {
   mail?: Decision;
   /** Accepted recipients with their rcpt decisions. */
   recipients: { address: string; decision: Decision }[];
-  errors: number;
   /** Lookups already answered on this connection (DNSBL, DNS, greylist). */
   memo: Map<string, Promise<FactResult<unknown>>>;
 }
@@ -24,7 +23,7 @@ export function stateOf(session: SMTPServerSession): ConnectionState {
     const client: Client = { ip: session.remoteAddress, tls: Boolean(session.secure), authenticated: Boolean(session.user) };
     if (session.clientHostname && session.clientHostname !== `[${session.remoteAddress}]`) client.hostname = session.clientHostname;
     if (session.user) client.user = String(session.user);
-    state = { client, recipients: [], errors: 0, memo: new Map() };
+    state = { client, recipients: [], memo: new Map() };
     states.set(session, state);
   }
   state.client.tls = Boolean(session.secure);

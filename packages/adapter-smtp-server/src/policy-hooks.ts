@@ -48,16 +48,9 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
     return decision;
   };
 
-  /** Answer a command: a refusal counts toward the hard error limit, past which we hang up. */
-  const answer = (state: ConnectionState, policy: CompiledPolicy, done: Done, decision: Decision | undefined, refusal?: Error & { responseCode: number }): void => {
+  /** Answer a command (a refusal counts toward the hard error limit: see protocol-replies). */
+  const answer = (done: Done, decision: Decision | undefined, refusal?: Error & { responseCode: number }): void => {
     const err = refusal ?? (decision && (decision.verdict === 'reject' || decision.verdict === 'tempfail') ? replyError(decision.reply) : undefined);
-    if (!err) return done();
-    state.errors++;
-    const limit = policy.smtp.hardErrorLimit;
-    if (limit && state.errors >= limit) {
-      log({ event: 'hard-error-limit', client: state.client.ip, errors: state.errors });
-      return done(replyError({ code: 421, status: '4.7.0', text: `Too many errors (${state.errors}); closing connection` }));
-    }
     done(err);
   };
 
@@ -86,27 +79,27 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
       guard(state, done, async () => {
         const policy = options.policy();
         const helo = session.hostNameAppearsAs;
-        if (!helo && policy.smtp.requireHelo) return answer(state, policy, done, undefined, replyError({ code: 503, status: '5.5.1', text: 'Send HELO/EHLO first' }));
+        if (!helo && policy.smtp.requireHelo) return answer(done, undefined, replyError({ code: 503, status: '5.5.1', text: 'Send HELO/EHLO first' }));
         const hidden = hiddenParameter(policy, address.args);
-        if (hidden) return answer(state, policy, done, undefined, replyError({ code: 555, status: '5.5.4', text: `Parameter not supported: ${hidden}` }));
+        if (hidden) return answer(done, undefined, replyError({ code: 555, status: '5.5.4', text: `Parameter not supported: ${hidden}` }));
         const busy = options.admit?.();
-        if (busy) return answer(state, policy, done, undefined, replyError(busy));
+        if (busy) return answer(done, undefined, replyError(busy));
         const size = Number((address.args || {} as Record<string, string>).SIZE ?? 0);
         if (policy.smtp.maxSize && size > policy.smtp.maxSize) {
-          return answer(state, policy, done, undefined, replyError({ code: 552, status: '5.3.4', text: `Message size exceeds the limit of ${policy.smtp.maxSize} bytes` }));
+          return answer(done, undefined, replyError({ code: 552, status: '5.3.4', text: `Message size exceeds the limit of ${policy.smtp.maxSize} bytes` }));
         }
         if (helo && state.helo?.name !== helo) {
           state.helo = { name: helo, decision: await decide(policy, 'helo', state, inputOf(state, { helo })) };
         }
         if (state.helo && (state.helo.decision.verdict === 'reject' || state.helo.decision.verdict === 'tempfail')) {
-          return answer(state, policy, done, state.helo.decision);
+          return answer(done, state.helo.decision);
         }
         // A new transaction: forget the previous one's envelope.
         state.recipients = [];
         const sender = address.address;
         state.mail = await decide(policy, 'mail', state, inputOf(state, { sender }));
         if (state.mail.verdict !== 'reject' && state.mail.verdict !== 'tempfail') state.sender = sender;
-        answer(state, policy, done, state.mail);
+        answer(done, state.mail);
       });
     },
 
@@ -115,14 +108,14 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
       guard(state, done, async () => {
         const policy = options.policy();
         const hidden = hiddenParameter(policy, address.args);
-        if (hidden) return answer(state, policy, done, undefined, replyError({ code: 555, status: '5.5.4', text: `Parameter not supported: ${hidden}` }));
+        if (hidden) return answer(done, undefined, replyError({ code: 555, status: '5.5.4', text: `Parameter not supported: ${hidden}` }));
         if (policy.smtp.maxRecipients && state.recipients.length >= policy.smtp.maxRecipients) {
-          return answer(state, policy, done, undefined, replyError({ code: 452, status: '4.5.3', text: `Too many recipients (at most ${policy.smtp.maxRecipients} per message)` }));
+          return answer(done, undefined, replyError({ code: 452, status: '4.5.3', text: `Too many recipients (at most ${policy.smtp.maxRecipients} per message)` }));
         }
         const recipient = address.address;
         const decision = await decide(policy, 'rcpt', state, inputOf(state, { recipient }));
         if (decision.verdict !== 'reject' && decision.verdict !== 'tempfail') state.recipients.push({ address: recipient, decision });
-        answer(state, policy, done, decision);
+        answer(done, decision);
       });
     },
 
@@ -149,7 +142,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         const refuse = async (code: number, status: string, text: string): Promise<void> => {
           await stored.discard();
           log({ event: 'data-refused', client: state.client.ip, sender: state.sender, bytes: reader.bytes, reply: { code, status, text } });
-          answer(state, policy, done, undefined, replyError({ code, status, text }));
+          answer(done, undefined, replyError({ code, status, text }));
         };
         if (stream.sizeExceeded) return refuse(552, '5.3.4', `Message exceeds the maximum size of ${policy.smtp.maxSize} bytes`);
         if (reader.violation) return refuse(reader.violation.code, reader.violation.status, reader.violation.text);
@@ -157,7 +150,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         const decision = await decide(policy, 'data', state, input, { message: stored.source, model });
         if (decision.verdict === 'reject' || decision.verdict === 'tempfail') {
           await stored.discard();
-          return answer(state, policy, done, decision);
+          return answer(done, decision);
         }
         const recipients = state.recipients.map((r) => ({ address: r.address, effects: r.decision.effects }));
         const id = await stored.commit({

@@ -1,6 +1,7 @@
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { setGreetPause } from './greet-pause';
 import { policyHooks, type PolicyHooksOptions } from './policy-hooks';
+import { watchReplies } from './protocol-replies';
 import { smtpServerOptions } from './smtp-controls';
 
 export interface PolicyServerOptions extends PolicyHooksOptions {
@@ -44,6 +45,8 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
           onAuth(auth, session, done) {
             const { username, password } = auth;
             const refused = (): void => done(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+            // smtp-server takes AUTH in clear where no STARTTLS is offered; a password never travels so.
+            if (!session.secure) return done(Object.assign(new Error('5.7.0 Must issue a STARTTLS command first'), { responseCode: 538 }));
             if (!username || typeof password !== 'string') return refused();
             Promise.resolve().then(() => authenticate(username, password, { ip: session.remoteAddress })).then(
               (ok) => (ok ? done(null, { user: username }) : refused()),
@@ -55,5 +58,6 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
     ...policyHooks(options),
   } as SMTPServerOptions);
   setGreetPause(server, policy.smtp.greetPause ?? 100);
+  watchReplies(server, options.policy, options.log ?? ((): void => undefined));
   return server;
 }

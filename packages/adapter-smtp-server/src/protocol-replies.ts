@@ -1,0 +1,43 @@
+import type { CompiledPolicy } from '@mailward/core';
+import type { SMTPServer } from 'smtp-server';
+
+interface Connection {
+  secure: boolean;
+  remoteAddress: string;
+  send(code: number, data: string | string[], context?: unknown): void;
+}
+
+// Status codes for the replies smtp-server writes itself (its enhanced codes are off, since our
+// own replies carry theirs in the text). It answers 552 only for a size over the limit.
+const OWN_STATUS: Readonly<Record<number, string>> = {
+  421: '4.4.2', 451: '4.3.0', 454: '4.7.0', 500: '5.5.2', 501: '5.5.4', 502: '5.5.1', 503: '5.5.1', 504: '5.5.4',
+  530: '5.7.0', 535: '5.7.8', 538: '5.7.0', 552: '5.3.4', 554: '5.6.0', 555: '5.5.4',
+};
+const HAS_STATUS = /^[245]\.\d{1,3}\.\d{1,3} /;
+
+/**
+ * Every reply of the server's sessions passes through here, whoever wrote it (a hook, or
+ * smtp-server before any hook runs: an unknown command, MAIL before HELO, SIZE= over the
+ * limit): an error reply gets a status code and counts toward the policy's `hardErrorLimit`
+ * (the one that reaches it becomes 421 and the connection closes), and AUTH is left out of the
+ * EHLO reply until the session is under TLS, where logins are taken.
+ */
+export function watchReplies(server: SMTPServer, policy: () => CompiledPolicy, log: (event: Record<string, unknown>) => void): void {
+  const connections = (server as unknown as { connections: Set<Connection> }).connections;
+  const add = connections.add.bind(connections);
+  connections.add = (connection: Connection): Set<Connection> => {
+    const send = connection.send.bind(connection);
+    let errors = 0;
+    connection.send = (code, data, context): void => {
+      if (Array.isArray(data) && !connection.secure) data = data.filter((line) => !line.startsWith('AUTH '));
+      if (typeof data === 'string' && OWN_STATUS[code] && !HAS_STATUS.test(data)) data = `${OWN_STATUS[code]} ${data}`;
+      if (code < 400 || code === 421) return send(code, data, context);
+      errors++;
+      const limit = policy().smtp.hardErrorLimit;
+      if (!limit || errors < limit) return send(code, data, context);
+      log({ event: 'hard-error-limit', client: connection.remoteAddress, errors });
+      send(421, `4.7.0 Too many errors (${errors}); closing connection`, false);
+    };
+    return add(connection);
+  };
+}
