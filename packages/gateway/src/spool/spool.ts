@@ -1,9 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, chmodSync } from 'node:fs';
 import { readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { QueueRecord } from './queue-record';
 import { DirectorySync } from './directory-sync';
+import { newQueueId } from './queue-id';
 import { removeFile, syncDirectory, writeDurably, writeSynced } from './durable-file';
 
 /** The spool's folders: FireWall-1's D_state (queue) and D_resend (deferred), plus quarantine and corrupt. */
@@ -99,7 +100,7 @@ export class Spool {
 
   /** A new queue id: time-ordered and unique. */
   newId(): string {
-    return `${Date.now().toString(36)}${randomBytes(5).toString('hex')}`.toUpperCase();
+    return newQueueId();
   }
 
   path(area: SpoolArea, id: string, ext: 'eml' | 'json'): string {
