@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { rewrite } from '@mailward/core';
 import { deliver } from './delivery/deliver';
 import type { DeliveryConfig } from './delivery/delivery-config';
-import { buildDsn, type FailedRecipient } from './delivery/dsn';
+import { buildDsn, refusalStatus, type FailedRecipient } from './delivery/dsn';
 import type { GatewayLog } from './log';
 import type { QueueRecord } from './spool/queue-record';
 import { SpoolCorruption, type Spool } from './spool/spool';
@@ -217,7 +217,7 @@ export class Dequeuer {
       if (o.outcome === 'delivered') r.state = 'delivered';
       else if (o.outcome === 'permanent') {
         r.state = 'bounced';
-        failed.push({ address: r.address, detail: o.detail ?? 'refused', status: o.status ?? '5.0.0' });
+        failed.push({ address: r.address, detail: o.detail ?? 'refused', status: o.status ?? refusalStatus(o.detail) });
       } else if (o.detail) r.lastError = o.detail;
       log.event('info', { event: 'delivery', id: record.id, recipient: o.address, outcome: o.outcome, detail: o.detail, attempt: record.attempts, ms: this.now() - started });
     }

@@ -97,7 +97,8 @@ describe('gateway relaying to a hub', () => {
     expect(dsn!.to).toEqual(['penny@dimension.acme.example']);
     expect(dsn!.data).toMatch(/multipart\/report; report-type=delivery-status/);
     expect(dsn!.data).toMatch(/Final-Recipient: rfc822; gone@acme\.example/);
-    expect(dsn!.data).toMatch(/Status: 5\.0\.0/);
+    // The hub answered 550 5.1.1: the DSN carries its status (RFC 3464 2.3.4), not a generic 5.0.0.
+    expect(dsn!.data).toMatch(/Status: 5\.1\.1\r\n/);
     await eventually(() => gw.spool.pending().length === 0);
   });
 

@@ -8,6 +8,11 @@ export interface FailedRecipient {
   status: string;
 }
 
+/** The enhanced status a next hop gave in its reply ("550 5.1.1 ..."), or 5.0.0 when it gave none. */
+export function refusalStatus(detail: string | undefined): string {
+  return /(?:^|\s)5\d\d[ -](5\.\d{1,3}\.\d{1,3})\b/.exec(detail ?? '')?.[1] ?? '5.0.0';
+}
+
 /** The header block of the original message (up to the first empty line). */
 function originalHeaders(file: string): string {
   const text = readFileSync(file).subarray(0, 256 * 1024).toString('latin1');
