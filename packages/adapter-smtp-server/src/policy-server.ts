@@ -1,5 +1,6 @@
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { setGreetPause } from './greet-pause';
+import { forbidHiddenPipelining } from './pipelining-check';
 import { policyHooks, type PolicyHooksOptions } from './policy-hooks';
 import { watchReplies } from './protocol-replies';
 import { smtpServerOptions } from './smtp-controls';
@@ -58,6 +59,8 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
     ...policyHooks(options),
   } as SMTPServerOptions);
   setGreetPause(server, policy.smtp.greetPause ?? 100);
-  watchReplies(server, options.policy, options.log ?? ((): void => undefined));
+  const log = options.log ?? ((): void => undefined);
+  watchReplies(server, options.policy, log);
+  forbidHiddenPipelining(server, options.policy, log);
   return server;
 }
