@@ -5,6 +5,7 @@ import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
 import { defaultConfig, type GatewayConfig, type ListenerConfig } from './config';
 import { GATEWAY_SCHEMA } from './config-schema';
 import { completeDelivery } from './delivery/delivery-config-load';
+import { listenerProblems } from './listener-check';
 
 /** A gateway.yaml that cannot be used; every problem has file:line:col. */
 export class GatewayConfigError extends Error {
@@ -57,6 +58,8 @@ export function loadGatewayConfig(file: string, cwd = process.cwd()): GatewayCon
       return `${at(path, unknownKey)}: ${e.instancePath || '(top)'} ${e.message}${extra}`;
     }));
   }
+  const listening = listenerProblems((raw.listeners ?? []) as ListenerConfig[], at);
+  if (listening.length) throw new GatewayConfigError(listening);
   const base = dirname(resolve(file));
   const defaults = defaultConfig(cwd);
   const seconds = (v: unknown, fallback: number): number => (typeof v === 'number' ? v * 1000 : fallback);

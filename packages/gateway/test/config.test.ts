@@ -23,8 +23,10 @@ describe('gateway.yaml', () => {
     writeFileSync(join(dir, 'gateway.yaml'), [
       'listeners:',
       '  - listen: "127.0.0.1:587"',
+      '    tls: { key: key.pem, cert: cert.pem }',
       '    auth: { imap: { host: imap.acme.example, tls: starttls, ca: tls/imap-ca.pem, timeout: 5, cacheTime: 60 } }',
       '  - listen: "127.0.0.1:588"',
+      '    tls: { key: key.pem, cert: cert.pem }',
       '    auth: { passwords: passwords, imap: { host: imap.acme.example } }',
       '',
     ].join('\n'));
@@ -56,5 +58,28 @@ describe('gateway.yaml', () => {
       expect(text).toMatch(/gateway\.yaml:4:5: .*`zone`; remove it or check its spelling/);
       expect(text).toMatch(/gateway\.yaml:5:\d+: \/delivery\/mode must be equal to one of the allowed values: smtp, maildir$/m);
     }
+  });
+
+  it('checks each listener before anything starts: its port, and TLS where it takes logins or is secure', () => {
+    writeFileSync(join(dir, 'gateway.yaml'), [
+      'listeners:',
+      '  - listen: "127.0.0.1:99999"',
+      '  - listen: "0.0.0.0"',
+      '  - listen: "127.0.0.1:587"',
+      '    auth: { passwords: passwords }',
+      '  - listen: "127.0.0.1:465"',
+      '    secure: true',
+      '',
+    ].join('\n'));
+    let text = 'no error';
+    try {
+      loadGatewayConfig(join(dir, 'gateway.yaml'));
+    } catch (err) {
+      text = (err as GatewayConfigError).problems.join('\n');
+    }
+    expect(text).toMatch(/gateway\.yaml:2:13: \/listeners\/0\/listen: "127\.0\.0\.1:99999" is not host:port with a port from 0 to 65535/);
+    expect(text).toMatch(/gateway\.yaml:3:13: \/listeners\/1\/listen: "0\.0\.0\.0" is not host:port/);
+    expect(text).toMatch(/gateway\.yaml:4:5: \/listeners\/2 takes logins \(auth\) but has no tls: give it tls: \{ key, cert \}/);
+    expect(text).toMatch(/gateway\.yaml:6:5: \/listeners\/3 is secure but has no tls/);
   });
 });
