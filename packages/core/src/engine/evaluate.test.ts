@@ -144,6 +144,25 @@ data:
     expect(d.effects).toEqual([expect.objectContaining({ type: 'stripPart', notice: 'Removed a.exe (application/x-msdownload) by rule exe' })]);
   });
 
+  it('names a member in its notice with the attachment that holds it, which is what goes', () => {
+    const p = policy(`
+data:
+  rules:
+    - { id: exe, when: { part: { filename: "*.exe" } }, do: [ { strip: { notice: "Removed {filename} ({type})" } } ] }
+`);
+    const parts = [
+      part({ path: '2', type: 'application/zip', filename: 'stuff.zip' }),
+      part({ path: '2/evil.exe', type: 'application/x-msdownload', filename: 'evil.exe', inArchive: true }),
+      part({ path: '3', type: 'message/rfc822' }),
+      part({ path: '3/2', type: 'application/x-msdownload', filename: 'inner.exe' }),
+    ].map((x) => ({ ...x, carrier: x.path.split('/')[0]! }));
+    const d = evaluate(p, 'data', input({ message: message({ parts }) }), {});
+    expect(d.effects.filter((e) => e.type === 'stripPart').map((e) => (e as { notice: string }).notice)).toEqual([
+      'Removed stuff.zip/evil.exe (application/x-msdownload)',
+      'Removed inner.exe (application/x-msdownload)', // the attached message has no name of its own
+    ]);
+  });
+
   it('names conditions in the trace by their path in the policy', () => {
     const p = policy(`
 mail:

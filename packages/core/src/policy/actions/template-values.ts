@@ -26,9 +26,22 @@ export function templateValues(ctx: EvalContext, rule: string, part?: MimePart):
   };
   if (part) {
     values.type = part.type;
-    values.filename = part.filename ?? '';
+    values.filename = noticeName(ctx, part);
   }
   return values;
+}
+
+/**
+ * The part's name as a notice gives it. A member of an archive or attached message is named
+ * with the attachment that holds it (`stuff.zip/evil.exe`): the whole attachment is what the
+ * recipient loses.
+ */
+function noticeName(ctx: EvalContext, part: MimePart): string {
+  const own = part.filename ?? '';
+  if (part.carrier === part.path) return own;
+  const carrier = ctx.input.message?.parts.find((p) => p.path === part.carrier)?.filename;
+  if (!carrier) return own;
+  return own ? `${carrier}/${own}` : carrier;
 }
 
 /** Fills a template once, or once per matched part when it uses part fields. */
