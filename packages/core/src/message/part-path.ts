@@ -11,8 +11,12 @@ interface NumberedNode {
 /** The path of a mailsplit node (after its headers were parsed). */
 export function partPath(node: NumberedNode): string {
   const nr = node.partNr || [];
-  const numbers = nr.filter((n): n is number => typeof n === 'number' || /^\d+$/.test(String(n))).map(String);
+  let path = '';
+  for (const n of nr) {
+    if (typeof n !== 'number' && !/^\d+$/.test(n)) continue;
+    path = path === '' ? String(n) : `${path}.${n}`;
+  }
   // A trailing TEXT marks the root of a message (the outer one, or one attached inline).
-  if (nr.length === 0 || nr[nr.length - 1] === 'TEXT') numbers.push('0');
-  return numbers.join('.');
+  if (nr.length === 0 || nr[nr.length - 1] === 'TEXT') path = path === '' ? '0' : `${path}.0`;
+  return path;
 }

@@ -49,7 +49,8 @@ export function octets(text: string): string {
 export function buildHeaderBlock(fields: readonly Field[]): Buffer {
   const lines = fields.map((f) => {
     if (f.line !== undefined) return f.line;
-    const line = `${f.name}: ${f.value.replace(/[\r\n]/g, '')}`;
+    const value = f.value.includes('\r') || f.value.includes('\n') ? f.value.replace(/[\r\n]/g, '') : f.value;
+    const line = `${f.name}: ${value}`;
     return line.length < 76 ? line : libmime.foldLines(line, 76, false).replace(/\r?\n$/, '');
   });
   return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');

@@ -34,7 +34,8 @@ const HOLD = 1024 * 1024;
 interface Replacement {
   rule: string;
   part: PartRef;
-  notice?: string;
+  /** A strip's notice as it goes out: CRLF line ends, and whether it can go as 7bit text. */
+  notice?: { text: string; plain: boolean };
 }
 
 function isWithinAny(node: MimeNode, ancestors: ReadonlySet<MimeNode>): boolean {
@@ -51,9 +52,8 @@ function plainNotice(text: string): boolean {
 }
 
 /** The part's header block made that of a plain-text notice: its Content-* fields replaced. */
-function noticeHeaders(node: MimeNode, notice: string): void {
+function noticeHeaders(node: MimeNode, ascii: boolean): void {
   if (!node.headers) return;
-  const ascii = plainNotice(notice.replace(/\r?\n/g, '\r\n'));
   const fields = fieldsOf(node.headers).filter((f) => !f.key.startsWith('content-'));
   fields.push(
     { key: 'content-type', name: 'Content-Type', value: 'text/plain; charset=utf-8' },
@@ -82,7 +82,8 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
   const replace = new Map<string, Replacement>();
   for (const e of effects) {
     if ((e.type === 'stripPart' || e.type === 'dropPart') && !replace.has(e.part.carrier)) {
-      replace.set(e.part.carrier, { rule: e.rule, part: e.part, ...(e.type === 'stripPart' ? { notice: e.notice } : {}) });
+      const text = e.type === 'stripPart' ? e.notice.replace(/\r?\n/g, '\r\n') : undefined;
+      replace.set(e.part.carrier, { rule: e.rule, part: e.part, ...(text !== undefined ? { notice: { text, plain: plainNotice(text) } } : {}) });
     }
   }
   const htmlEffects = effects.filter((e): e is Extract<Effect, { type: 'stripHtml' }> => e.type === 'stripHtml');
@@ -263,18 +264,18 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
         for (const d of release) emit(this, d);
         if (r && r.notice === undefined) {
           removed.add(obj);
-          noticeHeaders(obj, '');
+          noticeHeaders(obj, true);
           emit(this, obj);
           changes.push({ kind: 'part-dropped', rule: r.rule, path, type: r.part.type, ...(r.part.filename ? { filename: r.part.filename } : {}) });
           return done();
         }
         if (r && r.notice !== undefined) {
           removed.add(obj);
-          noticeHeaders(obj, r.notice);
+          noticeHeaders(obj, r.notice.plain);
           emit(this, obj);
           // The line break before the next boundary belongs to that boundary: the body ends bare.
-          const text = r.notice.replace(/\r?\n/g, '\r\n');
-          const body = plainNotice(text) ? Buffer.from(text) : encodeBody(Buffer.from(text, 'utf8'), 'base64').subarray(0, -2);
+          const { text, plain } = r.notice;
+          const body = plain ? Buffer.from(text) : encodeBody(Buffer.from(text, 'utf8'), 'base64').subarray(0, -2);
           emit(this, { type: 'body', node: obj, value: body });
           changes.push({ kind: 'part-stripped', rule: r.rule, path, type: r.part.type, ...(r.part.filename ? { filename: r.part.filename } : {}) });
           return done();
