@@ -13,7 +13,7 @@ export type RewriteChange =
   | { kind: 'line-ends-normalized' }
   /** A multipart the input left open, closed so the structure is valid. */
   | { kind: 'multipart-closed'; path: string }
-  /** A header block with a line over 998 octets, folded so it can be relayed. */
-  | { kind: 'header-refolded'; path: string }
+  /** Header fields with a line over 998 octets, folded so the block can be relayed. */
+  | { kind: 'header-refolded'; path: string; names: string[] }
   /** A body whose lines over 998 octets were broken where they stand (see LineBreak). */
   | { kind: 'lines-broken'; path: string; style: 'base64' | 'quoted-printable' | 'fold' };

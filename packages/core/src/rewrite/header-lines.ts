@@ -30,11 +30,23 @@ function foldLine(line: string): string[] {
 }
 
 /**
- * The header block (CRLF line ends) with every line within 998 octets, or undefined when it
- * already is: a header line that long cannot be relayed, so it is folded where it stands.
+ * The header block (CRLF line ends) with every line within 998 octets, and the names of the
+ * fields that were folded; undefined when it already is. A header line that long cannot be
+ * relayed, so it is folded where it stands.
  */
-export function foldLongHeaderLines(block: Buffer): Buffer | undefined {
+export function foldLongHeaderLines(block: Buffer): { block: Buffer; names: string[] } | undefined {
   if (!scanLines(block, 0).long) return undefined;
-  const lines = block.toString('latin1').split('\r\n');
-  return Buffer.from(lines.flatMap((l) => (l.length > MAX ? foldLine(l) : [l])).join('\r\n'), 'latin1');
+  const names: string[] = [];
+  let field = '';
+  const out: string[] = [];
+  for (const l of block.toString('latin1').split('\r\n')) {
+    if (l !== '' && l[0] !== ' ' && l[0] !== '\t') field = l.slice(0, Math.max(0, l.indexOf(':'))) || l.slice(0, 40);
+    if (l.length <= MAX) {
+      out.push(l);
+      continue;
+    }
+    out.push(...foldLine(l));
+    if (!names.includes(field)) names.push(field);
+  }
+  return { block: Buffer.from(out.join('\r\n'), 'latin1'), names };
 }

@@ -22,8 +22,8 @@ export function rewriteHeadersOnly(input: Readable, effects: HeaderEffect[], sec
   const emitHead = (stream: Transform, block: Buffer, rest: Buffer): void => {
     const edited = editHeaders(new Headers(block), effects, secret, changes) ?? block;
     const folded = lines ? foldLongHeaderLines(edited) : undefined; // with no effects, nothing changes
-    if (folded) changes.push({ kind: 'header-refolded', path: '0' });
-    stream.push(folded ?? edited);
+    if (folded) changes.push({ kind: 'header-refolded', path: '0', names: folded.names });
+    stream.push(folded?.block ?? edited);
     if (rest.length > 0) stream.push(rest);
   };
   const edit = new Transform({

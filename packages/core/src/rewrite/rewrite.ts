@@ -108,8 +108,8 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
       lastByte = 0x0a;
       const head = obj.getHeaders();
       const folded = foldLongHeaderLines(head);
-      if (folded) changes.push({ kind: 'header-refolded', path: partPath(obj) });
-      stream.push(folded ?? head);
+      if (folded) changes.push({ kind: 'header-refolded', path: partPath(obj), names: folded.names });
+      stream.push(folded?.block ?? head);
     } else if (obj.value.length > 0) {
       // mailsplit sometimes leaves the line break before a boundary in the part's body; when we
       // replaced or dropped that part, the boundary line needs one of its own.
