@@ -79,7 +79,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
       guard(state, done, async () => {
         const policy = options.policy();
         const helo = session.hostNameAppearsAs;
-        if (!helo && policy.smtp.requireHelo) return answer(done, undefined, replyError({ code: 503, status: '5.5.1', text: 'Send HELO/EHLO first' }));
+        if (!helo && policy.smtp.requireHelo !== false) return answer(done, undefined, replyError({ code: 503, status: '5.5.1', text: 'Send HELO/EHLO first' }));
         const hidden = hiddenParameter(policy, address.args);
         if (hidden) return answer(done, undefined, replyError({ code: 555, status: '5.5.4', text: `Parameter not supported: ${hidden}` }));
         const busy = options.admit?.();

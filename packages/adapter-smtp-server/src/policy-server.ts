@@ -1,5 +1,6 @@
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { setGreetPause } from './greet-pause';
+import { applyHeloRequirement } from './helo-requirement';
 import { forbidHiddenPipelining } from './pipelining-check';
 import { policyHooks, type PolicyHooksOptions } from './policy-hooks';
 import { watchReplies } from './protocol-replies';
@@ -62,5 +63,6 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
   const log = options.log ?? ((): void => undefined);
   watchReplies(server, options.policy, log);
   forbidHiddenPipelining(server, options.policy, log);
+  applyHeloRequirement(server, options.policy);
   return server;
 }
