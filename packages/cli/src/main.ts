@@ -31,7 +31,7 @@ ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(11)} ${c.summary}
   mailward eval POLICY MESSAGE.eml [--from ADDR] [--to ADDR]... [--client-ip IP] [--helo NAME]
                 [--direction inbound|outbound] [--facts FILE.yaml] [--out FILE] [--json]
   mailward test POLICY|DIR
-  mailward serve [--config FILE] [--domain D] [--listen HOST:PORT] [--log-level L]
+  mailward serve [--config FILE] [--domain D] [--listen HOST:PORT] [--log-level L] [--log-format json|pretty]
   mailward spool list | show ID | flush | delete ID      [--spool DIR | --config FILE]
   mailward quarantine list | show ID | release ID | delete ID
   mailward passwd USER   (password on standard input)

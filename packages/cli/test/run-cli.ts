@@ -12,9 +12,11 @@ const root = join(__dirname, '..', '..', '..');
 
 /**
  * Runs the real `mailward` command in a child process, from the TypeScript sources (ts-node,
- * transpile only), with `cwd` as its working folder.
+ * transpile only), with `cwd` as its working folder. With `stopWhen`, a run whose standard
+ * output comes to match it (a gateway that started) is sent SIGTERM, so a test that expected a
+ * refusal fails instead of waiting for ever.
  */
-export function runCli(args: string[], cwd: string = root): Promise<CliRun> {
+export function runCli(args: string[], cwd: string = root, stopWhen?: RegExp): Promise<CliRun> {
   const node = [
     '-r', require.resolve('ts-node/register/transpile-only'),
     '-r', join(__dirname, 'source-paths.js'),
@@ -29,7 +31,10 @@ export function runCli(args: string[], cwd: string = root): Promise<CliRun> {
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (stopWhen?.test(stdout)) child.kill('SIGTERM');
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolveRun({ code, stdout, stderr }));

@@ -5,6 +5,7 @@ import { PolicyError, formatProblem } from '@mailward/core';
 import { InputError, UsageError } from '../usage-error';
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+const FORMATS = ['json', 'pretty'] as const;
 
 /** `mailward serve`: the gateway, from gateway.yaml or the embedded default. */
 export async function run(argv: string[]): Promise<number> {
@@ -26,6 +27,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   const level = (values['log-level'] ?? undefined) as LogLevel | undefined;
   if (level && !LEVELS.includes(level)) throw new UsageError(`--log-level must be one of ${LEVELS.join(', ')}`);
+  const chosenFormat = values['log-format'];
+  if (chosenFormat !== undefined && !(FORMATS as readonly string[]).includes(chosenFormat)) throw new UsageError(`--log-format must be one of ${FORMATS.join(', ')} (not "${chosenFormat}")`);
   let config: GatewayConfig;
   if (values.config) {
     if (!existsSync(values.config)) throw new InputError(`${values.config}: no such configuration file`, 'MW_NO_CONFIG');
@@ -41,9 +44,15 @@ export async function run(argv: string[]): Promise<number> {
     config.domain = 'acme.example';
   }
   if (values.domain) config.domain = values.domain;
-  if (values.listen) config.listeners = [{ ...config.listeners[0], listen: values.listen }];
+  if (values.listen) {
+    // Which listener would move is a guess the admin should not have to make: say so instead.
+    if (config.listeners.length > 1) {
+      throw new UsageError(`--listen ${values.listen} cannot replace the address of ${values.config} (it has ${config.listeners.length} listeners: ${config.listeners.map((l) => l.listen).join(', ')}); change listen: in the file, or leave out --listen`);
+    }
+    config.listeners = [{ ...config.listeners[0], listen: values.listen }];
+  }
   if (level) config.log.level = level;
-  const format = values['log-format'] ?? (process.stderr.isTTY ? 'pretty' : config.log.format);
+  const format = chosenFormat ?? (process.stderr.isTTY ? 'pretty' : config.log.format);
   const log = createLog(config.log.level, (line) => process.stderr.write(line), format === 'pretty');
 
   let gateway;

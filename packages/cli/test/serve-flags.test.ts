@@ -1,0 +1,38 @@
+/** `mailward serve` and `mailward passwd` refuse what they cannot honour, before anything starts. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './run-cli';
+
+const STARTED = /listening on/;
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'mw-serve-flags-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+test('--log-format other than json or pretty: usage error listing both', async () => {
+  const r = await runCli(['serve', '--listen', '127.0.0.1:0', '--log-format', 'jsno'], tmp, STARTED);
+  expect(r.stdout).not.toMatch(STARTED);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/--log-format must be one of json, pretty \(not "jsno"\)/);
+});
+
+test('--listen with a config of several listeners: an error naming them, nothing started', async () => {
+  const file = join(tmp, 'gateway.yaml');
+  writeFileSync(file, `listeners:\n  - listen: "127.0.0.1:0"\n  - listen: "127.0.0.2:0"\nspool: ${join(tmp, 'spool')}\ndelivery: { mode: maildir, maildir: ${join(tmp, 'mail')} }\n`);
+  const r = await runCli(['serve', '--config', file, '--listen', '127.0.0.1:0'], tmp, STARTED);
+  expect(r.stdout).not.toMatch(STARTED);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/--listen 127\.0\.0\.1:0 cannot replace .*gateway\.yaml \(it has 2 listeners: 127\.0\.0\.1:0, 127\.0\.0\.2:0\)/);
+});
+
+test('passwd --help prints its usage (not a line for the user "--help")', async () => {
+  const r = await runCli(['passwd', '--help'], tmp);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/^Usage: mailward passwd USER/);
+  expect(r.stdout).not.toMatch(/scrypt:\d+:/);
+  const option = await runCli(['passwd', '--frob'], tmp);
+  expect(option.code).toBe(2);
+  expect(option.stdout).toBe('');
+});
