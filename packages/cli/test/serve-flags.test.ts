@@ -1,5 +1,5 @@
 /** `mailward serve` and `mailward passwd` refuse what they cannot honour, before anything starts. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './run-cli';
@@ -25,6 +25,30 @@ test('--listen with a config of several listeners: an error naming them, nothing
   expect(r.stdout).not.toMatch(STARTED);
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/--listen 127\.0\.0\.1:0 cannot replace .*gateway\.yaml \(it has 2 listeners: 127\.0\.0\.1:0, 127\.0\.0\.2:0\)/);
+});
+
+test('files gateway.yaml names that are missing: each with the key and its file:line:col, before anything starts', async () => {
+  const dir = join(tmp, 'files');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'cert.pem'), 'not checked here: it exists\n');
+  const file = join(dir, 'gateway.yaml');
+  writeFileSync(file, [
+    'policy: nope.yaml',
+    'listeners:',
+    '  - listen: "127.0.0.1:0"',
+    '    tls: { key: key.pem, cert: cert.pem }',
+    '    auth: { passwords: passwords }',
+    'spool: spool',
+    'delivery: { mode: maildir, maildir: mail }',
+    '',
+  ].join('\n'));
+  const r = await runCli(['serve', '--config', file], dir, STARTED);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain(`gateway.yaml:1:9: /policy: ${join(dir, 'nope.yaml')} does not exist`);
+  expect(r.stderr).toContain(`gateway.yaml:4:17: /listeners/0/tls/key: ${join(dir, 'key.pem')} does not exist`);
+  expect(r.stderr).toContain(`gateway.yaml:5:24: /listeners/0/auth/passwords: ${join(dir, 'passwords')} does not exist`);
+  expect(r.stderr).not.toMatch(/cert\.pem|"event":"start"/);
+  expect(existsSync(join(dir, 'spool'))).toBe(false);
 });
 
 test('passwd --help prints its usage (not a line for the user "--help")', async () => {

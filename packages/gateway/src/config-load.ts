@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import Ajv from 'ajv';
 import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
 import { defaultConfig, type GatewayConfig, type ListenerConfig } from './config';
+import { configFileProblems } from './config-files';
 import { GATEWAY_SCHEMA } from './config-schema';
 import { completeDelivery } from './delivery/delivery-config-load';
 import { listenerProblems } from './listener-check';
@@ -33,8 +34,11 @@ function submissionAuth(auth: NonNullable<ListenerConfig['auth']>, base: string)
   };
 }
 
-/** Read, validate and complete a gateway.yaml (paths relative to its folder). */
-export function loadGatewayConfig(file: string, cwd = process.cwd()): GatewayConfig {
+/**
+ * Read, validate and complete a gateway.yaml (paths relative to its folder). With `checkFiles`
+ * (what `serve` asks), the files it names must be readable too; `spool` commands do not need them.
+ */
+export function loadGatewayConfig(file: string, cwd = process.cwd(), options: { checkFiles?: boolean } = {}): GatewayConfig {
   const text = readFileSync(file, 'utf8');
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
@@ -89,5 +93,7 @@ export function loadGatewayConfig(file: string, cwd = process.cwd()): GatewayCon
     if (problems.length) throw new GatewayConfigError(problems);
     config.delivery = delivery;
   }
+  const missing = options.checkFiles ? configFileProblems(config, at) : [];
+  if (missing.length) throw new GatewayConfigError(missing);
   return config;
 }

@@ -33,7 +33,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.config) {
     if (!existsSync(values.config)) throw new InputError(`${values.config}: no such configuration file`, 'MW_NO_CONFIG');
     try {
-      config = loadGatewayConfig(values.config);
+      config = loadGatewayConfig(values.config, process.cwd(), { checkFiles: true });
     } catch (err) {
       // A mistake in the file is the user's to fix: its problems, not a stack trace.
       if (err instanceof GatewayConfigError) throw new InputError(err.message, err.code);

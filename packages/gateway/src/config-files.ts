@@ -1,0 +1,39 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import type { GatewayConfig } from './config';
+
+/** `file:line:col` of a path in gateway.yaml. */
+type Where = (path: (string | number)[]) => string;
+
+/** Why a file the gateway reads at start cannot be read, or undefined when it can. */
+function unreadable(path: string): string | undefined {
+  try {
+    if (!statSync(path).isFile()) return 'is not a file';
+    accessSync(path, constants.R_OK);
+    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : (err as Error).message;
+  }
+}
+
+/**
+ * The files gateway.yaml names (policy, TLS keys and certificates, password files, CAs) that
+ * cannot be read, each with the key that names it, so `mailward serve` stops before anything
+ * starts (no spool made, no `start` logged) instead of failing half-way. Paths are absolute here.
+ */
+export function configFileProblems(config: GatewayConfig, at: Where): string[] {
+  const files: { path: (string | number)[]; file: string | undefined }[] = [];
+  if (!config.policy.startsWith('builtin:')) files.push({ path: ['policy'], file: config.policy });
+  config.listeners.forEach((l, i) => {
+    files.push({ path: ['listeners', i, 'tls', 'key'], file: l.tls?.key }, { path: ['listeners', i, 'tls', 'cert'], file: l.tls?.cert });
+    files.push({ path: ['listeners', i, 'auth', 'passwords'], file: l.auth?.passwords }, { path: ['listeners', i, 'auth', 'imap', 'ca'], file: l.auth?.imap?.ca });
+  });
+  const d = config.delivery;
+  files.push({ path: ['delivery', 'tls', 'ca'], file: d.tls?.ca }, { path: ['delivery', 'smarthost', 'tls', 'ca'], file: d.smarthost?.tls?.ca }, { path: ['delivery', 'mx', 'tls', 'ca'], file: d.mx?.tls?.ca });
+  const problems: string[] = [];
+  for (const { path, file } of files) {
+    const why = file === undefined ? undefined : unreadable(file);
+    if (why) problems.push(`${at(path)}: /${path.join('/')}: ${file} ${why}`);
+  }
+  return problems;
+}
