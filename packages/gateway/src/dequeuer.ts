@@ -4,6 +4,7 @@ import { rewrite } from '@mailward/core';
 import { deliver } from './delivery/deliver';
 import type { DeliveryConfig } from './delivery/delivery-config';
 import { buildDsn, refusalStatus, type FailedRecipient } from './delivery/dsn';
+import { sentHeaders } from './delivery/sent-headers';
 import type { GatewayLog } from './log';
 import type { QueueRecord } from './spool/queue-record';
 import { SpoolCorruption, type Spool } from './spool/spool';
@@ -228,7 +229,7 @@ export class Dequeuer {
         failed.push({ address: r.address, detail: `could not be delivered in time: ${r.lastError ?? 'no answer'}`, status: '4.4.7' });
       }
     }
-    if (failed.length > 0) this.bounce(record, area, failed);
+    if (failed.length > 0) await this.bounce(record, area, failed);
     if (record.recipients.every((r) => r.state !== 'pending')) {
       this.dueAt.delete(record.id);
       await spool.removeDurably(area, record.id);
@@ -246,13 +247,21 @@ export class Dequeuer {
   }
 
   /** Queue one DSN to the sender (never for the null sender: no bounce to a bounce). */
-  private bounce(record: QueueRecord, area: 'queue' | 'deferred', failed: FailedRecipient[]): void {
+  private async bounce(record: QueueRecord, area: 'queue' | 'deferred', failed: FailedRecipient[]): Promise<void> {
     const { spool, log, hostname } = this.options;
     if (record.sender === '') {
       log.event('warn', { event: 'bounce-suppressed', id: record.id, reason: 'null sender', recipients: failed.map((f) => f.address) });
       return;
     }
-    const dsn = buildDsn({ reportingMta: hostname, id: record.id, to: record.sender, arrival: record.createdAt, failed, messageFile: spool.path(area, record.id, 'eml') });
+    // The headers as the hub got them: a Received or X-Mailer the policy removed to hide internal
+    // hosts must not come back out in the bounce.
+    const file = spool.path(area, record.id, 'eml');
+    const headers = await sentHeaders(rewrite(createReadStream(file), record.effects, { secret: this.options.secret, linesWithinLimit: true })).catch((err: Error) => {
+      // The bounce still goes out, without the headers rather than with the unfiltered ones.
+      log.event('warn', { event: 'bounce-headers-unavailable', id: record.id, error: err.message });
+      return '';
+    });
+    const dsn = buildDsn({ reportingMta: hostname, id: record.id, to: record.sender, arrival: record.createdAt, failed, headers });
     const to = [record.sender, ...(this.options.postmaster ? [this.options.postmaster] : [])];
     const id = queueGenerated(spool, dsn, to, this.now());
     log.event('info', { event: 'bounce', id: record.id, dsn: id, to: record.sender, recipients: failed.map((f) => f.address) });

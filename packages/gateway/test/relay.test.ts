@@ -99,6 +99,13 @@ describe('gateway relaying to a hub', () => {
     expect(dsn!.data).toMatch(/Final-Recipient: rfc822; gone@acme\.example/);
     // The hub answered 550 5.1.1: the DSN carries its status (RFC 3464 2.3.4), not a generic 5.0.0.
     expect(dsn!.data).toMatch(/Status: 5\.1\.1\r\n/);
+    // The headers it quotes are those the hub got: what the policy removed or masqueraded to hide
+    // internal hosts stays out of it.
+    const quoted = /Content-Type: text\/rfc822-headers\r\n\r\n([\s\S]*?)\r\n--=_mw_/.exec(dsn!.data)![1]!;
+    expect(quoted).toMatch(/^Subject: report$/m);
+    expect(quoted).toMatch(/^From: Penny <penny@acme\.example>$/m);
+    expect(quoted).not.toMatch(/X-Mailer|build7|dimension/i);
+    expect(quoted.match(/^Received:/gm)).toHaveLength(1);
     await eventually(() => gw.spool.pending().length === 0);
   });
 

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 
 export interface FailedRecipient {
   address: string;
@@ -13,18 +12,12 @@ export function refusalStatus(detail: string | undefined): string {
   return /(?:^|\s)5\d\d[ -](5\.\d{1,3}\.\d{1,3})\b/.exec(detail ?? '')?.[1] ?? '5.0.0';
 }
 
-/** The header block of the original message (up to the first empty line). */
-function originalHeaders(file: string): string {
-  const text = readFileSync(file).subarray(0, 256 * 1024).toString('latin1');
-  const end = text.search(/\r?\n\r?\n/);
-  return (end < 0 ? text : text.slice(0, end)).replace(/\r?\n/g, '\r\n');
-}
-
 /**
  * A delivery status notification (RFC 3464 multipart/report): a readable part, the
- * machine-readable status per recipient, and the original headers. Sent with the null sender.
+ * machine-readable status per recipient, and the message's headers as they were sent on (after
+ * the policy's header effects: see sent-headers). Sent with the null sender.
  */
-export function buildDsn(opts: { reportingMta: string; id: string; to: string; arrival: number; failed: FailedRecipient[]; messageFile: string }): Buffer {
+export function buildDsn(opts: { reportingMta: string; id: string; to: string; arrival: number; failed: FailedRecipient[]; headers: string }): Buffer {
   const boundary = `=_mw_${randomBytes(8).toString('hex')}`;
   const human = opts.failed.map((f) => `  <${f.address}>: ${f.detail}`).join('\r\n');
   const perRecipient = opts.failed
@@ -61,7 +54,7 @@ export function buildDsn(opts: { reportingMta: string; id: string; to: string; a
     `--${boundary}`,
     'Content-Type: text/rfc822-headers',
     '',
-    originalHeaders(opts.messageFile),
+    opts.headers,
     '',
     `--${boundary}--`,
     '',

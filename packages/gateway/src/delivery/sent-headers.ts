@@ -1,0 +1,30 @@
+import type { Readable } from 'node:stream';
+
+/** How much of a header block a bounce quotes at most. */
+const LIMIT = 256 * 1024;
+
+/**
+ * The top-level header block of a message as it went out (read from the rewritten stream, so
+ * what the policy removed or masqueraded stays out of a bounce), CRLF line ends, without the
+ * empty line. The stream is destroyed once the block is read: the body is not needed.
+ */
+export function sentHeaders(message: Readable): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      message.removeAllListeners('data');
+      message.destroy();
+      const end = text.search(/\r?\n\r?\n/);
+      resolve((end < 0 ? text : text.slice(0, end)).slice(0, LIMIT).replace(/\r?\n/g, '\r\n'));
+    };
+    message.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      if (/\r?\n\r?\n/.test(text) || text.length >= LIMIT) finish();
+    });
+    message.once('end', finish);
+    message.once('error', reject);
+  });
+}
