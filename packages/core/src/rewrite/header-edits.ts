@@ -13,9 +13,11 @@ const libmime = new Libmime();
 
 type HeaderEffect = Extract<Effect, { type: 'removeHeaders' | 'keepHeaders' | 'addHeader' | 'rewriteHeader' | 'masquerade' | 'subjectPrefix' }>;
 
+const HEADER_EFFECTS: ReadonlySet<Effect['type']> = new Set(['removeHeaders', 'keepHeaders', 'addHeader', 'rewriteHeader', 'masquerade', 'subjectPrefix']);
+
 /** True for the effects that edit the top-level header block. */
 export function isHeaderEffect(e: Effect): e is HeaderEffect {
-  return ['removeHeaders', 'keepHeaders', 'addHeader', 'rewriteHeader', 'masquerade', 'subjectPrefix'].includes(e.type);
+  return HEADER_EFFECTS.has(e.type);
 }
 
 const globs = new Map<string, Glob>();
