@@ -10,6 +10,8 @@ export interface ConnectionState {
   mail?: Decision;
   /** Accepted recipients with their rcpt decisions. */
   recipients: { address: string; decision: Decision }[];
+  /** What this connection has queued so far, for its `close` log line. */
+  totals: { messages: number; recipients: number; bytes: number };
   /** Lookups already answered on this connection (DNSBL, DNS, greylist). */
   memo: Map<string, Promise<FactResult<unknown>>>;
 }
@@ -23,7 +25,7 @@ export function stateOf(session: SMTPServerSession): ConnectionState {
     const client: Client = { ip: session.remoteAddress, tls: Boolean(session.secure), authenticated: Boolean(session.user) };
     if (session.clientHostname && session.clientHostname !== `[${session.remoteAddress}]`) client.hostname = session.clientHostname;
     if (session.user) client.user = String(session.user);
-    state = { client, recipients: [], memo: new Map() };
+    state = { client, recipients: [], totals: { messages: 0, recipients: 0, bytes: 0 }, memo: new Map() };
     states.set(session, state);
   }
   state.client.tls = Boolean(session.secure);

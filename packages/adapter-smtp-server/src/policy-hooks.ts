@@ -6,6 +6,7 @@ import {
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import { envelopeEffects, stateOf, type ConnectionState } from './connection-state';
 import type { MessageStore, StoredMessage } from './message-store';
+import { removalsOf } from './session-log';
 import { hiddenParameter } from './smtp-controls';
 import { replyError } from './smtp-error';
 import { StrictDataReader } from './strict-data';
@@ -17,6 +18,8 @@ export interface PolicyHooksOptions {
   /** Budget of each fact lookup, ms. Default 20 s. */
   factTimeoutMs?: number;
   store: MessageStore;
+  /** The listener's name in log lines (gateway.yaml's `listen`, say). */
+  listener?: string;
   /** Listener zone; when absent the policy's `outbound.clients` (or AUTH) decide. */
   direction?: Direction;
   /** Asked at each MAIL FROM: a reply refuses the transaction (a full spool: 452 4.3.1). */
@@ -41,10 +44,13 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
     return input;
   };
 
-  const decide = async (policy: CompiledPolicy, stage: Stage, state: ConnectionState, input: StageInput, extra = {}): Promise<Decision> => {
+  const decide = async (policy: CompiledPolicy, stage: Stage, state: ConnectionState, input: StageInput, extra = {}, logged: Record<string, unknown> = {}): Promise<Decision> => {
     const facts = await gatherFacts(policy, stage, input, options.providers ?? {}, { timeoutMs, memo: state.memo, ...extra });
     const decision = evaluate(policy, stage, input, facts);
-    log({ event: 'decision', stage, client: state.client.ip, sender: input.sender, recipient: input.recipient, verdict: decision.verdict, rule: decision.rule, fired: decision.fired, reply: decision.reply });
+    log({
+      event: 'decision', stage, client: state.client.ip, helo: input.helo, sender: input.sender, recipient: input.recipient, ...logged,
+      verdict: decision.verdict, rule: decision.rule, fired: decision.fired, reply: decision.reply, removed: removalsOf(decision.effects),
+    });
     return decision;
   };
 
@@ -67,7 +73,10 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
       const state = stateOf(session);
       guard(state, done, async () => {
         const policy = options.policy();
-        log({ event: 'connect', client: state.client.ip, hostname: state.client.hostname });
+        log({
+          event: 'connect', session: session.id, client: state.client.ip, hostname: state.client.hostname,
+          listener: { name: options.listener, address: session.localAddress, port: session.localPort, zone: options.direction ?? 'by policy' },
+        });
         state.connect = await decide(policy, 'connect', state, inputOf(state));
         if (state.connect.verdict === 'reject' || state.connect.verdict === 'tempfail') return done(replyError(state.connect.reply));
         done();
@@ -81,7 +90,10 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         const helo = session.hostNameAppearsAs;
         if (!helo && policy.smtp.requireHelo !== false) return answer(done, undefined, replyError({ code: 503, status: '5.5.1', text: 'Send HELO/EHLO first' }));
         const hidden = hiddenParameter(policy, address.args);
-        if (hidden) return answer(done, undefined, replyError({ code: 555, status: '5.5.4', text: `Parameter not supported: ${hidden}` }));
+        if (hidden) {
+          log({ event: 'hidden-keyword-refused', session: session.id, client: state.client.ip, command: 'MAIL', parameter: hidden });
+          return answer(done, undefined, replyError({ code: 555, status: '5.5.4', text: `Parameter not supported: ${hidden}` }));
+        }
         const busy = options.admit?.();
         if (busy) return answer(done, undefined, replyError(busy));
         const size = Number((address.args || {} as Record<string, string>).SIZE ?? 0);
@@ -108,7 +120,10 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
       guard(state, done, async () => {
         const policy = options.policy();
         const hidden = hiddenParameter(policy, address.args);
-        if (hidden) return answer(done, undefined, replyError({ code: 555, status: '5.5.4', text: `Parameter not supported: ${hidden}` }));
+        if (hidden) {
+          log({ event: 'hidden-keyword-refused', session: session.id, client: state.client.ip, command: 'RCPT', parameter: hidden });
+          return answer(done, undefined, replyError({ code: 555, status: '5.5.4', text: `Parameter not supported: ${hidden}` }));
+        }
         if (policy.smtp.maxRecipients && state.recipients.length >= policy.smtp.maxRecipients) {
           return answer(done, undefined, replyError({ code: 452, status: '4.5.3', text: `Too many recipients (at most ${policy.smtp.maxRecipients} per message)` }));
         }
@@ -147,7 +162,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         if (stream.sizeExceeded) return refuse(552, '5.3.4', `Message exceeds the maximum size of ${policy.smtp.maxSize} bytes`);
         if (reader.violation) return refuse(reader.violation.code, reader.violation.status, reader.violation.text);
         const input = inputOf(state, { message: model });
-        const decision = await decide(policy, 'data', state, input, { message: stored.source, model });
+        const decision = await decide(policy, 'data', state, input, { message: stored.source, model }, { recipients: state.recipients.map((r) => r.address), bytes: reader.bytes });
         if (decision.verdict === 'reject' || decision.verdict === 'tempfail') {
           await stored.discard();
           return answer(done, decision);
@@ -157,6 +172,9 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
           client: state.client, ...(state.helo ? { helo: state.helo.name } : {}), sender: state.sender ?? '', recipients, decision,
           effects: [...envelopeEffects(state), ...decision.effects], model, size: reader.bytes,
         });
+        state.totals.messages++;
+        state.totals.recipients += recipients.length;
+        state.totals.bytes += reader.bytes;
         log({ event: 'queued', id, client: state.client.ip, sender: state.sender, recipients: recipients.map((r) => r.address), bytes: reader.bytes, verdict: decision.verdict, fired: decision.fired });
         done(null, `${decision.reply.status} ${decision.reply.text}: queued as ${id}`);
       };

@@ -1,6 +1,7 @@
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { setGreetPause } from './greet-pause';
 import { applyHeloRequirement } from './helo-requirement';
+import { logSessions } from './session-log';
 import { forbidHiddenPipelining } from './pipelining-check';
 import { policyHooks, type PolicyHooksOptions } from './policy-hooks';
 import { watchReplies } from './protocol-replies';
@@ -64,5 +65,6 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
   watchReplies(server, options.policy, log);
   forbidHiddenPipelining(server, options.policy, log);
   applyHeloRequirement(server, options.policy);
+  logSessions(server, options.policy, { ...(options.listener ? { name: options.listener } : {}), zone: options.direction ?? 'by policy' }, log);
   return server;
 }

@@ -200,7 +200,9 @@ export class Dequeuer {
       out.on('end', () => {
         if (logged || out.changes.length === 0) return;
         logged = true;
-        this.options.log.event('info', { event: 'rewritten', id: record.id, changes: out.changes });
+        const removedHeaders = out.changes.flatMap((c) => (c.kind === 'header-removed' ? [c.name] : []));
+        const removedParts = out.changes.flatMap((c) => (c.kind === 'part-stripped' || c.kind === 'part-dropped' ? [{ path: c.path, type: c.type, filename: c.filename }] : []));
+        this.options.log.event('info', { event: 'rewritten', id: record.id, removedHeaders, removedParts, changes: out.changes });
       });
       return out;
     };

@@ -64,6 +64,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
       store: spoolStore(spool, { hostname: config.hostname }),
       admit,
       ...(listener.auth ? { authenticate: submissionLogin(listener.auth, listener.listen, log) } : {}),
+      listener: listener.listen,
       ...(listener.direction ? { direction: listener.direction } : {}),
       log: (fields) => log.event(fields.event === 'error' ? 'error' : 'info', fields),
       server: {

@@ -1,0 +1,87 @@
+import type { CompiledPolicy, Effect } from '@mailward/core';
+import type { SMTPServer, SMTPServerSession } from 'smtp-server';
+import { stateOf } from './connection-state';
+
+interface Connection {
+  remoteAddress: string;
+  session: SMTPServerSession;
+  hostNameAppearsAs: string | false;
+  send(code: number, data: string | string[], context?: unknown): void;
+  _onCommand(command: Buffer, callback?: () => void): void;
+}
+
+/** Where a session came in, as its log lines name it. */
+export interface ListenerLabel {
+  name?: string;
+  zone: string;
+}
+
+/** Why smtp-server's own replies end a session, by what they say. */
+function endingOf(code: number, text: string): string | undefined {
+  if (code === 221) return 'quit';
+  if (code === 421) {
+    if (/Timeout/i.test(text)) return 'idle-timeout';
+    if (/Too many errors/.test(text)) return 'hard-error-limit';
+    if (/shutting down/i.test(text)) return 'shutdown';
+    if (/talk too soon/i.test(text)) return 'early-talker';
+    return 'closed-by-gateway';
+  }
+  if (code === 554 && /PIPELINING/.test(text)) return 'pipelining-refused';
+  return undefined;
+}
+
+/** What the removing effects of a decision take out: header patterns and parts. */
+export function removalsOf(effects: readonly Effect[]): { headers?: string[]; parts?: { action: string; path: string; type: string; filename?: string }[] } {
+  const headers: string[] = [];
+  const parts: { action: string; path: string; type: string; filename?: string }[] = [];
+  for (const e of effects) {
+    if (e.type === 'removeHeaders') headers.push(...e.names);
+    if (e.type === 'keepHeaders') headers.push(`all but ${e.names.join(',')}`);
+    if (e.type === 'stripPart' || e.type === 'dropPart') parts.push({ action: e.type === 'stripPart' ? 'strip' : 'drop', path: e.part.path, type: e.part.type, ...(e.part.filename !== undefined ? { filename: e.part.filename } : {}) });
+  }
+  return { ...(headers.length ? { headers } : {}), ...(parts.length ? { parts } : {}) };
+}
+
+/**
+ * The per-connection lines of the accounting log that no hook sees: the EHLO reply (what was
+ * offered, which keywords the policy hid), a hidden command used anyway (AUTH, STARTTLS), and a
+ * `close` line with the session's totals, how long it lasted and why it ended.
+ */
+export function logSessions(server: SMTPServer, policy: () => CompiledPolicy, listener: ListenerLabel, log: (event: Record<string, unknown>) => void): void {
+  const connections = (server as unknown as { connections: Set<Connection> }).connections;
+  const endings = new WeakMap<SMTPServerSession, { started: number; errors: number; reason?: string }>();
+  const add = connections.add.bind(connections);
+  connections.add = (connection: Connection): Set<Connection> => {
+    const info: { started: number; errors: number; reason?: string } = { started: Date.now(), errors: 0 };
+    endings.set(connection.session, info);
+    let command = '';
+    const onCommand = connection._onCommand.bind(connection);
+    connection._onCommand = (line, callback): void => {
+      command = String(line).split(' ', 1)[0]!.trim().toUpperCase();
+      onCommand(line, callback);
+    };
+    const send = connection.send.bind(connection);
+    connection.send = (code, data, context): void => {
+      const text = Array.isArray(data) ? data.join(' ') : data;
+      const ending = info.reason === undefined ? endingOf(code, text) : undefined;
+      if (ending) info.reason = ending;
+      if (code >= 400) info.errors++;
+      const hidden = policy().smtp.hideKeywords;
+      if (Array.isArray(data) && code === 250) {
+        log({ event: 'ehlo', session: connection.session.id, client: connection.remoteAddress, helo: connection.hostNameAppearsAs || undefined, offered: data.slice(1).map((k) => k.split(' ')[0]), hidden });
+      } else if (code === 500 && hidden.includes(command)) {
+        log({ event: 'hidden-keyword-refused', session: connection.session.id, client: connection.remoteAddress, keyword: command, command });
+      }
+      send(code, data, context);
+    };
+    return add(connection);
+  };
+  server.onClose = (session): void => {
+    const info = endings.get(session);
+    const totals = stateOf(session).totals;
+    log({
+      event: 'close', session: session.id, client: session.remoteAddress, listener: { ...listener, address: session.localAddress, port: session.localPort },
+      ...totals, errors: info?.errors ?? 0, ms: info ? Date.now() - info.started : undefined, reason: info?.reason ?? 'client-closed',
+    });
+  };
+}
