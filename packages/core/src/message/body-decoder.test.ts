@@ -25,7 +25,19 @@ describe('BodyDecoder, base64', () => {
     for (const size of [1, 5, 100]) expect(decode(text, size)).toEqual({ bytes: Buffer.from(decoded), problem });
   });
 
-  it('reports data after the padding, and keeps that first problem when foreign characters follow', () => {
-    expect(decode('QUI=\r\nQUJD\r\n!!QUJD\r\n', 6)).toEqual({ bytes: Buffer.from('ABABCABC'), problem: 'base64 body goes on after its padding' });
+  it.each([1, 2, 3, 5, 6, 7, 100])('reports data after the padding, decoded quartet by quartet, in pieces of %i bytes', (size) => {
+    // In pieces that end before the foreign characters, the padding is the first problem seen.
+    const first = size <= 7 ? 'base64 body goes on after its padding' : 'base64 body has characters outside the alphabet';
+    expect(decode('QUI=\r\nQUJD\r\n!!QUJD\r\n', size)).toEqual({ bytes: Buffer.from('ABABCABC'), problem: first });
+    expect(decode('QUI=QUJDQQ==QUJD', size)).toEqual({ bytes: Buffer.from('ABABCAABC'), problem: 'base64 body goes on after its padding' });
+  });
+
+  it('takes padding split between pieces as padding, wherever the split falls', () => {
+    for (const length of [1000, 998]) {
+      const bytes = data.subarray(0, length); // ends in == and in =
+      expect(bytes.toString('base64')).toMatch(length === 1000 ? /[^=]==$/ : /[^=]=$/);
+      const text = `${bytes.toString('base64').replace(/.{76}/g, '$&\r\n')}\r\n`;
+      for (const size of [1, 2, 3, 5, 77, 78, 79]) expect(decode(text, size)).toEqual({ bytes, problem: undefined });
+    }
   });
 });

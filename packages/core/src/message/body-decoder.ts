@@ -32,8 +32,10 @@ export class BodyDecoder {
     // A clean body (the usual case) is scanned once for what does not belong and once to drop
     // its line ends; only a body with foreign characters pays for removing them too.
     if (!this.problem && OUTSIDE_ALPHABET.test(text)) this.problem = 'base64 body has characters outside the alphabet';
-    let data = this.carry + (this.problem ? text.replace(/[^A-Za-z0-9+/=]/g, '') : text.replace(/[\r\n\t ]/g, ''));
-    if (this.padded && /[A-Za-z0-9+/]/.test(data) && !this.problem) this.problem = 'base64 body goes on after its padding';
+    const fresh = this.problem ? text.replace(/[^A-Za-z0-9+/=]/g, '') : text.replace(/[\r\n\t ]/g, '');
+    // Only what this chunk adds can go on after padding seen before (the carry is its own quartet).
+    if (this.padded && !this.problem && /[A-Za-z0-9+/]/.test(fresh)) this.problem = 'base64 body goes on after its padding';
+    let data = this.carry + fresh;
     const pad = data.indexOf('=');
     if (pad >= 0) {
       const after = data.slice(pad).replace(/=/g, '');
@@ -43,12 +45,12 @@ export class BodyDecoder {
     if (final) {
       this.carry = '';
       if (data.replace(/=+$/, '').length % 4 === 1 && !this.problem) this.problem = 'base64 body is truncated';
-      return Buffer.from(data.replace(/=/g, ''), 'base64');
+      return pad >= 0 ? byQuartets(data) : Buffer.from(data, 'base64');
     }
     const usable = data.length - (data.length % 4);
     this.carry = data.slice(usable);
     data = data.slice(0, usable);
-    return Buffer.from(pad >= 0 ? data.replace(/=/g, '') : data, 'base64');
+    return pad >= 0 ? byQuartets(data) : Buffer.from(data, 'base64');
   }
 
   private quotedPrintable(text: string, final: boolean): Buffer {
@@ -75,4 +77,25 @@ export class BodyDecoder {
     }
     return Buffer.from(out);
   }
+}
+
+/**
+ * Base64 with padding inside (`QUI=QUJD`: parts encoded one by one and joined) decoded quartet
+ * by quartet, the way a lenient reader shows it, so analysis sees every byte a client could.
+ * Data before the first padded quartet and between padded quartets is decoded in one go.
+ */
+function byQuartets(data: string): Buffer {
+  const parts: Buffer[] = [];
+  let start = 0;
+  let pad = data.indexOf('=');
+  while (pad !== -1) {
+    const quartet = pad - (pad % 4);
+    if (quartet > start) parts.push(Buffer.from(data.slice(start, quartet), 'base64'));
+    const own = data.slice(quartet, quartet + 4);
+    parts.push(Buffer.from(own.slice(0, own.indexOf('=')), 'base64'));
+    start = quartet + 4;
+    pad = data.indexOf('=', start);
+  }
+  if (start < data.length) parts.push(Buffer.from(data.slice(start), 'base64'));
+  return Buffer.concat(parts);
 }
