@@ -31,6 +31,8 @@ ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(11)} ${c.summary}
   mailward eval POLICY MESSAGE.eml [--from ADDR] [--to ADDR]... [--client-ip IP] [--helo NAME]
                 [--direction inbound|outbound] [--facts FILE.yaml] [--out FILE] [--json]
   mailward test POLICY|DIR
+  mailward replay POLICY SOURCE... [--recipient ADDR]... [--sender ADDR] [--client IP] [--helo NAME]
+                [--show N] [--json]      (SOURCE: folder of .eml, maildir, mbox or .eml file)
   mailward serve [--config FILE] [--domain D] [--listen HOST:PORT] [--log-level L] [--log-format json|pretty]
   mailward spool list | show ID | flush | delete ID      [--spool DIR | --config FILE]
   mailward quarantine list | show ID | release ID | delete ID

@@ -1,0 +1,179 @@
+import { STAGES, type CompiledPolicy, type Decision, type EffectType, type SessionResult, type Stage, type Verdict } from '@mailward/core';
+import type { GuessedEnvelope, RecipientOrigin, SenderOrigin } from './envelope-guess';
+
+/** A message as the report names it. */
+export interface MessageRef {
+  source: string;
+  subject: string;
+}
+
+/** What one rule (or a stage default) did over the replayed mail. */
+export interface RuleImpact {
+  /** The rule id, or "(rcpt default)" for a stage's default, "(smtp.maxRecipients)" for the limit. */
+  rule: string;
+  stage: Stage;
+  /** Messages it fired on (for a default: messages where it refused or held something). */
+  messages: number;
+  rejected: number;
+  tempfailed: number;
+  quarantined: number;
+  dropped: number;
+  /** Messages one of whose stages it ended with accept. */
+  accepted: number;
+  refusedRecipients: number;
+  strippedParts: number;
+  /** Messages whose headers it edited (removed, kept, added, rewrote, masqueraded, tagged). */
+  editedHeaders: number;
+  /** Every effect it had, by type. */
+  effects: Partial<Record<EffectType, number>>;
+  /** The first --show messages it fired on. */
+  examples: MessageRef[];
+}
+
+/** Verdict totals over the replayed messages. */
+export interface VerdictTotals {
+  accepted: number;
+  rejected: number;
+  tempfailed: number;
+  quarantined: number;
+  dropped: number;
+}
+
+/** The whole replay: what `--json` prints and the table is drawn from. */
+export interface ImpactReport {
+  messages: { read: number; replayed: number; unreadable: number };
+  verdicts: VerdictTotals;
+  envelope: { sender: Partial<Record<SenderOrigin, number>>; recipients: Partial<Record<RecipientOrigin, number>> };
+  rules: RuleImpact[];
+  unreadable: { source: string; reason: string }[];
+  ignored: { count: number; first: string[] };
+}
+
+const TOTAL: Record<Verdict, keyof VerdictTotals | undefined> = {
+  accept: 'accepted', reject: 'rejected', tempfail: 'tempfailed', quarantine: 'quarantined', drop: 'dropped',
+};
+/** The effects counted as header edits, and as stripped parts; the table names the others by type. */
+export const HEADER_EDITS: ReadonlySet<EffectType> = new Set(['removeHeaders', 'keepHeaders', 'addHeader', 'rewriteHeader', 'masquerade', 'subjectPrefix']);
+export const STRIPS: ReadonlySet<EffectType> = new Set(['stripPart', 'dropPart']);
+const REFUSED: ReadonlySet<Verdict> = new Set(['reject', 'tempfail']);
+const IGNORED_NAMED = 5;
+
+/**
+ * Adds up session results message by message, keeping counts and at most `show` examples per
+ * rule, so its size does not grow with the number of messages (only with unreadable ones).
+ */
+export class ImpactTally {
+  private readonly rows = new Map<string, RuleImpact>();
+  private readonly report: ImpactReport = {
+    messages: { read: 0, replayed: 0, unreadable: 0 },
+    verdicts: { accepted: 0, rejected: 0, tempfailed: 0, quarantined: 0, dropped: 0 },
+    envelope: { sender: {}, recipients: {} },
+    rules: [],
+    unreadable: [],
+    ignored: { count: 0, first: [] },
+  };
+
+  constructor(
+    policy: CompiledPolicy,
+    private readonly show: number,
+  ) {
+    for (const stage of STAGES) for (const r of policy.stages[stage].rules) this.row(r.id, stage);
+  }
+
+  /** Counts one replayed message. */
+  add(message: MessageRef, envelope: GuessedEnvelope, result: SessionResult): void {
+    const { report } = this;
+    report.messages.read += 1;
+    report.messages.replayed += 1;
+    const total = TOTAL[result.verdict];
+    if (total) report.verdicts[total] += 1;
+    bump(report.envelope.sender, envelope.senderFrom);
+    bump(report.envelope.recipients, envelope.recipientsFrom);
+
+    const touched = new Set<RuleImpact>();
+    const once = new Map<RuleImpact, Set<string>>();
+    const firstTime = (row: RuleImpact, what: string): boolean => {
+      const done = once.get(row) ?? new Set<string>();
+      once.set(row, done);
+      if (done.has(what)) return false;
+      done.add(what);
+      return true;
+    };
+    const stageOf = new Map(result.decisions.flatMap((d) => d.fired.map((id) => [id, d.stage] as const)));
+    for (const id of result.fired) touched.add(this.row(id, stageOf.get(id) ?? 'data'));
+
+    const deciding = decidingDecision(result);
+    if (deciding && result.verdict !== 'accept') {
+      const row = this.rowFor(deciding);
+      const key = TOTAL[result.verdict];
+      if (key && key !== 'accepted') row[key] += 1;
+      touched.add(row);
+    }
+    for (const d of result.decisions) {
+      if (d.verdict === 'accept' && d.rule !== undefined) {
+        const row = this.row(d.rule, d.stage);
+        if (firstTime(row, 'accepted')) row.accepted += 1;
+      }
+      if (d.stage === 'rcpt' && REFUSED.has(d.verdict)) {
+        const row = this.rowFor(d);
+        row.refusedRecipients += 1;
+        touched.add(row);
+      }
+    }
+    for (const e of result.effects) {
+      const row = this.row(e.rule, stageOf.get(e.rule) ?? 'data');
+      row.effects[e.type] = (row.effects[e.type] ?? 0) + 1;
+      if (STRIPS.has(e.type)) row.strippedParts += 1;
+      if (HEADER_EDITS.has(e.type) && firstTime(row, 'headers')) row.editedHeaders += 1;
+    }
+    for (const row of touched) {
+      row.messages += 1;
+      if (row.examples.length < this.show) row.examples.push(message);
+    }
+  }
+
+  /** Counts a message or source that could not be read or parsed, and why. */
+  unreadable(source: string, reason: string): void {
+    this.report.messages.read += 1;
+    this.report.messages.unreadable += 1;
+    this.report.unreadable.push({ source, reason });
+  }
+
+  /** Counts a folder entry that was not taken for mail. */
+  ignored(source: string): void {
+    this.report.ignored.count += 1;
+    if (this.report.ignored.first.length < IGNORED_NAMED) this.report.ignored.first.push(source);
+  }
+
+  /** The report so far (rules in policy order, then the defaults in the order they acted). */
+  result(): ImpactReport {
+    return { ...this.report, rules: [...this.rows.values()] };
+  }
+
+  private rowFor(d: Decision): RuleImpact {
+    if (d.rule !== undefined) return this.row(d.rule, d.stage);
+    // runSession records the maxRecipients refusal as a rcpt decision with no rule and no trace.
+    if (d.stage === 'rcpt' && d.reply.code === 452 && d.reply.status === '4.5.3' && d.trace.length === 0) return this.row('(smtp.maxRecipients)', 'rcpt');
+    return this.row(`(${d.stage} default)`, d.stage);
+  }
+
+  private row(rule: string, stage: Stage): RuleImpact {
+    let row = this.rows.get(rule);
+    if (!row) {
+      row = { rule, stage, messages: 0, rejected: 0, tempfailed: 0, quarantined: 0, dropped: 0, accepted: 0, refusedRecipients: 0, strippedParts: 0, editedHeaders: 0, effects: {}, examples: [] };
+      this.rows.set(rule, row);
+    }
+    return row;
+  }
+}
+
+// The decision whose verdict became the session's (runSession: the last stage run, or at rcpt
+// the first recipient refused that way).
+function decidingDecision(result: SessionResult): Decision | undefined {
+  if (result.stage === 'rcpt') return result.decisions.find((d) => d.stage === 'rcpt' && d.verdict === result.verdict);
+  return result.decisions[result.decisions.length - 1];
+}
+
+function bump<K extends string>(counts: Partial<Record<K, number>>, key: K): void {
+  counts[key] = (counts[key] ?? 0) + 1;
+}
