@@ -3,7 +3,8 @@
  * a 20 MB message with attachments, 10,000 messages of 5 KB, and the peak RSS growth while a
  * 100 MB message streams through (each configuration in a child process of its own, so the
  * heaps and the JIT's type feedback do not mix).
- * Run: npm run bench:rewrite   (node -r ts-node/register/transpile-only bench/rewrite.ts)
+ * Run: npm run bench:rewrite   (node -r ts-node/register/transpile-only bench/rewrite.ts; ROUNDS=N
+ * alternations, 3 by default)
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -139,30 +140,46 @@ async function timeChild(what: string): Promise<void> {
 
 /**
  * Each configuration runs in a child of its own, so that neither side inherits the other's JIT
- * feedback and heap; the pairs alternate twice and the best of each is kept.
+ * feedback and heap; the configurations alternate ROUNDS times and the best of each is kept.
+ * Each round's pass-through and rewrite also run back to back, so their ratio is paired: on a
+ * shared machine a slow spell hits both of a pair, and the median of the paired ratios is the
+ * steadier figure.
  */
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+
 function timed(what: string): Timing {
   const child = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', __filename, `time:${what}`], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (child.status !== 0) throw new Error(child.stderr);
   return JSON.parse(child.stdout.trim().split('\n').pop()!) as Timing;
 }
 
-function best(what: string[]): Map<string, Timing> {
+function best(what: string[]): { best: Map<string, Timing>; rounds: Map<string, Timing>[] } {
   const out = new Map<string, Timing>();
-  for (let round = 0; round < 2; round++) {
+  const rounds: Map<string, Timing>[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const now = new Map<string, Timing>();
     for (const w of what) {
       const t = timed(w);
+      now.set(w, t);
       const b = out.get(w);
       out.set(w, b ? { ms: Math.min(b.ms, t.ms), cpuMs: Math.min(b.cpuMs, t.cpuMs), bytes: t.bytes } : t);
     }
+    rounds.push(now);
   }
-  return out;
+  return { best: out, rounds };
+}
+
+/** The median and range of the paired wall-clock ratios of `run` to `base` over the rounds. */
+function paired(rounds: Map<string, Timing>[], base: string, run: string): string {
+  const r = rounds.map((m) => m.get(base)!.ms / m.get(run)!.ms).sort((a, b) => a - b);
+  const median = r.length % 2 ? r[(r.length - 1) / 2]! : (r[r.length / 2 - 1]! + r[r.length / 2]!) / 2;
+  return `paired ratio median ${median.toFixed(2)} (${r[0]!.toFixed(2)}-${r[r.length - 1]!.toFixed(2)} over ${r.length} rounds)`;
 }
 
 function reportLarge(): void {
   const size = large().reduce((n, c) => n + c.length, 0);
   const mb = size / 1024 / 1024;
-  const t = best(['large/pass', 'large/rewrite', 'large/none']);
+  const { best: t, rounds } = best(['large/pass', 'large/rewrite', 'large/none']);
   const base = t.get('large/pass')!;
   const rw = t.get('large/rewrite')!;
   const none = t.get('large/none')!;
@@ -170,15 +187,17 @@ function reportLarge(): void {
   console.log(`  pass-through       ${(mb / (base.ms / 1000)).toFixed(0)} MB/s`);
   console.log(`  rewrite, no effect ${(mb / (none.ms / 1000)).toFixed(0)} MB/s  ${ratio(base, none)}  (${none.bytes} bytes out of ${size})`);
   console.log(`  rewrite, 5+2       ${(mb / (rw.ms / 1000)).toFixed(0)} MB/s  ${ratio(base, rw)}  (${rw.bytes} bytes out of ${size})`);
+  console.log(`                     ${paired(rounds, 'large/pass', 'large/rewrite')}`);
 }
 
 function reportSmall(): void {
-  const t = best(['small/pass', 'small/rewrite']);
+  const { best: t, rounds } = best(['small/pass', 'small/rewrite']);
   const base = t.get('small/pass')!;
   const rw = t.get('small/rewrite')!;
   console.log(`${SMALL_COUNT} messages x 3 runs (best) of ${(small().length / 1024).toFixed(1)} KB:`);
   console.log(`  pass-through ${(SMALL_COUNT / (base.ms / 1000)).toFixed(0)} msg/s`);
   console.log(`  rewrite 5+2  ${(SMALL_COUNT / (rw.ms / 1000)).toFixed(0)} msg/s  ${ratio(base, rw)}`);
+  console.log(`               ${paired(rounds, 'small/pass', 'small/rewrite')}`);
 }
 
 /** In a child: stream a 100 MB message through one pass and print the peak RSS growth. */
