@@ -1,5 +1,6 @@
 import type { CompiledPolicy } from '@mailward/core';
 import type { SMTPServer } from 'smtp-server';
+import { eachConnection } from './each-connection';
 
 interface Connection {
   hostNameAppearsAs: string | false;
@@ -16,9 +17,7 @@ const TRANSACTION = new Set(['MAIL', 'RCPT', 'DATA']);
  * HELO name and the policy's `helo` stage does not run.
  */
 export function applyHeloRequirement(server: SMTPServer, policy: () => CompiledPolicy): void {
-  const connections = (server as unknown as { connections: Set<Connection> }).connections;
-  const add = connections.add.bind(connections);
-  connections.add = (connection: Connection): Set<Connection> => {
+  eachConnection<Connection>(server, (connection) => {
     const onCommand = connection._onCommand.bind(connection);
     connection._onCommand = (command, callback): void => {
       const name = String(command).split(' ', 1)[0]!.trim().toUpperCase();
@@ -30,6 +29,5 @@ export function applyHeloRequirement(server: SMTPServer, policy: () => CompiledP
         if (connection.hostNameAppearsAs === ' ') connection.hostNameAppearsAs = false;
       }
     };
-    return add(connection);
-  };
+  });
 }

@@ -1,5 +1,6 @@
 import type { CompiledPolicy } from '@mailward/core';
 import type { SMTPServer } from 'smtp-server';
+import { eachConnection } from './each-connection';
 
 interface Parser {
   _dataMode: boolean;
@@ -31,9 +32,7 @@ function linesIn(chunk: Buffer): number {
  */
 export function forbidHiddenPipelining(server: SMTPServer, policy: () => CompiledPolicy, log: (event: Record<string, unknown>) => void): void {
   const hidden = (): boolean => policy().smtp.hideKeywords.some((k) => k.toUpperCase() === 'PIPELINING');
-  const connections = (server as unknown as { connections: Set<Connection> }).connections;
-  const add = connections.add.bind(connections);
-  connections.add = (connection: Connection): Set<Connection> => {
+  eachConnection<Connection>(server, (connection) => {
     let owed = 0;
     let pipelined = false;
     const watch = (parser: Parser): Parser => {
@@ -62,6 +61,5 @@ export function forbidHiddenPipelining(server: SMTPServer, policy: () => Compile
       connection._parser.isClosed = true;
       connection.close();
     };
-    return add(connection);
-  };
+  });
 }

@@ -1,5 +1,6 @@
 import type { CompiledPolicy } from '@mailward/core';
 import type { SMTPServer } from 'smtp-server';
+import { eachConnection } from './each-connection';
 
 interface Connection {
   secure: boolean;
@@ -23,9 +24,7 @@ const HAS_STATUS = /^[245]\.\d{1,3}\.\d{1,3} /;
  * EHLO reply until the session is under TLS, where logins are taken.
  */
 export function watchReplies(server: SMTPServer, policy: () => CompiledPolicy, log: (event: Record<string, unknown>) => void): void {
-  const connections = (server as unknown as { connections: Set<Connection> }).connections;
-  const add = connections.add.bind(connections);
-  connections.add = (connection: Connection): Set<Connection> => {
+  eachConnection<Connection>(server, (connection) => {
     const send = connection.send.bind(connection);
     let errors = 0;
     connection.send = (code, data, context): void => {
@@ -38,6 +37,5 @@ export function watchReplies(server: SMTPServer, policy: () => CompiledPolicy, l
       log({ event: 'hard-error-limit', client: connection.remoteAddress, errors });
       send(421, `4.7.0 Too many errors (${errors}); closing connection`, false);
     };
-    return add(connection);
-  };
+  });
 }

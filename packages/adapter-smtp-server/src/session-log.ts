@@ -1,6 +1,7 @@
 import type { CompiledPolicy, Effect } from '@mailward/core';
 import type { SMTPServer, SMTPServerSession } from 'smtp-server';
 import { stateOf } from './connection-state';
+import { eachConnection } from './each-connection';
 
 interface Connection {
   remoteAddress: string;
@@ -48,10 +49,8 @@ export function removalsOf(effects: readonly Effect[]): { headers?: string[]; pa
  * `close` line with the session's totals, how long it lasted and why it ended.
  */
 export function logSessions(server: SMTPServer, policy: () => CompiledPolicy, listener: ListenerLabel, log: (event: Record<string, unknown>) => void): void {
-  const connections = (server as unknown as { connections: Set<Connection> }).connections;
   const endings = new WeakMap<SMTPServerSession, { started: number; errors: number; reason?: string }>();
-  const add = connections.add.bind(connections);
-  connections.add = (connection: Connection): Set<Connection> => {
+  eachConnection<Connection>(server, (connection) => {
     const info: { started: number; errors: number; reason?: string } = { started: Date.now(), errors: 0 };
     endings.set(connection.session, info);
     let command = '';
@@ -74,8 +73,7 @@ export function logSessions(server: SMTPServer, policy: () => CompiledPolicy, li
       }
       send(code, data, context);
     };
-    return add(connection);
-  };
+  });
   server.onClose = (session): void => {
     const info = endings.get(session);
     const totals = stateOf(session).totals;
