@@ -1,5 +1,6 @@
 import { isIPv6 } from 'node:net';
 import type { MxLookup } from './mx-hops';
+import { canonicalIp } from './own-address';
 
 /** RFC 5321 4.1.3's IPv4-address-literal: four Snum of up to three digits, each at most 255. */
 function ipv4Of(text: string): string | undefined {
@@ -16,8 +17,8 @@ function addressOf(literal: string): { ip: string } | { problem: string } {
   if (v6) {
     const ip = v6[1]!.toLowerCase();
     if (!isIPv6(ip) || ip.includes('%')) return { problem: `"${v6[1]}" is not an IPv6 address` };
-    // An IPv4-mapped address reaches the IPv4 one: the loop check must see that one.
-    return { ip: ipv4Of(/^::ffff:([\d.]+)$/.exec(ip)?.[1] ?? '') ?? ip };
+    // An IPv4-mapped address (in any spelling) reaches the IPv4 one: the loop check must see that one.
+    return { ip: canonicalIp(ip) };
   }
   const v4 = ipv4Of(inner);
   if (v4) return { ip: v4 };

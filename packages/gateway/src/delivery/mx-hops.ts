@@ -1,8 +1,8 @@
 import { Resolver } from 'node:dns/promises';
-import { networkInterfaces } from 'node:os';
 import type { MxDelivery, RecipientOutcome } from './delivery-config';
 import type { Hop } from './route';
 import { literalHops } from './address-literal';
+import { isOwnAddress as isOurs } from './own-address';
 
 type Failure = Omit<RecipientOutcome, 'address'>;
 
@@ -31,13 +31,6 @@ async function addressesOf(resolver: Resolver, name: string): Promise<{ addresse
   const addresses = answers.flatMap((a) => (a.status === 'fulfilled' ? a.value : []));
   const failed = answers.find((a) => a.status === 'rejected' && !ABSENT.has(codeOf(a.reason)));
   return failed?.status === 'rejected' ? { addresses, unsure: `${name}: ${codeOf(failed.reason)}` } : { addresses };
-}
-
-/** Whether a connection to ip:port would reach one of our own listeners. */
-function isOurs(ip: string, port: number, own: { host: string; port: number }[]): boolean {
-  const local = new Set(Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address)));
-  const loopback = /^127\./.test(ip) || ip === '::1';
-  return own.some((l) => l.port === port && (l.host === ip || (['0.0.0.0', '::', ''].includes(l.host) && (local.has(ip) || loopback))));
 }
 
 /** MX records by preference, equal preferences in random order (RFC 5321 5.1). */
