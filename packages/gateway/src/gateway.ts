@@ -13,6 +13,7 @@ import { loadGatewayPolicy } from './policy-source';
 import { Spool } from './spool/spool';
 import { spoolStore } from './spool/spool-store';
 import { removeLeftovers } from './spool/leftovers';
+import { removePartialMail } from './delivery/maildir';
 import { admission } from './spool/admission';
 import { GatewayMetrics } from './metrics';
 import { submissionLogin } from './submission-login';
@@ -50,7 +51,8 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
   const admin = config.admin ? await metrics.listen(parseHop(config.admin.listen, 9025).host, parseHop(config.admin.listen, 9025).port) : undefined;
   if (admin) log.event('info', { event: 'admin-listening', port: admin.port });
   const cleaned = removeLeftovers(spool);
-  log.event('info', { event: 'start', policy: policy.name ?? config.policy, spool: config.spool, queued: spool.pending().length, unacknowledged_removed: cleaned.unacknowledged, partial_removed: cleaned.partial, orphans_removed: cleaned.orphaned });
+  const mailPartial = config.delivery.mode === 'maildir' ? removePartialMail(config.delivery.maildir ?? './var/mail') : 0;
+  log.event('info', { event: 'start', policy: policy.name ?? config.policy, spool: config.spool, queued: spool.pending().length, unacknowledged_removed: cleaned.unacknowledged, partial_removed: cleaned.partial, orphans_removed: cleaned.orphaned, mail_partial_removed: mailPartial });
   const facts: FactsHandle = createFactProviders({ ...((config.facts ?? {}) as FactsConfig), onLookup: (e) => log.event(e.error ? 'warn' : 'debug', { event: 'lookup', ...e }) });
   const admit = admission(spool, { maxSize: policy.smtp.maxSize ?? 10 * 1024 * 1024, ...(config.spoolLimit !== undefined ? { spoolLimit: config.spoolLimit } : {}) });
   const servers: SMTPServer[] = [];

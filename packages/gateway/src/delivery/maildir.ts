@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { writeDurably } from '../spool/durable-file';
@@ -24,4 +24,23 @@ export async function deliverToMaildir(root: string, id: string, recipients: str
     writeDurably(join(dir, `${id}.eml`), message);
     return { address, outcome: 'delivered' as const };
   });
+}
+
+/**
+ * Remove the `<id>.eml.part` files a crash left in the mail folder: a delivery cut before its
+ * rename, so the recipient was never marked delivered and the message is delivered again, under
+ * its final name. Only at start, before the dequeuer runs; returns how many were removed.
+ */
+export function removePartialMail(root: string): number {
+  if (!existsSync(root)) return 0;
+  let removed = 0;
+  for (const box of readdirSync(root, { withFileTypes: true })) {
+    if (!box.isDirectory()) continue;
+    for (const name of readdirSync(join(root, box.name))) {
+      if (!name.endsWith('.eml.part')) continue;
+      rmSync(join(root, box.name, name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
 }
