@@ -3,6 +3,8 @@ import type { SMTPServerSession } from 'smtp-server';
 
 /** What one SMTP connection has decided so far (its transaction is reset by MAIL FROM). */
 export interface ConnectionState {
+  /** smtp-server's session id, which every log line of this connection carries. */
+  session: string;
   client: Client;
   connect?: Decision;
   helo?: { name: string; decision: Decision };
@@ -25,7 +27,7 @@ export function stateOf(session: SMTPServerSession): ConnectionState {
     const client: Client = { ip: session.remoteAddress, tls: Boolean(session.secure), authenticated: Boolean(session.user) };
     if (session.clientHostname && session.clientHostname !== `[${session.remoteAddress}]`) client.hostname = session.clientHostname;
     if (session.user) client.user = String(session.user);
-    state = { client, recipients: [], totals: { messages: 0, recipients: 0, bytes: 0 }, memo: new Map() };
+    state = { session: session.id, client, recipients: [], totals: { messages: 0, recipients: 0, bytes: 0 }, memo: new Map() };
     states.set(session, state);
   }
   state.client.tls = Boolean(session.secure);

@@ -48,7 +48,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
     const facts = await gatherFacts(policy, stage, input, options.providers ?? {}, { timeoutMs, memo: state.memo, ...extra });
     const decision = evaluate(policy, stage, input, facts);
     log({
-      event: 'decision', stage, client: state.client.ip, helo: input.helo, sender: input.sender, recipient: input.recipient, ...logged,
+      event: 'decision', session: state.session, stage, client: state.client.ip, helo: input.helo, sender: input.sender, recipient: input.recipient, ...logged,
       verdict: decision.verdict, rule: decision.rule, fired: decision.fired, reply: decision.reply, removed: removalsOf(decision.effects),
     });
     return decision;
@@ -63,7 +63,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
   const guard = (state: ConnectionState, done: Done, work: () => Promise<void>): void => {
     // Any internal failure is a temporary refusal: the client keeps the mail and retries.
     work().catch((err: Error) => {
-      log({ event: 'error', client: state.client.ip, error: err.message });
+      log({ event: 'error', session: state.session, client: state.client.ip, error: err.message });
       done(replyError({ code: 451, status: '4.3.0', text: 'Temporary failure, please try again later' }));
     });
   };
@@ -156,7 +156,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
       const decideData = async (model: MessageModel, stored: StoredMessage): Promise<void> => {
         const refuse = async (code: number, status: string, text: string): Promise<void> => {
           await stored.discard();
-          log({ event: 'data-refused', client: state.client.ip, sender: state.sender, bytes: reader.bytes, reply: { code, status, text } });
+          log({ event: 'data-refused', session: state.session, client: state.client.ip, sender: state.sender, bytes: reader.bytes, reply: { code, status, text } });
           answer(done, undefined, replyError({ code, status, text }));
         };
         if (stream.sizeExceeded) return refuse(552, '5.3.4', `Message exceeds the maximum size of ${policy.smtp.maxSize} bytes`);
@@ -175,7 +175,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         state.totals.messages++;
         state.totals.recipients += recipients.length;
         state.totals.bytes += reader.bytes;
-        log({ event: 'queued', id, client: state.client.ip, sender: state.sender, recipients: recipients.map((r) => r.address), bytes: reader.bytes, verdict: decision.verdict, fired: decision.fired });
+        log({ event: 'queued', session: state.session, id, client: state.client.ip, sender: state.sender, recipients: recipients.map((r) => r.address), bytes: reader.bytes, verdict: decision.verdict, fired: decision.fired });
         done(null, `${decision.reply.status} ${decision.reply.text}: queued as ${id}`);
       };
       guard(state, done, async () => {

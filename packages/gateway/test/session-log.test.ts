@@ -65,6 +65,23 @@ it('logs the listener, the decision with envelope, bytes and removals, the rewri
   });
 });
 
+it('ties each decision and the queued line to its session, as connect and close are', async () => {
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: gw.addresses[0]!.port, ignoreTLS: true, name: 'client.example' });
+  const sent = await transport.sendMail({ envelope: { from: 'a@example.org', to: ['bob@acme.example', 'eve@elsewhere.example'] }, raw: RAW });
+  transport.close();
+  const id = /queued as (\S+)/.exec(sent.response)![1];
+  await eventually(() => events('queued').some((q) => q.id === id));
+  const session = events('queued').find((q) => q.id === id)!.session;
+  expect(session).toEqual(expect.any(String));
+  expect(events('connect').filter((c) => c.session === session)).toHaveLength(1);
+  const decisions = events('decision').filter((d) => d.session === session);
+  expect(decisions.map((d) => [d.stage, d.recipient, d.verdict])).toEqual([
+    ['connect', undefined, 'accept'], ['helo', undefined, 'accept'], ['mail', undefined, 'accept'],
+    ['rcpt', 'bob@acme.example', 'accept'], ['rcpt', 'eve@elsewhere.example', 'reject'], ['data', undefined, 'accept'],
+  ]);
+  await eventually(() => events('close').some((c) => c.session === session));
+});
+
 it('logs a hidden keyword used anyway, and why each session ended', async () => {
   const d = await openDialog(gw.addresses[0]!.port);
   try {
@@ -75,16 +92,16 @@ it('logs a hidden keyword used anyway, and why each session ended', async () => 
   } finally {
     d.close();
   }
-  await eventually(() => events('close').length === 2);
+  await eventually(() => events('close').length === 3);
   expect(events('hidden-keyword-refused')).toEqual([
     expect.objectContaining({ command: 'MAIL', parameter: expect.stringMatching(/^RET= \(DSN is not offered here\)/) }),
     expect.objectContaining({ command: 'AUTH', keyword: 'AUTH' }),
   ]);
-  expect(events('close')[1]).toMatchObject({ messages: 0, recipients: 0, bytes: 0, errors: 2, reason: 'quit' });
+  expect(events('close')[2]).toMatchObject({ messages: 0, recipients: 0, bytes: 0, errors: 2, reason: 'quit' });
   const dropped = await openDialog(gw.addresses[0]!.port);
   dropped.close();
-  await eventually(() => events('close').length === 3);
-  expect(events('close')[2]).toMatchObject({ errors: 0, reason: 'client-closed' });
+  await eventually(() => events('close').length === 4);
+  expect(events('close')[3]).toMatchObject({ errors: 0, reason: 'client-closed' });
 });
 
 it('keeps the readable form readable: lists as words, a listener as its parts', () => {
