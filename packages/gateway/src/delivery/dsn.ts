@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 export interface FailedRecipient {
   address: string;
@@ -10,6 +10,17 @@ export interface FailedRecipient {
 /** The enhanced status a next hop gave in its reply ("550 5.1.1 ..."), or 5.0.0 when it gave none. */
 export function refusalStatus(detail: string | undefined): string {
   return /(?:^|\s)5\d\d[ -](5\.\d{1,3}\.\d{1,3})\b/.exec(detail ?? '')?.[1] ?? '5.0.0';
+}
+
+/**
+ * The DSN's Message-ID: one per message and set of failed recipients. A message can bounce twice
+ * (a 5xx now, the abandon time later), and a mail store that drops duplicate Message-IDs would
+ * lose the second bounce if both had the message's; the same bounce queued again after a crash
+ * keeps its Message-ID, so such a store drops that duplicate instead.
+ */
+function dsnMessageId(id: string, failed: FailedRecipient[], reportingMta: string): string {
+  const which = createHash('sha256').update(failed.map((f) => f.address.toLowerCase()).sort().join('\n')).digest('hex').slice(0, 12);
+  return `<${id}.${which}.dsn@${reportingMta}>`;
 }
 
 /**
@@ -28,7 +39,7 @@ export function buildDsn(opts: { reportingMta: string; id: string; to: string; a
     `To: <${opts.to}>`,
     'Subject: Undelivered Mail Returned to Sender',
     `Date: ${new Date().toUTCString().replace('GMT', '+0000')}`,
-    `Message-ID: <${opts.id}.dsn@${opts.reportingMta}>`,
+    `Message-ID: ${dsnMessageId(opts.id, opts.failed, opts.reportingMta)}`,
     'Auto-Submitted: auto-replied',
     'MIME-Version: 1.0',
     `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,

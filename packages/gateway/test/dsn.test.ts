@@ -1,0 +1,18 @@
+/** A DSN's Message-ID is its own: two bounces of one message never share one, a redone bounce keeps its. */
+import { buildDsn, type FailedRecipient } from '../src/delivery/dsn';
+
+const dsn = (failed: FailedRecipient[]): string =>
+  buildDsn({ reportingMta: 'gw.test', id: 'Q1', to: 'fred@example.net', arrival: 0, failed, headers: 'Subject: s' }).toString();
+const messageId = (text: string): string => /^Message-ID: (.*)$/m.exec(text)![1]!.trim();
+
+const refused = { address: 'nobody@acme.example', detail: '550 5.1.1 No such user', status: '5.1.1' };
+const expired = { address: 'later@acme.example', detail: 'could not be delivered in time: 451 4.2.1 Try later', status: '4.4.7' };
+
+it('gives the refusal now and the expiry later different Message-IDs', () => {
+  expect(messageId(dsn([refused]))).not.toBe(messageId(dsn([expired])));
+  expect(messageId(dsn([refused]))).toMatch(/^<Q1\.[0-9a-f]{12}\.dsn@gw\.test>$/);
+});
+
+it('gives the same bounce, queued again after a crash, the same Message-ID', () => {
+  expect(messageId(dsn([refused, expired]))).toBe(messageId(dsn([expired, refused])));
+});
