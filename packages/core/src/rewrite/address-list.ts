@@ -10,6 +10,7 @@ export function mapAddresses(value: string, fn: (address: string) => string | un
   let out = '';
   let last = 0;
   let quoted = false;
+  let comment = 0; // depth of the (comment) the scan is in
   /** An address starting exactly at `i`, replaced; the index to go on from, or undefined. */
   const replaceAt = (i: number): number | undefined => {
     ADDRESS.lastIndex = i;
@@ -20,11 +21,17 @@ export function mapAddresses(value: string, fn: (address: string) => string | un
     return last - 1;
   };
   for (let i = 0; i < value.length; i++) {
-    if (value[i] === '\\' && quoted) {
+    if (value[i] === '\\' && (quoted || comment > 0)) {
       i++;
       continue;
     }
-    if (value[i] === '"') {
+    // In a comment a quote is just a character (RFC 5322 3.2.2): `(5" disk)` must not hide the
+    // address after it. An address written inside a comment is still replaced, as before.
+    if (!quoted && (value[i] === '(' || (value[i] === ')' && comment > 0))) {
+      comment += value[i] === '(' ? 1 : -1;
+      continue;
+    }
+    if (value[i] === '"' && comment === 0) {
       // A quoted local part ("a b"@x) is part of an address, not a display name.
       const next = !quoted && /^"(?:[^"\\]|\\.)*"@/.test(value.slice(i)) ? replaceAt(i) : undefined;
       if (next !== undefined) {

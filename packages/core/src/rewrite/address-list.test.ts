@@ -1,0 +1,18 @@
+import { mapAddresses } from './address-list';
+
+const upper = (a: string): string => a.toUpperCase();
+
+describe('mapAddresses: every addr-spec, whatever stands around it', () => {
+  it.each([
+    ['a quoted display name with a comma and an @', '"Al@x, Jr" <al@x>', '"Al@x, Jr" <AL@X>'],
+    ['a group with a comment', '(c) team: a@x, (note) b@y;', '(c) team: A@X, (note) B@Y;'],
+    ['a quoted local part', '"a b"@x', '"A B"@X'],
+    // A quote inside a comment opens no quoted string (RFC 5322 3.2.2): the address after it
+    // is still an address, so masquerade cannot be dodged by `(5" disk)`.
+    ['a quote inside a comment', 'Penny (the "boss) <penny@hub.x>', 'Penny (the "boss) <PENNY@HUB.X>'],
+    ['a nested comment with an escaped paren and a quote', 'P (a (b\\) ") c) <p@x>, q@y', 'P (a (b\\) ") c) <P@X>, Q@Y'],
+    ['a parenthesis inside a quoted display name', '"Al (x" <al@x>, b@y', '"Al (x" <AL@X>, B@Y'],
+  ])('%s', (_name, value, expected) => {
+    expect(mapAddresses(value, upper)).toBe(expected);
+  });
+});
