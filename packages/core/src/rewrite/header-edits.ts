@@ -1,4 +1,3 @@
-import { Libmime } from 'libmime';
 import type { Headers } from '@zone-eu/mailsplit';
 import type { Effect } from '../engine/effect';
 import { compileGlob, type Glob } from '../match/glob';
@@ -8,8 +7,7 @@ import { isAddressHeader, mapAddresses } from './address-list';
 import type { RewriteChange } from './change';
 import { buildHeaderBlock, fieldsOf, octets, withValue, type Field } from './header-value';
 import { masqueradeAddresses, masqueradeIds } from './masquerade';
-
-const libmime = new Libmime();
+import { prefixSubject } from './subject-prefix';
 
 type HeaderEffect = Extract<Effect, { type: 'removeHeaders' | 'keepHeaders' | 'addHeader' | 'rewriteHeader' | 'masquerade' | 'subjectPrefix' }>;
 
@@ -72,19 +70,6 @@ function rewriteField(f: Field, e: Extract<Effect, { type: 'rewriteHeader' }>): 
   return apply(f.value) ?? f.value;
 }
 
-function prefixSubject(value: string, prefix: string): string | undefined {
-  let decoded = value;
-  try {
-    if (value.includes('=?')) decoded = libmime.decodeWords(value);
-  } catch {
-    // an undecodable subject is prefixed as written
-  }
-  if (decoded.trimStart().toLowerCase().startsWith(prefix.trim().toLowerCase())) return undefined;
-  // An encoded word needs white space after it: the prefix's own trailing space serves.
-  const head = /^[\x20-\x7e]*$/.test(prefix) ? prefix : `${libmime.encodeWord(prefix.trimEnd(), 'Q')} `;
-  return head + value;
-}
-
 interface Edit {
   fields: Field[];
   secret: string;
@@ -142,13 +127,19 @@ const EDITS: { [K in HeaderEffect['type']]: (x: Extract<HeaderEffect, { type: K 
     });
   },
   subjectPrefix: (x, edit) => {
+    let seen = false;
     edit.fields = edit.fields.map((f) => {
       if (f.key !== 'subject') return f;
+      seen = true;
       const value = prefixSubject(f.value, x.prefix);
       if (value === undefined) return f;
       edit.changes.push({ kind: 'subject-prefixed', rule: x.rule });
       return withValue(f, value);
     });
+    // A message without a Subject is tagged too: a filter on the prefix must see it.
+    if (seen) return;
+    edit.fields.push({ key: 'subject', name: 'Subject', value: prefixSubject(undefined, x.prefix)! });
+    edit.changes.push({ kind: 'subject-prefixed', rule: x.rule });
   },
 };
 
