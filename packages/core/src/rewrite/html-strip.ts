@@ -1,4 +1,7 @@
-import { Parser } from 'htmlparser2';
+import { Parser, type DefaultTreeAdapterMap, type Token } from 'parse5';
+
+type ParentNode = DefaultTreeAdapterMap['parentNode'];
+type ChildNode = DefaultTreeAdapterMap['childNode'];
 
 interface Cut {
   start: number;
@@ -6,66 +9,133 @@ interface Cut {
   with: string;
 }
 
-function renderTag(name: string, attributes: Record<string, string>, selfClosing: boolean): string {
-  const attrs = Object.entries(attributes).map(([k, v]) => (v === '' ? ` ${k}` : ` ${k}="${v.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`));
-  return `<${name}${attrs.join('')}${selfClosing ? ' /' : ''}>`;
+/** A start tag as the parser saw it: its place in the source and its attributes. */
+interface StartTag {
+  name: string;
+  start: number;
+  end: number;
+  attrs: { name: string; value: string }[];
+  selfClosing: boolean;
 }
 
 /**
- * Remove the named elements (with their content) and every `on*` event attribute from an HTML
- * document, using a real tokenizer: what it cannot see as a tag stays text, and text is never
- * executed. Works on latin1 text so the bytes it keeps are exactly the bytes it was given.
+ * The HTML parser of the living standard (parse5) that also records every start tag it is
+ * handed. Only the tree builder knows when `<style>` is raw text (not inside `<svg>`), when
+ * `<noscript>` is, what ends a comment (`--!>`) and that `<![CDATA[` is a bogus comment: a
+ * tokenizer alone sees a different document than the mail client does.
  */
-export function stripHtml(html: string, elements: readonly string[]): { html: string; removed: number } {
-  const banned = new Set(elements.map((e) => e.toLowerCase()));
-  const cuts: Cut[] = [];
-  const open: { name: string; start: number; end: number }[] = [];
-  let removed = 0;
-  const parser = new Parser(
-    {
-      onopentag(name, attributes) {
-        const start = parser.startIndex;
-        const end = parser.endIndex + 1;
-        if (banned.has(name)) {
-          open.push({ name, start, end });
-          return;
-        }
-        if (open.length > 0) return;
-        const events = Object.keys(attributes).filter((a) => /^on/i.test(a));
-        if (events.length === 0) return;
-        for (const a of events) delete attributes[a];
-        removed += events.length;
-        const raw = html.slice(start, end);
-        cuts.push({ start, end, with: renderTag(name, attributes, /\/\s*>$/.test(raw)) });
-      },
-      onclosetag(name, implied) {
-        const top = open[open.length - 1];
-        if (!top || top.name !== name) return;
-        open.pop();
-        if (open.length > 0) return;
-        // An implied close ends where the next tag starts; a void element's (embed, img) right
-        // after its own tag, which is where the parser reports it.
-        const end = implied ? Math.max(parser.startIndex, top.end) : parser.endIndex + 1;
-        cuts.push({ start: top.start, end, with: '' });
-        removed++;
-      },
-    },
-    { decodeEntities: false, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: true },
-  );
-  parser.write(html);
-  parser.end();
-  // An element never closed runs to the end of the document: remove all of it.
-  if (open.length > 0) {
-    cuts.push({ start: open[0]!.start, end: html.length, with: '' });
-    removed++;
+class TagRecorder extends Parser<DefaultTreeAdapterMap> {
+  readonly tags: StartTag[] = [];
+
+  override onStartTag(token: Token.TagToken): void {
+    if (token.location) {
+      this.tags.push({
+        name: token.tagName,
+        start: token.location.startOffset,
+        end: token.location.endOffset,
+        // copied: the tree builder renames foreign attributes in place afterwards
+        attrs: token.attrs.map((a) => ({ name: a.name, value: a.value })),
+        selfClosing: token.selfClosing,
+      });
+    }
+    super.onStartTag(token);
   }
-  cuts.sort((a, b) => a.start - b.start);
+}
+
+const isEvent = (name: string): boolean => /^on/i.test(name);
+
+function renderTag(tag: StartTag): string {
+  const attrs = tag.attrs
+    .filter((a) => !isEvent(a.name))
+    .map((a) => ` ${a.name}="${a.value.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`);
+  return `<${tag.name}${attrs.join('')}${tag.selfClosing ? ' /' : ''}>`;
+}
+
+const childrenOf = (node: ParentNode): ChildNode[] =>
+  'content' in node && node.nodeName === 'template' ? [...node.childNodes, ...node.content.childNodes] : node.childNodes;
+
+/** Where the source of a node ends: its own end, or that of the last thing inside it. */
+function extentEnd(node: ChildNode): number {
+  let end = node.sourceCodeLocation?.endOffset ?? 0;
+  if ('childNodes' in node) for (const c of childrenOf(node)) end = Math.max(end, extentEnd(c));
+  return end;
+}
+
+/** The cuts one parse calls for: banned elements (with what is inside them) and event attributes. */
+function cutsOf(html: string, banned: ReadonlySet<string>, scriptingEnabled: boolean): { cuts: Cut[]; removed: number } {
+  const parser = new TagRecorder({ sourceCodeLocationInfo: true, scriptingEnabled });
+  parser.tokenizer.write(html, true);
+  const cuts: Cut[] = [];
+  let removed = 0;
+  const walk = (node: ParentNode): void => {
+    for (const child of childrenOf(node)) {
+      if (!('tagName' in child)) continue;
+      const loc = child.sourceCodeLocation;
+      if (banned.has(child.tagName.toLowerCase())) {
+        if (loc) cuts.push({ start: loc.startOffset, end: Math.max(loc.endTag?.endOffset ?? 0, extentEnd(child)), with: '' });
+        removed++;
+        continue;
+      }
+      walk(child);
+    }
+  };
+  walk(parser.document);
+  // Tags, not elements: a second `<body onload=...>` adds its attribute to the first body.
+  for (const tag of parser.tags) {
+    if (banned.has(tag.name)) {
+      cuts.push({ start: tag.start, end: tag.end, with: '' });
+    } else if (tag.attrs.some((a) => isEvent(a.name))) {
+      cuts.push({ start: tag.start, end: tag.end, with: renderTag(tag) });
+      removed += tag.attrs.filter((a) => isEvent(a.name)).length;
+    }
+  }
+  return { cuts, removed };
+}
+
+/** The cuts applied; where two overlap, the whole of both goes. */
+function applyCuts(html: string, cuts: Cut[]): string {
+  cuts.sort((a, b) => a.start - b.start || b.end - a.end);
+  const merged: Cut[] = [];
+  for (const c of cuts) {
+    const last = merged[merged.length - 1];
+    if (last && c.start < last.end) {
+      if (c.end > last.end || (c.start === last.start && c.end === last.end && c.with !== last.with)) {
+        last.end = Math.max(last.end, c.end);
+        last.with = '';
+      }
+      continue;
+    }
+    merged.push({ ...c });
+  }
   let out = '';
   let at = 0;
-  for (const c of cuts) {
-    if (c.start < at) continue; // inside an element already removed
+  for (const c of merged) {
     out += html.slice(at, c.start) + c.with;
     at = c.end;
   }
-  return { html: out + html.slice(at), removed };
+  return out + html.slice(at);
+}
+
+/** Passes before a document that keeps growing new elements out of cut ones is given up on. */
+const MAX_PASSES = 8;
+
+/**
+ * Remove the named elements (with their content) and every `on*` event attribute from an HTML
+ * document, as a mail client's HTML parser reads it, with scripting on and off (`<noscript>`
+ * differs). Bytes outside the cuts are kept exactly: give it latin1 text for an
+ * ASCII-compatible charset. Cutting can join the text around a cut into a new tag
+ * (`<<script></script>img onerror=...>`), so the result is parsed again until nothing is cut;
+ * a document that still grows new elements after that is made text (`<` as `&lt;`).
+ */
+export function stripHtml(html: string, elements: readonly string[]): { html: string; removed: number } {
+  const banned = new Set(elements.map((e) => e.toLowerCase()));
+  let removed = 0;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const on = cutsOf(html, banned, true);
+    const off = cutsOf(html, banned, false);
+    if (on.cuts.length === 0 && off.cuts.length === 0) return { html, removed };
+    removed += Math.max(on.removed, off.removed, 1);
+    html = applyCuts(html, [...on.cuts, ...off.cuts]);
+  }
+  return { html: html.replace(/</g, '&lt;'), removed: removed + 1 };
 }

@@ -10,7 +10,7 @@ import { buildHeaderBlock, fieldsOf } from './header-value';
 import { headersOnly, rewriteHeadersOnly } from './header-only';
 import { CrlfSplitter } from './crlf';
 import { pipeInto } from './pipe-into';
-import { stripHtml } from './html-strip';
+import { cleanHtmlBody } from './html-part';
 import { decodeBody, encodeBody } from './part-body';
 import { LineBreaker, QuotedPrintableEncoder, scanLines } from './long-lines';
 
@@ -208,10 +208,9 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
   const flushHtml = (stream: Transform): void => {
     for (const [node, p] of html) {
       html.delete(node);
-      const text = decodeBody(Buffer.concat(p.buffers), p.encoding).toString('latin1');
-      const result = stripHtml(text, p.elements);
+      const result = cleanHtmlBody(decodeBody(Buffer.concat(p.buffers), p.encoding), node.charset || undefined, p.elements);
       if (result.removed > 0) changes.push({ kind: 'html-stripped', rule: p.rule, path: partPath(node), removed: result.removed });
-      let out = result.removed > 0 ? encodeBody(Buffer.from(result.html, 'latin1'), p.encoding) : Buffer.concat(p.buffers);
+      let out = result.removed > 0 ? encodeBody(result.body, p.encoding) : Buffer.concat(p.buffers);
       const encoding = p.encoding.toLowerCase();
       if (scanLines(out, 0).long) {
         if (encoding === 'base64' || encoding === 'quoted-printable') {

@@ -1,0 +1,44 @@
+import { Readable } from 'node:stream';
+import * as iconv from 'iconv-lite';
+import { cleanHtmlBody } from './html-part';
+import { rewrite } from './rewrite';
+
+const ACTIVE = ['script', 'iframe'];
+const HTML = '<p>Grüße</p><script>alert(1)</script><img src=x onerror=alert(2)>';
+const CLEAN = '<p>Grüße</p><img src="x">';
+
+describe('cleanHtmlBody: every way a client may decode the body', () => {
+  it.each([
+    ['UTF-16LE with a byte order mark', 'utf-16', iconv.encode(HTML, 'utf-16le', { addBOM: true }), (b: Buffer) => iconv.decode(b, 'utf-16le', { stripBOM: false }), `\ufeff${CLEAN}`],
+    ['UTF-16 without one, little-endian', 'utf-16', iconv.encode(HTML, 'utf-16le'), (b: Buffer) => iconv.decode(b, 'utf-16le'), CLEAN],
+    ['UTF-16 without one, big-endian', 'UTF-16', iconv.encode(HTML, 'utf-16be'), (b: Buffer) => iconv.decode(b, 'utf-16be'), CLEAN],
+    ['UTF-32BE', 'utf-32be', iconv.encode(HTML, 'utf-32be'), (b: Buffer) => iconv.decode(b, 'utf-32be'), CLEAN],
+    // A byte order mark wins over the charset, as in browsers.
+    ['UTF-16BE labelled utf-8', 'utf-8', iconv.encode(HTML, 'utf-16be', { addBOM: true }), (b: Buffer) => iconv.decode(b, 'utf-16be'), CLEAN],
+    ['UTF-7', 'utf-7', Buffer.from('+ADw-p+AD4-hi+ADw-/p+AD4-+ADw-script+AD4-alert(1)+ADw-/script+AD4-'), (b: Buffer) => iconv.decode(b, 'utf-7'), '<p>hi</p>'],
+    ['UTF-7 with literal tags too', 'utf-7', Buffer.from('<p>hi</p><script>alert(1)</script>'), (b: Buffer) => iconv.decode(b, 'utf-7'), '<p>hi</p>'],
+  ])('strips %s, in that charset', (_name, charset, body, decode, expected) => {
+    const result = cleanHtmlBody(body, charset, ACTIVE);
+    expect(decode(result.body)).toBe(expected);
+    expect(result.removed).toBeGreaterThan(0);
+  });
+
+  it('keeps an ASCII-compatible body octet for octet outside the cuts', () => {
+    const body = Buffer.from('<p>Gr\xfc\xdfe</p><script>x</script>\r\n', 'latin1');
+    expect(cleanHtmlBody(body, 'iso-8859-1', ACTIVE)).toEqual({ body: Buffer.from('<p>Gr\xfc\xdfe</p>\r\n', 'latin1'), removed: 1 });
+  });
+});
+
+describe('rewrite: stripHtml on a UTF-16 part', () => {
+  it('strips it and keeps its charset and transfer encoding', async () => {
+    const body = iconv.encode(HTML, 'utf-16le', { addBOM: true }).toString('base64');
+    const message = Buffer.from(`Content-Type: text/html; charset=utf-16\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}\r\n`);
+    const stream = rewrite(Readable.from([message]), [{ type: 'stripHtml', rule: 'h', elements: ACTIVE }]);
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    const [head, encoded] = Buffer.concat(chunks).toString('latin1').split('\r\n\r\n');
+    expect(head).toBe('Content-Type: text/html; charset=utf-16\r\nContent-Transfer-Encoding: base64');
+    expect(iconv.decode(Buffer.from(encoded!, 'base64'), 'utf-16le')).toBe(CLEAN);
+    expect(stream.changes).toEqual([{ kind: 'html-stripped', rule: 'h', path: '0', removed: 2 }]);
+  });
+});
