@@ -1,3 +1,4 @@
+import { asksForHelp, commandHelp, HELP } from './command-help';
 import type { Io } from './io';
 import { processIo } from './io';
 import { InputError, UsageError } from './usage-error';
@@ -27,17 +28,9 @@ const USAGE = `Usage: mailward <command> [options]
 Commands:
 ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(11)} ${c.summary}${built(name) ? '' : ' (not in this build)'}`).join('\n')}
 
-  mailward check POLICY
-  mailward eval POLICY MESSAGE.eml [--from ADDR] [--to ADDR]... [--client-ip IP] [--helo NAME]
-                [--direction inbound|outbound] [--facts FILE.yaml] [--out FILE] [--json]
-  mailward test POLICY|DIR
-  mailward replay POLICY SOURCE... [--recipient ADDR]... [--sender ADDR] [--client IP] [--helo NAME]
-                [--show N] [--json]      (SOURCE: folder of .eml, maildir, mbox or .eml file)
-  mailward serve [--config FILE] [--domain D] [--listen HOST:PORT] [--log-level L] [--log-format json|pretty]
-  mailward spool list | show ID | flush | delete ID      [--spool DIR | --config FILE]
-  mailward quarantine list | show ID | release ID | delete ID
-  mailward passwd USER   (password on standard input)
+${Object.values(HELP).map((h) => `  ${h.usage}`).join('\n')}
 
+Run \`mailward <command> --help\` for a command's options.
 Exit codes: 0 done, 1 bad policy/input or failed tests, 2 bad usage.
 `;
 
@@ -56,6 +49,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   if (!command) {
     io.err(`mailward: unknown command "${name}"\n\n${USAGE}`);
     return 2;
+  }
+  if (asksForHelp(rest)) {
+    io.out(commandHelp(name, command.summary));
+    return 0;
   }
   try {
     return await command.load()(rest, io);

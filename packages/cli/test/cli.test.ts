@@ -22,6 +22,22 @@ describe('usage', () => {
     expect((await runCli([])).code).toBe(2);
   });
 
+  test.each(['check', 'eval', 'test', 'replay', 'serve', 'spool', 'quarantine', 'passwd'])('%s --help prints its usage and options and exits 0', async (name) => {
+    const help = await runCli([name, '--help']);
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toMatch(new RegExp(`^Usage: mailward ${name} `));
+    const short = await runCli([name, '-h']);
+    expect(short.stdout).toBe(help.stdout);
+  });
+
+  test('--help names the options a command takes; after -- it is an argument', async () => {
+    expect((await runCli(['eval', '--help'])).stdout).toMatch(/--out FILE +write the message as it would be delivered/);
+    expect((await runCli(['serve', '--help'])).stdout).toMatch(/127\.0\.0\.1:2525/);
+    const literal = await runCli(['check', '--', '--help']);
+    expect(literal.code).toBe(1);
+    expect(literal.stderr).toMatch(/--help: no such policy file/);
+  });
+
   test('an unknown command or option exits 2 and says what was wrong', async () => {
     const unknown = await runCli(['frobnicate']);
     expect(unknown.code).toBe(2);

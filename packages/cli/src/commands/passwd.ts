@@ -5,11 +5,7 @@ import { UsageError } from '../usage-error';
 /** `mailward passwd USER`: read a password on stdin, print the password-file line for it. */
 export async function run(argv: string[], io: Io = processIo, stdin: AsyncIterable<Buffer> = process.stdin): Promise<number> {
   const usage = 'mailward passwd USER   (the password is read from standard input)';
-  const [user] = argv;
-  if (argv.length === 1 && (user === '--help' || user === '-h')) {
-    io.out(`Usage: ${usage}\nPrints the password-file line (user:scrypt:N:salt:hash) for a listener's auth.passwords.\n`);
-    return 0;
-  }
+  const [user] = argv; // (--help is main's: see command-help.ts)
   // An option is never a user name: `mailward passwd --frob` must not print a line for "--frob".
   if (!user || argv.length !== 1 || user.includes(':') || user.startsWith('-')) throw new UsageError(usage);
   const chunks: Buffer[] = [];
