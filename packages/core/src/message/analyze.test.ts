@@ -167,6 +167,13 @@ describe('analyze: archives', () => {
     expect(part(m, 'readme.txt')?.inArchive).toBe(true);
   });
 
+  it('names zip members as they are saved: trailing dots and spaces dropped', async () => {
+    const z = zip([{ name: 'run.exe. ', data: Buffer.from('MZ') }, { name: 'sub\\tool.exe ', data: Buffer.from('MZ') }]);
+    const m = await run(multipart([attachment('Content-Type: application/zip; name="files.zip"', b64(z))]));
+    expect(m.parts.filter((p) => p.inArchive).map((p) => p.filenames)).toEqual([['run.exe'], ['tool.exe', 'sub\\tool.exe']]);
+    expect(part(m, 'run.exe')?.type).toBe('application/x-msdownload');
+  });
+
   it('marks encrypted zip members and the archive that holds them', async () => {
     const z = zip([{ name: 'secret.exe', data: Buffer.from('xxxx'), encrypted: true }]);
     const m = await run(multipart([attachment('Content-Type: application/zip; name="locked.zip"', b64(z))]));

@@ -6,6 +6,7 @@ import type { ArchiveMember } from './archive/member';
 import type { EntityState } from './entity-state';
 import { analyzeLimits, type AnalyzeLimits, type AnalyzeOptions } from './limits';
 import type { MessageModel, MimePart } from './model';
+import { diskNames } from './file-name';
 import { extensionOf, hasDoubleExtension, isNameMismatch, sniff } from './name-checks';
 import { splitterPass, type PassResult, type PassScope } from './splitter-pass';
 
@@ -26,11 +27,11 @@ const listLimits = (limits: AnalyzeLimits): ListLimits => ({ memory: limits.spoo
 async function memberParts(owner: MimePart, members: ArchiveMember[], limits: AnalyzeLimits, model: PassResult, level: number): Promise<void> {
   for (const member of members) {
     const base = member.name.split(/[\\/]/).pop() ?? member.name;
-    const names = [...new Set([base, member.name].filter(Boolean))];
+    const names = [...new Set([base, member.name].flatMap(diskNames))];
     const part: MimePart = {
       path: `${owner.path}/${member.name}`,
       carrier: owner.carrier,
-      type: MEMBER_TYPES[extensionOf(base)] ?? 'application/octet-stream',
+      type: MEMBER_TYPES[extensionOf(names[0] ?? base)] ?? 'application/octet-stream',
       size: member.size,
       filenames: names,
       multipart: false,

@@ -18,7 +18,23 @@ export function cleanFilename(raw: string): string {
     }
   }
   if (/%[0-9a-fA-F]{2}/.test(name)) name = decodeExtended(name, 'utf-8');
-  return name.replace(/[\s.\u0000]+$/u, '').replace(/^\s+/u, '');
+  return trimmed(name);
+}
+
+const trimmed = (name: string): string => name.replace(/[\s.\u0000]+$/u, '').replace(/^\s+/u, '');
+
+/**
+ * The names a file written as `name` may get on disk: trailing dots and spaces go (Windows), and
+ * a name with a NUL or another control character, which no Windows name can hold, is also taken
+ * cut at the first NUL (as C code reads it) and with the controls dropped: `a.exe\0.txt` is
+ * also `a.exe`, `a.ex\x01e` also `a.exe`.
+ */
+export function diskNames(name: string): string[] {
+  const names = [trimmed(name)];
+  if (/[\u0000-\u001f\u007f]/u.test(name)) {
+    names.push(trimmed(name.split('\u0000')[0]!), trimmed(name.replace(/[\u0000-\u001f\u007f]/gu, '')));
+  }
+  return [...new Set(names)].filter(Boolean);
 }
 
 /** Every file name an entity's headers give it (disposition `filename`, type `name`), decoded. */
@@ -27,8 +43,7 @@ export function entityFilenames(contentType: string | undefined, disposition: st
   const collect = (header: string | undefined, param: string): void => {
     if (!header) return;
     for (const raw of parseStructured(header).params.get(param) ?? []) {
-      const name = cleanFilename(raw);
-      if (name && !names.includes(name)) names.push(name);
+      for (const name of diskNames(cleanFilename(raw))) if (!names.includes(name)) names.push(name);
     }
   };
   collect(disposition, 'filename');

@@ -1,0 +1,22 @@
+import { diskNames, entityFilenames } from './file-name';
+
+describe('diskNames: the names a file may get when it is saved', () => {
+  it.each([
+    ['a plain name', 'report.pdf', ['report.pdf']],
+    ['trailing dots and spaces (Windows drops them)', 'a.exe. ', ['a.exe']],
+    ['a NUL before a harmless extension', 'a.exe\u0000.txt', ['a.exe\u0000.txt', 'a.exe', 'a.exe.txt']],
+    ['a control character inside the extension', 'a.ex\u0001e', ['a.ex\u0001e', 'a.exe']],
+    ['only a NUL', '\u0000', []],
+  ])('%s', (_name, name, expected) => {
+    expect(diskNames(name)).toEqual(expected);
+  });
+});
+
+describe('entityFilenames: every decoded name, the one that gives the part away first', () => {
+  it.each([
+    ['a %00 in a plain filename', 'attachment; filename="a.exe%00.txt"'],
+    ['a NUL from RFC 2231', "attachment; filename*=utf-8''a%2Eexe%00.txt"],
+  ])('%s is also a.exe', (_name, disposition) => {
+    expect(entityFilenames('application/octet-stream', disposition)[0]).toBe('a.exe');
+  });
+});
