@@ -3,6 +3,8 @@ import { isArchiveName, isArchiveType } from './archive/list-archive';
 import type { ByteSource } from './archive/byte-source';
 import type { MimePart } from './model';
 import { Spool } from './spool';
+import { isRiskyName } from './name-checks';
+import { UuencodeNames } from './uuencode-names';
 
 const HEAD_BYTES = 512;
 
@@ -17,10 +19,13 @@ export class EntityState {
   head = Buffer.alloc(0);
   private spool: Spool | undefined;
   overflow = false;
+  /** Only text bodies and uuencoded ones are read for `begin` lines. */
+  private readonly uuencode: UuencodeNames | undefined;
 
   constructor(readonly part: MimePart, readonly attachedMessage: boolean, memoryLimit: number, hardLimit: number) {
     this.decoder = new BodyDecoder(part.encoding ?? '7bit');
     this.spool = new Spool(memoryLimit, hardLimit);
+    if (part.type.startsWith('text/') || /uu/i.test(part.encoding ?? '')) this.uuencode = new UuencodeNames();
   }
 
   /** Might this entity be a container we list or analyze? */
@@ -36,6 +41,12 @@ export class EntityState {
   /** The body ended. */
   end(): void {
     this.take(this.decoder.end());
+    if (!this.uuencode) return;
+    this.uuencode.end();
+    for (const name of this.uuencode.names) if (!this.part.filenames.includes(name)) this.part.filenames.push(name);
+    // Notices name the file that gives the part away (as for its own names), else the first.
+    const carried = this.uuencode.names.find(isRiskyName) ?? (this.part.filename === undefined ? this.uuencode.names[0] : undefined);
+    if (carried !== undefined && !(this.part.filename !== undefined && isRiskyName(this.part.filename))) this.part.filename = carried;
   }
 
   /** The decoded body, when it was kept (a container within the hard cap). */
@@ -52,6 +63,7 @@ export class EntityState {
   private take(data: Buffer): void {
     if (data.length === 0) return;
     this.size += data.length;
+    this.uuencode?.write(data);
     if (this.head.length < HEAD_BYTES) this.head = Buffer.concat([this.head, data.subarray(0, HEAD_BYTES - this.head.length)]);
     if (!this.spool) return;
     this.spool.write(data);

@@ -1,6 +1,6 @@
 import { Libmime } from 'libmime';
 import { parseStructured, decodeExtended } from './header-params';
-import { EXECUTABLE_EXTENSIONS, extensionOf, hasDoubleExtension } from './name-checks';
+import { isRiskyName } from './name-checks';
 
 const libmime = new Libmime();
 
@@ -50,7 +50,7 @@ export function entityFilenames(contentType: string | undefined, disposition: st
   collect(contentType, 'name');
   // The name that gives the part away goes first: notices and logs show `filename`, and a user
   // told "safe.txt was removed" when evil.exe was is misled.
-  return names.map((n, i) => ({ n, i, risky: EXECUTABLE_EXTENSIONS.has(extensionOf(n)) || hasDoubleExtension(n) }))
+  return names.map((n, i) => ({ n, i, risky: isRiskyName(n) }))
     .sort((a, b) => Number(b.risky) - Number(a.risky) || a.i - b.i)
     .map((x) => x.n);
 }

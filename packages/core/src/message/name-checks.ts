@@ -33,6 +33,11 @@ export function hasDoubleExtension(name: string): boolean {
   return EXECUTABLE_EXTENSIONS.has(last) && /^[a-z0-9]{1,5}$/.test(before);
 }
 
+/** A name Windows would run, or one that hides such an extension behind another. */
+export function isRiskyName(name: string): boolean {
+  return EXECUTABLE_EXTENSIONS.has(extensionOf(name)) || hasDoubleExtension(name);
+}
+
 /** Sniffed kinds of content that matter for a mismatch. */
 export type Sniffed = 'executable' | 'zip' | 'gzip' | 'other';
 

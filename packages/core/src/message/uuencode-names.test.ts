@@ -1,0 +1,36 @@
+import { Readable } from 'node:stream';
+import { analyze } from './analyze';
+import { UuencodeNames } from './uuencode-names';
+
+describe('UuencodeNames: the files uuencoded in a body', () => {
+  it('finds begin lines in any chunking, with the names as they are saved', () => {
+    const body = 'Hi,\r\nsee below\r\nbegin 644 evil.exe. \r\nM35I0\r\n`\r\nend\r\nbegin-base64 600 b.scr\r\nTVo=\r\n====\r\n';
+    for (const size of [1, 3, 7, body.length]) {
+      const uu = new UuencodeNames();
+      for (let i = 0; i < body.length; i += size) uu.write(Buffer.from(body.slice(i, i + size)));
+      uu.end();
+      expect(uu.names).toEqual(['evil.exe', 'b.scr']);
+    }
+  });
+
+  it('takes a line that only mentions begin for nothing', () => {
+    const uu = new UuencodeNames();
+    uu.write(Buffer.from('we begin 644 at noon\r\nbegin at 9\r\nbegin 644\r\n'));
+    uu.end();
+    expect(uu.names).toEqual([]);
+  });
+});
+
+describe('analyze: uuencoded files', () => {
+  const message = (headers: string, body: string): Readable =>
+    Readable.from([Buffer.from(`From: a@example.org\r\nTo: b@acme.example\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\n${headers}\r\n\r\n${body}\r\n--B--\r\n`)]);
+
+  it.each([
+    ['in a plain-text part', 'Content-Type: text/plain', undefined],
+    ['in a part sent as x-uuencode under a harmless name', 'Content-Type: application/octet-stream; name="a.txt"\r\nContent-Transfer-Encoding: x-uuencode', 'a.txt'],
+  ])('names the part after the file %s', async (_where, headers, own) => {
+    const m = await analyze(message(headers, 'begin 644 evil.exe\r\n#34UZ\r\n`\r\nend'));
+    expect(m.parts[1]!.filenames).toEqual(own ? [own, 'evil.exe'] : ['evil.exe']);
+    expect(m.parts[1]!.filename).toBe('evil.exe'); // the name notices show
+  });
+});

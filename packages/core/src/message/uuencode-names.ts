@@ -1,0 +1,39 @@
+import { diskNames } from './file-name';
+
+/** A uuencode (or `begin-base64`) block's first line: mode and the name the file is saved as. */
+const BEGIN = /^begin(?:-base64)?[ \t]+[0-7]{3,4}[ \t]+([^\r\n]+)$/gm;
+
+/** The longest line kept between chunks while looking for a `begin` line. */
+const MAX_LINE = 1024;
+
+/**
+ * The file names of uuencoded blocks in a body, read as it streams: Outlook and other readers
+ * turn `begin 644 evil.exe` in a plain-text body into an attachment of that name, so the part
+ * carries that file whatever its own headers say.
+ */
+export class UuencodeNames {
+  readonly names: string[] = [];
+  private carry = '';
+
+  /** Take the next decoded chunk of the body. */
+  write(data: Buffer): void {
+    const text = this.carry + data.toString('latin1');
+    const lastBreak = text.lastIndexOf('\n');
+    this.scan(lastBreak < 0 ? '' : text.slice(0, lastBreak));
+    const rest = lastBreak < 0 ? text : text.slice(lastBreak + 1);
+    this.carry = rest.length > MAX_LINE ? '' : rest;
+  }
+
+  /** The body ended. */
+  end(): void {
+    this.scan(this.carry);
+    this.carry = '';
+  }
+
+  private scan(text: string): void {
+    if (!text.includes('begin')) return;
+    for (const m of text.matchAll(BEGIN)) {
+      for (const name of diskNames(m[1]!)) if (!this.names.includes(name)) this.names.push(name);
+    }
+  }
+}
