@@ -26,3 +26,15 @@ describe('editHeaders: a change lists values as text, the message keeps its byte
     expect(out.toString('utf8')).toContain('From: Jürgen Müller <jm@acme.example>\r\nSubject: Size 日本語\r\n');
   });
 });
+
+describe('editHeaders: a rewrite to an empty value', () => {
+  it('removes the field and lists it as removed', async () => {
+    const message = Buffer.from('From: a@b.example\r\nX-Internal-Host: hub3\r\nX-Internal-Ip: 10.0.0.5\r\n\r\nbody\r\n');
+    const { out, changes } = await run(message, [{ type: 'rewriteHeader', rule: 'r', header: 'X-Internal-*', match: '*', to: '' }]);
+    expect(out.toString()).toBe('From: a@b.example\r\n\r\nbody\r\n');
+    expect(changes).toEqual([
+      { kind: 'header-removed', rule: 'r', name: 'X-Internal-Host' },
+      { kind: 'header-removed', rule: 'r', name: 'X-Internal-Ip' },
+    ]);
+  });
+});

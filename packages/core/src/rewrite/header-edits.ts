@@ -110,8 +110,13 @@ const EDITS: { [K in HeaderEffect['type']]: (x: Extract<HeaderEffect, { type: K 
         fields.push(f);
         continue;
       }
+      // An empty target removes the field, and says so: logs count removals by this kind.
+      if (value.trim() === '') {
+        edit.changes.push({ kind: 'header-removed', rule: x.rule, name: f.name });
+        continue;
+      }
       edit.changes.push({ kind: 'header-rewritten', rule: x.rule, name: f.name, from: headerText(f.value), to: headerText(value) });
-      if (value.trim() !== '') fields.push(withValue(f, value));
+      fields.push(withValue(f, value));
     }
     edit.fields = fields;
   },
