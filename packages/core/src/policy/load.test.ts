@@ -92,6 +92,13 @@ describe('loadPolicy', () => {
     expect(messages).toMatch(/unknown template field \{subject\}/);
   });
 
+  it('says what to write when `&` has no wildcard to stand for', () => {
+    const problems = problemsOf(lines('version: 1', 'data:', '  rules:', '    - id: r', '      do: [ { rewrite: { header: From, match: "x@x", to: "a&b" } } ]'));
+    expect(problems.map((p) => [p.line, p.col, p.message])).toEqual([
+      [5, 54, '`a&b` uses & but "x@x" has no wildcard; add a wildcard to `match` or write `\\&` for a literal ampersand'],
+    ]);
+  });
+
   it('refuses strip without a part condition, and actions at stages that cannot do them', () => {
     const problems = problemsOf(
       lines(

@@ -53,7 +53,10 @@ export function compileRewrite(spec: RawRewriteSpec, scope: CompileScope, path: 
   const { count, noun } = captures;
   if (to.highest > count) {
     const has = count === 0 ? `no ${noun}` : `only ${count} ${noun}${count > 1 ? 's' : ''}`;
-    scope.error([...path, 'to'], `\`${spec.to}\` uses &${to.highest} but "${spec.match}" has ${has}; use &1..&${count} or add a ${noun} to \`match\``);
+    // `&` alone is the first capture: say so rather than "uses &1", which the user did not write.
+    const uses = to.highest === 1 && !/&1/.test(spec.to) ? '&' : `&${to.highest}`;
+    const fix = count === 0 ? `add a ${noun} to \`match\` or write \`\\&\` for a literal ampersand` : `use ${count === 1 ? '& or &1' : `&1..&${count}`} or add a ${noun} to \`match\``;
+    scope.error([...path, 'to'], `\`${spec.to}\` uses ${uses} but "${spec.match}" has ${has}; ${fix}`);
     return undefined;
   }
   return (value) => {
