@@ -10,6 +10,7 @@ import { buildHeaderBlock, fieldsOf } from './header-value';
 import { headersOnly, rewriteHeadersOnly } from './header-only';
 import { CrlfSplitter } from './crlf';
 import { pipeInto } from './pipe-into';
+import { stripHtmlInAttached } from './attached-message';
 import { cleanHtmlBody } from './html-part';
 import { decodeBody, encodeBody } from './part-body';
 import { LineBreaker, QuotedPrintableEncoder, scanLines } from './long-lines';
@@ -228,94 +229,126 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
     }
   };
 
+  // An attached message the splitter does not open is held while stripHtml runs inside it.
+  let attached: { node: MimeNode; buffers: Buffer[] } | undefined;
+  const releaseAttached = async (stream: Transform): Promise<void> => {
+    if (!attached) return;
+    const { node, buffers } = attached;
+    attached = undefined;
+    const raw = Buffer.concat(buffers);
+    const encoding = (node.encoding || '7bit').toLowerCase();
+    const result = await stripHtmlInAttached(rewrite, raw, encoding, htmlEffects, partPath(node));
+    if (result) changes.push(...result.changes);
+    emit(stream, node);
+    emit(stream, { type: 'body', node, value: result?.body ?? raw });
+  };
+
   const edit = new Transform({
     readableObjectMode: false,
     writableObjectMode: true,
     transform(obj: SplitterChunk, _enc, done: TransformCallback) {
-      // A boundary line arrives before the node it opens: hold it until we know the node's fate.
-      if (obj.type === 'data' && obj.node.partNr === false) {
-        held.push(obj);
-        return done();
+      if (attached && !(obj.type === 'body' && obj.node === attached.node)) {
+        releaseAttached(this).then(() => step.call(this, obj, done), done);
+        return;
       }
-      if (obj.type === 'node') {
-        flushHtml(this);
-        endBodies(this);
-        const release = held;
-        held = [];
-        const inRemoved = removed.size > 0 && isWithinAny(obj, removed);
-        if (inRemoved) return done();
-        if (!rootSeen) {
-          rootSeen = true;
-          const block = obj.headers && headerEffects.length > 0 ? editHeaders(obj.headers, headerEffects, secret, changes) : undefined;
-          if (block) obj.headers = new Headers(block);
-        }
-        const path = partPath(obj);
-        const r = replace.get(path);
-        // Only a child of a multipart can go: a message (or attached message) whose body is the
-        // dropped part keeps its header block and an empty text body.
-        const inMultipart = Boolean(obj.parentNode && obj.parentNode.multipart);
-        if (r && r.notice === undefined && inMultipart) {
-          removed.add(obj);
-          dropped.add(obj);
-          changes.push({ kind: 'part-dropped', rule: r.rule, path, type: r.part.type, ...(r.part.filename ? { filename: r.part.filename } : {}) });
-          return done(); // its leading boundary goes with it
-        }
-        for (const d of release) emit(this, d);
-        if (r && r.notice === undefined) {
-          removed.add(obj);
-          noticeHeaders(obj, true);
-          emit(this, obj);
-          changes.push({ kind: 'part-dropped', rule: r.rule, path, type: r.part.type, ...(r.part.filename ? { filename: r.part.filename } : {}) });
-          return done();
-        }
-        if (r && r.notice !== undefined) {
-          removed.add(obj);
-          noticeHeaders(obj, r.notice.plain);
-          emit(this, obj);
-          // The line break before the next boundary belongs to that boundary: the body ends bare.
-          const { text, plain } = r.notice;
-          const body = plain ? Buffer.from(text) : encodeBody(Buffer.from(text, 'utf8'), 'base64').subarray(0, -2);
-          emit(this, { type: 'body', node: obj, value: body });
-          changes.push({ kind: 'part-stripped', rule: r.rule, path, type: r.part.type, ...(r.part.filename ? { filename: r.part.filename } : {}) });
-          return done();
-        }
-        if (htmlEffects.length > 0 && obj.contentType === 'text/html' && !obj.multipart) {
-          // Held with its header block: a stripped body with long lines may change its encoding.
-          html.set(obj, { buffers: [], encoding: obj.encoding || '7bit', rule: htmlEffects[0]!.rule, elements: htmlEffects.flatMap((h) => h.elements) });
-          return done();
-        } else if (!obj.multipart && obj.contentType !== 'message/rfc822') {
-          const encoding = (obj.encoding || '7bit').toLowerCase();
-          if (encoding === 'base64' || encoding === 'quoted-printable') breakers.set(obj, new LineBreaker(encoding === 'quoted-printable' ? 'quoted-printable' : 'base64'));
-          else {
-            watching = { node: obj, chunks: [], size: 0, lineLength: 0 };
-            return done();
-          }
-        }
-        emit(this, obj);
-        return done();
-      }
-      for (const d of held) emit(this, d);
-      held = [];
-      if (removed.size > 0 && (removed.has(obj.node) || isWithinAny(obj.node, removed))) return done();
-      const pending = html.get(obj.node);
-      if (pending && obj.type === 'body') {
-        pending.buffers.push(obj.value);
-        return done();
-      }
-      if (obj.type === 'body' && watchBody(this, obj.node, obj.value)) return done();
-      flushHtml(this);
-      endBodies(this);
-      emit(this, obj);
-      done();
+      step.call(this, obj, done);
     },
     flush(done: TransformCallback) {
-      flushHtml(this);
-      endBodies(this);
-      for (const d of held) emit(this, d);
-      finish(this);
-      done();
+      releaseAttached(this).then(() => {
+        flushHtml(this);
+        endBodies(this);
+        for (const d of held) emit(this, d);
+        finish(this);
+        done();
+      }, done);
     },
   });
+
+  function step(this: Transform, obj: SplitterChunk, done: TransformCallback): void {
+    // A boundary line arrives before the node it opens: hold it until we know the node's fate.
+    if (obj.type === 'data' && obj.node.partNr === false) {
+      held.push(obj);
+      return done();
+    }
+    if (obj.type === 'node') {
+      flushHtml(this);
+      endBodies(this);
+      const release = held;
+      held = [];
+      const inRemoved = removed.size > 0 && isWithinAny(obj, removed);
+      if (inRemoved) return done();
+      if (!rootSeen) {
+        rootSeen = true;
+        const block = obj.headers && headerEffects.length > 0 ? editHeaders(obj.headers, headerEffects, secret, changes) : undefined;
+        if (block) obj.headers = new Headers(block);
+      }
+      const path = partPath(obj);
+      const r = replace.get(path);
+      // Only a child of a multipart can go: a message (or attached message) whose body is the
+      // dropped part keeps its header block and an empty text body.
+      const inMultipart = Boolean(obj.parentNode && obj.parentNode.multipart);
+      if (r && r.notice === undefined && inMultipart) {
+        removed.add(obj);
+        dropped.add(obj);
+        changes.push({ kind: 'part-dropped', rule: r.rule, path, type: r.part.type, ...(r.part.filename ? { filename: r.part.filename } : {}) });
+        return done(); // its leading boundary goes with it
+      }
+      for (const d of release) emit(this, d);
+      if (r && r.notice === undefined) {
+        removed.add(obj);
+        noticeHeaders(obj, true);
+        emit(this, obj);
+        changes.push({ kind: 'part-dropped', rule: r.rule, path, type: r.part.type, ...(r.part.filename ? { filename: r.part.filename } : {}) });
+        return done();
+      }
+      if (r && r.notice !== undefined) {
+        removed.add(obj);
+        noticeHeaders(obj, r.notice.plain);
+        emit(this, obj);
+        // The line break before the next boundary belongs to that boundary: the body ends bare.
+        const { text, plain } = r.notice;
+        const body = plain ? Buffer.from(text) : encodeBody(Buffer.from(text, 'utf8'), 'base64').subarray(0, -2);
+        emit(this, { type: 'body', node: obj, value: body });
+        changes.push({ kind: 'part-stripped', rule: r.rule, path, type: r.part.type, ...(r.part.filename ? { filename: r.part.filename } : {}) });
+        return done();
+      }
+      if (htmlEffects.length > 0 && obj.contentType === 'message/rfc822' && !obj.multipart && !obj.messageNode) {
+        attached = { node: obj, buffers: [] };
+        return done();
+      }
+      if (htmlEffects.length > 0 && obj.contentType === 'text/html' && !obj.multipart) {
+        // Held with its header block: a stripped body with long lines may change its encoding.
+        html.set(obj, { buffers: [], encoding: obj.encoding || '7bit', rule: htmlEffects[0]!.rule, elements: htmlEffects.flatMap((h) => h.elements) });
+        return done();
+      } else if (!obj.multipart && obj.contentType !== 'message/rfc822') {
+        const encoding = (obj.encoding || '7bit').toLowerCase();
+        if (encoding === 'base64' || encoding === 'quoted-printable') breakers.set(obj, new LineBreaker(encoding === 'quoted-printable' ? 'quoted-printable' : 'base64'));
+        else {
+          watching = { node: obj, chunks: [], size: 0, lineLength: 0 };
+          return done();
+        }
+      }
+      emit(this, obj);
+      return done();
+    }
+    for (const d of held) emit(this, d);
+    held = [];
+    if (removed.size > 0 && (removed.has(obj.node) || isWithinAny(obj.node, removed))) return done();
+    if (attached && obj.type === 'body') {
+      attached.buffers.push(obj.value);
+      return done();
+    }
+    const pending = html.get(obj.node);
+    if (pending && obj.type === 'body') {
+      pending.buffers.push(obj.value);
+      return done();
+    }
+    if (obj.type === 'body' && watchBody(this, obj.node, obj.value)) return done();
+    flushHtml(this);
+    endBodies(this);
+    emit(this, obj);
+    done();
+  }
 
   // A message we change leaves with CRLF line ends only: the splitter reads it that way.
   const output = Object.assign(edit, { changes }) as unknown as RewrittenMessage;

@@ -1,0 +1,39 @@
+import { Readable } from 'node:stream';
+import type { Effect } from '../engine/effect';
+import { rewrite } from './rewrite';
+
+const STRIP: Effect = { type: 'stripHtml', rule: 'h', elements: ['script'] };
+const crlf = (lines: string[]): string => lines.join('\r\n');
+
+async function run(message: string): Promise<{ out: string; changes: unknown[] }> {
+  const stream = rewrite(Readable.from([Buffer.from(message)]), [STRIP]);
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return { out: Buffer.concat(chunks).toString('latin1'), changes: stream.changes };
+}
+
+const FORWARDED = crlf(['Subject: fwd', 'Content-Type: text/html', '', '<p>x</p><script>alert(1)</script>', '']);
+const CLEAN = crlf(['Subject: clean', '', 'just text', '']);
+const outer = (parts: string[]): string =>
+  crlf(['From: a@b.example', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary=o', '', ...parts.map((p) => `--o\r\n${p}`), '--o--', '']);
+
+describe('rewrite: stripHtml inside attached messages the splitter does not open', () => {
+  it('strips the HTML of a base64 .eml attachment and keeps it base64; a clean one keeps its bytes', async () => {
+    const clean = `Content-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.from(CLEAN).toString('base64')}`;
+    const message = outer([
+      `Content-Type: message/rfc822\r\nContent-Disposition: attachment; filename="fwd.eml"\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.from(FORWARDED).toString('base64')}`,
+      clean,
+    ]);
+    const { out, changes } = await run(message);
+    const encoded = /filename="fwd.eml"\r\nContent-Transfer-Encoding: base64\r\n\r\n([A-Za-z0-9+/=\r\n]+?)\r\n--o/.exec(out)![1]!;
+    expect(Buffer.from(encoded, 'base64').toString()).toBe(crlf(['Subject: fwd', 'Content-Type: text/html', '', '<p>x</p>', '']));
+    expect(out).toContain(`--o\r\n${clean}\r\n--o--\r\n`);
+    expect(changes).toEqual([{ kind: 'html-stripped', rule: 'h', path: '1/0', removed: 1 }]);
+  });
+
+  it('strips a message/rfc822 body sent as is', async () => {
+    const { out } = await run(outer([`Content-Type: message/rfc822\r\n\r\n${FORWARDED}`]));
+    expect(out).toContain('\r\n\r\n<p>x</p>\r\n\r\n--o--\r\n');
+    expect(out).not.toContain('alert');
+  });
+});
