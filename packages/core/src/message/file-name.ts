@@ -1,8 +1,6 @@
-import { Libmime } from 'libmime';
+import { decodeMimeWords } from './mime-words';
 import { parseStructured, decodeExtended } from './header-params';
 import { isRiskyName } from './name-checks';
-
-const libmime = new Libmime();
 
 /**
  * The name a file really gets on disk: RFC 2047 words decoded, `%xx` decoded, and the trailing
@@ -12,7 +10,7 @@ export function cleanFilename(raw: string): string {
   let name = raw;
   if (name.includes('=?')) {
     try {
-      name = libmime.decodeWords(name);
+      name = decodeMimeWords(name);
     } catch {
       // keep the raw text: an undecodable word must still be matched as written
     }

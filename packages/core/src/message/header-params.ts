@@ -1,6 +1,4 @@
-import { Libmime } from 'libmime';
-
-const libmime = new Libmime();
+import { decodeMimeWords } from './mime-words';
 
 /** A structured header value: `type/sub; a=b; name*0*=...` with every parameter occurrence kept. */
 export interface StructuredValue {
@@ -51,7 +49,7 @@ export function decodeExtended(raw: string, charset: string): string {
     }
   }
   try {
-    return libmime.decodeWords(`=?${charset || 'utf-8'}?B?${Buffer.from(bytes).toString('base64')}?=`);
+    return decodeMimeWords(`=?${charset || 'utf-8'}?B?${Buffer.from(bytes).toString('base64')}?=`);
   } catch {
     return Buffer.from(bytes).toString('latin1');
   }

@@ -1,0 +1,25 @@
+import * as iconv from 'iconv-lite';
+import { Libmime } from 'libmime';
+
+const libmime = new Libmime();
+
+/** Encoded words in UTF-7, which libmime leaves undecoded and Outlook reads. */
+const UTF7_WORD = /=\?(?:utf-7|unicode-1-1-utf-7)(?:\*[^?]*)?\?([bq])\?([^?]*)\?=/gi;
+
+function wordBytes(encoding: string, payload: string): Buffer {
+  if (encoding.toLowerCase() === 'b') return Buffer.from(payload, 'base64');
+  const text = payload.replace(/_/g, ' ').replace(/=([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+  return Buffer.from(text, 'latin1');
+}
+
+/**
+ * RFC 2047 encoded words decoded (libmime), UTF-7 ones included: a name that reads `a.exe` in
+ * the mail client must read so here. Throws what libmime throws.
+ */
+export function decodeMimeWords(text: string): string {
+  const words = text.includes('=?') ? text.replace(UTF7_WORD, (_m, encoding: string, payload: string) => {
+    const utf8 = Buffer.from(iconv.decode(wordBytes(encoding, payload), 'utf-7'), 'utf8');
+    return `=?utf-8?B?${utf8.toString('base64')}?=`;
+  }) : text;
+  return libmime.decodeWords(words);
+}
