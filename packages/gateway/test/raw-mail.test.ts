@@ -3,7 +3,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { sendRaw } from '../src/delivery/raw-mail';
 import { startHub, type HubSink } from './hub-sink';
 
-const streamOf = (text: string): Readable => Readable.from([Buffer.from(text)]);
+const streamOf = (text: string) => (): Readable => Readable.from([Buffer.from(text)]);
 
 describe('sendRaw: a whole message over a pooled transport, as sendMail({ envelope, raw }) sends it', () => {
   let hub: HubSink;

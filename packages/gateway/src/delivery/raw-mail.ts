@@ -25,21 +25,35 @@ function envelopeAddress(address: string, role: 'from' | 'to'): string {
  * pooled transport. `sendMail({ envelope, raw })` does the same through the Mailer's compile
  * step and a MimeNode stream (plugins, a composer, generated ids and headers, a three-stage
  * pipeline), which for bytes sent as they are cost more CPU than the SMTP session itself. The
- * transport API takes any mail whose `message` answers what a MimeNode would: the envelope, the
- * stream (the same one again if a reused connection turns out closed before reading a byte) and
- * a message id for its logs. A missing final line end is added by the SMTP data stream.
+ * transport API takes any mail whose `message` answers what a MimeNode would: the envelope, a
+ * stream, and a message id for its logs. A missing final line end is added by the SMTP data stream.
+ *
+ * Each `createReadStream` opens the message anew, as a MimeNode's does: when a reused pooled
+ * connection turns out closed (a 421 to MAIL FROM from a restarting hub), nodemailer destroys the
+ * stream it was given and sends the message again over a new connection, which would wait on a
+ * destroyed stream until the socket timeout. Every stream opened is destroyed when the send ends,
+ * so a spool file a hop never read is not left open.
  */
-export function sendRaw(transport: Transporter, envelope: { from: string; to: string[] }, raw: Readable): Promise<SentMessageInfo> {
+export function sendRaw(transport: Transporter, envelope: { from: string; to: string[] }, open: () => Readable): Promise<SentMessageInfo> {
   const from = envelope.from ? envelopeAddress(envelope.from, 'from') : '';
   const to = [...new Set(envelope.to.map((a) => envelopeAddress(a, 'to')).filter(Boolean))];
+  const opened: Readable[] = [];
   const message = {
     getEnvelope: () => ({ from: from || false, to: [...to] }),
     messageId: () => '',
     getHeader: () => undefined,
-    createReadStream: () => raw,
+    createReadStream: () => {
+      const stream = open();
+      opened.push(stream);
+      return stream;
+    },
   };
   const mail = { data: {}, message } as unknown as MailMessage;
   return new Promise<SentMessageInfo>((resolve, reject) => {
-    transport.transporter.send(mail, (err: Error | null, info?: SentMessageInfo) => (err ? reject(err) : resolve(info as SentMessageInfo)));
+    transport.transporter.send(mail, (err: Error | null, info?: SentMessageInfo) => {
+      for (const stream of opened) stream.destroy();
+      if (err) reject(err);
+      else resolve(info as SentMessageInfo);
+    });
   });
 }

@@ -76,9 +76,8 @@ function failureText(hop: Hop, kind: HopKind, e: RelayError, config: DeliveryCon
 export async function relay(hops: Hop[], sender: string, recipients: string[], open: () => Readable, config: DeliveryConfig, kind: HopKind = 'hub'): Promise<RecipientOutcome[]> {
   let lastError = 'no hub configured';
   for (const hop of hops) {
-    const raw = open();
     try {
-      const info = await sendRaw(transportFor(hop, config, kind), { from: sender, to: recipients }, raw);
+      const info = await sendRaw(transportFor(hop, config, kind), { from: sender, to: recipients }, open);
       const rejected = ((info as { rejectedErrors?: RejectedError[] }).rejectedErrors ?? []);
       return recipients.map((address) => {
         const r = rejected.find((e) => e.recipient.toLowerCase() === address.toLowerCase());
@@ -100,9 +99,6 @@ export async function relay(hops: Hop[], sender: string, recipients: string[], o
         return recipients.map((address) => ({ address, outcome: 'permanent' as const, detail: e.response ?? e.message }));
       }
       lastError = failureText(hop, kind, e, config);
-    } finally {
-      // A hop that failed before DATA never read the message: its spool file would stay open.
-      raw.destroy();
     }
   }
   return recipients.map((address) => ({ address, outcome: 'temporary' as const, detail: lastError }));
