@@ -23,6 +23,17 @@ describe('cleanHtmlBody: every way a client may decode the body', () => {
     expect(result.removed).toBeGreaterThan(0);
   });
 
+  it('strips a script that the octets put in a comment made of kanji (ISO-2022-JP)', () => {
+    const jis = (ascii: string): Buffer => Buffer.concat([Buffer.from([0x1b, 0x24, 0x42]), Buffer.from(ascii), Buffer.from([0x1b, 0x28, 0x42])]);
+    const body = Buffer.concat([Buffer.from('<p>'), jis('<!--'), Buffer.from('<script>alert(1)</script>'), jis('-->x'), Buffer.from('</p>')]);
+    for (const charset of ['iso-2022-jp', undefined]) {
+      const result = cleanHtmlBody(body, charset, ACTIVE);
+      // re-encoded: the two kanji runs, now adjacent, share one escape
+      expect(result.body).toEqual(Buffer.concat([Buffer.from('<p>'), jis('<!---->x'), Buffer.from('</p>')]));
+      expect(result.removed).toBe(1);
+    }
+  });
+
   it('keeps an ASCII-compatible body octet for octet outside the cuts', () => {
     const body = Buffer.from('<p>Gr\xfc\xdfe</p><script>x</script>\r\n', 'latin1');
     expect(cleanHtmlBody(body, 'iso-8859-1', ACTIVE)).toEqual({ body: Buffer.from('<p>Gr\xfc\xdfe</p>\r\n', 'latin1'), removed: 1 });

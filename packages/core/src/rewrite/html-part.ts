@@ -1,11 +1,27 @@
+import Encoding from 'encoding-japanese';
 import * as iconv from 'iconv-lite';
 import { stripHtml } from './html-strip';
 
-/** An encoding that is not ASCII-compatible, as a reader may decode the body. */
+/** A way a reader may decode the body that is not octet for octet, and back. */
 interface View {
-  encoding: string;
-  bom: boolean;
+  decode(body: Buffer): string;
+  encode(text: string): Buffer;
 }
+
+function iconvView(encoding: string, bom: boolean): View {
+  return { decode: (body) => iconv.decode(body, encoding), encode: (text) => iconv.encode(text, encoding, { addBOM: bom }) };
+}
+
+/**
+ * ISO-2022-JP shifts into two-byte JIS with ESC $ B: `<!--` there is two kanji, so the octets
+ * can hide a script in a comment that the reader never sees. Japanese readers also detect it
+ * with no label, so any body with such escapes is read this way too.
+ */
+const JIS_VIEW: View = {
+  decode: (body) => Encoding.convert(Array.from(body), { to: 'UNICODE', from: 'JIS', type: 'string' }),
+  encode: (text) => Buffer.from(Encoding.convert(Encoding.stringToCode(text), { to: 'JIS', from: 'UNICODE' })),
+};
+const JIS_ESCAPE = /\x1b\$[@B(]/;
 
 const BOMS: [Buffer, string][] = [
   [Buffer.from([0xff, 0xfe, 0x00, 0x00]), 'utf-32le'],
@@ -34,24 +50,25 @@ const LABELS: Record<string, string[]> = {
  * the charset (as in browsers); a label without a byte order may be read either way.
  */
 function viewsOf(body: Buffer, charset: string | undefined): View[] {
-  for (const [mark, encoding] of BOMS) if (body.subarray(0, mark.length).equals(mark)) return [{ encoding, bom: true }];
-  return (LABELS[(charset ?? '').toLowerCase()] ?? []).map((encoding) => ({ encoding, bom: false }));
+  for (const [mark, encoding] of BOMS) if (body.subarray(0, mark.length).equals(mark)) return [iconvView(encoding, true)];
+  const views = (LABELS[(charset ?? '').toLowerCase()] ?? []).map((encoding) => iconvView(encoding, false));
+  if (JIS_ESCAPE.test(body.toString('latin1'))) views.push(JIS_VIEW);
+  return views;
 }
 
 /**
  * Strip the named elements from a decoded text/html body in every way it can be read: in its
  * charset when that is not ASCII-compatible (UTF-16, UTF-32, UTF-7: a tokenizer over the octets
- * would see no tag at all), then octet for octet, which keeps every byte outside the cuts.
+ * would see no tag at all; ISO-2022-JP: it would see tags that are kanji), then octet for octet, which keeps every byte outside the cuts.
  * The body keeps its charset; `removed` counts what went, over all readings.
  */
 export function cleanHtmlBody(body: Buffer, charset: string | undefined, elements: readonly string[]): { body: Buffer; removed: number } {
   let removed = 0;
   for (const view of viewsOf(body, charset)) {
-    const text = iconv.decode(body, view.encoding);
-    const result = stripHtml(text, elements);
+    const result = stripHtml(view.decode(body), elements);
     if (result.removed === 0) continue;
     removed += result.removed;
-    body = iconv.encode(result.html, view.encoding, { addBOM: view.bom });
+    body = view.encode(result.html);
   }
   const octets = stripHtml(body.toString('latin1'), elements);
   removed += octets.removed;
