@@ -31,14 +31,22 @@ function endingOf(code: number, text: string): string | undefined {
   return undefined;
 }
 
-/** What the removing effects of a decision take out: header patterns and parts. */
+/**
+ * What the removing effects of a decision take out: header patterns and parts. A part that two
+ * rules take out (a name rule and a type rule on the same .bat) is listed once, with the first
+ * effect's action, as the rewriter applies only that one.
+ */
 export function removalsOf(effects: readonly Effect[]): { headers?: string[]; parts?: { action: string; path: string; type: string; filename?: string }[] } {
   const headers: string[] = [];
   const parts: { action: string; path: string; type: string; filename?: string }[] = [];
+  const carriers = new Set<string>();
   for (const e of effects) {
     if (e.type === 'removeHeaders') headers.push(...e.names);
     if (e.type === 'keepHeaders') headers.push(`all but ${e.names.join(',')}`);
-    if (e.type === 'stripPart' || e.type === 'dropPart') parts.push({ action: e.type === 'stripPart' ? 'strip' : 'drop', path: e.part.path, type: e.part.type, ...(e.part.filename !== undefined ? { filename: e.part.filename } : {}) });
+    if ((e.type === 'stripPart' || e.type === 'dropPart') && !carriers.has(e.part.carrier)) {
+      carriers.add(e.part.carrier);
+      parts.push({ action: e.type === 'stripPart' ? 'strip' : 'drop', path: e.part.path, type: e.part.type, ...(e.part.filename !== undefined ? { filename: e.part.filename } : {}) });
+    }
   }
   return { ...(headers.length ? { headers } : {}), ...(parts.length ? { parts } : {}) };
 }
