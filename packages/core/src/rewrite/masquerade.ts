@@ -21,13 +21,25 @@ const HASHED = /^[0-9a-f]{32}$/;
 /**
  * Message ids that name our hosts become `<hash@domain>`: an HMAC of the original id, so the
  * same id always maps to the same value (threads keep working) and no internal name leaks.
+ * `all` (the Message-ID field) hashes every id, and the field becomes that id alone: a comment
+ * or an id written without `<>` or without `@` must not carry the host name out either.
  */
 export function masqueradeIds(value: string, domain: string, secret: string, all: boolean): string {
-  return value.replace(/<([^<>@\s]+)@([^<>\s]+)>/g, (whole, local: string, host: string) => {
-    if (!all && !isWithin(host, domain)) return whole;
+  const ours = (text: string): boolean => isWithin(text, domain) || text.toLowerCase().includes(`.${domain.toLowerCase()}`);
+  const masked = (inner: string): string | undefined => {
+    const id = inner.trim();
+    const at = id.lastIndexOf('@');
+    const local = at < 0 ? id : id.slice(0, at);
+    const host = at < 0 ? '' : id.slice(at + 1);
+    if (!all && !(at < 0 ? ours(id) : isWithin(host, domain))) return undefined;
     // Already ours (a reply passing out again): hashing it twice would point at no message.
-    if (host.toLowerCase() === domain.toLowerCase() && HASHED.test(local)) return whole;
-    const hash = hmacHex(secret, `${local}@${host}`).slice(0, 32);
-    return `<${hash}@${domain}>`;
-  });
+    if (host.toLowerCase() === domain.toLowerCase() && HASHED.test(local)) return `<${id}>`;
+    return `<${hmacHex(secret, at < 0 ? id : `${local}@${host}`).slice(0, 32)}@${domain}>`;
+  };
+  if (all) {
+    const first = /<([^<>]*)>/.exec(value);
+    const id = first ? first[1]! : value.replace(/\([^()]*\)/g, '').trim();
+    return id === '' ? value : masked(id)!;
+  }
+  return value.replace(/<([^<>]*)>/g, (whole, inner: string) => masked(inner) ?? whole);
 }

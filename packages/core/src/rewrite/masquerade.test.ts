@@ -1,0 +1,30 @@
+import { masqueradeIds } from './masquerade';
+
+const ID = /^<[0-9a-f]{32}@acme\.example>$/;
+const mask = (value: string, all: boolean): string => masqueradeIds(value, 'acme.example', 's3cret', all);
+
+describe('masqueradeIds: no internal host name leaves in a Message-ID', () => {
+  it.each([
+    ['an id', '<1234@hub.dimension.acme.example>'],
+    ['an id written without <>', '1234@hub.dimension.acme.example'],
+    ['an id without @', '<1234.hub.dimension.acme.example>'],
+    ['a quoted local part with a space', '<"a b"@hub.acme.example>'],
+    ['an id with a comment naming the host', '<1234@hub.dimension.acme.example> (added by hub.dimension.acme.example)'],
+    ['white space around the id', '  <x@HUB.ACME.EXAMPLE>  '],
+  ])('Message-ID: %s becomes <hash@domain> alone', (_name, value) => {
+    expect(mask(value, true)).toMatch(ID);
+  });
+
+  it('hashes an id the same with or without <> and white space (threads keep working)', () => {
+    const once = mask('<1234@hub.acme.example>', true);
+    expect(mask('1234@hub.acme.example', true)).toBe(once);
+    expect(mask(' <1234@hub.acme.example> ', true)).toBe(once);
+    expect(mask('<5@x.example> <1234@hub.acme.example>', false)).toBe(`<5@x.example> ${once}`);
+  });
+
+  it('References: only ids of our hosts change, also without @; an id hashed already stays', () => {
+    const hashed = mask('<1@hub.acme.example>', true);
+    expect(mask(`<9@elsewhere.example> <"a b"@hub.acme.example> <77.hub.acme.example> ${hashed}`, false))
+      .toMatch(new RegExp(`^<9@elsewhere\\.example> <[0-9a-f]{32}@acme\\.example> <[0-9a-f]{32}@acme\\.example> ${hashed}$`));
+  });
+});
