@@ -37,3 +37,22 @@ describe('rewrite: stripHtml inside attached messages the splitter does not open
     expect(out).not.toContain('alert');
   });
 });
+
+describe('rewrite: long lines in attached messages', () => {
+  const LONG = crlf(['Subject: long', '', 'y'.repeat(2000), '']);
+  const message = outer(['Content-Type: application/x; name=a.exe\r\n\r\nMZ', `Content-Type: message/rfc822\r\nContent-Disposition: attachment\r\n\r\n${LONG}`]);
+  const strip: Effect = { type: 'stripPart', rule: 's', part: { path: '1', carrier: '1', type: 'application/x', size: 2 }, notice: 'gone' };
+
+  it.each([
+    ['with a strip elsewhere', [strip]],
+    ['held for stripHtml, with no HTML in it', [strip, STRIP]],
+  ])('are broken where they stand (an attached message cannot be quoted-printable), %s', async (_name, effects) => {
+    const stream = rewrite(Readable.from([Buffer.from(message)]), effects);
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    const out = Buffer.concat(chunks).toString('latin1');
+    expect(Math.max(...out.split('\r\n').map((l) => l.length))).toBeLessThanOrEqual(998);
+    expect(out.replace(/\r\n /g, '')).toContain(`\r\n\r\n${'y'.repeat(2000)}\r\n`);
+    expect(stream.changes).toContainEqual({ kind: 'lines-broken', path: '2', style: 'fold' });
+  });
+});

@@ -239,8 +239,14 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
     const encoding = (node.encoding || '7bit').toLowerCase();
     const result = await stripHtmlInAttached(rewrite, raw, encoding, htmlEffects, partPath(node));
     if (result) changes.push(...result.changes);
+    let value = result?.body ?? raw;
+    if (scanLines(value, 0).long) {
+      const style = encoding === 'base64' || encoding === 'quoted-printable' ? encoding : 'fold';
+      value = new LineBreaker(style).push(value);
+      changes.push({ kind: 'lines-broken', path: partPath(node), style });
+    }
     emit(stream, node);
-    emit(stream, { type: 'body', node, value: result?.body ?? raw });
+    emit(stream, { type: 'body', node, value });
   };
 
   const edit = new Transform({
@@ -320,6 +326,11 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
         // Held with its header block: a stripped body with long lines may change its encoding.
         html.set(obj, { buffers: [], encoding: obj.encoding || '7bit', rule: htmlEffects[0]!.rule, elements: htmlEffects.flatMap((h) => h.elements) });
         return done();
+      } else if (!obj.multipart && obj.contentType === 'message/rfc822' && !obj.messageNode) {
+        // An attached message cannot become quoted-printable (RFC 2046 5.2.1): its long lines
+        // are broken where they stand, as those of a 7bit part too big to hold are.
+        const encoding = (obj.encoding || '7bit').toLowerCase();
+        breakers.set(obj, new LineBreaker(encoding === 'base64' || encoding === 'quoted-printable' ? encoding : 'fold'));
       } else if (!obj.multipart && obj.contentType !== 'message/rfc822') {
         const encoding = (obj.encoding || '7bit').toLowerCase();
         if (encoding === 'base64' || encoding === 'quoted-printable') breakers.set(obj, new LineBreaker(encoding === 'quoted-printable' ? 'quoted-printable' : 'base64'));
