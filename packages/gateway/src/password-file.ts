@@ -1,5 +1,8 @@
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number }) => Promise<Buffer>;
 
 const N = 16384;
 
@@ -37,12 +40,16 @@ export class PasswordFile {
     this.loadedText = text;
   }
 
-  /** Whether the user and password match a line of the file. */
-  check(user: string, password: string): boolean {
+  /**
+   * Whether the user and password match a line of the file. The hash runs in the thread pool:
+   * scrypt costs tens of milliseconds by design, and on the event loop every AUTH (a password
+   * guesser's above all) would stall every session of the gateway that long.
+   */
+  async check(user: string, password: string): Promise<boolean> {
     this.reload();
     const entry = this.users.get(user);
     // Hash anyway for an unknown user, so timing does not tell which users exist.
-    const candidate = scryptSync(password, entry?.salt ?? Buffer.alloc(16), 32, { N: entry?.n ?? N });
+    const candidate = await scryptAsync(password, entry?.salt ?? Buffer.alloc(16), 32, { N: entry?.n ?? N });
     return entry !== undefined && timingSafeEqual(candidate, entry.hash);
   }
 }

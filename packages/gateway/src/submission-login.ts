@@ -16,7 +16,7 @@ export function submissionLogin(auth: SubmissionAuth, listen: string, log: Gatew
   const file = auth.passwords ? new PasswordFile(auth.passwords) : undefined;
   const imap = auth.imap ? new ImapLogin(auth.imap) : undefined;
   return async (user, password, client) => {
-    if (file?.check(user, password)) return true;
+    if (await file?.check(user, password)) return true;
     if (!imap) return false;
     try {
       return await imap.check(user, password, client.ip);

@@ -90,8 +90,8 @@ describe('mailward passwd', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mw-pw-'));
     writeFileSync(join(dir, 'pw'), io.text());
     const file = new PasswordFile(join(dir, 'pw'));
-    expect(file.check('alice', 's3cret')).toBe(true);
-    expect(file.check('alice', 'nope')).toBe(false);
+    await expect(file.check('alice', 's3cret')).resolves.toBe(true);
+    await expect(file.check('alice', 'nope')).resolves.toBe(false);
     rmSync(dir, { recursive: true, force: true });
   });
 });
