@@ -29,6 +29,7 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
   const tls = Boolean(host.key && host.cert);
   const controls = smtpServerOptions(policy, tls);
   const authenticate = options.authenticate;
+  const log = options.log ?? ((): void => undefined);
   // AUTH is offered only where logins are checked: a listener without `authenticate` refuses it.
   const disabled = new Set(controls.disabledCommands ?? []);
   if (authenticate) disabled.delete('AUTH');
@@ -47,13 +48,28 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
           allowInsecureAuth: false,
           onAuth(auth, session, done) {
             const { username, password } = auth;
-            const refused = (): void => done(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+            // Who logged in, or tried to (a guesser's failures are what fail2ban reads); never the password.
+            const logged = (outcome: string): void => log({ event: 'auth', session: session.id, client: session.remoteAddress, user: username, method: auth.method, outcome });
+            const refused = (): void => {
+              logged('refused');
+              done(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+            };
             // smtp-server takes AUTH in clear where no STARTTLS is offered; a password never travels so.
-            if (!session.secure) return done(Object.assign(new Error('5.7.0 Must issue a STARTTLS command first'), { responseCode: 538 }));
+            if (!session.secure) {
+              logged('cleartext-refused');
+              return done(Object.assign(new Error('5.7.0 Must issue a STARTTLS command first'), { responseCode: 538 }));
+            }
             if (!username || typeof password !== 'string') return refused();
             Promise.resolve().then(() => authenticate(username, password, { ip: session.remoteAddress })).then(
-              (ok) => (ok ? done(null, { user: username }) : refused()),
-              () => done(Object.assign(new Error('4.7.0 Temporary authentication failure'), { responseCode: 454 })),
+              (ok) => {
+                if (!ok) return refused();
+                logged('accepted');
+                done(null, { user: username });
+              },
+              () => {
+                logged('unavailable');
+                done(Object.assign(new Error('4.7.0 Temporary authentication failure'), { responseCode: 454 }));
+              },
             );
           },
         } satisfies Partial<SMTPServerOptions>
@@ -61,7 +77,6 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
     ...policyHooks(options),
   } as SMTPServerOptions);
   setGreetPause(server, policy.smtp.greetPause ?? 100);
-  const log = options.log ?? ((): void => undefined);
   watchReplies(server, options.policy, log);
   forbidHiddenPipelining(server, options.policy, log);
   applyHeloRequirement(server, options.policy);
