@@ -151,3 +151,17 @@ describe('long lines', () => {
     );
   });
 });
+
+describe('rewrite: long lines in a preamble or epilogue', () => {
+  it('folds them (readers skip both) and keeps the parts', async () => {
+    const message = Buffer.from(['Content-Type: multipart/mixed; boundary=o', '', 'p'.repeat(1500), '--o', 'Content-Type: text/plain', '', 'kept', '--o--', 'e'.repeat(1500), ''].join('\r\n'));
+    const stream = rewrite(Readable.from([message]), [{ type: 'addHeader', rule: 'a', name: 'X-A', value: '1' }]);
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    const out = Buffer.concat(chunks).toString('latin1');
+    expect(Math.max(...out.split('\r\n').map((l) => l.length))).toBeLessThanOrEqual(998);
+    expect(out).toContain('\r\n--o\r\nContent-Type: text/plain\r\n\r\nkept\r\n--o--\r\n');
+    expect(out.replace(/\r\n /g, '')).toContain(`\r\n\r\n${'p'.repeat(1500)}\r\n--o`);
+    expect(stream.changes).toContainEqual({ kind: 'lines-broken', path: '0', style: 'fold' });
+  });
+});

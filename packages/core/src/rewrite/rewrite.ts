@@ -116,11 +116,18 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
       // replaced or dropped that part, the boundary line needs one of its own.
       const bare = obj.value[0] !== 0x0d && obj.value[0] !== 0x0a;
       if (partEdits && obj.type === 'data' && lastByte !== 0x0a && bare) stream.push(Buffer.from('\r\n'));
-      const value = obj.type === 'data' && dropped.size > 0 ? withoutEmptyMultipart(obj.value) : obj.value;
+      let value = obj.type === 'data' && dropped.size > 0 ? withoutEmptyMultipart(obj.value) : obj.value;
+      if (obj.type === 'data' && scanLines(value, lastByte === 0x0a ? 0 : 1).long) value = foldData(obj.node, value);
       lastByte = value[value.length - 1]!;
       stream.push(value);
       if (obj.type === 'data' && unclosed.size > 0 && closesAny(value)) closeMultiparts(obj.node, value, unclosed);
     }
+  };
+  /** A preamble or epilogue line over 998 octets, folded: readers skip both, and a boundary line is never that long. */
+  const foldData = (node: MimeNode, data: Buffer): Buffer => {
+    const path = partPath(node);
+    if (!changes.some((c) => c.kind === 'lines-broken' && c.path === path && c.style === 'fold')) changes.push({ kind: 'lines-broken', path, style: 'fold' });
+    return new LineBreaker('fold').push(data);
   };
   const closesAny = (data: Buffer): boolean => {
     for (const closing of unclosed.values()) if (data.includes(closing, 0, 'latin1')) return true;
