@@ -165,3 +165,17 @@ describe('rewrite: long lines in a preamble or epilogue', () => {
     expect(stream.changes).toContainEqual({ kind: 'lines-broken', path: '0', style: 'fold' });
   });
 });
+
+describe('rewrite: a notice with a long line', () => {
+  it('goes out in base64 when a long file name makes a line over 998 octets', async () => {
+    const name = `${'A'.repeat(2400)}.exe`;
+    const message = Buffer.from(['Content-Type: multipart/mixed; boundary=o', '', '--o', 'Content-Type: application/x', '', 'MZ', '--o--', ''].join('\r\n'));
+    const stream = rewrite(Readable.from([message]), [{ type: 'stripPart', rule: 's', part: { path: '1', carrier: '1', type: 'application/x', size: 2, filename: name }, notice: `Removed ${name}` }]);
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    const out = Buffer.concat(chunks).toString('latin1');
+    expect(Math.max(...out.split('\r\n').map((l) => l.length))).toBeLessThanOrEqual(998);
+    const body = /Content-Transfer-Encoding: base64\r\nContent-Disposition: inline\r\n\r\n([^-]+)\r\n--o--/.exec(out)![1]!;
+    expect(Buffer.from(body, 'base64').toString()).toBe(`Removed ${name}`);
+  });
+});

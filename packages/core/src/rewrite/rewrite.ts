@@ -45,11 +45,12 @@ function isWithinAny(node: MimeNode, ancestors: ReadonlySet<MimeNode>): boolean 
 }
 
 /**
- * A notice goes out as 7bit text when it is printable ASCII and no line of it could be read as
- * a boundary; otherwise in base64, where nothing in it can end the part.
+ * A notice goes out as 7bit text when it is printable ASCII, no line of it could be read as a
+ * boundary and none is over 998 octets (a long file name can make one); otherwise in base64,
+ * where nothing in it can end the part.
  */
 function plainNotice(text: string): boolean {
-  return /^[\x20-\x7e\r\n\t]*$/.test(text) && !/(^|\n)--/.test(text);
+  return /^[\x20-\x7e\r\n\t]*$/.test(text) && !/(^|\n)--/.test(text) && !/[^\r\n]{999}/.test(text);
 }
 
 /** The part's header block made that of a plain-text notice: its Content-* fields replaced. */
