@@ -38,3 +38,25 @@ describe('editHeaders: a rewrite to an empty value', () => {
     ]);
   });
 });
+
+describe('editHeaders: a rewrite of a field written in encoded words', () => {
+  const message = (subject: string): Buffer => Buffer.from(`From: a@b.example\r\nSubject: ${subject}\r\n\r\nbody\r\n`);
+  const rewriteSubject = (match: string, to: string): Effect => ({ type: 'rewriteHeader', rule: 'r', header: 'Subject', match, to });
+
+  it('matches the decoded text, as the header condition does', async () => {
+    const { out } = await run(message('=?utf-8?B?Y2hlYXAgdmlhZ3JhIG5vdw==?='), [rewriteSubject('*viagra*', '&[censored]&2')]);
+    expect(out.toString()).toContain('\r\nSubject: cheap [censored] now\r\n');
+  });
+
+  it('writes a result that is not ASCII back in encoded words', async () => {
+    const { out } = await run(message('=?iso-8859-1?Q?Gr=FC=DFe_aus_Wien?='), [rewriteSubject('Grüße *', 'Servus &')]);
+    expect(out.toString()).toContain('\r\nSubject: Servus aus Wien\r\n');
+    const { out: encoded } = await run(message('=?iso-8859-1?Q?Gr=FC=DFe_aus_Wien?='), [rewriteSubject('* aus *', '&2: &1')]);
+    expect(encoded.toString()).toMatch(/\r\nSubject: Wien: =\?UTF-8\?Q\?Gr=C3=BC=C3=9Fe\?=\r\n/);
+  });
+
+  it('removes the field when the target is empty', async () => {
+    const { out } = await run(message('=?utf-8?Q?spam?='), [rewriteSubject('spam', '')]);
+    expect(out.toString()).toBe('From: a@b.example\r\n\r\nbody\r\n');
+  });
+});

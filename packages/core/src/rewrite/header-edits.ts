@@ -1,3 +1,4 @@
+import { Libmime } from 'libmime';
 import type { Headers } from '@zone-eu/mailsplit';
 import type { Effect } from '../engine/effect';
 import { compileGlob, type Glob } from '../match/glob';
@@ -8,6 +9,8 @@ import type { RewriteChange } from './change';
 import { buildHeaderBlock, fieldsOf, octets, withValue, type Field } from './header-value';
 import { masqueradeAddresses, masqueradeIds } from './masquerade';
 import { prefixSubject } from './subject-prefix';
+
+const libmime = new Libmime();
 
 type HeaderEffect = Extract<Effect, { type: 'removeHeaders' | 'keepHeaders' | 'addHeader' | 'rewriteHeader' | 'masquerade' | 'subjectPrefix' }>;
 
@@ -59,6 +62,30 @@ function template(to: string): ReturnType<typeof compileRewriteTemplate> {
   return t;
 }
 
+const textTemplates = new Map<string, ReturnType<typeof compileRewriteTemplate>>();
+
+/**
+ * A value with encoded words, matched as the `header` condition reads it (decoded): the result
+ * goes back in encoded words where it is not ASCII. Undefined when the decoded text does not match.
+ */
+function rewriteDecoded(value: string, e: Extract<Effect, { type: 'rewriteHeader' }>): string | undefined {
+  let decoded: string;
+  try {
+    decoded = libmime.decodeWords(headerText(value));
+  } catch {
+    return undefined;
+  }
+  const c = capture(e.match, decoded);
+  if (!c) return undefined;
+  let t = textTemplates.get(e.to);
+  if (!t) {
+    t = compileRewriteTemplate(e.to);
+    textTemplates.set(e.to, t);
+  }
+  const text = t.fill(c);
+  return /^[\x20-\x7e\t]*$/.test(text) ? text : libmime.encodeWords(text, 'Q', 52);
+}
+
 function rewriteField(f: Field, e: Extract<Effect, { type: 'rewriteHeader' }>): string {
   const target = template(e.to);
   const pattern = octets(e.match);
@@ -67,7 +94,7 @@ function rewriteField(f: Field, e: Extract<Effect, { type: 'rewriteHeader' }>): 
     return c ? target.fill(c) : undefined;
   };
   if (isAddressHeader(f.name)) return mapAddresses(f.value, apply);
-  return apply(f.value) ?? f.value;
+  return apply(f.value) ?? (f.value.includes('=?') ? rewriteDecoded(f.value, e) : undefined) ?? f.value;
 }
 
 interface Edit {
