@@ -1,4 +1,4 @@
-import { masqueradeIds } from './masquerade';
+import { masqueradeAddresses, masqueradeIds } from './masquerade';
 
 const ID = /^<[0-9a-f]{32}@acme\.example>$/;
 const mask = (value: string, all: boolean): string => masqueradeIds(value, 'acme.example', 's3cret', all);
@@ -26,5 +26,15 @@ describe('masqueradeIds: no internal host name leaves in a Message-ID', () => {
     const hashed = mask('<1@hub.acme.example>', true);
     expect(mask(`<9@elsewhere.example> <"a b"@hub.acme.example> <77.hub.acme.example> ${hashed}`, false))
       .toMatch(new RegExp(`^<9@elsewhere\\.example> <[0-9a-f]{32}@acme\\.example> <[0-9a-f]{32}@acme\\.example> ${hashed}$`));
+  });
+});
+
+describe('masqueradeAddresses: our subdomains become the domain', () => {
+  it.each([
+    ['an address with a display name', '"Penny" <penny@dimension.acme.example>', '"Penny" <penny@acme.example>'],
+    ['an obsolete source route through our hosts', '<@hub.acme.example,@relay.example:d@hub.acme.example>', '<@acme.example,@relay.example:d@acme.example>'],
+    ['a domain that only ends like ours', 'x@evilacme.example', 'x@evilacme.example'],
+  ])('%s', (_name, value, expected) => {
+    expect(masqueradeAddresses(value, 'acme.example')).toBe(expected);
   });
 });

@@ -9,12 +9,16 @@ function isWithin(domain: string, ours: string): boolean {
 
 /** `penny@dimension.acme.example` -> `penny@acme.example` for every address in our subdomains. */
 export function masqueradeAddresses(value: string, domain: string): string {
-  return mapAddresses(value, (address) => {
+  const ours = (host: string): boolean => isWithin(host, domain) && host.toLowerCase() !== domain.toLowerCase();
+  const masked = mapAddresses(value, (address) => {
     const at = address.lastIndexOf('@');
-    const host = address.slice(at + 1);
-    return isWithin(host, domain) && host.toLowerCase() !== domain.toLowerCase() ? `${address.slice(0, at)}@${domain}` : undefined;
+    return ours(address.slice(at + 1)) ? `${address.slice(0, at)}@${domain}` : undefined;
   });
+  // The obsolete source route (`<@hub.acme.example,@relay:penny@...>`) names hosts too.
+  return masked.includes(':') ? masked.replace(ROUTE_HOST, (whole, before: string, host: string) => (ours(host) ? `${before}${domain}` : whole)) : masked;
 }
+
+const ROUTE_HOST = /([<,]\s*@)([A-Za-z0-9.-]+)(?=\s*[,:])/g;
 
 const HASHED = /^[0-9a-f]{32}$/;
 
