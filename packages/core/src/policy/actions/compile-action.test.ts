@@ -27,6 +27,17 @@ describe('compileAction: every header-name and rewrite pattern is compiled at lo
     expect(first).toMatch(/or write \\[[{] for a literal/);
   });
 
+  it.each([
+    ['a header rewrite without match', '{ rewrite: { header: From, to: "x" } }', '6:13: `rewrite` of header `From` needs `match`: `{ header: From, match: "*@old.example", to: "&@new.example" }` (`to: ""` removes the field)'],
+    ['a header rewrite without to', '{ rewrite: { header: From, match: "*" } }', '6:13: `rewrite` of header `From` needs `to`'],
+    ['a masquerade domain that is a pattern', '{ masquerade: { domain: "*.acme.example" } }', '6:27: `*.acme.example` is not a domain name'],
+    ['an empty subject prefix', '{ subject: { prefix: " " } }', '6:24: `prefix` is empty'],
+  ])('refuses %s, saying what to write', (_case, action, problem) => {
+    const problems = problemsOf(action);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(problem);
+  });
+
   it('reports a bad name that comes from a list where the list has it', () => {
     expect(problemsOf('{ headers: { keep: ["@allowed"] } }', ['lists: { allowed: [From, "[To"] }'])).toEqual([
       expect.stringMatching(/^2:26: bad pattern "\[To"/),

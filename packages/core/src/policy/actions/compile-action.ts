@@ -50,6 +50,11 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
     case 'headers': return headersAction(spec as HeadersSpec, scope, at);
     case 'rewrite.header': {
       const r = spec as RawHeaderRewrite;
+      const missing = (['match', 'to'] as const).filter((k) => typeof r[k] !== 'string');
+      if (missing.length > 0) {
+        scope.error(at, `\`rewrite\` of header \`${r.header}\` needs ${missing.map((k) => `\`${k}\``).join(' and ')}: \`{ header: ${r.header}, match: "*@old.example", to: "&@new.example" }\` (\`to: ""\` removes the field)`);
+        return undefined;
+      }
       const header = scope.headerName(r.header, [...at, 'header']);
       if (!compileRewrite(r, scope, at) || !header) return undefined;
       return fixedAction(kind, (rule) => ({ type: 'rewriteHeader', rule, header: r.header, match: r.match, to: r.to }));
@@ -64,11 +69,19 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
     }
     case 'masquerade': {
       const m = spec as { domain: string; headers?: string[]; messageId?: boolean };
+      if (!/^[\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?(\.[\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?)+$/u.test(m.domain)) {
+        scope.error([...at, 'domain'], `\`${m.domain}\` is not a domain name: masquerade writes it into addresses and Message-IDs, so give the plain domain (\`acme.example\`), not a pattern`);
+        return undefined;
+      }
       const headers = m.headers ? scope.headerNames(m.headers, [...at, 'headers']) : ['From', 'Sender', 'Reply-To'];
       return fixedAction(kind, (rule) => ({ type: 'masquerade', rule, domain: m.domain.toLowerCase(), headers: [...headers], messageId: m.messageId ?? false }));
     }
     case 'subject': {
       const prefix = (spec as { prefix: string }).prefix;
+      if (prefix.trim() === '') {
+        scope.error([...at, 'prefix'], '`prefix` is empty: give the text to put before the subject, such as "[SPAM] "');
+        return undefined;
+      }
       return fixedAction(kind, (rule) => ({ type: 'subjectPrefix', rule, prefix }));
     }
     case 'stripHtml': {
