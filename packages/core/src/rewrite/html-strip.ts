@@ -132,7 +132,8 @@ export function stripHtml(html: string, elements: readonly string[]): { html: st
   let removed = 0;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const on = cutsOf(html, banned, true);
-    const off = cutsOf(html, banned, false);
+    // The scripting flag changes how <noscript> alone is read.
+    const off = /<noscript/i.test(html) ? cutsOf(html, banned, false) : { cuts: [], removed: 0 };
     if (on.cuts.length === 0 && off.cuts.length === 0) return { html, removed };
     removed += Math.max(on.removed, off.removed, 1);
     html = applyCuts(html, [...on.cuts, ...off.cuts]);
