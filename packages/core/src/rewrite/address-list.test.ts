@@ -12,7 +12,15 @@ describe('mapAddresses: every addr-spec, whatever stands around it', () => {
     ['a quote inside a comment', 'Penny (the "boss) <penny@hub.x>', 'Penny (the "boss) <PENNY@HUB.X>'],
     ['a nested comment with an escaped paren and a quote', 'P (a (b\\) ") c) <p@x>, q@y', 'P (a (b\\) ") c) <P@X>, Q@Y'],
     ['a parenthesis inside a quoted display name', '"Al (x" <al@x>, b@y', '"Al (x" <AL@X>, B@Y'],
+    // CFWS may stand around the @ (RFC 5322 3.4.1); the address is given to fn without it.
+    ['a comment and spaces around the @', 'P <penny (boss) @ hub.x>, q@y', 'P <PENNY@HUB.X>, Q@Y'],
   ])('%s', (_name, value, expected) => {
     expect(mapAddresses(value, upper)).toBe(expected);
+  });
+});
+
+describe('mapAddresses: an address fn leaves alone keeps its bytes', () => {
+  it('keeps the comment in it', () => {
+    expect(mapAddresses('P <penny (boss) @ hub.x>', () => undefined)).toBe('P <penny (boss) @ hub.x>');
   });
 });

@@ -3,7 +3,10 @@
  * can be rewritten while display names, groups, comments and encoded words stay as written.
  */
 // Sticky: tried exactly where the scan is, never searched ahead (that made long lists quadratic).
-const ADDRESS = /([A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+|"(?:[^"\\]|\\.)*")@([A-Za-z0-9.-]+|\[[^\]]*\])/y;
+// White space and comments may stand around the @ (RFC 5322 3.4.1: `penny (x) @ hub.example`);
+// the address handed to `fn` is without them.
+const CFWS = String.raw`(?:[ \t]|\((?:[^()\\]|\\.)*\))*`;
+const ADDRESS = new RegExp(String.raw`([A-Za-z0-9!#$%&'*+/=?^_\`{|}~.-]+|"(?:[^"\\]|\\.)*")${CFWS}@${CFWS}([A-Za-z0-9.-]+|\[[^\]]*\])`, 'y');
 
 /** Replace every address in the value with `fn(address)`; `fn` returning undefined keeps it. */
 export function mapAddresses(value: string, fn: (address: string) => string | undefined): string {
@@ -16,7 +19,7 @@ export function mapAddresses(value: string, fn: (address: string) => string | un
     ADDRESS.lastIndex = i;
     const hit = ADDRESS.exec(value);
     if (!hit) return undefined;
-    out += value.slice(last, i) + (fn(hit[0]) ?? hit[0]);
+    out += value.slice(last, i) + (fn(`${hit[1]}@${hit[2]}`) ?? hit[0]);
     last = i + hit[0].length;
     return last - 1;
   };
