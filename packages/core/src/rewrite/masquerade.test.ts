@@ -34,6 +34,7 @@ describe('masqueradeAddresses: our subdomains become the domain', () => {
     ['an address with a display name', '"Penny" <penny@dimension.acme.example>', '"Penny" <penny@acme.example>'],
     ['an obsolete source route through our hosts', '<@hub.acme.example,@relay.example:d@hub.acme.example>', '<@acme.example,@relay.example:d@acme.example>'],
     ['a domain that only ends like ours', 'x@evilacme.example', 'x@evilacme.example'],
+    ['a fully qualified host with its final dot', 'penny@Dimension.ACME.example.', 'penny@acme.example'],
   ])('%s', (_name, value, expected) => {
     expect(masqueradeAddresses(value, 'acme.example')).toBe(expected);
   });

@@ -2,7 +2,7 @@ import { mapAddresses } from './address-list';
 import { hmacHex } from './hmac';
 
 function isWithin(domain: string, ours: string): boolean {
-  const d = domain.toLowerCase();
+  const d = domain.toLowerCase().replace(/\.$/, ''); // a fully qualified `hub.acme.example.` too
   const o = ours.toLowerCase();
   return d === o || d.endsWith(`.${o}`);
 }
