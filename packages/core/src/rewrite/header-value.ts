@@ -47,7 +47,8 @@ export function octets(text: string): string {
  * value can never start a field of its own.
  */
 export function buildHeaderBlock(fields: readonly Field[]): Buffer {
-  const lines = fields.map((f) => {
+  // An empty message reads as one empty "field": written out, it would end the block early.
+  const lines = fields.filter((f) => f.line !== '').map((f) => {
     if (f.line !== undefined) return f.line;
     const value = f.value.includes('\r') || f.value.includes('\n') ? f.value.replace(/[\r\n]/g, '') : f.value;
     const line = `${f.name}: ${value}`;
