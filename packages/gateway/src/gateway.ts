@@ -13,6 +13,7 @@ import { loadGatewayPolicy } from './policy-source';
 import { Spool } from './spool/spool';
 import { spoolStore } from './spool/spool-store';
 import { removeLeftovers } from './spool/leftovers';
+import { lockSpool } from './spool/spool-lock';
 import { removePartialMail } from './delivery/maildir';
 import { admission } from './spool/admission';
 import { GatewayMetrics } from './metrics';
@@ -46,57 +47,65 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
   const account = config.user ? accountToRunAs(config.user, baseLog) : undefined;
   for (const w of policy.warnings) baseLog.event('warn', { event: 'policy-warning', problem: `${w.file}:${w.line}:${w.col}: ${w.message}` });
   const spool = new Spool(config.spool);
-  const metrics = new GatewayMetrics(spool);
-  const log = metrics.counting(baseLog);
-  const admin = config.admin ? await metrics.listen(parseHop(config.admin.listen, 9025).host, parseHop(config.admin.listen, 9025).port) : undefined;
-  if (admin) log.event('info', { event: 'admin-listening', port: admin.port });
-  const cleaned = removeLeftovers(spool);
-  const mailPartial = config.delivery.mode === 'maildir' ? removePartialMail(config.delivery.maildir ?? './var/mail') : 0;
-  log.event('info', { event: 'start', policy: policy.name ?? config.policy, spool: config.spool, queued: spool.pending().length, unacknowledged_removed: cleaned.unacknowledged, partial_removed: cleaned.partial, orphans_removed: cleaned.orphaned, mail_partial_removed: mailPartial });
-  const facts: FactsHandle = createFactProviders({ ...((config.facts ?? {}) as FactsConfig), onLookup: (e) => log.event(e.error ? 'warn' : 'debug', { event: 'lookup', ...e }) });
-  const admit = admission(spool, { maxSize: policy.smtp.maxSize ?? 10 * 1024 * 1024, ...(config.spoolLimit !== undefined ? { spoolLimit: config.spoolLimit } : {}) });
-  const servers: SMTPServer[] = [];
-  const addresses: { host: string; port: number }[] = [];
-  const releases: (() => void)[] = [];
-  for (const listener of config.listeners) {
-    const hop = parseHop(listener.listen, 25);
-    const server = createPolicyServer({
-      policy: () => policy,
-      providers: facts.providers,
-      store: spoolStore(spool, { hostname: config.hostname }),
-      admit,
-      ...(listener.auth ? { authenticate: submissionLogin(listener.auth, listener.listen, log) } : {}),
-      listener: listener.listen,
-      ...(listener.direction ? { direction: listener.direction } : {}),
-      log: (fields) => log.event(fields.event === 'error' ? 'error' : 'info', fields),
-      server: {
-        name: config.hostname,
-        banner: 'Mailward',
-        ...(listener.tls ? { key: readFileSync(listener.tls.key), cert: readFileSync(listener.tls.cert) } : {}),
-        ...(listener.secure ? { secure: true } : {}),
-      },
+  const unlock = lockSpool(config.spool);
+  const started = await (async () => {
+    const metrics = new GatewayMetrics(spool);
+    const log = metrics.counting(baseLog);
+    const admin = config.admin ? await metrics.listen(parseHop(config.admin.listen, 9025).host, parseHop(config.admin.listen, 9025).port) : undefined;
+    if (admin) log.event('info', { event: 'admin-listening', port: admin.port });
+    const cleaned = removeLeftovers(spool);
+    const mailPartial = config.delivery.mode === 'maildir' ? removePartialMail(config.delivery.maildir ?? './var/mail') : 0;
+    log.event('info', { event: 'start', policy: policy.name ?? config.policy, spool: config.spool, queued: spool.pending().length, unacknowledged_removed: cleaned.unacknowledged, partial_removed: cleaned.partial, orphans_removed: cleaned.orphaned, mail_partial_removed: mailPartial });
+    const facts: FactsHandle = createFactProviders({ ...((config.facts ?? {}) as FactsConfig), onLookup: (e) => log.event(e.error ? 'warn' : 'debug', { event: 'lookup', ...e }) });
+    const admit = admission(spool, { maxSize: policy.smtp.maxSize ?? 10 * 1024 * 1024, ...(config.spoolLimit !== undefined ? { spoolLimit: config.spoolLimit } : {}) });
+    const servers: SMTPServer[] = [];
+    const addresses: { host: string; port: number }[] = [];
+    const releases: (() => void)[] = [];
+    for (const listener of config.listeners) {
+      const hop = parseHop(listener.listen, 25);
+      const server = createPolicyServer({
+        policy: () => policy,
+        providers: facts.providers,
+        store: spoolStore(spool, { hostname: config.hostname }),
+        admit,
+        ...(listener.auth ? { authenticate: submissionLogin(listener.auth, listener.listen, log) } : {}),
+        listener: listener.listen,
+        ...(listener.direction ? { direction: listener.direction } : {}),
+        log: (fields) => log.event(fields.event === 'error' ? 'error' : 'info', fields),
+        server: {
+          name: config.hostname,
+          banner: 'Mailward',
+          ...(listener.tls ? { key: readFileSync(listener.tls.key), cert: readFileSync(listener.tls.cert) } : {}),
+          ...(listener.secure ? { secure: true } : {}),
+        },
+      });
+      server.on('error', (err) => log.event('error', { event: 'listener-error', listen: listener.listen, error: err.message }));
+      releases.push(holdConnections(server.server));
+      await new Promise<void>((resolve, reject) => {
+        server.server.once('error', reject);
+        server.listen(hop.port, hop.host, () => resolve());
+      });
+      const address = server.server.address() as AddressInfo;
+      addresses.push({ host: address.address, port: address.port });
+      log.event('info', { event: 'listening', host: address.address, port: address.port, direction: listener.direction ?? 'by policy' });
+      servers.push(server);
+    }
+    if (account) dropPrivileges(account, config.spool, log);
+    // Only now may sessions run: one served before the drop would write the spool as root.
+    for (const release of releases) release();
+    const dequeuer = new Dequeuer({
+      spool, delivery: { ...config.delivery, ownListeners: addresses, heloName: config.hostname }, times: config.queue, hostname: config.hostname, secret: config.secret, log,
+      ...(config.postmaster ? { postmaster: config.postmaster } : {}),
+      quarantineRetention: config.quarantine.retentionDays * 86_400_000,
+      ...(config.queue.maxConns ? { maxConns: config.queue.maxConns } : {}),
     });
-    server.on('error', (err) => log.event('error', { event: 'listener-error', listen: listener.listen, error: err.message }));
-    releases.push(holdConnections(server.server));
-    await new Promise<void>((resolve, reject) => {
-      server.server.once('error', reject);
-      server.listen(hop.port, hop.host, () => resolve());
-    });
-    const address = server.server.address() as AddressInfo;
-    addresses.push({ host: address.address, port: address.port });
-    log.event('info', { event: 'listening', host: address.address, port: address.port, direction: listener.direction ?? 'by policy' });
-    servers.push(server);
-  }
-  if (account) dropPrivileges(account, config.spool, log);
-  // Only now may sessions run: one served before the drop would write the spool as root.
-  for (const release of releases) release();
-  const dequeuer = new Dequeuer({
-    spool, delivery: { ...config.delivery, ownListeners: addresses, heloName: config.hostname }, times: config.queue, hostname: config.hostname, secret: config.secret, log,
-    ...(config.postmaster ? { postmaster: config.postmaster } : {}),
-    quarantineRetention: config.quarantine.retentionDays * 86_400_000,
-    ...(config.queue.maxConns ? { maxConns: config.queue.maxConns } : {}),
+    dequeuer.start();
+    return { log, admin, servers, addresses, dequeuer, facts };
+  })().catch((err: unknown) => {
+    unlock(); // a start that failed (a port in use) leaves the spool to the next one
+    throw err;
   });
-  dequeuer.start();
+  const { log, admin, servers, addresses, dequeuer, facts } = started;
   return {
     addresses,
     ...(admin ? { adminPort: admin.port } : {}),
@@ -117,6 +126,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
       await facts.close();
       if (admin) await new Promise((r) => admin.server.close(r));
       log.event('info', { event: 'stopped', queued: spool.pending().length });
+      unlock();
     },
   };
 }

@@ -1,0 +1,66 @@
+/**
+ * One gateway per spool: a second `mailward serve` on a spool in use stops before its start-up
+ * clean-up, which would remove the running one's DATA in progress; a crashed one's lock is taken over.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLog, defaultConfig, startGateway, type RunningGateway } from '../src/index';
+
+const POLICY = 'version: 1\nsmtp: { greetPause: 0 }\nrcpt:\n  rules:\n    - id: all\n      do: [ accept ]\n';
+
+let dir: string;
+let gw: RunningGateway | undefined;
+const config = () => ({ ...defaultConfig(dir), policy: join(dir, 'policy.yaml'), listeners: [{ listen: '127.0.0.1:0' }] });
+const quiet = createLog('error', () => undefined, false);
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mw-spool-lock-'));
+  writeFileSync(join(dir, 'policy.yaml'), POLICY);
+});
+afterEach(async () => {
+  await gw?.stop(1000);
+  gw = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('refuses a second gateway on a spool in use, and leaves the first one\'s DATA in progress alone', async () => {
+  gw = await startGateway(config(), quiet);
+  const receiving = join(gw.spool.root, 'tmp', 'LIVE.eml');
+  writeFileSync(receiving, 'Subject: being received\r\n');
+  await expect(startGateway(config(), quiet)).rejects.toMatchObject({ code: 'MW_SPOOL_IN_USE', message: expect.stringContaining(`in use by process ${process.pid}`) });
+  expect(existsSync(receiving)).toBe(true);
+});
+
+it('lets the next gateway start once the first has stopped', async () => {
+  gw = await startGateway(config(), quiet);
+  const root = gw.spool.root;
+  await gw.stop(1000);
+  expect(existsSync(join(root, 'lock'))).toBe(false);
+  gw = await startGateway(config(), quiet);
+  expect(readFileSync(join(root, 'lock'), 'utf8').trim()).toBe(String(process.pid));
+});
+
+it('takes over the lock of a gateway that died (kill -9 leaves it behind)', async () => {
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+  const first = await startGateway(config(), quiet);
+  const root = first.spool.root;
+  await first.stop(1000);
+  writeFileSync(join(root, 'lock'), `${dead}\n`);
+  gw = await startGateway(config(), quiet);
+  expect(readFileSync(join(root, 'lock'), 'utf8').trim()).toBe(String(process.pid));
+});
+
+it('gives the spool back when the start fails (a port in use)', async () => {
+  gw = await startGateway(config(), quiet);
+  const taken = gw.addresses[0]!.port;
+  const other = mkdtempSync(join(tmpdir(), 'mw-spool-lock-other-'));
+  try {
+    const second = { ...config(), spool: join(other, 'spool'), listeners: [{ listen: `127.0.0.1:${taken}` }] };
+    await expect(startGateway(second, quiet)).rejects.toThrow(/EADDRINUSE/);
+    expect(existsSync(join(other, 'spool', 'lock'))).toBe(false);
+  } finally {
+    rmSync(other, { recursive: true, force: true });
+  }
+});
