@@ -16,3 +16,18 @@ it('gives the refusal now and the expiry later different Message-IDs', () => {
 it('gives the same bounce, queued again after a crash, the same Message-ID', () => {
   expect(messageId(dsn([refused, expired]))).toBe(messageId(dsn([expired, refused])));
 });
+
+it('puts the next hop\'s SMTP reply in a Diagnostic-Code of type smtp, and the gateway\'s own findings in X-Mailward', () => {
+  const text = dsn([
+    refused,
+    expired,
+    { address: 'x@nowhere.test', detail: 'nowhere.test: no such domain (DNS: NXDOMAIN)', status: '5.1.2' },
+    { address: 'y@acme.example', detail: 'could not be delivered in time: 127.0.0.1:25: connect ECONNREFUSED 127.0.0.1:25', status: '4.4.7' },
+  ]);
+  expect(text).toContain('Final-Recipient: rfc822; nobody@acme.example\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 No such user\r\n');
+  expect(text).toContain('Final-Recipient: rfc822; later@acme.example\r\nAction: failed\r\nStatus: 4.4.7\r\nDiagnostic-Code: smtp; 451 4.2.1 Try later\r\n');
+  expect(text).toContain('Status: 5.1.2\r\nDiagnostic-Code: X-Mailward; nowhere.test: no such domain (DNS: NXDOMAIN)\r\n');
+  expect(text).toContain('Diagnostic-Code: X-Mailward; could not be delivered in time: 127.0.0.1:25: connect ECONNREFUSED 127.0.0.1:25\r\n');
+  // The readable part keeps the whole story.
+  expect(text).toContain('  <later@acme.example>: could not be delivered in time: 451 4.2.1 Try later\r\n');
+});

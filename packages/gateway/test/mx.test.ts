@@ -104,9 +104,9 @@ describe('delivery to MX hosts', () => {
     await eventually(() => bounces.received.length === before + 1);
     const dsn = bounces.received.at(-1)!;
     expect(dsn).toMatchObject({ from: '', to: ['penny@acme.example'] });
-    expect(dsn.data).toMatch(/Final-Recipient: rfc822; x@nowhere\.test\r\nAction: failed\r\nStatus: 5\.1\.2\r\nDiagnostic-Code: smtp; nowhere\.test: no such domain/);
-    expect(dsn.data).toMatch(/Final-Recipient: rfc822; y@empty\.test\r\nAction: failed\r\nStatus: 5\.1\.2\r\nDiagnostic-Code: smtp; empty\.test: no MX and no address record/);
-    expect(dsn.data).toMatch(/Final-Recipient: rfc822; z@nomail\.test\r\nAction: failed\r\nStatus: 5\.1\.10\r\nDiagnostic-Code: smtp; nomail\.test: the domain accepts no mail \(null MX/);
+    expect(dsn.data).toMatch(/Final-Recipient: rfc822; x@nowhere\.test\r\nAction: failed\r\nStatus: 5\.1\.2\r\nDiagnostic-Code: X-Mailward; nowhere\.test: no such domain/);
+    expect(dsn.data).toMatch(/Final-Recipient: rfc822; y@empty\.test\r\nAction: failed\r\nStatus: 5\.1\.2\r\nDiagnostic-Code: X-Mailward; empty\.test: no MX and no address record/);
+    expect(dsn.data).toMatch(/Final-Recipient: rfc822; z@nomail\.test\r\nAction: failed\r\nStatus: 5\.1\.10\r\nDiagnostic-Code: X-Mailward; nomail\.test: the domain accepts no mail \(null MX/);
     await eventually(() => gw.spool.pending().length === 0);
   });
 
@@ -130,7 +130,7 @@ describe('delivery to MX hosts', () => {
     await eventually(() => primary.received.length === 1 && bounces.received.length === before + 1);
     expect(primary.received[0]!.to).toEqual(['b@secondary.test']);
     const dsn = bounces.received.at(-1)!.data;
-    expect(dsn).toMatch(/Final-Recipient: rfc822; a@loop\.test\r\nAction: failed\r\nStatus: 5\.4\.6\r\nDiagnostic-Code: smtp; loop\.test: MX self\.loop\.test is this gateway/);
+    expect(dsn).toMatch(/Final-Recipient: rfc822; a@loop\.test\r\nAction: failed\r\nStatus: 5\.4\.6\r\nDiagnostic-Code: X-Mailward; loop\.test: MX self\.loop\.test is this gateway/);
     expect(dsn).not.toMatch(/b@secondary\.test/);
   });
 });
@@ -164,9 +164,9 @@ describe('delivery to address literals', () => {
     await send(gw, ['c@v4.legacy.test', 'd@v6.legacy.test', 'e@x400.legacy.test'], 'bad literals');
     await eventually(() => bounces.received.length === before + 1);
     const dsn = bounces.received.at(-1)!.data;
-    expect(dsn).toMatch(/Final-Recipient: rfc822; c@\[999\.0\.0\.1\]\r\nAction: failed\r\nStatus: 5\.1\.3\r\nDiagnostic-Code: smtp; \[999\.0\.0\.1\]: not a valid address literal: "999\.0\.0\.1" is not an IPv4 address/);
-    expect(dsn).toMatch(/Final-Recipient: rfc822; d@\[IPv6:not-an-address\]\r\nAction: failed\r\nStatus: 5\.1\.3\r\nDiagnostic-Code: smtp; \[ipv6:not-an-address\]: not a valid address literal: "not-an-address" is not an IPv6 address/);
-    expect(dsn).toMatch(/Final-Recipient: rfc822; e@\[x400:c=fr\]\r\nAction: failed\r\nStatus: 5\.1\.3\r\nDiagnostic-Code: smtp; \[x400:c=fr\]: not a valid address literal: "x400" is not an address type we can deliver to/);
+    expect(dsn).toMatch(/Final-Recipient: rfc822; c@\[999\.0\.0\.1\]\r\nAction: failed\r\nStatus: 5\.1\.3\r\nDiagnostic-Code: X-Mailward; \[999\.0\.0\.1\]: not a valid address literal: "999\.0\.0\.1" is not an IPv4 address/);
+    expect(dsn).toMatch(/Final-Recipient: rfc822; d@\[IPv6:not-an-address\]\r\nAction: failed\r\nStatus: 5\.1\.3\r\nDiagnostic-Code: X-Mailward; \[ipv6:not-an-address\]: not a valid address literal: "not-an-address" is not an IPv6 address/);
+    expect(dsn).toMatch(/Final-Recipient: rfc822; e@\[x400:c=fr\]\r\nAction: failed\r\nStatus: 5\.1\.3\r\nDiagnostic-Code: X-Mailward; \[x400:c=fr\]: not a valid address literal: "x400" is not an address type we can deliver to/);
     await eventually(() => gw.spool.pending().length === 0);
   });
 
@@ -177,7 +177,7 @@ describe('delivery to address literals', () => {
     await send(gw, ['a@[127.0.0.1]', 'b@[IPv6:::ffff:127.0.0.1]'], 'literal loop');
     await eventually(() => bounces.received.length === before + 1);
     const dsn = bounces.received.at(-1)!.data;
-    expect(dsn).toMatch(/Final-Recipient: rfc822; a@\[127\.0\.0\.1\]\r\nAction: failed\r\nStatus: 5\.4\.6\r\nDiagnostic-Code: smtp; \[127\.0\.0\.1\]: the address is this gateway/);
+    expect(dsn).toMatch(/Final-Recipient: rfc822; a@\[127\.0\.0\.1\]\r\nAction: failed\r\nStatus: 5\.4\.6\r\nDiagnostic-Code: X-Mailward; \[127\.0\.0\.1\]: the address is this gateway/);
     expect(dsn).toMatch(/Final-Recipient: rfc822; b@\[IPv6:::ffff:127\.0\.0\.1\]\r\nAction: failed\r\nStatus: 5\.4\.6\r\n/);
   });
 });

@@ -13,6 +13,18 @@ export function refusalStatus(detail: string | undefined): string {
 }
 
 /**
+ * The Diagnostic-Code (RFC 3464 2.3.6): type `smtp` carries an SMTP reply, so it gets the next
+ * hop's reply when there was one ("550 5.1.1 ...", also the last 4xx of an expiry); what the
+ * gateway found itself (a DNS answer, a mail loop, a refused connection) is not one, and goes
+ * as `X-Mailward`, as Postfix writes its own as `X-Postfix`.
+ */
+function diagnosticCode(detail: string): string {
+  const text = detail.replace(/[\r\n]+/g, ' ');
+  const reply = /(?:^|[\s:])([245]\d\d(?:[ -].*)?)$/.exec(text)?.[1];
+  return reply ? `smtp; ${reply}` : `X-Mailward; ${text}`;
+}
+
+/**
  * The DSN's Message-ID: one per message and set of failed recipients. A message can bounce twice
  * (a 5xx now, the abandon time later), and a mail store that drops duplicate Message-IDs would
  * lose the second bounce if both had the message's; the same bounce queued again after a crash
@@ -32,7 +44,7 @@ export function buildDsn(opts: { reportingMta: string; id: string; to: string; a
   const boundary = `=_mw_${randomBytes(8).toString('hex')}`;
   const human = opts.failed.map((f) => `  <${f.address}>: ${f.detail}`).join('\r\n');
   const perRecipient = opts.failed
-    .map((f) => [`Final-Recipient: rfc822; ${f.address}`, 'Action: failed', `Status: ${f.status}`, `Diagnostic-Code: smtp; ${f.detail.replace(/[\r\n]+/g, ' ')}`].join('\r\n'))
+    .map((f) => [`Final-Recipient: rfc822; ${f.address}`, 'Action: failed', `Status: ${f.status}`, `Diagnostic-Code: ${diagnosticCode(f.detail)}`].join('\r\n'))
     .join('\r\n\r\n');
   const lines = [
     `From: Mail Delivery System <MAILER-DAEMON@${opts.reportingMta}>`,
