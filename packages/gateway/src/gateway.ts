@@ -20,6 +20,7 @@ import { GatewayMetrics } from './metrics';
 import { submissionLogin } from './submission-login';
 import { accountToRunAs, dropPrivileges } from './privileges';
 import { holdConnections } from './connection-hold';
+import { listenerErrorEvent } from './listener-error';
 
 export interface RunningGateway {
   /** Where each listener listens (port 0 in the config becomes the real port). */
@@ -79,7 +80,10 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
           ...(listener.secure ? { secure: true } : {}),
         },
       });
-      server.on('error', (err) => log.event('error', { event: 'listener-error', listen: listener.listen, error: err.message }));
+      server.on('error', (err) => {
+        const { level, fields } = listenerErrorEvent(err, listener.listen);
+        log.event(level, fields);
+      });
       releases.push(holdConnections(server.server));
       await new Promise<void>((resolve, reject) => {
         server.server.once('error', reject);
