@@ -75,7 +75,9 @@ export function logSessions(server: SMTPServer, policy: () => CompiledPolicy, li
       if (code >= 400) info.errors++;
       const hidden = policy().smtp.hideKeywords;
       if (Array.isArray(data) && code === 250) {
-        log({ event: 'ehlo', session: connection.session.id, client: connection.remoteAddress, helo: connection.hostNameAppearsAs || undefined, offered: data.slice(1).map((k) => k.split(' ')[0]), hidden });
+        const offered = data.slice(1).map((k) => k.split(' ')[0]!);
+        // A submission listener offers AUTH under TLS though the policy hides it: then it is not hidden.
+        log({ event: 'ehlo', session: connection.session.id, client: connection.remoteAddress, helo: connection.hostNameAppearsAs || undefined, offered, hidden: hidden.filter((k) => !offered.includes(k)) });
       } else if (code === 500 && hidden.includes(command)) {
         log({ event: 'hidden-keyword-refused', session: connection.session.id, client: connection.remoteAddress, keyword: command, command });
       }

@@ -49,3 +49,12 @@ it('logs a login that passed and one that was refused, with the session, and wit
   ]);
   expect(lines.join('')).not.toMatch(/correct horse|wrong guess/);
 });
+
+it('does not call AUTH hidden in the ehlo line where the submission listener offers it', async () => {
+  await send('correct horse');
+  await eventually(() => lines.some((l) => l.includes('"event":"ehlo"') && l.includes('"AUTH"')));
+  const ehlos = lines.map((l) => JSON.parse(l) as { event: string; offered?: string[]; hidden?: string[] }).filter((l) => l.event === 'ehlo');
+  // Before STARTTLS: not offered, hidden; after: offered, so not hidden.
+  expect(ehlos.some((e) => !e.offered!.includes('AUTH') && e.hidden!.includes('AUTH'))).toBe(true);
+  for (const e of ehlos.filter((x) => x.offered!.includes('AUTH'))) expect(e.hidden).not.toContain('AUTH');
+});
