@@ -4,7 +4,7 @@
  * Postfix and `mailward serve` (greet pause 0, or smtp-server's 100 ms left in).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { freePort, waitForPort, type SmtpSink } from '../packages/gateway/test/support/postfix-tools';
 import { startHarakaRelay } from './haraka-relay';
 import { startPostfixRelay } from './postfix-relay';
@@ -49,7 +49,9 @@ async function startMailward(sinkPort: number, greetPause: number, work: string,
     `delivery: { mode: smtp, hubs: ["127.0.0.1:${sinkPort}"] }`, 'queue: { scanPeriod: 0.05 }',
     'secret: bench-secret-0123456789abcdef', 'log: { level: error, format: json }', '',
   ].join('\n'));
-  const serve = spawnGroup(process.execPath, [MAILWARD_BIN, 'serve', '--config', join(dir, 'gateway.yaml')], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Run as an admin runs it: the bin itself, so its #! line's node options apply (with the node running this).
+  const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
+  const serve = spawnGroup(MAILWARD_BIN, ['serve', '--config', join(dir, 'gateway.yaml')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const stop = async (): Promise<void> => {
     await serve.stop(5000);
     rmSync(dir, { recursive: true, force: true });

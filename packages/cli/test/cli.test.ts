@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { runCli } from './run-cli';
 
 
@@ -36,6 +37,14 @@ describe('usage', () => {
     const literal = await runCli(['check', '--', '--help']);
     expect(literal.code).toBe(1);
     expect(literal.stderr).toMatch(/--help: no such policy file/);
+  });
+
+  test('the bin runs as an executable, its #! line giving node its options', () => {
+    // (built output: the bin loads dist/, as an installed mailward does)
+    const bin = join(root, 'packages/cli/bin/mailward.js');
+    const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
+    expect(execFileSync(bin, ['--version'], { env, encoding: 'utf8' })).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(readFileSync(bin, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env -S node --max-semi-space-size=1');
   });
 
   test('an unknown command or option exits 2 and says what was wrong', async () => {
