@@ -48,4 +48,14 @@ linux('relay over hops that fail', () => {
     await new Promise((r) => setTimeout(r, 50)); // a destroyed stream closes its descriptor on the next tick
     expect(openOn(file)).toBe(0);
   });
+
+  it('names every hop that failed, in order, when none took the message', async () => {
+    const down = { host: '127.0.0.1', port: await freePort() };
+    const refusing = { host: '127.0.0.1', port: (busy.address() as { port: number }).port };
+    const outcomes = await relay([down, refusing], 'a@example.org', ['b@acme.example'], () => createReadStream(join(dir, 'm.eml')), { mode: 'smtp', timeout: 2 });
+    expect(outcomes).toEqual([{
+      address: 'b@acme.example', outcome: 'temporary',
+      detail: expect.stringMatching(new RegExp(`^127\\.0\\.0\\.1:${down.port}: connect ECONNREFUSED .*; 127\\.0\\.0\\.1:${refusing.port}: .*421 4\\.3\\.2 busy`)),
+    }]);
+  });
 });

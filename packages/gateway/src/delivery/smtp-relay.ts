@@ -74,7 +74,9 @@ function failureText(hop: Hop, kind: HopKind, e: RelayError, config: DeliveryCon
  * 4xx temporary, 5xx permanent). A refused login is temporary: it is ours to fix, not the sender's.
  */
 export async function relay(hops: Hop[], sender: string, recipients: string[], open: () => Readable, config: DeliveryConfig, kind: HopKind = 'hub'): Promise<RecipientOutcome[]> {
-  let lastError = 'no hub configured';
+  // Every hop's reason: with only the last one's, a first hub that is down behind a second
+  // that refuses reads as if the first were never tried.
+  const failures: string[] = [];
   for (const hop of hops) {
     try {
       const info = await sendRaw(transportFor(hop, config, kind), { from: sender, to: recipients }, open);
@@ -98,8 +100,9 @@ export async function relay(hops: Hop[], sender: string, recipients: string[], o
       if (e.responseCode && e.responseCode >= 500 && (e.code === 'EENVELOPE' || e.code === 'EMESSAGE')) {
         return recipients.map((address) => ({ address, outcome: 'permanent' as const, detail: e.response ?? e.message }));
       }
-      lastError = failureText(hop, kind, e, config);
+      failures.push(failureText(hop, kind, e, config));
     }
   }
-  return recipients.map((address) => ({ address, outcome: 'temporary' as const, detail: lastError }));
+  const detail = failures.length ? failures.join('; ') : 'no hub configured';
+  return recipients.map((address) => ({ address, outcome: 'temporary' as const, detail }));
 }
