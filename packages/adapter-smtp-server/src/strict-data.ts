@@ -38,7 +38,9 @@ export class StrictDataReader extends Transform {
   }
 
   private refuse(what: string): void {
-    this.violation = { code: 550, status: '5.6.0', text: `Message refused: ${what} in DATA; lines must end in CRLF` };
+    // A NUL is refused for itself (RFC 5322 allows none), not for how a line ends.
+    const why = what === 'a NUL byte' ? 'mail may not contain NUL' : 'lines must end in CRLF';
+    this.violation = { code: 550, status: '5.6.0', text: `Message refused: ${what} in DATA; ${why}` };
   }
 
   /** Line by line with indexOf, not byte by byte: a 5 MB message is 70,000 lines, not 5 million steps. */

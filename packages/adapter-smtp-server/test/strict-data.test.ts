@@ -5,7 +5,7 @@ import { StrictDataReader, type DataViolation } from '../src/strict-data';
 function octetByOctet(data: Buffer): DataViolation | undefined {
   let lineLength = 0;
   let lastWasCR = false;
-  const refuse = (what: string): DataViolation => ({ code: 550, status: '5.6.0', text: `Message refused: ${what} in DATA; lines must end in CRLF` });
+  const refuse = (what: string): DataViolation => ({ code: 550, status: '5.6.0', text: `Message refused: ${what} in DATA; ${what === 'a NUL byte' ? 'mail may not contain NUL' : 'lines must end in CRLF'}` });
   for (let i = 0; i < data.length; i++) {
     const b = data[i]!;
     if (lastWasCR) {
@@ -72,5 +72,9 @@ describe('StrictDataReader', () => {
     expect((await read(chunks, 0)).violation).toBeUndefined();
     const dirty = Buffer.concat([clean, Buffer.from('tail\nline\r\n')]);
     expect((await read([dirty], 0)).violation?.text).toMatch(/bare LF/);
+  });
+
+  it('says a NUL is refused for itself, not for how lines end', async () => {
+    expect((await read([Buffer.from('Subject: x\r\n\r\na\0b\r\n')], 0)).violation?.text).toBe('Message refused: a NUL byte in DATA; mail may not contain NUL');
   });
 });
