@@ -52,6 +52,16 @@ it('takes over the lock of a gateway that died (kill -9 leaves it behind)', asyn
   expect(readFileSync(join(root, 'lock'), 'utf8').trim()).toBe(String(process.pid));
 });
 
+it('takes over a lock naming its own pid that it did not take (pid 1 in a container, restarted)', async () => {
+  const first = await startGateway(config(), quiet);
+  const root = first.spool.root;
+  await first.stop(1000);
+  writeFileSync(join(root, 'lock'), `${process.pid}\n`); // left by the previous run, which had this pid too
+  gw = await startGateway(config(), quiet);
+  expect(readFileSync(join(root, 'lock'), 'utf8').trim()).toBe(String(process.pid));
+  await expect(startGateway(config(), quiet)).rejects.toMatchObject({ code: 'MW_SPOOL_IN_USE' });
+});
+
 it('gives the spool back when the start fails (a port in use)', async () => {
   gw = await startGateway(config(), quiet);
   const taken = gw.addresses[0]!.port;

@@ -19,26 +19,34 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** Lock files this process holds: a lock naming our pid that is not among them is a past life's. */
+const held = new Set<string>();
+
 /**
  * Take the spool for this process, before its start-up clean-up: that removes tmp/ and the files
  * of commits cut half-way, which in a spool a running gateway uses are its sessions' DATA and
  * its commits in progress. The lock is `lock` in the spool, holding the pid; one whose process is
- * gone (a crash, kill -9) is taken over. Returns the release.
+ * gone (a crash, kill -9) is taken over, and so is one naming our own pid that this process did
+ * not take: a gateway that is pid 1 in its container has the same pid after every restart.
+ * Returns the release.
  */
 export function lockSpool(root: string): () => void {
   const path = join(root, 'lock');
   for (;;) {
     try {
       writeFileSync(path, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+      held.add(path);
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
-    if (Number.isInteger(holder) && holder > 0 && isRunning(holder)) throw new SpoolInUseError(root, holder);
+    const pastLife = holder === process.pid && !held.has(path);
+    if (Number.isInteger(holder) && holder > 0 && !pastLife && isRunning(holder)) throw new SpoolInUseError(root, holder);
     unlinkSync(path); // a crashed gateway's lock
   }
   return () => {
+    held.delete(path);
     try {
       if (Number.parseInt(readFileSync(path, 'utf8'), 10) === process.pid) unlinkSync(path);
     } catch {
