@@ -28,6 +28,8 @@ class TagRecorder extends Parser<DefaultTreeAdapterMap> {
   readonly tags: StartTag[] = [];
 
   override onStartTag(token: Token.TagToken): void {
+    // Every start tag searches the open elements: a document nested 200,000 deep takes minutes.
+    if (this.openElements.stackTop >= MAX_DEPTH) throw new TooDeep();
     if (token.location) {
       this.tags.push({
         name: token.tagName,
@@ -41,6 +43,14 @@ class TagRecorder extends Parser<DefaultTreeAdapterMap> {
     super.onStartTag(token);
   }
 }
+
+/**
+ * Deeper than this, the document is not parsed (Blink and WebKit stop nesting at 512; mail is
+ * never near either).
+ */
+const MAX_DEPTH = 256;
+
+class TooDeep extends Error {}
 
 const isEvent = (name: string): boolean => /^on/i.test(name);
 
@@ -125,15 +135,23 @@ const MAX_PASSES = 8;
  * differs). Bytes outside the cuts are kept exactly: give it latin1 text for an
  * ASCII-compatible charset. Cutting can join the text around a cut into a new tag
  * (`<<script></script>img onerror=...>`), so the result is parsed again until nothing is cut;
- * a document that still grows new elements after that is made text (`<` as `&lt;`).
+ * a document that still grows new elements after that, or that nests deeper than any reader
+ * builds, is made text (`<` as `&lt;`).
  */
 export function stripHtml(html: string, elements: readonly string[]): { html: string; removed: number } {
   const banned = new Set(elements.map((e) => e.toLowerCase()));
   let removed = 0;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const on = cutsOf(html, banned, true);
-    // The scripting flag changes how <noscript> alone is read.
-    const off = /<noscript/i.test(html) ? cutsOf(html, banned, false) : { cuts: [], removed: 0 };
+    let on: { cuts: Cut[]; removed: number };
+    let off: { cuts: Cut[]; removed: number };
+    try {
+      on = cutsOf(html, banned, true);
+      // The scripting flag changes how <noscript> alone is read.
+      off = /<noscript/i.test(html) ? cutsOf(html, banned, false) : { cuts: [], removed: 0 };
+    } catch (err) {
+      if (!(err instanceof TooDeep)) throw err;
+      break; // made text below, as a document that will not settle is
+    }
     if (on.cuts.length === 0 && off.cuts.length === 0) return { html, removed };
     removed += Math.max(on.removed, off.removed, 1);
     html = applyCuts(html, [...on.cuts, ...off.cuts]);
