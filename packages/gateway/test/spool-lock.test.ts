@@ -3,7 +3,7 @@
  * clean-up, which would remove the running one's DATA in progress; a crashed one's lock is taken over.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLog, defaultConfig, startGateway, type RunningGateway } from '../src/index';
@@ -60,6 +60,24 @@ it('takes over a lock naming its own pid that it did not take (pid 1 in a contai
   gw = await startGateway(config(), quiet);
   expect(readFileSync(join(root, 'lock'), 'utf8').trim()).toBe(String(process.pid));
   await expect(startGateway(config(), quiet)).rejects.toMatchObject({ code: 'MW_SPOOL_IN_USE' });
+});
+
+it('takes over a lock written before the machine booted, whatever runs under its pid now', async () => {
+  const first = await startGateway(config(), quiet);
+  const root = first.spool.root;
+  await first.stop(1000);
+  writeFileSync(join(root, 'lock'), '1\n'); // pid 1 always runs
+  utimesSync(join(root, 'lock'), new Date(0), new Date(0));
+  gw = await startGateway(config(), quiet);
+  expect(readFileSync(join(root, 'lock'), 'utf8').trim()).toBe(String(process.pid));
+});
+
+it('still refuses a lock of a running process written since the boot', async () => {
+  const first = await startGateway(config(), quiet);
+  const root = first.spool.root;
+  await first.stop(1000);
+  writeFileSync(join(root, 'lock'), '1\n');
+  await expect(startGateway(config(), quiet)).rejects.toMatchObject({ code: 'MW_SPOOL_IN_USE', message: expect.stringContaining('in use by process 1 ') });
 });
 
 it('gives the spool back when the start fails (a port in use)', async () => {

@@ -1,4 +1,5 @@
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { uptime } from 'node:os';
 import { join } from 'node:path';
 
 /** A second `mailward serve` on a spool another one is using: it stops before touching anything. */
@@ -27,7 +28,8 @@ const held = new Set<string>();
  * of commits cut half-way, which in a spool a running gateway uses are its sessions' DATA and
  * its commits in progress. The lock is `lock` in the spool, holding the pid; one whose process is
  * gone (a crash, kill -9) is taken over, and so is one naming our own pid that this process did
- * not take: a gateway that is pid 1 in its container has the same pid after every restart.
+ * not take (a gateway that is pid 1 in its container has the same pid after every restart), and
+ * one written before the machine booted (after a power cut its pid may be some other program's).
  * Returns the release.
  */
 export function lockSpool(root: string): () => void {
@@ -41,7 +43,8 @@ export function lockSpool(root: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
-    const pastLife = holder === process.pid && !held.has(path);
+    const beforeBoot = statSync(path).mtimeMs < Date.now() - uptime() * 1000;
+    const pastLife = beforeBoot || (holder === process.pid && !held.has(path));
     if (Number.isInteger(holder) && holder > 0 && !pastLife && isRunning(holder)) throw new SpoolInUseError(root, holder);
     unlinkSync(path); // a crashed gateway's lock
   }
