@@ -34,6 +34,11 @@ describe('cleanHtmlBody: every way a client may decode the body', () => {
     }
   });
 
+  it('does not read an 8-bit body as ISO-2022-JP for a stray escape (re-encoding it would ruin its text)', () => {
+    const body = Buffer.from('<p>Grüße \x1b$B</p><script>x</script>', 'utf8');
+    expect(cleanHtmlBody(body, 'utf-8', ACTIVE)).toEqual({ body: Buffer.from('<p>Grüße \x1b$B</p>', 'utf8'), removed: 1 });
+  });
+
   it('keeps an ASCII-compatible body octet for octet outside the cuts', () => {
     const body = Buffer.from('<p>Gr\xfc\xdfe</p><script>x</script>\r\n', 'latin1');
     expect(cleanHtmlBody(body, 'iso-8859-1', ACTIVE)).toEqual({ body: Buffer.from('<p>Gr\xfc\xdfe</p>\r\n', 'latin1'), removed: 1 });

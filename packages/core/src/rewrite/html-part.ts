@@ -52,7 +52,9 @@ const LABELS: Record<string, string[]> = {
 function viewsOf(body: Buffer, charset: string | undefined): View[] {
   for (const [mark, encoding] of BOMS) if (body.subarray(0, mark.length).equals(mark)) return [iconvView(encoding, true)];
   const views = (LABELS[(charset ?? '').toLowerCase()] ?? []).map((encoding) => iconvView(encoding, false));
-  if (JIS_ESCAPE.test(body.toString('latin1'))) views.push(JIS_VIEW);
+  // ISO-2022-JP is 7-bit: a body with 8-bit octets is not read as it (nor re-encoded as it).
+  const text = body.toString('latin1');
+  if (JIS_ESCAPE.test(text) && (/^iso-2022-jp/i.test(charset ?? '') || !/[\x80-\xff]/.test(text))) views.push(JIS_VIEW);
   return views;
 }
 
