@@ -117,6 +117,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
     dequeuer,
     policy: () => policy,
     async stop(graceMs = 30_000) {
+      const deadline = Date.now() + graceMs;
       log.event('info', { event: 'stopping' });
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, graceMs);
@@ -125,7 +126,12 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
           resolve();
         });
       })));
+      // A delivery still running at the deadline (a hub that accepted the connection and never
+      // answers holds it for delivery.timeout, 60 s by default: past systemd's stop timeout) is
+      // cut by closing the connections; its message stays in the spool and goes at the next start.
+      const cut = setTimeout(() => closeRelays(true), Math.max(0, deadline - Date.now()));
       await dequeuer.stop();
+      clearTimeout(cut);
       closeRelays();
       await facts.close();
       if (admin) await new Promise((r) => admin.server.close(r));

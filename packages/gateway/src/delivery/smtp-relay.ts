@@ -41,9 +41,12 @@ function transportFor(hop: Hop, config: DeliveryConfig, kind: HopKind): Transpor
   return t;
 }
 
-/** Close every pooled connection (shutdown, tests). */
-export function closeRelays(): void {
-  for (const t of transports.values()) t.close();
+/**
+ * Close every pooled connection (shutdown, tests). Idle ones close at once and one in the middle
+ * of a delivery finishes it, unless `force`: then it is cut and its delivery fails (temporary).
+ */
+export function closeRelays(force = false): void {
+  for (const t of transports.values()) (t.close as (options?: { force?: boolean }) => void)({ force });
   transports.clear();
 }
 
