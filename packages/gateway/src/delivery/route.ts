@@ -29,10 +29,14 @@ export interface Route {
 export function hopsFor(recipient: RecipientRecord, config: DeliveryConfig): Route {
   if (recipient.via?.length) return { key: recipient.via.join(','), kind: 'hub', hops: recipient.via.map((h) => parseHop(h)) };
   const domain = recipient.address.slice(recipient.address.lastIndexOf('@') + 1).toLowerCase();
+  // The most specific route wins, whatever the order in gateway.yaml (as in Postfix's transport
+  // map): with acme.example and research.acme.example both routed, research mail goes to its own.
+  let best: { routed: string; hubs: string[] } | undefined;
   for (const [d, hubs] of Object.entries(config.routes ?? {})) {
     const routed = d.toLowerCase();
-    if (domain === routed || domain.endsWith(`.${routed}`)) return { key: hubs.join(','), kind: 'hub', hops: hubs.map((h) => parseHop(h)) };
+    if ((domain === routed || domain.endsWith(`.${routed}`)) && routed.length > (best?.routed.length ?? -1)) best = { routed, hubs };
   }
+  if (best) return { key: best.hubs.join(','), kind: 'hub', hops: best.hubs.map((h) => parseHop(h)) };
   if (config.hubs?.length) return { key: config.hubs.join(','), kind: 'hub', hops: config.hubs.map((h) => parseHop(h)) };
   if (config.mx) return { key: `mx:${domain}`, kind: 'mx', hops: [], domain };
   if (config.smarthost) return { key: 'smarthost', kind: 'smarthost', hops: [{ host: config.smarthost.host, port: config.smarthost.port ?? 25 }] };
