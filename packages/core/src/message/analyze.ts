@@ -27,7 +27,7 @@ const listLimits = (limits: AnalyzeLimits): ListLimits => ({ memory: limits.spoo
 async function memberParts(owner: MimePart, members: ArchiveMember[], limits: AnalyzeLimits, model: PassResult, level: number): Promise<void> {
   for (const member of members) {
     const base = member.name.split(/[\\/]/).pop() ?? member.name;
-    const names = [...new Set([base, member.name].flatMap(diskNames))];
+    const names = [...new Set([base, member.name, ...(member.otherNames ?? [])].flatMap(diskNames))];
     const part: MimePart = {
       path: `${owner.path}/${member.name}`,
       carrier: owner.carrier,

@@ -41,6 +41,7 @@ maybe('analyze over clamav-testfiles', () => {
     ['clam.tar.gz', 'clam.exe'],
     ['clam.impl.zip', 'clam.exe'],
     ['clam.bz2.zip', 'clam.exe'],
+    ['clam.tnef', 'clam.exe'],
   ])('lists the members of %s', async (file, member) => {
     const m = await wrapped(file);
     const found = m.parts.find((p) => p.inArchive && p.filenames.some((n) => n.toLowerCase() === member));

@@ -6,16 +6,17 @@ import type { ByteSource } from './byte-source';
 import type { ArchiveListing } from './member';
 import { listZip } from './zip';
 import { listTar, looksLikeTar } from './tar';
+import { listTnef, TNEF_SIGNATURE } from './tnef';
 
 /** Names that say "this is an archive we can list". */
 export function isArchiveName(name: string): boolean {
-  return /\.(zip|jar|tar|tgz|tar\.gz|gz)$/i.test(name);
+  return /\.(zip|jar|tar|tgz|tar\.gz|gz)$/i.test(name) || /^winmail\.dat$/i.test(name);
 }
 
 const ARCHIVE_TYPES = new Set([
   'application/zip', 'application/x-zip', 'application/x-zip-compressed', 'application/x-tar',
   'application/gzip', 'application/x-gzip', 'application/x-gtar', 'application/x-compressed',
-  'application/x-compressed-tar',
+  'application/x-compressed-tar', 'application/ms-tnef', 'application/vnd.ms-tnef',
 ]);
 
 /** True when a declared type is an archive type. */
@@ -68,6 +69,7 @@ export async function listArchive(src: ByteSource, limits: ListLimits): Promise<
     listing.dispose = dispose;
     return listing;
   }
+  if (head.length >= 4 && head.readUInt32LE(0) === TNEF_SIGNATURE) return listTnef(src, limits.memory);
   if (looksLikeTar(head)) return listTar(src, limits.memory);
   return undefined;
 }

@@ -1,6 +1,8 @@
 /** A file inside an archive, as listing finds it. */
 export interface ArchiveMember {
   name: string;
+  /** More names the same file is given (TNEF: its title and its MAPI long file name). */
+  otherNames?: string[];
   size: number;
   encrypted: boolean;
   /** The member's bytes, when small enough to read or inflate; for nested listing. */
@@ -9,7 +11,7 @@ export interface ArchiveMember {
 
 /** What listing an archive found. */
 export interface ArchiveListing {
-  format: 'zip' | 'tar' | 'tar.gz' | 'gzip';
+  format: 'zip' | 'tar' | 'tar.gz' | 'gzip' | 'tnef';
   members: ArchiveMember[];
   /** Why the list may be incomplete because the archive is damaged. */
   problem?: string;

@@ -1,0 +1,59 @@
+import { Readable } from 'node:stream';
+import { analyze } from '../analyze';
+import { bufferSource } from './byte-source';
+import { listTnef, TNEF_SIGNATURE } from './tnef';
+
+function attribute(level: number, id: number, data: Buffer): Buffer {
+  const head = Buffer.alloc(9);
+  head[0] = level;
+  head.writeUInt32LE(id, 1);
+  head.writeUInt32LE(data.length, 5);
+  return Buffer.concat([head, data, Buffer.alloc(2)]);
+}
+
+/** A MAPI property block with one string property (type 0x1e, or 0x1f for UTF-16). */
+function mapiString(id: number, text: string, unicode = false): Buffer {
+  const value = Buffer.from(`${text}\0`, unicode ? 'utf16le' : 'latin1');
+  const padded = Buffer.concat([value, Buffer.alloc((4 - (value.length % 4)) % 4)]);
+  const b = Buffer.alloc(16);
+  b.writeUInt32LE(2, 0); // two properties: a fixed one first, to be skipped
+  b.writeUInt16LE(0x0003, 4); b.writeUInt16LE(0x0e20, 6); b.writeUInt32LE(1234, 8);
+  b.writeUInt16LE(unicode ? 0x001f : 0x001e, 12); b.writeUInt16LE(id, 14);
+  const lengths = Buffer.alloc(8);
+  lengths.writeUInt32LE(1, 0); lengths.writeUInt32LE(value.length, 4);
+  return Buffer.concat([b, lengths, padded]);
+}
+
+function tnef(attachments: { title: string; longName?: string; data: Buffer }[]): Buffer {
+  const start = Buffer.alloc(6);
+  start.writeUInt32LE(TNEF_SIGNATURE, 0);
+  const parts = [start, attribute(1, 0x00089006, Buffer.from([0, 0, 1, 0]))];
+  for (const a of attachments) {
+    parts.push(attribute(2, 0x00069002, Buffer.alloc(14)), attribute(2, 0x0006800f, a.data), attribute(2, 0x00018010, Buffer.from(`${a.title}\0`)));
+    if (a.longName) parts.push(attribute(2, 0x00069005, mapiString(0x3707, a.longName, true)));
+  }
+  return Buffer.concat(parts);
+}
+
+describe('listTnef: the files Outlook shows from a winmail.dat', () => {
+  it('lists each attachment with its title and its MAPI long file name', () => {
+    const listing = listTnef(bufferSource(tnef([{ title: 'README.TXT', longName: 'invoice.pdf.exe', data: Buffer.from('MZ') }, { title: 'a.doc', data: Buffer.from('doc') }])), 1024);
+    expect(listing.members.map((m) => [m.name, m.otherNames, m.size])).toEqual([['README.TXT', ['invoice.pdf.exe'], 2], ['a.doc', [], 3]]);
+    expect(listing.members[0]!.content?.()).toEqual(Buffer.from('MZ'));
+    expect(listing.problem).toBeUndefined();
+  });
+
+  it('says when the stream is cut short', () => {
+    const whole = tnef([{ title: 'x.exe', data: Buffer.alloc(100) }]);
+    expect(listTnef(bufferSource(whole.subarray(0, whole.length - 60)), 1024).problem).toBe('TNEF stream is truncated');
+  });
+});
+
+describe('analyze: a winmail.dat', () => {
+  it('carries its files as archive members, under every name Outlook may show', async () => {
+    const body = tnef([{ title: 'README.TXT', longName: 'invoice.pdf.exe', data: Buffer.from('MZ') }]).toString('base64');
+    const message = `From: a@example.org\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: application/ms-tnef; name=winmail.dat\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}\r\n--B--\r\n`;
+    const m = await analyze(Readable.from([Buffer.from(message)]));
+    expect(m.parts.find((p) => p.inArchive)).toMatchObject({ carrier: '1', filenames: ['README.TXT', 'invoice.pdf.exe'], doubleExtension: true });
+  });
+});
