@@ -43,6 +43,17 @@ describe('listTnef: the files Outlook shows from a winmail.dat', () => {
     expect(listing.problem).toBeUndefined();
   });
 
+  it('takes damaged MAPI properties for no names, never for an error', () => {
+    for (let cut = 0; cut < 40; cut++) {
+      const mapi = mapiString(0x3707, 'evil.exe').subarray(0, cut);
+      const whole = Buffer.concat([tnef([{ title: 'a.txt', data: Buffer.from('x') }]), attribute(2, 0x00069005, mapi)]);
+      expect(listTnef(bufferSource(whole), 1024).members[0]!.name).toBe('a.txt');
+    }
+    const multi = Buffer.alloc(8);
+    multi.writeUInt32LE(1, 0); multi.writeUInt16LE(0x1003, 4); // a multi-valued I4 with no count
+    expect(() => listTnef(bufferSource(Buffer.concat([tnef([{ title: 'a.txt', data: Buffer.from('x') }]), attribute(2, 0x00069005, multi)])), 1024)).not.toThrow();
+  });
+
   it('says when the stream is cut short', () => {
     const whole = tnef([{ title: 'x.exe', data: Buffer.alloc(100) }]);
     expect(listTnef(bufferSource(whole.subarray(0, whole.length - 60)), 1024).problem).toBe('TNEF stream is truncated');

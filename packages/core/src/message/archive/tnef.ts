@@ -34,6 +34,7 @@ function mapiNames(b: Buffer): string[] {
     const base = type & 0x0fff;
     const multi = (type & 0x1000) !== 0;
     if (FIXED[base] !== undefined) {
+      if (multi && at + 4 > b.length) break;
       const n = multi ? b.readUInt32LE(at) : 1;
       at += (multi ? 4 : 0) + n * pad4(FIXED[base]!);
       continue;
