@@ -48,7 +48,7 @@ export const HELP: Record<string, CommandHelp> = {
   --domain D           the domain mail is accepted for (default acme.example)
   --listen HOST:PORT   where to listen, for a configuration with one listener
   --log-level L        debug, info, warn or error (default info)
-  --log-format F       json or pretty (default: pretty on a terminal, else json)`,
+  --log-format F       json or pretty (default: gateway.yaml's log.format, else pretty on a terminal, json otherwise)`,
   },
   spool: {
     usage: 'mailward spool list | show ID | flush | delete ID      [--spool DIR | --config FILE] [--json]',

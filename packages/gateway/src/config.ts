@@ -34,7 +34,8 @@ export interface GatewayConfig {
   facts?: Record<string, unknown>;
   /** HMAC key for masqueraded Message-IDs. */
   secret: string;
-  log: { level: LogLevel; format: 'json' | 'pretty' };
+  /** `format` absent: readable on a terminal, JSON lines otherwise. */
+  log: { level: LogLevel; format?: 'json' | 'pretty' };
   /** Bounces also go here. */
   postmaster?: string;
   /** Drop to this user (and its group) once the listeners are bound, e.g. to bind port 25 as root. */
@@ -55,7 +56,7 @@ export function defaultConfig(cwd: string): GatewayConfig {
     delivery: { mode: 'maildir', maildir: `${cwd}/var/mail` },
     queue: { scanPeriod: 2000, resendPeriod: 600_000, abandonTime: 5 * 86_400_000, maxBackoff: 4 * 3_600_000 },
     secret: 'change-me: set secret in gateway.yaml',
-    log: { level: 'info', format: 'json' },
+    log: { level: 'info' },
     quarantine: { retentionDays: 30 },
   };
 }

@@ -52,7 +52,8 @@ export async function run(argv: string[]): Promise<number> {
     config.listeners = [{ ...config.listeners[0], listen: values.listen }];
   }
   if (level) config.log.level = level;
-  const format = chosenFormat ?? (process.stderr.isTTY ? 'pretty' : config.log.format);
+  // The flag, then gateway.yaml's log.format, and only then a guess from the terminal.
+  const format = chosenFormat ?? config.log.format ?? (process.stderr.isTTY ? 'pretty' : 'json');
   const log = createLog(config.log.level, (line) => process.stderr.write(line), format === 'pretty');
 
   let gateway;
