@@ -6,7 +6,6 @@ import type { QueueRecord } from '../spool/queue-record';
  * hubs that may not take raw UTF-8 in headers (no SMTPUTF8 is asked for).
  */
 function headerText(text: string): string {
-  // eslint-disable-next-line no-control-regex
   const clean = text.replace(/[\x00-\x1f\x7f]+/g, ' ');
   if (!/[^\x20-\x7e]/.test(clean)) return clean;
   const words: string[] = [];
