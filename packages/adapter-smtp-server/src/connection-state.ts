@@ -9,6 +9,8 @@ export interface ConnectionState {
   connect?: Decision;
   helo?: { name: string; decision: Decision };
   sender?: string;
+  /** MAIL FROM's BODY= parameter, upper-cased. */
+  body?: string;
   mail?: Decision;
   /** Accepted recipients with their rcpt decisions. */
   recipients: { address: string; decision: Decision }[];

@@ -13,6 +13,8 @@ export interface AcceptedMessage {
   effects: Effect[];
   model: MessageModel;
   size: number;
+  /** The BODY the client declared at MAIL FROM (RFC 6152): 8BITMIME is passed on to the next hop. */
+  body?: '7BIT' | '8BITMIME';
 }
 
 /** Where DATA goes while it is filtered: the gateway's spool, or memory. */

@@ -110,7 +110,12 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         state.recipients = [];
         const sender = address.address;
         state.mail = await decide(policy, 'mail', state, inputOf(state, { sender }));
-        if (state.mail.verdict !== 'reject' && state.mail.verdict !== 'tempfail') state.sender = sender;
+        if (state.mail.verdict !== 'reject' && state.mail.verdict !== 'tempfail') {
+          state.sender = sender;
+          const body = (address.args || {} as Record<string, string>).BODY;
+          if (typeof body === 'string') state.body = body.toUpperCase();
+          else delete state.body;
+        }
         answer(done, state.mail);
       });
     },
@@ -171,6 +176,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         const id = await stored.commit({
           client: state.client, ...(state.helo ? { helo: state.helo.name } : {}), sender: state.sender ?? '', recipients, decision,
           effects: [...envelopeEffects(state), ...decision.effects], model, size: reader.bytes,
+          ...(state.body === '8BITMIME' || state.body === '7BIT' ? { body: state.body } : {}),
         });
         state.totals.messages++;
         state.totals.recipients += recipients.length;

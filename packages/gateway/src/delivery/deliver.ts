@@ -7,11 +7,11 @@ import { hopsFor, type Route } from './route';
 import { relay } from './smtp-relay';
 
 /** One group of recipients to its route; an MX route is looked up first, and a failed lookup is their outcome. */
-async function deliverGroup(route: Route, addresses: string[], sender: string, open: () => Readable, config: DeliveryConfig): Promise<RecipientOutcome[]> {
-  if (route.kind !== 'mx') return relay(route.hops, sender, addresses, open, config, route.kind);
+async function deliverGroup(route: Route, addresses: string[], sender: string, open: () => Readable, config: DeliveryConfig, eightBit: boolean): Promise<RecipientOutcome[]> {
+  if (route.kind !== 'mx') return relay(route.hops, sender, addresses, open, config, route.kind, eightBit);
   const found = await mxHops(route.domain!, config.mx!, config.ownListeners ?? []);
   if ('failure' in found) return addresses.map((address) => ({ address, ...found.failure }));
-  return relay(found.hops, sender, addresses, open, config, 'mx');
+  return relay(found.hops, sender, addresses, open, config, 'mx', eightBit);
 }
 
 /** One delivery attempt for the record's pending recipients, grouped by next hop. */
@@ -29,7 +29,7 @@ export async function deliver(record: QueueRecord, open: () => Readable, config:
   }
   const outcomes: RecipientOutcome[] = [];
   for (const { route, addresses } of groups.values()) {
-    outcomes.push(...(await deliverGroup(route, addresses, record.sender, open, config)));
+    outcomes.push(...(await deliverGroup(route, addresses, record.sender, open, config, record.eightBit === true)));
   }
   return outcomes;
 }

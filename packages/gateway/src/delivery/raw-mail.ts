@@ -34,12 +34,13 @@ function envelopeAddress(address: string, role: 'from' | 'to'): string {
  * destroyed stream until the socket timeout. Every stream opened is destroyed when the send ends,
  * so a spool file a hop never read is not left open.
  */
-export function sendRaw(transport: Transporter, envelope: { from: string; to: string[] }, open: () => Readable): Promise<SentMessageInfo> {
+export function sendRaw(transport: Transporter, envelope: { from: string; to: string[]; use8BitMime?: boolean }, open: () => Readable): Promise<SentMessageInfo> {
   const from = envelope.from ? envelopeAddress(envelope.from, 'from') : '';
   const to = [...new Set(envelope.to.map((a) => envelopeAddress(a, 'to')).filter(Boolean))];
   const opened: Readable[] = [];
   const message = {
-    getEnvelope: () => ({ from: from || false, to: [...to] }),
+    // use8BitMime: BODY=8BITMIME at MAIL FROM, where the hop offers 8BITMIME (RFC 6152).
+    getEnvelope: () => ({ from: from || false, to: [...to], ...(envelope.use8BitMime ? { use8BitMime: true } : {}) }),
     messageId: () => '',
     getHeader: () => undefined,
     createReadStream: () => {

@@ -76,13 +76,13 @@ function failureText(hop: Hop, kind: HopKind, e: RelayError, config: DeliveryCon
  * the next; the answers of the hop that took the transaction are the outcome (2xx delivered,
  * 4xx temporary, 5xx permanent). A refused login is temporary: it is ours to fix, not the sender's.
  */
-export async function relay(hops: Hop[], sender: string, recipients: string[], open: () => Readable, config: DeliveryConfig, kind: HopKind = 'hub'): Promise<RecipientOutcome[]> {
+export async function relay(hops: Hop[], sender: string, recipients: string[], open: () => Readable, config: DeliveryConfig, kind: HopKind = 'hub', eightBit = false): Promise<RecipientOutcome[]> {
   // Every hop's reason: with only the last one's, a first hub that is down behind a second
   // that refuses reads as if the first were never tried.
   const failures: string[] = [];
   for (const hop of hops) {
     try {
-      const info = await sendRaw(transportFor(hop, config, kind), { from: sender, to: recipients }, open);
+      const info = await sendRaw(transportFor(hop, config, kind), { from: sender, to: recipients, ...(eightBit ? { use8BitMime: true } : {}) }, open);
       const rejected = ((info as { rejectedErrors?: RejectedError[] }).rejectedErrors ?? []);
       return recipients.map((address) => {
         const r = rejected.find((e) => e.recipient.toLowerCase() === address.toLowerCase());

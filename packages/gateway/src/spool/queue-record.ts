@@ -27,6 +27,8 @@ export interface QueueRecord {
   attempts: number;
   nextAttempt: number;
   lastError?: string;
+  /** The client sent it as BODY=8BITMIME: it goes on with BODY=8BITMIME (RFC 6152). */
+  eightBit?: boolean;
   /** Size and SHA-256 of the message file, so a torn or altered file is noticed. */
   size: number;
   sha256: string;

@@ -71,6 +71,7 @@ export function spoolStore(spool: Spool, options: { hostname: string; now?: () =
             effects: message.effects.filter((e) => MESSAGE_EFFECTS.has(e.type)),
             attempts: 0, nextAttempt: now(), size, sha256,
             ...(message.helo ? { helo: message.helo } : {}),
+            ...(message.body === '8BITMIME' ? { eightBit: true } : {}),
             ...(message.decision.quarantine ? { quarantine: { ...message.decision.quarantine, ...(message.decision.rule ? { rule: message.decision.rule } : {}) } } : {}),
           };
           if (verdict === 'drop') {
