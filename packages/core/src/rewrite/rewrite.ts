@@ -6,7 +6,6 @@ import { partPath } from '../message/part-path';
 import type { RewriteChange } from './change';
 import { editHeaders, isHeaderEffect } from './header-edits';
 import { foldLongHeaderLines } from './header-lines';
-import { buildHeaderBlock, fieldsOf } from './header-value';
 import { headersOnly, rewriteHeadersOnly } from './header-only';
 import { CrlfSplitter } from './crlf';
 import { pipeInto } from './pipe-into';
@@ -50,20 +49,25 @@ function isWithinAny(node: MimeNode, ancestors: ReadonlySet<MimeNode>): boolean 
  * where nothing in it can end the part.
  */
 function plainNotice(text: string): boolean {
-  return /^[\x20-\x7e\r\n\t]*$/.test(text) && !/(^|\n)--/.test(text) && !/[^\r\n]{999}/.test(text);
+  return /^[\x20-\x7e\r\n\t]*$/.test(text) && !/(^|\n)--/.test(text) && !(text.length > 998 && /[^\r\n]{999}/.test(text));
 }
 
 /** The part's header block made that of a plain-text notice: its Content-* fields replaced. */
 function noticeHeaders(node: MimeNode, ascii: boolean): void {
   if (!node.headers) return;
-  const fields = fieldsOf(node.headers).filter((f) => !f.key.startsWith('content-'));
-  fields.push(
-    { key: 'content-type', name: 'Content-Type', value: 'text/plain; charset=utf-8' },
-    { key: 'content-transfer-encoding', name: 'Content-Transfer-Encoding', value: ascii ? '7bit' : 'base64' },
-    { key: 'content-disposition', name: 'Content-Disposition', value: 'inline' },
-  );
-  node.headers = new Headers(buildHeaderBlock(fields));
+  // The other fields keep their bytes; written straight, as this runs for every part stripped.
+  let block = '';
+  for (const h of node.headers.getList()) if (h.line !== '' && !h.key.startsWith('content-')) block += `${h.line}\r\n`;
+  block += `Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: ${ascii ? '7bit' : 'base64'}\r\nContent-Disposition: inline\r\n\r\n`;
+  node.headers = new Headers(Buffer.from(block, 'latin1'));
   node.multipart = false;
+}
+
+/** A part-stripped or part-dropped change (built without an object spread: one per part). */
+function partChange(kind: 'part-stripped' | 'part-dropped', r: Replacement, path: string): RewriteChange {
+  const change: Extract<RewriteChange, { kind: typeof kind }> = { kind, rule: r.rule, path, type: r.part.type };
+  if (r.part.filename) change.filename = r.part.filename;
+  return change;
 }
 
 /**
@@ -84,8 +88,12 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
   const replace = new Map<string, Replacement>();
   for (const e of effects) {
     if ((e.type === 'stripPart' || e.type === 'dropPart') && !replace.has(e.part.carrier)) {
-      const text = e.type === 'stripPart' ? e.notice.replace(/\r?\n/g, '\r\n') : undefined;
-      replace.set(e.part.carrier, { rule: e.rule, part: e.part, ...(text !== undefined ? { notice: { text, plain: plainNotice(text) } } : {}) });
+      const r: Replacement = { rule: e.rule, part: e.part };
+      if (e.type === 'stripPart') {
+        const text = e.notice.includes('\n') ? e.notice.replace(/\r?\n/g, '\r\n') : e.notice;
+        r.notice = { text, plain: plainNotice(text) };
+      }
+      replace.set(e.part.carrier, r);
     }
   }
   const htmlEffects = effects.filter((e): e is Extract<Effect, { type: 'stripHtml' }> => e.type === 'stripHtml');
@@ -304,7 +312,7 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
       if (r && r.notice === undefined && inMultipart) {
         removed.add(obj);
         dropped.add(obj);
-        changes.push({ kind: 'part-dropped', rule: r.rule, path, type: r.part.type, ...(r.part.filename ? { filename: r.part.filename } : {}) });
+        changes.push(partChange('part-dropped', r, path));
         return done(); // its leading boundary goes with it
       }
       for (const d of release) emit(this, d);
@@ -312,7 +320,7 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
         removed.add(obj);
         noticeHeaders(obj, true);
         emit(this, obj);
-        changes.push({ kind: 'part-dropped', rule: r.rule, path, type: r.part.type, ...(r.part.filename ? { filename: r.part.filename } : {}) });
+        changes.push(partChange('part-dropped', r, path));
         return done();
       }
       if (r && r.notice !== undefined) {
@@ -323,7 +331,7 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
         const { text, plain } = r.notice;
         const body = plain ? Buffer.from(text) : encodeBody(Buffer.from(text, 'utf8'), 'base64').subarray(0, -2);
         emit(this, { type: 'body', node: obj, value: body });
-        changes.push({ kind: 'part-stripped', rule: r.rule, path, type: r.part.type, ...(r.part.filename ? { filename: r.part.filename } : {}) });
+        changes.push(partChange('part-stripped', r, path));
         return done();
       }
       if (htmlEffects.length > 0 && obj.contentType === 'message/rfc822' && !obj.multipart && !obj.messageNode) {
