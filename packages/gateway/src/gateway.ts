@@ -16,7 +16,7 @@ import { removeLeftovers } from './spool/leftovers';
 import { lockSpool } from './spool/spool-lock';
 import { removePartialMail } from './delivery/maildir';
 import { admission } from './spool/admission';
-import { GatewayMetrics } from './metrics';
+import type * as Metrics from './metrics';
 import { submissionLogin } from './submission-login';
 import { accountToRunAs, dropPrivileges } from './privileges';
 import { holdConnections } from './connection-hold';
@@ -50,9 +50,11 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
   const spool = new Spool(config.spool);
   const unlock = lockSpool(config.spool);
   const started = await (async () => {
-    const metrics = new GatewayMetrics(spool);
-    const log = metrics.counting(baseLog);
-    const admin = config.admin ? await metrics.listen(parseHop(config.admin.listen, 9025).host, parseHop(config.admin.listen, 9025).port) : undefined;
+    // Counted only where something can read it: prom-client loads with the admin listener.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const metrics = config.admin ? new (require('./metrics') as typeof Metrics).GatewayMetrics(spool) : undefined;
+    const log = metrics ? metrics.counting(baseLog) : baseLog;
+    const admin = metrics && config.admin ? await metrics.listen(parseHop(config.admin.listen, 9025).host, parseHop(config.admin.listen, 9025).port) : undefined;
     if (admin) log.event('info', { event: 'admin-listening', port: admin.port });
     const cleaned = removeLeftovers(spool);
     const mailPartial = config.delivery.mode === 'maildir' ? removePartialMail(config.delivery.maildir ?? './var/mail') : 0;
