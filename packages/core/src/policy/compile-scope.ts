@@ -78,6 +78,7 @@ export class CompileScope {
 
   /** Checks one header-name pattern of an action, a wildcard or `re:` (reported when bad). */
   headerName(text: string, path: PolicyPath): boolean {
+    if (!this.fieldNameShape(text, path)) return false;
     try {
       if (text.startsWith('re:')) new RegExp(text.slice(3), 'i');
       else compileGlob(text, { nocase: true });
@@ -88,6 +89,24 @@ export class CompileScope {
     }
   }
 
+
+  /**
+   * A field name has no colon, space or control character (RFC 5322 2.2): `From:` would load and
+   * never match, so it is reported with what to write. `re:` patterns are the author's own.
+   */
+  fieldNameShape(text: string, path: PolicyPath): boolean {
+    if (text.startsWith('re:') || !/[:\s\x00-\x1f\x7f]/.test(text)) return true;
+    const name = text.replace(/[:\s\x00-\x1f\x7f]+$/, '');
+    const hint = /^[!-9;-~]+$/.test(name) ? `: write ${name}` : '; a field name is printable ASCII without them';
+    this.error(path, `"${text}" is not a header field name (no colon, space or control character in one)${hint}`);
+    return false;
+  }
+
+  /** Each field-name pattern of a value (lists expanded, `not` looked into) checked as above. */
+  fieldNames(value: RawPatternValue, path: PolicyPath): void {
+    if (typeof value === 'object' && !Array.isArray(value) && 'not' in value) return this.fieldNames(value.not, [...path, 'not']);
+    for (const item of this.expand(value as RawPatterns, path)) this.fieldNameShape(item.text, item.path);
+  }
 
   /** Compiles a pattern value (string, list, `{ not: ... }`) into one matcher; reports bad patterns. */
   matcher(value: RawPatternValue, kind: PatternKind, path: PolicyPath): Matcher {

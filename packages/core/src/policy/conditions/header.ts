@@ -11,6 +11,7 @@ export const header: ConditionSpec = {
   since: 'data',
   compile(value, scope, path, name) {
     const spec = value as RawHeaderCondition;
+    scope.fieldNames(spec.name, [...path, 'name']);
     const names = scope.matcher(spec.name, 'name', [...path, 'name']);
     const values = spec.value !== undefined ? scope.matcher(spec.value, 'name', [...path, 'value']) : undefined;
     const pattern = values ? `${names.source}: ${values.source}` : names.source;
