@@ -1,4 +1,4 @@
-import type { CompiledPolicy, Effect } from '@mailward/core';
+import { partReplacements, type CompiledPolicy, type Effect } from '@mailward/core';
 import type { SMTPServer, SMTPServerSession } from 'smtp-server';
 import { stateOf } from './connection-state';
 import { eachConnection } from './each-connection';
@@ -39,14 +39,13 @@ function endingOf(code: number, text: string): string | undefined {
 export function removalsOf(effects: readonly Effect[]): { headers?: string[]; parts?: { action: string; path: string; type: string; filename?: string }[] } {
   const headers: string[] = [];
   const parts: { action: string; path: string; type: string; filename?: string }[] = [];
-  const carriers = new Set<string>();
   for (const e of effects) {
     if (e.type === 'removeHeaders') headers.push(...e.names);
     if (e.type === 'keepHeaders') headers.push(`all but ${e.names.join(',')}`);
-    if ((e.type === 'stripPart' || e.type === 'dropPart') && !carriers.has(e.part.carrier)) {
-      carriers.add(e.part.carrier);
-      parts.push({ action: e.type === 'stripPart' ? 'strip' : 'drop', path: e.part.path, type: e.part.type, ...(e.part.filename !== undefined ? { filename: e.part.filename } : {}) });
-    }
+  }
+  // Each part once, as the rewriter takes it out.
+  for (const e of partReplacements(effects).values()) {
+    parts.push({ action: e.type === 'stripPart' ? 'strip' : 'drop', path: e.part.path, type: e.part.type, ...(e.part.filename !== undefined ? { filename: e.part.filename } : {}) });
   }
   return { ...(headers.length ? { headers } : {}), ...(parts.length ? { parts } : {}) };
 }

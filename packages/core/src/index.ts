@@ -4,7 +4,8 @@
 export type { Stage, Verdict, Direction, Reply } from './engine/stage';
 export { STAGES } from './engine/stage';
 export type { Client, StageInput } from './engine/input';
-export type { Effect, EffectType, PartRef } from './engine/effect';
+export type { Effect, EffectType, PartEffect, PartRef } from './engine/effect';
+export { partReplacements } from './engine/effect';
 export type { Decision, RuleTrace, ConditionTrace } from './engine/decision';
 export type { MessageModel, MimePart, HeaderField, Malformation, MalformedKind } from './message/model';
 export type {

@@ -40,3 +40,15 @@ export type Effect =
   | { type: 'log'; rule: string; text: string };
 
 export type EffectType = Effect['type'];
+
+export type PartEffect = Extract<Effect, { type: 'stripPart' | 'dropPart' }>;
+
+/**
+ * The strip or drop that applies to each carrier: the first one in rule order. Later effects on
+ * a carrier already replaced do nothing, so the rewriter applies and the logs report these alone.
+ */
+export function partReplacements(effects: readonly Effect[]): Map<string, PartEffect> {
+  const out = new Map<string, PartEffect>();
+  for (const e of effects) if ((e.type === 'stripPart' || e.type === 'dropPart') && !out.has(e.part.carrier)) out.set(e.part.carrier, e);
+  return out;
+}

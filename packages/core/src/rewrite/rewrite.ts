@@ -1,6 +1,6 @@
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { Headers, type MimeNode, type SplitterChunk } from '@zone-eu/mailsplit';
-import type { Effect, PartRef } from '../engine/effect';
+import { partReplacements, type Effect, type PartRef } from '../engine/effect';
 import { closeMultiparts } from '../message/multipart-close';
 import { partPath } from '../message/part-path';
 import type { RewriteChange } from './change';
@@ -86,15 +86,13 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
     return fast;
   }
   const replace = new Map<string, Replacement>();
-  for (const e of effects) {
-    if ((e.type === 'stripPart' || e.type === 'dropPart') && !replace.has(e.part.carrier)) {
-      const r: Replacement = { rule: e.rule, part: e.part };
-      if (e.type === 'stripPart') {
-        const text = e.notice.includes('\n') ? e.notice.replace(/\r?\n/g, '\r\n') : e.notice;
-        r.notice = { text, plain: plainNotice(text) };
-      }
-      replace.set(e.part.carrier, r);
+  for (const [carrier, e] of partReplacements(effects)) {
+    const r: Replacement = { rule: e.rule, part: e.part };
+    if (e.type === 'stripPart') {
+      const text = e.notice.includes('\n') ? e.notice.replace(/\r?\n/g, '\r\n') : e.notice;
+      r.notice = { text, plain: plainNotice(text) };
     }
+    replace.set(carrier, r);
   }
   const htmlEffects = effects.filter((e): e is Extract<Effect, { type: 'stripHtml' }> => e.type === 'stripHtml');
   const secret = options.secret ?? 'mailward';
