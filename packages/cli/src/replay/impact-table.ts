@@ -1,5 +1,5 @@
-import type { EffectType } from '@mailward/core';
-import { HEADER_EDITS, STRIPS, type ImpactReport, type RuleImpact } from './impact-tally';
+import { HEADER_EFFECTS, type EffectType } from '@mailward/core';
+import { STRIPS, type ImpactReport, type RuleImpact } from './impact-tally';
 
 /** The replay report as a person reads it: one row per rule, then verdicts, envelope and failures. */
 export function renderImpact(report: ImpactReport, title: string): string {
@@ -43,7 +43,7 @@ function did(r: RuleImpact): string {
   count(r.strippedParts, r.strippedParts === 1 ? 'stripped # part' : 'stripped # parts');
   count(r.editedHeaders, 'edited headers on #');
   for (const [type, n] of Object.entries(r.effects) as [EffectType, number][]) {
-    if (!STRIPS.has(type) && !HEADER_EDITS.has(type)) count(n, type === 'log' ? 'logged #' : `${type} #`);
+    if (!STRIPS.has(type) && !HEADER_EFFECTS.has(type)) count(n, type === 'log' ? 'logged #' : `${type} #`);
   }
   return parts.length > 0 ? parts.join(', ') : '-';
 }

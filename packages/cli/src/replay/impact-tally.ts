@@ -1,4 +1,4 @@
-import { STAGES, type CompiledPolicy, type Decision, type EffectType, type SessionResult, type Stage, type Verdict } from '@mailward/core';
+import { HEADER_EFFECTS, STAGES, type CompiledPolicy, type Decision, type EffectType, type SessionResult, type Stage, type Verdict } from '@mailward/core';
 import type { GuessedEnvelope, RecipientOrigin, SenderOrigin } from './envelope-guess';
 
 /** A message as the report names it. */
@@ -52,8 +52,7 @@ export interface ImpactReport {
 const TOTAL: Record<Verdict, keyof VerdictTotals | undefined> = {
   accept: 'accepted', reject: 'rejected', tempfail: 'tempfailed', quarantine: 'quarantined', drop: 'dropped',
 };
-/** The effects counted as header edits, and as stripped parts; the table names the others by type. */
-export const HEADER_EDITS: ReadonlySet<EffectType> = new Set(['removeHeaders', 'keepHeaders', 'addHeader', 'rewriteHeader', 'masquerade', 'subjectPrefix']);
+/** The effects counted as stripped parts (header edits: core's HEADER_EFFECTS); the table names the others by type. */
 export const STRIPS: ReadonlySet<EffectType> = new Set(['stripPart', 'dropPart']);
 const REFUSED: ReadonlySet<Verdict> = new Set(['reject', 'tempfail']);
 const IGNORED_NAMED = 5;
@@ -124,7 +123,7 @@ export class ImpactTally {
       const row = this.row(e.rule, stageOf.get(e.rule) ?? 'data');
       row.effects[e.type] = (row.effects[e.type] ?? 0) + 1;
       if (STRIPS.has(e.type)) row.strippedParts += 1;
-      if (HEADER_EDITS.has(e.type) && firstTime(row, 'headers')) row.editedHeaders += 1;
+      if (HEADER_EFFECTS.has(e.type) && firstTime(row, 'headers')) row.editedHeaders += 1;
     }
     for (const row of touched) {
       row.messages += 1;

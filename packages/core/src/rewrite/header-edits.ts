@@ -14,7 +14,8 @@ const libmime = new Libmime();
 
 type HeaderEffect = Extract<Effect, { type: 'removeHeaders' | 'keepHeaders' | 'addHeader' | 'rewriteHeader' | 'masquerade' | 'subjectPrefix' }>;
 
-const HEADER_EFFECTS: ReadonlySet<Effect['type']> = new Set(['removeHeaders', 'keepHeaders', 'addHeader', 'rewriteHeader', 'masquerade', 'subjectPrefix']);
+/** The effect types that edit the top-level header block. */
+export const HEADER_EFFECTS: ReadonlySet<Effect['type']> = new Set(['removeHeaders', 'keepHeaders', 'addHeader', 'rewriteHeader', 'masquerade', 'subjectPrefix']);
 
 /** True for the effects that edit the top-level header block. */
 export function isHeaderEffect(e: Effect): e is HeaderEffect {
