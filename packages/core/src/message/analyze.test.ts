@@ -295,6 +295,12 @@ describe('analyze: malformed', () => {
     expect(m.malformed.filter((x) => x.kind === 'bad-header').length).toBeGreaterThanOrEqual(1);
   });
 
+  it('does not flag a part with no header fields (RFC 2046 5.1.1: it is text/plain)', async () => {
+    const m = await run('Content-Type: multipart/mixed; boundary=a\r\n\r\n--a\r\n\r\nplain text\r\n--a--\r\n');
+    expect(m.parts[1]).toMatchObject({ path: '1', type: 'text/plain', size: 10 });
+    expect(m.malformed).toEqual([]);
+  });
+
   it('reports a boundary parameter with trailing spaces', async () => {
     const m = await run('Content-Type: multipart/mixed; boundary="zz  "\r\n\r\n--zz\r\n\r\nx\r\n--zz--\r\n');
     expect(m.malformed).toContainEqual(expect.objectContaining({ kind: 'bad-header', path: '0' }));

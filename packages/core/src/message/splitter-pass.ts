@@ -48,7 +48,9 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
   const onNode = (node: MimeNode): void => {
     const path = scope.prefix + partPath(node);
     const depth = scope.depth + depthOf(node);
-    const headers = node.headers ? node.headers.getList() : [];
+    // An empty header block (a part that starts with its blank line, RFC 2046 5.1.1) is read
+    // by mailsplit as one empty line, which is no field and no damage either.
+    const headers = node.headers ? node.headers.getList().filter((h) => h.line !== '') : [];
     const fields = headers.map((h) => parseHeaderLine(h.line));
     for (const f of fields) if ('problem' in f) flag('bad-header', path, f.problem);
     if (node.root && scope.prefix === '') result.headers = fields.filter((f): f is HeaderField => !('problem' in f));
