@@ -262,6 +262,17 @@ describe('analyze: attached messages', () => {
     expect(part(m, 'evil.exe')).toMatchObject({ path: '1/1', carrier: '1', depth: 3 });
   });
 
+  it('reads a digest part without Content-Type as the message it is (RFC 2046 5.1.5)', async () => {
+    const digest = [
+      'Content-Type: multipart/digest; boundary=d', '', '--d', '', 'Subject: one', '', 'text', '--d', '', inner,
+      '--d', 'Content-Type: text/plain', '', 'From: not@a.message', '', 'a text part', '--d--', '',
+    ].join('\r\n');
+    const m = await run(digest);
+    expect(m.parts.map((p) => [p.path, p.type])).toEqual(expect.arrayContaining([['1', 'message/rfc822'], ['2', 'message/rfc822'], ['3', 'text/plain']]));
+    expect(part(m, 'evil.exe')).toMatchObject({ path: '2/1', carrier: '2' });
+    expect(m.malformed).toEqual([]);
+  });
+
   it('sees into an inline message/rfc822 with its own numbering', async () => {
     const m = await run(multipart([`Content-Type: message/rfc822\r\nContent-Disposition: inline\r\n\r\n${inner}`]));
     expect(part(m, 'evil.exe')).toMatchObject({ path: '1.1', carrier: '1.1' });

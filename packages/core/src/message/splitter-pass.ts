@@ -9,6 +9,7 @@ import { parseStructured } from './header-params';
 import type { AnalyzeLimits } from './limits';
 import type { HeaderField, Malformation, MimePart } from './model';
 import { partPath } from './part-path';
+import { partType } from './part-type';
 
 /** Where a pass's entities sit: top level, or inside an attached message of the outer one. */
 export interface PassScope {
@@ -72,7 +73,7 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
     const part: MimePart = {
       path,
       carrier: scope.carrier ?? path,
-      type: node.contentType || (node.parentNode && node.parentNode.multipart === 'digest' ? 'message/rfc822' : 'text/plain'),
+      type: partType(node),
       size: 0,
       filenames,
       multipart: Boolean(node.multipart),

@@ -36,6 +36,13 @@ describe('rewrite: stripHtml inside attached messages the splitter does not open
     expect(out).toContain('\r\n\r\n<p>x</p>\r\n\r\n--o--\r\n');
     expect(out).not.toContain('alert');
   });
+
+  it('strips the HTML of a digest part, which is a message without saying so', async () => {
+    const digest = crlf(['From: a@b.example', 'MIME-Version: 1.0', 'Content-Type: multipart/digest; boundary=d', '', '--d', '', FORWARDED, '--d--', '']);
+    const { out, changes } = await run(digest);
+    expect(out).toContain('--d\r\n\r\nSubject: fwd\r\nContent-Type: text/html\r\n\r\n<p>x</p>\r\n\r\n--d--\r\n');
+    expect(changes).toEqual([{ kind: 'html-stripped', rule: 'h', path: '1/0', removed: 1 }]);
+  });
 });
 
 describe('rewrite: long lines in attached messages', () => {

@@ -3,6 +3,7 @@ import { Headers, type MimeNode, type SplitterChunk } from '@zone-eu/mailsplit';
 import { partReplacements, type Effect, type PartRef } from '../engine/effect';
 import { closeMultiparts } from '../message/multipart-close';
 import { partPath } from '../message/part-path';
+import { partType } from '../message/part-type';
 import type { RewriteChange } from './change';
 import { editHeaders, isHeaderEffect } from './header-edits';
 import { foldLongHeaderLines } from './header-lines';
@@ -332,7 +333,8 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
         changes.push(partChange('part-stripped', r, path));
         return done();
       }
-      if (htmlEffects.length > 0 && obj.contentType === 'message/rfc822' && !obj.multipart && !obj.messageNode) {
+      const attachedMessage = !obj.multipart && !obj.messageNode && partType(obj) === 'message/rfc822';
+      if (htmlEffects.length > 0 && attachedMessage) {
         attached = { node: obj, buffers: [] };
         return done();
       }
@@ -340,12 +342,12 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
         // Held with its header block: a stripped body with long lines may change its encoding.
         html.set(obj, { buffers: [], encoding: obj.encoding || '7bit', rule: htmlEffects[0]!.rule, elements: htmlEffects.flatMap((h) => h.elements) });
         return done();
-      } else if (!obj.multipart && obj.contentType === 'message/rfc822' && !obj.messageNode) {
+      } else if (attachedMessage) {
         // An attached message cannot become quoted-printable (RFC 2046 5.2.1): its long lines
         // are broken where they stand, as those of a 7bit part too big to hold are.
         const encoding = (obj.encoding || '7bit').toLowerCase();
         breakers.set(obj, new LineBreaker(encoding === 'base64' || encoding === 'quoted-printable' ? encoding : 'fold'));
-      } else if (!obj.multipart && obj.contentType !== 'message/rfc822') {
+      } else if (!obj.multipart && partType(obj) !== 'message/rfc822') {
         const encoding = (obj.encoding || '7bit').toLowerCase();
         if (encoding === 'base64' || encoding === 'quoted-printable') breakers.set(obj, new LineBreaker(encoding === 'quoted-printable' ? 'quoted-printable' : 'base64'));
         else {

@@ -1,0 +1,11 @@
+import type { MimeNode } from '@zone-eu/mailsplit';
+
+/**
+ * An entity's content type as readers take it. mailsplit gives a part without Content-Type
+ * text/plain (or a guess from its file name), but in a multipart/digest such a part is a
+ * message (RFC 2046 5.1.5), and mail readers open it as one.
+ */
+export function partType(node: MimeNode): string {
+  if (node.parentNode && node.parentNode.multipart === 'digest' && !(node.headers && node.headers.hasHeader('Content-Type'))) return 'message/rfc822';
+  return node.contentType || 'text/plain';
+}
