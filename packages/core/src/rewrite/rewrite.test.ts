@@ -201,6 +201,16 @@ describe('rewrite: parts', () => {
     expect(model.malformed).toEqual([]);
   });
 
+  it('keeps an empty text/plain part also when the multipart it empties was left open', async () => {
+    const message = crlf(['Subject: x', 'Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: application/octet-stream; name=a.exe', '', 'MZ']);
+    const { out, changes } = await run(message, [{ type: 'dropPart', rule: 'd', part: ref('1') }]);
+    expect(out.toString()).not.toContain('MZ');
+    const model = await analyze(Readable.from([out]));
+    expect(model.parts.map((p) => [p.path, p.type])).toEqual([['0', 'multipart/mixed'], ['1', 'text/plain']]);
+    expect(model.malformed).toEqual([]);
+    expect(changes).toContainEqual({ kind: 'multipart-closed', path: '0' });
+  });
+
   it('keeps the header block and an empty text body when the dropped part is the whole message', async () => {
     const message = crlf(['Subject: x', 'Content-Type: application/octet-stream; name=a.exe', 'Content-Transfer-Encoding: base64', '', 'TVqQ', '']);
     const { out, changes } = await run(message, [{ type: 'dropPart', rule: 'd', part: ref('0') }]);

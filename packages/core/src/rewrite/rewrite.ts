@@ -141,6 +141,8 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
     for (const closing of unclosed.values()) if (data.includes(closing, 0, 'latin1')) return true;
     return false;
   };
+  /** An empty text/plain part, for a multipart whose every child was dropped (closing: its `--b--` line). */
+  const emptyPart = (closing: string): string => `${closing.slice(0, -2)}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\r\n`;
   /**
    * A multipart must keep one part (RFC 2046): when every child was dropped, an empty text/plain
    * part goes before its closing line.
@@ -152,9 +154,8 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
       const at = text.indexOf(closing);
       if (at < 0 || (at > 0 && text[at - 1] !== '\n')) continue;
       const before = at > 0 || lastByte === 0x0a ? '' : '\r\n';
-      const empty = `${before}${closing.slice(0, -2)}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\r\n`;
       parents.add(node);
-      return Buffer.concat([data.subarray(0, at), Buffer.from(empty, 'latin1'), data.subarray(at)]);
+      return Buffer.concat([data.subarray(0, at), Buffer.from(before + emptyPart(closing), 'latin1'), data.subarray(at)]);
     }
     return data;
   };
@@ -164,7 +165,9 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
     if (splitter.lines.changed) changes.push({ kind: 'line-ends-normalized' });
     if (changes.length === 0) return; // an effect that matched nothing leaves the bytes alone
     for (const [node, closing] of [...unclosed].reverse()) {
-      stream.push(Buffer.from(`${lastByte === 0x0a ? '' : '\r\n'}${closing}\r\n`));
+      // The sender left it open; if all it had was dropped, it still keeps one part.
+      const empty = parents.has(node) ? '' : emptyPart(closing);
+      stream.push(Buffer.from(`${lastByte === 0x0a ? '' : '\r\n'}${empty}${closing}\r\n`));
       lastByte = 0x0a;
       changes.push({ kind: 'multipart-closed', path: partPath(node) });
     }
