@@ -1,4 +1,4 @@
-import { chownSync, readdirSync } from 'node:fs';
+import { chownSync, lchownSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { GatewayLog } from './log';
@@ -42,20 +42,27 @@ export function accountToRunAs(user: string, log: GatewayLog): Account | undefin
 }
 
 /**
+ * Give the spool and everything in it to `uid`:`gid`. The spool is that user's to write, so
+ * what is in it is not trusted: a symbolic link gets its own owner changed (lchown), never its
+ * target's, and is not followed into another folder; otherwise a link planted there to
+ * /etc/shadow would be chowned by root at the next start.
+ */
+export function handOverSpool(spool: string, uid: number, gid: number): void {
+  chownSync(spool, uid, gid);
+  for (const entry of readdirSync(spool, { withFileTypes: true })) {
+    const path = join(spool, entry.name);
+    if (entry.isDirectory()) handOverSpool(path, uid, gid);
+    else lchownSync(path, uid, gid);
+  }
+}
+
+/**
  * After binding the listeners as root (port 25), continue as an unprivileged user, as Gauntlet
  * ran smap: the spool is handed to that user first, since it stays mode 0700.
  */
 export function dropPrivileges(account: Account, spool: string, log: GatewayLog): void {
   const { uid, gid } = account;
-  const own = (dir: string): void => {
-    chownSync(dir, uid, gid);
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) own(path);
-      else chownSync(path, uid, gid);
-    }
-  };
-  own(spool);
+  handOverSpool(spool, uid, gid);
   process.setgroups?.([gid]);
   process.setgid!(gid);
   process.setuid!(uid);
