@@ -31,3 +31,23 @@ it('writes <id>.eml for each recipient with no synchronous fsync, and lets the e
     expect(readFileSync(join(dir, r, 'Q1.eml'), 'utf8')).toBe('Subject: s\r\n\r\nbody\r\n');
   }
 });
+
+it('answers a recipient it cannot write for as a temporary failure and still delivers the others', async () => {
+  // A folder that cannot be made (a file in its place, a full or read-only disk, a user that may
+  // not write there) threw out of the attempt: no attempt counted, no backoff, the others
+  // written again at every scan, and never a bounce at abandonTime.
+  fs.writeFileSync(join(dir, 'x@acme.example'), '');
+  const outcomes = await deliverToMaildir(dir, 'Q2', ['y@acme.example', 'x@acme.example', 'z@acme.example'], () => Readable.from([Buffer.from('Subject: s\r\n\r\nbody\r\n')]));
+  expect(outcomes).toEqual([
+    { address: 'y@acme.example', outcome: 'delivered' },
+    { address: 'x@acme.example', outcome: 'temporary', detail: expect.stringMatching(/^mail folder .*x@acme\.example: EEXIST/) },
+    { address: 'z@acme.example', outcome: 'delivered' },
+  ]);
+  expect(readdirSync(join(dir, 'z@acme.example'))).toEqual(['Q2.eml']);
+});
+
+it('answers every recipient temporary when the message cannot be read', async () => {
+  const broken = (): Readable => new Readable({ read() { this.destroy(new Error('EIO: i/o error, read')); } });
+  const outcomes = await deliverToMaildir(dir, 'Q3', ['a@acme.example', 'b@acme.example'], broken);
+  expect(outcomes).toEqual(['a@acme.example', 'b@acme.example'].map((address) => ({ address, outcome: 'temporary', detail: 'cannot read the message: EIO: i/o error, read' })));
+});

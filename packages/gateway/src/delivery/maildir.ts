@@ -45,13 +45,24 @@ async function writeMailFile(path: string, message: Buffer): Promise<void> {
  * as long as the disk took (a 50-recipient message, 100 fsyncs in a row).
  */
 export async function deliverToMaildir(root: string, id: string, recipients: string[], open: () => Readable): Promise<RecipientOutcome[]> {
-  const message = await bytesOf(open());
+  // A failure is each recipient's temporary outcome (retried with backoff, bounced at
+  // abandonTime), not the attempt's: thrown, it was never counted and came back at every scan.
+  let message: Buffer;
+  try {
+    message = await bytesOf(open());
+  } catch (err) {
+    return recipients.map((address) => ({ address, outcome: 'temporary', detail: `cannot read the message: ${(err as Error).message}` }));
+  }
   const outcomes: RecipientOutcome[] = [];
   for (const address of recipients) {
     const dir = join(root, folderOf(address));
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    await writeMailFile(join(dir, `${id}.eml`), message);
-    outcomes.push({ address, outcome: 'delivered' as const });
+    try {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await writeMailFile(join(dir, `${id}.eml`), message);
+      outcomes.push({ address, outcome: 'delivered' });
+    } catch (err) {
+      outcomes.push({ address, outcome: 'temporary', detail: `mail folder ${dir}: ${(err as Error).message}` });
+    }
   }
   return outcomes;
 }
