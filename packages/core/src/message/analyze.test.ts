@@ -190,6 +190,26 @@ describe('analyze: archives', () => {
     expect(m.parts.filter((p) => p.inArchive).map((p) => p.path)).toEqual(['1/bin/tool.exe', '2/bin/tool.exe']);
   });
 
+  it('lists the one file of a gzip that is no tar: by its stored name and by the archive name without .gz', async () => {
+    const exe = Buffer.from('MZ\x90\x00payload');
+    const plain = gzipSync(exe);
+    // FNAME (RFC 1952 2.3.1): flag bit 3 and the zero-ended name after the fixed header.
+    const named = Buffer.concat([plain.subarray(0, 3), Buffer.from([plain[3]! | 8]), plain.subarray(4, 10), Buffer.from('payload.exe\0'), plain.subarray(10)]);
+    const inner = zip([{ name: 'deep.scr', data: exe }]);
+    const m = await run(multipart([
+      attachment('Content-Type: application/gzip; name="tool.exe.gz"', b64(plain)),
+      attachment('Content-Type: application/octet-stream; name="renamed.gz"', b64(named)),
+      attachment('Content-Type: application/gzip; name="files.zip.gz"', b64(gzipSync(inner))),
+    ]));
+    expect(m.parts.filter((p) => p.inArchive).map((p) => [p.path, p.filenames, p.type])).toEqual([
+      ['1/tool.exe', ['tool.exe'], 'application/x-msdownload'],
+      ['2/payload.exe', ['payload.exe', 'renamed'], 'application/x-msdownload'],
+      ['3/files.zip', ['files.zip'], 'application/zip'],
+      ['3/files.zip/deep.scr', ['deep.scr'], 'application/octet-stream'],
+    ]);
+    expect(m.malformed).toEqual([]);
+  });
+
   it('finds a zip by its bytes when the name and type hide it', async () => {
     const z = zip([{ name: 'payload.scr', data: Buffer.from('MZ') }]);
     const m = await run(multipart([attachment('Content-Type: application/octet-stream; name="data.bin"', b64(z))]));

@@ -47,7 +47,7 @@ async function memberParts(owner: MimePart, members: ArchiveMember[], limits: An
     if (member.encrypted) owner.encrypted = true;
     model.parts.push(part);
     if (content && level < 3 && part.depth < limits.maxDepth) {
-      const inner = await listArchive(bufferSource(content), listLimits(limits));
+      const inner = await listArchive(bufferSource(content), listLimits(limits), part.filenames);
       if (!inner) continue;
       try {
         await memberParts(part, inner.members, limits, model, level + 1);
@@ -66,7 +66,7 @@ async function containers(leaf: EntityState, limits: AnalyzeLimits, model: PassR
   }
   const body = leaf.body();
   if (!body) return;
-  const listing = await listArchive(body, listLimits(limits));
+  const listing = await listArchive(body, listLimits(limits), part.filenames);
   if (listing) {
     if (listing.problem) model.malformed.push({ kind: 'bad-encoding', path: part.path, detail: listing.problem });
     if (listing.limit) model.malformed.push({ kind: 'limits', path: part.path, detail: listing.limit });

@@ -5,6 +5,7 @@ import { Spool } from '../spool';
 import type { ByteSource } from './byte-source';
 import type { ArchiveListing } from './member';
 import { listZip } from './zip';
+import { gzipListing } from './gzip';
 import { listTar, looksLikeTar } from './tar';
 import { listTnef, TNEF_SIGNATURE } from './tnef';
 
@@ -47,8 +48,11 @@ async function gunzipToSpool(src: ByteSource, limits: ListLimits): Promise<{ spo
   }
 }
 
-/** List an archive from its decoded bytes, by what the bytes are (never by the name alone). */
-export async function listArchive(src: ByteSource, limits: ListLimits): Promise<ArchiveListing | undefined> {
+/**
+ * List an archive from its decoded bytes, by what the bytes are (never by the name alone);
+ * `holders` are the archive's own names, which name the file of a plain gzip.
+ */
+export async function listArchive(src: ByteSource, limits: ListLimits, holders: readonly string[] = []): Promise<ArchiveListing | undefined> {
   const head = src.read(0, 512);
   if (head.length >= 4 && (head.readUInt32LE(0) === 0x04034b50 || head.readUInt32LE(0) === 0x06054b50)) {
     return listZip(src, limits.memory);
@@ -63,7 +67,7 @@ export async function listArchive(src: ByteSource, limits: ListLimits): Promise<
     const inner = spool.source();
     const listing: ArchiveListing = inner && looksLikeTar(inner.read(0, 512))
       ? listTar(inner, limits.memory, 'tar.gz')
-      : { format: 'gzip', members: [] };
+      : gzipListing(src, inner, holders, limits.memory);
     // A truncated gzip may still have given whole tar headers: keep them, and say it is damaged.
     if (problem) listing.problem = `gzip does not decompress: ${problem}`;
     listing.dispose = dispose;
