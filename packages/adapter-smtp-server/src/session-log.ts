@@ -5,6 +5,8 @@ import { eachConnection } from './each-connection';
 
 interface Connection {
   remoteAddress: string;
+  localAddress: string;
+  localPort: number;
   session: SMTPServerSession;
   hostNameAppearsAs: string | false;
   send(code: number, data: string | string[], context?: unknown): void;
@@ -56,9 +58,10 @@ export function removalsOf(effects: readonly Effect[]): { headers?: string[]; pa
  * `close` line with the session's totals, how long it lasted and why it ended.
  */
 export function logSessions(server: SMTPServer, policy: () => CompiledPolicy, listener: ListenerLabel, log: (event: Record<string, unknown>) => void): void {
-  const endings = new WeakMap<SMTPServerSession, { started: number; errors: number; reason?: string }>();
+  type Ending = { started: number; errors: number; reason?: string; connection: Connection };
+  const endings = new WeakMap<SMTPServerSession, Ending>();
   eachConnection<Connection>(server, (connection) => {
-    const info: { started: number; errors: number; reason?: string } = { started: Date.now(), errors: 0 };
+    const info: Ending = { started: Date.now(), errors: 0, connection };
     endings.set(connection.session, info);
     let command = '';
     const onCommand = connection._onCommand.bind(connection);
@@ -86,8 +89,11 @@ export function logSessions(server: SMTPServer, policy: () => CompiledPolicy, li
   server.onClose = (session): void => {
     const info = endings.get(session);
     const totals = stateOf(session).totals;
+    // smtp-server fills the session's addresses in when it greets: an early talker's are the connection's.
+    const c = info?.connection;
     log({
-      event: 'close', session: session.id, client: session.remoteAddress, listener: { ...listener, address: session.localAddress, port: session.localPort },
+      event: 'close', session: session.id, client: session.remoteAddress ?? c?.remoteAddress,
+      listener: { ...listener, address: session.localAddress ?? c?.localAddress, port: session.localPort ?? c?.localPort },
       ...totals, errors: info?.errors ?? 0, ms: info ? Date.now() - info.started : undefined, reason: info?.reason ?? 'client-closed',
     });
   };
