@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { Libmime } from 'libmime';
 import type { Effect } from '../engine/effect';
 import type { RewriteChange } from './change';
 import { rewrite } from './rewrite';
@@ -53,6 +54,12 @@ describe('editHeaders: a rewrite of a field written in encoded words', () => {
     expect(out.toString()).toContain('\r\nSubject: Servus aus Wien\r\n');
     const { out: encoded } = await run(message('=?iso-8859-1?Q?Gr=FC=DFe_aus_Wien?='), [rewriteSubject('* aus *', '&2: &1')]);
     expect(encoded.toString()).toMatch(/\r\nSubject: Wien: =\?UTF-8\?Q\?Gr=C3=BC=C3=9Fe\?=\r\n/);
+  });
+
+  it('matches the decoded text also when the raw words would match too (no capture cuts a word in half)', async () => {
+    const { out } = await run(message('=?utf-8?Q?the_secret_pl=C3=A4n?='), [rewriteSubject('*secret*', '&2 (&1)')]);
+    const subject = /\r\nSubject: (.*(?:\r\n .*)*)\r\n/.exec(out.toString())![1]!;
+    expect(new Libmime().decodeWords(subject.replace(/\r\n /g, ' '))).toBe(' plän (the )');
   });
 
   it('removes the field when the target is empty', async () => {

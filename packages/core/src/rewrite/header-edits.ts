@@ -95,7 +95,8 @@ function rewriteField(f: Field, e: Extract<Effect, { type: 'rewriteHeader' }>): 
     return c ? target.fill(c) : undefined;
   };
   if (isAddressHeader(f.name)) return mapAddresses(f.value, apply);
-  return apply(f.value) ?? (f.value.includes('=?') ? rewriteDecoded(f.value, e) : undefined) ?? f.value;
+  // Encoded words are matched as read first: a wildcard over the raw words may end inside one.
+  return (f.value.includes('=?') ? rewriteDecoded(f.value, e) : undefined) ?? apply(f.value) ?? f.value;
 }
 
 interface Edit {
