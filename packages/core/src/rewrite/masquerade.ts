@@ -1,3 +1,4 @@
+import { Libmime } from 'libmime';
 import { mapAddresses } from './address-list';
 import { hmacHex } from './hmac';
 
@@ -15,10 +16,33 @@ export function masqueradeAddresses(value: string, domain: string): string {
     return ours(address.slice(at + 1)) ? `${address.slice(0, at)}@${domain}` : undefined;
   });
   // The obsolete source route (`<@hub.acme.example,@relay:penny@...>`) names hosts too.
-  return masked.includes(':') ? masked.replace(ROUTE_HOST, (whole, before: string, host: string) => (ours(host) ? `${before}${domain}` : whole)) : masked;
+  const routed = masked.includes(':') ? masked.replace(ROUTE_HOST, (whole, before: string, host: string) => (ours(host) ? `${before}${domain}` : whole)) : masked;
+  // A display name that is the address (`"penny@hub.acme.example" <penny@...>`, quoted or in
+  // encoded words) is shown by readers as well: its host goes too.
+  const text = (t: string): string => t.replace(TEXT_ADDRESS, (whole, local: string, host: string) => (ours(host) ? `${local}@${domain}` : whole));
+  const quoted = routed.includes('"') ? text(routed) : routed;
+  return quoted.includes('=?') ? quoted.replace(WORDS, (words) => {
+    const decoded = decodedWords(words);
+    return decoded !== undefined && text(decoded) !== decoded ? libmime.encodeWord(text(decoded), 'B', 52) : words;
+  }) : quoted;
 }
 
 const ROUTE_HOST = /([<,]\s*@)([A-Za-z0-9.-]+)(?=\s*[,:])/g;
+// Tried only where a run of atom characters starts (linear on a long run without @), and not
+// in a quoted local part (`"x@hub.acme.example"@elsewhere` is someone else's mailbox).
+const TEXT_ADDRESS = /(?<![A-Za-z0-9!#$%&'*+/=?^_`{|}~.-])([A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+)@([A-Za-z0-9.-]+)(?![A-Za-z0-9.-]|"\s*@)/g;
+const WORD = String.raw`=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=`;
+/** A run of encoded words (white space between them is not text, RFC 2047 6.2). */
+const WORDS = new RegExp(String.raw`${WORD}(?:\s+${WORD})*`, 'g');
+
+const libmime = new Libmime();
+function decodedWords(words: string): string | undefined {
+  try {
+    return libmime.decodeWords(words);
+  } catch {
+    return undefined;
+  }
+}
 
 const HASHED = /^[0-9a-f]{32}$/;
 
