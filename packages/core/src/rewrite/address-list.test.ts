@@ -24,3 +24,14 @@ describe('mapAddresses: an address fn leaves alone keeps its bytes', () => {
     expect(mapAddresses('P <penny (boss) @ hub.x>', () => undefined)).toBe('P <penny (boss) @ hub.x>');
   });
 });
+
+describe('mapAddresses: time linear in the value', () => {
+  it.each([
+    ['one long word with no @', `${'a'.repeat(100_000)} <x@y>`],
+    ['many empty quoted strings', `${'"" '.repeat(100_000)}<x@y>`],
+  ])('%s (a From field an outsider sends must not stall the rewriter)', (_name, value) => {
+    const start = process.hrtime.bigint();
+    expect(mapAddresses(value, upper).endsWith('<X@Y>')).toBe(true);
+    expect(Number(process.hrtime.bigint() - start) / 1e6).toBeLessThan(500);
+  });
+});

@@ -6,6 +6,7 @@
 // White space and comments may stand around the @ (RFC 5322 3.4.1: `penny (x) @ hub.example`);
 // the address handed to `fn` is without them.
 const CFWS = String.raw`(?:[ \t]|\((?:[^()\\]|\\.)*\))*`;
+const ATOM = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]/;
 const ADDRESS = new RegExp(String.raw`([A-Za-z0-9!#$%&'*+/=?^_\`{|}~.-]+|"(?:[^"\\]|\\.)*")${CFWS}@${CFWS}([A-Za-z0-9.-]+|\[[^\]]*\])`, 'y');
 
 /** Replace every address in the value with `fn(address)`; `fn` returning undefined keeps it. */
@@ -47,6 +48,9 @@ export function mapAddresses(value: string, fn: (address: string) => string | un
     if (quoted) continue;
     const next = replaceAt(i);
     if (next !== undefined) i = next;
+    // No address starts later in a run of atom characters that none starts at: the rest of the
+    // run meets the same text after it. Skipped, or a long word is tried at each of its characters.
+    else if (ATOM.test(value[i]!)) while (i + 1 < value.length && ATOM.test(value[i + 1]!)) i++;
   }
   return out + value.slice(last);
 }
