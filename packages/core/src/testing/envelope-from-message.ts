@@ -17,7 +17,9 @@ export function addressesIn(value: string): string[] {
   // Quoted display names and comments can hold '@' and commas; drop them before looking.
   const cleaned = value.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\((?:[^()\\]|\\.)*\)/g, ' ');
   const found: string[] = [];
-  for (const m of cleaned.matchAll(/<([^<>\s]*)>|([^\s<>,;:"]+@[^\s<>,;:"]+)/g)) {
+  // A bare address is tried only where a word starts: tried inside one, a long word took
+  // time quadratic in its length.
+  for (const m of cleaned.matchAll(/<([^<>\s]*)>|(?<![^\s<>,;:"])([^\s<>,;:"]+@[^\s<>,;:"]+)/g)) {
     const address = (m[1] ?? m[2] ?? '').trim();
     if (address.includes('@')) found.push(address);
   }

@@ -50,4 +50,10 @@ describe('envelopeFromHeaders', () => {
   test('quoted names and comments holding @ are not addresses', () => {
     expect(addressesIn('"x@y" <real@acme.example> (old@acme.example)')).toEqual(['real@acme.example']);
   });
+
+  test('a long word before the address takes no time (eval and replay read what anyone sent)', () => {
+    const start = process.hrtime.bigint();
+    expect(addressesIn(`${'a'.repeat(100_000)} <real@acme.example>`)).toEqual(['real@acme.example']);
+    expect(Number(process.hrtime.bigint() - start) / 1e6).toBeLessThan(500);
+  });
 });
