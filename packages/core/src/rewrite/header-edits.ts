@@ -6,7 +6,7 @@ import { compileRewriteTemplate } from '../match/rewrite-template';
 import { headerText } from '../message/header-fields';
 import { isAddressHeader, mapAddresses } from './address-list';
 import type { RewriteChange } from './change';
-import { buildHeaderBlock, fieldsOf, octets, withValue, type Field } from './header-value';
+import { buildHeaderBlock, fieldsOf, unstructuredValue, octets, withValue, type Field } from './header-value';
 import { masqueradeAddresses, masqueradeIds } from './masquerade';
 import { prefixSubject } from './subject-prefix';
 
@@ -83,8 +83,7 @@ function rewriteDecoded(value: string, e: Extract<Effect, { type: 'rewriteHeader
     t = compileRewriteTemplate(e.to);
     textTemplates.set(e.to, t);
   }
-  const text = t.fill(c);
-  return /^[\x20-\x7e\t]*$/.test(text) ? text : libmime.encodeWords(text, 'Q', 52);
+  return unstructuredValue(t.fill(c));
 }
 
 function rewriteField(f: Field, e: Extract<Effect, { type: 'rewriteHeader' }>): string {
@@ -128,7 +127,8 @@ const EDITS: { [K in HeaderEffect['type']]: (x: Extract<HeaderEffect, { type: K 
     });
   },
   addHeader: (x, edit) => {
-    edit.fields.unshift({ key: x.name.toLowerCase(), name: x.name, value: octets(x.value) });
+    const value = isAddressHeader(x.name) ? octets(x.value) : unstructuredValue(x.value);
+    edit.fields.unshift({ key: x.name.toLowerCase(), name: x.name, value });
     edit.changes.push({ kind: 'header-added', rule: x.rule, name: x.name });
   },
   rewriteHeader: (x, edit) => {

@@ -42,6 +42,15 @@ export function octets(text: string): string {
 }
 
 /**
+ * Policy text as the value of a field that is not an address field: as it is when ASCII, else in
+ * encoded words (RFC 2047): a header is ASCII (RFC 5322 2.2), and an 8-bit one needs SMTPUTF8 at the
+ * next hop, which a message that came as 7-bit is not sent with.
+ */
+export function unstructuredValue(text: string): string {
+  return /^[\x20-\x7e\t]*$/.test(text) ? text : libmime.encodeWords(text, 'Q', 52);
+}
+
+/**
  * The header block of `fields`, blank line included: untouched fields keep their bytes and
  * folding, new values are folded at 76 columns. Line breaks inside a value are dropped, so a
  * value can never start a field of its own.

@@ -161,7 +161,7 @@ describe('rewrite: headers', () => {
 });
 
 describe('rewrite: parts', () => {
-  it('keeps raw UTF-8 header bytes and writes policy text as UTF-8 (an 8-bit header is not mangled)', async () => {
+  it('keeps raw UTF-8 header bytes and writes policy text as UTF-8 in addresses, in encoded words elsewhere (an 8-bit header is not mangled)', async () => {
     const message = Buffer.from('From: "Renée" <penny@dimension.acme.example>\r\nSubject: Grüße\r\nTo: al@smtp.weirdal.com\r\n\r\nhi\r\n', 'utf8');
     const { out } = await run(message, [
       { type: 'masquerade', rule: 'm', domain: 'acme.example', headers: ['From'], messageId: false },
@@ -169,7 +169,7 @@ describe('rewrite: parts', () => {
       { type: 'addHeader', rule: 'a', name: 'X-Checked', value: 'geprüft' },
       { type: 'subjectPrefix', rule: 'p', prefix: '[ÉXT] ' },
     ]);
-    expect(out.toString('utf8')).toBe('X-Checked: geprüft\r\nFrom: "Renée" <penny@acme.example>\r\nSubject: =?UTF-8?Q?=5B=C3=89XT=5D?= Grüße\r\nTo: al@wéirdal.example\r\n\r\nhi\r\n');
+    expect(out.toString('utf8')).toBe('X-Checked: =?UTF-8?Q?gepr=C3=BCft?=\r\nFrom: "Renée" <penny@acme.example>\r\nSubject: =?UTF-8?Q?=5B=C3=89XT=5D?= Grüße\r\nTo: al@wéirdal.example\r\n\r\nhi\r\n');
   });
 
   it('replaces a stripped part with a text/plain notice and keeps the others byte-identical', async () => {
