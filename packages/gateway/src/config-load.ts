@@ -6,7 +6,7 @@ import { defaultConfig, type GatewayConfig, type ListenerConfig } from './config
 import { configFileProblems } from './config-files';
 import { GATEWAY_SCHEMA } from './config-schema';
 import { completeDelivery } from './delivery/delivery-config-load';
-import { listenerProblems } from './listener-check';
+import { listenProblem, listenerProblems } from './listener-check';
 
 /** A gateway.yaml that cannot be used; every problem has file:line:col. */
 export class GatewayConfigError extends Error {
@@ -54,16 +54,17 @@ export function loadGatewayConfig(file: string, cwd = process.cwd(), options: { 
   if (doc.errors.length) throw new GatewayConfigError(doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? 1}:${e.linePos?.[0].col ?? 1}: ${e.message}`));
   const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
   if (!validate(raw)) {
-    throw new GatewayConfigError((validate.errors ?? []).map((e) => {
+    // Each branch of an anyOf reports the same unknown key: once is enough.
+    throw new GatewayConfigError([...new Set((validate.errors ?? []).map((e) => {
       const path = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
       const unknownKey = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty : undefined;
       const extra = unknownKey !== undefined ? ` \`${unknownKey}\`; remove it or check its spelling`
         : e.keyword === 'enum' ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` : '';
       return `${at(path, unknownKey)}: ${e.instancePath || '(top)'} ${e.message}${extra}`;
-    }));
+    }))]);
   }
-  const listening = listenerProblems((raw.listeners ?? []) as ListenerConfig[], at);
-  if (listening.length) throw new GatewayConfigError(listening);
+  const admin = raw.admin ? listenProblem((raw.admin as { listen: string }).listen, ['admin', 'listen'], at) : undefined;
+  const problems = [...listenerProblems((raw.listeners ?? []) as ListenerConfig[], at), ...(admin ? [admin] : [])];
   const base = dirname(resolve(file));
   const defaults = defaultConfig(cwd);
   const seconds = (v: unknown, fallback: number): number => (typeof v === 'number' ? v * 1000 : fallback);
@@ -89,10 +90,11 @@ export function loadGatewayConfig(file: string, cwd = process.cwd(), options: { 
     ...(l.auth ? { auth: submissionAuth(l.auth, base) } : {}),
   }));
   if (raw.delivery) {
-    const { delivery, problems } = completeDelivery(config.delivery, base, at);
-    if (problems.length) throw new GatewayConfigError(problems);
+    const { delivery, problems: found } = completeDelivery(config.delivery, base, at);
+    problems.push(...found);
     config.delivery = delivery;
   }
+  if (problems.length) throw new GatewayConfigError(problems);
   const missing = options.checkFiles ? configFileProblems(config, at) : [];
   if (missing.length) throw new GatewayConfigError(missing);
   return config;

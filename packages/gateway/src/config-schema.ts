@@ -1,3 +1,5 @@
+import { FACTS_SCHEMA } from './facts-schema';
+
 // How we talk TLS to a next hop (hubs, the smarthost, MX hosts).
 const HOP_TLS = {
   type: 'object', additionalProperties: false,
@@ -91,7 +93,7 @@ export const GATEWAY_SCHEMA = {
         maxConns: { type: 'integer', minimum: 1, description: 'deliveries at once (default 10)' },
       },
     },
-    facts: { type: 'object', description: 'Fact providers (see docs/facts.md): clamd, spamd, dns, greylist, verify.' },
+    facts: FACTS_SCHEMA,
     secret: { type: 'string', minLength: 16, description: 'HMAC key for masqueraded Message-IDs.' },
     postmaster: { type: 'string' },
     user: { type: 'string', description: 'Unprivileged user to switch to after binding the listeners.' },

@@ -21,6 +21,7 @@ import { submissionLogin } from './submission-login';
 import { accountToRunAs, dropPrivileges } from './privileges';
 import { holdConnections } from './connection-hold';
 import { listenerErrorEvent } from './listener-error';
+import { unprovidedFacts } from './fact-coverage';
 
 export interface RunningGateway {
   /** Where each listener listens (port 0 in the config becomes the real port). */
@@ -47,6 +48,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
   // Looked up before anything is bound: a missing user stops the start, not a half-started gateway.
   const account = config.user ? accountToRunAs(config.user, baseLog) : undefined;
   for (const w of policy.warnings) baseLog.event('warn', { event: 'policy-warning', problem: `${w.file}:${w.line}:${w.col}: ${w.message}` });
+  for (const f of unprovidedFacts(policy, (config.facts ?? {}) as FactsConfig)) baseLog.event('warn', { event: 'facts-missing', ...f });
   const spool = new Spool(config.spool);
   const unlock = lockSpool(config.spool);
   const started = await (async () => {

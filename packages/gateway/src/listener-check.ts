@@ -1,6 +1,13 @@
 import type { ListenerConfig } from './config';
+import { isHostPort } from './host-port';
 
 type Where = (path: (string | number)[]) => string;
+
+/** A `listen` (a listener's, the admin's) that is not host:port with a port from 0 to 65535. */
+export function listenProblem(listen: string, path: (string | number)[], at: Where): string | undefined {
+  if (isHostPort(listen, { minPort: 0 })) return undefined;
+  return `${at(path)}: /${path.join('/')}: "${listen}" is not host:port with a port from 0 to 65535, e.g. "0.0.0.0:25"`;
+}
 
 /**
  * What gateway.yaml's schema cannot say about listeners, found before anything is bound: a
@@ -10,10 +17,8 @@ type Where = (path: (string | number)[]) => string;
 export function listenerProblems(listeners: readonly ListenerConfig[], at: Where): string[] {
   const problems: string[] = [];
   listeners.forEach((l, i) => {
-    const port = /^(?:\[[^\]]+\]|[^:[\]]+):(\d{1,5})$/.exec(l.listen)?.[1];
-    if (port === undefined || Number(port) > 65535) {
-      problems.push(`${at(['listeners', i, 'listen'])}: /listeners/${i}/listen: "${l.listen}" is not host:port with a port from 0 to 65535, e.g. "0.0.0.0:25"`);
-    }
+    const bad = listenProblem(l.listen, ['listeners', i, 'listen'], at);
+    if (bad) problems.push(bad);
     if (l.auth && !l.tls) problems.push(`${at(['listeners', i])}: /listeners/${i} takes logins (auth) but has no tls: give it tls: { key, cert } (passwords never travel in clear)`);
     if (l.secure && !l.tls) problems.push(`${at(['listeners', i])}: /listeners/${i} is secure but has no tls: give it tls: { key, cert }`);
   });

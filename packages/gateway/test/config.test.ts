@@ -82,4 +82,41 @@ describe('gateway.yaml', () => {
     expect(text).toMatch(/gateway\.yaml:4:5: \/listeners\/2 takes logins \(auth\) but has no tls: give it tls: \{ key, cert \}/);
     expect(text).toMatch(/gateway\.yaml:6:5: \/listeners\/3 is secure but has no tls/);
   });
+
+  it('checks the admin listener\'s listen like a listener\'s', () => {
+    // 127.0.0.1:99999 stopped the start with node's "options.port should be >= 0 and < 65536", without file:line:col.
+    writeFileSync(join(dir, 'gateway.yaml'), 'admin: { listen: "127.0.0.1:99999" }\nlisteners:\n  - listen: "not a host:25"\n');
+    let text = 'no error';
+    try {
+      loadGatewayConfig(join(dir, 'gateway.yaml'));
+    } catch (err) {
+      text = (err as GatewayConfigError).problems.join('\n');
+    }
+    expect(text).toMatch(/gateway\.yaml:1:18: \/admin\/listen: "127\.0\.0\.1:99999" is not host:port with a port from 0 to 65535/);
+    expect(text).toMatch(/gateway\.yaml:3:13: \/listeners\/0\/listen: "not a host:25" is not host:port/);
+  });
+
+  it('checks the facts section: a misspelt provider or option is an error, not a scanner left out', () => {
+    // `clamav:` (for clamd) and `endpont:` loaded, and the gateway ran without the virus scanner
+    // the admin thought was on: every virus rule then failed at each message (451 by default).
+    writeFileSync(join(dir, 'gateway.yaml'), [
+      'facts:',
+      '  clamav: { endpoint: { socket: /run/clamav/clamd.ctl } }',
+      '  spamd: { endpont: { host: 127.0.0.1, port: 783 } }',
+      '  dns: { servers: [127.0.0.1], timeout: 2 }',
+      '  greylist: { delay: 300, redis: { host: 127.0.0.1, port: 6379 } }',
+      '',
+    ].join('\n'));
+    let text = 'no error';
+    try {
+      loadGatewayConfig(join(dir, 'gateway.yaml'));
+    } catch (err) {
+      text = (err as GatewayConfigError).problems.join('\n');
+    }
+    expect(text).toMatch(/gateway\.yaml:2:3: \/facts .*`clamav`; remove it or check its spelling/);
+    expect(text).toMatch(/gateway\.yaml:3:\d+: \/facts\/spamd must have required property 'endpoint'/);
+    expect(text).toMatch(/gateway\.yaml:3:12: \/facts\/spamd .*`endpont`; remove it/);
+    expect(text).toMatch(/gateway\.yaml:4:\d+: \/facts\/dns .*`timeout`; remove it/);
+    expect(text).not.toMatch(/greylist/);
+  });
 });

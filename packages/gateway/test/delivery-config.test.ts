@@ -56,4 +56,30 @@ describe('gateway.yaml delivery: smarthost TLS and MX', () => {
     expect(problems('delivery: { mode: smtp, smarthost: { host: r, user: acme } }\n')).toMatch(/gateway\.yaml:1:\d+: \/delivery\/smarthost must have property pass when property user is present/);
     expect(problems('delivery: { mode: smtp, mx: { port: 0, tls: { verify: true } } }\n')).toMatch(/\/delivery\/mx\/port must be >= 1[\s\S]*`verify`; remove it/);
   });
+
+  it('checks every hub and route before anything starts: host[:port], a port from 1 to 65535, a domain as the key', () => {
+    // They were taken as they were: mail was accepted and then deferred until abandonTime with
+    // "Port should be >= 0 and < 65536" or "getaddrinfo ENOTFOUND not a host".
+    const text = problems([
+      'delivery:',
+      '  mode: smtp',
+      '  hubs: ["127.0.0.1:99999", "not a host", "10.0.0.10", "[::1]:2525", "hub.acme.example:25"]',
+      '  routes:',
+      '    "*.research.acme.example": ["10.0.2.5:25"]',
+      '    lab.acme.example: ["10.0.2.6:0", "[::1"]',
+      '',
+    ].join('\n'));
+    expect(text).toMatch(/gateway\.yaml:3:\d+: \/delivery\/hubs\/0 "127\.0\.0\.1:99999" is not host or host:port with a port from 1 to 65535, e\.g\. "10\.0\.0\.10:25"/);
+    expect(text).toMatch(/gateway\.yaml:3:\d+: \/delivery\/hubs\/1 "not a host" is not host or host:port/);
+    expect(text).not.toMatch(/hubs\/[234]/);
+    expect(text).toMatch(/gateway\.yaml:5:5: \/delivery\/routes "\*\.research\.acme\.example" is not a domain name: write research\.acme\.example \(a route also takes its subdomains\)/);
+    expect(text).toMatch(/gateway\.yaml:6:\d+: \/delivery\/routes\/lab\.acme\.example\/0 "10\.0\.2\.6:0" is not host or host:port/);
+    expect(text).toMatch(/gateway\.yaml:6:\d+: \/delivery\/routes\/lab\.acme\.example\/1 "\[::1" is not host or host:port/);
+  });
+
+  it('refuses smtp delivery with nowhere to send: no hubs, routes, smarthost or mx', () => {
+    // It started, took mail with 250 and deferred every message with "no hub configured".
+    expect(problems('delivery: { mode: smtp }\n')).toMatch(/gateway\.yaml:1:\d+: \/delivery has mode smtp but nowhere to send: give it hubs, routes, a smarthost or mx/);
+    expect(problems('delivery: { mode: smtp, routes: { acme.example: ["10.0.0.10"] } }\n')).toBe('no error');
+  });
 });

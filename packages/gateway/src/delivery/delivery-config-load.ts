@@ -1,9 +1,10 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { isHostName, isHostPort } from '../host-port';
 import type { DeliveryConfig, HopTls } from './delivery-config';
 
 /** `file:line:col` of a path in gateway.yaml. */
-type Where = (path: (string | number)[]) => string;
+type Where = (path: (string | number)[], key?: string) => string;
 
 const withCa = (tls: HopTls | undefined, base: string): HopTls | undefined => (tls?.ca ? { ...tls, ca: resolve(base, tls.ca) } : tls);
 
@@ -30,6 +31,20 @@ export function completeDelivery(delivery: DeliveryConfig, base: string, at: Whe
   }
   if (delivery.smarthost?.user && delivery.smarthost.tls?.requireTLS === false && delivery.smarthost.port !== 465) {
     problems.push(`${at(['delivery', 'smarthost', 'tls', 'requireTLS'])}: /delivery/smarthost/tls/requireTLS false would send the password in clear; remove it`);
+  }
+  if (delivery.mode === 'smtp' && !delivery.hubs?.length && !Object.keys(delivery.routes ?? {}).length && !delivery.smarthost && !delivery.mx) {
+    problems.push(`${at(['delivery'])}: /delivery has mode smtp but nowhere to send: give it hubs, routes, a smarthost or mx`);
+  }
+  const hops = (list: string[], path: (string | number)[]): void => list.forEach((hop, i) => {
+    if (!isHostPort(hop, { portOptional: true })) problems.push(`${at([...path, i])}: /${[...path, i].join('/')} "${hop}" is not host or host:port with a port from 1 to 65535, e.g. "10.0.0.10:25"`);
+  });
+  hops(delivery.hubs ?? [], ['delivery', 'hubs']);
+  for (const [domain, list] of Object.entries(delivery.routes ?? {})) {
+    if (!isHostName(domain)) {
+      const plain = domain.replace(/^(\*\.)+/, '');
+      problems.push(`${at(['delivery', 'routes'], domain)}: /delivery/routes "${domain}" is not a domain name${plain !== domain ? `: write ${plain} (a route also takes its subdomains)` : ''}`);
+    }
+    hops(list, ['delivery', 'routes', domain]);
   }
   (delivery.mx?.servers ?? []).forEach((server, i) => {
     if (!isDnsServer(server)) problems.push(`${at(['delivery', 'mx', 'servers', i])}: /delivery/mx/servers/${i} "${server}" is not an IP address or IP:port`);
