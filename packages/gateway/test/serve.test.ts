@@ -48,7 +48,8 @@ it('ships the Firebox inbound example as its embedded default, unchanged', () =>
     const r = swaks('--from', 'fred@example.net', '--to', 'bob@example.test', '--header', 'X-Mailer: Outlook', '--attach-type', 'application/octet-stream', '--attach-name', 'run.bat', '--attach', '@/dev/null', '--body', 'hello');
     expect(r.stdout).toMatch(/<- {1,2}250 2\.0\.0 Message accepted: queued as/);
     const box = join(dir, 'var/mail/bob@example.test');
-    await eventually(() => existsSync(box) && readdirSync(box).length === 1);
+    // Written as <id>.eml.part, then renamed: the test waits for the renamed file, not the one being written.
+    await eventually(() => existsSync(box) && readdirSync(box).length === 1 && readdirSync(box)[0]!.endsWith('.eml'));
     const eml = readFileSync(join(box, readdirSync(box)[0]!), 'utf8');
     expect(eml).toMatch(/\[Attachment denied by mailward policy \(type "application\/octet-stream", filename "run\.bat"\)\]/);
     expect(eml).not.toMatch(/X-Mailer/);
