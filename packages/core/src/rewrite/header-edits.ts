@@ -170,9 +170,11 @@ const EDITS: { [K in HeaderEffect['type']]: (x: Extract<HeaderEffect, { type: K 
       edit.changes.push({ kind: 'subject-prefixed', rule: x.rule });
       return withValue(f, value);
     });
-    // A message without a Subject is tagged too: a filter on the prefix must see it.
+    // A message without a Subject is tagged too: a filter on the prefix must see it. It goes
+    // before a line that is no field, which readers take for the start of the body.
     if (seen) return;
-    edit.fields.push({ key: 'subject', name: 'Subject', value: prefixSubject(undefined, x.prefix)! });
+    const body = edit.fields.findIndex((f) => f.line !== undefined && f.line !== '' && f.line.indexOf(':') <= 0);
+    edit.fields.splice(body < 0 ? edit.fields.length : body, 0, { key: 'subject', name: 'Subject', value: prefixSubject(undefined, x.prefix)! });
     edit.changes.push({ kind: 'subject-prefixed', rule: x.rule });
   },
 };

@@ -42,6 +42,11 @@ describe('rewrite: subject prefix', () => {
     expect(out).toBe('From: a@b.example\r\nTo: c@acme.example\r\nSubject: [SPAM]\r\n\r\nbody\r\n');
   });
 
+  it('puts that Subject before a line that is no field, where readers start the body', async () => {
+    const out = await run('From: a@b.example\r\nthis line starts the body\r\nmore\r\n', [{ type: 'subjectPrefix', rule: 's', prefix: '[SPAM] ' }]);
+    expect(out).toBe('From: a@b.example\r\nSubject: [SPAM]\r\nthis line starts the body\r\nmore\r\n\r\n');
+  });
+
   it('gives an empty message a header block of the new fields alone', async () => {
     const out = await run('', [{ type: 'addHeader', rule: 'a', name: 'X-Policy', value: 'a' }, { type: 'subjectPrefix', rule: 's', prefix: '[SPAM] ' }]);
     expect(out).toBe('X-Policy: a\r\nSubject: [SPAM]\r\n\r\n');
