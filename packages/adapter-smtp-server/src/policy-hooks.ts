@@ -7,7 +7,7 @@ import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerOptions, SMTPSe
 import { envelopeEffects, stateOf, type ConnectionState } from './connection-state';
 import type { MessageStore, StoredMessage } from './message-store';
 import { removalsOf } from './session-log';
-import { hiddenParameter } from './smtp-controls';
+import { hiddenParameter, hiddenUtf8Address } from './smtp-controls';
 import { replyError } from './smtp-error';
 import { StrictDataReader } from './strict-data';
 
@@ -60,6 +60,12 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
     done(err);
   };
 
+  /** A non-ASCII address where the policy hides SMTPUTF8 (RFC 6531's 553 5.6.7). */
+  const refuseUtf8 = (state: ConnectionState, command: 'MAIL' | 'RCPT', done: Done): void => {
+    log({ event: 'hidden-keyword-refused', session: state.session, client: state.client.ip, command, parameter: 'non-ASCII address (SMTPUTF8 is not offered here)' });
+    answer(done, undefined, replyError({ code: 553, status: '5.6.7', text: 'Non-ASCII address not permitted: SMTPUTF8 is not offered here' }));
+  };
+
   const guard = (state: ConnectionState, done: Done, work: () => Promise<void>): void => {
     // Any internal failure is a temporary refusal: the client keeps the mail and retries.
     work().catch((err: Error) => {
@@ -94,6 +100,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
           log({ event: 'hidden-keyword-refused', session: session.id, client: state.client.ip, command: 'MAIL', parameter: hidden });
           return answer(done, undefined, replyError({ code: 555, status: '5.5.4', text: `Parameter not supported: ${hidden}` }));
         }
+        if (hiddenUtf8Address(policy, address.address)) return refuseUtf8(state, 'MAIL', done);
         const busy = options.admit?.();
         if (busy) return answer(done, undefined, replyError(busy));
         const size = Number((address.args || {} as Record<string, string>).SIZE ?? 0);
@@ -129,6 +136,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
           log({ event: 'hidden-keyword-refused', session: session.id, client: state.client.ip, command: 'RCPT', parameter: hidden });
           return answer(done, undefined, replyError({ code: 555, status: '5.5.4', text: `Parameter not supported: ${hidden}` }));
         }
+        if (hiddenUtf8Address(policy, address.address)) return refuseUtf8(state, 'RCPT', done);
         if (policy.smtp.maxRecipients && state.recipients.length >= policy.smtp.maxRecipients) {
           return answer(done, undefined, replyError({ code: 452, status: '4.5.3', text: `Too many recipients (at most ${policy.smtp.maxRecipients} per message)` }));
         }

@@ -50,3 +50,11 @@ export function hiddenParameter(policy: CompiledPolicy, args: unknown): string |
   }
   return undefined;
 }
+
+/**
+ * A non-ASCII envelope address is SMTPUTF8 in use (RFC 6531) even without its parameter:
+ * refused where the policy hides the keyword, as smtp-server takes such addresses whatever it offers.
+ */
+export function hiddenUtf8Address(policy: CompiledPolicy, address: string): boolean {
+  return /[^\x00-\x7f]/.test(address) && policy.smtp.hideKeywords.some((k) => k.toUpperCase() === 'SMTPUTF8');
+}
