@@ -7,6 +7,8 @@ describe('diskNames: the names a file may get when it is saved', () => {
     ['a NUL before a harmless extension', 'a.exe\u0000.txt', ['a.exe\u0000.txt', 'a.exe', 'a.exe.txt']],
     ['a control character inside the extension', 'a.ex\u0001e', ['a.ex\u0001e', 'a.exe']],
     ['only a NUL', '\u0000', []],
+    ['the NTFS data stream suffix', 'cleanup.bat::$DATA', ['cleanup.bat::$DATA', 'cleanup.bat']],
+    ['the suffix in another case, after a trailing dot', 'a.exe.::$data', ['a.exe.::$data', 'a.exe']],
   ])('%s', (_name, name, expected) => {
     expect(diskNames(name)).toEqual(expected);
   });

@@ -21,17 +21,21 @@ export function cleanFilename(raw: string): string {
 
 const trimmed = (name: string): string => name.replace(/[\s.\u0000]+$/u, '').replace(/^\s+/u, '');
 
+/** NTFS's name for a file's own content: `a.exe::$DATA` opens (and saves as) `a.exe`. */
+const DATA_STREAM = /::\$data$/iu;
+
 /**
  * The names a file written as `name` may get on disk: trailing dots and spaces go (Windows), and
  * a name with a NUL or another control character, which no Windows name can hold, is also taken
  * cut at the first NUL (as C code reads it) and with the controls dropped: `a.exe\0.txt` is
- * also `a.exe`, `a.ex\x01e` also `a.exe`.
+ * also `a.exe`, `a.ex\x01e` also `a.exe`. A name ending in `::$DATA` is also the name without it.
  */
 export function diskNames(name: string): string[] {
   const names = [trimmed(name)];
   if (/[\u0000-\u001f\u007f]/u.test(name)) {
     names.push(trimmed(name.split('\u0000')[0]!), trimmed(name.replace(/[\u0000-\u001f\u007f]/gu, '')));
   }
+  for (const n of [...names]) if (DATA_STREAM.test(n)) names.push(trimmed(n.replace(DATA_STREAM, '')));
   return [...new Set(names)].filter(Boolean);
 }
 
