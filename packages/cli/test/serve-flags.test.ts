@@ -27,6 +27,16 @@ test('--listen with a config of several listeners: an error naming them, nothing
   expect(r.stderr).toMatch(/--listen 127\.0\.0\.1:0 cannot replace .*gateway\.yaml \(it has 2 listeners: 127\.0\.0\.1:0, 127\.0\.0\.2:0\)/);
 });
 
+test('--listen that is not HOST:PORT: usage error, nothing started', async () => {
+  // "localhost" listened on port 25, and a port over 65535 stopped with node's RangeError text (exit 1).
+  for (const listen of ['localhost', '127.0.0.1:99999']) {
+    const r = await runCli(['serve', '--listen', listen], tmp, STARTED);
+    expect(r.stdout).not.toMatch(STARTED);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--listen ${listen} is not HOST:PORT with a port from 0 to 65535, e.g. 127.0.0.1:2525`);
+  }
+});
+
 test('files gateway.yaml names that are missing: each with the key and its file:line:col, before anything starts', async () => {
   const dir = join(tmp, 'files');
   mkdirSync(dir);

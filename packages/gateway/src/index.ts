@@ -5,6 +5,7 @@ export { defaultConfig } from './config';
 export type { GatewayConfig, ListenerConfig } from './config';
 export { loadGatewayConfig, GatewayConfigError } from './config-load';
 export { createLog } from './log';
+export { isHostPort } from './host-port';
 export type { GatewayLog, LogLevel } from './log';
 export { Spool, SpoolCorruption } from './spool/spool';
 export type { QueueRecord } from './spool/queue-record';
