@@ -66,7 +66,6 @@ export async function run(argv: string[]): Promise<number> {
     if (err instanceof PolicyError) throw new InputError(err.problems.map(formatProblem).join('\n'), err.code);
     throw new InputError(`cannot start: ${(err as Error).message}`, 'MW_START');
   }
-  for (const a of gateway.addresses) process.stdout.write(`mailward: listening on ${a.host}:${a.port}\n`);
   return new Promise<number>((resolve) => {
     const shutdown = (signal: string): void => {
       log.event('info', { event: 'signal', signal });
@@ -74,5 +73,10 @@ export async function run(argv: string[]): Promise<number> {
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
+    // Node's default for SIGHUP is to die on the spot: no graceful stop, and a clean signal exit
+    // that systemd's Restart=on-failure does not restart. Nothing is reloaded, so say so.
+    process.on('SIGHUP', () => log.event('warn', { event: 'signal', signal: 'SIGHUP', action: 'ignored', message: 'nothing is reloaded: the policy and gateway.yaml are read at start; restart mailward serve to apply changes' }));
+    // Said once the signals are handled: whoever waits for this line may signal at once.
+    for (const a of gateway.addresses) process.stdout.write(`mailward: listening on ${a.host}:${a.port}\n`);
   });
 }
