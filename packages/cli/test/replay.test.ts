@@ -127,5 +127,5 @@ describe('mailward replay', () => {
     expect(source.stderr).toMatch(/cannot read source .*no-such-maildir: ENOENT/);
     expect((await runCli(['replay', policy])).code).toBe(2);
     expect((await runCli(['replay', policy, tmp, '--show', 'all'])).code).toBe(2);
-  });
+  }, 90_000); // six CLI processes in a row: on a loaded machine that passes the default 30 s
 });
