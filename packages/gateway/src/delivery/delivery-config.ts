@@ -50,8 +50,13 @@ export interface DeliveryConfig {
   ownListeners?: { host: string; port: number }[];
   /** The name we give in EHLO (filled in at start: gateway.yaml's `hostname`). */
   heloName?: string;
-  /** Seconds to wait for a hub. Default 60. */
+  /** Seconds to wait for a next hop to connect and greet. Default 60. */
   timeout?: number;
+  /**
+   * Seconds to wait for each reply once it greeted. Default 600: RFC 5321 (4.5.3.2.6) gives the
+   * end of DATA 10 minutes, and a message given up on before that reply is delivered again.
+   */
+  replyTimeout?: number;
   /** Connections to one next hop at once (FireWall-1's max_conns_per_site). Default 5. */
   maxConnsPerSite?: number;
   /** Messages over one connection before it is renewed (max_mails_per_conn). Default 100. */

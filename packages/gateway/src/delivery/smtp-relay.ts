@@ -30,9 +30,12 @@ function transportFor(hop: Hop, config: DeliveryConfig, kind: HopKind): Transpor
       transports.delete(oldest);
     }
     const timeout = (config.timeout ?? 60) * 1000;
+    // Connecting and the greeting get `timeout` (a dead hub fails over quickly), as does an idle
+    // pooled connection; a reply, the end of DATA's above all, gets RFC 5321's 10 minutes.
+    const replies = (config.replyTimeout ?? 600) * 1000;
     t = nodemailer.createTransport({
       host: hop.host, port: hop.port, ...(config.heloName ? { name: config.heloName } : {}), pool: true, maxConnections: config.maxConnsPerSite ?? 5, maxMessages: config.maxMailsPerConn ?? 100,
-      connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout,
+      connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: replies, idleTimeout: timeout,
       ...tlsOptions(policy, hop.host, hop.port, hop.name),
       ...(auth ? { auth: { user: auth.user, pass: auth.pass ?? '' }, authMethod: auth.method ?? 'PLAIN' } : {}),
     } as Parameters<typeof nodemailer.createTransport>[0]);
