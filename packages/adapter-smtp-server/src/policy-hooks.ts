@@ -51,6 +51,10 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
       event: 'decision', session: state.session, stage, client: state.client.ip, helo: input.helo, sender: input.sender, recipient: input.recipient, ...logged,
       verdict: decision.verdict, rule: decision.rule, fired: decision.fired, reply: decision.reply, removed: removalsOf(decision.effects),
     });
+    // The policy's own `log` actions ("pattern found in file name ..."), one line each, as the firewalls logged them.
+    for (const e of decision.effects) {
+      if (e.type === 'log') log({ event: 'policy-log', session: state.session, stage, client: state.client.ip, recipient: input.recipient, rule: e.rule, text: e.text });
+    }
     return decision;
   };
 

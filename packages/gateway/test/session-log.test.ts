@@ -19,7 +19,7 @@ data:
   rules:
     - id: no-exe
       when: { part: { filename: "*.exe" } }
-      do: [ strip ]
+      do: [ strip, { log: 'pattern "*.exe" found in file name "{filename}"' } ]
     - id: hide-internals
       do: [ { headers: { remove: [X-Mailer] } } ]
 `;
@@ -102,6 +102,18 @@ it('logs a hidden keyword used anyway, and why each session ended', async () => 
   dropped.close();
   await eventually(() => events('close').length === 4);
   expect(events('close')[3]).toMatchObject({ errors: 0, reason: 'client-closed' });
+});
+
+it('writes the text of each log action of the policy, with its rule and session', async () => {
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: gw.addresses[0]!.port, ignoreTLS: true, name: 'client.example' });
+  const sent = await transport.sendMail({ envelope: { from: 'a@example.org', to: ['bob@acme.example'] }, raw: RAW });
+  transport.close();
+  const id = /queued as (\S+)/.exec(sent.response)![1];
+  await eventually(() => events('queued').some((q) => q.id === id));
+  const session = events('queued').find((q) => q.id === id)!.session;
+  expect(events('policy-log').filter((l) => l.session === session)).toEqual([
+    expect.objectContaining({ stage: 'data', client: '127.0.0.1', rule: 'no-exe', text: 'pattern "*.exe" found in file name "tool.exe"' }),
+  ]);
 });
 
 it('keeps the readable form readable: lists as words, a listener as its parts', () => {
