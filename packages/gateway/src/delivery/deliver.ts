@@ -29,7 +29,11 @@ export async function deliver(record: QueueRecord, open: () => Readable, config:
   }
   const outcomes: RecipientOutcome[] = [];
   for (const { route, addresses } of groups.values()) {
-    outcomes.push(...(await deliverGroup(route, addresses, record.sender, open, config, record.eightBit === true)));
+    // Whatever fails here is these recipients' temporary outcome (counted, backed off, bounced at
+    // abandonTime); thrown, the attempt never counted and came back at every scan.
+    const group = await deliverGroup(route, addresses, record.sender, open, config, record.eightBit === true).catch((err: Error) =>
+      addresses.map((address) => ({ address, outcome: 'temporary' as const, detail: `delivery failed: ${err.message}` })));
+    outcomes.push(...group);
   }
   return outcomes;
 }
