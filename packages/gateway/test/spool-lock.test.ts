@@ -3,10 +3,11 @@
  * clean-up, which would remove the running one's DATA in progress; a crashed one's lock is taken over.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLog, defaultConfig, startGateway, type RunningGateway } from '../src/index';
+import { removeStale } from '../src/spool/spool-lock';
 
 const POLICY = 'version: 1\nsmtp: { greetPause: 0 }\nrcpt:\n  rules:\n    - id: all\n      do: [ accept ]\n';
 
@@ -91,4 +92,29 @@ it('gives the spool back when the start fails (a port in use)', async () => {
   } finally {
     rmSync(other, { recursive: true, force: true });
   }
+});
+
+it('removes only the stale lock it judged: a lock another gateway took over meanwhile stays', () => {
+  const lock = join(dir, 'lock');
+  writeFileSync(lock, '999999\n');
+  const stale = { ino: statSync(lock).ino, text: '999999\n' };
+  // Another gateway starting at the same moment judged it stale too, and was quicker (its new
+  // lock may well get the inode just freed).
+  rmSync(lock);
+  writeFileSync(join(dir, 'other'), '4242\n');
+  renameSync(join(dir, 'other'), lock);
+  removeStale(lock, stale);
+  expect(readFileSync(lock, 'utf8')).toBe('4242\n');
+  removeStale(lock, { ino: statSync(lock).ino, text: '4242\n' });
+  expect(existsSync(lock)).toBe(false);
+  expect(readdirSync(dir).filter((f) => f.startsWith('lock'))).toEqual([]);
+});
+
+it('leaves no draft or moved-aside file in the spool after taking and giving back the lock', async () => {
+  const first = await startGateway(config(), quiet);
+  const root = first.spool.root;
+  await first.stop(1000);
+  writeFileSync(join(root, 'lock'), '999999\n'); // stale
+  gw = await startGateway(config(), quiet);
+  expect(readdirSync(root).filter((f) => f.startsWith('lock'))).toEqual(['lock']);
 });

@@ -1,4 +1,4 @@
-import { readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { uptime } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,6 +23,58 @@ function isRunning(pid: number): boolean {
 /** Lock files this process holds: a lock naming our pid that is not among them is a past life's. */
 const held = new Set<string>();
 
+const exists = (err: unknown): boolean => (err as NodeJS.ErrnoException).code === 'EEXIST';
+
+/**
+ * Create `path` holding our pid, whole or not at all (a draft hard-linked into place), so no one
+ * sees it empty, half-written, and takes it for stale; on a file system without hard links, an
+ * exclusive create.
+ */
+function tryCreate(path: string): boolean {
+  const text = `${process.pid}\n`;
+  const draft = `${path}.${process.pid}`;
+  writeFileSync(draft, text, { mode: 0o600 });
+  try {
+    linkSync(draft, path);
+    return true;
+  } catch (err) {
+    if (exists(err)) return false;
+  } finally {
+    unlinkSync(draft);
+  }
+  try {
+    writeFileSync(path, text, { flag: 'wx', mode: 0o600 });
+    return true;
+  } catch (err) {
+    if (exists(err)) return false;
+    throw err;
+  }
+}
+
+/**
+ * Remove the lock judged stale (its inode and text as read), and only that one: it is moved
+ * aside first, and when what was moved is another lock (a gateway starting at the same moment
+ * took over before us; its file may even have the freed inode again) it is put back, to be read
+ * again. With a plain unlink, two gateways taking over one stale lock together could each remove
+ * the other's new lock, and both run.
+ */
+export function removeStale(path: string, judged: { ino: number; text: string }): void {
+  const aside = `${path}.stale.${process.pid}`;
+  try {
+    renameSync(path, aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // someone else removed it
+    throw err;
+  }
+  try {
+    if (statSync(aside).ino !== judged.ino || readFileSync(aside, 'utf8') !== judged.text) linkSync(aside, path);
+  } catch (err) {
+    if (!exists(err)) throw err;
+  } finally {
+    unlinkSync(aside);
+  }
+}
+
 /**
  * Take the spool for this process, before its start-up clean-up: that removes tmp/ and the files
  * of commits cut half-way, which in a spool a running gateway uses are its sessions' DATA and
@@ -34,20 +86,23 @@ const held = new Set<string>();
  */
 export function lockSpool(root: string): () => void {
   const path = join(root, 'lock');
-  for (;;) {
+  while (!tryCreate(path)) {
+    let stat: ReturnType<typeof statSync>;
+    let text: string;
     try {
-      writeFileSync(path, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
-      held.add(path);
-      break;
+      stat = statSync(path);
+      text = readFileSync(path, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // released meanwhile
+      throw err;
     }
-    const holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
-    const beforeBoot = statSync(path).mtimeMs < Date.now() - uptime() * 1000;
+    const holder = Number.parseInt(text, 10);
+    const beforeBoot = stat.mtimeMs < Date.now() - uptime() * 1000;
     const pastLife = beforeBoot || (holder === process.pid && !held.has(path));
     if (Number.isInteger(holder) && holder > 0 && !pastLife && isRunning(holder)) throw new SpoolInUseError(root, holder);
-    unlinkSync(path); // a crashed gateway's lock
+    removeStale(path, { ino: stat.ino, text }); // a crashed gateway's lock
   }
+  held.add(path);
   return () => {
     held.delete(path);
     try {
