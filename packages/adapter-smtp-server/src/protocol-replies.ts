@@ -4,6 +4,8 @@ import { eachConnection } from './each-connection';
 
 interface Connection {
   secure: boolean;
+  /** smtp-server's own count of unknown commands: it hangs up at 10, whatever the policy says. */
+  _unrecognizedCommands: number;
   remoteAddress: string;
   send(code: number, data: string | string[], context?: unknown): void;
 }
@@ -20,7 +22,8 @@ const HAS_STATUS = /^[245]\.\d{1,3}\.\d{1,3} /;
  * Every reply of the server's sessions passes through here, whoever wrote it (a hook, or
  * smtp-server before any hook runs: an unknown command, MAIL before HELO, SIZE= over the
  * limit): an error reply gets a status code and counts toward the policy's `hardErrorLimit`
- * (the one that reaches it becomes 421 and the connection closes), and AUTH is left out of the
+ * (the one that reaches it becomes 421 and the connection closes, smtp-server's own limit of ten
+ * unknown commands then not applying), and AUTH is left out of the
  * EHLO reply until the session is under TLS, where logins are taken.
  */
 export function watchReplies(server: SMTPServer, policy: () => CompiledPolicy, log: (event: Record<string, unknown>) => void): void {
@@ -33,6 +36,8 @@ export function watchReplies(server: SMTPServer, policy: () => CompiledPolicy, l
       if (code < 400 || code === 421) return send(code, data, context);
       errors++;
       const limit = policy().smtp.hardErrorLimit;
+      // With a limit the policy's count is the one that hangs up (smtp-server's stays for none).
+      if (limit) connection._unrecognizedCommands = 0;
       if (!limit || errors < limit) return send(code, data, context);
       log({ event: 'hard-error-limit', client: connection.remoteAddress, errors });
       send(421, `4.7.0 Too many errors (${errors}); closing connection`, false);
