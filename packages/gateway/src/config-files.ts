@@ -1,5 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import type { GatewayConfig } from './config';
+import { BUILTIN_NAME } from './policy-source';
 
 /** `file:line:col` of a path in gateway.yaml. */
 type Where = (path: (string | number)[]) => string;
@@ -31,6 +32,9 @@ export function configFileProblems(config: GatewayConfig, at: Where): string[] {
   const d = config.delivery;
   files.push({ path: ['delivery', 'tls', 'ca'], file: d.tls?.ca }, { path: ['delivery', 'smarthost', 'tls', 'ca'], file: d.smarthost?.tls?.ca }, { path: ['delivery', 'mx', 'tls', 'ca'], file: d.mx?.tls?.ca });
   const problems: string[] = [];
+  if (config.policy.startsWith('builtin:') && config.policy !== BUILTIN_NAME) {
+    problems.push(`${at(['policy'])}: /policy: ${config.policy} is not a built-in policy (the one there is: ${BUILTIN_NAME}); give the path of a policy file instead (Mailward's examples/ folder has several to copy)`);
+  }
   for (const { path, file } of files) {
     const why = file === undefined ? undefined : unreadable(file);
     if (why) problems.push(`${at(path)}: /${path.join('/')}: ${file} ${why}`);

@@ -5,13 +5,15 @@ import { parseDocument } from 'yaml';
 
 /** The Firebox inbound example shipped with the gateway (kept equal to examples/ by a test). */
 export const BUILTIN_POLICY = join(__dirname, '..', 'default-policy.yaml');
+/** gateway.yaml's name for it, the only built-in policy. */
+export const BUILTIN_NAME = 'builtin:firebox-inbound';
 
 /**
  * Load the gateway's policy: a file, or `builtin:firebox-inbound`. With `domain`, the list
  * `our-domains` becomes that domain and its subdomains.
  */
 export function loadGatewayPolicy(policy: string, domain?: string): CompiledPolicy {
-  const file = policy === 'builtin:firebox-inbound' ? BUILTIN_POLICY : policy;
+  const file = policy === BUILTIN_NAME ? BUILTIN_POLICY : policy;
   let text = readFileSync(file, 'utf8');
   if (domain) {
     const doc = parseDocument(text);

@@ -119,4 +119,16 @@ describe('gateway.yaml', () => {
     expect(text).toMatch(/gateway\.yaml:4:\d+: \/facts\/dns .*`timeout`; remove it/);
     expect(text).not.toMatch(/greylist/);
   });
+
+  it('names an unknown built-in policy with file:line:col and the one there is', () => {
+    // builtin:firebox-outbound stopped the start with "ENOENT: no such file or directory, open 'builtin:firebox-outbound'".
+    writeFileSync(join(dir, 'gateway.yaml'), 'hostname: gw\npolicy: builtin:firebox-outbound\n');
+    let text = 'no error';
+    try {
+      loadGatewayConfig(join(dir, 'gateway.yaml'), dir, { checkFiles: true });
+    } catch (err) {
+      text = (err as GatewayConfigError).problems.join('\n');
+    }
+    expect(text).toBe(`${join(dir, 'gateway.yaml')}:2:9: /policy: builtin:firebox-outbound is not a built-in policy (the one there is: builtin:firebox-inbound); give the path of a policy file instead (Mailward's examples/ folder has several to copy)`);
+  });
 });
