@@ -8,7 +8,7 @@ export interface Io {
 
 /** The process's own streams. */
 export const processIo: Io = {
-  out: (text) => void process.stdout.write(text),
+  out: (text) => void (process.stdout.writable && process.stdout.write(text)),
   err: (text) => void process.stderr.write(text),
   tty: Boolean(process.stdout.isTTY),
 };

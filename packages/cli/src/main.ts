@@ -71,6 +71,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 
 /** Entry point of bin/mailward.js: runs main on process.argv and sets the exit code. */
 export function runCli(): void {
+  // A reader that stopped reading (`mailward eval ... | head`) is not a failure: the rest of
+  // the output is dropped (see processIo) and the command finishes, --out files included.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { runCli } from './run-cli';
 
 
@@ -45,6 +45,18 @@ describe('usage', () => {
     const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
     expect(execFileSync(bin, ['--version'], { env, encoding: 'utf8' })).toMatch(/^\d+\.\d+\.\d+\n$/);
     expect(readFileSync(bin, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env -S node --max-semi-space-size=1');
+  });
+
+  test('output into a pipe that closes early (`| head`) ends quietly, the --out file written', async () => {
+    const bin = join(root, 'packages/cli/bin/mailward.js');
+    const out = join(tmp, 'piped.eml');
+    const child = spawn(process.execPath, [bin, 'eval', example('firebox-inbound', 'policy.yaml'), example('firebox-inbound', 'slides-ppt.eml'), '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // what the reader of `| head -1` does once it has its line
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise((resolveCode) => child.on('close', resolveCode));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(readFileSync(out, 'utf8')).toMatch(/Attachment denied by mailward policy/);
   });
 
   test('an unknown command or option exits 2 and says what was wrong', async () => {
