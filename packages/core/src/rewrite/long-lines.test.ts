@@ -14,6 +14,12 @@ async function run(message: Buffer, chunk = message.length): Promise<{ out: Buff
   return { out: Buffer.concat(chunks), changes: stream.changes };
 }
 
+/** Quoted-printable as RFC 2045 6.7 has readers decode it: white space at the end of an encoded line is padding. */
+const readQp = (b: Buffer): Buffer => decodeBody(Buffer.from(b.toString('latin1').replace(/[ \t]+(?=\r\n|$)/g, ''), 'latin1'), 'quoted-printable');
+
+/** Bytes of text where line ends, white space before them and dashes are frequent. */
+const textBytes = fc.array(fc.constantFrom(0x20, 0x09, 0x0d, 0x0a, 0x2d, 0x3d, 0x61, 0xe9), { maxLength: 400 }).map((a) => Uint8Array.from(a));
+
 const longest = (b: Buffer): number => Math.max(...b.toString('latin1').split('\r\n').map((l) => l.length));
 
 /** The plain way to find a line over 998 octets: every line, one by one. */
@@ -129,9 +135,16 @@ describe('long lines', () => {
     );
   });
 
+  it('QuotedPrintableEncoder keeps the white space that ends a CRLF line', () => {
+    const text = Buffer.from('-- \r\nsig line\t\r\ntwo  \r\n \r\n', 'latin1');
+    const enc = new QuotedPrintableEncoder();
+    const out = Buffer.concat([enc.push(text), enc.end()]);
+    expect(readQp(out).toString('latin1')).toBe(text.toString('latin1'));
+  });
+
   it('QuotedPrintableEncoder round-trips any bytes in any chunking, within 76 characters', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 2000 }), fc.array(fc.nat(), { maxLength: 5 }), (bytes, cuts) => {
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 2000 }), textBytes), fc.array(fc.nat(), { maxLength: 5 }), (bytes, cuts) => {
         const data = Buffer.from(bytes);
         const enc = new QuotedPrintableEncoder();
         const points = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
@@ -144,11 +157,35 @@ describe('long lines', () => {
         out.push(enc.end());
         const all = Buffer.concat(out);
         expect(longest(all)).toBeLessThanOrEqual(76);
+        expect(all.toString('latin1')).not.toMatch(/(^|\n)-/);
         // line breaks come back as CRLF: compare with the input's LFs made CRLF
         const expected = Buffer.from(data.toString('latin1').replace(/\r?\n/g, '\n').replace(/\n/g, '\r\n'), 'latin1');
-        expect(decodeBody(all, 'quoted-printable').toString('latin1')).toBe(expected.toString('latin1'));
+        expect(readQp(all).toString('latin1')).toBe(expected.toString('latin1'));
       }),
     );
+  });
+});
+
+describe('rewrite: a broken line opens no part', () => {
+  // A line over 998 octets whose tail is the multipart's delimiter: where the break falls, a
+  // new line starts with `--b`, and what followed in the body would become a part of its own.
+  const payload = 'Content-Type: text/html\r\n\r\n<script>alert(1)</script>';
+  const bodies: [string, string, string][] = [
+    ['7bit, re-encoded as quoted-printable', '7bit', `${'x'.repeat(75 * 14)}--b\r\n${payload}`],
+    ['quoted-printable, soft breaks', 'quoted-printable', `${'y'.repeat(1200)}\r\n${'x'.repeat(990)}--b\r\n${payload}`],
+    ['base64, broken lines', 'base64', `${'QUFB'.repeat(400)}\r\n${'QUFB'.repeat(247)}AA--b\r\n${payload}`],
+  ];
+  it.each(bodies)('%s', async (_name, encoding, body) => {
+    const message = Buffer.from(
+      ['Subject: hi', 'Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: text/plain', `Content-Transfer-Encoding: ${encoding}`, '', body, '--b', 'Content-Type: text/plain', '', 'last', '--b--', ''].join('\r\n'),
+    );
+    const stream = rewrite(Readable.from([message]), [{ type: 'subjectPrefix', rule: 'p', prefix: '[X] ' }]);
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    const out = Buffer.concat(chunks);
+    expect(longest(out)).toBeLessThanOrEqual(998);
+    const types = async (m: Buffer): Promise<string[]> => (await analyze(Readable.from([m]))).parts.map((p) => `${p.path} ${p.type} ${p.size}`);
+    expect(await types(out)).toEqual(await types(message));
   });
 });
 

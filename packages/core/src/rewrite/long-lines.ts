@@ -62,9 +62,16 @@ export class LineBreaker {
         if (this.style === 'quoted-printable') out.push(0x3d);
         out.push(0x0d, 0x0a);
         this.col = 0;
-        if (this.style === 'fold') {
+        // A line the break starts must not be a boundary delimiter (`--b`), or the rest of the
+        // body would open a part nobody analyzed: a fold starts with a space, base64 skips one
+        // too (RFC 2045 6.8), and quoted-printable writes the dash as =2D.
+        if (this.style === 'fold' || (this.style === 'base64' && b === 0x2d)) {
           out.push(0x20);
           this.col = 1;
+        } else if (b === 0x2d) {
+          out.push(0x3d, 0x32, 0x44);
+          this.col = 3;
+          continue;
         }
       }
       if (this.escape > 0) this.escape--;
@@ -88,12 +95,22 @@ export class QuotedPrintableEncoder {
       this.out.push('=\r\n');
       this.col = 0;
     }
+    // A line never starts with a dash, so none can be a boundary delimiter (`--b`).
+    if (this.col === 0 && t === '-') t = '=2D';
     this.out.push(t);
     this.col += t.length;
   }
 
   private hex(b: number): string {
     return `=${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+
+  /** A CR that no LF followed: the white space before it was not at a line's end. */
+  private bareCR(): void {
+    if (this.space >= 0) this.token(String.fromCharCode(this.space));
+    this.space = -1;
+    this.token('=0D');
+    this.cr = false;
   }
 
   /** Encode a chunk; returns the text ready so far. */
@@ -107,12 +124,15 @@ export class QuotedPrintableEncoder {
         this.col = 0;
         continue;
       }
-      if (this.cr) this.token('=0D');
-      this.cr = false;
+      // The white space before a CR stays pending: if an LF follows, it ends the line.
+      if (this.cr) this.bareCR();
+      if (b === 0x0d) {
+        this.cr = true;
+        continue;
+      }
       if (this.space >= 0) this.token(String.fromCharCode(this.space));
       this.space = -1;
-      if (b === 0x0d) this.cr = true;
-      else if (b === 0x20 || b === 0x09) this.space = b;
+      if (b === 0x20 || b === 0x09) this.space = b;
       else this.token(b >= 33 && b <= 126 && b !== 0x3d ? String.fromCharCode(b) : this.hex(b));
     }
     const text = this.out.join('');
@@ -122,9 +142,8 @@ export class QuotedPrintableEncoder {
 
   /** What is still pending at the end of the body. */
   end(): Buffer {
-    if (this.cr) this.token('=0D');
+    if (this.cr) this.bareCR();
     if (this.space >= 0) this.token(this.hex(this.space));
-    this.cr = false;
     this.space = -1;
     const text = this.out.join('');
     this.out = [];
