@@ -28,6 +28,9 @@ export interface PolicyHooksOptions {
   log?: (event: Record<string, unknown>) => void;
 }
 
+/** DATA ended by the client going away (or its idle timeout), not by a failure of ours. */
+class ClientGone extends Error {}
+
 type Hooks = Required<Pick<SMTPServerOptions, 'onConnect' | 'onMailFrom' | 'onRcptTo' | 'onData'>>;
 type Done = (err?: Error | null, message?: string) => void;
 
@@ -73,7 +76,9 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
   const guard = (state: ConnectionState, done: Done, work: () => Promise<void>): void => {
     // Any internal failure is a temporary refusal: the client keeps the mail and retries.
     work().catch((err: Error) => {
-      log({ event: 'error', session: state.session, client: state.client.ip, error: err.message });
+      // A client gone mid-DATA is the client's doing: no error-level line for each one that drops.
+      if (err instanceof ClientGone) log({ event: 'data-aborted', session: state.session, client: state.client.ip, reason: err.message });
+      else log({ event: 'error', session: state.session, client: state.client.ip, error: err.message });
       done(replyError({ code: 451, status: '4.3.0', text: 'Temporary failure, please try again later' }));
     });
   };
@@ -164,7 +169,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
       // destroys `stream`, and the readers below would wait for an end that never comes.
       stream.once('close', () => {
         if (stream.readableEnded) return;
-        const gone = new Error('the client went away in the middle of DATA');
+        const gone = new ClientGone('the client went away in the middle of DATA');
         reader.destroy();
         // The readers fail (an error only where someone listens: an unheard one ends the process).
         for (const s of [forModel, forStore]) s.destroy(s.listenerCount('error') > 0 ? gone : undefined);
