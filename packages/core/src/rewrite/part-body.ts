@@ -10,16 +10,22 @@ export function decodeBody(raw: Buffer, encoding: string): Buffer {
   return raw;
 }
 
+/** A line never starts with a dash, so none can be a boundary delimiter (`--b`) of the part around it. */
+function withoutLeadingDash(line: string): string {
+  return line.startsWith('-') ? `=2D${line.slice(1)}` : line;
+}
+
 /** Encode a body in a transfer encoding, CRLF lines within 76 (base64, qp) or as given. */
 export function encodeBody(data: Buffer, encoding: string): Buffer {
   if (encoding === 'base64') return Buffer.from(`${data.toString('base64').replace(/.{76}/g, '$&\r\n').replace(/\r\n$/, '')}\r\n`);
   if (encoding === 'quoted-printable') {
-    const lines = data.toString('latin1').split(/\r?\n/);
+    // Only CRLF is a line break: a bare CR or LF is data (a UTF-16 body has 0x0a octets) and is escaped.
+    const lines = data.toString('latin1').split('\r\n');
     const out = lines.map((line) => {
-      let encoded = line.replace(/[=\x00-\x08\x0b-\x1f\x7f-\xff]/g, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-      encoded = encoded.replace(/[ \t]$/, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase()}`);
+      let encoded = line.replace(/[=\x00-\x08\x0a-\x1f\x7f-\xff]/g, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+      encoded = encoded.replace(/[ \t]$/, (c) => (c === ' ' ? '=20' : '=09'));
       const pieces: string[] = [];
-      while (encoded.length > 76) {
+      while ((encoded = withoutLeadingDash(encoded)).length > 76) {
         let cut = 75;
         while (cut > 72 && encoded[cut - 1] !== '=' && encoded[cut - 2] === '=') cut--;
         if (encoded[cut - 1] === '=') cut--;
