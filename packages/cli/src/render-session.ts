@@ -29,7 +29,9 @@ export function renderSession(r: SessionView, env: { sender: string; client: str
 function rule(t: RuleTrace): string[] {
   const mark = !t.reached ? '-' : t.matched ? '+' : '.';
   const state = !t.reached ? 'not reached' : t.matched ? 'matched' : 'no match';
-  const lines = [`    ${mark} ${t.rule}: ${state}${t.note ? ` (${t.note})` : ''}`];
+  // The engine's note for an unreached rule starts with "not reached:" too: say it once.
+  const note = t.note?.replace(/^not reached: /, '');
+  const lines = [`    ${mark} ${t.rule}: ${state}${note ? ` (${note})` : ''}`];
   for (const c of t.conditions) {
     const pattern = c.pattern !== undefined ? ` vs ${c.pattern}` : '';
     lines.push(`        ${c.result ? 'yes' : 'no '} ${c.condition} = ${short(c.value)}${pattern}`);

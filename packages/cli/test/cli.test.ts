@@ -137,6 +137,11 @@ describe('mailward eval', () => {
     expect(r.stdout).toMatch(/our-domains-only: matched/);
   });
 
+  test('a rule after the one that ended its stage is said to be not reached once, with why', async () => {
+    const r = await runCli(['eval', example('gauntlet-smap', 'policy.yaml'), example('gauntlet-smap', 'bad-header.eml'), '--client-ip', '203.0.113.30']);
+    expect(r.stdout).toMatch(/^ {4}- outbound-anywhere: not reached \(rule `inbound-to-mailhub` ended the stage\)$/m);
+  });
+
   test('a rejected session still exits 0', async () => {
     const r = await runCli(['eval', example('firebox-inbound', 'policy.yaml'), example('firebox-inbound', 'plain.eml'), '--to', 'x@elsewhere.example', '--json']);
     expect(r.code).toBe(0);
