@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Effect } from '../engine/effect';
+import { analyze } from '../message/analyze';
 import { rewrite } from './rewrite';
 
 const STRIP: Effect = { type: 'stripHtml', rule: 'h', elements: ['script'] };
@@ -61,5 +62,19 @@ describe('rewrite: long lines in attached messages', () => {
     expect(Math.max(...out.split('\r\n').map((l) => l.length))).toBeLessThanOrEqual(998);
     expect(out.replace(/\r\n /g, '')).toContain(`\r\n\r\n${'y'.repeat(2000)}\r\n`);
     expect(stream.changes).toContainEqual({ kind: 'lines-broken', path: '2', style: 'fold' });
+  });
+});
+
+describe('rewrite: stripHtml inside an attached message that leaves a delimiter of the outer one', () => {
+  it('sends the attached message in base64, so the outer structure stays as analyzed', async () => {
+    const inner = crlf(['Subject: fwd', 'Content-Type: text/html', '', '<script>1</script>--o', 'Content-Type: text/html', '', '<script>alert(2)</script>', '']);
+    const message = outer([`Content-Type: message/rfc822\r\nContent-Disposition: attachment\r\n\r\n${inner}`, 'Content-Type: text/plain\r\n\r\nlast']);
+    const { out, changes } = await run(message);
+    const model = await analyze(Readable.from([Buffer.from(out, 'latin1')]));
+    expect(model.parts.filter((p) => !p.path.includes('/')).map((p) => `${p.path} ${p.type}`)).toEqual(['0 multipart/mixed', '1 message/rfc822', '2 text/plain']);
+    expect(changes).toContainEqual({ kind: 'part-reencoded', path: '1', encoding: 'base64' });
+    expect(out).toContain('--o\r\nContent-Transfer-Encoding: base64\r\nContent-Type: message/rfc822\r\n');
+    const encoded = /Content-Disposition: attachment\r\n\r\n([A-Za-z0-9+/=\r\n]+?)\r\n--o/.exec(out)![1]!;
+    expect(Buffer.from(encoded, 'base64').toString()).toBe(crlf(['Subject: fwd', 'Content-Type: text/html', '', '--o', 'Content-Type: text/html', '', '', '']));
   });
 });

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import * as iconv from 'iconv-lite';
+import { analyze } from '../message/analyze';
 import { cleanHtmlBody } from './html-part';
 import { rewrite } from './rewrite';
 
@@ -56,5 +57,24 @@ describe('rewrite: stripHtml on a UTF-16 part', () => {
     expect(head).toBe('Content-Type: text/html; charset=utf-16\r\nContent-Transfer-Encoding: base64');
     expect(iconv.decode(Buffer.from(encoded!, 'base64'), 'utf-16le')).toBe(CLEAN);
     expect(stream.changes).toEqual([{ kind: 'html-stripped', rule: 'h', path: '0', removed: 2 }]);
+  });
+});
+
+describe('rewrite: stripHtml that leaves a delimiter line', () => {
+  // <script></script>--b is no delimiter; with the script cut, the line is --b, and what
+  // follows it in the body would be a part of its own, which nobody analyzed or cleaned.
+  const body = '<p>hi</p>\r\n<script>1</script>--b\r\nContent-Type: text/html\r\n\r\n<script>alert(2)</script>';
+  const message = Buffer.from(['Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: text/html', '', body, '--b', 'Content-Type: text/plain', '', 'last', '--b--', ''].join('\r\n'));
+
+  it('re-encodes the part as quoted-printable, so the structure stays as analyzed', async () => {
+    const stream = rewrite(Readable.from([message]), [{ type: 'stripHtml', rule: 'h', elements: ACTIVE }]);
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    const out = Buffer.concat(chunks);
+    const model = await analyze(Readable.from([out]));
+    expect(model.parts.map((p) => `${p.path} ${p.type}`)).toEqual(['0 multipart/mixed', '1 text/html', '2 text/plain']);
+    expect(model.parts[1]!.encoding).toBe('quoted-printable');
+    expect(stream.changes).toContainEqual({ kind: 'part-reencoded', path: '1', encoding: 'quoted-printable' });
+    expect(out.toString()).not.toContain('alert');
   });
 });

@@ -9,6 +9,7 @@ import { editHeaders, isHeaderEffect } from './header-edits';
 import { foldLongHeaderLines } from './header-lines';
 import { headersOnly, rewriteHeadersOnly } from './header-only';
 import { CrlfSplitter } from './crlf';
+import { opensPart } from './delimiter-lines';
 import { pipeInto } from './pipe-into';
 import { stripHtmlInAttached } from './attached-message';
 import { cleanHtmlBody } from './html-part';
@@ -231,7 +232,8 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
       if (result.removed > 0) changes.push({ kind: 'html-stripped', rule: p.rule, path: partPath(node), removed: result.removed });
       let out = result.removed > 0 ? encodeBody(result.body, p.encoding) : Buffer.concat(p.buffers);
       const encoding = p.encoding.toLowerCase();
-      if (scanLines(out, 0).long) {
+      // A cut can make a line the delimiter (`<script></script>--b`); quoted-printable has none.
+      if (scanLines(out, 0).long || (result.removed > 0 && opensPart(out, node))) {
         if (encoding === 'base64' || encoding === 'quoted-printable') {
           out = new LineBreaker(encoding).push(out);
           changes.push({ kind: 'lines-broken', path: partPath(node), style: encoding });
@@ -258,7 +260,13 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
     const result = await stripHtmlInAttached(rewrite, raw, encoding, htmlEffects, partPath(node));
     if (result) changes.push(...result.changes);
     let value = result?.body ?? raw;
-    if (scanLines(value, 0).long) {
+    if (result && encoding !== 'base64' && opensPart(value, node)) {
+      // A delimiter of ours that stripHtml left inside: base64 holds none (the type allows no
+      // quoted-printable, RFC 2046 5.2.1, but readers open a base64 message as they open mailsplit's).
+      value = encodeBody(decodeBody(value, encoding), 'base64').subarray(0, -2);
+      if (node.headers) node.headers.update('Content-Transfer-Encoding', 'base64');
+      changes.push({ kind: 'part-reencoded', path: partPath(node), encoding: 'base64' });
+    } else if (scanLines(value, 0).long) {
       const style = encoding === 'base64' || encoding === 'quoted-printable' ? encoding : 'fold';
       value = new LineBreaker(style).push(value);
       changes.push({ kind: 'lines-broken', path: partPath(node), style });
