@@ -9,6 +9,7 @@ const USAGE = 'mailward quarantine list | show ID | release ID | delete ID  [--s
 /** `mailward quarantine`: what the policy held back, and the admin's way to release or delete it. */
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
   const { action, id, json, values } = parseSpoolArgs(argv, USAGE);
+  const admin = userInfo().username; // who runs it, before openSpool may act as the spool's owner
   const spool = openSpool(values);
   const need = (): string => {
     if (!id) throw new UsageError(`${action} needs a quarantine id\n${USAGE}`);
@@ -37,7 +38,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       return 0;
     }
     case 'release': {
-      const released = releaseFromQuarantine(spool, need(), userInfo().username);
+      const released = releaseFromQuarantine(spool, need(), admin);
       io.out(`released ${released.id}: queued for ${released.recipients.map((r) => r.address).join(', ')}\n`);
       return 0;
     }

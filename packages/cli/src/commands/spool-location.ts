@@ -3,11 +3,13 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { loadGatewayConfig, Spool } from '@mailward/gateway';
 import { InputError, UsageError } from '../usage-error';
+import { actAsSpoolOwner } from './spool-owner';
 
-/** The spool a command works on: --spool DIR, the one in --config FILE, or ./var/spool. */
+/** The spool a command works on: --spool DIR, the one in --config FILE, or ./var/spool (as its owner). */
 export function openSpool(values: { spool?: string | undefined; config?: string | undefined }): Spool {
   const dir = values.spool ? resolve(values.spool) : values.config ? loadGatewayConfig(values.config).spool : resolve('var/spool');
   if (!existsSync(dir)) throw new InputError(`${dir}: no spool here (give --spool DIR or --config FILE)`, 'MW_NO_SPOOL');
+  actAsSpoolOwner(dir);
   return new Spool(dir);
 }
 
