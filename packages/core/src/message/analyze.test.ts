@@ -332,6 +332,14 @@ describe('analyze: malformed', () => {
     expect(m.malformed).toEqual([]);
   });
 
+  it('sees a part whose header block the next delimiter cuts short, and what it holds', async () => {
+    // No blank line: Python's email takes the first line that is no field for the body, and
+    // saves cut.exe with the program in it; mailsplit dropped the part, header lines and all.
+    const m = await run(multipart(['Content-Type: text/plain\r\n\r\nhi', 'Content-Type: application/octet-stream; name="cut.exe"\r\nContent-Transfer-Encoding: base64\r\nTVqQAAMAAAAEAAAA', 'Content-Type: text/plain\r\n\r\nlast']));
+    expect(m.parts.map((p) => `${p.path} ${p.filename ?? ''}`)).toEqual(['0 ', '1 ', '2 cut.exe', '3 ']);
+    expect(m.malformed).toContainEqual(expect.objectContaining({ kind: 'bad-header', path: '2' }));
+  });
+
   it('reports a boundary parameter with trailing spaces', async () => {
     const m = await run('Content-Type: multipart/mixed; boundary="zz  "\r\n\r\n--zz\r\n\r\nx\r\n--zz--\r\n');
     expect(m.malformed).toContainEqual(expect.objectContaining({ kind: 'bad-header', path: '0' }));

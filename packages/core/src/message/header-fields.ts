@@ -19,6 +19,12 @@ export function headerText(raw: string): string {
   }
 }
 
+/** True when a raw header line starts as a field does: a name, then its colon. */
+export function isField(raw: string): boolean {
+  const colon = raw.indexOf(':');
+  return colon > 0 && FIELD_NAME.test(raw.slice(0, colon));
+}
+
 /** A header line split into its field, or a reason it is not one. */
 export function parseHeaderLine(raw: string): HeaderField | { problem: string } {
   const line = headerText(raw);

@@ -1,5 +1,5 @@
 import type { TransformCallback } from 'node:stream';
-import { Splitter } from '@zone-eu/mailsplit';
+import { Splitter, type MimeNode } from '@zone-eu/mailsplit';
 
 /**
  * Line ends made CRLF (a bare LF or a bare CR becomes CRLF), so a rewritten message can be
@@ -63,6 +63,24 @@ export class CrlfLines {
 export class CrlfSplitter extends Splitter {
   /** What was changed on the way in. */
   readonly lines = new CrlfLines();
+  /** mailsplit's current node (not in its typings); null while its constructor runs. */
+  declare private node: MimeNode | null;
+
+  /**
+   * Called by mailsplit for each delimiter that starts a part (not in its typings). A part whose
+   * header block the delimiter cuts short, with no blank line, was dropped, header lines and
+   * all (mailsplit pushes such a node only before a closing delimiter), while Python's email
+   * reads its first line that is no field as the body: a program under a name no rule saw.
+   * It is now pushed as the part it is, so analysis sees it and the rewriter writes it out.
+   */
+  newNode(parent?: MimeNode | false): void {
+    const node = this.node;
+    if (node && node._headerlen > 0 && !node.headers) {
+      node.parseHeaders();
+      this.push(node);
+    }
+    (Splitter.prototype as unknown as { newNode(parent?: MimeNode | false): void }).newNode.call(this, parent);
+  }
 
   override _transform(chunk: Buffer, encoding: BufferEncoding, done: TransformCallback): void {
     super._transform(this.lines.push(chunk), encoding, done);

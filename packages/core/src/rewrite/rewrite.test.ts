@@ -184,6 +184,13 @@ describe('rewrite: parts', () => {
     expect(changes).toEqual([{ kind: 'part-stripped', rule: 'exe', path: '2', type: 'application/octet-stream', filename: 'a.exe' }]);
   });
 
+  it('strips a part whose header block the next delimiter cuts short, lines that are no field included', async () => {
+    const message = crlf(['Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: application/octet-stream; name=cut.exe', 'X-Note: kept', 'Content-Transfer-Encoding: base64', 'TVqQAAMAAAAE', '--b', 'Content-Type: text/plain', '', 'kept', '--b--', '']);
+    const { out, changes } = await run(message, [{ type: 'stripPart', rule: 'exe', part: ref('1', 'application/octet-stream', 'cut.exe'), notice: 'removed' }]);
+    expect(out.toString()).toBe(crlf(['Content-Type: multipart/mixed; boundary=b', '', '--b', 'X-Note: kept', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 7bit', 'Content-Disposition: inline', '', 'removed', '--b', 'Content-Type: text/plain', '', 'kept', '--b--', '']).toString());
+    expect(changes).toEqual([{ kind: 'part-stripped', rule: 'exe', path: '1', type: 'application/octet-stream', filename: 'cut.exe' }]);
+  });
+
   it('closes a multipart the input left open and ends the last line, when it changed the message', async () => {
     const message = crlf(['Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: application/octet-stream; name=a.exe', '', 'MZ', '--b', 'Content-Type: text/plain', '', 'kept']);
     const { out, changes } = await run(message, [{ type: 'stripPart', rule: 'exe', part: ref('1'), notice: 'removed' }]);

@@ -1,6 +1,7 @@
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { Headers, type MimeNode, type SplitterChunk } from '@zone-eu/mailsplit';
 import { partReplacements, type Effect, type PartRef } from '../engine/effect';
+import { isField } from '../message/header-fields';
 import { closeMultiparts } from '../message/multipart-close';
 import { partPath } from '../message/part-path';
 import { partType } from '../message/part-type';
@@ -58,8 +59,9 @@ function plainNotice(text: string): boolean {
 function noticeHeaders(node: MimeNode, ascii: boolean): void {
   if (!node.headers) return;
   // The other fields keep their bytes; written straight, as this runs for every part stripped.
+  // A line that is no field (the body of a part whose blank line is missing) goes.
   let block = '';
-  for (const h of node.headers.getList()) if (h.line !== '' && !h.key.startsWith('content-')) block += `${h.line}\r\n`;
+  for (const h of node.headers.getList()) if (!h.key.startsWith('content-') && isField(h.line)) block += `${h.line}\r\n`;
   block += `Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: ${ascii ? '7bit' : 'base64'}\r\nContent-Disposition: inline\r\n\r\n`;
   node.headers = new Headers(Buffer.from(block, 'latin1'));
   node.multipart = false;

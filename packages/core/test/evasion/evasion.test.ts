@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { Splitter, type MimeNode, type SplitterChunk } from '@zone-eu/mailsplit';
+import type { MimeNode, SplitterChunk } from '@zone-eu/mailsplit';
 import { parse } from 'yaml';
 import { analyze, evaluate, loadPolicy, loadPolicyFile, partPath, rewrite, type CompiledPolicy, type Decision, type RewriteChange } from '@mailward/core';
+import { CrlfSplitter } from '../../src/rewrite/crlf';
 
 // The evasion corpus: analyze -> policy -> rewrite on every crafted message. Each executable
 // must be gone from the output (or the message refused), and every benign entity must come out
@@ -38,10 +39,10 @@ async function run(data: Buffer, decision: Decision): Promise<{ out: Buffer; cha
   return { out: Buffer.concat(chunks), changes: stream.changes };
 }
 
-/** The raw bytes of each entity (its header block and body) by part path. */
+/** The raw bytes of each entity (its header block and body) by part path, split as analyze and rewrite split. */
 async function entities(data: Buffer): Promise<Map<string, Buffer>> {
   const raw = new Map<MimeNode, Buffer[]>();
-  const splitter = new Splitter();
+  const splitter = new CrlfSplitter();
   Readable.from([data]).pipe(splitter);
   for await (const obj of splitter as AsyncIterable<SplitterChunk>) {
     if (obj.type === 'node') raw.set(obj, [obj.getHeaders()]);
