@@ -36,6 +36,6 @@ export { MALFORMED_KINDS } from './message/model';
 
 // rewrite
 export { rewrite } from './rewrite/rewrite';
-export { HEADER_EFFECTS } from './rewrite/header-edits';
+export { HEADER_EFFECTS, removesField } from './rewrite/header-edits';
 export type { RewriteOptions, RewrittenMessage } from './rewrite/rewrite';
 export type { RewriteChange } from './rewrite/change';

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { Libmime } from 'libmime';
 import type { Effect } from '../engine/effect';
 import type { RewriteChange } from './change';
+import { removesField } from './header-edits';
 import { rewrite } from './rewrite';
 
 async function run(message: Buffer, effects: Effect[]): Promise<{ out: Buffer; changes: RewriteChange[] }> {
@@ -65,5 +66,19 @@ describe('editHeaders: a rewrite of a field written in encoded words', () => {
   it('removes the field when the target is empty', async () => {
     const { out } = await run(message('=?utf-8?Q?spam?='), [rewriteSubject('spam', '')]);
     expect(out.toString()).toBe('From: a@b.example\r\n\r\nbody\r\n');
+  });
+});
+
+describe('removesField: whether the header effects would take out a field given before them', () => {
+  const received = 'from hub.dimension.acme.example ([10.0.0.10]) by fw.acme.example (Mailward) with ESMTP id Q1; date';
+  it.each<[string, Effect[], boolean]>([
+    ['remove by name', [{ type: 'removeHeaders', rule: 'r', names: ['X-Mailer', 'received'] }], true],
+    ['an allowlist without it', [{ type: 'keepHeaders', rule: 'k', names: ['From', 'Content-*'] }], true],
+    ['a rewrite to nothing', [{ type: 'rewriteHeader', rule: 'w', header: 'Received', match: '*', to: '' }], true],
+    ['an allowlist with it', [{ type: 'keepHeaders', rule: 'k', names: ['Received', 'From'] }], false],
+    ['other headers only', [{ type: 'removeHeaders', rule: 'r', names: ['X-*'] }, { type: 'subjectPrefix', rule: 's', prefix: '[SPAM] ' }], false],
+    ['no effects', [], false],
+  ])('%s', (_what, effects, removed) => {
+    expect(removesField(effects, 'Received', received)).toBe(removed);
   });
 });

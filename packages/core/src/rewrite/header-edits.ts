@@ -180,6 +180,18 @@ const EDITS: { [K in HeaderEffect['type']]: (x: Extract<HeaderEffect, { type: K 
 };
 
 /**
+ * Whether header effects, applied in order, take out a field that stood in the header block
+ * before them: the gateway's own Received line must not name the client where the policy
+ * removes the Received lines of internal hops.
+ */
+export function removesField(effects: readonly Effect[], name: string, value: string): boolean {
+  const probe: Field = { key: name.toLowerCase(), name, value };
+  const edit: Edit = { fields: [probe], secret: 'probe', changes: [] };
+  for (const e of effects) if (isHeaderEffect(e)) (EDITS[e.type] as (x: HeaderEffect, edit: Edit) => void)(e, edit);
+  return !edit.fields.some((f) => f.key === probe.key);
+}
+
+/**
  * Apply header effects to the top-level header block, in order, recording what changed; the
  * new block's bytes, or undefined when nothing changed (the block then keeps its bytes).
  */

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { AcceptedMessage, MessageStore, StoredMessage } from '@mailward/adapter-smtp-server';
-import type { Effect } from '@mailward/core';
+import { removesField, type Effect } from '@mailward/core';
 import type { QueueRecord, RecipientRecord } from './queue-record';
 import type { Spool } from './spool';
 import { quarantineNotice } from '../delivery/quarantine-notice';
@@ -30,13 +30,16 @@ function envelopeOf(message: AcceptedMessage): { sender: string; recipients: Rec
   return { sender, recipients };
 }
 
-/** `from helo (name [ip]) by us (Mailward) with ESMTP(S)(A) id ID; date`, as MTAs write it. */
-function receivedLine(message: AcceptedMessage, id: string, hostname: string, at: number): string {
+/**
+ * `from helo (name [ip]) by us (Mailward) with ESMTP(S)(A) id ID; date`, as MTAs write it; with
+ * `hideClient`, no `from` clause (RFC 5321 7.6: sites that must not disclose host names).
+ */
+function receivedLine(message: AcceptedMessage, id: string, hostname: string, at: number, hideClient: boolean): string {
   const c = message.client;
-  const from = `${message.helo ?? 'unknown'} (${c.hostname ? `${c.hostname} ` : ''}[${c.ip}])`;
+  const from = hideClient ? '' : `from ${message.helo ?? 'unknown'} (${c.hostname ? `${c.hostname} ` : ''}[${c.ip}]) `;
   const protocol = `ESMTP${c.tls ? 'S' : ''}${c.authenticated ? 'A' : ''}`;
   const date = new Date(at).toUTCString().replace('GMT', '+0000');
-  return `from ${from} by ${hostname} (Mailward) with ${protocol} id ${id}; ${date}`;
+  return `${from}by ${hostname} (Mailward) with ${protocol} id ${id}; ${date}`;
 }
 
 const MESSAGE_EFFECTS: ReadonlySet<Effect['type']> = new Set([
@@ -78,8 +81,11 @@ export function spoolStore(spool: Spool, options: { hostname: string; now?: () =
             await removeFile(file);
             return `${id} (dropped)`;
           }
-          // Our own trace line (RFC 5321 4.4), added after the policy's edits so it is always there.
-          record.effects.push({ type: 'addHeader', rule: 'received', name: 'Received', value: receivedLine(message, id, options.hostname, now()) });
+          // Our own trace line (RFC 5321 4.4), added after the policy's edits so it is always there;
+          // where the policy removes Received (internal hops), naming the client would put one back.
+          const at = now();
+          const hideClient = removesField(record.effects, 'Received', receivedLine(message, id, options.hostname, at, false));
+          record.effects.push({ type: 'addHeader', rule: 'received', name: 'Received', value: receivedLine(message, id, options.hostname, at, hideClient) });
           const forward = message.decision.quarantine?.forward;
           if (verdict === 'quarantine' && forward) {
             // Endian's "forward to a quarantine address": delivered there, marked with why.
