@@ -293,6 +293,14 @@ describe('analyze: attached messages', () => {
     expect(m.malformed).toEqual([]);
   });
 
+  it('analyzes a message/global, the internationalized message (RFC 6532 3.7), sent as is or in base64', async () => {
+    for (const body of [inner, b64(inner)]) {
+      const encoding = body === inner ? '8bit' : 'base64';
+      const m = await run(multipart([`Content-Type: message/global\r\nContent-Transfer-Encoding: ${encoding}\r\n\r\n${body}`]));
+      expect(part(m, 'evil.exe')).toMatchObject({ path: '1/1', carrier: '1' });
+    }
+  });
+
   it('sees into an inline message/rfc822 with its own numbering', async () => {
     const m = await run(multipart([`Content-Type: message/rfc822\r\nContent-Disposition: inline\r\n\r\n${inner}`]));
     expect(part(m, 'evil.exe')).toMatchObject({ path: '1.1', carrier: '1.1' });

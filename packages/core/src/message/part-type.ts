@@ -9,3 +9,11 @@ export function partType(node: MimeNode): string {
   if (node.parentNode && node.parentNode.multipart === 'digest' && !(node.headers && node.headers.hasHeader('Content-Type'))) return 'message/rfc822';
   return node.contentType || 'text/plain';
 }
+
+/**
+ * Types a reader opens as a message of its own: message/rfc822, and message/global, its form
+ * with UTF-8 headers (RFC 6532 3.7), which Python's email and webmail show the same way.
+ */
+export function isMessageType(type: string): boolean {
+  return type === 'message/rfc822' || type === 'message/global';
+}

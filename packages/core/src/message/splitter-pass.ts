@@ -9,7 +9,7 @@ import { parseStructured } from './header-params';
 import type { AnalyzeLimits } from './limits';
 import type { HeaderField, Malformation, MimePart } from './model';
 import { partPath } from './part-path';
-import { partType } from './part-type';
+import { isMessageType, partType } from './part-type';
 
 /** Where a pass's entities sit: top level, or inside an attached message of the outer one. */
 export interface PassScope {
@@ -91,7 +91,7 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
     if (node.multipart && node._boundary) open.set(node, `--${node._boundary.toString('latin1')}--`);
     else if (node.multipart) flag('unclosed-multipart', path, 'multipart without a boundary parameter');
     if (!node.multipart && node.messageNode !== true) {
-      const attached = part.type === 'message/rfc822' || filenames.some((n) => /\.eml$/i.test(n));
+      const attached = isMessageType(part.type) || filenames.some((n) => /\.eml$/i.test(n));
       const state = new EntityState(part, attached, limits.spoolAbove, limits.maxContainerSize);
       states.set(node, state);
       result.leaves.push(state);

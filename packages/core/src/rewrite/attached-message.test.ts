@@ -38,6 +38,12 @@ describe('rewrite: stripHtml inside attached messages the splitter does not open
     expect(out).not.toContain('alert');
   });
 
+  it('strips the HTML of a message/global (RFC 6532), which readers show as they show message/rfc822', async () => {
+    const { out, changes } = await run(outer([`Content-Type: message/global\r\n\r\n${FORWARDED}`]));
+    expect(out).toContain('\r\n\r\n<p>x</p>\r\n\r\n--o--\r\n');
+    expect(changes).toEqual([{ kind: 'html-stripped', rule: 'h', path: '1/0', removed: 1 }]);
+  });
+
   it('strips the HTML of a digest part, which is a message without saying so', async () => {
     const digest = crlf(['From: a@b.example', 'MIME-Version: 1.0', 'Content-Type: multipart/digest; boundary=d', '', '--d', '', FORWARDED, '--d--', '']);
     const { out, changes } = await run(digest);

@@ -4,7 +4,7 @@ import { partReplacements, type Effect, type PartRef } from '../engine/effect';
 import { isField } from '../message/header-fields';
 import { closeMultiparts } from '../message/multipart-close';
 import { partPath } from '../message/part-path';
-import { partType } from '../message/part-type';
+import { isMessageType, partType } from '../message/part-type';
 import type { RewriteChange } from './change';
 import { editHeaders, isHeaderEffect } from './header-edits';
 import { foldLongHeaderLines } from './header-lines';
@@ -346,7 +346,7 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
         changes.push(partChange('part-stripped', r, path));
         return done();
       }
-      const attachedMessage = !obj.multipart && !obj.messageNode && partType(obj) === 'message/rfc822';
+      const attachedMessage = !obj.multipart && !obj.messageNode && isMessageType(partType(obj));
       if (htmlEffects.length > 0 && attachedMessage) {
         attached = { node: obj, buffers: [] };
         return done();
@@ -360,7 +360,7 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
         // are broken where they stand, as those of a 7bit part too big to hold are.
         const encoding = (obj.encoding || '7bit').toLowerCase();
         breakers.set(obj, new LineBreaker(encoding === 'base64' || encoding === 'quoted-printable' ? encoding : 'fold'));
-      } else if (!obj.multipart && partType(obj) !== 'message/rfc822') {
+      } else if (!obj.multipart && !isMessageType(partType(obj))) {
         const encoding = (obj.encoding || '7bit').toLowerCase();
         if (encoding === 'base64' || encoding === 'quoted-printable') breakers.set(obj, new LineBreaker(encoding === 'quoted-printable' ? 'quoted-printable' : 'base64'));
         else {
