@@ -32,8 +32,8 @@ export interface GatewayConfig {
   delivery: DeliveryConfig;
   queue: { scanPeriod: number; resendPeriod: number; abandonTime: number; maxBackoff: number; maxConns?: number };
   facts?: Record<string, unknown>;
-  /** HMAC key for masqueraded Message-IDs. */
-  secret: string;
+  /** HMAC key for masqueraded Message-IDs; absent: a random one kept in the spool (spool/secret). */
+  secret?: string;
   /** `format` absent: readable on a terminal, JSON lines otherwise. */
   log: { level: LogLevel; format?: 'json' | 'pretty' };
   /** Bounces also go here. */
@@ -55,7 +55,6 @@ export function defaultConfig(cwd: string): GatewayConfig {
     spool: `${cwd}/var/spool`,
     delivery: { mode: 'maildir', maildir: `${cwd}/var/mail` },
     queue: { scanPeriod: 2000, resendPeriod: 600_000, abandonTime: 5 * 86_400_000, maxBackoff: 4 * 3_600_000 },
-    secret: 'change-me: set secret in gateway.yaml',
     log: { level: 'info' },
     quarantine: { retentionDays: 30 },
   };

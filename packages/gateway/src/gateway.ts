@@ -14,6 +14,7 @@ import { Spool } from './spool/spool';
 import { spoolStore } from './spool/spool-store';
 import { removeLeftovers } from './spool/leftovers';
 import { lockSpool } from './spool/spool-lock';
+import { spoolSecret } from './spool/spool-secret';
 import { removePartialMail } from './delivery/maildir';
 import { admission } from './spool/admission';
 import type * as Metrics from './metrics';
@@ -102,7 +103,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
     // Only now may sessions run: one served before the drop would write the spool as root.
     for (const release of releases) release();
     const dequeuer = new Dequeuer({
-      spool, delivery: { ...config.delivery, ownListeners: addresses, heloName: config.hostname }, times: config.queue, hostname: config.hostname, secret: config.secret, log,
+      spool, delivery: { ...config.delivery, ownListeners: addresses, heloName: config.hostname }, times: config.queue, hostname: config.hostname, secret: config.secret ?? spoolSecret(config.spool), log,
       ...(config.postmaster ? { postmaster: config.postmaster } : {}),
       quarantineRetention: config.quarantine.retentionDays * 86_400_000,
       ...(config.queue.maxConns ? { maxConns: config.queue.maxConns } : {}),
