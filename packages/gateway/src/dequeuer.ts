@@ -220,15 +220,19 @@ export class Dequeuer {
       if (o.outcome === 'delivered') r.state = 'delivered';
       else if (o.outcome === 'permanent') {
         r.state = 'bounced';
-        failed.push({ address: r.address, detail: o.detail ?? 'refused', status: o.status ?? refusalStatus(o.detail) });
-      } else if (o.detail) r.lastError = o.detail;
+        failed.push({ address: r.address, detail: o.detail ?? 'refused', status: o.status ?? refusalStatus(o.detail), ...(o.remoteMta ? { remoteMta: o.remoteMta } : {}) });
+      } else if (o.detail) {
+        r.lastError = o.detail;
+        if (o.remoteMta) r.lastRemoteMta = o.remoteMta;
+        else delete r.lastRemoteMta;
+      }
       log.event('info', { event: 'delivery', id: record.id, recipient: o.address, outcome: o.outcome, detail: o.detail, attempt: record.attempts, ms: this.now() - started });
     }
     const abandoned = this.now() - record.createdAt >= this.options.times.abandonTime;
     if (abandoned) {
       for (const r of record.recipients.filter((x) => x.state === 'pending')) {
         r.state = 'bounced';
-        failed.push({ address: r.address, detail: `could not be delivered in time: ${r.lastError ?? 'no answer'}`, status: '4.4.7' });
+        failed.push({ address: r.address, detail: `could not be delivered in time: ${r.lastError ?? 'no answer'}`, status: '4.4.7', ...(r.lastRemoteMta ? { remoteMta: r.lastRemoteMta } : {}) });
       }
     }
     if (failed.length > 0) await this.bounce(record, area, failed);
@@ -263,7 +267,7 @@ export class Dequeuer {
       log.event('warn', { event: 'bounce-headers-unavailable', id: record.id, error: err.message });
       return '';
     });
-    const dsn = buildDsn({ reportingMta: hostname, id: record.id, to: record.sender, arrival: record.createdAt, failed, headers });
+    const dsn = buildDsn({ reportingMta: hostname, id: record.id, to: record.sender, arrival: record.createdAt, lastAttempt: this.now(), failed, headers });
     const to = [record.sender, ...(this.options.postmaster ? [this.options.postmaster] : [])];
     const id = queueGenerated(spool, dsn, to, this.now());
     log.event('info', { event: 'bounce', id: record.id, dsn: id, to: record.sender, recipients: failed.map((f) => f.address) });

@@ -5,8 +5,8 @@ const dsn = (failed: FailedRecipient[]): string =>
   buildDsn({ reportingMta: 'gw.test', id: 'Q1', to: 'fred@example.net', arrival: 0, failed, headers: 'Subject: s' }).toString();
 const messageId = (text: string): string => /^Message-ID: (.*)$/m.exec(text)![1]!.trim();
 
-const refused = { address: 'nobody@acme.example', detail: '550 5.1.1 No such user', status: '5.1.1' };
-const expired = { address: 'later@acme.example', detail: 'could not be delivered in time: 451 4.2.1 Try later', status: '4.4.7' };
+const refused = { address: 'nobody@acme.example', detail: '550 5.1.1 No such user', status: '5.1.1', remoteMta: 'hub.acme.example' };
+const expired = { address: 'later@acme.example', detail: 'could not be delivered in time: 451 4.2.1 Try later', status: '4.4.7', remoteMta: '10.0.0.5' };
 
 it('gives the refusal now and the expiry later different Message-IDs', () => {
   expect(messageId(dsn([refused]))).not.toBe(messageId(dsn([expired])));
@@ -24,10 +24,17 @@ it('puts the next hop\'s SMTP reply in a Diagnostic-Code of type smtp, and the g
     { address: 'x@nowhere.test', detail: 'nowhere.test: no such domain (DNS: NXDOMAIN)', status: '5.1.2' },
     { address: 'y@acme.example', detail: 'could not be delivered in time: 127.0.0.1:25: connect ECONNREFUSED 127.0.0.1:25', status: '4.4.7' },
   ]);
-  expect(text).toContain('Final-Recipient: rfc822; nobody@acme.example\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 No such user\r\n');
-  expect(text).toContain('Final-Recipient: rfc822; later@acme.example\r\nAction: failed\r\nStatus: 4.4.7\r\nDiagnostic-Code: smtp; 451 4.2.1 Try later\r\n');
+  // A next hop's answer names that hop (Remote-MTA, RFC 3464 2.3.5); the gateway's own finding names none.
+  expect(text).toContain('Final-Recipient: rfc822; nobody@acme.example\r\nAction: failed\r\nStatus: 5.1.1\r\nRemote-MTA: dns; hub.acme.example\r\nDiagnostic-Code: smtp; 550 5.1.1 No such user\r\n');
+  expect(text).toContain('Final-Recipient: rfc822; later@acme.example\r\nAction: failed\r\nStatus: 4.4.7\r\nRemote-MTA: dns; 10.0.0.5\r\nDiagnostic-Code: smtp; 451 4.2.1 Try later\r\n');
   expect(text).toContain('Status: 5.1.2\r\nDiagnostic-Code: X-Mailward; nowhere.test: no such domain (DNS: NXDOMAIN)\r\n');
   expect(text).toContain('Diagnostic-Code: X-Mailward; could not be delivered in time: 127.0.0.1:25: connect ECONNREFUSED 127.0.0.1:25\r\n');
   // The readable part keeps the whole story.
   expect(text).toContain('  <later@acme.example>: could not be delivered in time: 451 4.2.1 Try later\r\n');
+});
+
+it('gives each recipient the time of the last attempt when it is known', () => {
+  const text = buildDsn({ reportingMta: 'gw.test', id: 'Q1', to: 'fred@example.net', arrival: 0, lastAttempt: Date.UTC(2026, 11, 1, 16, 30, 0), failed: [refused], headers: 'Subject: s' }).toString();
+  expect(text).toContain('Diagnostic-Code: smtp; 550 5.1.1 No such user\r\nLast-Attempt-Date: Tue, 01 Dec 2026 16:30:00 +0000\r\n');
+  expect(dsn([refused])).not.toContain('Last-Attempt-Date');
 });

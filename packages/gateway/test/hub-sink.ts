@@ -13,6 +13,8 @@ export interface HubSink {
   received: Received[];
   /** Recipients answered 550. */
   refuse: Set<string>;
+  /** Recipients answered 451 (try again later). */
+  defer: Set<string>;
   close(): Promise<void>;
 }
 
@@ -20,12 +22,14 @@ export interface HubSink {
 export async function startHub(port = 0, host = '127.0.0.1'): Promise<HubSink> {
   const received: Received[] = [];
   const refuse = new Set<string>();
+  const defer = new Set<string>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     onRcptTo(address, _s, cb) {
       if (refuse.has(address.address)) return cb(Object.assign(new Error('5.1.1 No such user'), { responseCode: 550 }));
+      if (defer.has(address.address)) return cb(Object.assign(new Error('4.2.1 Mailbox busy, try later'), { responseCode: 451 }));
       cb();
     },
     onData(stream, session, cb) {
@@ -44,6 +48,7 @@ export async function startHub(port = 0, host = '127.0.0.1'): Promise<HubSink> {
     port: (server.server.address() as AddressInfo).port,
     received,
     refuse,
+    defer,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }

@@ -99,6 +99,8 @@ describe('gateway relaying to a hub', () => {
     expect(dsn!.data).toMatch(/Final-Recipient: rfc822; gone@acme\.example/);
     // The hub answered 550 5.1.1: the DSN carries its status (RFC 3464 2.3.4), not a generic 5.0.0.
     expect(dsn!.data).toMatch(/Status: 5\.1\.1\r\n/);
+    // It was the hub's answer: the DSN names the hub (RFC 3464 2.3.5) and when it was asked.
+    expect(dsn!.data).toMatch(/Status: 5\.1\.1\r\nRemote-MTA: dns; 127\.0\.0\.1\r\nDiagnostic-Code: smtp; 550[^\r]*\r\nLast-Attempt-Date: \w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d \+0000\r\n/);
     // The headers it quotes are those the hub got: what the policy removed or masqueraded to hide
     // internal hosts stays out of it.
     const quoted = /Content-Type: text\/rfc822-headers\r\n\r\n([\s\S]*?)\r\n--=_mw_/.exec(dsn!.data)![1]!;

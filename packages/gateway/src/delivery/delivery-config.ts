@@ -70,4 +70,6 @@ export interface RecipientOutcome {
   detail?: string;
   /** Enhanced status code (RFC 3463) for the DSN of a permanent failure, when known. */
   status?: string;
+  /** The next hop whose reply this is (a DSN's Remote-MTA, RFC 3464 2.3.5); absent when none answered. */
+  remoteMta?: string;
 }

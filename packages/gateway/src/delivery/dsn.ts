@@ -5,6 +5,8 @@ export interface FailedRecipient {
   detail: string;
   /** 5.x.x for a refusal, 4.4.7 when the abandon time ran out. */
   status: string;
+  /** The next hop whose reply `detail` is, when one answered. */
+  remoteMta?: string;
 }
 
 /** The enhanced status a next hop gave in its reply ("550 5.1.1 ..."), or 5.0.0 when it gave none. */
@@ -35,22 +37,30 @@ function dsnMessageId(id: string, failed: FailedRecipient[], reportingMta: strin
   return `<${id}.${which}.dsn@${reportingMta}>`;
 }
 
+const rfc5322Date = (ms: number): string => new Date(ms).toUTCString().replace('GMT', '+0000');
+
 /**
  * A delivery status notification (RFC 3464 multipart/report): a readable part, the
  * machine-readable status per recipient, and the message's headers as they were sent on (after
  * the policy's header effects: see sent-headers). Sent with the null sender.
  */
-export function buildDsn(opts: { reportingMta: string; id: string; to: string; arrival: number; failed: FailedRecipient[]; headers: string }): Buffer {
+export function buildDsn(opts: { reportingMta: string; id: string; to: string; arrival: number; lastAttempt?: number; failed: FailedRecipient[]; headers: string }): Buffer {
   const boundary = `=_mw_${randomBytes(8).toString('hex')}`;
   const human = opts.failed.map((f) => `  <${f.address}>: ${f.detail}`).join('\r\n');
   const perRecipient = opts.failed
-    .map((f) => [`Final-Recipient: rfc822; ${f.address}`, 'Action: failed', `Status: ${f.status}`, `Diagnostic-Code: ${diagnosticCode(f.detail)}`].join('\r\n'))
+    .map((f) => [
+      `Final-Recipient: rfc822; ${f.address}`, 'Action: failed', `Status: ${f.status}`,
+      // RFC 3464 2.3.5: a failure the next hop reported names it (MUST, for relaying over SMTP).
+      ...(f.remoteMta ? [`Remote-MTA: dns; ${f.remoteMta}`] : []),
+      `Diagnostic-Code: ${diagnosticCode(f.detail)}`,
+      ...(opts.lastAttempt !== undefined ? [`Last-Attempt-Date: ${rfc5322Date(opts.lastAttempt)}`] : []),
+    ].join('\r\n'))
     .join('\r\n\r\n');
   const lines = [
     `From: Mail Delivery System <MAILER-DAEMON@${opts.reportingMta}>`,
     `To: <${opts.to}>`,
     'Subject: Undelivered Mail Returned to Sender',
-    `Date: ${new Date().toUTCString().replace('GMT', '+0000')}`,
+    `Date: ${rfc5322Date(Date.now())}`,
     `Message-ID: ${dsnMessageId(opts.id, opts.failed, opts.reportingMta)}`,
     'Auto-Submitted: auto-replied',
     'MIME-Version: 1.0',
@@ -70,7 +80,7 @@ export function buildDsn(opts: { reportingMta: string; id: string; to: string; a
     '',
     `Reporting-MTA: dns; ${opts.reportingMta}`,
     `X-Mailward-Queue-ID: ${opts.id}`,
-    `Arrival-Date: ${new Date(opts.arrival).toUTCString().replace('GMT', '+0000')}`,
+    `Arrival-Date: ${rfc5322Date(opts.arrival)}`,
     '',
     perRecipient,
     '',

@@ -14,6 +14,9 @@ function hopName(hop: Hop): string {
   return hop.name && hop.name !== hop.host ? `${hop.name}[${hop.host}]:${hop.port}` : `${hop.host}:${hop.port}`;
 }
 
+/** The hop as a DSN names the MTA that answered: its host name, or its address when it has none. */
+const remoteMta = (hop: Hop): string => hop.name ?? hop.host;
+
 /** A pooled transport per next hop and the way we talk to it. */
 function transportFor(hop: Hop, config: DeliveryConfig, kind: HopKind): Transporter {
   const auth = kind === 'smarthost' && config.smarthost?.user ? config.smarthost : undefined;
@@ -90,7 +93,7 @@ export async function relay(hops: Hop[], sender: string, recipients: string[], o
       return recipients.map((address) => {
         const r = rejected.find((e) => e.recipient.toLowerCase() === address.toLowerCase());
         if (!r) return { address, outcome: 'delivered' as const, detail: `${hopName(hop)} ${info.response}` };
-        return { address, outcome: (r.responseCode ?? 500) >= 500 ? ('permanent' as const) : ('temporary' as const), detail: r.response ?? String(r.responseCode) };
+        return { address, outcome: (r.responseCode ?? 500) >= 500 ? ('permanent' as const) : ('temporary' as const), detail: r.response ?? String(r.responseCode), remoteMta: remoteMta(hop) };
       });
     } catch (err) {
       const e = err as RelayError;
@@ -99,12 +102,12 @@ export async function relay(hops: Hop[], sender: string, recipients: string[], o
         return recipients.map((address) => {
           const r = e.rejectedErrors!.find((x) => x.recipient.toLowerCase() === address.toLowerCase());
           const code = r?.responseCode ?? e.responseCode ?? 450;
-          return { address, outcome: code >= 500 ? ('permanent' as const) : ('temporary' as const), detail: r?.response ?? e.response ?? e.message };
+          return { address, outcome: code >= 500 ? ('permanent' as const) : ('temporary' as const), detail: r?.response ?? e.response ?? e.message, remoteMta: remoteMta(hop) };
         });
       }
       // A 5xx to MAIL FROM or DATA is the hop's answer about this message; any other failure is the session's.
       if (e.responseCode && e.responseCode >= 500 && (e.code === 'EENVELOPE' || e.code === 'EMESSAGE')) {
-        return recipients.map((address) => ({ address, outcome: 'permanent' as const, detail: e.response ?? e.message }));
+        return recipients.map((address) => ({ address, outcome: 'permanent' as const, detail: e.response ?? e.message, remoteMta: remoteMta(hop) }));
       }
       failures.push(failureText(hop, kind, e, config));
     }

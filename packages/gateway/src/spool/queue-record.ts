@@ -8,6 +8,8 @@ export interface RecipientRecord {
   /** Hosts to deliver this recipient through (a `route` effect), instead of the default. */
   via?: string[];
   lastError?: string;
+  /** The next hop that gave lastError, when one answered (the DSN's Remote-MTA at abandonTime). */
+  lastRemoteMta?: string;
 }
 
 /** The metadata beside a spooled message: everything delivery needs, and its progress. */
