@@ -265,6 +265,14 @@ describe('analyze: containers larger than memory', () => {
     expect(part(m, 'evil.exe')).toMatchObject({ path: '1/2', carrier: '1' });
   });
 
+  it('reports an archive nested too deep to be listed, instead of passing what is in it unseen', async () => {
+    let nested = zip([{ name: 'deep.exe', data: Buffer.from('MZ') }]);
+    for (let i = 0; i < 3; i++) nested = zip([{ name: `level${i}.zip`, data: nested }]);
+    const m = await run(multipart([attachment('Content-Type: application/zip; name="outer.zip"', b64(nested))]));
+    expect(part(m, 'deep.exe')).toBeUndefined();
+    expect(m.malformed).toContainEqual(expect.objectContaining({ kind: 'limits', path: '1', detail: expect.stringMatching(/level2\.zip\/level1\.zip\/level0\.zip: archive nested deeper than 3 archives was not opened/) }));
+  });
+
   it('reports a gzip that decompresses past the hard cap, without keeping it', async () => {
     const bomb = gzipSync(Buffer.alloc(200_000));
     const m = await run(multipart([attachment('Content-Type: application/gzip; name="z.gz"', b64(bomb))]),
@@ -280,6 +288,12 @@ describe('analyze: attached messages', () => {
   it('analyzes a base64 attached .eml', async () => {
     const m = await run(multipart([attachment('Content-Type: message/rfc822\r\nContent-Disposition: attachment; filename="fwd.eml"', b64(inner))]));
     expect(part(m, 'evil.exe')).toMatchObject({ path: '1/1', carrier: '1', depth: 3 });
+  });
+
+  it('reports an attached message at the depth limit, which is not opened', async () => {
+    const m = await run(multipart([attachment('Content-Type: message/rfc822', b64(inner))]), { maxDepth: 1 });
+    expect(part(m, 'evil.exe')).toBeUndefined();
+    expect(m.malformed).toContainEqual(expect.objectContaining({ kind: 'limits', path: '1', detail: 'attached message nested deeper than 1 was not opened' }));
   });
 
   it('reads a digest part without Content-Type as the message it is (RFC 2046 5.1.5)', async () => {

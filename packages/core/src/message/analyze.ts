@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { bufferSource } from './archive/byte-source';
-import { listArchive, type ListLimits } from './archive/list-archive';
+import { listArchive, looksLikeArchive, type ListLimits } from './archive/list-archive';
 import type { ArchiveMember } from './archive/member';
 import type { EntityState } from './entity-state';
 import { analyzeLimits, type AnalyzeLimits, type AnalyzeOptions } from './limits';
@@ -21,6 +21,9 @@ function flagNames(part: MimePart, content: ReturnType<typeof sniff>): void {
   part.doubleExtension = part.filenames.some(hasDoubleExtension);
   part.nameMismatch = isNameMismatch(part.filenames, part.type, content) !== undefined;
 }
+
+/** Archives inside archives are listed this many levels deep (a zip in a zip in a zip). */
+const ARCHIVE_LEVELS = 3;
 
 const listLimits = (limits: AnalyzeLimits): ListLimits => ({ memory: limits.spoolAbove, hard: limits.maxContainerSize });
 
@@ -46,7 +49,13 @@ async function memberParts(owner: MimePart, members: ArchiveMember[], limits: An
     flagNames(part, content ? sniff(content.subarray(0, 512)) : 'other');
     if (member.encrypted) owner.encrypted = true;
     model.parts.push(part);
-    if (content && level < 3 && part.depth < limits.maxDepth) {
+    if (content && (level >= ARCHIVE_LEVELS || part.depth >= limits.maxDepth)) {
+      // Not opened: said, so that a policy on malformed mail can hold what it might hide.
+      if (looksLikeArchive(content.subarray(0, 512))) {
+        const inside = part.path.slice(owner.carrier.length + 1);
+        model.malformed.push({ kind: 'limits', path: owner.carrier, detail: `${inside}: archive nested deeper than ${level >= ARCHIVE_LEVELS ? `${ARCHIVE_LEVELS} archives` : limits.maxDepth} was not opened` });
+      }
+    } else if (content) {
       const inner = await listArchive(bufferSource(content), listLimits(limits), part.filenames);
       if (!inner) continue;
       try {
@@ -83,6 +92,8 @@ async function containers(leaf: EntityState, limits: AnalyzeLimits, model: PassR
     const inner = await analyzeScope(body.stream(), limits, scope);
     model.parts.push(...inner.parts);
     model.malformed.push(...inner.malformed);
+  } else if (leaf.attachedMessage) {
+    model.malformed.push({ kind: 'limits', path: part.path, detail: `attached message nested deeper than ${limits.maxDepth} was not opened` });
   }
 }
 

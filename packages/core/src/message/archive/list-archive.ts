@@ -48,16 +48,23 @@ async function gunzipToSpool(src: ByteSource, limits: ListLimits): Promise<{ spo
   }
 }
 
+const isZip = (head: Buffer): boolean => head.length >= 4 && (head.readUInt32LE(0) === 0x04034b50 || head.readUInt32LE(0) === 0x06054b50);
+const isGzip = (head: Buffer): boolean => head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+const isTnef = (head: Buffer): boolean => head.length >= 4 && head.readUInt32LE(0) === TNEF_SIGNATURE;
+
+/** True when these first 512 bytes are those of an archive listArchive would list. */
+export function looksLikeArchive(head: Buffer): boolean {
+  return isZip(head) || isGzip(head) || isTnef(head) || looksLikeTar(head);
+}
+
 /**
  * List an archive from its decoded bytes, by what the bytes are (never by the name alone);
  * `holders` are the archive's own names, which name the file of a plain gzip.
  */
 export async function listArchive(src: ByteSource, limits: ListLimits, holders: readonly string[] = []): Promise<ArchiveListing | undefined> {
   const head = src.read(0, 512);
-  if (head.length >= 4 && (head.readUInt32LE(0) === 0x04034b50 || head.readUInt32LE(0) === 0x06054b50)) {
-    return listZip(src, limits.memory);
-  }
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+  if (isZip(head)) return listZip(src, limits.memory);
+  if (isGzip(head)) {
     const { spool, problem } = await gunzipToSpool(src, limits);
     const dispose = (): void => spool.dispose();
     if (spool.overflow) {
@@ -73,7 +80,7 @@ export async function listArchive(src: ByteSource, limits: ListLimits, holders: 
     listing.dispose = dispose;
     return listing;
   }
-  if (head.length >= 4 && head.readUInt32LE(0) === TNEF_SIGNATURE) return listTnef(src, limits.memory);
+  if (isTnef(head)) return listTnef(src, limits.memory);
   if (looksLikeTar(head)) return listTar(src, limits.memory);
   return undefined;
 }
