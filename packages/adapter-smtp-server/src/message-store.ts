@@ -15,6 +15,8 @@ export interface AcceptedMessage {
   size: number;
   /** The BODY the client declared at MAIL FROM (RFC 6152): 8BITMIME is passed on to the next hop. */
   body?: '7BIT' | '8BITMIME';
+  /** The client opened with HELO, not EHLO: plain SMTP (a Received line's `with SMTP`, RFC 3848). */
+  plainSmtp?: boolean;
 }
 
 /** Where DATA goes while it is filtered: the gateway's spool, or memory. */

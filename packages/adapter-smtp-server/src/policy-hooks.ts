@@ -194,6 +194,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
           client: state.client, ...(state.helo ? { helo: state.helo.name } : {}), sender: state.sender ?? '', recipients, decision,
           effects: [...envelopeEffects(state), ...decision.effects], model, size: reader.bytes,
           ...(state.body === '8BITMIME' || state.body === '7BIT' ? { body: state.body } : {}),
+          ...((session as { openingCommand?: string }).openingCommand === 'HELO' ? { plainSmtp: true } : {}),
         });
         state.totals.messages++;
         state.totals.recipients += recipients.length;

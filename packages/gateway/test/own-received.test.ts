@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { createLog, defaultConfig, startGateway } from '../src/index';
+import { openDialog } from '../../adapter-smtp-server/test/smtp-dialog';
 import { eventually } from './hub-sink';
 
 const policy = (data: string) => `
@@ -17,14 +18,28 @@ rcpt: { rules: [ { id: any, do: [ accept ] } ] }
 data: { rules: [ { id: edit, do: [ ${data} ] } ] }
 `;
 
-async function delivered(data: string): Promise<string> {
+const RAW = 'Received: from system1.acme.example\r\nSubject: s\r\n\r\nbody\r\n';
+
+/** Send as nodemailer does (EHLO), or in a dialog that opens with HELO. */
+async function send(port: number, opening: 'EHLO' | 'HELO'): Promise<void> {
+  if (opening === 'EHLO') {
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port, ignoreTLS: true, name: 'hub.dimension.acme.example' });
+    await transport.sendMail({ envelope: { from: 'fred@acme.example', to: ['partner@example.org'] }, raw: RAW });
+    transport.close();
+    return;
+  }
+  const d = await openDialog(port);
+  for (const line of ['HELO hub.dimension.acme.example', 'MAIL FROM:<fred@acme.example>', 'RCPT TO:<partner@example.org>', 'DATA']) await d.send(`${line}\r\n`);
+  expect(await d.send(`${RAW}.\r\n`)).toMatch(/^250 /);
+  await d.send('QUIT\r\n');
+}
+
+async function delivered(data: string, opening: 'EHLO' | 'HELO' = 'EHLO'): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'mw-own-received-'));
   writeFileSync(join(dir, 'policy.yaml'), policy(data));
   const gw = await startGateway({ ...defaultConfig(dir), policy: join(dir, 'policy.yaml'), listeners: [{ listen: '127.0.0.1:0' }] }, createLog('error', () => undefined, false));
   try {
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: gw.addresses[0]!.port, ignoreTLS: true, name: 'hub.dimension.acme.example' });
-    await transport.sendMail({ envelope: { from: 'fred@acme.example', to: ['partner@example.org'] }, raw: 'Received: from system1.acme.example\r\nSubject: s\r\n\r\nbody\r\n' });
-    transport.close();
+    await send(gw.addresses[0]!.port, opening);
     const folder = join(dir, 'var/mail/partner@example.org');
     await eventually(() => { try { return readdirSync(folder).some((f) => f.endsWith('.eml')); } catch { return false; } });
     return readFileSync(join(folder, readdirSync(folder).find((f) => f.endsWith('.eml'))!), 'utf8');
@@ -38,6 +53,11 @@ it('names the client where the policy keeps Received', async () => {
   const mail = await delivered('{ headers: { remove: [X-Mailer] } }');
   expect(mail).toMatch(/^Received: from hub\.dimension\.acme\.example \(\[127\.0\.0\.1\]\)\s+by\s+mailward\.localhost\s+\(Mailward\)\s+with\s+ESMTP\s+id\s+\w+;/m);
   expect(mail).toMatch(/^Received: from system1\.acme\.example/m);
+});
+
+it('says with SMTP, not ESMTP, for a client that opened with HELO (RFC 3848)', async () => {
+  const mail = await delivered('{ headers: { remove: [X-Mailer] } }', 'HELO');
+  expect(mail).toMatch(/^Received: from hub\.dimension\.acme\.example \(\[127\.0\.0\.1\]\)\s+by\s+mailward\.localhost\s+\(Mailward\)\s+with\s+SMTP\s+id\s+\w+;/m);
 });
 
 it.each([

@@ -31,13 +31,14 @@ function envelopeOf(message: AcceptedMessage): { sender: string; recipients: Rec
 }
 
 /**
- * `from helo (name [ip]) by us (Mailward) with ESMTP(S)(A) id ID; date`, as MTAs write it; with
+ * `from helo (name [ip]) by us (Mailward) with SMTP or ESMTP(S)(A) id ID; date`, as MTAs write it; with
  * `hideClient`, no `from` clause (RFC 5321 7.6: sites that must not disclose host names).
  */
 function receivedLine(message: AcceptedMessage, id: string, hostname: string, at: number, hideClient: boolean): string {
   const c = message.client;
   const from = hideClient ? '' : `from ${message.helo ?? 'unknown'} (${c.hostname ? `${c.hostname} ` : ''}[${c.ip}]) `;
-  const protocol = `ESMTP${c.tls ? 'S' : ''}${c.authenticated ? 'A' : ''}`;
+  // RFC 3848: SMTP after HELO; ESMTP after EHLO, S with TLS, A with a login.
+  const protocol = message.plainSmtp ? 'SMTP' : `ESMTP${c.tls ? 'S' : ''}${c.authenticated ? 'A' : ''}`;
   const date = new Date(at).toUTCString().replace('GMT', '+0000');
   return `${from}by ${hostname} (Mailward) with ${protocol} id ${id}; ${date}`;
 }
