@@ -70,3 +70,8 @@ test('passwd --help prints its usage (not a line for the user "--help")', async 
   expect(option.code).toBe(2);
   expect(option.stdout).toBe('');
 });
+
+test('an IPv6 listener is printed as [address]:port, as --listen and gateway.yaml take it', async () => {
+  const r = await runCli(['serve', '--listen', '[::1]:0'], tmp, /listening on \S+\n/);
+  expect(r.stdout).toMatch(/^mailward: listening on \[::1\]:\d+$/m);
+});

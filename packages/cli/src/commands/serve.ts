@@ -77,6 +77,6 @@ export async function run(argv: string[]): Promise<number> {
     // that systemd's Restart=on-failure does not restart. Nothing is reloaded, so say so.
     process.on('SIGHUP', () => log.event('warn', { event: 'signal', signal: 'SIGHUP', action: 'ignored', message: 'nothing is reloaded: the policy and gateway.yaml are read at start; restart mailward serve to apply changes' }));
     // Said once the signals are handled: whoever waits for this line may signal at once.
-    for (const a of gateway.addresses) process.stdout.write(`mailward: listening on ${a.host}:${a.port}\n`);
+    for (const a of gateway.addresses) process.stdout.write(`mailward: listening on ${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}\n`);
   });
 }
