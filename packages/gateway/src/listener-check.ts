@@ -11,8 +11,9 @@ export function listenProblem(listen: string, path: (string | number)[], at: Whe
 
 /**
  * What gateway.yaml's schema cannot say about listeners, found before anything is bound: a
- * `listen` that is not host:port with a usable port, and TLS missing where a listener takes
- * logins (there is no cleartext AUTH) or is `secure`.
+ * `listen` that is not host:port with a usable port, TLS missing where a listener takes
+ * logins (there is no cleartext AUTH) or is `secure`, and a login listener that calls itself
+ * inbound (the host's direction wins over the login, and logged-in users must count as outbound).
  */
 export function listenerProblems(listeners: readonly ListenerConfig[], at: Where): string[] {
   const problems: string[] = [];
@@ -21,6 +22,9 @@ export function listenerProblems(listeners: readonly ListenerConfig[], at: Where
     if (bad) problems.push(bad);
     if (l.auth && !l.tls) problems.push(`${at(['listeners', i])}: /listeners/${i} takes logins (auth) but has no tls: give it tls: { key, cert } (passwords never travel in clear)`);
     if (l.secure && !l.tls) problems.push(`${at(['listeners', i])}: /listeners/${i} is secure but has no tls: give it tls: { key, cert }`);
+    if (l.auth && l.direction === 'inbound') {
+      problems.push(`${at(['listeners', i])}: /listeners/${i} takes logins (auth) but says direction: inbound, which would make logged-in users inbound too: leave direction out (logged-in users count as outbound, the others as the policy says)`);
+    }
   });
   return problems;
 }

@@ -69,6 +69,10 @@ describe('gateway.yaml', () => {
       '    auth: { passwords: passwords }',
       '  - listen: "127.0.0.1:465"',
       '    secure: true',
+      '  - listen: "127.0.0.1:2587"',
+      '    direction: inbound',
+      '    tls: { key: k.pem, cert: c.pem }',
+      '    auth: { passwords: passwords }',
       '',
     ].join('\n'));
     let text = 'no error';
@@ -81,6 +85,8 @@ describe('gateway.yaml', () => {
     expect(text).toMatch(/gateway\.yaml:3:13: \/listeners\/1\/listen: "0\.0\.0\.0" is not host:port/);
     expect(text).toMatch(/gateway\.yaml:4:5: \/listeners\/2 takes logins \(auth\) but has no tls: give it tls: \{ key, cert \}/);
     expect(text).toMatch(/gateway\.yaml:6:5: \/listeners\/3 is secure but has no tls/);
+    // Logged-in users count as outbound; a listener's direction would override that for them too.
+    expect(text).toMatch(/gateway\.yaml:8:5: \/listeners\/4 takes logins \(auth\) but says direction: inbound, which would make logged-in users inbound too: leave direction out \(logged-in users count as outbound, the others as the policy says\)/);
   });
 
   it('checks the admin listener\'s listen like a listener\'s', () => {
