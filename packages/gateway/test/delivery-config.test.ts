@@ -82,4 +82,11 @@ describe('gateway.yaml delivery: smarthost TLS and MX', () => {
     expect(problems('delivery: { mode: smtp }\n')).toMatch(/gateway\.yaml:1:\d+: \/delivery has mode smtp but nowhere to send: give it hubs, routes, a smarthost or mx/);
     expect(problems('delivery: { mode: smtp, routes: { acme.example: ["10.0.0.10"] } }\n')).toBe('no error');
   });
+
+  it('refuses hubs, routes, a smarthost or mx beside mode maildir, which would never use them', () => {
+    // They were ignored: mail meant for the hub went into the local mail folder.
+    expect(problems('delivery:\n  mode: maildir\n  hubs: ["10.0.0.10:25"]\n')).toMatch(/gateway\.yaml:3:\d+: \/delivery has mode maildir, which writes every message into the mail folder, so hubs would not be used: write mode: smtp to relay, or remove it/);
+    expect(problems('delivery: { mode: maildir, hubs: ["10.0.0.10"], smarthost: { host: relay.isp.example } }\n')).toMatch(/so hubs, smarthost would not be used: .*remove them/);
+    expect(problems('delivery: { mode: maildir, maildir: mail }\n')).toBe('no error');
+  });
 });

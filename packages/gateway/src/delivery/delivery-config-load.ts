@@ -32,6 +32,10 @@ export function completeDelivery(delivery: DeliveryConfig, base: string, at: Whe
   if (delivery.smarthost?.user && delivery.smarthost.tls?.requireTLS === false && delivery.smarthost.port !== 465) {
     problems.push(`${at(['delivery', 'smarthost', 'tls', 'requireTLS'])}: /delivery/smarthost/tls/requireTLS false would send the password in clear; remove it`);
   }
+  const relayKeys = (['hubs', 'routes', 'smarthost', 'mx'] as const).filter((k) => delivery[k] !== undefined);
+  if (delivery.mode === 'maildir' && relayKeys.length > 0) {
+    problems.push(`${at(['delivery', relayKeys[0]!])}: /delivery has mode maildir, which writes every message into the mail folder, so ${relayKeys.join(', ')} would not be used: write mode: smtp to relay, or remove ${relayKeys.length > 1 ? 'them' : 'it'}`);
+  }
   if (delivery.mode === 'smtp' && !delivery.hubs?.length && !Object.keys(delivery.routes ?? {}).length && !delivery.smarthost && !delivery.mx) {
     problems.push(`${at(['delivery'])}: /delivery has mode smtp but nowhere to send: give it hubs, routes, a smarthost or mx`);
   }
