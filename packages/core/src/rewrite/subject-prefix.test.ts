@@ -28,6 +28,15 @@ describe('prefixSubject: the subject reads prefix + subject once decoded', () =>
   ])('adds nothing to a subject that starts with %s', (_name, subject) => {
     expect(prefixSubject(subject, '[SPAM] ')).toBeUndefined();
   });
+
+  it.each([
+    ['in raw 8-bit UTF-8', '[SPÄM] hi'],
+    ['in raw 8-bit UTF-8 before an encoded word', '[SPÄM] =?utf-8?B?aMOpbGxv?='],
+    ['as an encoded word', '=?utf-8?Q?=5BSP=C3=84M=5D_hi?='],
+  ])('adds nothing to a subject that starts with a non-ASCII prefix %s', (_name, subject) => {
+    // Values are binary strings, one character per octet, as mailsplit reads them.
+    expect(prefixSubject(Buffer.from(subject, 'utf8').toString('latin1'), '[SPÄM] ')).toBeUndefined();
+  });
 });
 
 describe('rewrite: subject prefix', () => {
@@ -45,6 +54,12 @@ describe('rewrite: subject prefix', () => {
   it('puts that Subject before a line that is no field, where readers start the body', async () => {
     const out = await run('From: a@b.example\r\nthis line starts the body\r\nmore\r\n', [{ type: 'subjectPrefix', rule: 's', prefix: '[SPAM] ' }]);
     expect(out).toBe('From: a@b.example\r\nSubject: [SPAM]\r\nthis line starts the body\r\nmore\r\n\r\n');
+  });
+
+  it('does not prefix again a raw UTF-8 subject that already starts with a non-ASCII prefix', async () => {
+    const message = 'From: a@b.example\r\nSubject: [Späm] schon\r\n\r\nbody\r\n';
+    const out = await run(message, [{ type: 'subjectPrefix', rule: 's', prefix: '[Späm] ' }]);
+    expect(out).toBe(Buffer.from(message).toString('latin1'));
   });
 
   it('gives an empty message a header block of the new fields alone', async () => {

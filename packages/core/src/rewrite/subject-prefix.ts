@@ -1,4 +1,5 @@
 import { Libmime } from 'libmime';
+import { headerText } from '../message/header-fields';
 
 const libmime = new Libmime();
 
@@ -12,9 +13,10 @@ const ENCODED_WORD_FIRST = /^=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=(\s|$)/;
 export function prefixSubject(value: string | undefined, prefix: string): string | undefined {
   const ascii = /^[\x20-\x7e]*$/.test(prefix);
   if (value === undefined) return ascii ? prefix.trim() : libmime.encodeWord(prefix.trim(), 'Q');
-  let decoded = value;
+  // Raw 8-bit octets are read as UTF-8 first, or a non-ASCII prefix already there goes unseen.
+  let decoded = headerText(value);
   try {
-    if (value.includes('=?')) decoded = libmime.decodeWords(value);
+    if (decoded.includes('=?')) decoded = libmime.decodeWords(decoded);
   } catch {
     // an undecodable subject is prefixed as written
   }
