@@ -1,6 +1,7 @@
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { setGreetPause } from './greet-pause';
 import { applyHeloRequirement } from './helo-requirement';
+import { checkHostOptions } from './host-options';
 import { logSessions } from './session-log';
 import { forbidHiddenPipelining } from './pipelining-check';
 import { policyHooks, type PolicyHooksOptions } from './policy-hooks';
@@ -8,7 +9,7 @@ import { watchReplies } from './protocol-replies';
 import { smtpServerOptions } from './smtp-controls';
 
 export interface PolicyServerOptions extends PolicyHooksOptions {
-  /** smtp-server options of the host (name, banner, TLS key and certificate, ...). */
+  /** smtp-server options of the host (name, banner, TLS key and certificate, ...); `secure: true` needs key and cert. */
   server?: Partial<SMTPServerOptions>;
   /**
    * Offer AUTH PLAIN/LOGIN (a submission listener), whatever the policy hides, and only over
@@ -26,6 +27,7 @@ export interface PolicyServerOptions extends PolicyHooksOptions {
 export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
   const policy = options.policy();
   const host = options.server ?? {};
+  checkHostOptions(host);
   const tls = Boolean(host.key && host.cert);
   const controls = smtpServerOptions(policy, tls);
   const authenticate = options.authenticate;
