@@ -30,6 +30,10 @@ describe('compileAction: every header-name and rewrite pattern is compiled at lo
   it.each([
     ['a header rewrite without match', '{ rewrite: { header: From, to: "x" } }', '6:13: `rewrite` of header `From` needs `match`: `{ header: From, match: "*@old.example", to: "&@new.example" }` (`to: ""` removes the field)'],
     ['a header rewrite without to', '{ rewrite: { header: From, match: "*" } }', '6:13: `rewrite` of header `From` needs `to`'],
+    ['a rewrite that names no header, sender or recipient', '{ rewrite: { match: "*@old.example", to: "&@new.example" } }', '6:13: `rewrite` needs what it rewrites: `header` (with `match` and `to`), `sender: { match, to }` or `recipient: { match, to }`'],
+    ['a rewrite of both sender and recipient', '{ rewrite: { sender: { match: "*", to: "a@b.example" }, recipient: { match: "*", to: "c@d.example" } } }', '6:13: `rewrite` has `sender` and `recipient`: one per entry; give the other an entry of its own'],
+    ['a header rewrite with a sender rewrite beside it', '{ rewrite: { header: From, match: "*", to: "x@y.example", sender: { match: "*", to: "a@b.example" } } }', '6:13: `rewrite` has `header` and `sender`: one per entry'],
+    ['an envelope rewrite with a match beside it', '{ rewrite: { sender: { match: "*", to: "a@b.example" }, match: "x@y.example" } }', '6:13: `match` and `to` beside `sender` belong to a header rewrite; write them inside it: `sender: { match, to }`'],
     ['a masquerade domain that is a pattern', '{ masquerade: { domain: "*.acme.example" } }', '6:27: `*.acme.example` is not a domain name'],
     ['an empty subject prefix', '{ subject: { prefix: " " } }', '6:24: `prefix` is empty'],
   ])('refuses %s, saying what to write', (_case, action, problem) => {

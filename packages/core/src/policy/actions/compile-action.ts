@@ -29,7 +29,8 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
     return compileTerminal(name as Verdict, spec as never, scope, typeof raw === 'string' ? path : [...path, name]);
   }
   const at = typeof raw === 'string' ? path : [...path, name];
-  const kind = name === 'rewrite' ? rewriteKind(spec as RawHeaderRewrite | RawEnvelopeRewrite) : name;
+  const kind = name === 'rewrite' ? rewriteKind(spec as RawHeaderRewrite | RawEnvelopeRewrite, scope, at) : name;
+  if (kind === undefined) return undefined;
   const since = SINCE[kind];
   if (since !== undefined && STAGES.indexOf(scope.stage) < STAGES.indexOf(since)) {
     scope.error(at, `\`${kind}\` cannot act at stage \`${scope.stage}\` (it needs \`${since}\`); move rule \`${scope.rule}\` to \`${since}\``);
@@ -130,9 +131,26 @@ function headersAction(spec: HeadersSpec, scope: CompileScope, at: PolicyPath): 
   };
 }
 
-function rewriteKind(spec: RawHeaderRewrite | RawEnvelopeRewrite): string {
-  if ('header' in spec) return 'rewrite.header';
-  return 'sender' in spec && spec.sender ? 'rewrite.sender' : 'rewrite.recipient';
+/**
+ * Which rewrite an entry is: exactly one of header, sender and recipient, since the schema
+ * cannot say so; undefined after reporting otherwise (a second target was silently ignored).
+ */
+function rewriteKind(spec: RawHeaderRewrite | RawEnvelopeRewrite, scope: CompileScope, at: PolicyPath): string | undefined {
+  const targets = (['header', 'sender', 'recipient'] as const).filter((k) => k in spec);
+  if (targets.length === 0) {
+    scope.error(at, '`rewrite` needs what it rewrites: `header` (with `match` and `to`), `sender: { match, to }` or `recipient: { match, to }`');
+    return undefined;
+  }
+  if (targets.length > 1) {
+    scope.error(at, `\`rewrite\` has ${targets.map((k) => `\`${k}\``).join(' and ')}: one per entry; give the other an entry of its own`);
+    return undefined;
+  }
+  const target = targets[0]!;
+  if (target !== 'header' && ('match' in spec || 'to' in spec)) {
+    scope.error(at, `\`match\` and \`to\` beside \`${target}\` belong to a header rewrite; write them inside it: \`${target}: { match, to }\``);
+    return undefined;
+  }
+  return `rewrite.${target}`;
 }
 
 /** Compiles a `{field}` template, reporting unknown fields. */
