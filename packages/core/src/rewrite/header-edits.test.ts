@@ -41,6 +41,18 @@ describe('editHeaders: a rewrite to an empty value', () => {
   });
 });
 
+describe('editHeaders: a rewrite of an address to an empty value', () => {
+  it('removes the address field, as an empty target removes any field, instead of leaving "Al" <>', async () => {
+    const message = Buffer.from('From: a@b.example\r\nTo: "Al" <al@smtp.weirdal.com>, bob@acme.example\r\nCc: Al2 <al2@smtp.weirdal.com>\r\nReply-To: c@d.example\r\n\r\nbody\r\n');
+    const { out, changes } = await run(message, [{ type: 'rewriteHeader', rule: 'r', header: '{To,Cc,Reply-To}', match: '*@smtp.weirdal.com', to: '' }]);
+    expect(out.toString()).toBe('From: a@b.example\r\nReply-To: c@d.example\r\n\r\nbody\r\n');
+    expect(changes).toEqual([
+      { kind: 'header-removed', rule: 'r', name: 'To' },
+      { kind: 'header-removed', rule: 'r', name: 'Cc' },
+    ]);
+  });
+});
+
 describe('editHeaders: a rewrite of a field written in encoded words', () => {
   const message = (subject: string): Buffer => Buffer.from(`From: a@b.example\r\nSubject: ${subject}\r\n\r\nbody\r\n`);
   const rewriteSubject = (match: string, to: string): Effect => ({ type: 'rewriteHeader', rule: 'r', header: 'Subject', match, to });

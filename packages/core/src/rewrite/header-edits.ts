@@ -93,7 +93,17 @@ function rewriteField(f: Field, e: Extract<Effect, { type: 'rewriteHeader' }>): 
     const c = capture(pattern, v);
     return c ? target.fill(c) : undefined;
   };
-  if (isAddressHeader(f.name)) return mapAddresses(f.value, apply);
+  if (isAddressHeader(f.name)) {
+    // An address rewritten to nothing would leave a mailbox with none ("Al" <>): the field goes,
+    // as an empty target removes any other field.
+    let emptied = false;
+    const value = mapAddresses(f.value, (a) => {
+      const r = apply(a);
+      if (r === '') emptied = true;
+      return r;
+    });
+    return emptied ? '' : value;
+  }
   // Encoded words are matched as read first: a wildcard over the raw words may end inside one.
   return (f.value.includes('=?') ? rewriteDecoded(f.value, e) : undefined) ?? apply(f.value) ?? f.value;
 }
