@@ -1,4 +1,5 @@
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { answerAccepted } from './accept-replies';
 import { setGreetPause } from './greet-pause';
 import { applyHeloRequirement } from './helo-requirement';
 import { checkHostOptions } from './host-options';
@@ -80,6 +81,7 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
   } as SMTPServerOptions);
   setGreetPause(server, policy.smtp.greetPause ?? 100);
   watchReplies(server, options.policy, log);
+  answerAccepted(server);
   forbidHiddenPipelining(server, options.policy, log);
   applyHeloRequirement(server, options.policy);
   logSessions(server, options.policy, { ...(options.listener ? { name: options.listener } : {}), zone: options.direction ?? 'by policy' }, log);
