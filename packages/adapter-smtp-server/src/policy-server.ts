@@ -10,7 +10,11 @@ import { watchReplies } from './protocol-replies';
 import { smtpServerOptions } from './smtp-controls';
 
 export interface PolicyServerOptions extends PolicyHooksOptions {
-  /** smtp-server options of the host (name, banner, TLS key and certificate, ...); `secure: true` needs key and cert. */
+  /**
+   * smtp-server options of the host (name, banner, TLS key and certificate, ...); `secure: true`
+   * needs key and cert. onConnect, onMailFrom, onRcptTo and onData are the adapter's, and AUTH is
+   * checked by `authenticate`: giving any of those hooks here throws.
+   */
   server?: Partial<SMTPServerOptions>;
   /**
    * Offer AUTH PLAIN/LOGIN (a submission listener), whatever the policy hides, and only over
