@@ -34,6 +34,16 @@ describe('rewrite when only the header block changes and line lengths are known 
     expect(changes).toEqual([]);
   });
 
+  it('keeps a message that starts with a blank line headerless: its body does not become the header block', async () => {
+    // Analysis reads no header here, so no part: were the lines after the blank line taken for the
+    // header block, the gateway's Received line would turn them into a multipart nobody checked.
+    const body = 'Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: application/octet-stream; name=evil.exe\r\n\r\nTVqQ\r\n--x--\r\n';
+    for (const chunk of [1, 7, 4096]) {
+      const { out } = await run(`\r\n${body}`, [{ type: 'addHeader', rule: 'received', name: 'Received', value: 'by fw.acme.example; date' }], chunk);
+      expect(out).toBe(`Received: by fw.acme.example; date\r\n\r\n${body}`);
+    }
+  });
+
   it('handles a message that is only a header block', async () => {
     const { out } = await run('Subject: hi\r\nX-Mailer: a\r\n', [{ type: 'removeHeaders', rule: 'r', names: ['X-Mailer'] }]);
     expect(out).toBe('Subject: hi\r\n\r\n');

@@ -12,6 +12,18 @@ type HeaderEffect = Parameters<typeof editHeaders>[1][number];
 const HEAD_LIMIT = 1024 * 1024;
 
 /**
+ * Where the header block ends (after its blank line), or -1 while it has not. A blank first line
+ * is an empty block, as analysis reads it: the lines after it are body, whatever they look like.
+ */
+function headEnd(head: Buffer): number {
+  if (head[0] === 0x0a) return 1;
+  if (head[0] === 0x0d && head[1] === 0x0a) return 2;
+  const end = head.indexOf('\r\n\r\n');
+  const lf = head.indexOf('\n\n');
+  return end >= 0 && (lf < 0 || end < lf) ? end + 4 : lf >= 0 ? lf + 2 : -1;
+}
+
+/**
  * The fast path when every effect edits the top-level header block: read up to the blank line,
  * edit it, and copy the body bytes as they are, without parsing MIME a second time. With effects
  * the output has CRLF line ends; with none it is the input, byte for byte.
@@ -31,9 +43,7 @@ export function rewriteHeadersOnly(input: Readable, effects: HeaderEffect[], sec
       const chunk = lines ? lines.push(raw) : raw;
       if (!head) return done(null, chunk);
       head = head.length > 0 ? Buffer.concat([head, chunk]) : chunk;
-      const end = head.indexOf('\r\n\r\n');
-      const lf = head.indexOf('\n\n');
-      const cut = end >= 0 && (lf < 0 || end < lf) ? end + 4 : lf >= 0 ? lf + 2 : -1;
+      const cut = headEnd(head);
       if (cut >= 0 || head.length > HEAD_LIMIT) {
         const at = cut >= 0 ? cut : head.length;
         const block = head.subarray(0, at);
