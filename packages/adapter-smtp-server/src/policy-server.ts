@@ -43,7 +43,6 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
   else disabled.add('AUTH');
   controls.disabledCommands = [...disabled];
   const server = new SMTPServer({
-    banner: 'ESMTP',
     logger: false,
     authOptional: true,
     ...host,
