@@ -1,5 +1,6 @@
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { answerAccepted } from './accept-replies';
+import { containClientErrors } from './client-errors';
 import { setGreetPause } from './greet-pause';
 import { applyHeloRequirement } from './helo-requirement';
 import { checkHostOptions } from './host-options';
@@ -85,6 +86,7 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
   setGreetPause(server, policy.smtp.greetPause ?? 100);
   watchReplies(server, options.policy, log);
   answerAccepted(server);
+  containClientErrors(server, log);
   forbidHiddenPipelining(server, options.policy, log);
   applyHeloRequirement(server, options.policy);
   logSessions(server, options.policy, { ...(options.listener ? { name: options.listener } : {}), zone: options.direction ?? 'by policy' }, log);
