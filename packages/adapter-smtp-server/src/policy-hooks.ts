@@ -181,7 +181,8 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
           log({ event: 'data-refused', session: state.session, client: state.client.ip, sender: state.sender, bytes: reader.bytes, reply: { code, status, text } });
           answer(done, undefined, replyError({ code, status, text }));
         };
-        if (stream.sizeExceeded) return refuse(552, '5.3.4', `Message exceeds the maximum size of ${policy.smtp.maxSize} bytes`);
+        // Without the policy's maxSize, the limit smtp-server applied is the host's own `size`.
+        if (stream.sizeExceeded) return refuse(552, '5.3.4', policy.smtp.maxSize ? `Message exceeds the maximum size of ${policy.smtp.maxSize} bytes` : 'Message exceeds the maximum message size');
         if (reader.violation) return refuse(reader.violation.code, reader.violation.status, reader.violation.text);
         const input = inputOf(state, { message: model });
         const decision = await decide(policy, 'data', state, input, { message: stored.source, model }, { recipients: state.recipients.map((r) => r.address), bytes: reader.bytes });
