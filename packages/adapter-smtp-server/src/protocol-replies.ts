@@ -11,10 +11,11 @@ interface Connection {
 }
 
 // Status codes for the replies smtp-server writes itself (its enhanced codes are off, since our
-// own replies carry theirs in the text). It answers 552 only for a size over the limit.
+// own replies carry theirs in the text). It answers 552 only for a size over the limit, and 550
+// only to XCLIENT and XFORWARD, which are not taken here.
 const OWN_STATUS: Readonly<Record<number, string>> = {
   421: '4.4.2', 451: '4.3.0', 454: '4.7.0', 500: '5.5.2', 501: '5.5.4', 502: '5.5.1', 503: '5.5.1', 504: '5.5.4',
-  530: '5.7.0', 535: '5.7.8', 538: '5.7.0', 552: '5.3.4', 554: '5.6.0', 555: '5.5.4',
+  530: '5.7.0', 535: '5.7.8', 538: '5.7.0', 550: '5.7.1', 552: '5.3.4', 554: '5.6.0', 555: '5.5.4',
 };
 const HAS_STATUS = /^[245]\.\d{1,3}\.\d{1,3} /;
 

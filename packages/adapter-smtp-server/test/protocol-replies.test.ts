@@ -53,6 +53,14 @@ describe('replies smtp-server makes itself', () => {
     d.close();
   });
 
+  it('gives XCLIENT and XFORWARD, which it does not take, 550 5.7.1', async () => {
+    const d = await openDialog(port);
+    await d.send('EHLO client.example\r\n');
+    expect(await d.send('XCLIENT ADDR=192.0.2.1\r\n')).toBe('550 5.7.1 Error: Not allowed');
+    expect(await d.send('XFORWARD ADDR=192.0.2.1\r\n')).toBe('550 5.7.1 Error: Not allowed');
+    d.close();
+  });
+
   it('counts unknown and disabled commands toward hardErrorLimit: 421 and the connection closed', async () => {
     const d = await openDialog(port);
     expect(await d.send('EHLO client.example\r\n')).toMatch(/^250/);
