@@ -42,14 +42,34 @@ describe('editHeaders: a rewrite to an empty value', () => {
 });
 
 describe('editHeaders: a rewrite of an address to an empty value', () => {
-  it('removes the address field, as an empty target removes any field, instead of leaving "Al" <>', async () => {
+  const rewriteTo = (value: string): Promise<{ out: Buffer; changes: RewriteChange[] }> =>
+    run(Buffer.from(`From: a@b.example\r\nTo: ${value}\r\n\r\nbody\r\n`), [{ type: 'rewriteHeader', rule: 'r', header: 'To', match: '*@smtp.weirdal.com', to: '' }]);
+
+  it('takes the mailbox out of the list, and removes a field left with no address, instead of leaving "Al" <>', async () => {
     const message = Buffer.from('From: a@b.example\r\nTo: "Al" <al@smtp.weirdal.com>, bob@acme.example\r\nCc: Al2 <al2@smtp.weirdal.com>\r\nReply-To: c@d.example\r\n\r\nbody\r\n');
     const { out, changes } = await run(message, [{ type: 'rewriteHeader', rule: 'r', header: '{To,Cc,Reply-To}', match: '*@smtp.weirdal.com', to: '' }]);
-    expect(out.toString()).toBe('From: a@b.example\r\nReply-To: c@d.example\r\n\r\nbody\r\n');
+    expect(out.toString()).toBe('From: a@b.example\r\nTo: bob@acme.example\r\nReply-To: c@d.example\r\n\r\nbody\r\n');
     expect(changes).toEqual([
-      { kind: 'header-removed', rule: 'r', name: 'To' },
+      { kind: 'header-rewritten', rule: 'r', name: 'To', from: '"Al" <al@smtp.weirdal.com>, bob@acme.example', to: 'bob@acme.example' },
       { kind: 'header-removed', rule: 'r', name: 'Cc' },
     ]);
+  });
+
+  it.each([
+    ['a comma in a quoted display name', '"Doe, Al" <al@smtp.weirdal.com>, bob@acme.example', 'bob@acme.example'],
+    ['the last of three', 'bob@acme.example, carol@acme.example, al@smtp.weirdal.com', 'bob@acme.example, carol@acme.example'],
+    ['a comment with a comma', 'bob@acme.example (Bob, sales), Al <al@smtp.weirdal.com> (x, y)', 'bob@acme.example (Bob, sales)'],
+    ['a member of a group', 'Team: al@smtp.weirdal.com, bob@acme.example;, carol@acme.example', 'Team: bob@acme.example;, carol@acme.example'],
+    ['the last member of a group', 'Team: bob@acme.example, al@smtp.weirdal.com;', 'Team: bob@acme.example;'],
+  ])('%s', async (_what, value, expected) => {
+    const { out } = await rewriteTo(value);
+    expect(out.toString()).toBe(`From: a@b.example\r\nTo: ${expected}\r\n\r\nbody\r\n`);
+  });
+
+  it('removes the field when only a group with no member is left', async () => {
+    const { out, changes } = await rewriteTo('Team: al@smtp.weirdal.com;');
+    expect(out.toString()).toBe('From: a@b.example\r\n\r\nbody\r\n');
+    expect(changes).toEqual([{ kind: 'header-removed', rule: 'r', name: 'To' }]);
   });
 });
 

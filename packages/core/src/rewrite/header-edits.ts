@@ -7,6 +7,7 @@ import { headerText } from '../message/header-fields';
 import { isAddressHeader, mapAddresses } from './address-list';
 import type { RewriteChange } from './change';
 import { buildHeaderBlock, fieldsOf, unstructuredValue, octets, withValue, type Field } from './header-value';
+import { withoutMarked } from './mailbox-list';
 import { masqueradeAddresses, masqueradeIds } from './masquerade';
 import { prefixSubject } from './subject-prefix';
 
@@ -86,6 +87,9 @@ function rewriteDecoded(value: string, e: Extract<Effect, { type: 'rewriteHeader
   return unstructuredValue(t.fill(c));
 }
 
+/** Stands for an address rewritten to nothing until its mailbox is taken out (no header holds it). */
+const EMPTIED = '\u{F8FF}mailward-emptied\u{F8FF}';
+
 function rewriteField(f: Field, e: Extract<Effect, { type: 'rewriteHeader' }>): string {
   const target = template(e.to);
   const pattern = octets(e.match);
@@ -94,15 +98,23 @@ function rewriteField(f: Field, e: Extract<Effect, { type: 'rewriteHeader' }>): 
     return c ? target.fill(c) : undefined;
   };
   if (isAddressHeader(f.name)) {
-    // An address rewritten to nothing would leave a mailbox with none ("Al" <>): the field goes,
-    // as an empty target removes any other field.
+    // An address rewritten to nothing takes its mailbox out of the list (no "Al" <> is left);
+    // the field goes when no address is left in it, as an empty target removes any other field.
     let emptied = false;
     const value = mapAddresses(f.value, (a) => {
       const r = apply(a);
-      if (r === '') emptied = true;
-      return r;
+      if (r !== '') return r;
+      emptied = true;
+      return EMPTIED;
     });
-    return emptied ? '' : value;
+    if (!emptied) return value;
+    const rest = withoutMarked(value, EMPTIED);
+    let left = false;
+    mapAddresses(rest, () => {
+      left = true;
+      return undefined;
+    });
+    return left ? rest : '';
   }
   // Encoded words are matched as read first: a wildcard over the raw words may end inside one.
   return (f.value.includes('=?') ? rewriteDecoded(f.value, e) : undefined) ?? apply(f.value) ?? f.value;
