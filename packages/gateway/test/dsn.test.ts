@@ -38,3 +38,9 @@ it('gives each recipient the time of the last attempt when it is known', () => {
   expect(text).toContain('Diagnostic-Code: smtp; 550 5.1.1 No such user\r\nLast-Attempt-Date: Tue, 01 Dec 2026 16:30:00 +0000\r\n');
   expect(dsn([refused])).not.toContain('Last-Attempt-Date');
 });
+
+it('declares its readable part 8bit when a reply or an address in it is not ASCII, and only then', () => {
+  const text = dsn([{ address: 'jürgen@acme.example', detail: '550 5.1.1 Unbekannter Empfänger', status: '5.1.1' }]);
+  expect(text).toMatch(/Content-Type: text\/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nThis is the mail gateway/);
+  expect(dsn([refused])).not.toContain('Content-Transfer-Encoding');
+});

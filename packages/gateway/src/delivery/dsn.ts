@@ -68,6 +68,8 @@ export function buildDsn(opts: { reportingMta: string; id: string; to: string; a
     '',
     `--${boundary}`,
     'Content-Type: text/plain; charset=utf-8',
+    // A hub's reply or an address may carry UTF-8: said, as a body without the field is 7bit.
+    ...(/[^\x00-\x7f]/.test(human) ? ['Content-Transfer-Encoding: 8bit'] : []),
     '',
     `This is the mail gateway at ${opts.reportingMta}.`,
     '',
