@@ -1,5 +1,4 @@
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { answerAccepted } from './accept-replies';
 import { containClientErrors } from './client-errors';
 import { setGreetPause } from './greet-pause';
 import { applyHeloRequirement } from './helo-requirement';
@@ -85,7 +84,6 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
   } as SMTPServerOptions);
   setGreetPause(server, policy.smtp.greetPause ?? 100);
   watchReplies(server, options.policy, log);
-  answerAccepted(server);
   containClientErrors(server, log);
   forbidHiddenPipelining(server, options.policy, log);
   applyHeloRequirement(server, options.policy);

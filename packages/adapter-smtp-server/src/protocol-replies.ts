@@ -1,8 +1,10 @@
 import type { CompiledPolicy } from '@mailward/core';
-import type { SMTPServer } from 'smtp-server';
+import type { SMTPServer, SMTPServerSession } from 'smtp-server';
+import { acceptedReply } from './accept-replies';
 import { eachConnection } from './each-connection';
 
 interface Connection {
+  session: SMTPServerSession;
   secure: boolean;
   /** smtp-server's own count of unknown commands: it hangs up at 10, whatever the policy says. */
   _unrecognizedCommands: number;
@@ -22,7 +24,7 @@ const HAS_STATUS = /^[245]\.\d{1,3}\.\d{1,3} /;
 /**
  * Every reply of the server's sessions passes through here, whoever wrote it (a hook, or
  * smtp-server before any hook runs: an unknown command, MAIL before HELO, SIZE= over the
- * limit): an error reply gets a status code and counts toward the policy's `hardErrorLimit`
+ * limit): an accepted MAIL or RCPT gets the decision's reply, an error reply gets a status code and counts toward the policy's `hardErrorLimit`
  * (the one that reaches it becomes 421 and the connection closes, smtp-server's own limit of ten
  * unknown commands then not applying), and AUTH is left out of the
  * EHLO reply until the session is under TLS, where logins are taken.
@@ -32,6 +34,8 @@ export function watchReplies(server: SMTPServer, policy: () => CompiledPolicy, l
     const send = connection.send.bind(connection);
     let errors = 0;
     connection.send = (code, data, context): void => {
+      const accepted = acceptedReply(connection.session, context);
+      if (accepted) return send(accepted.code, `${accepted.status} ${accepted.text}`, context);
       if (Array.isArray(data) && !connection.secure) data = data.filter((line) => !line.startsWith('AUTH '));
       if (typeof data === 'string' && OWN_STATUS[code] && !HAS_STATUS.test(data)) data = `${OWN_STATUS[code]} ${data}`;
       if (code < 400 || code === 421) return send(code, data, context);
