@@ -315,6 +315,14 @@ describe('analyze: attached messages', () => {
     }
   });
 
+  it('reports a message/partial fragment, at the top or as a part, which cannot be analyzed whole', async () => {
+    const fragment = 'Content-Type: message/partial; id="f1@example.net"; number=1; total=2\r\n\r\n' + inner.split('evil.exe')[0];
+    const detail = 'message/partial: a fragment of a message that is never whole here, so it was not analyzed';
+    expect((await run(fragment)).malformed).toEqual([{ kind: 'limits', path: '0', detail }]);
+    const m = await run(multipart(['Content-Type: text/plain\r\n\r\nhi', 'Content-Type: message/partial; id="f1@example.net"; number=2; total=2\r\n\r\nAAAA']));
+    expect(m.malformed).toEqual([{ kind: 'limits', path: '2', detail }]);
+  });
+
   it('sees into an inline message/rfc822 with its own numbering', async () => {
     const m = await run(multipart([`Content-Type: message/rfc822\r\nContent-Disposition: inline\r\n\r\n${inner}`]));
     expect(part(m, 'evil.exe')).toMatchObject({ path: '1.1', carrier: '1.1' });

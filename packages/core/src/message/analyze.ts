@@ -100,6 +100,11 @@ async function containers(leaf: EntityState, limits: AnalyzeLimits, model: PassR
 async function analyzeScope(input: Readable, limits: AnalyzeLimits, scope: PassScope): Promise<PassResult> {
   const pass = await splitterPass(input, limits, scope);
   for (const leaf of pass.leaves) flagNames(leaf.part, sniff(leaf.head));
+  for (const leaf of pass.leaves) {
+    // A fragment (RFC 2046 5.2.2): the reader joins the fragments into a message that no single
+    // mail carries, so none of it can be analyzed here (a program split across three mails).
+    if (leaf.part.type === 'message/partial') pass.malformed.push({ kind: 'limits', path: leaf.part.path, detail: 'message/partial: a fragment of a message that is never whole here, so it was not analyzed' });
+  }
   try {
     for (const leaf of pass.leaves) {
       await containers(leaf, limits, pass);
