@@ -107,6 +107,14 @@ describe('loadPolicy', () => {
     ]);
   });
 
+  it('refuses headers.add of a field that describes the MIME structure', () => {
+    const problems = problemsOf(lines('version: 1', 'data:', '  rules:', '    - id: r', '      do: [ { headers: { add: { X-Ok: "1", Content-Type: "text/plain", MIME-Version: "1.0" } } } ]'));
+    expect(problems.map((p) => [p.line, p.message])).toEqual([
+      [5, '"Content-Type" describes the message\'s MIME structure and cannot be added; add an X- field instead'],
+      [5, '"MIME-Version" describes the message\'s MIME structure and cannot be added; add an X- field instead'],
+    ]);
+  });
+
   it('says what to write when `&` has no wildcard to stand for', () => {
     const problems = problemsOf(lines('version: 1', 'data:', '  rules:', '    - id: r', '      do: [ { rewrite: { header: From, match: "x@x", to: "a&b" } } ]'));
     expect(problems.map((p) => [p.line, p.col, p.message])).toEqual([

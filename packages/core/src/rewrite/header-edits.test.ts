@@ -41,6 +41,21 @@ describe('editHeaders: a rewrite to an empty value', () => {
   });
 });
 
+describe('editHeaders: an added field', () => {
+  it('replaces a field a message may carry once, and is added beside one it may carry many times', async () => {
+    const message = Buffer.from('Subject: hello\r\nReply-To: a@b.example\r\nComments: one\r\n\r\nbody\r\n');
+    const { out, changes } = await run(message, [
+      { type: 'addHeader', rule: 'a', name: 'subject', value: 'Replaced' },
+      { type: 'addHeader', rule: 'a', name: 'Reply-To', value: 'help@acme.example' },
+      { type: 'addHeader', rule: 'a', name: 'Comments', value: 'two' },
+    ]);
+    expect(out.toString()).toBe('Comments: two\r\nReply-To: help@acme.example\r\nsubject: Replaced\r\nComments: one\r\n\r\nbody\r\n');
+    expect(changes.map((c) => [c.kind, 'name' in c ? c.name : ''])).toEqual([
+      ['header-removed', 'Subject'], ['header-added', 'subject'], ['header-removed', 'Reply-To'], ['header-added', 'Reply-To'], ['header-added', 'Comments'],
+    ]);
+  });
+});
+
 describe('editHeaders: a rewrite of an address to an empty value', () => {
   const rewriteTo = (value: string): Promise<{ out: Buffer; changes: RewriteChange[] }> =>
     run(Buffer.from(`From: a@b.example\r\nTo: ${value}\r\n\r\nbody\r\n`), [{ type: 'rewriteHeader', rule: 'r', header: 'To', match: '*@smtp.weirdal.com', to: '' }]);

@@ -128,6 +128,11 @@ interface Edit {
 
 const named = (pattern: string, f: Field): boolean => nameMatches(pattern, f.name);
 
+/** Fields RFC 5322 3.6 allows at most once in a message. */
+const ONCE: ReadonlySet<string> = new Set([
+  'date', 'from', 'sender', 'reply-to', 'to', 'cc', 'bcc', 'message-id', 'in-reply-to', 'references', 'subject',
+]);
+
 /**
  * One edit per header effect type. A table typed over the union fails to compile when an
  * effect type has no edit, as match().exhaustive() would, without building a matcher per
@@ -150,7 +155,17 @@ const EDITS: { [K in HeaderEffect['type']]: (x: Extract<HeaderEffect, { type: K 
   },
   addHeader: (x, edit) => {
     const value = isAddressHeader(x.name) ? octets(x.value) : unstructuredValue(x.value);
-    edit.fields.unshift({ key: x.name.toLowerCase(), name: x.name, value });
+    const key = x.name.toLowerCase();
+    // A field a message may carry once (RFC 5322 3.6) is replaced, not doubled: two Subjects
+    // or Reply-Tos leave the reader to pick one, and a strict MTA refuses the message.
+    if (ONCE.has(key)) {
+      edit.fields = edit.fields.filter((f) => {
+        if (f.key !== key) return true;
+        edit.changes.push({ kind: 'header-removed', rule: x.rule, name: f.name });
+        return false;
+      });
+    }
+    edit.fields.unshift({ key, name: x.name, value });
     edit.changes.push({ kind: 'header-added', rule: x.rule, name: x.name });
   },
   rewriteHeader: (x, edit) => {

@@ -115,6 +115,8 @@ function headersAction(spec: HeadersSpec, scope: CompileScope, at: PolicyPath): 
   const add: [string, TextTemplate][] = [];
   for (const [name, value] of Object.entries(spec.add ?? {})) {
     if (!/^[!-9;-~]+$/.test(name)) scope.error([...at, 'add', name], `"${name}" is not a valid header field name (printable ASCII without spaces or colons)`);
+    // These describe the body's structure: a second Content-Type would make readers disagree on the parts.
+    else if (/^(content-|mime-version$)/i.test(name)) scope.error([...at, 'add', name], `"${name}" describes the message's MIME structure and cannot be added; add an X- field instead`);
     const t = compileTemplate(value, scope, [...at, 'add', name]);
     if (t) add.push([name, t]);
   }
