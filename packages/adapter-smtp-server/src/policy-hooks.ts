@@ -201,7 +201,8 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         state.totals.recipients += recipients.length;
         state.totals.bytes += reader.bytes;
         log({ event: 'queued', session: state.session, id, client: state.client.ip, sender: state.sender, recipients: recipients.map((r) => r.address), bytes: reader.bytes, verdict: decision.verdict, fired: decision.fired });
-        done(null, `${decision.reply.status} ${decision.reply.text}: queued as ${id}`);
+        // A store written in JavaScript may resolve to nothing: the reply then names no queue id.
+        done(null, `${decision.reply.status} ${decision.reply.text}${typeof id === 'string' && id !== '' ? `: queued as ${id}` : ''}`);
       };
       guard(state, done, async () => {
         // Both read the same DATA: when one side fails, the other must not stall on a full pipe

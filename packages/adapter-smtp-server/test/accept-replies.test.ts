@@ -40,3 +40,22 @@ describe('MAIL and RCPT accepted with the decision reply', () => {
     await d.closed;
   });
 });
+
+describe('the 250 at the end of DATA', () => {
+  it('names the queue id the store gives, and none when a store resolves to nothing (JavaScript)', async () => {
+    const policy = loadPolicy(POLICY, 'test.yaml');
+    for (const [id, reply] of [['Q7', '250 2.0.0 Message accepted: queued as Q7'], [undefined, '250 2.0.0 Message accepted']] as const) {
+      const server = createPolicyServer({ policy: () => policy, store: memoryStore((async () => id) as unknown as () => Promise<string>) });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      const d = await openDialog((server.server.address() as AddressInfo).port);
+      await d.send('EHLO client.example\r\n');
+      await d.send('MAIL FROM:<a@example.org>\r\n');
+      await d.send('RCPT TO:<bob@acme.example>\r\n');
+      await d.send('DATA\r\n');
+      expect(await d.send('Subject: x\r\n\r\nhi\r\n.\r\n')).toBe(reply);
+      d.close();
+      await d.closed;
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
