@@ -41,7 +41,13 @@ export function schemaProblems(errors: readonly ErrorObject[], root: unknown): S
         break;
       case 'enum':
       case 'const': {
-        const allowed = (e.keyword === 'enum' ? (e.params.allowedValues as unknown[]) : [e.params.allowedValue]).map(String);
+        const values = e.keyword === 'enum' ? (e.params.allowedValues as unknown[]) : [e.params.allowedValue];
+        const quoted = typeof value === 'string' ? values.find((v) => typeof v !== 'string' && String(v) === value) : undefined;
+        if (quoted !== undefined) {
+          problem = { path, message: `${where(path, true)} must be the ${typeof quoted} ${String(quoted)}, not the string "${value as string}": write it without quotes` };
+          break;
+        }
+        const allowed = values.map(String);
         const hint = typeof value === 'string' ? closest(value, allowed) : undefined;
         problem = { path, message: `\`${String(value)}\` is not allowed ${where(path)}; ${hint ? `did you mean \`${hint}\`? ` : ''}use one of: ${allowed.join(', ')}` };
         break;
@@ -54,7 +60,7 @@ export function schemaProblems(errors: readonly ErrorObject[], root: unknown): S
           problem = { path, message: `list name \`${key}\` is not valid; list names are lower-case letters, digits and dashes` };
           break;
         }
-        problem = { path, message: `\`${String(value)}\` is not valid ${where(path)}; ${patternHint(String(e.params.pattern), path, e)}` };
+        problem = { path, message: `\`${String(value)}\` is not valid ${where(path)}; ${patternHint(String(e.params.pattern), path, e, String(value))}` };
         break;
       case 'minProperties':
       case 'minItems':
@@ -74,7 +80,13 @@ export function schemaProblems(errors: readonly ErrorObject[], root: unknown): S
   return all.filter((p) => !all.some((q) => q !== p && q.path.length > p.path.length && p.path.every((k, i) => q.path[i] === k) && p.message.includes(' must be ')));
 }
 
-function patternHint(pattern: string, path: PolicyPath, e: ErrorObject): string {
+function patternHint(pattern: string, path: PolicyPath, e: ErrorObject, value: string): string {
+  // A pattern that is a choice of words (`malformed`'s kinds) gets the same help as an enum.
+  const words = /^\^\(([a-z0-9|-]+)\)\$$/.exec(pattern)?.[1]?.split('|');
+  if (words) {
+    const hint = closest(value, words);
+    return `${hint ? `did you mean \`${hint}\`? ` : ''}use one of: ${words.join(', ')}`;
+  }
   if (pattern.includes('kKmMgG')) return 'it is not a size; write bytes or 10KB / 5MB / 1GB (1 KB = 1024 bytes)';
   if (pattern.includes('ms|s')) return 'it is not a duration; write 100ms, 30s, 10m, 1h or 1d';
   if (path[path.length - 1] === 'id') return 'rule ids are lower-case letters, digits and dashes';

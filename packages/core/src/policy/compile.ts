@@ -26,23 +26,29 @@ const RELAYING_DENIED = { reject: { code: 550, status: '5.7.1', text: 'Relaying 
  */
 export function compilePolicy(raw: RawPolicy, source?: PolicySource): CompiledPolicy {
   const schema = validateRawPolicy(raw, source);
-  if (schema.length === 0) return compileValid(raw, source);
+  if (schema.length === 0) return compileValid(raw, source, new Set());
   // Schema problems alone would hide the rest (an unknown list, a stage mistake) until the next
   // run, so compile anyway: the compiler skips what the schema rejected, and if a shape it never
-  // expected trips it, the schema problems stand alone.
-  const all = [...schema];
+  // expected trips it, the schema problems stand alone. A value the schema already refused is not
+  // refused twice (`gt: 5 MiB` would otherwise get one problem from each).
+  const all = schema.map((s) => s.problem);
   try {
-    compileValid(raw, source);
+    compileValid(raw, source, new Set(schema.map((s) => pathKey(s.path))));
   } catch (err) {
     if (err instanceof PolicyError) all.push(...err.problems.filter((p) => !all.some((q) => q.line === p.line && q.col === p.col && q.message === p.message)));
   }
   throw new PolicyError(sortProblems(all));
 }
 
-function compileValid(raw: RawPolicy, source: PolicySource | undefined): CompiledPolicy {
+function pathKey(path: PolicyPath): string {
+  return JSON.stringify(path);
+}
+
+function compileValid(raw: RawPolicy, source: PolicySource | undefined, refused: ReadonlySet<string>): CompiledPolicy {
   const problems: PolicyProblem[] = [];
   const file = source?.file ?? '<policy>';
   const push = (severity: 'error' | 'warning') => (path: PolicyPath, message: string, rule?: string): void => {
+    if (severity === 'error' && refused.has(pathKey(path))) return;
     problems.push(problemAt(source, path, message, severity, rule));
   };
   const reporter: Reporter = { error: push('error'), warning: push('warning') };

@@ -18,11 +18,17 @@ function schemaValidator(): ValidateFunction {
   return validator;
 }
 
+/** A schema problem with the path it is about, so the compiler need not say it again. */
+export interface SchemaFinding {
+  path: PolicyPath;
+  problem: PolicyProblem;
+}
+
 /** What the JSON Schema finds wrong with a raw policy, as readable problems ([] when valid). */
-export function validateRawPolicy(raw: unknown, source: PolicySource | undefined): PolicyProblem[] {
+export function validateRawPolicy(raw: unknown, source: PolicySource | undefined): SchemaFinding[] {
   const check = schemaValidator();
   if (check(raw)) return [];
-  return schemaProblems(check.errors ?? [], raw).map((p) => problemAt(source, p.path, p.message, 'error', ruleIdAt(raw, p.path)));
+  return schemaProblems(check.errors ?? [], raw).map((p) => ({ path: p.path, problem: problemAt(source, p.path, p.message, 'error', ruleIdAt(raw, p.path)) }));
 }
 
 function ruleIdAt(raw: unknown, path: PolicyPath): string | undefined {

@@ -69,13 +69,15 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
       return which === 'sender' ? rewriteSenderAction(fn) : rewriteRecipientAction(fn);
     }
     case 'masquerade': {
-      const m = spec as { domain: string; headers?: string[]; messageId?: boolean };
-      if (!/^[\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?(\.[\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?)+$/u.test(m.domain)) {
-        scope.error([...at, 'domain'], `\`${m.domain}\` is not a domain name: masquerade writes it into addresses and Message-IDs, so give the plain domain (\`acme.example\`), not a pattern`);
+      const m = spec as { domain?: string; headers?: string[]; messageId?: boolean };
+      const domain = m.domain;
+      if (domain === undefined) return undefined; // the schema says `masquerade` needs `domain`
+      if (!/^[\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?(\.[\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?)+$/u.test(domain)) {
+        scope.error([...at, 'domain'], `\`${domain}\` is not a domain name: masquerade writes it into addresses and Message-IDs, so give the plain domain (\`acme.example\`), not a pattern`);
         return undefined;
       }
       const headers = m.headers ? scope.headerNames(m.headers, [...at, 'headers']) : ['From', 'Sender', 'Reply-To'];
-      return fixedAction(kind, (rule) => ({ type: 'masquerade', rule, domain: m.domain.toLowerCase(), headers: [...headers], messageId: m.messageId ?? false }));
+      return fixedAction(kind, (rule) => ({ type: 'masquerade', rule, domain: domain.toLowerCase(), headers: [...headers], messageId: m.messageId ?? false }));
     }
     case 'subject': {
       const prefix = (spec as { prefix: string }).prefix;

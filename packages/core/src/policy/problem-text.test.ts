@@ -1,0 +1,44 @@
+import { loadPolicy } from './load';
+import { PolicyError } from './policy-error';
+
+/** "line:col: message" for each problem loading `text` gives (fails the test when it loads). */
+function problemLines(...lines: string[]): string[] {
+  try {
+    loadPolicy(`${lines.join('\n')}\n`, 'policy.yaml');
+  } catch (err) {
+    if (err instanceof PolicyError) return err.problems.map((p) => `${p.line}:${p.col}: ${p.message}`);
+    throw err;
+  }
+  throw new Error('policy loaded without problems');
+}
+
+const rule = (when: string, action = 'reject'): string[] => ['data:', '  rules:', '    - id: r', `      when: ${when}`, `      do: [ ${action} ]`];
+
+describe('one problem per mistake, saying what to write', () => {
+  it('reports a value the schema refuses once, not again from the compiler', () => {
+    expect(problemLines('version: 1', ...rule('{ size: { gt: 5 MiB } }'))).toEqual([
+      '5:23: `5 MiB` is not valid in `gt`; it is not a size; write bytes or 10KB / 5MB / 1GB (1 KB = 1024 bytes)',
+    ]);
+    expect(problemLines('version: 1', ...rule('{ spam: { score: { gte: "5" } } }'))).toEqual(['5:32: `gte` must be a number, not string `5`']);
+    expect(problemLines('version: 1', 'smtp: { maxSize: 10XB, idleTimeout: 10 min }')).toHaveLength(2);
+    expect(problemLines('version: 1', 'rcpt:', '  default: quarantine')).toEqual(['3:3: `quarantine` is not allowed in `default`; use one of: accept, reject, tempfail']);
+  });
+
+  it('does not follow a missing masquerade domain with "`undefined` is not a domain name"', () => {
+    expect(problemLines('version: 1', 'data:', '  rules:', '    - id: r', '      do: [ { masquerade: { headers: [From] } } ]')).toEqual([
+      '5:15: `masquerade` needs `domain`',
+    ]);
+  });
+
+  it('says a quoted version is a string, not that "1" should be 1', () => {
+    expect(problemLines('version: "1"')).toEqual(['1:1: `version` must be the number 1, not the string "1": write it without quotes']);
+  });
+
+  it('suggests the kind of MIME damage a misspelt `malformed` meant', () => {
+    const kinds = 'use one of: duplicate-boundary, unclosed-multipart, bad-encoding, bad-header, bare-cr, limits';
+    expect(problemLines('version: 1', ...rule('{ malformed: duplicate-boundry }'))).toEqual([
+      `5:15: \`duplicate-boundry\` is not valid in \`malformed\`; did you mean \`duplicate-boundary\`? ${kinds}`,
+    ]);
+    expect(problemLines('version: 1', ...rule('{ malformed: weird }'))).toEqual([`5:15: \`weird\` is not valid in \`malformed\`; ${kinds}`]);
+  });
+});
