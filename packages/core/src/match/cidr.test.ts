@@ -20,6 +20,12 @@ describe('ipMatcher', () => {
     expect(() => ipMatcher('10.0.0.0/33')).toThrow(IpPatternError);
     expect(() => ipMatcher('mailhub/24')).toThrow(IpPatternError);
   });
+  it('rejects text without a wildcard that is no address, which could never match', () => {
+    expect(() => ipMatcher('127.0.0.256')).toThrow(/"127\.0\.0\.256" is not an IP address; write a whole address/);
+    expect(() => ipMatcher('10.0.0')).toThrow(IpPatternError);
+    expect(() => ipMatcher('mailhub')).toThrow(IpPatternError);
+    expect(ipMatcher('re:^10\\.').test('10.1.2.3')).toBe(true);
+  });
   it('never matches garbage input', () => {
     expect(ipMatcher('10.0.0.0/8').test('not-an-ip')).toBe(false);
   });

@@ -2,7 +2,7 @@ import { BlockList, isIP, SocketAddress } from 'node:net';
 import type { Matcher } from './matcher';
 import { textMatcher } from './text';
 
-/** Thrown for an IP pattern that is neither an address, a CIDR nor a glob/regex. */
+/** Thrown for an IP pattern that is neither an address, a CIDR nor a glob (with a wildcard) / regex. */
 export class IpPatternError extends Error {}
 
 /**
@@ -16,6 +16,10 @@ export function ipMatcher(source: string): Matcher {
   const family = isIP(addr);
   if (family === 0 || source.startsWith('re:')) {
     if (slash >= 0 && !source.startsWith('re:')) throw new IpPatternError(`"${source}" is not a CIDR: "${addr}" is not an IP address`);
+    // Without a wildcard the glob is the literal text, which no client address can be.
+    if (!source.startsWith('re:') && !/[*?[\]{}!]/.test(source)) {
+      throw new IpPatternError(`"${source}" is not an IP address; write a whole address (10.0.0.1), a CIDR (10.0.0.0/24) or a glob (10.0.0.*)`);
+    }
     return textMatcher(source, true);
   }
   const type = family === 4 ? 'ipv4' : 'ipv6';
