@@ -5,6 +5,7 @@ export type { MessageStore, StoredMessage, AcceptedMessage } from './message-sto
 export { memoryStore } from './memory-store';
 export { smtpServerOptions, hiddenParameter } from './smtp-controls';
 export { setGreetPause } from './greet-pause';
+export { answerHelo, type HeloHook } from './helo-answer';
 export { StrictDataReader } from './strict-data';
 export { createPolicyServer } from './policy-server';
 export type { PolicyServerOptions } from './policy-server';

@@ -10,6 +10,7 @@ import { removalsOf } from './session-log';
 import { hiddenParameter, hiddenUtf8Address } from './smtp-controls';
 import { replyError } from './smtp-error';
 import { StrictDataReader } from './strict-data';
+import type { HeloHook } from './helo-answer';
 
 export interface PolicyHooksOptions {
   /** The policy in force (a function, so a reload takes effect for the next command). */
@@ -31,7 +32,10 @@ export interface PolicyHooksOptions {
 /** DATA ended by the client going away (or its idle timeout), not by a failure of ours. */
 class ClientGone extends Error {}
 
-type Hooks = Required<Pick<SMTPServerOptions, 'onConnect' | 'onMailFrom' | 'onRcptTo' | 'onData'>>;
+type Hooks = Required<Pick<SMTPServerOptions, 'onConnect' | 'onMailFrom' | 'onRcptTo' | 'onData'>> & {
+  /** Not an smtp-server option: createPolicyServer runs it at HELO/EHLO (see helo-answer). */
+  onHelo: HeloHook;
+};
 type Done = (err?: Error | null, message?: string) => void;
 
 /** smtp-server hooks that run each stage of the policy and answer with its decision. */
@@ -42,7 +46,8 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
   const inputOf = (state: ConnectionState, extra: Partial<StageInput> = {}): StageInput => {
     const input: StageInput = { client: state.client, recipients: state.recipients.map((r) => r.address), ...extra };
     if (options.direction) input.direction = options.direction;
-    if (state.helo) input.helo = state.helo.name;
+    // A new HELO name is decided on with that name, not the one it replaces.
+    if (state.helo && extra.helo === undefined) input.helo = state.helo.name;
     if (state.sender !== undefined) input.sender = state.sender;
     return input;
   };
@@ -95,6 +100,14 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         state.connect = await decide(policy, 'connect', state, inputOf(state));
         if (state.connect.verdict === 'reject' || state.connect.verdict === 'tempfail') return done(replyError(state.connect.reply));
         done();
+      });
+    },
+
+    onHelo(name, session, done) {
+      const state = stateOf(session);
+      guard(state, done, async () => {
+        if (state.helo?.name !== name) state.helo = { name, decision: await decide(options.policy(), 'helo', state, inputOf(state, { helo: name })) };
+        answer(done, state.helo.decision);
       });
     },
 

@@ -1,6 +1,7 @@
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { containClientErrors } from './client-errors';
 import { setGreetPause } from './greet-pause';
+import { answerHelo } from './helo-answer';
 import { applyHeloRequirement } from './helo-requirement';
 import { checkHostOptions } from './host-options';
 import { logSessions } from './session-log';
@@ -42,6 +43,7 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
   if (authenticate) disabled.delete('AUTH');
   else disabled.add('AUTH');
   controls.disabledCommands = [...disabled];
+  const { onHelo, ...hooks } = policyHooks(options);
   const server = new SMTPServer({
     logger: false,
     authOptional: true,
@@ -80,8 +82,9 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
           },
         } satisfies Partial<SMTPServerOptions>
       : {}),
-    ...policyHooks(options),
+    ...hooks,
   } as SMTPServerOptions);
+  answerHelo(server, onHelo);
   setGreetPause(server, policy.smtp.greetPause ?? 100);
   watchReplies(server, options.policy, log);
   containClientErrors(server, log);
