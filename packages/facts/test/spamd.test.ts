@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { checkSpam } from '../src/spamd/spamc';
 import { createFactProviders } from '../src/create-providers';
@@ -47,4 +48,40 @@ it('reports a message over the size limit as not scanned, without asking spamd',
   const text = mail('x'.repeat(2000));
   const fact = await checkSpam(Readable.from([Buffer.from(text)]), text.length, { endpoint: { host: '127.0.0.1', port: await freePort() }, maxSize: 1000 });
   expect(fact.notScanned).toMatch(/over the 1000 byte limit/);
+});
+
+describe('a spamd answer that is not a score', () => {
+  /** A server that answers every request with `answer`, as a broken spamd (or something else on its port) would. */
+  const answering = (answer: string): Promise<{ port: number; close(): void }> =>
+    new Promise((resolve) => {
+      const server = createServer({ allowHalfOpen: true }, (c) => {
+        c.on('error', () => undefined);
+        c.once('data', () => c.end(answer));
+      });
+      server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as AddressInfo).port, close: () => server.close() }));
+    });
+
+  it.each([
+    ['1.2.3', 'SPAMD/1.5 0 EX_OK\r\nSpam: True ; 1.2.3 / 5.0\r\n\r\nGTUBE'],
+    ['.', 'SPAMD/1.5 0 EX_OK\r\nSpam: False ; . / 5.0\r\n\r\n'],
+    ['nan', 'SPAMD/1.5 0 EX_OK\r\nSpam: True ; nan / 5.0\r\n\r\n'],
+  ])('fails on a score of "%s" instead of passing it as clean', async (_score, answer) => {
+    const server = await answering(answer);
+    const text = mail('x');
+    try {
+      await expect(checkSpam(Readable.from([Buffer.from(text)]), text.length, { endpoint: { host: '127.0.0.1', port: server.port } })).rejects.toThrow(/no score in "Spam: /);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('still reads a negative score', async () => {
+    const server = await answering('SPAMD/1.5 0 EX_OK\r\nSpam: False ; -3.5 / 5.0\r\n\r\nALL_TRUSTED');
+    const text = mail('x');
+    try {
+      expect(await checkSpam(Readable.from([Buffer.from(text)]), text.length, { endpoint: { host: '127.0.0.1', port: server.port } })).toEqual({ score: -3.5, threshold: 5, symbols: ['ALL_TRUSTED'] });
+    } finally {
+      server.close();
+    }
+  });
 });

@@ -18,6 +18,11 @@ async function collect(input: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** "5.0", "-1.2": the number; anything else NaN. */
+function decimal(text: string): number {
+  return /^-?\d+(?:\.\d+)?$/.test(text) ? Number(text) : NaN;
+}
+
 /** Ask spamd (SPAMC/1.5) for a message's score, threshold and rule names. */
 export async function checkSpam(input: Readable, size: number, options: SpamdOptions, signal?: AbortSignal): Promise<SpamFact> {
   const max = options.maxSize ?? 2 * 1024 * 1024;
@@ -38,9 +43,15 @@ export async function checkSpam(input: Readable, size: number, options: SpamdOpt
   const blank = rest.indexOf('');
   const headers = rest.slice(0, blank < 0 ? rest.length : blank);
   const content = blank < 0 ? '' : rest.slice(blank + 1).join('\r\n').trim();
-  const spam = headers.map((h) => /^Spam:\s*(\w+)\s*;\s*(-?[\d.]+)\s*\/\s*(-?[\d.]+)/i.exec(h)).find(Boolean);
+  const spam = headers.map((h) => /^Spam:\s*(\w+)\s*;\s*(\S+)\s*\/\s*(\S+)/i.exec(h)).find(Boolean);
   if (!spam) throw new Error(`spamd ${describeEndpoint(options.endpoint)}: no Spam header in the answer`);
-  const fact: SpamFact = { score: Number(spam[2]), threshold: Number(spam[3]) };
+  // A score that is not a number ("1.2.3") would compare false with every bound, as if clean.
+  const score = decimal(spam[2]!);
+  const threshold = decimal(spam[3]!);
+  if (Number.isNaN(score) || Number.isNaN(threshold)) {
+    throw new Error(`spamd ${describeEndpoint(options.endpoint)}: no score in "${spam[0]}"`);
+  }
+  const fact: SpamFact = { score, threshold };
   if (options.report) fact.report = content;
   else fact.symbols = content.split(',').map((s) => s.trim()).filter(Boolean);
   return fact;
