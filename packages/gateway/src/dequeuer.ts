@@ -228,7 +228,8 @@ export class Dequeuer {
       }
       log.event('info', { event: 'delivery', id: record.id, recipient: o.address, outcome: o.outcome, detail: o.detail, attempt: record.attempts, ms: this.now() - started });
     }
-    const abandoned = this.now() - record.createdAt >= this.options.times.abandonTime;
+    // Time in the queue: a message released from quarantine counts from its release.
+    const abandoned = this.now() - (record.releasedAt ?? record.createdAt) >= this.options.times.abandonTime;
     if (abandoned) {
       for (const r of record.recipients.filter((x) => x.state === 'pending')) {
         r.state = 'bounced';

@@ -27,6 +27,8 @@ export interface QueueRecord {
   fired: string[];
   quarantine?: { reason: string; notify: string[]; rule?: string };
   attempts: number;
+  /** When `mailward quarantine release` queued it: abandonTime counts from here, not from createdAt. */
+  releasedAt?: number;
   nextAttempt: number;
   lastError?: string;
   /** The client sent it as BODY=8BITMIME: it goes on with BODY=8BITMIME (RFC 6152). */

@@ -79,6 +79,9 @@ export function releaseFromQuarantine(spool: Spool, id: string, by: string, now 
       { type: 'addHeader', rule: 'quarantine-release', name: 'X-Mailward-Released', value: `${new Date(now).toUTCString()} by ${by} (${record.quarantine?.reason ?? 'quarantine'})` },
     ],
     attempts: 0,
+    // Its time in the queue starts now: counted from its arrival, one held past abandonTime
+    // would be bounced at its first temporary failure.
+    releasedAt: now,
     nextAttempt: now,
   };
   spool.writeRecord('quarantine', released);
