@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { clamdProvider } from '../src/clamd/clamd-provider';
 import { scanStream } from '../src/clamd/instream';
@@ -84,3 +85,25 @@ maybe('clamd (real, INSTREAM)', () => {
   });
 });
 
+
+describe('clamd failures say what happened', () => {
+  it('names a refused connection', async () => {
+    const port = await freePort();
+    await expect(scanStream(Readable.from([Buffer.from(EICAR)]), { endpoint: { host: '127.0.0.1', port } }))
+      .rejects.toThrow(`clamd 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
+  });
+
+  it('quotes an answer that is not clamd\'s, once', async () => {
+    const server = createServer({ allowHalfOpen: true }, (c) => {
+      c.on('error', () => undefined);
+      c.once('data', () => c.end('HELLO\n'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      await expect(scanStream(Readable.from([Buffer.from('hello')]), { endpoint: { host: '127.0.0.1', port } })).rejects.toThrow(new Error(`clamd 127.0.0.1:${port}: HELLO`));
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -36,17 +36,24 @@ export async function scanStream(input: Readable, options: ClamdOptions, signal?
     }
     await send(Buffer.alloc(4));
   } catch (err) {
-    // clamd may have answered already (size limit) and closed: prefer its words.
-    const early = await Promise.race([reply.catch(() => undefined), new Promise((r) => setTimeout(r, 50, undefined))]);
-    if (early instanceof Buffer && early.length > 0) return parseReply(early.toString(), options.endpoint);
+    // clamd may have answered already (size limit) and closed: prefer its words, then the
+    // connection's own error (ECONNREFUSED) over the write's ("Socket closed before ...").
+    const early = await Promise.race([reply.catch((e: Error) => e), new Promise<undefined>((r) => setTimeout(r, 50, undefined))]);
     socket.destroy();
-    throw new Error(`clamd ${describeEndpoint(options.endpoint)}: ${(err as Error).message}`);
+    if (Buffer.isBuffer(early) && early.length > 0) return parseReply(early.toString(), options.endpoint);
+    throw failure(options.endpoint, early !== undefined && !Buffer.isBuffer(early) ? early : (err as Error));
   }
+  let answer: Buffer;
   try {
-    return parseReply((await reply).toString(), options.endpoint);
+    answer = await reply;
   } catch (err) {
-    throw new Error(`clamd ${describeEndpoint(options.endpoint)}: ${(err as Error).message.replace(/^clamd [^:]+: /, '')}`);
+    throw failure(options.endpoint, err as Error);
   }
+  return parseReply(answer.toString(), options.endpoint);
+}
+
+function failure(endpoint: Endpoint, err: Error): Error {
+  return new Error(`clamd ${describeEndpoint(endpoint)}: ${err.message}`);
 }
 
 function parseReply(text: string, endpoint: Endpoint): string[] {
@@ -54,5 +61,5 @@ function parseReply(text: string, endpoint: Endpoint): string[] {
   if (/^stream: OK$/.test(line)) return [];
   const found = /^stream: (.+) FOUND$/.exec(line);
   if (found) return [found[1]!];
-  throw new Error(`clamd ${describeEndpoint(endpoint)}: ${line || 'closed without an answer'}`);
+  throw failure(endpoint, new Error(line || 'closed without an answer'));
 }
