@@ -59,7 +59,7 @@ describe('actions', () => {
     expect(effectsOf('mail', '[ { bcc: archive@acme.example } ]')).toEqual([{ type: 'bcc', rule: 'r', address: 'archive@acme.example' }]);
     expect(effectsOf('rcpt', '[ { route: { via: [10.0.0.10, 10.0.0.11] } } ]', { recipient: 'a@b.example' })).toEqual([{ type: 'route', rule: 'r', via: ['10.0.0.10', '10.0.0.11'] }]);
     expect(effectsOf('data', '[ { stripHtml: [script, Applet] } ]')).toEqual([{ type: 'stripHtml', rule: 'r', elements: ['script', 'applet'] }]);
-    expect(effectsOf('connect', '[ { log: "hello {client} {helo} {virus}" } ]', {}, { virus: { names: ['EICAR'] } })).toEqual([{ type: 'log', rule: 'r', text: 'hello 203.0.113.9 mail.example.org EICAR' }]);
+    expect(effectsOf('data', '[ { log: "hello {client} {helo} {virus}" } ]', {}, { virus: { names: ['EICAR'] } })).toEqual([{ type: 'log', rule: 'r', text: 'hello 203.0.113.9 mail.example.org EICAR' }]);
   });
 
   it('quarantine carries its reason and who to notify', () => {

@@ -6,6 +6,7 @@ import type { CompiledAction, EffectAction } from '../compiled-policy';
 import type { RawAction, RawEnvelopeRewrite, RawHeaderRewrite } from '../raw-policy';
 import { compileRewrite, fixedAction, rewriteRecipientAction, rewriteSenderAction } from './envelope-actions';
 import { dropPartAction, stripAction } from './part-actions';
+import { checkTemplateFields } from './template-stage';
 import { fillPerPart } from './template-values';
 import { compileTerminal, TERMINAL_VERDICTS } from './terminal';
 
@@ -45,10 +46,10 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
       }
       if (kind === 'drop-part') return dropPartAction();
       const notice = (spec as { notice?: string } | null)?.notice;
-      const template = notice !== undefined ? compileTemplate(notice, scope, [...at, 'notice']) : actx.notice;
+      const template = notice !== undefined ? compileTemplate(notice, scope, [...at, 'notice'], true) : actx.notice;
       return template ? stripAction(template) : undefined;
     }
-    case 'headers': return headersAction(spec as HeadersSpec, scope, at);
+    case 'headers': return headersAction(spec as HeadersSpec, scope, at, actx.hasPart);
     case 'rewrite.header': {
       const r = spec as RawHeaderRewrite;
       const missing = (['match', 'to'] as const).filter((k) => typeof r[k] !== 'string');
@@ -100,7 +101,7 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
       return fixedAction(kind, (rule) => ({ type: 'route', rule, via: [...via] }));
     }
     case 'log': {
-      const template = compileTemplate(spec as string, scope, at);
+      const template = compileTemplate(spec as string, scope, at, actx.hasPart);
       if (!template) return undefined;
       return { kind: 'effect', name: kind, build: (s) => fillPerPart(template, s).map((text): Effect => ({ type: 'log', rule: s.rule, text })) };
     }
@@ -111,7 +112,7 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
 
 type HeadersSpec = { remove?: string[]; keep?: string[]; add?: Record<string, string> };
 
-function headersAction(spec: HeadersSpec, scope: CompileScope, at: PolicyPath): EffectAction | undefined {
+function headersAction(spec: HeadersSpec, scope: CompileScope, at: PolicyPath, hasPart: boolean): EffectAction | undefined {
   const remove = spec.remove ? scope.headerNames(spec.remove, [...at, 'remove']) : undefined;
   const keep = spec.keep ? scope.headerNames(spec.keep, [...at, 'keep']) : undefined;
   const add: [string, TextTemplate][] = [];
@@ -119,7 +120,7 @@ function headersAction(spec: HeadersSpec, scope: CompileScope, at: PolicyPath): 
     if (!/^[!-9;-~]+$/.test(name)) scope.error([...at, 'add', name], `"${name}" is not a valid header field name (printable ASCII without spaces or colons)`);
     // These describe the body's structure: a second Content-Type would make readers disagree on the parts.
     else if (/^(content-|mime-version$)/i.test(name)) scope.error([...at, 'add', name], `"${name}" describes the message's MIME structure and cannot be added; add an X- field instead`);
-    const t = compileTemplate(value, scope, [...at, 'add', name]);
+    const t = compileTemplate(value, scope, [...at, 'add', name], hasPart);
     if (t) add.push([name, t]);
   }
   return {
@@ -157,12 +158,13 @@ function rewriteKind(spec: RawHeaderRewrite | RawEnvelopeRewrite, scope: Compile
   return `rewrite.${target}`;
 }
 
-/** Compiles a `{field}` template, reporting unknown fields. */
-export function compileTemplate(source: string, scope: CompileScope, path: PolicyPath): TextTemplate | undefined {
+/** Compiles a `{field}` template, reporting unknown fields and fields that are always empty there. */
+export function compileTemplate(source: string, scope: CompileScope, path: PolicyPath, hasPart: boolean): TextTemplate | undefined {
   const t = compileTextTemplate(source);
   if ('unknown' in t) {
     scope.error(path, `unknown template field${t.unknown.length > 1 ? 's' : ''} ${t.unknown.map((u) => `{${u}}`).join(', ')}; known: {rule} {sender} {recipient} {client} {helo} {spam.score} {spam.symbols} {spam.level} {spam.threshold} {spam.status} {virus} {type} {filename} {size}`);
     return undefined;
   }
+  checkTemplateFields(t, scope, path, hasPart);
   return t;
 }
