@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { rewrite } from '@mailward/core';
 import { deliver } from './delivery/deliver';
@@ -227,6 +227,13 @@ export class Dequeuer {
         else delete r.lastRemoteMta;
       }
       log.event('info', { event: 'delivery', id: record.id, recipient: o.address, outcome: o.outcome, detail: o.detail, attempt: record.attempts, ms: this.now() - started });
+    }
+    if (!existsSync(spool.path(area, record.id, 'json'))) {
+      // `mailward spool delete` while it was out: the removal stands. Writing the record back
+      // would leave it without its message, to be found damaged and put in corrupt/.
+      this.dueAt.delete(record.id);
+      log.event('info', { event: 'deleted-in-delivery', id: record.id, pending: record.recipients.filter((r) => r.state === 'pending').map((r) => r.address) });
+      return;
     }
     // Time in the queue: a message released from quarantine counts from its release.
     const abandoned = this.now() - (record.releasedAt ?? record.createdAt) >= this.options.times.abandonTime;
