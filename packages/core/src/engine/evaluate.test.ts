@@ -180,6 +180,15 @@ mail:
     ]);
   });
 
+  it('shows in the trace the part of an address a sub-key tested: the domain for domain, fqdn and resolves', () => {
+    const p = policy('mail: { rules: [ { id: d, when: { sender: { address: "*", domain: "*.acme.example", fqdn: true } }, do: [ reject ] } ] }');
+    expect(evaluate(p, 'mail', input({ sender: 'penny@dimension.acme.example' }), {}).trace[0]!.conditions).toEqual([
+      { condition: 'sender.address', value: 'penny@dimension.acme.example', pattern: '*', result: true },
+      { condition: 'sender.domain', value: 'dimension.acme.example', pattern: '*.acme.example', result: true },
+      { condition: 'sender.fqdn', value: 'dimension.acme.example', pattern: 'true', result: true },
+    ]);
+  });
+
   it('hands out effects the host may change without changing the policy', () => {
     const p = policy('data: { rules: [ { id: h, do: [ { headers: { remove: [Received] } }, { route: { via: [a.example] } } ] } ] }');
     const first = evaluate(p, 'data', input({ message: message() }), {});

@@ -14,6 +14,8 @@ const SUB_KEYS = ['address', 'domain', 'fqdn', 'resolves', 'exists'];
 interface AddressCheck {
   key: string;
   pattern: string;
+  /** The part of the address the check reads, as the trace shows it (the domain for `domain`). */
+  shown(address: string): string;
   test(address: string, ctx: EvalContext): boolean;
 }
 
@@ -36,26 +38,28 @@ export function compileAddressCondition(
   const pattern = (key: 'address' | 'domain', m: Matcher, read: (a: string) => string): AddressCheck => ({
     key: isMap ? `${name}.${key}` : name,
     pattern: m.source,
+    shown: read,
     test: (a) => m.test(read(a)),
   });
   if (spec.address !== undefined) checks.push(pattern('address', scope.matcher(spec.address, 'address', isMap ? [...path, 'address'] : path), (a) => a));
   if (spec.domain !== undefined) checks.push(pattern('domain', scope.matcher(spec.domain, 'domain', [...path, 'domain']), domainOf));
   if (spec.fqdn !== undefined) {
     const want = spec.fqdn;
-    checks.push({ key: `${name}.fqdn`, pattern: String(want), test: (a) => domainOf(a) !== '' && isFqdn(domainOf(a)) === want });
+    checks.push({ key: `${name}.fqdn`, pattern: String(want), shown: domainOf, test: (a) => domainOf(a) !== '' && isFqdn(domainOf(a)) === want });
   }
   const needs: CompiledCondition['needs'][number][] = spec.resolves !== undefined ? [{ kind: 'resolves' as const, of }] : [];
   if (spec.exists !== undefined) {
     if (of !== 'recipient') scope.error([...path, 'exists'], '`exists` is recipient verification: use it under `recipient`');
     const want = spec.exists;
     needs.push({ kind: 'recipientExists' });
-    checks.push({ key: `${name}.exists`, pattern: String(want), test: (a, ctx) => existsFact(ctx.facts, a) === want });
+    checks.push({ key: `${name}.exists`, pattern: String(want), shown: (a) => a, test: (a, ctx) => existsFact(ctx.facts, a) === want });
   }
   if (spec.resolves !== undefined) {
     const want = spec.resolves;
     checks.push({
       key: `${name}.resolves`,
       pattern: String(want),
+      shown: domainOf,
       test: (a, ctx) => domainOf(a) !== '' && (isFqdn(domainOf(a)) ? resolvesFact(ctx.facts, domainOf(a)) : false) === want,
     });
   }
@@ -72,7 +76,7 @@ export function compileAddressCondition(
         try {
           for (const check of checks) {
             const result = check.test(address, ctx);
-            trace.push({ condition: check.key, value: address, pattern: check.pattern, result });
+            trace.push({ condition: check.key, value: check.shown(address), pattern: check.pattern, result });
             if (!result) { ok = false; break; }
           }
         } catch (err) {
