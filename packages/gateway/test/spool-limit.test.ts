@@ -8,6 +8,7 @@ import { freePort } from './free-port';
 describe('a full spool', () => {
   let dir: string;
   let gw: RunningGateway;
+  const lines: string[] = [];
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mw-full-'));
     writeFileSync(join(dir, 'policy.yaml'), 'version: 1\nsmtp: { greetPause: 0 }\nrcpt:\n  rules:\n    - id: all\n      do: [ accept ]\n');
@@ -15,7 +16,7 @@ describe('a full spool', () => {
     gw = await startGateway({
       ...defaultConfig(dir), policy: join(dir, 'policy.yaml'), listeners: [{ listen: '127.0.0.1:0' }], spoolLimit: 1,
       delivery: { mode: 'smtp', hubs: [`127.0.0.1:${deadHub}`], timeout: 2 }, secret: 'spool-limit-test-secret',
-    }, createLog('error', () => undefined, false));
+    }, createLog('info', (line) => void lines.push(line), false));
   });
   afterAll(async () => {
     await gw.stop(1000);
@@ -31,5 +32,16 @@ describe('a full spool', () => {
     await new Promise((r) => setTimeout(r, 1100)); // the count is refreshed once a second
     await expect(send()).rejects.toMatchObject({ responseCode: 452, response: expect.stringMatching(/4\.3\.1/) });
     expect(gw.spool.pending()).toHaveLength(1);
+  });
+
+  it('logs why it refuses, once, and when it accepts again', async () => {
+    const events = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => String(e.event).startsWith('spool-'));
+    await expect(send()).rejects.toMatchObject({ responseCode: 452 });
+    expect(events()).toEqual([expect.objectContaining({ level: 'warn', event: 'spool-full', reason: 'spoolLimit', queued: 1, spoolLimit: 1, reply: '452 4.3.1' })]);
+    const [held] = gw.spool.pending();
+    gw.spool.remove(held!.area, held!.id);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await send()).response).toMatch(/^250 /);
+    expect(events().map((e) => e.event)).toEqual(['spool-full', 'spool-accepting']);
   });
 });
