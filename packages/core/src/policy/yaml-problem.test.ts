@@ -21,6 +21,12 @@ describe('yamlProblem: the first YAML syntax error, where its token is, and what
     ]);
   });
 
+  it('an alias whose anchor is missing or comes later: where the alias is', () => {
+    expect(problems('version: 1', 'lists:', '  a: *late', '  b: &late [x.example]')).toEqual([
+      '3:6: `*late` refers to no anchor: define `&late` before it (an anchor counts only above its aliases), or fix the name',
+    ]);
+  });
+
   it('a key indented less than the one above it', () => {
     expect(problems(...RULE, '      when: { part: { filename: "*.exe" } }', '     do: [ strip ]')).toEqual([
       '6:6: Sequence item without - indicator; `do` starts at column 6, `when` on line 5 at column 7: keys of one mapping must start at the same column (indent `do` to column 7 to put it beside `when`)',
