@@ -74,6 +74,29 @@ it('ships the Firebox inbound example as its embedded default, unchanged', () =>
     expect(decisions().some((d) => d.stage === 'data' && d.verdict === 'accept')).toBe(true);
   });
 
+  it('holds malformed MIME in quarantine, and a release delivers it with the strip and header edits', async () => {
+    // Never closed (no --b--): unclosed-multipart, so the default's last rule holds it.
+    const raw = [
+      'From: fred@example.net', 'To: bob@example.test', 'Subject: unclosed', 'X-Mailer: Outlook', 'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"', '', '--b', 'Content-Type: text/plain', '', 'see the tool',
+      '--b', 'Content-Type: application/octet-stream; name="tool.bat"', 'Content-Transfer-Encoding: base64', '', 'QGVjaG8gb2Zm', '',
+    ].join('\r\n');
+    const r = spawnSync('swaks', ['--server', '127.0.0.1', '--port', String(port), '--helo', 'client.example.net', '--from', 'fred@example.net', '--to', 'carol@example.test', '--data', '-'], { input: raw, encoding: 'utf8' });
+    const id = /queued as (\w+)/.exec(r.stdout)?.[1];
+    expect(id).toBeDefined();
+    const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, 'quarantine', ...args, '--spool', join(dir, 'var/spool')], { encoding: 'utf8' });
+    await eventually(() => cli('list').stdout.includes(id!));
+    expect(cli('list').stdout).toMatch(/malformed MIME/);
+    expect(cli('release', id!).status).toBe(0);
+    const box = join(dir, 'var/mail/carol@example.test');
+    await eventually(() => existsSync(box) && readdirSync(box).some((f) => f.endsWith('.eml')));
+    const eml = readFileSync(join(box, readdirSync(box).find((f) => f.endsWith('.eml'))!), 'utf8');
+    expect(eml).toMatch(/^X-Mailward-Released: /m);
+    expect(eml).toMatch(/filename "tool\.bat"\)\]/);
+    expect(eml).not.toMatch(/QGVjaG8gb2Zm/);
+    expect(eml).not.toMatch(/X-Mailer/);
+  });
+
   it('stops on SIGTERM with exit 0 and keeps its spool', async () => {
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill('SIGTERM');
