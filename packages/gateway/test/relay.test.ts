@@ -138,7 +138,8 @@ describe('gateway relaying to a hub', () => {
     await eventually(() => hub.received.length >= before + 2);
     const got = hub.received.slice(before);
     const held = got.find((m) => m.to.includes('quarantine@acme.example'))!;
-    expect(held.data).toMatch(/^X-Mailward-Quarantine: suspicious; for bob@acme\.example/m);
+    // Our trace line on top (RFC 5321 4.4), the quarantine header under it.
+    expect(held.data).toMatch(/^Received: .*(\r\n[ \t].*)*\r\nX-Mailward-Quarantine: suspicious; for bob@acme\.example/);
     const notice = got.find((m) => m.to.includes('admin@acme.example'))!;
     expect(notice.from).toBe('');
     expect(notice.data).toMatch(/Subject: Quarantined: report/);
@@ -154,7 +155,7 @@ describe('gateway relaying to a hub', () => {
     await gw.dequeuer.runOnce(true);
     await eventually(() => hub.received.length === before + 1);
     const got = hub.received.at(-1)!.data;
-    expect(got).toMatch(/^X-Mailward-Released: .* by admin \(test\)/m);
+    expect(got).toMatch(/^Received: .*(\r\n[ \t].*)*\r\nX-Mailward-Released: .* by admin \(test\)/);
     expect(got).toMatch(/X-Quarantine-Me: again/);
     expect(got).toMatch(/see attached/);
     expect(gw.spool.list('quarantine')).not.toContain(id);

@@ -56,5 +56,5 @@ it('retries a message released after abandonTime instead of bouncing it at the f
   hub.defer.delete('busy@acme.example');
   await eventually(() => hub.received.length > 0);
   expect(hub.received.map((r) => r.to)).toEqual([['busy@acme.example']]);
-  expect(hub.received[0]!.data).toMatch(/^X-Mailward-Released: /);
+  expect(hub.received[0]!.data).toMatch(/\r\nX-Mailward-Released: /);
 });

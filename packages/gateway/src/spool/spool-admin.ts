@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { belowReceived } from './below-received';
 import type { QueueRecord } from './queue-record';
 import type { Spool, SpoolArea } from './spool';
 
@@ -74,10 +75,7 @@ export function releaseFromQuarantine(spool: Spool, id: string, by: string, now 
   const released: QueueRecord = {
     ...record,
     verdict: 'accept',
-    effects: [
-      ...record.effects,
-      { type: 'addHeader', rule: 'quarantine-release', name: 'X-Mailward-Released', value: `${new Date(now).toUTCString()} by ${by} (${record.quarantine?.reason ?? 'quarantine'})` },
-    ],
+    effects: belowReceived(record.effects, { type: 'addHeader', rule: 'quarantine-release', name: 'X-Mailward-Released', value: `${new Date(now).toUTCString()} by ${by} (${record.quarantine?.reason ?? 'quarantine'})` }),
     attempts: 0,
     // Its time in the queue starts now: counted from its arrival, one held past abandonTime
     // would be bounced at its first temporary failure.

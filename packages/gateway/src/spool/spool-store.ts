@@ -5,6 +5,7 @@ import type { QueueRecord, RecipientRecord } from './queue-record';
 import type { Spool } from './spool';
 import { quarantineNotice } from '../delivery/quarantine-notice';
 import { queueGenerated } from './generated-message';
+import { belowReceived } from './below-received';
 import { removeFile } from './durable-file';
 import { receiveFile, streamOf } from './received-file';
 
@@ -90,7 +91,7 @@ export function spoolStore(spool: Spool, options: { hostname: string; now?: () =
           const forward = message.decision.quarantine?.forward;
           if (verdict === 'quarantine' && forward) {
             // Endian's "forward to a quarantine address": delivered there, marked with why.
-            record.effects.push({ type: 'addHeader', rule: message.decision.rule ?? 'quarantine', name: 'X-Mailward-Quarantine', value: `${record.quarantine?.reason ?? ''}; for ${record.recipients.map((r) => r.address).join(', ')}` });
+            record.effects = belowReceived(record.effects, { type: 'addHeader', rule: message.decision.rule ?? 'quarantine', name: 'X-Mailward-Quarantine', value: `${record.quarantine?.reason ?? ''}; for ${record.recipients.map((r) => r.address).join(', ')}` });
             record.recipients = [{ address: forward, state: 'pending' }];
           }
           await spool.commitReceived(record, verdict === 'quarantine' && !forward ? 'quarantine' : 'queue', { bytes, synced });
