@@ -24,7 +24,7 @@ describe('loadCaseFile', () => {
     expect(loaded.problems).toEqual([]);
     expect(loaded.cases.map((c) => [c.case.name, c.line])).toEqual([['one', 2], ['two', 4]]);
     expect(loaded.cases[0].problems).toEqual([]);
-    expect(loaded.cases[1].problems).toEqual([`${file}:7:7: unknown key \`firred\` in \`expect\``]);
+    expect(loaded.cases[1].problems).toEqual([`${file}:7:7: unknown key \`firred\` in \`expect\`; did you mean \`fired\`?`]);
     expect(loaded.policy).toBe(join(dir, 'a.yaml'));
   });
 

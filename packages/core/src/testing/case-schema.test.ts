@@ -9,17 +9,22 @@ describe('checkCase', () => {
 
   test('an unknown key is reported where it is, once', () => {
     const problems = checkCase({ ...ok, expect: { verdict: 'accept', verdcit: 'reject' } });
-    expect(problems).toEqual([{ pointer: '/expect/verdcit', message: 'unknown key `verdcit` in `expect`' }]);
+    expect(problems).toEqual([{ pointer: '/expect/verdcit', message: 'unknown key `verdcit` in `expect`; did you mean `verdict`?' }]);
+  });
+
+  test('a misspelt required key is one problem: "did you mean", not also "needs"', () => {
+    expect(checkCase({ name: 'x', expect: { verdcit: 'accept' } })).toEqual([{ pointer: '/expect/verdcit', message: 'unknown key `verdcit` in `expect`; did you mean `verdict`?' }]);
+    expect(checkCase({ name: 'x', expect: { verdict: 'accept' }, envelope: { tp: ['a@b.example'] } }).map((p) => p.message)).toEqual(['unknown key `tp` in `envelope`; did you mean `to`?']);
   });
 
   test('a misspelt inline message key is one problem, not one per message form', () => {
     const problems = checkCase({ ...ok, message: { text: 'hi', attachements: [] } });
-    expect(problems.map((p) => p.message)).toEqual(['unknown key `attachements` in `message`']);
+    expect(problems.map((p) => p.message)).toEqual(['unknown key `attachements` in `message`; did you mean `attachments`?']);
   });
 
   test('a client object with a typo is not also told to be a string', () => {
     const problems = checkCase({ ...ok, envelope: { client: { ip: '192.0.2.1', tsl: true } } });
-    expect(problems.map((p) => p.message)).toEqual(['unknown key `tsl` in `envelope.client`']);
+    expect(problems.map((p) => p.message)).toEqual(['unknown key `tsl` in `envelope.client`; did you mean `tls`?']);
   });
 
   test('a wrong verdict names the allowed ones', () => {

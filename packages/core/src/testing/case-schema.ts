@@ -1,4 +1,5 @@
 import Ajv, { type ErrorObject } from 'ajv';
+import { closest } from '../policy/ajv-problems';
 
 // Strict like ESLint's RuleTester: every object closes its keys, so a misspelt `expect.verdcit`
 // fails the case instead of silently testing nothing.
@@ -164,7 +165,7 @@ export interface CaseProblem {
   message: string;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
 const validate = ajv.compile(caseSchema);
 
 /** Checks one case against the schema; returns what is wrong ([] when it is well-formed). */
@@ -212,10 +213,20 @@ function explain(errors: ErrorObject[]): CaseProblem[] {
     errors.some((o) => o.instancePath.startsWith(`${e.instancePath}/`) || (o.keyword === 'additionalProperties' && o.instancePath === e.instancePath));
   // An enum branch of an anyOf whose object branch found the real problem deeper is noise too.
   const specific = errors.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'type' && !(e.keyword === 'enum' && deeper(e)));
+  // A misspelt required key (`verdcit`) is one mistake: say "did you mean", not also "needs".
+  const meant = new Map<string, string>();
+  for (const e of specific.filter((x) => x.keyword === 'additionalProperties')) {
+    const key = String((e.params as { additionalProperty: string }).additionalProperty);
+    const hint = closest(key, Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}));
+    if (hint !== undefined) meant.set(`${e.instancePath}/${key}`, hint);
+  }
   for (const e of specific) {
     if (e.keyword === 'additionalProperties') {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
-      add(`${e.instancePath}/${key}`, `unknown key \`${key}\`${where(e.instancePath)}`);
+      const hint = meant.get(`${e.instancePath}/${key}`);
+      add(`${e.instancePath}/${key}`, `unknown key \`${key}\`${where(e.instancePath)}${hint !== undefined ? `; did you mean \`${hint}\`?` : ''}`);
+    } else if (e.keyword === 'required' && [...meant].some(([at, hint]) => hint === (e.params as { missingProperty: string }).missingProperty && at.startsWith(`${e.instancePath}/`) && !at.slice(e.instancePath.length + 1).includes('/'))) {
+      continue;
     } else if (e.keyword === 'enum') {
       add(e.instancePath, `${label(e.instancePath)} must be one of: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`);
     } else if (e.keyword === 'required') {
