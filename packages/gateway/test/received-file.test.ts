@@ -32,4 +32,10 @@ describe('receiveFile', () => {
     await expect(received).rejects.toThrow(/before its end/);
     expect(existsSync(file)).toBe(false);
   });
+
+  it('fails with why the file could not be written, not why it could not be removed after', async () => {
+    // A path under a regular file: open fails with ENOTDIR, and so does the unlink after it.
+    const file = join(__filename, 'x.eml');
+    await expect(receiveFile(file, Readable.from([Buffer.from('Subject: x\r\n\r\ny\r\n')]))).rejects.toThrow(/ENOTDIR.*open/);
+  });
 });

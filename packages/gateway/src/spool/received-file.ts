@@ -91,7 +91,9 @@ export async function receiveFile(file: string, data: Readable): Promise<Receive
   } catch (err) {
     if (onData) data.off('data', onData);
     stream?.destroy();
-    await removeFile(file);
+    // The error to pass on is this one: on a read-only or failing disk the removal fails too,
+    // and its error would hide why. A file left behind is in tmp/, emptied at start.
+    await removeFile(file).catch(() => undefined);
     throw err;
   }
 }
