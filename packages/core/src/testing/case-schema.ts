@@ -150,6 +150,20 @@ export const caseSchema = {
           properties: { reason: { type: 'string' }, notify: { type: 'array', items: { type: 'string' } } },
           additionalProperties: false,
         },
+        output: {
+          anyOf: [
+            { type: 'string', minLength: 1, description: 'An .eml file: the message as delivered, compared whole (line ends aside).' },
+            {
+              type: 'object',
+              properties: {
+                contains: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Text the delivered message must hold.' },
+                lacks: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Text it must not hold.' },
+              },
+              minProperties: 1,
+              additionalProperties: false,
+            },
+          ],
+        },
       },
       required: ['verdict'],
       additionalProperties: false,

@@ -104,4 +104,14 @@ export interface CaseExpect {
   effects?: ExpectedEffect[];
   recipients?: ExpectedRecipient[];
   quarantine?: { reason?: string; notify?: string[] };
+  /**
+   * The message as delivered (the rewrite of its effects): an .eml file compared whole, line ends
+   * aside, or text it must and must not hold. Masqueraded ids are keyed with OUTPUT_SECRET.
+   */
+  output?: string | ExpectedOutput;
+}
+
+export interface ExpectedOutput {
+  contains?: string[];
+  lacks?: string[];
 }

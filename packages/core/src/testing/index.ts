@@ -4,7 +4,7 @@ export { PolicyTester } from './policy-tester';
 export type { PolicyTesterOptions, UnfiredRules, TestHost } from './policy-tester';
 export type {
   PolicyCase, CaseEnvelope, CaseClient, CaseMessage, InlineMessage, InlineAttachment, CaseFacts, CaseExpect,
-  ExpectedEffect, ExpectedRecipient, ExpectedReply,
+  ExpectedEffect, ExpectedRecipient, ExpectedReply, ExpectedOutput,
 } from './case';
 export { checkCase, caseSchema } from './case-schema';
 export type { CaseProblem } from './case-schema';
@@ -20,6 +20,7 @@ export type { CaseRun } from './run-case';
 export { runSuite, policyProblems, ruleIdsOf } from './run-suite';
 export type { CaseResult, SuiteResult } from './run-suite';
 export { changesMessage, replyText } from './compare';
+export { deliveredBytes, OUTPUT_SECRET } from './case-output';
 export { outcomeOf } from './session-outcome';
 export type { SessionOutcome } from './session-outcome';
 export { policyMatchers } from './matchers';

@@ -8,6 +8,7 @@ import type { MessageModel } from '../message/model';
 import { analyze, runSession, type CompiledPolicy } from '../index';
 import type { CaseClient, CaseMessage, PolicyCase } from './case';
 import { compareOutcome } from './compare';
+import { compareOutput } from './case-output';
 import { envelopeFromHeaders } from './envelope-from-message';
 import { factsFromFixture } from './fixture-facts';
 import { buildMessage } from './message-builder';
@@ -43,7 +44,9 @@ export async function runCase(policy: CompiledPolicy, c: PolicyCase, ctx: CaseCo
   }
   const facts = factsFromFixture(c.facts, needsOf(policy), { helo: session.helo, sender: session.sender, recipients: session.recipients });
   const outcome = outcomeOf(runSession(policy, session, facts));
-  return { name: c.name, failures: compareOutcome(c.expect, outcome), outcome };
+  const failures = compareOutcome(c.expect, outcome);
+  if (c.expect.output !== undefined) failures.push(...(await compareOutput(c.expect.output, raw, outcome.effects, outcome.verdict, ctx.baseDir)));
+  return { name: c.name, failures, outcome };
 }
 
 /** The raw message a case names: a file, raw text, an inline build, or a default one. */

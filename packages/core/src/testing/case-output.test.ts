@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadPolicy } from '../policy/load';
+import type { PolicyCase } from './case';
+import { runCase } from './run-case';
+
+const policy = loadPolicy(`version: 1
+rcpt: { rules: [ { id: ours, when: { recipient: { domain: acme.example } }, do: [ accept ] } ] }
+data:
+  rules:
+    - id: no-bat
+      when: { part: { filename: "*.bat" } }
+      do: [ { strip: { notice: "removed {filename}" } } ]
+    - id: tag
+      do: [ { subject: { prefix: "[EXT] " } }, { headers: { remove: [X-Mailer] } } ]
+`, 'p.yaml');
+
+const message = { raw: 'From: a@example.net\nTo: bob@acme.example\nSubject: hi\nX-Mailer: x\n\nhello\n' };
+const effects = [{ type: 'subjectPrefix' }, { type: 'removeHeaders' }];
+const delivered = 'From: a@example.net\nTo: bob@acme.example\nSubject: [EXT] hi\n\nhello\n';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mw-output-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const run = (expectOutput: PolicyCase['expect']['output'], extra: Partial<PolicyCase> = {}) =>
+  runCase(policy, { name: 'c', message, ...extra, expect: { verdict: 'accept', effects, output: expectOutput } }, { baseDir: dir }).then((r) => r.failures);
+
+describe('a case states the message as delivered', () => {
+  it('compares an .eml file whole, line ends aside, and names the first line that differs', async () => {
+    writeFileSync(join(dir, 'good.eml'), delivered);
+    writeFileSync(join(dir, 'crlf.eml'), delivered.replace(/\n/g, '\r\n'));
+    writeFileSync(join(dir, 'bad.eml'), delivered.replace('[EXT] hi', 'hi'));
+    expect(await run('good.eml')).toEqual([]);
+    expect(await run('crlf.eml')).toEqual([]);
+    expect(await run('bad.eml')).toEqual(['output: differs from bad.eml at line 3: expected "Subject: hi", got "Subject: [EXT] hi"']);
+    expect(await run('none.eml')).toEqual([expect.stringMatching(/^output: cannot read .*none\.eml \(ENOENT\); `mailward eval --out` writes/)]);
+  });
+
+  it('checks text the message must and must not hold', async () => {
+    const bat = {
+      raw: 'From: a@example.net\nTo: bob@acme.example\nSubject: hi\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nhello\n--b\nContent-Type: application/octet-stream; name="run.bat"\nContent-Transfer-Encoding: base64\n\nQGVjaG8gb2Zm\n--b--\n',
+    };
+    const batEffects = [{ type: 'stripPart' }, { type: 'subjectPrefix' }, { type: 'removeHeaders' }];
+    const failures = (output: PolicyCase['expect']['output']) =>
+      runCase(policy, { name: 'c', message: bat, expect: { verdict: 'accept', effects: batEffects, output } }, { baseDir: dir }).then((r) => r.failures);
+    expect(await failures({ contains: ['removed run.bat', 'Subject: [EXT] hi'], lacks: ['QGVjaG8gb2Zm'] })).toEqual([]);
+    expect(await failures({ contains: ['name="run.bat"\nContent-Transfer-Encoding: base64'], lacks: ['removed'] })).toEqual([
+      'output: expected it to contain "name=\\"run.bat\\"\\nContent-Transfer-Encoding: base64"',
+      'output: expected it not to contain "removed"',
+    ]);
+  });
+
+  it('says so when the message was refused, and nothing was delivered', async () => {
+    const failures = await runCase(policy, { name: 'c', envelope: { to: 'x@elsewhere.example' }, message, expect: { verdict: 'reject', output: { contains: ['x'] } } }, { baseDir: dir });
+    expect(failures.failures).toEqual(['output: the message was not taken (reject), so nothing is delivered to compare']);
+  });
+});
