@@ -127,6 +127,7 @@ export class CompileScope {
     const key = `${kind}\u0000${text}`;
     const known = this.compiled.get(key);
     if (known) return known;
+    if (!this.plausible(text, kind, path)) return undefined;
     try {
       if (text.startsWith('re:')) this.checkRegex(text, path);
       const m = build(text, kind);
@@ -136,6 +137,24 @@ export class CompileScope {
       this.error(path, `bad pattern "${text}": ${(err as Error).message}`);
       return undefined;
     }
+  }
+
+  /**
+   * An empty address or IP pattern, or an address, domain or IP pattern with spaces around it,
+   * loads as a glob that no value can match: the rule would never fire, so it is reported
+   * instead. (An empty header value, HELO name or domain is a value; those may be empty.)
+   */
+  private plausible(text: string, kind: PatternKind, path: PolicyPath): boolean {
+    if (kind === 'text' || kind === 'name') return true;
+    if (text.trim() === '' && (text !== '' || kind !== 'domain')) {
+      this.error(path, `an empty pattern matches nothing; write what to match${kind === 'address' ? ' (the null sender is "<>", any address "*")' : kind === 'ip' ? ' ("*" for any client)' : ''}`);
+      return false;
+    }
+    if (text.trim() !== text) {
+      this.error(path, `pattern "${text}" has spaces around it, which no ${kind === 'ip' ? 'IP address' : kind} has; write "${text.trim()}"`);
+      return false;
+    }
+    return true;
   }
 
   private checkRegex(text: string, path: PolicyPath): void {

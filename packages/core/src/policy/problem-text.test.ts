@@ -41,4 +41,16 @@ describe('one problem per mistake, saying what to write', () => {
     ]);
     expect(problemLines('version: 1', ...rule('{ malformed: weird }'))).toEqual([`5:15: \`weird\` is not valid in \`malformed\`; ${kinds}`]);
   });
+
+  it('refuses an address or IP pattern that no value can match: empty, or with spaces around it', () => {
+    const rcpt = (pattern: string): string[] => problemLines('version: 1', 'rcpt:', '  rules:', '    - id: r', `      when: { recipient: ${pattern} }`, '      do: [ accept ]');
+    expect(rcpt('""')).toEqual(['5:15: an empty pattern matches nothing; write what to match (the null sender is "<>", any address "*")']);
+    expect(rcpt('"*@acme.example "')).toEqual(['5:15: pattern "*@acme.example " has spaces around it, which no address has; write "*@acme.example"']);
+    expect(rcpt('{ domain: " acme.example" }')).toEqual(['5:28: pattern " acme.example" has spaces around it, which no domain has; write "acme.example"']);
+    expect(problemLines('version: 1', 'outbound: { clients: ["10.0.0.1", " "] }')).toEqual(['2:35: an empty pattern matches nothing; write what to match ("*" for any client)']);
+  });
+
+  it('keeps empty patterns where a value can be empty: a header value, a domain', () => {
+    expect(() => loadPolicy('version: 1\ndata: { rules: [ { id: r, when: { header: { name: Subject, value: "" } }, do: [ reject ] } ] }\nrcpt: { rules: [ { id: p, when: { recipient: { domain: "" } }, do: [ accept ] } ] }\n', 'p.yaml')).not.toThrow();
+  });
 });
