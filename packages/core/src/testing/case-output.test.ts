@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPolicy } from '../policy/load';
-import type { PolicyCase } from './case';
+import type { ExpectedOutput, PolicyCase } from './case';
 import { runCase } from './run-case';
 
 const policy = loadPolicy(`version: 1
@@ -26,7 +26,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const run = (expectOutput: PolicyCase['expect']['output'], extra: Partial<PolicyCase> = {}) =>
+const run = (expectOutput: string | ExpectedOutput, extra: Partial<PolicyCase> = {}) =>
   runCase(policy, { name: 'c', message, ...extra, expect: { verdict: 'accept', effects, output: expectOutput } }, { baseDir: dir }).then((r) => r.failures);
 
 describe('a case states the message as delivered', () => {
@@ -45,7 +45,7 @@ describe('a case states the message as delivered', () => {
       raw: 'From: a@example.net\nTo: bob@acme.example\nSubject: hi\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nhello\n--b\nContent-Type: application/octet-stream; name="run.bat"\nContent-Transfer-Encoding: base64\n\nQGVjaG8gb2Zm\n--b--\n',
     };
     const batEffects = [{ type: 'stripPart' }, { type: 'subjectPrefix' }, { type: 'removeHeaders' }];
-    const failures = (output: PolicyCase['expect']['output']) =>
+    const failures = (output: string | ExpectedOutput) =>
       runCase(policy, { name: 'c', message: bat, expect: { verdict: 'accept', effects: batEffects, output } }, { baseDir: dir }).then((r) => r.failures);
     expect(await failures({ contains: ['removed run.bat', 'Subject: [EXT] hi'], lacks: ['QGVjaG8gb2Zm'] })).toEqual([]);
     expect(await failures({ contains: ['name="run.bat"\nContent-Transfer-Encoding: base64'], lacks: ['removed'] })).toEqual([
