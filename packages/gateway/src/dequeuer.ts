@@ -273,7 +273,7 @@ export class Dequeuer {
     const headers = await sentHeaders(rewrite(createReadStream(file), record.effects, { secret: this.options.secret, linesWithinLimit: true })).catch((err: Error) => {
       // The bounce still goes out, without the headers rather than with the unfiltered ones.
       log.event('warn', { event: 'bounce-headers-unavailable', id: record.id, error: err.message });
-      return '';
+      return Buffer.alloc(0);
     });
     const dsn = buildDsn({ reportingMta: hostname, id: record.id, to: record.sender, arrival: record.createdAt, lastAttempt: this.now(), failed, headers });
     const to = [record.sender, ...(this.options.postmaster ? [this.options.postmaster] : [])];

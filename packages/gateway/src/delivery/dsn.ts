@@ -44,7 +44,7 @@ const rfc5322Date = (ms: number): string => new Date(ms).toUTCString().replace('
  * machine-readable status per recipient, and the message's headers as they were sent on (after
  * the policy's header effects: see sent-headers). Sent with the null sender.
  */
-export function buildDsn(opts: { reportingMta: string; id: string; to: string; arrival: number; lastAttempt?: number; failed: FailedRecipient[]; headers: string }): Buffer {
+export function buildDsn(opts: { reportingMta: string; id: string; to: string; arrival: number; lastAttempt?: number; failed: FailedRecipient[]; headers: Buffer }): Buffer {
   const boundary = `=_mw_${randomBytes(8).toString('hex')}`;
   const human = opts.failed.map((f) => `  <${f.address}>: ${f.detail}`).join('\r\n');
   const perRecipient = opts.failed
@@ -88,11 +88,8 @@ export function buildDsn(opts: { reportingMta: string; id: string; to: string; a
     '',
     `--${boundary}`,
     'Content-Type: text/rfc822-headers',
-    '',
-    opts.headers,
-    '',
-    `--${boundary}--`,
-    '',
+    // Headers in raw UTF-8 (SMTPUTF8, 8BITMIME clients) are quoted as their bytes, and said.
+    ...(opts.headers.some((b) => b >= 0x80) ? ['Content-Transfer-Encoding: 8bit'] : []),
   ];
-  return Buffer.from(lines.join('\r\n'));
+  return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`), opts.headers, Buffer.from(`\r\n\r\n--${boundary}--\r\n`)]);
 }
