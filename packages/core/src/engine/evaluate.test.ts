@@ -134,6 +134,17 @@ data:
     ]);
   });
 
+  it('adds one header naming every matched part, each name once', () => {
+    const p = policy(`
+data:
+  rules:
+    - { id: exe, when: { part: { filename: ["*.exe", "*.scr"] } }, do: [ strip, { headers: { add: { X-Stripped: "{filename}" } } } ] }
+`);
+    const parts = [part({ path: '2', type: 'application/x-msdownload', filename: 'a.exe' }), part({ path: '3', type: 'application/octet-stream', filename: 'b.scr' }), part({ path: '4', type: 'application/octet-stream', filename: 'a.exe' })];
+    const d = evaluate(p, 'data', input({ message: message({ parts }) }), {});
+    expect(d.effects.filter((e) => e.type === 'addHeader')).toEqual([{ type: 'addHeader', rule: 'exe', name: 'X-Stripped', value: 'a.exe, b.scr' }]);
+  });
+
   it('uses the strip action\'s own notice over the policy notice', () => {
     const p = policy(`
 data:

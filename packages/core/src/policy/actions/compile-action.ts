@@ -130,7 +130,8 @@ function headersAction(spec: HeadersSpec, scope: CompileScope, at: PolicyPath, h
       const out: Effect[] = [];
       if (remove) out.push({ type: 'removeHeaders', rule: s.rule, names: [...remove] });
       if (keep) out.push({ type: 'keepHeaders', rule: s.rule, names: [...keep] });
-      for (const [name, t] of add) out.push({ type: 'addHeader', rule: s.rule, name, value: fillPerPart(t, s)[0]! });
+      // A part field ({filename}, {type}...) names every matched part: one field, its values joined.
+      for (const [name, t] of add) out.push({ type: 'addHeader', rule: s.rule, name, value: [...new Set(fillPerPart(t, s))].join(', ') });
       return out;
     },
   };
