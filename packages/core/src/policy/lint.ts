@@ -1,4 +1,5 @@
 import type { Stage } from '../engine/stage';
+import { closest } from './ajv-problems';
 import type { Reporter } from './compile-scope';
 import type { CompiledStage } from './compiled-policy';
 import type { RawPolicy } from './raw-policy';
@@ -25,4 +26,25 @@ export function lintPolicy(raw: RawPolicy, stages: Record<Stage, CompiledStage>,
   for (const name of Object.keys(raw.lists ?? {})) {
     if (!usedLists.has(name)) reporter.warning(['lists', name], `list \`${name}\` is not used; refer to it as "@${name}" or remove it`);
   }
+  lintHiddenKeywords(raw.smtp?.hideKeywords ?? [], reporter);
+}
+
+/** EHLO keywords (IANA's SMTP service extensions and common vendor ones, such as Sendmail's ONEX and XUSR). */
+const KNOWN_KEYWORDS = [
+  '8BITMIME', 'ATRN', 'AUTH', 'BINARYMIME', 'BURL', 'CHECKPOINT', 'CHUNKING', 'CONNEG', 'CONPERM', 'DELIVERBY', 'DSN',
+  'ENHANCEDSTATUSCODES', 'ETRN', 'EXPN', 'FUTURERELEASE', 'HELP', 'LIMITS', 'MT-PRIORITY', 'MTRK', 'NO-SOLICITING', 'ONEX',
+  'PIPELINING', 'REQUIRETLS', 'RRVS', 'SAML', 'SEND', 'SIZE', 'SMTPUTF8', 'SOML', 'STARTTLS', 'SUBMITTER', 'TURN', 'UTF8SMTP',
+  'VERB', 'VRFY', 'X-EXPS', 'X-LINK2STATE', 'XCLIENT', 'XEXCH50', 'XFORWARD', 'XUSR',
+];
+
+/** A hidden keyword that is a near miss of a real one (`DNS` for DSN) hides nothing, and the real one stays offered. */
+function lintHiddenKeywords(keywords: readonly string[], reporter: Reporter): void {
+  keywords.forEach((keyword, i) => {
+    const upper = keyword.toUpperCase();
+    if (KNOWN_KEYWORDS.includes(upper)) return;
+    const meant = closest(upper, KNOWN_KEYWORDS);
+    if (meant !== undefined && !keywords.some((k) => k.toUpperCase() === meant)) {
+      reporter.warning(['smtp', 'hideKeywords', i], `\`${keyword}\` is not an ESMTP keyword, so hiding it hides nothing; did you mean \`${meant}\`?`);
+    }
+  });
 }
