@@ -87,3 +87,34 @@ maybe('greylisting shared through a real Redis', () => {
     expect(await first.check(triplet)).toBe('pass');
   });
 });
+
+maybe('greylisting when Redis fails', () => {
+  let redis: Service;
+  let store: RedisGreylistStore;
+  beforeEach(async () => {
+    redis = await startRedis();
+    store = new RedisGreylistStore({ port: redis.port, prefix: 'test:', timeoutMs: 300 });
+    expect(await new Greylist(store).check(triplet)).toBe('pending');
+  }, 30_000);
+  afterEach(async () => {
+    await store.close();
+    try {
+      process.kill(redis.pid, 'SIGCONT');
+    } catch {
+      // already stopped by the test
+    }
+    await redis.stop();
+  });
+
+  it('fails within timeoutMs, naming Redis, when it stops answering', async () => {
+    process.kill(redis.pid, 'SIGSTOP');
+    const started = Date.now();
+    await expect(new Greylist(store).check(triplet)).rejects.toThrow(`redis 127.0.0.1:${redis.port}: no answer within 300 ms`);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('fails with the connection\'s error when Redis is down', async () => {
+    await redis.stop();
+    await expect(new Greylist(store).check(triplet)).rejects.toThrow(`redis 127.0.0.1:${redis.port}: connect ECONNREFUSED 127.0.0.1:${redis.port}`);
+  });
+});

@@ -16,6 +16,8 @@ export const CLAM_EXE = '/usr/share/clamav-testfiles/clam.exe';
 export interface Service {
   port: number;
   dir: string;
+  /** The service's process, to pause it (SIGSTOP: a server that hangs). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -102,7 +104,7 @@ export async function startClamd(streamMaxLength = '10M'): Promise<Service> {
   ].join('\n'));
   const { child, log } = spawnLogged('clamd', ['--config-file', join(dir, 'clamd.conf')], dir);
   await waitFor('clamd', child, async () => (await ask(port, 'zPING\0')).startsWith('PONG'), 60_000, log);
-  return { port, dir, stop: stopper(child, dir) };
+  return { port, dir, pid: child.pid!, stop: stopper(child, dir) };
 }
 
 /** spamd with Debian's rules, no user config, on a free port. */
@@ -115,7 +117,7 @@ export async function startSpamd(): Promise<Service> {
   ], dir);
   spawnSync('chmod', ['777', dir]);
   await waitFor('spamd', child, async () => (await ask(port, 'PING SPAMC/1.5\r\n\r\n')).includes('PONG'), 120_000, log);
-  return { port, dir, stop: stopper(child, dir) };
+  return { port, dir, pid: child.pid!, stop: stopper(child, dir) };
 }
 
 /** redis-server with no persistence on a free port. */
@@ -124,5 +126,5 @@ export async function startRedis(): Promise<Service> {
   const port = await freePort();
   const { child, log } = spawnLogged('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], dir);
   await waitFor('redis-server', child, async () => (await ask(port, 'PING\r\nQUIT\r\n')).includes('PONG'), 20_000, log);
-  return { port, dir, stop: stopper(child, dir) };
+  return { port, dir, pid: child.pid!, stop: stopper(child, dir) };
 }

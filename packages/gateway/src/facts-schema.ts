@@ -36,7 +36,7 @@ export const FACTS_SCHEMA = {
         clientWhitelist: STRINGS, recipientWhitelist: STRINGS, maxEntries: COUNT,
         redis: {
           type: 'object', additionalProperties: false,
-          properties: { url: { type: 'string' }, host: { type: 'string' }, port: { type: 'integer', minimum: 1, maximum: 65535 }, prefix: { type: 'string' } },
+          properties: { url: { type: 'string' }, host: { type: 'string' }, port: { type: 'integer', minimum: 1, maximum: 65535 }, prefix: { type: 'string' }, timeoutMs: MS },
         },
       },
     },
