@@ -86,7 +86,7 @@ function compileStage(stage: Stage, raw: RawStage | undefined, top: CompileScope
   const scope = top.forRule(stage, undefined);
   const rawDefault = raw?.default ?? (stage === 'rcpt' ? RELAYING_DENIED : 'accept');
   const [verdict, spec] = typeof rawDefault === 'string' ? [rawDefault, null] : (Object.entries(rawDefault)[0] as [string, RawReply | null]);
-  const def = compileTerminal(verdict as Verdict, spec, scope, [stage, 'default']);
+  const def = compileTerminal(verdict as Verdict, spec, scope, typeof rawDefault === 'string' ? [stage, 'default'] : [stage, 'default', verdict]);
   const rules: CompiledRule[] = [];
   (raw?.rules ?? []).forEach((rule, i) => {
     const path = [stage, 'rules', i];

@@ -53,4 +53,14 @@ describe('one problem per mistake, saying what to write', () => {
   it('keeps empty patterns where a value can be empty: a header value, a domain', () => {
     expect(() => loadPolicy('version: 1\ndata: { rules: [ { id: r, when: { header: { name: Subject, value: "" } }, do: [ reject ] } ] }\nrcpt: { rules: [ { id: p, when: { recipient: { domain: "" } }, do: [ accept ] } ] }\n', 'p.yaml')).not.toThrow();
   });
+
+  it('refuses a reply text with a line break, which the client would see as a space or a second line', () => {
+    expect(problemLines('version: 1', 'rcpt:', '  rules:', '    - id: r', '      do: [ { reject: { text: "No\\nrelay" } } ]')).toEqual([
+      '5:25: reply `text` holds a line break or another control character, which an SMTP reply line cannot; write it on one line',
+    ]);
+  });
+
+  it('points at the value inside a stage default written as a map', () => {
+    expect(problemLines('version: 1', 'rcpt:', '  default:', '    reject: { code: 250 }')).toEqual(['4:15: `reject` cannot answer 250; use a 4xx or 5xx code']);
+  });
 });

@@ -34,5 +34,10 @@ export function compileReply(verdict: Verdict, spec: RawReply, scope: CompileSco
   } else if (Number(status[0]) !== Math.floor(code / 100)) {
     scope.error([...path, 'status'], `status ${status} disagrees with code ${code}; its first digit must be ${Math.floor(code / 100)}`);
   }
+  // A reply is one line on the wire; hosts turn a line break into a space (smtp-server) or a
+  // second line, so the client would not see the text the policy's tests check.
+  if (spec.text !== undefined && /[\x00-\x1f\x7f]/.test(spec.text)) {
+    scope.error([...path, 'text'], `reply \`text\` holds a line break or another control character, which an SMTP reply line cannot; write it on one line`);
+  }
   return { code, status, text: spec.text ?? base.text };
 }
