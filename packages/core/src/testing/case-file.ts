@@ -84,8 +84,8 @@ export function siblingPolicy(testFile: string): string {
   return candidates.find((c) => existsSync(c)) ?? candidates[0];
 }
 
-// The node a JSON pointer names; for a key, the key itself (where the typo is).
-function nodeAt(start: Node, pointer: string): Node {
+/** The node a JSON pointer names; for a key, the key itself (where the typo is). */
+export function nodeAt(start: Node, pointer: string): Node {
   let node: Node = start;
   const parts = pointer.split('/').slice(1).filter((p) => p !== '');
   for (const part of parts) {
