@@ -6,6 +6,7 @@ import { defaultConfig, type GatewayConfig, type ListenerConfig } from './config
 import { configFileProblems } from './config-files';
 import { GATEWAY_SCHEMA } from './config-schema';
 import { completeDelivery } from './delivery/delivery-config-load';
+import { factsProblems } from './facts-check';
 import { listenProblem, listenerProblems } from './listener-check';
 
 /** A gateway.yaml that cannot be used; every problem has file:line:col. */
@@ -64,7 +65,7 @@ export function loadGatewayConfig(file: string, cwd = process.cwd(), options: { 
     }))]);
   }
   const admin = raw.admin ? listenProblem((raw.admin as { listen: string }).listen, ['admin', 'listen'], at) : undefined;
-  const problems = [...listenerProblems((raw.listeners ?? []) as ListenerConfig[], at), ...(admin ? [admin] : [])];
+  const problems = [...listenerProblems((raw.listeners ?? []) as ListenerConfig[], at), ...(admin ? [admin] : []), ...factsProblems(raw.facts as object | undefined, at, options.checkFiles === true)];
   const base = dirname(resolve(file));
   const defaults = defaultConfig(cwd);
   const seconds = (v: unknown, fallback: number): number => (typeof v === 'number' ? v * 1000 : fallback);

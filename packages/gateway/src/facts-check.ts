@@ -1,0 +1,97 @@
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { BlockList, isIP } from 'node:net';
+import { isHostName } from './host-port';
+
+/** `file:line:col` of a path in gateway.yaml. */
+type Where = (path: (string | number)[]) => string;
+
+interface Endpoint {
+  host?: string;
+  port?: number;
+  socket?: string;
+}
+
+interface FactsSection {
+  clamd?: { endpoint?: Endpoint };
+  spamd?: { endpoint?: Endpoint };
+  dns?: { servers?: string[] };
+  greylist?: { clientWhitelist?: string[]; redis?: { url?: string; host?: string } };
+  verify?: { hubs?: { host: string }[] };
+}
+
+/** A DNS server as node's resolver takes it: an address, "1.2.3.4:53" or "[::1]:53". */
+function isDnsServer(text: string): boolean {
+  const m = /^\[([^\]]+)\]:(\d{1,5})$/.exec(text) ?? /^([^:]+):(\d{1,5})$/.exec(text);
+  if (!m) return isIP(text) !== 0;
+  const port = Number(m[2]);
+  return isIP(m[1]!) === (text.startsWith('[') ? 6 : 4) && port >= 1 && port <= 65535;
+}
+
+/** An address or a CIDR with a prefix length that fits it. */
+function isNetwork(text: string): boolean {
+  const [net = '', bits, extra] = text.split('/');
+  const family = isIP(net);
+  if (!family || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  const list = new BlockList();
+  try {
+    list.addSubnet(net, Number(bits), family === 6 ? 'ipv6' : 'ipv4');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why a unix socket path cannot be one, or undefined (a socket not made yet is fine: the scanner may start later). */
+function socketProblem(path: string): string | undefined {
+  try {
+    return statSync(path).isSocket() ? undefined : 'is not a socket';
+  } catch {
+    try {
+      return statSync(dirname(path)).isDirectory() ? undefined : `${dirname(path)} is not a folder`;
+    } catch {
+      return `the folder ${dirname(path)} does not exist`;
+    }
+  }
+}
+
+/**
+ * What the schema cannot say about gateway.yaml's `facts`: a host that is no host name or
+ * address ("127.0.0.1:3310" with the port in it), an endpoint with both a socket and a host,
+ * DNS servers and whitelisted networks node would refuse at the first lookup (every mail then
+ * 451), a Redis URL that is not redis://; with `checkFiles`, a socket whose folder is missing.
+ */
+export function factsProblems(facts: FactsSection | undefined, at: Where, checkFiles: boolean): string[] {
+  if (!facts) return [];
+  const problems: string[] = [];
+  const say = (path: (string | number)[], text: string): number => problems.push(`${at(path)}: /${path.join('/')}: ${text}`);
+  const host = (path: (string | number)[], value: string | undefined): void => {
+    if (value !== undefined && isIP(value) === 0 && !isHostName(value)) {
+      say(path, `"${value}" is not a host name or an IP address${value.includes(':') ? ' (the port goes in `port`)' : ''}`);
+    }
+  };
+  for (const name of ['clamd', 'spamd'] as const) {
+    const endpoint = facts[name]?.endpoint;
+    if (!endpoint) continue;
+    const path = ['facts', name, 'endpoint'];
+    if (endpoint.socket !== undefined && (endpoint.host !== undefined || endpoint.port !== undefined)) {
+      say(path, 'give either socket (a unix socket) or host and port, not both');
+    }
+    host([...path, 'host'], endpoint.host);
+    const why = checkFiles && endpoint.socket !== undefined ? socketProblem(endpoint.socket) : undefined;
+    if (why) say([...path, 'socket'], `${endpoint.socket}: ${why}`);
+  }
+  facts.dns?.servers?.forEach((s, i) => {
+    if (!isDnsServer(s)) say(['facts', 'dns', 'servers', i], `"${s}" is not a DNS server address: write 10.0.0.53, 10.0.0.53:5353 or [2001:db8::53]:53`);
+  });
+  facts.greylist?.clientWhitelist?.forEach((c, i) => {
+    if (!isNetwork(c)) say(['facts', 'greylist', 'clientWhitelist', i], `"${c}" is not an IP address or a network (192.0.2.0/24, 2001:db8::/32)`);
+  });
+  const redis = facts.greylist?.redis;
+  if (redis?.url !== undefined && !/^rediss?:\/\/./.test(redis.url)) say(['facts', 'greylist', 'redis', 'url'], `"${redis.url}" is not a redis:// or rediss:// URL`);
+  host(['facts', 'greylist', 'redis', 'host'], redis?.host);
+  facts.verify?.hubs?.forEach((h, i) => host(['facts', 'verify', 'hubs', i, 'host'], h.host));
+  return problems;
+}
