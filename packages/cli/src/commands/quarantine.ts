@@ -28,7 +28,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       return damaged.length > 0 ? 1 : 0;
     }
     case 'show': {
-      const record = spool.read('quarantine', need())!;
+      const record = spool.read('quarantine', need());
+      if (!record) throw new InputError(`no message ${id} in quarantine`, 'MW_NOT_QUARANTINED'); // released or deleted meanwhile
       if (json) io.out(`${JSON.stringify(record)}\n`);
       else {
         io.out(`${headersOf(spool, 'quarantine', record.id)}\n\n`);

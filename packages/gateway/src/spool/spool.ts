@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, chmodSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, chmodSync } from 'node:fs';
 import { readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { QueueRecord } from './queue-record';
@@ -176,6 +176,7 @@ export class Spool {
     const problem = await checkAsync(text, this.path(area, id, 'eml'));
     if (typeof problem !== 'string') return problem;
     if (finishMoves && problem === 'message file missing' && (await this.finishMove(id, area))) return this.load(area, id);
+    if (problem === 'message file missing' && !existsSync(this.path(area, id, 'json'))) return undefined; // removed meanwhile
     this.move(id, area, 'corrupt');
     throw new SpoolCorruption(id, problem);
   }
@@ -196,12 +197,24 @@ export class Spool {
     return false;
   }
 
-  /** Read and check a record and its message; a torn or altered one goes to `corrupt/`. */
+  /**
+   * Read and check a record and its message; a torn or altered one goes to `corrupt/`. What the
+   * running gateway is doing meanwhile is no damage, and is undefined: a record that left the
+   * area (delivered, moved on, deleted), or one whose message was just renamed into the area the
+   * record goes to next (a move renames the message first).
+   */
   read(area: SpoolArea, id: string): QueueRecord | undefined {
     const problem = this.check(area, id);
     if (typeof problem !== 'string') return problem;
+    if (this.inMotion(area, id, problem)) return undefined;
     this.move(id, area, 'corrupt');
     throw new SpoolCorruption(id, problem);
+  }
+
+  private inMotion(area: SpoolArea, id: string, problem: string): boolean {
+    if (!existsSync(this.path(area, id, 'json'))) return true;
+    if (problem !== 'message file missing') return false;
+    return (['queue', 'deferred', 'quarantine'] as const).some((other) => other !== area && existsSync(this.path(other, id, 'eml')));
   }
 
   private check(area: SpoolArea, id: string): QueueRecord | string {
@@ -213,11 +226,15 @@ export class Spool {
     }
     const record = parseRecord(text);
     if (typeof record === 'string') return record;
-    const file = this.path(area, id, 'eml');
-    if (!existsSync(file)) return 'message file missing';
-    if (statSync(file).size !== record.size) return `message file is ${statSync(file).size} bytes, record says ${record.size}`;
-    const sha = createHash('sha256').update(readFileSync(file)).digest('hex');
-    if (sha !== record.sha256) return 'message file checksum differs from the record';
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(this.path(area, id, 'eml')); // one read: it may be renamed away at any moment
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'message file missing';
+      throw err;
+    }
+    if (bytes.length !== record.size) return `message file is ${bytes.length} bytes, record says ${record.size}`;
+    if (createHash('sha256').update(bytes).digest('hex') !== record.sha256) return 'message file checksum differs from the record';
     return record;
   }
 
