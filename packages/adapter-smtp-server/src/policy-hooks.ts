@@ -1,6 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream';
 import {
-  analyze, evaluate, gatherFacts, type CompiledPolicy, type Decision, type Direction, type FactProviders, type MessageModel, type Reply, type Stage,
+  analyze, evaluate, factErrors, gatherFacts, type CompiledPolicy, type Decision, type Direction, type FactProviders, type MessageModel, type Reply, type Stage,
   type StageInput,
 } from '@mailward/core';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
@@ -55,9 +55,12 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
   const decide = async (policy: CompiledPolicy, stage: Stage, state: ConnectionState, input: StageInput, extra = {}, logged: Record<string, unknown> = {}): Promise<Decision> => {
     const facts = await gatherFacts(policy, stage, input, options.providers ?? {}, { timeoutMs, memo: state.memo, ...extra });
     const decision = evaluate(policy, stage, input, facts);
+    // Why a scanner or lookup failed, on the line of the decision it made (a 451 by default).
+    const failed = factErrors(facts);
     log({
       event: 'decision', session: state.session, stage, client: state.client.ip, helo: input.helo, sender: input.sender, recipient: input.recipient, ...logged,
       verdict: decision.verdict, rule: decision.rule, fired: decision.fired, reply: decision.reply, removed: removalsOf(decision.effects),
+      ...(Object.keys(failed).length > 0 ? { factErrors: failed } : {}),
     });
     // The policy's own `log` actions ("pattern found in file name ..."), one line each, as the firewalls logged them.
     for (const e of decision.effects) {

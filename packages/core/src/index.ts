@@ -13,6 +13,7 @@ export type {
   GreylistTriplet, MessageSource, LookupContext,
 } from './facts/facts';
 export { isFactError } from './facts/facts';
+export { factErrors } from './facts/fact-errors';
 
 // policy
 export { loadPolicy, loadPolicyFile } from './policy/load';
