@@ -100,8 +100,8 @@ describe('mailward check', () => {
     expect(r.code).toBe(1);
     const located = r.stderr.split('\n').filter((l) => l.startsWith(`${file}:`));
     expect(located.length).toBeGreaterThanOrEqual(2);
-    expect(r.stderr).toMatch(new RegExp(`${file}:5:\\d+: .*part`));
-    expect(r.stderr).toMatch(new RegExp(`${file}:10:\\d+: .*wen`));
+    expect(r.stderr).toMatch(new RegExp(`${file}:5:\\d+: rule \`too-early\`: .*part`));
+    expect(r.stderr).toMatch(new RegExp(`${file}:10:\\d+: rule \`typo\`: .*wen`));
   });
 
   test('a missing file: exit 1', async () => {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
+import { formatProblem } from '@mailward/core';
 import { loadPolicyWithTests, policyProblems, ruleIdsOf } from '@mailward/core/testing';
 import type { Io } from '../io';
-import { describeProblem } from '../problem-text';
 import { UsageError } from '../usage-error';
 
 /** `mailward check POLICY`: exit 0 and a one-line summary (plus warnings), or 1 and every error. */
@@ -19,7 +19,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return 1;
   }
   const warnings = policy.warnings ?? [];
-  for (const w of warnings) io.err(`${describeProblem(w)}\n`);
+  for (const w of warnings) io.err(`${formatProblem(w)}\n`);
   const rules = ruleIdsOf(policy).length;
   const name = (policy as { name?: string }).name;
   io.out(

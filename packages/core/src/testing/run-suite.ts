@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { PolicyError, type CompiledPolicy } from '../index';
+import { formatProblem, PolicyError, type CompiledPolicy } from '../index';
 import { loadPolicyWithTests } from './policy-file';
 import { STAGES } from '../engine/stage';
 import type { CaseSuite } from './discover';
@@ -56,7 +56,7 @@ export async function runSuite(suite: CaseSuite): Promise<SuiteResult> {
 /** The problems a failed policy load reports, one line each ("file:line:col: message"). */
 export function policyProblems(err: unknown, file: string): string[] {
   if (err instanceof PolicyError) {
-    return err.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`);
+    return err.problems.map(formatProblem);
   }
   const e = err as NodeJS.ErrnoException;
   return [`${file}: ${e.code === 'ENOENT' ? 'no such policy file' : e.message}`];
