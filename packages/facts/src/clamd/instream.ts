@@ -18,6 +18,9 @@ export async function scanStream(input: Readable, options: ClamdOptions, signal?
   const socket = openConnection(options.endpoint, options.timeoutMs ?? 30_000, signal);
   const reply = readReply(socket);
   reply.catch(() => undefined); // awaited below; keep an early error from being unhandled
+  // What clamd said, even when the connection then fails (it answers the size limit and closes: EPIPE).
+  const heard: Buffer[] = [];
+  socket.on('data', (c: Buffer) => heard.push(c));
   const chunkSize = options.chunkSize ?? 64 * 1024;
   const send = (data: Buffer): Promise<void> =>
     new Promise((resolve, reject) => {
@@ -40,8 +43,12 @@ export async function scanStream(input: Readable, options: ClamdOptions, signal?
     // connection's own error (ECONNREFUSED) over the write's ("Socket closed before ...").
     const early = await Promise.race([reply.catch((e: Error) => e), new Promise<undefined>((r) => setTimeout(r, 50, undefined))]);
     socket.destroy();
-    if (Buffer.isBuffer(early) && early.length > 0) return parseReply(early.toString(), options.endpoint);
-    throw failure(options.endpoint, early !== undefined && !Buffer.isBuffer(early) ? early : (err as Error));
+    const said = Buffer.concat(heard);
+    if (said.length > 0) return parseReply(said.toString(), options.endpoint);
+    const cause = early !== undefined && !Buffer.isBuffer(early) ? early : (err as Error);
+    // Over its StreamMaxLength clamd answers and closes at once, and the reset often loses the answer.
+    const cut = ['EPIPE', 'ECONNRESET'].includes((cause as NodeJS.ErrnoException).code ?? '');
+    throw failure(options.endpoint, cut ? new Error(`${cause.message}: clamd closed the connection while the message was being sent (is it larger than clamd's StreamMaxLength?)`) : cause);
   }
   let answer: Buffer;
   try {
