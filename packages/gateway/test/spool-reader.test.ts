@@ -7,10 +7,16 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listEntries } from '../src/spool/spool-admin';
 import { Spool, SpoolCorruption } from '../src/spool/spool';
+
+jest.mock('node:fs/promises', () => {
+  const actual = jest.requireActual<typeof import('node:fs/promises')>('node:fs/promises');
+  return { ...actual, readFile: jest.fn(actual.readFile) };
+});
 
 function spooled(spool: Spool, id: string): void {
   const eml = Buffer.from(`Subject: ${id}\r\n\r\nbody\r\n`);
@@ -49,4 +55,17 @@ it('still moves a record whose message is nowhere to corrupt/', () => {
   rmSync(spool.path('queue', 'LOST', 'eml'));
   expect(() => spool.read('queue', 'LOST')).toThrow(SpoolCorruption);
   expect(existsSync(spool.path('corrupt', 'LOST', 'json'))).toBe(true);
+});
+
+it('takes a message deleted while the dequeuer loads it for gone, not for damaged', async () => {
+  spooled(spool, 'DELETED');
+  const actual = jest.requireActual<typeof import('node:fs/promises')>('node:fs/promises');
+  // `mailward spool delete` right after the dequeuer read the record: record, then message, removed.
+  jest.mocked(fsp.readFile).mockImplementationOnce(async (...args: Parameters<typeof actual.readFile>) => {
+    const text = await actual.readFile(...args);
+    spool.remove('queue', 'DELETED');
+    return text;
+  });
+  await expect(spool.load('queue', 'DELETED', true)).resolves.toBeUndefined();
+  expect(readdirSync(join(dir, 'corrupt'))).toEqual([]);
 });
