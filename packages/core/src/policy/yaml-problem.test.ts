@@ -21,6 +21,12 @@ describe('yamlProblem: the first YAML syntax error, where its token is, and what
     ]);
   });
 
+  it('a backslash escape YAML does not know in a double-quoted regex: use single quotes', () => {
+    expect(problems('version: 1', 'mail:', '  rules:', '    - id: r', '      when: { sender: "re:^bulk\\d+@" }', '      do: [ reject ]')).toEqual([
+      '5:32: Invalid escape sequence \\d; in a "double-quoted" string a backslash starts an escape; put the text in \'single quotes\' (\'re:^a\\.b\') or write \\\\ for one backslash',
+    ]);
+  });
+
   it('an alias whose anchor is missing or comes later: where the alias is', () => {
     expect(problems('version: 1', 'lists:', '  a: *late', '  b: &late [x.example]')).toEqual([
       '3:6: `*late` refers to no anchor: define `&late` before it (an anchor counts only above its aliases), or fix the name',

@@ -79,6 +79,11 @@ function hint(error: YAMLError, lines: readonly string[], line: number, col: num
     case 'BLOCK_AS_IMPLICIT_KEY':
       if (/compact mappings/.test(error.message)) return 'a value with ": " in it must be quoted ("a: b")';
       return fallback;
+    case 'BAD_DQ_ESCAPE':
+      // Typically a regex or a Windows path: YAML reads \d in "..." as an escape, not as \ and d.
+      return syntax === 'JSON'
+        ? 'in a JSON string a backslash starts an escape; write \\\\ for one backslash'
+        : 'in a "double-quoted" string a backslash starts an escape; put the text in \'single quotes\' (\'re:^a\\.b\') or write \\\\ for one backslash';
     case 'DUPLICATE_KEY': {
       const key = keyOf(lines[line - 1] ?? '')?.key;
       return `${key !== undefined ? `\`${key}\`` : 'this key'} is given twice in the same mapping; keep one`;
