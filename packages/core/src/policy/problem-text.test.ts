@@ -63,4 +63,10 @@ describe('one problem per mistake, saying what to write', () => {
   it('points at the value inside a stage default written as a map', () => {
     expect(problemLines('version: 1', 'rcpt:', '  default:', '    reject: { code: 250 }')).toEqual(['4:15: `reject` cannot answer 250; use a 4xx or 5xx code']);
   });
+
+  it('refuses a template field in a quarantine reason, which is stored as written', () => {
+    expect(problemLines('version: 1', 'data:', '  rules:', '    - id: v', '      when: { virus: true }', '      do: [ { quarantine: { reason: "virus {virus}" } } ]')).toEqual([
+      '6:29: `reason` is plain text, so `{virus}` would be stored as written; leave the field out (a `log` action in the same rule can record it)',
+    ]);
+  });
 });

@@ -1,4 +1,5 @@
 import { defaultReply, REPLY_CLASSES } from '../../engine/replies';
+import { TEMPLATE_FIELDS } from '../../match/text-template';
 import type { Reply, Verdict } from '../../engine/stage';
 import type { CompileScope, PolicyPath } from '../compile-scope';
 import type { TerminalAction } from '../compiled-policy';
@@ -15,6 +16,11 @@ export function compileTerminal(verdict: Verdict, spec: RawQuarantine | RawReply
   const reply = compileReply(verdict, spec ?? {}, scope, path);
   if (verdict !== 'quarantine') return { kind: 'terminal', verdict, reply };
   const q = (spec ?? {}) as RawQuarantine;
+  const field = q.reason !== undefined ? [...q.reason.matchAll(/\{([a-zA-Z.]+)\}/g)].map((m) => m[1]!).find((f) => (TEMPLATE_FIELDS as readonly string[]).includes(f)) : undefined;
+  if (field !== undefined) {
+    // The reason is stored as written; a field would reach the quarantine as literal braces.
+    scope.error([...path, 'reason'], `\`reason\` is plain text, so \`{${field}}\` would be stored as written; leave the field out (a \`log\` action in the same rule can record it)`);
+  }
   const notify = q.notify ? scope.expand(q.notify, [...path, 'notify']).map((n) => n.text) : [];
   return { kind: 'terminal', verdict, reply, quarantine: { reason: q.reason ?? scope.rule ?? 'policy', notify, ...(q.forward ? { forward: q.forward } : {}) } };
 }
