@@ -162,6 +162,19 @@ describe('mailward eval', () => {
     expect(out.effects).toContainEqual(expect.objectContaining({ type: 'subjectPrefix', prefix: '[SPAM] ' }));
   });
 
+  test('says which facts it took as clean, since it asks no scanner', async () => {
+    const policy = example('endian', 'policy.yaml');
+    const bare = await runCli(['eval', policy, example('firebox-inbound', 'plain.eml'), '--json']);
+    expect(bare.stderr).toMatch(/^mailward eval: no scanner, DNS server or greylist is asked; without --facts these were taken as clean: .*virus: none found; spam: score 0/m);
+    expect(JSON.parse(bare.stdout).assumed).toEqual(expect.arrayContaining(['virus: none found', 'spam: score 0', 'greylist: pass']));
+    const facts = join(tmp, 'virus.yaml');
+    writeFileSync(facts, 'virus: { names: [Eicar-Signature] }\n');
+    const stated = await runCli(['eval', policy, example('firebox-inbound', 'plain.eml'), '--facts', facts, '--json']);
+    expect(stated.stderr).toMatch(/not stated in --facts, so taken as clean: .*spam: score 0/);
+    expect(JSON.parse(stated.stdout).assumed).not.toContain('virus: none found');
+    expect(JSON.parse(stated.stdout).verdict).toBe('quarantine');
+  });
+
   test('--out writes the rewritten message', async () => {
     const out = join(tmp, 'out.eml');
     const r = await runCli(['eval', example('firebox-inbound', 'policy.yaml'), example('firebox-inbound', 'slides-ppt.eml'), '--out', out, '--json']);

@@ -6,6 +6,7 @@ import { analyze, rewrite, runSession, type CompiledPolicy, type MessageModel, t
 import {
   envelopeFromHeaders, factsFromFixture, FactsFileError, loadFactsFile, loadPolicyWithTests, needsOf, policyProblems, type CaseFacts,
 } from '@mailward/core/testing';
+import { assumedFacts } from '../assumed-facts';
 import { notDelivered, removeStaleCopy, sameFile } from '../delivered-copy';
 import type { Io } from '../io';
 import { renderSession, type SessionView } from '../render-session';
@@ -61,6 +62,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
   };
   const facts = factsFromFixture(fixture, needsOf(policy), { helo, sender: session.sender, recipients });
   const result: SessionView = runSession(policy, session, facts);
+  const assumed = assumedFacts(needsOf(policy), fixture);
+  if (assumed.length > 0) {
+    const why = fixture ? 'not stated in --facts, so taken as clean' : 'without --facts these were taken as clean';
+    io.err(`mailward eval: no scanner, DNS server or greylist is asked; ${why}: ${assumed.join('; ')}\n`);
+  }
 
   // --out is the message as delivered: nothing is written when nothing is delivered.
   let changes: RewriteChange[] | undefined;
@@ -82,6 +88,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       fired: result.fired,
       effects: result.effects,
       trace: result.trace,
+      ...(assumed.length > 0 ? { assumed } : {}),
     };
     if (values.out !== undefined && unwritten === undefined) Object.assign(object, { out: values.out, changes: changes ?? [] });
     else if (values.out !== undefined) Object.assign(object, { out: null, outReason: unwritten });
