@@ -61,6 +61,11 @@ export class Dequeuer {
   private readonly inFlight = new Set<Promise<void>>();
   /** When each deferred message is next due, as this process last wrote or read it. */
   private readonly dueAt = new Map<string, number>();
+  /**
+   * Messages whose last attempt could not be recorded (a read-only or failing spool): not tried
+   * again before this time, or a message the hub took would be sent again at every scan.
+   */
+  private readonly heldUntil = new Map<string, number>();
   private readonly slots: DeliverySlots;
   private heldBytes = 0;
   private unsubscribe: (() => void) | undefined;
@@ -142,8 +147,10 @@ export class Dequeuer {
       await expireQuarantine(spool, quarantineRetention, this.now(), log);
     }
     const due: { id: string; area: 'queue' | 'deferred' }[] = [];
+    const listed = this.heldUntil.size > 0 ? new Set<string>() : undefined; // to forget the held that are gone
     for (const area of ['queue', 'deferred'] as const) {
       const ids = await spool.listAsync(area);
+      if (listed) for (const id of ids) listed.add(id);
       if (area === 'deferred') {
         const present = new Set(ids); // a Set: thousands of deferred messages must not cost ids^2
         for (const id of this.dueAt.keys()) if (!present.has(id)) this.dueAt.delete(id);
@@ -151,6 +158,7 @@ export class Dequeuer {
       for (const id of ids) {
         // One being committed is not yet acknowledged (nor durable): the commit hands it over.
         if (this.claimed.has(id) || spool.isCommitting(id)) continue;
+        if (!force && (this.heldUntil.get(id) ?? 0) > this.now()) continue;
         // Not due yet: skip it without hashing the message, and without reading a record we wrote.
         let next = area === 'deferred' ? this.dueAt.get(id) : undefined;
         if (next === undefined) {
@@ -160,6 +168,7 @@ export class Dequeuer {
         if (force || next === undefined || next <= this.now()) due.push({ id, area });
       }
     }
+    if (listed) for (const id of this.heldUntil.keys()) if (!listed.has(id)) this.heldUntil.delete(id);
     await Promise.all(due.map(({ id, area }) => {
       if (this.claimed.has(id) || spool.isCommitting(id)) return undefined; // handed over, or being committed, since the listing
       this.claimed.add(id);
@@ -181,8 +190,12 @@ export class Dequeuer {
         return;
       }
       if (record) await this.attempt(record, area, bytes);
+      this.heldUntil.delete(id);
     } catch (err) {
-      log.event('error', { event: 'delivery-error', id, error: (err as Error).message });
+      // Its outcome is not on disk: tried again after resendPeriod, as after a temporary failure.
+      const retry = this.now() + this.options.times.resendPeriod;
+      this.heldUntil.set(id, retry);
+      log.event('error', { event: 'delivery-error', id, error: (err as Error).message, retry: new Date(retry).toISOString() });
     } finally {
       this.slots.release();
       this.claimed.delete(id);
