@@ -55,6 +55,12 @@ describe('greylisting (memory store, injected clock)', () => {
   it('groups clients by /24 and /64', () => {
     expect(clientNetwork('192.0.2.200')).toBe('192.0.2.0/24');
     expect(clientNetwork('2001:db8:1:2:3::4')).toBe('2001:db8:1:2::/64');
+    expect(clientNetwork('2001:db8::1')).toBe('2001:db8::/64');
+    // "::" inside the first four groups: the /64 is still the first four groups, spelt out.
+    expect(clientNetwork('2001::5:6:7:8:9')).toBe('2001:0:0:5::/64');
+    expect(clientNetwork('2001::6:6:7:8:9')).toBe('2001:0:0:6::/64');
+    expect(clientNetwork('2001:0DB8:0000:0001:0000:0000:0000:0005')).toBe('2001:db8:0:1::/64');
+    expect(clientNetwork('64:ff9b::192.0.2.1')).toBe('64:ff9b::/64');
   });
 });
 

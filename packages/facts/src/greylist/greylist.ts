@@ -19,8 +19,32 @@ export interface GreylistOptions {
 /** The client's network: /24 for IPv4, /64 for IPv6 (senders retry from pools). */
 export function clientNetwork(ip: string): string {
   if (isIP(ip) === 4) return ip.split('.').slice(0, 3).join('.') + '.0/24';
-  if (isIP(ip) === 6) return (ip.split('::')[0] ?? ip).split(':').slice(0, 4).join(':') + '::/64';
+  if (isIP(ip) === 6) return `${compressed([...ipv6Groups(ip).slice(0, 4), 0, 0, 0, 0])}/64`;
   return ip;
+}
+
+/** The eight groups of an IPv6 address, "::" and a dotted IPv4 tail spelt out. */
+function ipv6Groups(ip: string): number[] {
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
+  const hex = dotted ? ip.slice(0, dotted.index) + [0, 2].map((i) => ((Number(dotted[i + 1]) << 8) | Number(dotted[i + 2])).toString(16)).join(':') : ip;
+  const [head = '', tail] = hex.split('::');
+  const parse = (s: string): number[] => (s ? s.split(':').map((g) => parseInt(g, 16)) : []);
+  const h = parse(head);
+  const t = tail === undefined ? [] : parse(tail);
+  return [...h, ...Array<number>(8 - h.length - t.length).fill(0), ...t];
+}
+
+/** RFC 5952 text: lower-case groups, the longest run of two or more zero groups as "::". */
+function compressed(groups: number[]): string {
+  let best = { at: -1, length: 1 };
+  for (let i = 0; i < groups.length; i++) {
+    let n = 0;
+    while (groups[i + n] === 0) n++;
+    if (n > best.length) best = { at: i, length: n };
+  }
+  const text = groups.map((g) => g.toString(16));
+  if (best.at < 0) return text.join(':');
+  return `${text.slice(0, best.at).join(':')}::${text.slice(best.at + best.length).join(':')}`;
 }
 
 /** Greylisting (RFC 6647): first try of a triplet is deferred, a retry after the delay passes. */
