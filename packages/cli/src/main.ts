@@ -1,4 +1,5 @@
 import { asksForHelp, commandHelp, HELP } from './command-help';
+import { closestWord, unknownOptionHint } from './did-you-mean';
 import type { Io } from './io';
 import { processIo } from './io';
 import { InputError, UsageError } from './usage-error';
@@ -47,7 +48,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
   const command = COMMANDS[name];
   if (!command) {
-    io.err(`mailward: unknown command "${name}"\n\n${USAGE}`);
+    const meant = closestWord(name, Object.keys(COMMANDS));
+    io.err(`mailward: unknown command "${name}"${meant ? `; did you mean \`mailward ${meant}\`?` : ''}\n\n${USAGE}`);
     return 2;
   }
   if (asksForHelp(rest)) {
@@ -58,7 +60,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return await command.load()(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`mailward ${name}: ${err.message}\nRun \`mailward --help\` for usage.\n`);
+      const help = HELP[name];
+      const message = help ? unknownOptionHint(err.message, `${help.usage}\n${help.options ?? ''}`) : err.message;
+      io.err(`mailward ${name}: ${message}\nRun \`mailward ${name} --help\` for its options.\n`);
       return 2;
     }
     if (err instanceof InputError) {
