@@ -33,6 +33,20 @@ describe('greylisting (memory store, injected clock)', () => {
     expect(await g.check({ client: '198.51.100.1', sender: 'other@example.org', recipient: 'eve@acme.example' })).toBe('pending');
   });
 
+  it('keeps a client that sends regularly: the pass lifetime counts from the last use', async () => {
+    const c = clock();
+    const g = new Greylist(new MemoryGreylistStore(1000, c.now), { delay: 30, passLifetime: 86400, now: c.now });
+    await g.check(triplet);
+    c.advance(31);
+    expect(await g.check(triplet)).toBe('pass');
+    for (let day = 0; day < 5; day++) {
+      c.advance(0.8 * 86400);
+      expect(await g.check(triplet)).toBe('pass');
+    }
+    c.advance(86400 + 1);
+    expect(await g.check(triplet)).toBe('pending');
+  });
+
   it('starts over when the retry comes after the window', async () => {
     const c = clock();
     const g = new Greylist(new MemoryGreylistStore(1000, c.now), { delay: 30, retryWindow: 600, now: c.now });

@@ -1,13 +1,13 @@
 import { BlockList, isIP } from 'node:net';
 import type { GreylistState, GreylistTriplet } from '@mailward/core';
-import type { GreylistStore } from './store';
+import type { GreylistEntry, GreylistStore } from './store';
 
 export interface GreylistOptions {
   /** Seconds a new triplet must wait before a retry is accepted: 30..3600. Default 300. */
   delay?: number;
   /** Seconds after the first try within which a retry still counts. Default 14400 (4 h). */
   retryWindow?: number;
-  /** Seconds a passed triplet, and its client network, stay passed. Default 36 days. */
+  /** Seconds a passed triplet, and its client network, stay passed after they last sent. Default 36 days. */
   passLifetime?: number;
   /** Clients (IPs or CIDRs) never greylisted. */
   clientWhitelist?: string[];
@@ -79,10 +79,11 @@ export class Greylist {
     if (this.recipients.has(rcpt) || this.recipients.has('@' + (rcpt.split('@')[1] ?? ''))) return 'pass';
     const net = clientNetwork(t.client);
     const now = this.now();
-    if ((await this.store.get(`awl|${net}`))?.passed) return 'pass';
+    const awl = await this.store.get(`awl|${net}`);
+    if (awl?.passed) return this.keep(`awl|${net}`, awl, now);
     const key = `${net}|${t.sender.toLowerCase()}|${rcpt}`;
     const entry = await this.store.get(key);
-    if (entry?.passed) return 'pass';
+    if (entry?.passed) return this.keep(key, entry, now);
     if (!entry) {
       if (await this.store.create(key, { first: now }, this.delay + this.window)) return 'pending';
       return this.check(t); // another gateway saw it first: decide by its entry
@@ -90,6 +91,17 @@ export class Greylist {
     if (now - entry.first < this.delay * 1000) return 'pending';
     await this.store.put(key, { first: entry.first, passed: true }, this.lifetime);
     await this.store.put(`awl|${net}`, { first: now, passed: true }, this.lifetime);
+    return 'pass';
+  }
+
+  /**
+   * A pass from a passed entry: its lifetime counts again from now (RFC 6647 4.2: expire after
+   * inactivity), so a regular correspondent is not greylisted anew every passLifetime. Written
+   * at most every tenth of the lifetime (an hour at most), not at every recipient.
+   */
+  private async keep(key: string, entry: GreylistEntry, now: number): Promise<'pass'> {
+    const every = Math.min(this.lifetime / 10, 3600) * 1000;
+    if (now - (entry.seen ?? entry.first) >= every) await this.store.put(key, { ...entry, seen: now }, this.lifetime);
     return 'pass';
   }
 }

@@ -4,6 +4,8 @@ export interface GreylistEntry {
   first: number;
   /** Set once a retry came after the delay. */
   passed?: boolean;
+  /** When a passed entry last let mail through (its lifetime was renewed), ms since the epoch. */
+  seen?: number;
 }
 
 /** Where greylisting keeps its state: one process (memory) or several gateways (Redis). */
