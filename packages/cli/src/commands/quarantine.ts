@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { headersOf, listEntries, releaseFromQuarantine } from '@mailward/gateway';
 import { processIo, type Io } from '../io';
 import { InputError, UsageError } from '../usage-error';
-import { age, openSpool, parseSpoolArgs } from './spool-location';
+import { age, elsewhere, openSpool, parseSpoolArgs } from './spool-location';
 
 const USAGE = 'mailward quarantine list | show ID | release ID | delete ID  [--spool DIR | --config FILE] [--json]';
 
@@ -13,7 +13,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
   const spool = openSpool(values);
   const need = (): string => {
     if (!id) throw new UsageError(`${action} needs a quarantine id\n${USAGE}`);
-    if (!spool.list('quarantine').includes(id)) throw new InputError(`no message ${id} in quarantine`, 'MW_NOT_QUARANTINED');
+    if (!spool.list('quarantine').includes(id)) throw new InputError(`no message ${id} in quarantine${elsewhere(spool, id, 'quarantine')}`, 'MW_NOT_QUARANTINED');
     return id;
   };
   switch (action) {

@@ -78,6 +78,17 @@ describe('mailward spool and quarantine', () => {
     expect(spool.list('quarantine')).toEqual([]);
   });
 
+  it('says where a message named in the wrong command is', async () => {
+    put(spool, 'quarantine', 'H3', { quarantine: { reason: 'virus', notify: [] } });
+    put(spool, 'queue', 'Q4');
+    await expect(spoolCommand(['show', 'H3', '--spool', dir], capture())).rejects.toThrow('no message H3 in the queue: it is in quarantine (mailward quarantine show H3)');
+    await expect(quarantine(['release', 'Q4', '--spool', dir], capture())).rejects.toThrow('no message Q4 in quarantine: it is in the queue (mailward spool show Q4)');
+    writeFileSync(spool.path('queue', 'Q4', 'eml'), 'tampered');
+    await spoolCommand(['list', '--spool', dir], capture()); // finds it damaged: moved to corrupt/
+    await expect(spoolCommand(['delete', 'Q4', '--spool', dir], capture())).rejects.toThrow(`no message Q4 in the queue: it is in ${join(dir, 'corrupt')}/, damaged`);
+    await expect(spoolCommand(['show', 'NONE', '--spool', dir], capture())).rejects.toThrow(/^no message NONE in the queue$/);
+  });
+
   it('says how to call it', async () => {
     await expect(quarantine(['bogus', '--spool', dir], capture())).rejects.toThrow(/mailward quarantine list \| show ID/);
   });

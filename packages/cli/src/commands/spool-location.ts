@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadGatewayConfig, Spool } from '@mailward/gateway';
 import { InputError, UsageError } from '../usage-error';
 import { actAsSpoolOwner } from './spool-owner';
@@ -11,6 +11,17 @@ export function openSpool(values: { spool?: string | undefined; config?: string 
   if (!existsSync(dir)) throw new InputError(`${dir}: no spool here (give --spool DIR or --config FILE)`, 'MW_NO_SPOOL');
   actAsSpoolOwner(dir);
   return new Spool(dir);
+}
+
+/**
+ * Where else an id the admin named is, as the end of a "no message" error: a quarantined
+ * message asked for as queued, or one the gateway put in corrupt/, is not simply unknown.
+ */
+export function elsewhere(spool: Spool, id: string, asked: 'queue' | 'quarantine'): string {
+  if (asked !== 'quarantine' && spool.list('quarantine').includes(id)) return `: it is in quarantine (mailward quarantine show ${id})`;
+  if (asked !== 'queue' && spool.whereQueued(id)) return `: it is in the queue (mailward spool show ${id})`;
+  if (spool.list('corrupt').includes(id)) return `: it is in ${join(spool.root, 'corrupt')}/, damaged, its files kept there as they were found`;
+  return '';
 }
 
 /** A duration in seconds as an admin reads it: 42s, 7m, 3h, 2d. */

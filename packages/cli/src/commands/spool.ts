@@ -1,7 +1,7 @@
 import { headersOf, listEntries, requestFlush } from '@mailward/gateway';
 import { processIo, type Io } from '../io';
 import { InputError, UsageError } from '../usage-error';
-import { age, openSpool, parseSpoolArgs } from './spool-location';
+import { age, elsewhere, openSpool, parseSpoolArgs } from './spool-location';
 
 const USAGE = 'mailward spool list | show ID | flush | delete ID  [--spool DIR | --config FILE] [--json]';
 
@@ -29,7 +29,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       if (!id) throw new UsageError(`show needs a queue id\n${USAGE}`);
       const area = spool.whereQueued(id);
       const record = area && spool.read(area, id);
-      if (!area || !record) throw new InputError(`no message ${id} in the queue`, 'MW_NOT_QUEUED');
+      if (!area || !record) throw new InputError(`no message ${id} in the queue${elsewhere(spool, id, 'queue')}`, 'MW_NOT_QUEUED');
       io.out(json ? `${JSON.stringify(record)}\n` : `${headersOf(spool, area, id)}\n\n${JSON.stringify({ ...record, effects: record.effects.length }, null, 2)}\n`);
       return 0;
     }
@@ -40,7 +40,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     case 'delete': {
       if (!id) throw new UsageError(`delete needs a queue id\n${USAGE}`);
       const area = spool.whereQueued(id);
-      if (!area) throw new InputError(`no message ${id} in the queue`, 'MW_NOT_QUEUED');
+      if (!area) throw new InputError(`no message ${id} in the queue${elsewhere(spool, id, 'queue')}`, 'MW_NOT_QUEUED');
       spool.remove(area, id);
       io.out(`deleted ${id}\n`);
       return 0;
