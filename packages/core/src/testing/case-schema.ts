@@ -1,5 +1,6 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import { closest } from '../policy/ajv-problems';
+import { checkExpectedEffects } from './effect-fields';
 
 // Strict like ESLint's RuleTester: every object closes its keys, so a misspelt `expect.verdcit`
 // fails the case instead of silently testing nothing.
@@ -185,7 +186,7 @@ const validate = ajv.compile(caseSchema);
 /** Checks one case against the schema; returns what is wrong ([] when it is well-formed). */
 export function checkCase(value: unknown): CaseProblem[] {
   const problems = validate(value) ? [] : explain(validate.errors ?? []);
-  if (problems.length === 0) problems.push(...checkForms(value as Record<string, unknown>));
+  if (problems.length === 0) problems.push(...checkForms(value as Record<string, unknown>), ...checkExpectedEffects((value as { expect: { effects?: unknown } }).expect.effects));
   return problems;
 }
 
