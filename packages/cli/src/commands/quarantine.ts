@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { headersOf, listEntries, releaseFromQuarantine } from '@mailward/gateway';
 import { processIo, type Io } from '../io';
 import { InputError, UsageError } from '../usage-error';
-import { age, elsewhere, openSpool, parseSpoolArgs } from './spool-location';
+import { age, bracketed, elsewhere, openSpool, parseSpoolArgs } from './spool-location';
 
 const USAGE = 'mailward quarantine list | show ID | release ID | delete ID  [--spool DIR | --config FILE] [--json]';
 
@@ -22,7 +22,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       if (json) io.out(`${JSON.stringify({ entries, damaged })}\n`);
       else {
         io.out(`${entries.length} message(s) in quarantine\n`);
-        for (const e of entries) io.out(`${e.id}  age ${age(e.ageSeconds).padEnd(4)} ${e.reason ?? ''} (rule ${e.rule ?? '-'})  <${e.sender}> -> ${e.recipients.join(', ')}\n`);
+        for (const e of entries) io.out(`${e.id}  age ${age(e.ageSeconds).padEnd(4)} ${e.reason ?? ''} (rule ${e.rule ?? '-'})  ${bracketed(e.sender)} -> ${e.recipients.join(', ')}\n`);
       }
       for (const d of damaged) io.err(`damaged: ${d}\n`);
       return damaged.length > 0 ? 1 : 0;

@@ -42,6 +42,13 @@ describe('mailward spool and quarantine', () => {
     expect(io.text()).toMatch(/last error: hub down/);
   });
 
+  it('lists a bounce waiting in the queue as from <>', async () => {
+    put(spool, 'queue', 'DSN1', { sender: '' });
+    const io = capture();
+    await spoolCommand(['list', '--spool', dir], io);
+    expect(io.text()).toMatch(/DSN1 .* {2}<> -> bob@acme\.example\n/);
+  });
+
   it('shows, deletes, and asks for a flush', async () => {
     put(spool, 'queue', 'Q2');
     const io = capture();

@@ -24,6 +24,9 @@ export function elsewhere(spool: Spool, id: string, asked: 'queue' | 'quarantine
   return '';
 }
 
+/** An entry's sender between angle brackets; the null sender, listed as `<>`, is that already. */
+export const bracketed = (sender: string): string => (sender === '<>' ? sender : `<${sender}>`);
+
 /** A duration in seconds as an admin reads it: 42s, 7m, 3h, 2d. */
 export function age(seconds: number): string {
   if (seconds < 60) return `${seconds}s`;

@@ -1,7 +1,7 @@
 import { headersOf, listEntries, requestFlush } from '@mailward/gateway';
 import { processIo, type Io } from '../io';
 import { InputError, UsageError } from '../usage-error';
-import { age, elsewhere, openSpool, parseSpoolArgs } from './spool-location';
+import { age, bracketed, elsewhere, openSpool, parseSpoolArgs } from './spool-location';
 
 const USAGE = 'mailward spool list | show ID | flush | delete ID  [--spool DIR | --config FILE] [--json]';
 
@@ -19,7 +19,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       else {
         io.out(`${entries.length} message(s) in the queue\n`);
         for (const e of entries) {
-          io.out(`${e.id}  age ${age(e.ageSeconds).padEnd(4)} attempts ${e.attempts}  next ${e.nextAttempt}  <${e.sender}> -> ${e.recipients.join(', ')}${e.lastError ? `\n    last error: ${e.lastError}` : ''}\n`);
+          io.out(`${e.id}  age ${age(e.ageSeconds).padEnd(4)} attempts ${e.attempts}  next ${e.nextAttempt}  ${bracketed(e.sender)} -> ${e.recipients.join(', ')}${e.lastError ? `\n    last error: ${e.lastError}` : ''}\n`);
         }
       }
       for (const d of damaged) io.err(`damaged: ${d}\n`);
