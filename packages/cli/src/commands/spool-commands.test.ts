@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PasswordFile, Spool, type QueueRecord } from '@mailward/gateway';
@@ -59,6 +59,20 @@ describe('mailward spool and quarantine', () => {
     await spoolCommand(['delete', 'Q2', '--spool', dir], io);
     expect(spool.list('queue')).toEqual([]);
     await expect(spoolCommand(['delete', 'Q2', '--spool', dir], io)).rejects.toThrow(/no message Q2/);
+  });
+
+  it('deletes a message the gateway moved to deferred/ while it was being deleted', async () => {
+    put(spool, 'queue', 'Q5');
+    // Found in queue/, then renamed to deferred/ by the dequeuer before the removal.
+    jest.spyOn(Spool.prototype, 'whereQueued').mockImplementationOnce(function (this: Spool) {
+      for (const ext of ['eml', 'json'] as const) renameSync(this.path('queue', 'Q5', ext), this.path('deferred', 'Q5', ext));
+      return 'queue';
+    });
+    const io = capture();
+    await spoolCommand(['delete', 'Q5', '--spool', dir], io);
+    expect(io.text()).toBe('deleted Q5\n');
+    expect(spool.pending()).toEqual([]);
+    jest.restoreAllMocks();
   });
 
   it('reports a damaged message instead of hiding it, and moves it to corrupt/', async () => {

@@ -39,9 +39,14 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       return 0;
     case 'delete': {
       if (!id) throw new UsageError(`delete needs a queue id\n${USAGE}`);
-      const area = spool.whereQueued(id);
+      let area = spool.whereQueued(id);
       if (!area) throw new InputError(`no message ${id} in the queue${elsewhere(spool, id, 'queue')}`, 'MW_NOT_QUEUED');
-      spool.remove(area, id);
+      // The running gateway may move it from queue/ to deferred/ meanwhile: removed where it went.
+      for (let tries = 0; area && tries < 3; tries++) {
+        spool.remove(area, id);
+        area = spool.whereQueued(id);
+      }
+      if (area) throw new InputError(`${id} could not be deleted: it kept moving in the spool; try again`, 'MW_NOT_DELETED');
       io.out(`deleted ${id}\n`);
       return 0;
     }
