@@ -5,6 +5,7 @@ import type { CompileScope, PolicyPath } from '../compile-scope';
 import type { CompiledAction, EffectAction } from '../compiled-policy';
 import type { RawAction, RawEnvelopeRewrite, RawHeaderRewrite } from '../raw-policy';
 import { compileRewrite, fixedAction, rewriteRecipientAction, rewriteSenderAction } from './envelope-actions';
+import { addressProblem, checked, hopProblem } from './envelope-targets';
 import { dropPartAction, stripAction } from './part-actions';
 import { checkTemplateFields } from './template-stage';
 import { fillPerPart } from './template-values';
@@ -93,11 +94,11 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
       return fixedAction(kind, (rule) => ({ type: 'stripHtml', rule, elements: [...elements] }));
     }
     case 'bcc': {
-      const addresses = scope.expand(spec as string, at).map((a) => a.text);
+      const addresses = scope.expand(spec as string, at).filter((a) => checked(a, addressProblem, scope)).map((a) => a.text);
       return { kind: 'effect', name: kind, build: (s) => addresses.map((address): Effect => ({ type: 'bcc', rule: s.rule, address })) };
     }
     case 'route': {
-      const via = scope.expand((spec as { via: string[] }).via, [...at, 'via']).map((v) => v.text);
+      const via = scope.expand((spec as { via: string[] }).via, [...at, 'via']).filter((v) => checked(v, hopProblem, scope)).map((v) => v.text);
       return fixedAction(kind, (rule) => ({ type: 'route', rule, via: [...via] }));
     }
     case 'log': {

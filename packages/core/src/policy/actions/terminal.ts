@@ -2,6 +2,7 @@ import { defaultReply, REPLY_CLASSES } from '../../engine/replies';
 import { TEMPLATE_FIELDS } from '../../match/text-template';
 import type { Reply, Verdict } from '../../engine/stage';
 import type { CompileScope, PolicyPath } from '../compile-scope';
+import { addressProblem, checked } from './envelope-targets';
 import type { TerminalAction } from '../compiled-policy';
 import type { RawQuarantine, RawReply } from '../raw-policy';
 
@@ -21,7 +22,8 @@ export function compileTerminal(verdict: Verdict, spec: RawQuarantine | RawReply
     // The reason is stored as written; a field would reach the quarantine as literal braces.
     scope.error([...path, 'reason'], `\`reason\` is plain text, so \`{${field}}\` would be stored as written; leave the field out (a \`log\` action in the same rule can record it)`);
   }
-  const notify = q.notify ? scope.expand(q.notify, [...path, 'notify']).map((n) => n.text) : [];
+  const notify = q.notify ? scope.expand(q.notify, [...path, 'notify']).filter((n) => checked(n, addressProblem, scope)).map((n) => n.text) : [];
+  if (q.forward !== undefined) checked({ text: q.forward, path: [...path, 'forward'] }, addressProblem, scope);
   return { kind: 'terminal', verdict, reply, quarantine: { reason: q.reason ?? scope.rule ?? 'policy', notify, ...(q.forward ? { forward: q.forward } : {}) } };
 }
 
