@@ -3,11 +3,15 @@ import { codes } from './codes';
 import { decide, recordDecision } from './decide';
 import { effectTarget } from './effect-kind';
 import { applyEnvelopeEffects } from './envelope-effects';
-import type { HarakaConnection } from './haraka-types';
+import type { HarakaAddressClass, HarakaConnection } from './haraka-types';
 import { collect, messageSource, readMessage } from './message-content';
 import { replaceMessage } from './message-rebuild';
+import { dataSizeRefusal } from './size-limit';
+import { bodyStart, longHeaderLine, strictDataViolation } from './strict-data';
+import { harakaAlterations } from './haraka-alterations';
+import { noQuarantine, quarantineAvailable } from './queue-stage';
 import type { MailwardPlugin, MailwardState } from './plugin-state';
-import { outcomeFor, refusal, type HookOutcome } from './reply';
+import { outcomeFor, type HookOutcome } from './reply';
 import { combined, remember } from './session-notes';
 import { envelopeAddress, stageInput } from './stage-input';
 
@@ -25,30 +29,65 @@ export async function dataStage(
   if (!txn) return { code: codes.cont };
   const bytes = await readMessage(txn.message_stream);
 
+  const violation =
+    strictDataViolation(bytes, { lengthFrom: bodyStart(bytes) }) ??
+    longHeaderLine((txn as { header_lines?: string[] }).header_lines);
+  if (violation) {
+    connection.lognotice(plugin, `decision stage=data verdict=reject rule=strict-data reply="${violation.toString()}"`);
+    return { code: codes.deny, msg: violation };
+  }
+
   const maxSize = state.policy.smtp?.maxSize;
-  if (typeof maxSize === 'number' && maxSize > 0 && bytes.length > maxSize) {
-    return { code: codes.deny, msg: refusal(552, '5.3.4', 'Message size exceeds fixed maximum message size') };
+  const received = receivedSize(txn, bytes);
+  if (typeof maxSize === 'number' && maxSize > 0 && received > maxSize) {
+    const reply = dataSizeRefusal(maxSize);
+    connection.lognotice(plugin, `decision stage=data bytes=${received} verdict=reject rule=smtp.maxSize reply="${reply.toString()}"`);
+    return { code: codes.deny, msg: reply };
   }
 
   const model = await analyze(messageSource(bytes).open());
+  model.malformed.push(...harakaAlterations(txn));
+  // `size` is the message as received (the language's and the gateway's meaning), not what
+  // Haraka will relay, which has Haraka's Received line and other plugins' headers in it.
+  model.size = received;
   const input = stageInput(connection, {
     recipients: txn.rcpt_to.map((r) => envelopeAddress(r)),
     message: model,
   });
-  const decision = await decide(state, connection, 'data', input, { message: messageSource(bytes), model });
+  const decision = await decide(plugin, state, connection, 'data', input, { message: messageSource(bytes), model });
   recordDecision(plugin, txn.results, decision);
   if (decision.verdict === 'reject' || decision.verdict === 'tempfail') return outcomeFor(decision);
 
   remember(txn.notes, decision);
   const session = combined(connection.notes, txn.notes);
+  if (session.verdict === 'quarantine' && !session.quarantine?.forward && !quarantineAvailable(plugin, state)) {
+    return noQuarantine(plugin, connection);
+  }
+  applyEnvelopeEffects(plugin, connection, txn, session.effects.filter((e) => effectTarget(e) === 'envelope'));
   const messageEffects = session.effects.filter((e) => effectTarget(e) === 'message');
+  const forward = session.verdict === 'quarantine' ? session.quarantine?.forward : undefined;
+  if (forward) {
+    // Endian's "forward to a quarantine address", as the gateway does it: delivered to that
+    // mailbox only, marked with why and for whom (the envelope after the policy's rewrites).
+    const recipients = txn.rcpt_to.map((r) => envelopeAddress(r)).join(', ');
+    messageEffects.push({
+      type: 'addHeader',
+      rule: session.rule ?? 'quarantine',
+      name: 'X-Mailward-Quarantine',
+      value: `${session.quarantine?.reason ?? ''}; for ${recipients}`,
+    });
+  }
   if (messageEffects.length > 0) {
     const rewritten = await collect(rewrite(messageSource(bytes).open(), messageEffects, { secret: state.secret }));
     await replaceMessage(txn, rewritten);
   }
-  applyEnvelopeEffects(plugin, connection, txn, session.effects.filter((e) => effectTarget(e) === 'envelope'));
+  if (forward) {
+    const Address = txn.mail_from.constructor as HarakaAddressClass;
+    txn.rcpt_to = [new Address(`<${forward}>`)];
+    connection.lognotice(plugin, `quarantined by rule ${session.rule ?? 'default'}: forwarded to <${forward}> instead of the recipients`);
+  }
 
-  if (session.verdict === 'quarantine') {
+  if (session.verdict === 'quarantine' && !forward) {
     // Understood by Haraka's queue/quarantine plugin: store under quarantine/mailward/, answer OK.
     txn.notes.quarantine = 'mailward';
     txn.notes.quarantine_action = [codes.ok, 'Message accepted'];
@@ -58,7 +97,17 @@ export async function dataStage(
     // Notifying is left to whoever reads the results (not mailed by the plugin).
     if (session.quarantine) entry.quarantine_reason = session.quarantine.reason;
     if (session.quarantine?.notify.length) entry.notify = session.quarantine.notify;
+    if (forward) entry.forward = forward;
     txn.results.add(plugin, entry);
   }
   return session.verdict ? { code: codes.cont } : outcomeFor(decision);
+}
+
+/**
+ * The size of the message as the client sent it: Haraka's count of DATA octets without the
+ * final ".CRLF". What message_stream gives is larger (Haraka's own Received line, headers other
+ * plugins added at data_post) or smaller (header lines over headers.max_lines dropped).
+ */
+function receivedSize(txn: NonNullable<HarakaConnection['transaction']>, bytes: Buffer): number {
+  return typeof txn.data_bytes === 'number' && txn.data_bytes >= 3 ? txn.data_bytes - 3 : bytes.length;
 }

@@ -1,11 +1,16 @@
-import { evaluate, gatherFacts } from '@mailward/core';
-import type { Decision, MessageModel, MessageSource, Stage, StageInput } from '@mailward/core';
+import { evaluate, gatherFacts, isFactError } from '@mailward/core';
+import type { Decision, Facts, MessageModel, MessageSource, Stage, StageInput } from '@mailward/core';
 import { withHarakaResults } from './haraka-results-facts';
 import type { HarakaConnection, HarakaResults } from './haraka-types';
 import type { MailwardPlugin, MailwardState } from './plugin-state';
 
-/** Gathers the facts a stage needs (Haraka's results first, then ours) and evaluates it. */
+/**
+ * Gathers the facts a stage needs (Haraka's results first, then ours), evaluates it, and logs
+ * the decision (and any fact that could not be had) on the connection's log, as the gateway's
+ * `decision` and `lookup` lines do.
+ */
 export async function decide(
+  plugin: MailwardPlugin,
   state: MailwardState,
   connection: HarakaConnection,
   stage: Stage,
@@ -21,7 +26,58 @@ export async function decide(
     options.model = content.model;
   }
   const facts = await gatherFacts(state.policy, stage, input, providers, options);
-  return evaluate(state.policy, stage, input, facts);
+  for (const failure of factErrors(facts)) connection.logwarn(plugin, `${stage}: ${failure}`);
+  const decision = evaluate(state.policy, stage, input, facts);
+  logDecision(plugin, connection, decision, input, content?.model.size);
+  // The policy's own `log` actions, one line each, when their rule fired (as the gateway's
+  // policy-log lines): a rule that logs and then rejects is logged too.
+  for (const effect of decision.effects) {
+    if (effect.type === 'log') connection.loginfo(plugin, `[${effect.rule}] ${effect.text}`);
+  }
+  return decision;
+}
+
+/** "virus: clamd ... ECONNREFUSED" for each fact that failed (the rule's onError then decides). */
+export function factErrors(facts: Facts): string[] {
+  const out: string[] = [];
+  for (const [kind, value] of Object.entries(facts) as Array<[string, unknown]>) {
+    if (isFactError(value)) out.push(`${kind} fact failed: ${value.error}`);
+    else if (value && typeof value === 'object' && !Array.isArray(value) && kind !== 'spam' && kind !== 'virus') {
+      for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
+        if (isFactError(entry)) out.push(`${kind} fact for ${key} failed: ${entry.error}`);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * One line per decision: stage, the address it was about, verdict, the rule that decided
+ * (`default` for the stage default), the rules that fired, the reply, and at data the effects.
+ * Refusals, drops and quarantines are notices; accepts are info.
+ */
+export function logDecision(
+  plugin: MailwardPlugin,
+  connection: HarakaConnection,
+  decision: Decision,
+  input: StageInput,
+  bytes?: number,
+): void {
+  const parts = [`decision stage=${decision.stage}`];
+  if (decision.stage === 'helo' && input.helo !== undefined) parts.push(`helo=${input.helo}`);
+  if (decision.stage === 'mail') parts.push(`sender=<${input.sender ?? ''}>`);
+  if (decision.stage === 'rcpt' && input.recipient !== undefined) parts.push(`recipient=<${input.recipient}>`);
+  if (decision.stage === 'data' && bytes !== undefined) parts.push(`bytes=${bytes}`);
+  parts.push(`verdict=${decision.verdict}`, `rule=${decision.rule ?? 'default'}`);
+  if (decision.fired.length > 0) parts.push(`fired=${decision.fired.join(',')}`);
+  const { reply } = decision;
+  parts.push(`reply="${reply.code}${reply.status ? ` ${reply.status}` : ''} ${reply.text}"`);
+  if (decision.quarantine) parts.push(`reason="${decision.quarantine.reason}"`);
+  const effects = decision.effects.filter((e) => e.type !== 'log').map((e) => e.type);
+  if (effects.length > 0) parts.push(`effects=${effects.join(',')}`);
+  const line = parts.join(' ');
+  if (decision.verdict === 'accept') connection.loginfo(plugin, line);
+  else connection.lognotice(plugin, line);
 }
 
 /**

@@ -6,7 +6,7 @@ import { envelopeAddress } from './stage-input';
 /**
  * Applies the envelope effects with Haraka's own objects: a new Address (Haraka's class, taken
  * from the transaction's sender) for mail_from / rcpt_to rewrites and bcc, queue notes for
- * route, the connection log for log. Values were computed by the engine; nothing is decided here.
+ * route (`log` lines are written when their stage decides). Values were computed by the engine; nothing is decided here.
  */
 export function applyEnvelopeEffects(
   plugin: MailwardPlugin,
@@ -43,7 +43,7 @@ export function applyEnvelopeEffects(
         break;
       }
       case 'log':
-        connection.loginfo(plugin, `[${effect.rule}] ${effect.text}`);
+        // Logged when the stage decided (decide.ts), whatever came after.
         break;
       default:
         break;

@@ -148,6 +148,7 @@ export interface HarakaPlugin {
   lognotice(...args: unknown[]): void;
   logwarn(...args: unknown[]): void;
   logerror(...args: unknown[]): void;
+  logcrit(...args: unknown[]): void;
   logdebug(...args: unknown[]): void;
 }
 

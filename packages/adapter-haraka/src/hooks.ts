@@ -3,10 +3,11 @@ import { codes } from './codes';
 import { dataStage } from './data-stage';
 import { decide, recordDecision } from './decide';
 import { hiddenKeywords, refuseCommand, refuseParameters, withoutHidden } from './hidden-keywords';
+import { declaredSizeRefusal, withPolicySize } from './size-limit';
 import type { HarakaAddress, HarakaConnection, Next } from './haraka-types';
 import { loadState, type MailwardPlugin, type MailwardState } from './plugin-state';
 import { queueStage } from './queue-stage';
-import { outcomeFor, refusal, type HookOutcome } from './reply';
+import { outcomeFor, refusal, type DSN, type HookOutcome } from './reply';
 import { runHook } from './run-hook';
 import { remember } from './session-notes';
 import { envelopeAddress, stageInput } from './stage-input';
@@ -53,7 +54,9 @@ export function hook_mail(
 ): void {
   runHook(this, next, connection, 'mail', (state) => {
     const refused = refuseParameters(params?.[1], hiddenKeywords(state.policy));
-    if (refused) return { code: codes.deny, msg: refused };
+    if (refused) return protocolRefusal(this, connection, 'mail', refused);
+    const tooBig = declaredSizeRefusal(params?.[1], state.policy.smtp?.maxSize);
+    if (tooBig) return protocolRefusal(this, connection, 'mail', tooBig, 'smtp.maxSize');
     return envelopeStage(this, state, connection, 'mail');
   });
 }
@@ -67,13 +70,13 @@ export function hook_rcpt(
 ): void {
   runHook(this, next, connection, 'rcpt', (state) => {
     const refused = refuseParameters(params?.[1], hiddenKeywords(state.policy));
-    if (refused) return { code: codes.deny, msg: refused };
+    if (refused) return protocolRefusal(this, connection, 'rcpt', refused);
     const txn = connection.transaction;
     // Haraka has already appended this recipient; the ones before it were accepted.
     const accepted = (txn?.rcpt_to ?? []).slice(0, -1).map((r) => envelopeAddress(r));
     const max = state.policy.smtp?.maxRecipients;
     if (typeof max === 'number' && max > 0 && accepted.length >= max) {
-      return { code: codes.denysoft, msg: refusal(452, '4.5.3', 'Too many recipients') };
+      return protocolRefusal(this, connection, 'rcpt', refusal(452, '4.5.3', 'Too many recipients'), 'smtp.maxRecipients');
     }
     return envelopeStage(this, state, connection, 'rcpt', {
       recipient: envelopeAddress(params?.[0]),
@@ -92,11 +95,14 @@ export function mailward_queue(this: MailwardPlugin, next: Next, connection: Har
   runHook(this, next, connection, 'queue', (state) => queueStage(this, state, connection));
 }
 
-/** Removes the policy's hidden keywords from the EHLO reply. */
+/** Removes the policy's hidden keywords from the EHLO reply and advertises its maxSize. */
 export function mailward_capabilities(this: MailwardPlugin, next: Next, connection: HarakaConnection): void {
   runHook(this, next, connection, 'capabilities', (state) => {
     if (connection.capabilities) {
-      connection.capabilities = withoutHidden(connection.capabilities, hiddenKeywords(state.policy));
+      connection.capabilities = withPolicySize(
+        withoutHidden(connection.capabilities, hiddenKeywords(state.policy)),
+        state.policy.smtp?.maxSize,
+      );
     }
     return { code: codes.cont };
   });
@@ -112,8 +118,23 @@ export function mailward_command(
   runHook(this, next, connection, 'capabilities', (state) => {
     const command = Array.isArray(params) ? params[0] : params;
     const refused = refuseCommand(String(command ?? ''), hiddenKeywords(state.policy));
-    return refused ? { code: codes.deny, msg: refused } : { code: codes.cont };
+    return refused ? protocolRefusal(this, connection, 'command', refused) : { code: codes.cont };
   });
+}
+
+/**
+ * A refusal by the policy's `smtp:` controls (a hidden keyword used anyway, a declared size,
+ * the recipient limit), logged as the gateway logs them, DENY for 5xx and DENYSOFT for 4xx.
+ */
+function protocolRefusal(
+  plugin: MailwardPlugin,
+  connection: HarakaConnection,
+  where: string,
+  reply: DSN,
+  control = 'smtp.hideKeywords',
+): HookOutcome {
+  connection.lognotice(plugin, `refused stage=${where} by=${control} reply="${reply.toString()}"`);
+  return { code: reply.code >= 500 ? codes.deny : codes.denysoft, msg: reply };
 }
 
 /** connect, helo, mail and rcpt: evaluate, record, keep what acts later, answer. */
@@ -125,7 +146,7 @@ async function envelopeStage(
   extra: { recipient?: string; recipients?: string[] } = {},
 ): Promise<HookOutcome> {
   const input = stageInput(connection, extra);
-  const decision = await decide(state, connection, stage, input);
+  const decision = await decide(plugin, state, connection, stage, input);
   const txn = connection.transaction;
   const perConnection = stage === 'connect' || stage === 'helo';
   recordDecision(plugin, perConnection || !txn ? connection.results : txn.results, decision);

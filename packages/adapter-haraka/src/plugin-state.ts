@@ -1,8 +1,10 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { CompiledPolicy, FactProviders } from '@mailward/core';
 import { compilePolicyText } from './policy-text';
 import { parseSettings, type HarakaSettings } from './settings';
+import { HarakaSettingsError } from './settings-error';
 import type { HarakaPlugin } from './haraka-types';
 import { createProviders } from './providers';
 
@@ -36,6 +38,11 @@ export function harakaConfigDir(plugin: HarakaPlugin): string {
 export function buildState(plugin: HarakaPlugin, onChange: () => void): MailwardState {
   const configDir = harakaConfigDir(plugin);
   const raw = plugin.config.get('mailward.yaml', 'yaml', onChange);
+  if (!fs.existsSync(path.join(configDir, 'mailward.yaml'))) {
+    throw new HarakaSettingsError(
+      `not found in ${configDir}: create it with at least \`policy: policy.yaml\` (a policy file in that directory, or an absolute path)`,
+    );
+  }
   const settings = parseSettings(raw, configDir);
   let policy: CompiledPolicy;
   let origin: string;
@@ -73,15 +80,60 @@ export function loadState(plugin: MailwardPlugin): void {
     try {
       const next = buildState(plugin, reload);
       plugin.mailward = next;
-      plugin.loginfo(`policy ${next.origin} loaded`);
+      announce(plugin, next, 'reloaded');
     } catch (err) {
       plugin.logerror(`new policy rejected, keeping the previous one: ${describe(err)}`);
     }
   };
-  const state = buildState(plugin, reload);
+  let state: MailwardState;
+  try {
+    state = buildState(plugin, reload);
+  } catch (err) {
+    // Haraka stops on this throw (it never runs without a policy). Say why on lines of our own
+    // first, one problem per line with its file:line:col, before Haraka's stack trace.
+    const text = err instanceof Error ? err.message : String(err);
+    for (const line of text.split('\n')) plugin.logcrit(`cannot start: ${line}`);
+    plugin.logcrit('Haraka will not run without a valid mailward policy: fix the above and start it again');
+    throw err;
+  }
   plugin.mailward = state;
-  for (const warning of state.policy.warnings ?? []) plugin.logwarn(`policy: ${warning.message}`);
-  plugin.loginfo(`policy ${state.origin} loaded`);
+  announce(plugin, state, 'loaded');
+}
+
+/** "policy NAME (N rules) loaded from FILE", then the policy's lint warnings. */
+function announce(plugin: MailwardPlugin, state: MailwardState, what: 'loaded' | 'reloaded'): void {
+  const { policy } = state;
+  const rules = Object.values(policy.stages).reduce((n, stage) => n + stage.rules.length, 0);
+  const name = policy.name ? `"${policy.name}" ` : '';
+  plugin.loginfo(`policy ${name}(${rules} rules) ${what} from ${state.origin}`);
+  for (const warning of policy.warnings ?? []) plugin.logwarn(`policy: ${formatWarning(warning)}`);
+  if (quarantines((policy.raw as unknown as Record<string, unknown>).data) && !state.settings.quarantineDir && !listsQuarantinePlugin(plugin)) {
+    plugin.logwarn(
+      'policy: it can quarantine, but neither quarantine.dir in mailward.yaml nor queue/quarantine in config/plugins is set: such messages will be refused with 451',
+    );
+  }
+}
+
+/** True when a data rule (or the default) quarantines without `forward`. */
+function quarantines(node: unknown): boolean {
+  if (node === 'quarantine') return true;
+  if (Array.isArray(node)) return node.some(quarantines);
+  if (node === null || typeof node !== 'object') return false;
+  const map = node as Record<string, unknown>;
+  if ('quarantine' in map) {
+    const q = map.quarantine;
+    if (!(q && typeof q === 'object' && (q as Record<string, unknown>).forward)) return true;
+  }
+  return Object.entries(map).some(([key, value]) => key !== 'quarantine' && key !== 'when' && quarantines(value));
+}
+
+function listsQuarantinePlugin(plugin: HarakaPlugin): boolean {
+  const list = plugin.config.get('plugins', 'list');
+  return Array.isArray(list) && list.some((p) => String(p).trim() === 'queue/quarantine');
+}
+
+function formatWarning(w: CompiledPolicy['warnings'][number]): string {
+  return `${w.file}:${w.line}:${w.col}: ${w.rule !== undefined ? `rule \`${w.rule}\`: ` : ''}${w.message}`;
 }
 
 /** One line for a log: the error's message (a PolicyError lists every problem with file:line:col). */

@@ -25,6 +25,8 @@ export async function queueStage(
     return { code: codes.ok, msg: 'Message accepted' };
   }
   if (session.verdict !== 'quarantine') return { code: codes.cont };
+  // quarantine with `forward`: data_post already addressed it to the quarantine mailbox.
+  if (session.quarantine?.forward) return { code: codes.cont };
 
   if (state.settings.quarantineDir) {
     const file = await writeQuarantine(state.settings.quarantineDir, txn.uuid, txn.message_stream);
@@ -34,7 +36,21 @@ export async function queueStage(
     return { code: codes.ok, msg: 'Message accepted' };
   }
   if (quarantinePluginListed(plugin)) return { code: codes.cont };
-  connection.logerror(plugin, 'quarantine asked but neither quarantine.dir in mailward.yaml nor queue/quarantine in config/plugins is set');
+  return noQuarantine(plugin, connection);
+}
+
+/**
+ * Whether a quarantine can be kept: `quarantine.dir` or Haraka's queue/quarantine. Checked at
+ * data_post, where the refusal keeps its 451 (at the queue hook Haraka answers every DENYSOFT
+ * with 450, whatever code the plugin gives).
+ */
+export function quarantineAvailable(plugin: MailwardPlugin, state: MailwardState): boolean {
+  return Boolean(state.settings.quarantineDir) || quarantinePluginListed(plugin);
+}
+
+/** The refusal when the policy quarantines and nothing can keep the message. */
+export function noQuarantine(plugin: MailwardPlugin, connection: HarakaConnection): HookOutcome {
+  connection.logerror(plugin, 'quarantine asked but neither quarantine.dir in mailward.yaml nor queue/quarantine in config/plugins is set: message refused with 451');
   return { code: codes.denysoft, msg: refusal(451, '4.3.0', 'Message cannot be queued now; try again later') };
 }
 

@@ -12,6 +12,15 @@ export class DSN {
     readonly code: number,
     readonly reply: string,
   ) {}
+
+  /**
+   * The reply as Haraka's own DSN class prints it. Haraka's log lines for a refused sender or
+   * recipient ("recipient <x> code=DENY msg=...") interpolate the message, which without this
+   * read `[object Object]`.
+   */
+  toString(): string {
+    return `${this.code} ${this.reply}`;
+  }
 }
 
 /** What a hook hands to next(): a haraka-constants code and, for refusals, the reply. */

@@ -12,7 +12,8 @@ export interface SessionNotes {
   /** Per stage; a repeated stage (a second EHLO) replaces its effects, rcpt adds per recipient. */
   effects: Partial<Record<Stage, Effect[]>>;
   verdict?: 'drop' | 'quarantine';
-  quarantine?: { reason: string; notify: string[] };
+  /** `forward`: delivered to that mailbox (marked X-Mailward-Quarantine) instead of held. */
+  quarantine?: { reason: string; notify: string[]; forward?: string };
   /** Rule that asked for the drop or quarantine, for the log and the reply. */
   rule?: string;
 }

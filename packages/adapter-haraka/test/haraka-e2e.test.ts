@@ -125,6 +125,38 @@ it('quarantine: the client gets 250, queue/quarantine holds it, nothing is deliv
   expect(fs.readFileSync(path.join(files[0]!.parentPath, files[0]!.name), 'utf8')).toContain('Subject: hold me');
 });
 
+it('smtp.maxSize: advertised as SIZE, a larger declared SIZE refused at MAIL with 552 5.3.4', async () => {
+  const { dialog } = await SmtpDialog.open(haraka.port);
+  const ehlo = await dialog.command('EHLO client.example.org');
+  expect(ehlo.lines).toContain('SIZE 1048576');
+  const big = await dialog.command('MAIL FROM:<penny@example.org> SIZE=2000000');
+  expect(big.code).toBe(552);
+  expect(big.text).toContain('5.3.4 Message size exceeds the limit of 1048576 bytes');
+  expect((await dialog.command('MAIL FROM:<penny@example.org> SIZE=2000')).code).toBe(250);
+  await dialog.close();
+});
+
+it('quarantine with forward: delivered to the quarantine mailbox only, marked X-Mailward-Quarantine', async () => {
+  const seen = sink.messages.length;
+  const dialog = await session('penny@example.org');
+  expect((await dialog.command('RCPT TO:<al@acme.example>')).code).toBe(250);
+  const { end } = await dialog.data(crlf(textMessage('forward me')));
+  expect(end!.code).toBe(250);
+  await dialog.close();
+  const got = (await sink.waitFor(seen + 1))[seen]!;
+  expect(got.raw.toString('utf8')).toMatch(/^X-Mailward-Quarantine: forward test; for al@acme.example\r\n/);
+  expect(got.to).toEqual(['quarantine@acme.example']);
+});
+
+it('a NUL in DATA is refused as the gateway refuses it (Haraka itself would relay it)', async () => {
+  const dialog = await session('penny@example.org');
+  expect((await dialog.command('RCPT TO:<al@acme.example>')).code).toBe(250);
+  const { end } = await dialog.data(crlf('Subject: nul\n\nbefore \0 after\n'));
+  expect(end!.code).toBe(550);
+  expect(end!.text).toContain('5.6.0 Message refused: a NUL byte in DATA');
+  await dialog.close();
+});
+
 describe('examples/haraka', () => {
   const example = path.resolve(__dirname, '../../../examples/haraka/config');
   let exampleHaraka: HarakaProcess;

@@ -189,14 +189,21 @@ describe('data_post', () => {
     expect(once(await t.call('mailward_queue', conn)).code).toBe(codes.ok);
   });
 
-  it('quarantine: leaves the notes queue/quarantine reads; refuses to queue when nothing can hold it', async () => {
+  it('quarantine: refuses 451 at end of DATA when nothing can hold it (Haraka would make a queue-time 451 a 450)', async () => {
     const t = loaded();
+    const { conn, call } = await atData(t, textMessage('hold me'));
+    expect(call.code).toBe(codes.denysoft);
+    expect(`${call.msg as object}`).toBe('451 4.3.0 Message cannot be queued now; try again later');
+    expect(conn.transaction!.notes.quarantine).toBeUndefined();
+    expect(t.logs.some((l) => l.includes('neither quarantine.dir'))).toBe(true);
+  });
+
+  it('quarantine: leaves the notes queue/quarantine reads when it is in config/plugins', async () => {
+    const t = loaded();
+    t.write('plugins', 'mailward\nqueue/quarantine\nqueue/smtp_forward\n');
     const { conn, call } = await atData(t, textMessage('hold me'));
     expect(call.code).toBe(codes.cont);
     expect(conn.transaction!.notes.quarantine).toBe('mailward');
-    const queued = once(await t.call('mailward_queue', conn));
-    expect(queued.code).toBe(codes.denysoft);
-    t.write('plugins', 'mailward\nqueue/quarantine\nqueue/smtp_forward\n');
     expect(once(await t.call('mailward_queue', conn)).code).toBe(codes.cont);
   });
 
@@ -277,5 +284,119 @@ describe('reloading', () => {
     t.write('policy.yaml', 'version: 1\nconnect: { rules: [ { id: x, when: { nonsense: 1 }, do: [ accept ] } ] }\n');
     await until(() => t.logs.some((l) => l.includes('keeping the previous one')));
     expect(t.plugin.mailward).toBe(good);
+  });
+});
+
+describe('found in a new-user trial (helper-21)', () => {
+  const TRIAL_POLICY = `version: 1
+name: trial
+smtp: { maxSize: 2KB }
+rcpt:
+  rules:
+    - id: ours
+      when: { recipient: "*@acme.example" }
+      do: [ { log: "rcpt {recipient}" }, accept ]
+    - id: nobody
+      when: { recipient: "nobody@*" }
+      do: [ { log: "refusing {recipient}" }, { reject: { code: 550, status: 5.1.1, text: "No such user" } } ]
+data:
+  rules:
+    - id: hold-odd
+      when: { malformed: true }
+      do: [ { quarantine: { reason: odd } } ]
+    - id: to-quarantine-box
+      when: { header: { name: Subject, value: "forward me" } }
+      do: [ { quarantine: { reason: "looks bad", forward: quarantine@acme.example } } ]
+`;
+  const trial = (): PluginUnderTest => {
+    const t = loaded('policy: policy.yaml\nsecret: unit-secret\nquarantine: { dir: held }\n', TRIAL_POLICY);
+    return t;
+  };
+
+  it('a refusal prints as "550 5.1.1 No such user" in Haraka\'s own log lines, not [object Object]', async () => {
+    const t = trial();
+    const conn = t.connection({ helo: 'client.example.org' });
+    await withMessage(conn, { from: 'penny@example.org', to: [] }, textMessage('x'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Address } = require('@haraka/email-address');
+    const address = new Address('<nobody@elsewhere.example>');
+    conn.transaction!.rcpt_to.push(address);
+    const call = once(await t.call('hook_rcpt', conn, [address, {}]));
+    expect(`${call.msg as object}`).toBe('550 5.1.1 No such user');
+    // One decision line naming the rule, and the rule's own log action although it rejected.
+    expect(t.logs).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^notice +decision stage=rcpt recipient=<nobody@elsewhere.example> verdict=reject rule=nobody fired=nobody reply="550 5.1.1 No such user"$/),
+      expect.stringMatching(/^info +\[nobody\] refusing nobody@elsewhere.example$/),
+    ]));
+  });
+
+  it('advertises the policy maxSize as SIZE and refuses a larger declared SIZE at MAIL', async () => {
+    const t = trial();
+    const conn = t.connection({ helo: 'client.example.org' });
+    conn.capabilities = ['mx Hello', 'PIPELINING', 'SIZE 26214400'];
+    once(await t.call('mailward_capabilities', conn));
+    expect(conn.capabilities).toEqual(['mx Hello', 'PIPELINING', 'SIZE 2048']);
+    await withMessage(conn, { from: 'penny@example.org', to: [] }, textMessage('x'));
+    const big = once(await t.call('hook_mail', conn, [conn.transaction!.mail_from, { SIZE: '5000' }]));
+    expect(big.code).toBe(codes.deny);
+    expect(`${big.msg as object}`).toBe('552 5.3.4 Message size exceeds the limit of 2048 bytes');
+    expect(once(await t.call('hook_mail', conn, [conn.transaction!.mail_from, { SIZE: '1000' }])).code).toBe(codes.cont);
+  });
+
+  it('quarantine with forward: delivered to the quarantine mailbox only, marked, not held', async () => {
+    const t = trial();
+    const conn = t.connection({ helo: 'client.example.org' });
+    await withMessage(conn, { from: 'penny@example.org', to: ['al@acme.example', 'bo@acme.example'] }, textMessage('forward me'));
+    const call = once(await t.call('mailward_data_post', conn));
+    expect(call.code).toBe(codes.cont);
+    const txn = conn.transaction!;
+    expect(txn.rcpt_to.map((r) => r.address)).toEqual(['quarantine@acme.example']);
+    expect(txn.notes.quarantine).toBeUndefined();
+    expect(await deliveredMessage(conn)).toMatch(/^X-Mailward-Quarantine: looks bad; for al@acme.example, bo@acme.example\r\n/);
+    // The queue hook lets the queue plugins deliver it.
+    expect(once(await t.call('mailward_queue', conn)).code).toBe(codes.cont);
+  });
+
+  it('refuses a NUL or a bare CR as the gateway does (550 5.6.0), before any rule', async () => {
+    const t = trial();
+    for (const [text, what] of [['nul \0 here', 'a NUL byte'], ['bare \r cr', 'a bare CR']] as const) {
+      const conn = t.connection({ helo: 'client.example.org' });
+      await withMessage(conn, { from: 'penny@example.org', to: ['al@acme.example'] }, `Subject: x\n\n${text}\n`);
+      const call = once(await t.call('mailward_data_post', conn));
+      expect(call.code).toBe(codes.deny);
+      expect(`${call.msg as object}`).toContain(`550 5.6.0 Message refused: ${what} in DATA`);
+    }
+  });
+
+  it('a line Haraka folded counts as malformed (limits), so a malformed rule holds it as the gateway would', async () => {
+    const t = trial();
+    const conn = t.connection({ helo: 'client.example.org' });
+    await withMessage(conn, { from: 'penny@example.org', to: ['al@acme.example'] }, textMessage('folded'));
+    conn.transaction!.notes.data_line_length_exceeded = true;
+    expect(once(await t.call('mailward_data_post', conn)).code).toBe(codes.cont);
+    expect(sessionNotes(conn.transaction!.notes).verdict).toBe('quarantine');
+    expect(t.logs.some((l) => /decision stage=data .*verdict=quarantine rule=hold-odd/.test(l))).toBe(true);
+  });
+
+  it('logs a fact that could not be had, with why', async () => {
+    const policy = `version: 1\nrcpt: { default: accept }\ndata:\n  rules:\n    - id: av\n      when: { virus: true }\n      do: [ { quarantine: { reason: virus } } ]\n`;
+    const t = loaded('policy: policy.yaml\n', policy);
+    const conn = t.connection({ helo: 'client.example.org' });
+    await withMessage(conn, { from: 'penny@example.org', to: ['al@acme.example'] }, textMessage('x'));
+    expect(once(await t.call('mailward_data_post', conn)).code).toBe(codes.denysoft);
+    expect(t.logs.some((l) => /^warn +data: virus fact failed: .*clamd plugin did not scan/.test(l))).toBe(true);
+  });
+
+  it('says which file is missing and why Haraka stops when mailward.yaml is not there', () => {
+    const t = new PluginUnderTest({ 'policy.yaml': TRIAL_POLICY });
+    current = t;
+    expect(() => t.register()).toThrow(/config\/mailward.yaml: not found in /);
+    expect(t.logs.some((l) => l.startsWith('crit cannot start: config/mailward.yaml: not found'))).toBe(true);
+  });
+
+  it('warns at load when the policy quarantines and nothing can keep a quarantined message', () => {
+    const t = loaded('policy: policy.yaml\n', TRIAL_POLICY);
+    expect(t.logs.some((l) => l.includes('it can quarantine, but neither quarantine.dir'))).toBe(true);
+    expect(t.logs.some((l) => l === 'info policy "trial" (4 rules) loaded from ' + path.join(t.dir, 'config', 'policy.yaml'))).toBe(true);
   });
 });

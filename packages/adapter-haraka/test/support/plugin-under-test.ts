@@ -59,6 +59,7 @@ export class PluginUnderTest {
       lognotice: log('notice'),
       logwarn: log('warn'),
       logerror: log('error'),
+      logcrit: log('crit'),
       logdebug: log('debug'),
     };
     this.plugin = Object.assign(plugin, pluginExports) as unknown as MailwardPlugin;
