@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import * as fs from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Spool, SpoolCorruption } from '../src/spool/spool';
+import { releaseFromQuarantine } from '../src/spool/spool-admin';
+
+jest.mock('node:fs', () => {
+  const actual = jest.requireActual<typeof import('node:fs')>('node:fs');
+  return { ...actual, renameSync: jest.fn(actual.renameSync) };
+});
 
 function spooled(spool: Spool, area: 'queue' | 'deferred', id: string): void {
   const eml = Buffer.from(`Subject: ${id}\r\n\r\nbody\r\n`);
@@ -36,5 +43,30 @@ describe('a move between spool areas cut by a crash', () => {
     rmSync(spool.path('queue', 'GONE', 'eml'));
     await expect(spool.load('queue', 'GONE', true)).rejects.toBeInstanceOf(SpoolCorruption);
     expect(existsSync(spool.path('corrupt', 'GONE', 'json'))).toBe(true);
+  });
+});
+
+describe('a quarantine release cut by a crash', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'mw-release-cut-'))));
+  afterEach(() => {
+    jest.restoreAllMocks();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is finished when the dequeuer loads it from the queue', async () => {
+    const spool = new Spool(dir);
+    spooled(spool, 'queue', 'HELD');
+    spool.move('HELD', 'queue', 'quarantine');
+    const real = jest.requireActual<typeof import('node:fs')>('node:fs').renameSync;
+    let renames = 0;
+    jest.mocked(fs.renameSync).mockImplementation((from, to) => {
+      if (/\/quarantine\/HELD\.(eml|json)$/.test(String(from)) && ++renames === 2) throw new Error('killed'); // between the release's two renames
+      real(from, to);
+    });
+    expect(() => releaseFromQuarantine(spool, 'HELD', 'admin')).toThrow('killed');
+    jest.mocked(fs.renameSync).mockImplementation(real);
+    await expect(spool.load('queue', 'HELD', true)).resolves.toMatchObject({ id: 'HELD', releasedAt: expect.any(Number) });
+    expect(['queue', 'quarantine'].map((area) => readdirSync(join(dir, area)).sort())).toEqual([['HELD.eml', 'HELD.json'], []]);
   });
 });

@@ -83,6 +83,9 @@ export function releaseFromQuarantine(spool: Spool, id: string, by: string, now 
     nextAttempt: now,
   };
   spool.writeRecord('quarantine', released);
-  spool.move(id, 'quarantine', 'queue');
+  // The record first: a release cut between the two renames leaves it in queue/, where the
+  // dequeuer fetches its message from quarantine/ (message first, the record would stay in
+  // quarantine/ with its message gone, a release nobody finishes).
+  spool.move(id, 'quarantine', 'queue', 'json');
   return released;
 }

@@ -112,9 +112,12 @@ export class Spool {
     writeDurably(this.path(area, record.id, 'json'), recordText(record));
   }
 
-  /** Move a message (file, then record) from one area to another, durably. */
-  move(id: string, from: SpoolArea, to: SpoolArea): void {
-    for (const ext of ['eml', 'json'] as const) {
+  /**
+   * Move a message (file, then record; or record first) from one area to another, durably.
+   * A record moved ahead of its message is one the dequeuer finds and finishes the move of.
+   */
+  move(id: string, from: SpoolArea, to: SpoolArea, first: 'eml' | 'json' = 'eml'): void {
+    for (const ext of first === 'eml' ? (['eml', 'json'] as const) : (['json', 'eml'] as const)) {
       const source = this.path(from, id, ext);
       if (existsSync(source)) renameSync(source, this.path(to, id, ext));
     }
