@@ -1,4 +1,4 @@
-import { refuseCommand, refuseParameters, withoutHidden } from './hidden-keywords';
+import { refuseCommand, refuseNonAscii, refuseParameters, withoutHidden } from './hidden-keywords';
 
 describe('hidden ESMTP keywords', () => {
   const hidden = new Set(['DSN', 'AUTH', 'ETRN']);
@@ -24,5 +24,13 @@ describe('hidden ESMTP keywords', () => {
 
   it('makes an object Haraka takes as a DSN (its code replaces the hook default)', () => {
     expect(refuseCommand('AUTH', hidden)?.constructor.name).toBe('DSN');
+  });
+
+  it('refuses a non-ASCII address 553 5.6.7 only when SMTPUTF8 is hidden', () => {
+    expect(refuseNonAscii('jö@example.org', new Set(['SMTPUTF8']))?.toString()).toBe(
+      '553 5.6.7 Non-ASCII address not permitted: SMTPUTF8 is not offered here',
+    );
+    expect(refuseNonAscii('jo@example.org', new Set(['SMTPUTF8']))).toBeUndefined();
+    expect(refuseNonAscii('jö@example.org', hidden)).toBeUndefined();
   });
 });

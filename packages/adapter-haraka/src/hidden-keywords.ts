@@ -54,3 +54,13 @@ export function refuseParameters(params: Record<string, unknown> | undefined, hi
   }
   return undefined;
 }
+
+/**
+ * RFC 6531's 553 5.6.7 for a non-ASCII address when the policy hides SMTPUTF8, with the
+ * gateway's words. Haraka offers SMTPUTF8 by default and takes such an address without the
+ * parameter; with the keyword hidden from EHLO the client has not been offered it.
+ */
+export function refuseNonAscii(address: string, hidden: Set<string>): DSN | undefined {
+  if (!hidden.has('SMTPUTF8') || !/[^\x00-\x7f]/.test(address)) return undefined;
+  return refusal(553, '5.6.7', 'Non-ASCII address not permitted: SMTPUTF8 is not offered here');
+}

@@ -2,7 +2,7 @@ import type { Stage } from '@mailward/core';
 import { codes } from './codes';
 import { dataStage } from './data-stage';
 import { decide, recordDecision } from './decide';
-import { hiddenKeywords, refuseCommand, refuseParameters, withoutHidden } from './hidden-keywords';
+import { hiddenKeywords, refuseCommand, refuseNonAscii, refuseParameters, withoutHidden } from './hidden-keywords';
 import { declaredSizeRefusal, withPolicySize } from './size-limit';
 import type { HarakaAddress, HarakaConnection, Next } from './haraka-types';
 import { loadState, type MailwardPlugin, type MailwardState } from './plugin-state';
@@ -53,7 +53,9 @@ export function hook_mail(
   params: [HarakaAddress, Record<string, unknown>?],
 ): void {
   runHook(this, next, connection, 'mail', (state) => {
-    const refused = refuseParameters(params?.[1], hiddenKeywords(state.policy));
+    const refused =
+      refuseParameters(params?.[1], hiddenKeywords(state.policy)) ??
+      refuseNonAscii(envelopeAddress(params?.[0]), hiddenKeywords(state.policy));
     if (refused) return protocolRefusal(this, connection, 'mail', refused);
     const tooBig = declaredSizeRefusal(params?.[1], state.policy.smtp?.maxSize);
     if (tooBig) return protocolRefusal(this, connection, 'mail', tooBig, 'smtp.maxSize');
@@ -69,7 +71,9 @@ export function hook_rcpt(
   params: [HarakaAddress, Record<string, unknown>?],
 ): void {
   runHook(this, next, connection, 'rcpt', (state) => {
-    const refused = refuseParameters(params?.[1], hiddenKeywords(state.policy));
+    const refused =
+      refuseParameters(params?.[1], hiddenKeywords(state.policy)) ??
+      refuseNonAscii(envelopeAddress(params?.[0]), hiddenKeywords(state.policy));
     if (refused) return protocolRefusal(this, connection, 'rcpt', refused);
     const txn = connection.transaction;
     // Haraka has already appended this recipient; the ones before it were accepted.

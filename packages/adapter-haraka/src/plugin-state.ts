@@ -6,13 +6,15 @@ import { compilePolicyText } from './policy-text';
 import { parseSettings, type HarakaSettings } from './settings';
 import { HarakaSettingsError } from './settings-error';
 import type { HarakaPlugin } from './haraka-types';
-import { createProviders } from './providers';
+import { createProviders, type ProviderSet } from './providers';
 
 /** What the plugin holds between hooks: the policy in force and how to gather facts. */
 export interface MailwardState {
   policy: CompiledPolicy;
   settings: HarakaSettings;
   providers: FactProviders;
+  /** Where `providers` came from; a reload that leaves `facts` alone keeps the same set. */
+  providerSet: ProviderSet;
   secret: string;
   /** Where the policy came from, for logs ("config/policy.yaml" or "mailward.yaml (inline)"). */
   origin: string;
@@ -35,7 +37,7 @@ export function harakaConfigDir(plugin: HarakaPlugin): string {
  * Throws (typed, with the file and what to change) when anything is wrong; the caller decides
  * whether that stops Haraka (first load) or only gets logged (reload).
  */
-export function buildState(plugin: HarakaPlugin, onChange: () => void): MailwardState {
+export function buildState(plugin: HarakaPlugin, onChange: () => void, previous?: MailwardState): MailwardState {
   const configDir = harakaConfigDir(plugin);
   const raw = plugin.config.get('mailward.yaml', 'yaml', onChange);
   if (!fs.existsSync(path.join(configDir, 'mailward.yaml'))) {
@@ -57,7 +59,8 @@ export function buildState(plugin: HarakaPlugin, onChange: () => void): Mailward
     policy = compilePolicyText(JSON.stringify(settings.policy.policy, null, 2), origin);
   }
   const secret = settings.secret || ephemeralSecret(plugin);
-  return { policy, settings, providers: createProviders(settings), secret, origin };
+  const providerSet = createProviders(settings, previous?.providerSet);
+  return { policy, settings, providers: providerSet.providers, providerSet, secret, origin };
 }
 
 let warnedSecret = false;
@@ -78,9 +81,14 @@ function ephemeralSecret(plugin: HarakaPlugin): string {
 export function loadState(plugin: MailwardPlugin): void {
   const reload = (): void => {
     try {
-      const next = buildState(plugin, reload);
+      const before = plugin.mailward;
+      const next = buildState(plugin, reload, before);
       plugin.mailward = next;
       announce(plugin, next, 'reloaded');
+      if (before && before.providerSet !== next.providerSet) {
+        // Lookups already under way keep their own sockets; new ones use the new set.
+        before.providerSet.close().catch((err: unknown) => plugin.logwarn(`closing the previous fact providers: ${describe(err)}`));
+      }
     } catch (err) {
       plugin.logerror(`new policy rejected, keeping the previous one: ${describe(err)}`);
     }

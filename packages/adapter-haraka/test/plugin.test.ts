@@ -400,3 +400,20 @@ data:
     expect(t.logs.some((l) => l === 'info policy "trial" (4 rules) loaded from ' + path.join(t.dir, 'config', 'policy.yaml'))).toBe(true);
   });
 });
+
+describe('reloading the policy keeps the fact providers (helper-21)', () => {
+  it('a policy edit keeps greylisting state and connections; a facts edit replaces them', async () => {
+    const until = async (check: () => boolean): Promise<void> => {
+      while (!check()) await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    const t = loaded('policy: policy.yaml\nfacts: { greylist: { delay: 30 } }\n');
+    const first = t.plugin.mailward!;
+    t.write('policy.yaml', POLICY.replace('198.51.100.0/24', '203.0.113.0/24'));
+    await until(() => t.plugin.mailward !== first);
+    expect(t.plugin.mailward!.providers).toBe(first.providers);
+    const second = t.plugin.mailward!;
+    t.write('mailward.yaml', 'policy: policy.yaml\nfacts: { greylist: { delay: 60 } }\n');
+    await until(() => t.plugin.mailward !== second);
+    expect(t.plugin.mailward!.providers).not.toBe(first.providers);
+  }, 30_000);
+});
