@@ -31,9 +31,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const failed = s.results.filter((r) => !r.passed);
     const broken = s.problems.length > 0 || failed.length > 0 || (s.results.length === 0) || (values.strict === true && s.unfired.length > 0);
     casesPassed += s.results.length - failed.length;
-    casesFailed += failed.length + (s.problems.length > 0 && s.results.length === 0 ? 1 : 0);
+    // Cases a broken policy kept from running fail with it; a suite with none still counts one.
+    casesFailed += failed.length + (s.problems.length > 0 && s.results.length === 0 ? Math.max(1, s.notRun) : 0);
     if (broken) suitesFailed++;
-    io.out(`${broken ? 'FAIL' : 'PASS'} ${show(s.policy)} (${s.results.length} ${s.results.length === 1 ? 'case' : 'cases'})\n`);
+    const count = s.results.length + s.notRun;
+    io.out(`${broken ? 'FAIL' : 'PASS'} ${show(s.policy)} (${count} ${count === 1 ? 'case' : 'cases'}${s.notRun > 0 ? ', not run' : ''})\n`);
     for (const p of s.problems) io.out(`  ! ${show(p)}\n`);
     if (s.results.length === 0 && s.problems.length === 0) io.out('  ! no cases\n');
     for (const r of s.results) {

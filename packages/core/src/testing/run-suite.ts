@@ -21,16 +21,19 @@ export interface SuiteResult {
   unfired: string[];
   /** The policy did not load, or the test files are unreadable: every case counts as failed. */
   problems: string[];
+  /** Cases that could not run because the policy did not load (they count as failed). */
+  notRun: number;
 }
 
 /** Loads the suite's policy and runs each of its cases in order. */
 export async function runSuite(suite: CaseSuite): Promise<SuiteResult> {
-  const out: SuiteResult = { policy: suite.policy, results: [], unfired: [], problems: [...suite.problems] };
+  const out: SuiteResult = { policy: suite.policy, results: [], unfired: [], problems: [...suite.problems], notRun: 0 };
   let policy: CompiledPolicy;
   try {
     policy = loadPolicyWithTests(suite.policy);
   } catch (err) {
     out.problems.push(...policyProblems(err, suite.policy));
+    out.notRun = suite.cases.length;
     return out;
   }
   const fired = new Set<string>();
