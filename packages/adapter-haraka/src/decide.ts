@@ -1,6 +1,6 @@
 import { evaluate, gatherFacts, isFactError } from '@mailward/core';
 import type { Decision, Facts, MessageModel, MessageSource, Stage, StageInput } from '@mailward/core';
-import { withHarakaResults } from './haraka-results-facts';
+import { defaultZoneType, withHarakaResults, type DnsListType } from './haraka-results-facts';
 import type { HarakaConnection, HarakaResults } from './haraka-types';
 import type { MailwardPlugin, MailwardState } from './plugin-state';
 
@@ -18,7 +18,7 @@ export async function decide(
   content?: { message: MessageSource; model: MessageModel },
 ): Promise<Decision> {
   const providers = state.settings.useHarakaResults
-    ? withHarakaResults(connection, state.providers)
+    ? withHarakaResults(connection, state.providers, dnsListZoneType(plugin))
     : state.providers;
   const options: Parameters<typeof gatherFacts>[4] = { timeoutMs: state.settings.factTimeoutMs };
   if (content) {
@@ -35,6 +35,19 @@ export async function decide(
     if (effect.type === 'log') connection.loginfo(plugin, `[${effect.rule}] ${effect.text}`);
   }
   return decision;
+}
+
+/**
+ * The zone types dns-list works with: the operator's config/dns-list.ini (`[zone] type=allow`),
+ * else dns-list's own defaults for the zones it ships.
+ */
+function dnsListZoneType(plugin: MailwardPlugin): (zone: string) => DnsListType {
+  return (zone) => {
+    const ini = plugin.config.get('dns-list.ini', 'ini') as unknown as Record<string, { type?: unknown } | undefined> | null;
+    const section = ini?.[zone] ?? ini?.[zone.toLowerCase()];
+    const type = typeof section?.type === 'string' ? section.type.toLowerCase() : undefined;
+    return type === 'allow' || type === 'karma' || type === 'block' ? type : defaultZoneType(zone);
+  };
 }
 
 /** "virus: clamd ... ECONNREFUSED" for each fact that failed (the rule's onError then decides). */

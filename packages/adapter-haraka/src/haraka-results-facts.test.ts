@@ -20,9 +20,17 @@ describe('facts from Haraka plugin results', () => {
     expect(virusFromResults({ fail: ['Eicar-Signature'] })).toEqual({ names: ['Eicar-Signature'] });
     expect(virusFromResults({ pass: ['clean'] })).toEqual({ names: [] });
     expect(virusFromResults({ err: ['clamd timed out'] })).toBeUndefined();
-    expect(dnsListAnswer({ fail: ['zen.example'] }, 'ZEN.example')).toBe(true);
-    expect(dnsListAnswer({ pass: ['zen.example'] }, 'zen.example')).toBe(false);
+    expect(dnsListAnswer({ fail: ['zen.example'] }, 'ZEN.example')).toEqual([DNSBL_LISTED]);
+    expect(dnsListAnswer({ pass: ['zen.example'] }, 'zen.example')).toEqual([]);
     expect(dnsListAnswer({ pass: ['other'] }, 'zen.example')).toBeUndefined();
+  });
+
+  it('reads dns-list\'s pass and fail by the zone type (a DNSWL pass is a listing)', () => {
+    expect(dnsListAnswer({ pass: ['list.dnswl.org'] }, 'list.dnswl.org', 'allow')).toEqual([DNSBL_LISTED]);
+    expect(dnsListAnswer({ pass: ['other'] }, 'list.dnswl.org', 'allow')).toBeUndefined();
+    expect(dnsListAnswer({ pass: ['hk.example'] }, 'hk.example', 'karma')).toEqual(['127.0.0.1']);
+    expect(dnsListAnswer({ fail: ['hk.example'] }, 'hk.example', 'karma')).toEqual(['127.0.0.2']);
+    expect(dnsListAnswer({ msg: ['hk.example'] }, 'hk.example', 'karma')).toBeUndefined();
   });
 
   it('answers from the results first and asks our providers only when they have nothing', async () => {

@@ -7,7 +7,11 @@ import type { HarakaConnection, HarakaResultEntry } from './haraka-types';
  * only when those plugins did not run or did not answer. Nothing here decides anything: the
  * answers are handed to the engine as facts.
  */
-export function withHarakaResults(connection: HarakaConnection, base: FactProviders): FactProviders {
+export function withHarakaResults(
+  connection: HarakaConnection,
+  base: FactProviders,
+  zoneType: (zone: string) => DnsListType = defaultZoneType,
+): FactProviders {
   const providers: FactProviders = { ...base };
 
   providers.spam = async (message, ctx) => {
@@ -28,10 +32,10 @@ export function withHarakaResults(connection: HarakaConnection, base: FactProvid
   };
 
   providers.dnsbl = async (zone, query, ctx) => {
-    const listed = dnsListAnswer(connection.results.get('dns-list'), zone);
-    if (listed === false) return [];
+    const answer = dnsListAnswer(connection.results.get('dns-list'), zone, zoneType(zone));
+    if (answer !== undefined && answer.length === 0) return [];
     if (base.dnsbl) return base.dnsbl(zone, query, ctx);
-    if (listed === true) return [DNSBL_LISTED];
+    if (answer !== undefined) return answer;
     throw new Error(`no answer for DNSBL zone ${zone}: dns-list did not query it and no DNS is configured in mailward.yaml`);
   };
 
@@ -61,11 +65,41 @@ export function virusFromResults(entry: HarakaResultEntry | undefined): VirusFac
   return undefined;
 }
 
-/** true: dns-list saw the client listed in `zone`; false: not listed; undefined: not asked. */
-export function dnsListAnswer(entry: HarakaResultEntry | undefined, zone: string): boolean | undefined {
+/** A zone's `type` in dns-list.ini: what dns-list's `pass` and `fail` mean for it. */
+export type DnsListType = 'block' | 'allow' | 'karma';
+
+/** dns-list's own defaults (its shipped dns-list.ini) for the zones that are not block lists. */
+const DNS_LIST_DEFAULT_TYPES: Record<string, DnsListType> = {
+  'list.dnswl.org': 'allow',
+  'hostkarma.junkemailfilter.com': 'karma',
+};
+
+export function defaultZoneType(zone: string): DnsListType {
+  return DNS_LIST_DEFAULT_TYPES[zone.toLowerCase()] ?? 'block';
+}
+
+/**
+ * What dns-list found for `zone`, as the A records a DNSBL fact holds: [] not listed, the
+ * records where its result tells them, undefined when it did not ask (or its result does not
+ * say). dns-list records a listing differently per zone type: a block list `fail: zone` when
+ * listed and `pass: zone` when not; an allow list (DNSWL) `pass: zone` when listed and nothing
+ * when not; a karma list `pass` for 127.0.0.1, `fail` for 127.0.0.2, `msg` for other answers.
+ * Reading every `pass` as "not listed" took a client listed in list.dnswl.org for one that is not.
+ */
+export function dnsListAnswer(entry: HarakaResultEntry | undefined, zone: string, type: DnsListType = 'block'): string[] | undefined {
   if (!entry) return undefined;
   const z = zone.toLowerCase();
-  if (entry.fail?.some((f) => f.toLowerCase() === z)) return true;
-  if (entry.pass?.some((p) => p.toLowerCase() === z)) return false;
-  return undefined;
+  const has = (list: string[] | undefined): boolean => Boolean(list?.some((x) => String(x).toLowerCase() === z));
+  switch (type) {
+    case 'allow':
+      return has(entry.pass) ? [DNSBL_LISTED] : undefined;
+    case 'karma':
+      if (has(entry.pass)) return ['127.0.0.1'];
+      if (has(entry.fail)) return ['127.0.0.2'];
+      return undefined;
+    default:
+      if (has(entry.fail)) return [DNSBL_LISTED];
+      if (has(entry.pass)) return [];
+      return undefined;
+  }
 }
