@@ -20,10 +20,14 @@ export function renderSession(r: SessionView, env: { sender: string; client: str
     const recipient = r.trace[i]?.recipient;
     const who = recipient !== undefined ? ` ${recipient}` : '';
     out.push(`  ${d.stage}${who}: ${d.verdict} (${d.rule ? `rule ${d.rule}` : 'stage default'}; ${reply(d.reply)})`);
-    if (d.trace.length === 0) out.push('    (no rules)');
-    for (const t of d.trace) out.push(...rule(t));
+    out.push(...renderTrace(d.trace));
   });
   return `${out.join('\n')}\n`;
+}
+
+/** A stage's trace, a rule per line and a condition per line under it (as eval prints it). */
+export function renderTrace(trace: readonly RuleTrace[]): string[] {
+  return trace.length === 0 ? ['    (no rules)'] : trace.flatMap(rule);
 }
 
 function rule(t: RuleTrace): string[] {

@@ -87,6 +87,8 @@ it('ships the Firebox inbound example as its embedded default, unchanged', () =>
     const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, 'quarantine', ...args, '--spool', join(dir, 'var/spool')], { encoding: 'utf8' });
     await eventually(() => cli('list').stdout.includes(id!));
     expect(cli('list').stdout).toMatch(/malformed MIME/);
+    // show explains the hold rule by rule, as eval's trace does.
+    expect(cli('show', id!).stdout).toMatch(/trace \(data\):\n(.*\n)*    \+ hold-ambiguous-mime: matched\n        yes malformed = .*unclosed-multipart/);
     expect(cli('release', id!).status).toBe(0);
     const box = join(dir, 'var/mail/carol@example.test');
     await eventually(() => existsSync(box) && readdirSync(box).some((f) => f.endsWith('.eml')));

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { headersOf, listEntries, releaseFromQuarantine } from '@mailward/gateway';
 import { processIo, type Io } from '../io';
+import { renderTrace } from '../render-session';
 import { InputError, UsageError } from '../usage-error';
 import { age, bracketed, elsewhere, openSpool, parseSpoolArgs } from './spool-location';
 
@@ -35,6 +36,9 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
         io.out(`${headersOf(spool, 'quarantine', record.id)}\n\n`);
         io.out(`reason: ${record.quarantine?.reason ?? ''}\nrule: ${record.quarantine?.rule ?? ''}\nfired: ${record.fired.join(', ')}\n`);
         io.out(`client: ${record.client.ip}\nenvelope: <${record.sender}> -> ${record.recipients.map((r) => r.address).join(', ')}\n`);
+        // Held before the trace was kept with the message: there is none to show.
+        const trace = record.quarantine?.trace;
+        io.out(trace ? `trace (data):\n${renderTrace(trace).join('\n')}\n` : 'trace: not recorded\n');
       }
       return 0;
     }

@@ -85,13 +85,20 @@ describe('mailward spool and quarantine', () => {
   });
 
   it('lists, shows, releases and deletes quarantined mail', async () => {
-    put(spool, 'quarantine', 'H1', { quarantine: { reason: 'virus', notify: [], rule: 'clamd' } });
+    const trace = [
+      { rule: 'strip-exe', reached: true, matched: false, conditions: [{ condition: 'part.filename', result: false, value: ['notes.txt'], pattern: '*.exe' }] },
+      { rule: 'clamd', reached: true, matched: true, conditions: [{ condition: 'virus', result: true, value: ['Eicar-Signature'] }] },
+    ];
+    put(spool, 'quarantine', 'H1', { quarantine: { reason: 'virus', notify: [], rule: 'clamd', trace } });
     put(spool, 'quarantine', 'H2', { quarantine: { reason: 'spam', notify: [] } });
     const io = capture();
     await quarantine(['list', '--spool', dir], io);
     expect(io.text()).toMatch(/H1 .* virus \(rule clamd\)/);
     await quarantine(['show', 'H1', '--spool', dir], io);
     expect(io.text()).toMatch(/reason: virus\nrule: clamd/);
+    expect(io.text()).toContain('trace (data):\n    . strip-exe: no match\n        no  part.filename = ["notes.txt"] vs *.exe\n    + clamd: matched\n        yes virus = ["Eicar-Signature"]\n');
+    await quarantine(['show', 'H2', '--spool', dir], io);
+    expect(io.text()).toContain('trace: not recorded\n');
     await quarantine(['release', 'H1', '--spool', dir], io);
     expect(spool.list('queue')).toEqual(['H1']);
     expect(spool.read('queue', 'H1')!.effects).toContainEqual(expect.objectContaining({ type: 'addHeader', name: 'X-Mailward-Released' }));

@@ -1,4 +1,4 @@
-import type { Client, Effect } from '@mailward/core';
+import type { Client, Effect, RuleTrace } from '@mailward/core';
 
 export type RecipientState = 'pending' | 'delivered' | 'bounced';
 
@@ -25,7 +25,8 @@ export interface QueueRecord {
   effects: Effect[];
   verdict: 'accept' | 'quarantine' | 'drop';
   fired: string[];
-  quarantine?: { reason: string; notify: string[]; rule?: string };
+  /** Why it was held; `trace` is the data stage's, rule by rule, for `mailward quarantine show`. */
+  quarantine?: { reason: string; notify: string[]; rule?: string; trace?: RuleTrace[] };
   attempts: number;
   /** When `mailward quarantine release` queued it: abandonTime counts from here, not from createdAt. */
   releasedAt?: number;

@@ -77,7 +77,7 @@ export function spoolStore(spool: Spool, options: { hostname: string; now?: () =
             attempts: 0, nextAttempt: now(), size, sha256,
             ...(message.helo ? { helo: message.helo } : {}),
             ...(message.body === '8BITMIME' ? { eightBit: true } : {}),
-            ...(message.decision.quarantine ? { quarantine: { ...message.decision.quarantine, ...(message.decision.rule ? { rule: message.decision.rule } : {}) } } : {}),
+            ...(message.decision.quarantine ? { quarantine: { ...message.decision.quarantine, ...(message.decision.rule ? { rule: message.decision.rule } : {}), trace: message.decision.trace } } : {}),
           };
           if (verdict === 'drop') {
             await removeFile(file);
