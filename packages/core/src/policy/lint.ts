@@ -23,8 +23,9 @@ export function lintPolicy(raw: RawPolicy, stages: Record<Stage, CompiledStage>,
       );
     }
   }
-  for (const name of Object.keys(raw.lists ?? {})) {
+  for (const [name, items] of Object.entries(raw.lists ?? {})) {
     if (!usedLists.has(name)) reporter.warning(['lists', name], `list \`${name}\` is not used; refer to it as "@${name}" or remove it`);
+    else if (Array.isArray(items) && items.length === 0) reporter.warning(['lists', name], `list \`${name}\` is empty, so "@${name}" matches nothing; fill it in, or remove the conditions that use it`);
   }
   lintHiddenKeywords(raw.smtp?.hideKeywords ?? [], reporter);
 }

@@ -176,6 +176,11 @@ describe('loadPolicy', () => {
     expect(p.stages.rcpt.needs).toEqual([]);
   });
 
+  it('warns of an empty list in use, which matches nothing', () => {
+    const p = loadPolicy(lines('version: 1', 'lists:', '  blocked: []', 'data:', '  rules:', '    - id: b', '      when: { part: { filename: "@blocked" } }', '      do: [ strip ]'), 'policy.yaml');
+    expect(p.warnings.map((w) => [w.line, w.col, w.message])).toEqual([[3, 3, 'list `blocked` is empty, so "@blocked" matches nothing; fill it in, or remove the conditions that use it']]);
+  });
+
   it('checks list names, lists inside lists, and @domain mistakes', () => {
     const problems = problemsOf(
       lines('version: 1', 'lists:', '  Bad_Name: [a]', '  nested: ["@other"]', '  other: [y]', 'mail: { rules: [ { id: a, when: { sender: ["@nested", "@acme.example", "@Bad_Name"] }, do: [reject] } ] }'),
