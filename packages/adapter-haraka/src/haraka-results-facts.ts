@@ -17,7 +17,9 @@ export function withHarakaResults(
   providers.spam = async (message, ctx) => {
     const fact = spamFromResults(connection.transaction?.results.get('spamassassin'));
     if (fact) return fact;
-    if (!base.spam) throw new Error('no spam score: the spamassassin plugin did not score this message and no spamd is configured in mailward.yaml');
+    if (!base.spam) {
+      throw new Error(`no spam score: the spamassassin plugin did not score this message${said(connection.transaction?.results.get('spamassassin'))} and no spamd is configured in mailward.yaml`);
+    }
     return base.spam(message, ctx);
   };
 
@@ -27,7 +29,9 @@ export function withHarakaResults(
       const fact = virusFromResults(connection.transaction?.results.get('clamd'));
       if (fact) return fact;
     }
-    if (!base.virus) throw new Error('no virus verdict: the clamd plugin did not scan this message and no clamd is configured in mailward.yaml');
+    if (!base.virus) {
+      throw new Error(`no virus verdict: the clamd plugin did not scan this message${said(connection.transaction?.results.get('clamd'))} and no clamd is configured in mailward.yaml`);
+    }
     return base.virus(message, model, perPart, ctx);
   };
 
@@ -40,6 +44,13 @@ export function withHarakaResults(
   };
 
   return providers;
+}
+
+/** What a scanner plugin recorded instead of an answer (" (clamd: err connecting)"), or ''. */
+function said(entry: HarakaResultEntry | undefined): string {
+  if (!entry) return ' (it has no results: is it in config/plugins?)';
+  const parts = [...(entry.err ?? []).map((e) => `err ${e}`), ...(entry.skip ?? []).map((s) => `skip ${s}`)];
+  return parts.length > 0 ? ` (it recorded ${parts.join(', ')})` : '';
 }
 
 /**
