@@ -28,6 +28,14 @@ export function lintPolicy(raw: RawPolicy, stages: Record<Stage, CompiledStage>,
     else if (Array.isArray(items) && items.length === 0) reporter.warning(['lists', name], `list \`${name}\` is empty, so "@${name}" matches nothing; fill it in, or remove the conditions that use it`);
   }
   lintHiddenKeywords(raw.smtp?.hideKeywords ?? [], reporter);
+  for (const stage of Object.keys(stages) as Stage[]) {
+    (raw[stage]?.rules ?? []).forEach((r, i) => {
+      const when = (r as { when?: unknown }).when;
+      if (when !== null && typeof when === 'object' && !Array.isArray(when) && Object.keys(when).length === 0) {
+        reporter.warning([stage, 'rules', i, 'when'], '`when: {}` has no condition, so the rule always applies; leave `when` out to say so, or add a condition', r.id);
+      }
+    });
+  }
 }
 
 /** EHLO keywords (IANA's SMTP service extensions and common vendor ones, such as Sendmail's ONEX and XUSR). */

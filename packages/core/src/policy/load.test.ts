@@ -181,6 +181,11 @@ describe('loadPolicy', () => {
     expect(p.warnings.map((w) => [w.line, w.col, w.message])).toEqual([[3, 3, 'list `blocked` is empty, so "@blocked" matches nothing; fill it in, or remove the conditions that use it']]);
   });
 
+  it('warns of when: {}, which holds always', () => {
+    const p = loadPolicy(lines('version: 1', 'rcpt:', '  rules:', '    - id: r', '      when: {}', '      do: [ accept ]'), 'policy.yaml');
+    expect(p.warnings.map((w) => [w.line, w.rule, w.message])).toEqual([[5, 'r', '`when: {}` has no condition, so the rule always applies; leave `when` out to say so, or add a condition']]);
+  });
+
   it('checks list names, lists inside lists, and @domain mistakes', () => {
     const problems = problemsOf(
       lines('version: 1', 'lists:', '  Bad_Name: [a]', '  nested: ["@other"]', '  other: [y]', 'mail: { rules: [ { id: a, when: { sender: ["@nested", "@acme.example", "@Bad_Name"] }, do: [reject] } ] }'),
