@@ -22,6 +22,7 @@ import { submissionLogin } from './submission-login';
 import { accountToRunAs, dropPrivileges } from './privileges';
 import { holdConnections } from './connection-hold';
 import { listenerErrorEvent } from './listener-error';
+import { factBudgetMs } from './fact-budget';
 import { unprovidedFacts } from './fact-coverage';
 
 export interface RunningGateway {
@@ -72,6 +73,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
       const server = createPolicyServer({
         policy: () => policy,
         providers: facts.providers,
+        factTimeoutMs: factBudgetMs(config.facts as FactsConfig | undefined),
         store: spoolStore(spool, { hostname: config.hostname }),
         admit,
         ...(listener.auth ? { authenticate: submissionLogin(listener.auth, listener.listen, log) } : {}),

@@ -3,7 +3,7 @@ import { describeEndpoint, openConnection, readReply, type Endpoint } from '../n
 
 export interface ClamdOptions {
   endpoint: Endpoint;
-  /** Whole-scan timeout, ms. Default 30 s. */
+  /** The scan fails when clamd is silent this long (connecting, reading, scanning), ms. Default 30 s. */
   timeoutMs?: number;
   /** INSTREAM chunk size, bytes. Default 64 KiB. */
   chunkSize?: number;
