@@ -6,7 +6,7 @@ import type { RawPolicy } from './raw-policy';
 
 /**
  * Warnings that do not stop a policy from loading but usually mean a mistake: rules that can
- * never run, lists nobody uses. (Backtracking-prone `re:` patterns are flagged where compiled.)
+ * never run, lists nobody uses or that are empty, a hidden keyword that is no keyword. (Backtracking-prone `re:` patterns are flagged where compiled.)
  */
 export function lintPolicy(raw: RawPolicy, stages: Record<Stage, CompiledStage>, usedLists: Set<string>, reporter: Reporter): void {
   for (const compiled of Object.values(stages)) {
@@ -28,12 +28,23 @@ export function lintPolicy(raw: RawPolicy, stages: Record<Stage, CompiledStage>,
     else if (Array.isArray(items) && items.length === 0) reporter.warning(['lists', name], `list \`${name}\` is empty, so "@${name}" matches nothing; fill it in, or remove the conditions that use it`);
   }
   lintHiddenKeywords(raw.smtp?.hideKeywords ?? [], reporter);
-  for (const stage of Object.keys(stages) as Stage[]) {
+  lintRuleShapes(raw, Object.keys(stages) as Stage[], reporter);
+}
+
+/** A `when: {}` (a condition left unfinished) and a sender rewritten to the null sender. */
+function lintRuleShapes(raw: RawPolicy, stageNames: readonly Stage[], reporter: Reporter): void {
+  for (const stage of stageNames) {
     (raw[stage]?.rules ?? []).forEach((r, i) => {
       const when = (r as { when?: unknown }).when;
       if (when !== null && typeof when === 'object' && !Array.isArray(when) && Object.keys(when).length === 0) {
         reporter.warning([stage, 'rules', i, 'when'], '`when: {}` has no condition, so the rule always applies; leave `when` out to say so, or add a condition', r.id);
       }
+      (r.do ?? []).forEach((a: unknown, j) => {
+        const sender = (a as { rewrite?: { sender?: { to?: unknown } } } | null)?.rewrite?.sender;
+        if (sender?.to === '') {
+          reporter.warning([stage, 'rules', i, 'do', j, 'rewrite', 'sender', 'to'], 'an empty `to` makes the sender the null sender <>: no bounce can reach a null sender; give an address, or write this only if that is meant', r.id);
+        }
+      });
     });
   }
 }

@@ -186,6 +186,11 @@ describe('loadPolicy', () => {
     expect(p.warnings.map((w) => [w.line, w.rule, w.message])).toEqual([[5, 'r', '`when: {}` has no condition, so the rule always applies; leave `when` out to say so, or add a condition']]);
   });
 
+  it('warns of a sender rewritten to nothing, the null sender', () => {
+    const p = loadPolicy(lines('version: 1', 'mail:', '  rules:', '    - id: r', '      do: [ { rewrite: { sender: { match: "*@x.example", to: "" } } } ]'), 'policy.yaml');
+    expect(p.warnings.map((w) => [w.line, w.rule, w.message])).toEqual([[5, 'r', expect.stringMatching(/^an empty `to` makes the sender the null sender <>/)]]);
+  });
+
   it('checks list names, lists inside lists, and @domain mistakes', () => {
     const problems = problemsOf(
       lines('version: 1', 'lists:', '  Bad_Name: [a]', '  nested: ["@other"]', '  other: [y]', 'mail: { rules: [ { id: a, when: { sender: ["@nested", "@acme.example", "@Bad_Name"] }, do: [reject] } ] }'),
