@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { CompiledPolicy, FactProviders } from '@mailward/core';
-import { compilePolicyText } from './policy-text';
+import { compileInlinePolicy, compilePolicyText } from './policy-text';
 import { parseSettings, type HarakaSettings } from './settings';
 import { HarakaSettingsError } from './settings-error';
 import type { HarakaPlugin } from './haraka-types';
@@ -55,8 +55,10 @@ export function buildState(plugin: HarakaPlugin, onChange: () => void, previous?
     origin = settings.policy.path;
     policy = compilePolicyText(text.toString('utf8'), origin);
   } else {
-    origin = 'config/mailward.yaml (inline policy)';
-    policy = compilePolicyText(JSON.stringify(settings.policy.policy, null, 2), origin);
+    const file = path.join(configDir, 'mailward.yaml');
+    origin = `${file} (inline policy)`;
+    const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+    policy = compileInlinePolicy(text, settings.policy.policy, file);
   }
   const secret = settings.secret || ephemeralSecret(plugin);
   const providerSet = createProviders(settings, previous?.providerSet);

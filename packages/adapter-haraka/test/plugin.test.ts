@@ -417,3 +417,28 @@ describe('reloading the policy keeps the fact providers (helper-21)', () => {
     expect(t.plugin.mailward!.providers).not.toBe(first.providers);
   }, 30_000);
 });
+
+describe('an inline policy in mailward.yaml (helper-21)', () => {
+  it('names its problems at their line and column in mailward.yaml', () => {
+    const yaml = [
+      'secret: s',
+      '# the policy itself:',
+      'policy:',
+      '  version: 1',
+      '  rcpt:',
+      '    rules:',
+      '      - id: ours',
+      '        when: { recipient: "*@acme.example" }',
+      '        do: [ acept ]',
+      '',
+    ].join('\n');
+    const t = new PluginUnderTest({ 'mailward.yaml': yaml });
+    current = t;
+    expect(() => t.register()).toThrow(/mailward\.yaml:9:15: rule `ours`: `acept`/);
+  });
+
+  it('runs a good one', async () => {
+    const t = loaded('policy:\n  version: 1\n  connect:\n    rules:\n      - id: no\n        do: [ reject ]\n');
+    expect(once(await t.call('hook_connect', t.connection())).code).toBe(codes.deny);
+  });
+});
