@@ -34,8 +34,9 @@ export const HELP: Record<string, CommandHelp> = {
   replay: {
     usage: `mailward replay POLICY SOURCE... [--recipient ADDR]... [--sender ADDR] [--client IP] [--helo NAME]
               [--show N] [--json]      (SOURCE: folder of .eml, maildir, mbox or .eml file)`,
-    options: `  --recipient ADDR   a recipient for every message, repeatable (default: each message's To and Cc)
-  --sender ADDR      the envelope sender (default: each message's From)
+    options: `  --recipient ADDR   a recipient for every message, repeatable (default: each message's lowest
+                     Delivered-To, else X-Original-To, else To and Cc)
+  --sender ADDR      the envelope sender (default: each message's Return-Path, else From)
   --client IP        the connecting client (default 192.0.2.10)
   --helo NAME        its HELO name (default mail.example.net)
   --show N           list up to N messages under each rule

@@ -34,6 +34,7 @@ describe('usage', () => {
   test('--help names the options a command takes; after -- it is an argument', async () => {
     expect((await runCli(['eval', '--help'])).stdout).toMatch(/--out FILE +write the message as it would be delivered/);
     expect((await runCli(['serve', '--help'])).stdout).toMatch(/127\.0\.0\.1:2525/);
+    expect((await runCli(['replay', '--help'])).stdout).toMatch(/--sender ADDR .*\(default: each message's Return-Path, else From\)/);
     const literal = await runCli(['check', '--', '--help']);
     expect(literal.code).toBe(1);
     expect(literal.stderr).toMatch(/--help: no such policy file/);
