@@ -117,6 +117,10 @@ function announce(plugin: MailwardPlugin, state: MailwardState, what: 'loaded' |
   const name = policy.name ? `"${policy.name}" ` : '';
   plugin.loginfo(`policy ${name}(${rules} rules) ${what} from ${state.origin}`);
   for (const warning of policy.warnings ?? []) plugin.logwarn(`policy: ${formatWarning(warning)}`);
+  const secret = state.settings.secret;
+  if (secret && secret.length < 16) {
+    plugin.logwarn(`secret in config/mailward.yaml is ${secret.length} characters: masqueraded Message-IDs are only as hard to trace back as it is to guess (gateway.yaml refuses fewer than 16; openssl rand -hex 32 makes one)`);
+  }
   if (quarantines((policy.raw as unknown as Record<string, unknown>).data) && !state.settings.quarantineDir && !listsQuarantinePlugin(plugin)) {
     plugin.logwarn(
       'policy: it can quarantine, but neither quarantine.dir in mailward.yaml nor queue/quarantine in config/plugins is set: such messages will be refused with 451',
