@@ -43,10 +43,11 @@ export function smtpServerOptions(policy: CompiledPolicy, tlsAvailable: boolean)
 /** The hidden keyword a MAIL or RCPT parameter belongs to, if the policy hides it. */
 export function hiddenParameter(policy: CompiledPolicy, args: unknown): string | undefined {
   if (!args || typeof args !== 'object') return undefined;
-  const used = Object.keys(args).map((k) => k.toUpperCase());
+  const used = new Map(Object.entries(args).map(([k, v]) => [k.toUpperCase(), v]));
   for (const keyword of policy.smtp.hideKeywords.map((k) => k.toUpperCase())) {
-    const param = (KEYWORD_PARAMETERS[keyword] ?? []).find((p) => used.includes(p));
-    if (param) return `${param}= (${keyword} is not offered here)`;
+    const param = (KEYWORD_PARAMETERS[keyword] ?? []).find((p) => used.has(p));
+    // smtp-server gives a parameter without a value (SMTPUTF8) as true: named as sent, without '='.
+    if (param) return `${param}${used.get(param) === true ? '' : '='} (${keyword} is not offered here)`;
   }
   return undefined;
 }

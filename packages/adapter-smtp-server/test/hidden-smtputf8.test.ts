@@ -1,7 +1,8 @@
 /**
  * With SMTPUTF8 hidden, a client that uses it anyway is refused: not only its SMTPUTF8
  * parameter but the non-ASCII address itself (RFC 6531: only with the extension). smtp-server
- * takes UTF-8 addresses whatever it offers, so such an address was accepted and relayed on.
+ * takes UTF-8 addresses whatever it offers, so such an address was accepted and relayed on. The
+ * parameter, which has no value, is named as sent (SMTPUTF8, not SMTPUTF8=).
  */
 import type { AddressInfo } from 'node:net';
 import { loadPolicy } from '@mailward/core';
@@ -27,6 +28,7 @@ it('refuses a non-ASCII sender or recipient when SMTPUTF8 is hidden (553 5.6.7),
   try {
     expect(await d.send('EHLO client.example\r\n')).not.toMatch(/SMTPUTF8/);
     expect(await d.send(line('MAIL FROM:<jürgen@example.org>'))).toMatch(/^553 5\.6\.7 .*SMTPUTF8 is not offered here/);
+    expect(await d.send('MAIL FROM:<a@example.org> SMTPUTF8\r\n')).toMatch(/^555 5\.5\.4 Parameter not supported: SMTPUTF8 \(SMTPUTF8 is not offered here\)/);
     expect(await d.send('MAIL FROM:<a@example.org>\r\n')).toMatch(/^250/);
     expect(await d.send(line('RCPT TO:<jürgen@acme.example>'))).toMatch(/^553 5\.6\.7 /);
     expect(await d.send('RCPT TO:<bob@acme.example>\r\n')).toMatch(/^250/);
@@ -34,7 +36,7 @@ it('refuses a non-ASCII sender or recipient when SMTPUTF8 is hidden (553 5.6.7),
     d.close();
     await close(server);
   }
-  expect(events.filter((e) => e.event === 'hidden-keyword-refused').map((e) => e.command)).toEqual(['MAIL', 'RCPT']);
+  expect(events.filter((e) => e.event === 'hidden-keyword-refused').map((e) => e.command)).toEqual(['MAIL', 'MAIL', 'RCPT']);
 });
 
 it('takes them with SMTPUTF8 offered and used', async () => {
