@@ -80,7 +80,7 @@ export function hook_rcpt(
     const accepted = (txn?.rcpt_to ?? []).slice(0, -1).map((r) => envelopeAddress(r));
     const max = state.policy.smtp?.maxRecipients;
     if (typeof max === 'number' && max > 0 && accepted.length >= max) {
-      return protocolRefusal(this, connection, 'rcpt', refusal(452, '4.5.3', 'Too many recipients'), 'smtp.maxRecipients');
+      return protocolRefusal(this, connection, 'rcpt', refusal(452, '4.5.3', `Too many recipients (at most ${max} per message)`), 'smtp.maxRecipients');
     }
     return envelopeStage(this, state, connection, 'rcpt', {
       recipient: envelopeAddress(params?.[0]),
