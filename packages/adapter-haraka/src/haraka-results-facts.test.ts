@@ -45,6 +45,8 @@ describe('facts from Haraka plugin results', () => {
     await expect(providers.virus!(source, undefined, false, ctx)).resolves.toEqual({ names: ['X'] });
     await expect(providers.dnsbl!('bl.example', '10.0.0.1', ctx)).resolves.toEqual([DNSBL_LISTED]);
     await expect(providers.dnsbl!('other.example', '10.0.0.1', ctx)).rejects.toThrow(/dns-list did not query/);
+    // An RHSBL query is about the sender's domain: dns-list's answer about the client is not it.
+    await expect(providers.dnsbl!('bl.example', 'spammy.example', ctx)).rejects.toThrow(/dns-list did not query/);
     expect(asked).toEqual(['virus']);
   });
 

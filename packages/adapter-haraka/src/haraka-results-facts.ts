@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { FactProviders, SpamFact, VirusFact } from '@mailward/core';
 import type { HarakaConnection, HarakaResultEntry } from './haraka-types';
 
@@ -36,7 +37,8 @@ export function withHarakaResults(
   };
 
   providers.dnsbl = async (zone, query, ctx) => {
-    const answer = dnsListAnswer(connection.results.get('dns-list'), zone, zoneType(zone));
+    // dns-list asks about the client's address: an RHSBL query (the sender's domain) is ours.
+    const answer = isIP(query) ? dnsListAnswer(connection.results.get('dns-list'), zone, zoneType(zone)) : undefined;
     if (answer !== undefined && answer.length === 0) return [];
     if (base.dnsbl) return base.dnsbl(zone, query, ctx);
     if (answer !== undefined) return answer;

@@ -43,7 +43,7 @@ maybe('Endian example with real services', () => {
     [clamd, spamd, dns] = await Promise.all([
       startClamd(),
       startSpamd(),
-      startDns({ a: { '66.2.0.192.zen.spamhaus.example': ['127.0.0.2'] } }),
+      startDns({ a: { '66.2.0.192.zen.spamhaus.example': ['127.0.0.2'], 'spammy.example.dbl.spamhaus.example': ['127.0.1.2'] } }),
     ]);
     facts = createFactProviders({
       clamd: { endpoint: { host: '127.0.0.1', port: clamd.port } },
@@ -63,6 +63,15 @@ maybe('Endian example with real services', () => {
     expect(d).toMatchObject({ verdict: 'reject', rule: 'rbl', reply: { code: 554 } });
     const clean: StageInput = { client: { ip: '192.0.2.99', tls: false, authenticated: false }, recipients: [] };
     expect(evaluate(policy, 'connect', clean, await gatherFacts(policy, 'connect', clean, facts.providers, { timeoutMs: 2000 })).verdict).toBe('accept');
+  });
+
+  it("refuses a sender whose domain an RHSBL lists, at MAIL FROM with 554", async () => {
+    const decideMail = async (sender: string) => {
+      const input: StageInput = { client: { ip: '198.51.100.200', tls: false, authenticated: false }, sender, recipients: [] };
+      return evaluate(policy, 'mail', input, await gatherFacts(policy, 'mail', input, facts.providers, { timeoutMs: 2000 }));
+    };
+    expect(await decideMail('offers@spammy.example')).toMatchObject({ verdict: 'reject', rule: 'rhsbl', reply: { code: 554 } });
+    expect((await decideMail('friend@example.org')).verdict).toBe('accept');
   });
 
   it('greylists the first try with 451', async () => {

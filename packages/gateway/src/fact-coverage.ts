@@ -3,7 +3,7 @@ import type { FactsConfig } from '@mailward/facts';
 
 /** The gateway.yaml `facts` provider that gives each kind of fact. */
 const PROVIDER: Readonly<Record<FactNeed['kind'], keyof FactsConfig>> = {
-  dnsbl: 'dns', resolves: 'dns', spam: 'spamd', virus: 'clamd', greylist: 'greylist', recipientExists: 'verify',
+  dnsbl: 'dns', rhsbl: 'dns', resolves: 'dns', spam: 'spamd', virus: 'clamd', greylist: 'greylist', recipientExists: 'verify',
 };
 
 /**

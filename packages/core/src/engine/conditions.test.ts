@@ -137,6 +137,18 @@ describe('conditions', () => {
     expect(() => holds('connect', '{ dnsbl: [down.example, bl.example] }', {}, { dnsbl: { ...facts.dnsbl, 'down.example': { error: 'SERVFAIL' } } })).toThrow(/SERVFAIL/);
   });
 
+  it("sender.rhsbl: the sender's domain in an RHSBL zone; never the null sender; only under sender", () => {
+    const facts: Facts = { rhsbl: { 'dbl.example': ['127.0.1.2'], 'rhs.example': [] } };
+    const from = (sender: string) => ({ sender });
+    expect(holds('mail', '{ sender: { rhsbl: [rhs.example, dbl.example] } }', from('a@spammy.example'), facts)).toBe(true);
+    expect(holds('mail', '{ sender: { rhsbl: rhs.example } }', from('a@spammy.example'), facts)).toBe(false);
+    expect(holds('mail', '{ sender: { rhsbl: { zone: dbl.example, result: 127.0.1.0/24 } } }', from('a@spammy.example'), facts)).toBe(true);
+    expect(holds('mail', '{ sender: { rhsbl: { zone: dbl.example, result: 127.0.0.2 } } }', from('a@spammy.example'), facts)).toBe(false);
+    expect(holds('mail', '{ sender: { rhsbl: dbl.example } }', from(''), facts)).toBe(false);
+    expect(() => holds('mail', '{ sender: { rhsbl: [down.example, rhs.example] } }', from('a@x.example'), { rhsbl: { ...facts.rhsbl, 'down.example': { error: 'SERVFAIL' } } })).toThrow(/SERVFAIL/);
+    expect(() => loadPolicy('version: 1\nrcpt:\n  rules:\n    - id: r\n      when: { recipient: { rhsbl: dbl.example } }\n      do: [ reject ]\n', 'p.yaml')).toThrow(/p\.yaml:5:28: .*`rhsbl` is not known in `recipient`/);
+  });
+
   it('spam: score bounds and symbols', () => {
     const facts: Facts = { spam: { score: 7.5, symbols: ['BAYES_99', 'URIBL_BLACK'] } };
     expect(holds('data', '{ spam: { score: { gte: 5 } } }', { message: message() }, facts)).toBe(true);

@@ -61,6 +61,15 @@ describe('gatherFacts', () => {
     ]);
   });
 
+  it("asks an RHSBL zone about the sender's domain, and no zone about the null sender", async () => {
+    const policy = loadPolicy('version: 1\nmail:\n  rules:\n    - { id: r, when: { sender: { rhsbl: dbl.example } }, do: [ reject ] }\n', 'p.yaml');
+    const calls: string[] = [];
+    const providers: FactProviders = { dnsbl: async (zone, query) => (calls.push(`${zone} ${query}`), query === 'spammy.example' ? ['127.0.1.2'] : []) };
+    expect(await gatherFacts(policy, 'mail', input({ sender: 'Offers@Spammy.Example' }), providers, { timeoutMs: 1000 })).toEqual({ rhsbl: { 'dbl.example': ['127.0.1.2'] } });
+    expect(await gatherFacts(policy, 'mail', input({ sender: '' }), providers, { timeoutMs: 1000 })).toEqual({ rhsbl: { 'dbl.example': [] } });
+    expect(calls).toEqual(['dbl.example spammy.example']);
+  });
+
   it('turns failures, missing providers and a missing message into FactErrors', async () => {
     const providers: FactProviders = { dnsbl: async () => { throw new Error('SERVFAIL'); } };
     const connect = await gatherFacts(POLICY, 'connect', input(), providers, { timeoutMs: 1000 });

@@ -62,6 +62,14 @@ export async function gatherFacts(
         ask('dnsbl', `dnsbl ${need.zone} ${ip}`, p && ((ctx) => p.call(providers, need.zone, ip, ctx)), (v) => ((facts.dnsbl ??= {})[need.zone] = v));
         break;
       }
+      case 'rhsbl': {
+        const p = providers.dnsbl;
+        const domain = domainOf(input.sender ?? '').toLowerCase();
+        // The null sender has no domain to look up: listed nowhere.
+        if (domain === '') (facts.rhsbl ??= {})[need.zone] = [];
+        else ask('RHSBL', `rhsbl ${need.zone} ${domain}`, p && ((ctx) => p.call(providers, need.zone, domain, ctx)), (v) => ((facts.rhsbl ??= {})[need.zone] = v));
+        break;
+      }
       case 'resolves':
         for (const [name, of] of namesToResolve(need, stage, input)) {
           const p = providers.resolves;

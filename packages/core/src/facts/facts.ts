@@ -34,8 +34,10 @@ export type GreylistState = 'pending' | 'pass';
  * A fact a reachable rule needs but that is absent counts as a FactError.
  */
 export interface Facts {
-  /** DNSBL zone (or RHSBL zone) -> the A records it returned for the client ([] = not listed). */
+  /** DNSBL zone -> the A records it returned for the client ([] = not listed). */
   dnsbl?: Record<string, FactResult<string[]>>;
+  /** RHSBL zone -> the A records it returned for the sender's domain ([] = not listed). */
+  rhsbl?: Record<string, FactResult<string[]>>;
   /** Host or domain name -> whether it has A/AAAA (hosts) or A/AAAA/MX (domains). */
   resolves?: Record<string, FactResult<boolean>>;
   spam?: FactResult<SpamFact>;
@@ -49,6 +51,7 @@ export interface Facts {
 /** A fact some reachable rule of a stage needs; `gatherFacts` asks providers for exactly these. */
 export type FactNeed =
   | { kind: 'dnsbl'; zone: string }
+  | { kind: 'rhsbl'; zone: string }
   | { kind: 'resolves'; of: 'helo' | 'sender' | 'recipient' }
   | { kind: 'spam' }
   | { kind: 'virus'; perPart: boolean }

@@ -46,6 +46,8 @@ export interface RawAddressCondition {
   readonly resolves?: boolean;
   /** Recipient verification at the hub (recipient only). */
   readonly exists?: boolean;
+  /** The sender's domain is listed in an RHSBL zone (sender only). */
+  readonly rhsbl?: RawPatterns | RawDnsblCondition;
 }
 
 export interface RawHeaderCondition {

@@ -111,6 +111,7 @@ export const caseSchema = {
           additionalProperties: false,
         },
         dnsbl: { type: 'object', additionalProperties: { anyOf: [{ type: 'array', items: { type: 'string' } }, failure] } },
+        rhsbl: { type: 'object', additionalProperties: { anyOf: [{ type: 'array', items: { type: 'string' } }, failure] } },
         greylist: {
           anyOf: [
             { enum: ['pending', 'pass'] },

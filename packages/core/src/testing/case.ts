@@ -66,6 +66,8 @@ export interface CaseFacts {
   virus?: { names: string[] } | FactFailure;
   /** Zone -> the A records it answered for the client (empty: not listed). */
   dnsbl?: Record<string, string[] | FactFailure>;
+  /** RHSBL zone -> its answer for the sender's domain ([] not listed). */
+  rhsbl?: Record<string, string[] | FactFailure>;
   /** One state for every recipient, or per recipient address. */
   greylist?: GreylistState | FactFailure | Record<string, GreylistState | FactFailure>;
   /** Host or domain name -> whether it resolves. */

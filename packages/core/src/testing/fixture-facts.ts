@@ -10,7 +10,7 @@ export interface FactSubjects {
 
 /**
  * Turns a case's fact fixture into engine `Facts`. A fact the case does not state gets the clean
- * answer (not listed, score 0, no virus, greylist passed, names resolve, recipients exist), so a case only states
+ * answer (not listed in a DNSBL or RHSBL, score 0, no virus, greylist passed, names resolve, recipients exist), so a case only states
  * what it is about; `{ error }` states a failed lookup.
  */
 export function factsFromFixture(fixture: CaseFacts | undefined, needs: readonly FactNeed[], subjects: FactSubjects): Facts {
@@ -21,6 +21,10 @@ export function factsFromFixture(fixture: CaseFacts | undefined, needs: readonly
   for (const zone of zones) dnsbl[zone] = [];
   Object.assign(dnsbl, f.dnsbl ?? {});
   facts.dnsbl = dnsbl;
+  const rhsbl: NonNullable<Facts['rhsbl']> = {};
+  for (const n of needs) if (n.kind === 'rhsbl') rhsbl[n.zone] = [];
+  Object.assign(rhsbl, f.rhsbl ?? {});
+  if (Object.keys(rhsbl).length > 0) facts.rhsbl = rhsbl;
 
   facts.spam = f.spam ? ('error' in f.spam ? { error: f.spam.error } : { ...f.spam }) : { score: 0 };
   facts.virus = f.virus ? ('error' in f.virus ? { error: f.virus.error } : { names: [...f.virus.names] }) : { names: [] };

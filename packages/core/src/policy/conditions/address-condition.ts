@@ -8,8 +8,9 @@ import type { CompiledCondition, EvalContext } from '../compiled-policy';
 import type { RawAddressCondition, RawPatternValue } from '../raw-policy';
 import { isSubKeyMap } from './condition-kit';
 import { existsFact, resolvesFact } from './fact-reader';
+import { rhsblListed, rhsblZones } from './rhsbl-check';
 
-const SUB_KEYS = ['address', 'domain', 'fqdn', 'resolves', 'exists'];
+const SUB_KEYS = ['address', 'domain', 'fqdn', 'resolves', 'exists', 'rhsbl'];
 
 interface AddressCheck {
   key: string;
@@ -62,6 +63,12 @@ export function compileAddressCondition(
       shown: domainOf,
       test: (a, ctx) => domainOf(a) !== '' && (isFqdn(domainOf(a)) ? resolvesFact(ctx.facts, domainOf(a)) : false) === want,
     });
+  }
+  if (spec.rhsbl !== undefined) {
+    if (of !== 'sender') scope.error([...path, 'rhsbl'], "`rhsbl` asks about the sender's domain: use it under `sender`");
+    const zones = rhsblZones(spec.rhsbl, scope, [...path, 'rhsbl']);
+    needs.push(...zones.zones.map((zone) => ({ kind: 'rhsbl' as const, zone })));
+    checks.push({ key: `${name}.rhsbl`, pattern: zones.pattern, shown: domainOf, test: (a, ctx) => domainOf(a) !== '' && rhsblListed(ctx.facts, zones) });
   }
   return {
     path: name,
