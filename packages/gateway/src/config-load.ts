@@ -6,7 +6,7 @@ import { defaultConfig, type GatewayConfig, type ListenerConfig } from './config
 import { configFileProblems } from './config-files';
 import { GATEWAY_SCHEMA } from './config-schema';
 import { completeDelivery } from './delivery/delivery-config-load';
-import { factsProblems } from './facts-check';
+import { endpointShapeProblems, factsProblems } from './facts-check';
 import { listenProblem, listenerProblems } from './listener-check';
 
 /** A gateway.yaml that cannot be used; every problem has file:line:col. */
@@ -55,14 +55,17 @@ export function loadGatewayConfig(file: string, cwd = process.cwd(), options: { 
   if (doc.errors.length) throw new GatewayConfigError(doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? 1}:${e.linePos?.[0].col ?? 1}: ${e.message}`));
   const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
   if (!validate(raw)) {
+    // An endpoint that is neither TCP nor a socket gets one problem naming the fix, not the anyOf's three.
+    const endpoints = endpointShapeProblems((raw as Record<string, unknown>).facts, at);
+    const errors = (validate.errors ?? []).filter((e) => !(endpoints.has(e.instancePath) && (e.keyword === 'required' || e.keyword === 'anyOf')));
     // Each branch of an anyOf reports the same unknown key: once is enough.
-    throw new GatewayConfigError([...new Set((validate.errors ?? []).map((e) => {
+    throw new GatewayConfigError([...new Set([...endpoints.values(), ...errors.map((e) => {
       const path = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
       const unknownKey = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty : undefined;
       const extra = unknownKey !== undefined ? ` \`${unknownKey}\`; remove it or check its spelling`
         : e.keyword === 'enum' ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` : '';
       return `${at(path, unknownKey)}: ${e.instancePath || '(top)'} ${e.message}${extra}`;
-    }))]);
+    })])]);
   }
   const admin = raw.admin ? listenProblem((raw.admin as { listen: string }).listen, ['admin', 'listen'], at) : undefined;
   const problems = [...listenerProblems((raw.listeners ?? []) as ListenerConfig[], at), ...(admin ? [admin] : []), ...factsProblems(raw.facts as object | undefined, at, options.checkFiles === true)];

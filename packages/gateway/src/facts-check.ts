@@ -58,6 +58,27 @@ function socketProblem(path: string): string | undefined {
 }
 
 /**
+ * One problem per clamd/spamd endpoint that is neither host and port nor a socket, by the
+ * endpoint's schema path: the schema's words for it ("must have required property 'socket'",
+ * "... 'port'", "must match a schema in anyOf") name no fix, and miss the likeliest slip, the
+ * port written into `host`.
+ */
+export function endpointShapeProblems(facts: unknown, at: Where): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const name of ['clamd', 'spamd'] as const) {
+    const endpoint = (facts as FactsSection | undefined)?.[name]?.endpoint;
+    if (!endpoint || typeof endpoint !== 'object' || endpoint.socket !== undefined) continue;
+    if (endpoint.host !== undefined && endpoint.port !== undefined) continue;
+    const host = endpoint.host;
+    const withPort = typeof host === 'string' && isIP(host) === 0 ? /^\[?(.+?)\]?:(\d+)$/.exec(host) : null;
+    const fix = withPort ? `: "${host}" has the port in it; write host: ${withPort[1]}, port: ${withPort[2]}` : '';
+    const path = ['facts', name, 'endpoint'];
+    found.set(`/${path.join('/')}`, `${at(path)}: /${path.join('/')} needs host and port (TCP) or socket (a unix socket)${fix}`);
+  }
+  return found;
+}
+
+/**
  * What the schema cannot say about gateway.yaml's `facts`: a host that is no host name or
  * address ("127.0.0.1:3310" with the port in it), an endpoint with both a socket and a host,
  * DNS servers and whitelisted networks node would refuse at the first lookup (every mail then

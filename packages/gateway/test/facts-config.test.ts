@@ -32,6 +32,18 @@ describe("gateway.yaml's facts: what the schema cannot see", () => {
     ]);
   });
 
+  it('says what an endpoint with neither host and port nor a socket needs, and sees a port written into host', () => {
+    expect(problems([
+      'clamd: { endpoint: { host: "127.0.0.1:3310" } }',
+      'spamd: { endpoint: { host: spamd.acme.example } }',
+    ])).toEqual([
+      'gateway.yaml:4:22: /facts/clamd/endpoint needs host and port (TCP) or socket (a unix socket): "127.0.0.1:3310" has the port in it; write host: 127.0.0.1, port: 3310',
+      'gateway.yaml:5:22: /facts/spamd/endpoint needs host and port (TCP) or socket (a unix socket)',
+    ]);
+    expect(problems(['spamd: { endpoint: { host: "[::1]:783" } }'])[0]).toMatch(/write host: ::1, port: 783$/);
+    expect(problems(['spamd: { endpoint: { host: "::1" } }'])[0]).toMatch(/or socket \(a unix socket\)$/);
+  });
+
   it('refuses a socket whose folder does not exist, or a path that is not a socket; a socket not made yet is fine', () => {
     writeFileSync(join(dir, 'plain-file'), '');
     expect(problems([
