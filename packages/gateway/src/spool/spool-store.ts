@@ -81,7 +81,7 @@ export function spoolStore(spool: Spool, options: { hostname: string; now?: () =
           };
           if (verdict === 'drop') {
             await removeFile(file);
-            return `${id} (dropped)`;
+            return id; // told as any accepted message is: a sender must not learn its mail went nowhere
           }
           // Our own trace line (RFC 5321 4.4), added after the policy's edits so it is always there;
           // where the policy removes Received (internal hops), naming the client would put one back.
