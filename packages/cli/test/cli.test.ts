@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
+import { deliveredBytes } from '@mailward/core/testing';
 import { runCli } from './run-cli';
 
 
@@ -187,6 +188,14 @@ describe('mailward eval', () => {
     const readable = await runCli(['eval', example('firebox-inbound', 'policy.yaml'), example('firebox-inbound', 'plain.eml'), '--out', out]);
     expect(readable.stdout).toMatch(/header-removed \(header-allowlist\) name="X-Mailer"/);
     expect(readFileSync(out, 'utf8')).not.toMatch(/^X-Mailer:/m);
+  });
+
+  test("--out keys masqueraded Message-IDs as mailward test does, so the file can be a case's expect.output", async () => {
+    const out = join(tmp, 'masqueraded.eml');
+    const message = example('firebox-outbound', 'outgoing.eml');
+    const r = await runCli(['eval', example('firebox-outbound', 'policy.yaml'), message, '--client-ip', '10.0.0.10', '--out', out, '--json']);
+    expect(readFileSync(out, 'utf8')).toMatch(/^Message-ID: <[0-9a-f]+@acme\.example>/m);
+    expect(readFileSync(out)).toEqual(await deliveredBytes(readFileSync(message), JSON.parse(r.stdout).effects));
   });
 
   test('--out writes nothing when nothing is delivered (reject, tempfail, drop, quarantine), and says why', async () => {

@@ -4,7 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { analyze, rewrite, runSession, type CompiledPolicy, type MessageModel, type RewriteChange } from '@mailward/core';
 import {
-  envelopeFromHeaders, factsFromFixture, FactsFileError, loadFactsFile, loadPolicyWithTests, needsOf, policyProblems, type CaseFacts,
+  envelopeFromHeaders, factsFromFixture, FactsFileError, loadFactsFile, loadPolicyWithTests, needsOf, OUTPUT_SECRET, policyProblems,
+  type CaseFacts,
 } from '@mailward/core/testing';
 import { assumedFacts } from '../assumed-facts';
 import { notDelivered, removeStaleCopy, sameFile } from '../delivered-copy';
@@ -125,8 +126,8 @@ function readFacts(file: string): CaseFacts {
 
 async function writeRewritten(input: string, output: string, result: SessionView): Promise<RewriteChange[]> {
   if (sameFile(input, output)) throw new UsageError(`--out ${output} is the message being evaluated; give another file`);
-  // The secret keys masqueraded Message-IDs; eval only shows what would change, so a fixed one is fine.
-  const rewritten = rewrite(createReadStream(input), result.effects, { secret: 'mailward-eval' });
+  // The secret keys masqueraded Message-IDs: the tester's, so the file can be a case's expect.output.
+  const rewritten = rewrite(createReadStream(input), result.effects, { secret: OUTPUT_SECRET });
   try {
     await pipeline(rewritten, createWriteStream(output));
   } catch (err) {
