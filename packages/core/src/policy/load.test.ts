@@ -92,18 +92,21 @@ describe('loadPolicy', () => {
     expect(messages).toMatch(/unknown template field \{subject\}/);
   });
 
-  it('refuses a header name written with its colon (or a space), which would never match', () => {
+  it('refuses a header name written with its colon (or a space), which would never match, in headers.add too', () => {
     const problems = problemsOf(lines(
       'version: 1', 'data:', '  rules:',
       '    - id: r', '      when: { header: { name: "From:" } }', '      do: [ reject ]',
       '    - id: k', '      do: [ { headers: { keep: [Subject, "X Foo"] } } ]',
       '    - id: w', '      when: { header: { name: { not: [re:^x-, "Cc:"] } } }', '      do: [ { rewrite: { header: "To:", match: "*", to: "&" } } ]',
+      '    - id: a', '      do: [ { headers: { add: { "X-Tag:": "1", "X-Ünï": "2" } } } ]',
     ));
     expect(problems.map((p) => [p.line, p.message])).toEqual([
       [5, '"From:" is not a header field name (no colon, space or control character in one): write From'],
       [8, '"X Foo" is not a header field name (no colon, space or control character in one); a field name is printable ASCII without them'],
       [10, '"Cc:" is not a header field name (no colon, space or control character in one): write Cc'],
       [11, '"To:" is not a header field name (no colon, space or control character in one): write To'],
+      [13, '"X-Tag:" is not a header field name (no colon, space or control character in one): write X-Tag'],
+      [13, '"X-Ünï" is not a valid header field name (printable ASCII without spaces or colons)'],
     ]);
   });
 

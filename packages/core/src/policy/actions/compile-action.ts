@@ -118,10 +118,13 @@ function headersAction(spec: HeadersSpec, scope: CompileScope, at: PolicyPath, h
   const keep = spec.keep ? scope.headerNames(spec.keep, [...at, 'keep']) : undefined;
   const add: [string, TextTemplate][] = [];
   for (const [name, value] of Object.entries(spec.add ?? {})) {
-    if (!/^[!-9;-~]+$/.test(name)) scope.error([...at, 'add', name], `"${name}" is not a valid header field name (printable ASCII without spaces or colons)`);
+    const path = [...at, 'add', name];
+    // `X-Tag:` is told what to write, as in conditions; a name off the ASCII rule otherwise, as it is.
+    const shaped = name.startsWith('re:') || scope.fieldNameShape(name, path);
+    if (shaped && !/^[!-9;-~]+$/.test(name)) scope.error(path, `"${name}" is not a valid header field name (printable ASCII without spaces or colons)`);
     // These describe the body's structure: a second Content-Type would make readers disagree on the parts.
-    else if (/^(content-|mime-version$)/i.test(name)) scope.error([...at, 'add', name], `"${name}" describes the message's MIME structure and cannot be added; add an X- field instead`);
-    const t = compileTemplate(value, scope, [...at, 'add', name], hasPart);
+    else if (shaped && /^(content-|mime-version$)/i.test(name)) scope.error(path, `"${name}" describes the message's MIME structure and cannot be added; add an X- field instead`);
+    const t = compileTemplate(value, scope, path, hasPart);
     if (t) add.push([name, t]);
   }
   return {
