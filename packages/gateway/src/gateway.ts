@@ -87,7 +87,12 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
           ...(listener.secure ? { secure: true } : {}),
         },
       });
+      // A failed STARTTLS handshake reaches smtp-server twice (the TLS socket's _tlsError, then
+      // its error), as the same error object: it is logged once.
+      const reported = new WeakSet<Error>();
       server.on('error', (err) => {
+        if (reported.has(err)) return;
+        reported.add(err);
         const { level, fields } = listenerErrorEvent(err, listener.listen);
         log.event(level, fields);
       });
