@@ -61,13 +61,16 @@ describe('gatherFacts', () => {
     ]);
   });
 
-  it("asks an RHSBL zone about the sender's domain, and no zone about the null sender", async () => {
+  it("asks an RHSBL zone about the sender's domain (an IDN as its A-label), and none about the null sender or an address literal", async () => {
     const policy = loadPolicy('version: 1\nmail:\n  rules:\n    - { id: r, when: { sender: { rhsbl: dbl.example } }, do: [ reject ] }\n', 'p.yaml');
     const calls: string[] = [];
     const providers: FactProviders = { dnsbl: async (zone, query) => (calls.push(`${zone} ${query}`), query === 'spammy.example' ? ['127.0.1.2'] : []) };
     expect(await gatherFacts(policy, 'mail', input({ sender: 'Offers@Spammy.Example' }), providers, { timeoutMs: 1000 })).toEqual({ rhsbl: { 'dbl.example': ['127.0.1.2'] } });
-    expect(await gatherFacts(policy, 'mail', input({ sender: '' }), providers, { timeoutMs: 1000 })).toEqual({ rhsbl: { 'dbl.example': [] } });
-    expect(calls).toEqual(['dbl.example spammy.example']);
+    for (const sender of ['', 'a@[192.0.2.1]', 'a@[IPv6:2001:db8::1]', 'a@localhost']) {
+      expect(await gatherFacts(policy, 'mail', input({ sender }), providers, { timeoutMs: 1000 })).toEqual({ rhsbl: { 'dbl.example': [] } });
+    }
+    await gatherFacts(policy, 'mail', input({ sender: 'a@Bücher.example' }), providers, { timeoutMs: 1000 });
+    expect(calls).toEqual(['dbl.example spammy.example', 'dbl.example xn--bcher-kva.example']);
   });
 
   it('turns failures, missing providers and a missing message into FactErrors', async () => {

@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import type { FactNeed, FactProviders, FactResult, Facts, LookupContext, MessageSource } from '../facts/facts';
 import { domainOf } from '../match/address';
 import { normalizeIp } from '../match/cidr';
@@ -64,9 +65,10 @@ export async function gatherFacts(
       }
       case 'rhsbl': {
         const p = providers.dnsbl;
-        const domain = domainOf(input.sender ?? '').toLowerCase();
-        // The null sender has no domain to look up: listed nowhere.
-        if (domain === '') (facts.rhsbl ??= {})[need.zone] = [];
+        // As DNS spells it (an IDN as its A-label). The null sender, and an address literal
+        // (a@[192.0.2.1]), have no domain a zone could list: listed nowhere.
+        const domain = domainToASCII(domainOf(input.sender ?? ''));
+        if (!isFqdn(domain)) (facts.rhsbl ??= {})[need.zone] = [];
         else ask('RHSBL', `rhsbl ${need.zone} ${domain}`, p && ((ctx) => p.call(providers, need.zone, domain, ctx)), (v) => ((facts.rhsbl ??= {})[need.zone] = v));
         break;
       }

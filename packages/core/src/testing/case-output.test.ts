@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPolicy } from '../policy/load';
 import type { ExpectedOutput, PolicyCase } from './case';
+import { checkCase } from './case-schema';
 import { runCase } from './run-case';
 
 const policy = loadPolicy(`version: 1
@@ -37,7 +38,7 @@ describe('a case states the message as delivered', () => {
     expect(await run('good.eml')).toEqual([]);
     expect(await run('crlf.eml')).toEqual([]);
     expect(await run('bad.eml')).toEqual(['output: differs from bad.eml at line 3: expected "Subject: hi", got "Subject: [EXT] hi"']);
-    expect(await run('none.eml')).toEqual([expect.stringMatching(/^output: cannot read .*none\.eml \(ENOENT\); `mailward eval --out` writes/)]);
+    expect(await run('none.eml')).toEqual([expect.stringMatching(/^output: cannot read .*none\.eml \(ENOENT\); for an accepted message, `mailward eval POLICY MESSAGE --out FILE` writes one/)]);
   });
 
   it('checks text the message must and must not hold', async () => {
@@ -54,8 +55,15 @@ describe('a case states the message as delivered', () => {
     ]);
   });
 
+  it('refuses an empty contains or lacks, which would check nothing', () => {
+    expect(checkCase({ name: 'c', expect: { verdict: 'accept', output: { contains: [] } } }).map((p) => p.message)).toEqual([expect.stringMatching(/must NOT have fewer than 1 items/)]);
+  });
+
   it('says so when the message was refused, and nothing was delivered', async () => {
     const failures = await runCase(policy, { name: 'c', envelope: { to: 'x@elsewhere.example' }, message, expect: { verdict: 'reject', output: { contains: ['x'] } } }, { baseDir: dir });
     expect(failures.failures).toEqual(['output: the message was not taken (reject), so nothing is delivered to compare']);
+    const drops = loadPolicy('version: 1\nrcpt: { rules: [ { id: all, do: [ accept ] } ] }\ndata: { rules: [ { id: d, do: [ drop ] } ] }\n', 'd.yaml');
+    const dropped = await runCase(drops, { name: 'c', message, expect: { verdict: 'drop', output: { contains: ['hello'] } } }, { baseDir: dir });
+    expect(dropped.failures).toEqual(['output: the message is discarded (drop), so nothing is delivered to compare']);
   });
 });

@@ -20,7 +20,9 @@ const lines = (text: string): string[] => text.replace(/\r\n/g, '\n').split('\n'
 
 /** Compares a case's `output` with the delivered message; one line per difference. */
 export async function compareOutput(expected: string | ExpectedOutput, raw: Buffer, effects: readonly Effect[], verdict: Verdict, baseDir: string): Promise<string[]> {
+  // A quarantined message is compared as a release delivers it; the others reach no one.
   if (verdict === 'reject' || verdict === 'tempfail') return [`output: the message was not taken (${verdict}), so nothing is delivered to compare`];
+  if (verdict === 'drop') return ['output: the message is discarded (drop), so nothing is delivered to compare'];
   const got = (await deliveredBytes(raw, effects)).toString('utf8');
   if (typeof expected !== 'string') {
     const text = got.replace(/\r\n/g, '\n');
@@ -34,7 +36,7 @@ export async function compareOutput(expected: string | ExpectedOutput, raw: Buff
   try {
     want = readFileSync(path, 'utf8');
   } catch (err) {
-    return [`output: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); \`mailward eval --out\` writes the message as delivered`];
+    return [`output: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); for an accepted message, \`mailward eval POLICY MESSAGE --out FILE\` writes one to start from`];
   }
   const a = lines(want);
   const b = lines(got);

@@ -158,8 +158,8 @@ export const caseSchema = {
             {
               type: 'object',
               properties: {
-                contains: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Text the delivered message must hold.' },
-                lacks: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Text it must not hold.' },
+                contains: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, description: 'Text the delivered message must hold.' },
+                lacks: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, description: 'Text it must not hold.' },
               },
               minProperties: 1,
               additionalProperties: false,
