@@ -47,6 +47,18 @@ describe('greylisting (memory store, injected clock)', () => {
     expect(await g.check(triplet)).toBe('pending');
   });
 
+  it('passes a known client when renewing its entry fails (a read-only or slow store)', async () => {
+    const c = clock();
+    const store = new MemoryGreylistStore(1000, c.now);
+    const g = new Greylist(store, { delay: 30, passLifetime: 86400, now: c.now });
+    await g.check(triplet);
+    c.advance(31);
+    expect(await g.check(triplet)).toBe('pass');
+    store.put = async () => { throw new Error('redis: no answer within 2000 ms'); };
+    c.advance(0.5 * 86400);
+    expect(await g.check(triplet)).toBe('pass');
+  });
+
   it('starts over when the retry comes after the window', async () => {
     const c = clock();
     const g = new Greylist(new MemoryGreylistStore(1000, c.now), { delay: 30, retryWindow: 600, now: c.now });

@@ -101,7 +101,9 @@ export class Greylist {
    */
   private async keep(key: string, entry: GreylistEntry, now: number): Promise<'pass'> {
     const every = Math.min(this.lifetime / 10, 3600) * 1000;
-    if (now - (entry.seen ?? entry.first) >= every) await this.store.put(key, { ...entry, seen: now }, this.lifetime);
+    // Best effort: a store that cannot write now (Redis read-only or slow) must not turn a known
+    // pass into a failed lookup (451); the next pass writes it again.
+    if (now - (entry.seen ?? entry.first) >= every) await this.store.put(key, { ...entry, seen: now }, this.lifetime).catch(() => undefined);
     return 'pass';
   }
 }
