@@ -9,7 +9,7 @@ const USAGE = 'mailward quarantine list | show ID | release ID | delete ID  [--s
 
 /** `mailward quarantine`: what the policy held back, and the admin's way to release or delete it. */
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
-  const { action, id, json, values } = parseSpoolArgs(argv, USAGE);
+  const { action, id, json, values } = parseSpoolArgs(argv, USAGE, { list: false, show: true, release: true, delete: true }, 'quarantine');
   const admin = userInfo().username; // who runs it, before openSpool may act as the spool's owner
   const spool = openSpool(values);
   const need = (): string => {

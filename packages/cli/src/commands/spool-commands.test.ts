@@ -7,6 +7,7 @@ import type { Io } from '../io';
 import { run as passwd } from './passwd';
 import { run as quarantine } from './quarantine';
 import { run as spoolCommand } from './spool';
+import { UsageError } from '../usage-error';
 
 function capture(): Io & { text: () => string; errors: () => string } {
   let out = '';
@@ -119,6 +120,16 @@ describe('mailward spool and quarantine', () => {
 
   it('says how to call it', async () => {
     await expect(quarantine(['bogus', '--spool', dir], capture())).rejects.toThrow(/mailward quarantine list \| show ID/);
+  });
+
+  it('takes a wrong action or a missing id for bad usage, not for a missing spool', async () => {
+    const none = join(dir, 'no-spool-here');
+    await expect(spoolCommand(['bogus', '--spool', none], capture())).rejects.toThrow(UsageError);
+    await expect(spoolCommand(['--spool', none], capture())).rejects.toThrow(UsageError);
+    await expect(spoolCommand(['show', '--spool', none], capture())).rejects.toThrow(/^show needs a queue id/);
+    await expect(quarantine(['bogus', '--spool', none], capture())).rejects.toThrow(UsageError);
+    await expect(quarantine(['release', '--spool', none], capture())).rejects.toThrow(/^release needs a quarantine id/);
+    await expect(spoolCommand(['list', '--spool', none], capture())).rejects.toThrow(/no spool here/);
   });
 });
 

@@ -35,13 +35,21 @@ export function age(seconds: number): string {
   return `${Math.floor(seconds / 86400)}d`;
 }
 
-/** The arguments `spool` and `quarantine` share: an action, an id, where the spool is, --json. */
-export function parseSpoolArgs(argv: string[], usage: string): { action?: string; id?: string; json: boolean; values: { spool?: string; config?: string } } {
+/**
+ * The arguments `spool` and `quarantine` share: an action (of `actions`, true for those that take
+ * an id), an id, where the spool is, --json. A wrong action or a missing id is bad usage (exit 2)
+ * before any spool is looked for, so it is not reported as a missing spool.
+ */
+export function parseSpoolArgs(argv: string[], usage: string, actions: Readonly<Record<string, boolean>>, idWord: string): { action: string; id?: string; json: boolean; values: { spool?: string; config?: string } } {
+  let parsed;
   try {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { spool: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' } } });
-    const [action, id] = positionals;
-    return { ...(action ? { action } : {}), ...(id ? { id } : {}), json: Boolean(values.json), values: { ...(values.spool ? { spool: values.spool } : {}), ...(values.config ? { config: values.config } : {}) } };
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { spool: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' } } });
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\n${usage}`);
   }
+  const { values, positionals } = parsed;
+  const [action, id] = positionals;
+  if (!action || !Object.hasOwn(actions, action)) throw new UsageError(usage);
+  if (actions[action] && !id) throw new UsageError(`${action} needs a ${idWord} id\n${usage}`);
+  return { action, ...(id ? { id } : {}), json: Boolean(values.json), values: { ...(values.spool ? { spool: values.spool } : {}), ...(values.config ? { config: values.config } : {}) } };
 }

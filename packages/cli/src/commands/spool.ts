@@ -7,7 +7,7 @@ const USAGE = 'mailward spool list | show ID | flush | delete ID  [--spool DIR |
 
 /** `mailward spool`: the queue as FireWall-1's `fw mdq` showed it. */
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
-  const { action, id, json, values } = parseSpoolArgs(argv, USAGE);
+  const { action, id, json, values } = parseSpoolArgs(argv, USAGE, { list: false, show: true, flush: false, delete: true }, 'queue');
   const spool = openSpool(values);
   switch (action) {
     case 'list': {
