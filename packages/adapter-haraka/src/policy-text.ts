@@ -20,8 +20,14 @@ export function compileInlinePolicy(mailwardYaml: string | undefined, parsed: un
     return loadPolicy(block.text, file);
   } catch (err) {
     if (!(err instanceof PolicyError)) throw err;
-    const moved: PolicyProblem[] = err.problems.map((p) => ({ ...p, line: p.line + block.lineOffset, col: p.col + block.indent }));
-    throw new PolicyError(moved);
+    // The block may use an anchor set elsewhere in mailward.yaml (under facts:, say), which it
+    // cannot resolve alone: the parsed copy has it resolved, and loads if that was all.
+    try {
+      return loadPolicy(JSON.stringify(parsed, null, 2), `${file} (inline policy, as JSON)`);
+    } catch {
+      const moved: PolicyProblem[] = err.problems.map((p) => ({ ...p, line: p.line + block.lineOffset, col: p.col + block.indent }));
+      throw new PolicyError(moved);
+    }
   }
 }
 

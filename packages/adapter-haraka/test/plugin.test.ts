@@ -441,4 +441,9 @@ describe('an inline policy in mailward.yaml (helper-21)', () => {
     const t = loaded('policy:\n  version: 1\n  connect:\n    rules:\n      - id: no\n        do: [ reject ]\n');
     expect(once(await t.call('hook_connect', t.connection())).code).toBe(codes.deny);
   });
+
+  it('loads one that uses an anchor set elsewhere in mailward.yaml', async () => {
+    const t = loaded('facts: { greylist: { clientWhitelist: &ours [192.0.2.0/24] } }\npolicy:\n  version: 1\n  connect:\n    rules:\n      - id: no\n        when: { client: *ours }\n        do: [ reject ]\n');
+    expect(once(await t.call('hook_connect', t.connection())).code).toBe(codes.deny);
+  });
 });
