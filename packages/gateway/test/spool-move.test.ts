@@ -69,4 +69,19 @@ describe('a quarantine release cut by a crash', () => {
     await expect(spool.load('queue', 'HELD', true)).resolves.toMatchObject({ id: 'HELD', releasedAt: expect.any(Number) });
     expect(['queue', 'quarantine'].map((area) => readdirSync(join(dir, area)).sort())).toEqual([['HELD.eml', 'HELD.json'], []]);
   });
+
+  it('is no error when the dequeuer finishes it between the two renames', () => {
+    const spool = new Spool(dir);
+    spooled(spool, 'queue', 'RACE');
+    spool.move('RACE', 'queue', 'quarantine');
+    const real = jest.requireActual<typeof import('node:fs')>('node:fs').renameSync;
+    jest.mocked(fs.renameSync).mockImplementation((from, to) => {
+      // The scan saw the record in queue/ and moved the message itself, just before the release did.
+      if (/\/quarantine\/RACE\.eml$/.test(String(from))) real(from, to);
+      real(from, to);
+    });
+    expect(releaseFromQuarantine(spool, 'RACE', 'admin')).toMatchObject({ id: 'RACE' });
+    jest.mocked(fs.renameSync).mockImplementation(real);
+    expect(['queue', 'quarantine'].map((area) => readdirSync(join(dir, area)).sort())).toEqual([['RACE.eml', 'RACE.json'], []]);
+  });
 });

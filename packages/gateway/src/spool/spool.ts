@@ -118,8 +118,13 @@ export class Spool {
    */
   move(id: string, from: SpoolArea, to: SpoolArea, first: 'eml' | 'json' = 'eml'): void {
     for (const ext of first === 'eml' ? (['eml', 'json'] as const) : (['json', 'eml'] as const)) {
-      const source = this.path(from, id, ext);
-      if (existsSync(source)) renameSync(source, this.path(to, id, ext));
+      try {
+        renameSync(this.path(from, id, ext), this.path(to, id, ext));
+      } catch (err) {
+        // Gone from `from`: not there at all, or moved on meanwhile by the dequeuer finishing
+        // this move (the record went first); anything else is a failure.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
     }
     syncDirectory(join(this.root, to));
     syncDirectory(join(this.root, from));
@@ -185,14 +190,19 @@ export class Spool {
   }
 
   /**
-   * A move between areas renames the message, then its record: a crash between the two leaves
-   * the record here and the message in the area it was leaving or going to. Bring it back.
-   * Only for a message nothing else is moving (the dequeuer's claimed ones).
+   * A move between areas renames one file, then the other: a crash between the two, or a
+   * release (`mailward quarantine release`, record first) still under way, leaves the record
+   * here and the message in another area. Bring it here; a release that moves it meanwhile
+   * has done the same.
    */
   private async finishMove(id: string, area: SpoolArea): Promise<boolean> {
     for (const other of ['queue', 'deferred', 'quarantine'] as const) {
       if (other === area || !existsSync(this.path(other, id, 'eml')) || existsSync(this.path(other, id, 'json'))) continue;
-      await rename(this.path(other, id, 'eml'), this.path(area, id, 'eml'));
+      try {
+        await rename(this.path(other, id, 'eml'), this.path(area, id, 'eml'));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync(this.path(area, id, 'eml'))) throw err;
+      }
       await this.syncArea(area);
       await this.syncArea(other);
       return true;
