@@ -88,8 +88,12 @@ export function loadState(plugin: MailwardPlugin): void {
       plugin.mailward = next;
       announce(plugin, next, 'reloaded');
       if (before && before.providerSet !== next.providerSet) {
-        // Lookups already under way keep their own sockets; new ones use the new set.
-        before.providerSet.close().catch((err: unknown) => plugin.logwarn(`closing the previous fact providers: ${describe(err)}`));
+        // New lookups use the new set; those under way (a greylist check is several Redis
+        // round trips) get the old one's whole fact timeout before its connections close.
+        const old = before.providerSet;
+        setTimeout(() => {
+          old.close().catch((err: unknown) => plugin.logwarn(`closing the previous fact providers: ${describe(err)}`));
+        }, before.settings.factTimeoutMs + 1000).unref();
       }
     } catch (err) {
       plugin.logerror(`new policy rejected, keeping the previous one: ${describe(err)}`);

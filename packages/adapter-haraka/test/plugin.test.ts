@@ -412,9 +412,13 @@ describe('reloading the policy keeps the fact providers (helper-21)', () => {
     await until(() => t.plugin.mailward !== first);
     expect(t.plugin.mailward!.providers).toBe(first.providers);
     const second = t.plugin.mailward!;
-    t.write('mailward.yaml', 'policy: policy.yaml\nfacts: { greylist: { delay: 60 } }\n');
+    const closed = jest.spyOn(second.providerSet, 'close');
+    t.write('mailward.yaml', 'policy: policy.yaml\nfactTimeout: 200ms\nfacts: { greylist: { delay: 60 } }\n');
     await until(() => t.plugin.mailward !== second);
     expect(t.plugin.mailward!.providers).not.toBe(first.providers);
+    // The old set is closed once lookups under way have had their time, not at once.
+    expect(closed).not.toHaveBeenCalled();
+    await until(() => closed.mock.calls.length === 1);
   }, 30_000);
 });
 
