@@ -10,6 +10,9 @@ describe('addresses mail is sent to, and route hops', () => {
     expect(addressProblem('bob')).toMatch(/is not an address; write the whole address/);
     expect(addressProblem('bob @acme.example')).toMatch(/is not an address/);
     expect(addressProblem('bob@acme..example')).toMatch(/"acme\.\.example" is not a domain/);
+    // An internationalized domain is one (its A-label is what is sent to), as a UTF-8 local part is.
+    expect(addressProblem('archiv@bücher.example')).toBeUndefined();
+    expect(addressProblem('jö@acme.example')).toBeUndefined();
   });
 
   it('takes host names and IPs with an optional port, not CIDRs, globs or bare IPv6', () => {

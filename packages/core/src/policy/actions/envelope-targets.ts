@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { domainToASCII } from 'node:url';
 import type { CompileScope, PolicyPath } from '../compile-scope';
 
 const LABEL = '[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?';
@@ -14,7 +15,8 @@ export function addressProblem(text: string): string | undefined {
   const at = text.lastIndexOf('@');
   if (text.trim() === '' || /\s/.test(text) || at <= 0) return `"${text}" is not an address; write the whole address, such as archive@acme.example`;
   const domain = text.slice(at + 1);
-  if (!HOSTNAME.test(domain) && !/^\[[^\]]+\]$/.test(domain)) return `"${text}" is not an address: "${domain}" is not a domain`;
+  // An internationalized domain (bücher.example) is one, as its A-label is.
+  if (!HOSTNAME.test(domainToASCII(domain)) && !/^\[[^\]]+\]$/.test(domain)) return `"${text}" is not an address: "${domain}" is not a domain`;
   return undefined;
 }
 
