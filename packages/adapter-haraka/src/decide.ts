@@ -1,5 +1,5 @@
-import { evaluate, gatherFacts, isFactError } from '@mailward/core';
-import type { Decision, Facts, MessageModel, MessageSource, Stage, StageInput } from '@mailward/core';
+import { evaluate, factErrors, gatherFacts } from '@mailward/core';
+import type { Decision, MessageModel, MessageSource, Stage, StageInput } from '@mailward/core';
 import { defaultZoneType, withHarakaResults, type DnsListType } from './haraka-results-facts';
 import type { HarakaConnection, HarakaResults } from './haraka-types';
 import type { MailwardPlugin, MailwardState } from './plugin-state';
@@ -26,7 +26,8 @@ export async function decide(
     options.model = content.model;
   }
   const facts = await gatherFacts(state.policy, stage, input, providers, options);
-  for (const failure of factErrors(facts)) connection.logwarn(plugin, `${stage}: ${failure}`);
+  // Why a rule's onError answered: "virus fact failed: ...", "dnsbl zen.example fact failed: ...".
+  for (const [what, why] of Object.entries(factErrors(facts))) connection.logwarn(plugin, `${stage}: ${what} fact failed: ${why}`);
   const decision = evaluate(state.policy, stage, input, facts);
   logDecision(plugin, connection, decision, input, content?.model.size);
   // The policy's own `log` actions, one line each, when their rule fired (as the gateway's
@@ -48,20 +49,6 @@ function dnsListZoneType(plugin: MailwardPlugin): (zone: string) => DnsListType 
     const type = typeof section?.type === 'string' ? section.type.toLowerCase() : undefined;
     return type === 'allow' || type === 'karma' || type === 'block' ? type : defaultZoneType(zone);
   };
-}
-
-/** "virus: clamd ... ECONNREFUSED" for each fact that failed (the rule's onError then decides). */
-export function factErrors(facts: Facts): string[] {
-  const out: string[] = [];
-  for (const [kind, value] of Object.entries(facts) as Array<[string, unknown]>) {
-    if (isFactError(value)) out.push(`${kind} fact failed: ${value.error}`);
-    else if (value && typeof value === 'object' && !Array.isArray(value) && kind !== 'spam' && kind !== 'virus') {
-      for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
-        if (isFactError(entry)) out.push(`${kind} fact for ${key} failed: ${entry.error}`);
-      }
-    }
-  }
-  return out;
 }
 
 /**
