@@ -40,3 +40,6 @@ export { rewrite } from './rewrite/rewrite';
 export { HEADER_EFFECTS, removesField } from './rewrite/header-edits';
 export type { RewriteOptions, RewrittenMessage } from './rewrite/rewrite';
 export type { RewriteChange } from './rewrite/change';
+// messages
+/** The allowed word closest to a typo of it (what `mailward check` offers as "did you mean"). */
+export { closest as closestWord } from './policy/ajv-problems';
