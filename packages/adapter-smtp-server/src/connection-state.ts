@@ -7,7 +7,8 @@ export interface ConnectionState {
   session: string;
   client: Client;
   connect?: Decision;
-  helo?: { name: string; decision: Decision };
+  /** The HELO/EHLO name and its decision, made with TLS as `tls` says (STARTTLS makes it anew). */
+  helo?: { name: string; tls: boolean; decision: Decision };
   sender?: string;
   /** MAIL FROM's BODY= parameter, upper-cased. */
   body?: string;

@@ -38,6 +38,11 @@ type Hooks = Required<Pick<SMTPServerOptions, 'onConnect' | 'onMailFrom' | 'onRc
 };
 type Done = (err?: Error | null, message?: string) => void;
 
+/** Whether the helo stage was decided for this name as the session now is (after STARTTLS it is not). */
+function heloDecided(state: ConnectionState, name: string): boolean {
+  return state.helo?.name === name && state.helo.tls === state.client.tls;
+}
+
 /** smtp-server hooks that run each stage of the policy and answer with its decision. */
 export function policyHooks(options: PolicyHooksOptions): Hooks {
   const log = options.log ?? ((): void => undefined);
@@ -109,8 +114,8 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
     onHelo(name, session, done) {
       const state = stateOf(session);
       guard(state, done, async () => {
-        if (state.helo?.name !== name) state.helo = { name, decision: await decide(options.policy(), 'helo', state, inputOf(state, { helo: name })) };
-        answer(done, state.helo.decision);
+        if (!heloDecided(state, name)) state.helo = { name, tls: state.client.tls, decision: await decide(options.policy(), 'helo', state, inputOf(state, { helo: name })) };
+        answer(done, state.helo!.decision);
       });
     },
 
@@ -132,8 +137,8 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         if (policy.smtp.maxSize && size > policy.smtp.maxSize) {
           return answer(done, undefined, replyError({ code: 552, status: '5.3.4', text: `Message size exceeds the limit of ${policy.smtp.maxSize} bytes` }));
         }
-        if (helo && state.helo?.name !== helo) {
-          state.helo = { name: helo, decision: await decide(policy, 'helo', state, inputOf(state, { helo })) };
+        if (helo && !heloDecided(state, helo)) {
+          state.helo = { name: helo, tls: state.client.tls, decision: await decide(policy, 'helo', state, inputOf(state, { helo })) };
         }
         if (state.helo && (state.helo.decision.verdict === 'reject' || state.helo.decision.verdict === 'tempfail')) {
           return answer(done, state.helo.decision);

@@ -1,5 +1,10 @@
 /** The policy's `helo` stage answers HELO/EHLO itself: a refused name is refused at that command. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { loadPolicy } from '@mailward/core';
 import type { SMTPServer } from 'smtp-server';
 import { createPolicyServer, memoryStore } from '../src/index';
@@ -59,4 +64,36 @@ it("leaves a malformed HELO to smtp-server's 501", async () => {
   d.close();
   await d.closed;
   expect(decisions.filter((e) => e.stage !== 'connect')).toEqual([]);
+});
+
+it('decides a name again after STARTTLS, with the session as it now is', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mw-helo-tls-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=helo.test'], { stdio: 'ignore' });
+  const policy = loadPolicy(`version: 1
+smtp: { greetPause: 0 }
+helo:
+  rules:
+    - id: tls-only
+      when: { helo: secure.example, client: { tls: false } }
+      do: [ { reject: { code: 550, status: 5.7.1, text: "secure.example only over TLS" } } ]
+rcpt: { rules: [ { id: all, do: [ accept ] } ] }
+`, 'tls.yaml');
+  const tlsServer = createPolicyServer({ policy: () => policy, store: memoryStore(async () => 'Q1'), server: { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) } });
+  await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', () => r()));
+  try {
+    const d = await openDialog((tlsServer.server.address() as AddressInfo).port);
+    expect(await d.send('EHLO secure.example\r\n')).toBe('550 5.7.1 secure.example only over TLS');
+    expect(await d.send('STARTTLS\r\n')).toMatch(/^220/);
+    const secure = tlsConnect({ socket: d.socket, rejectUnauthorized: false });
+    let replies = '';
+    secure.on('data', (b: Buffer) => (replies += b.toString()));
+    await new Promise<void>((r) => secure.once('secureConnect', () => r()));
+    secure.write('EHLO secure.example\r\n');
+    await new Promise<void>((r) => secure.on('data', () => /^(250|550) /m.test(replies) && r()));
+    expect(replies).toMatch(/^250 /m);
+    secure.destroy();
+  } finally {
+    await new Promise<void>((r) => tlsServer.close(() => r()));
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
