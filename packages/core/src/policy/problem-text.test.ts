@@ -69,4 +69,10 @@ describe('one problem per mistake, saying what to write', () => {
       '6:29: `reason` is plain text, so `{virus}` would be stored as written; leave the field out (a `log` action in the same rule can record it)',
     ]);
   });
+
+  it('refuses a template field in a reply text, which is sent as written', () => {
+    expect(problemLines('version: 1', 'helo:', '  rules:', '    - id: h', '      when: { helo: localhost }', '      do: [ { reject: { text: "HELO {helo} refused" } } ]')).toEqual([
+      '6:25: reply `text` is plain text, so `{helo}` would reach the client as written; leave the field out (a `log` action in the same rule can record it)',
+    ]);
+  });
 });

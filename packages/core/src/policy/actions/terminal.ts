@@ -17,7 +17,7 @@ export function compileTerminal(verdict: Verdict, spec: RawQuarantine | RawReply
   const reply = compileReply(verdict, spec ?? {}, scope, path);
   if (verdict !== 'quarantine') return { kind: 'terminal', verdict, reply };
   const q = (spec ?? {}) as RawQuarantine;
-  const field = q.reason !== undefined ? [...q.reason.matchAll(/\{([a-zA-Z.]+)\}/g)].map((m) => m[1]!).find((f) => (TEMPLATE_FIELDS as readonly string[]).includes(f)) : undefined;
+  const field = q.reason !== undefined ? templateFieldIn(q.reason) : undefined;
   if (field !== undefined) {
     // The reason is stored as written; a field would reach the quarantine as literal braces.
     scope.error([...path, 'reason'], `\`reason\` is plain text, so \`{${field}}\` would be stored as written; leave the field out (a \`log\` action in the same rule can record it)`);
@@ -47,5 +47,15 @@ export function compileReply(verdict: Verdict, spec: RawReply, scope: CompileSco
   if (spec.text !== undefined && /[\x00-\x1f\x7f]/.test(spec.text)) {
     scope.error([...path, 'text'], `reply \`text\` holds a line break or another control character, which an SMTP reply line cannot; write it on one line`);
   }
+  const field = spec.text !== undefined ? templateFieldIn(spec.text) : undefined;
+  if (field !== undefined) {
+    // A reply is sent as written: the client would read the braces.
+    scope.error([...path, 'text'], `reply \`text\` is plain text, so \`{${field}}\` would reach the client as written; leave the field out (a \`log\` action in the same rule can record it)`);
+  }
   return { code, status, text: spec.text ?? base.text };
+}
+
+/** The first template field (`{helo}`, `{virus}`...) written in plain text, if any. */
+function templateFieldIn(text: string): string | undefined {
+  return [...text.matchAll(/\{([a-zA-Z.]+)\}/g)].map((m) => m[1]!).find((f) => (TEMPLATE_FIELDS as readonly string[]).includes(f));
 }
