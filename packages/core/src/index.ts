@@ -34,6 +34,8 @@ export { analyze, analyzeFile } from './message/analyze';
 export { partPath } from './message/part-path';
 export type { AnalyzeOptions } from './message/limits';
 export { MALFORMED_KINDS } from './message/model';
+export { StrictLines, strictViolation } from './message/strict-lines';
+export type { DataViolation } from './message/strict-lines';
 
 // rewrite
 export { rewrite } from './rewrite/rewrite';
