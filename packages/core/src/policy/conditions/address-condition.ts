@@ -8,7 +8,7 @@ import type { CompiledCondition, EvalContext } from '../compiled-policy';
 import type { RawAddressCondition, RawPatternValue } from '../raw-policy';
 import { isSubKeyMap } from './condition-kit';
 import { existsFact, resolvesFact } from './fact-reader';
-import { rhsblListed, rhsblZones } from './rhsbl-check';
+import { listedIn, listingZones } from './zone-listing';
 
 const SUB_KEYS = ['address', 'domain', 'fqdn', 'resolves', 'exists', 'rhsbl'];
 
@@ -66,9 +66,9 @@ export function compileAddressCondition(
   }
   if (spec.rhsbl !== undefined) {
     if (of !== 'sender') scope.error([...path, 'rhsbl'], "`rhsbl` asks about the sender's domain: use it under `sender`");
-    const zones = rhsblZones(spec.rhsbl, scope, [...path, 'rhsbl']);
+    const zones = listingZones(spec.rhsbl, scope, [...path, 'rhsbl']);
     needs.push(...zones.zones.map((zone) => ({ kind: 'rhsbl' as const, zone })));
-    checks.push({ key: `${name}.rhsbl`, pattern: zones.pattern, shown: domainOf, test: (a, ctx) => domainOf(a) !== '' && rhsblListed(ctx.facts, zones) });
+    checks.push({ key: `${name}.rhsbl`, pattern: zones.pattern, shown: domainOf, test: (a, ctx) => domainOf(a) !== '' && listedIn(ctx.facts.rhsbl, zones, 'rhsbl').zone !== undefined });
   }
   return {
     path: name,
