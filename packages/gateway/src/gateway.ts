@@ -9,7 +9,7 @@ import { Dequeuer } from './dequeuer';
 import { closeRelays } from './delivery/smtp-relay';
 import { parseHop } from './delivery/route';
 import type { GatewayLog } from './log';
-import { loadGatewayPolicy } from './policy-source';
+import { DEFAULT_MAX_SIZE, loadGatewayPolicy } from './policy-source';
 import { Spool } from './spool/spool';
 import { spoolStore } from './spool/spool-store';
 import { removeLeftovers } from './spool/leftovers';
@@ -64,7 +64,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
     const mailPartial = config.delivery.mode === 'maildir' ? removePartialMail(config.delivery.maildir ?? './var/mail') : 0;
     log.event('info', { event: 'start', policy: policy.name ?? config.policy, spool: config.spool, queued: spool.pending().length, unacknowledged_removed: cleaned.unacknowledged, partial_removed: cleaned.partial, orphans_removed: cleaned.orphaned, mail_partial_removed: mailPartial });
     const facts: FactsHandle = createFactProviders({ ...((config.facts ?? {}) as FactsConfig), onLookup: (e) => log.event(e.error ? 'warn' : 'debug', { event: 'lookup', ...e }) });
-    const admit = admission(spool, { maxSize: policy.smtp.maxSize ?? 10 * 1024 * 1024, ...(config.spoolLimit !== undefined ? { spoolLimit: config.spoolLimit } : {}) }, log);
+    const admit = admission(spool, { maxSize: policy.smtp.maxSize ?? DEFAULT_MAX_SIZE, ...(config.spoolLimit !== undefined ? { spoolLimit: config.spoolLimit } : {}) }, log);
     const servers: SMTPServer[] = [];
     const addresses: { host: string; port: number }[] = [];
     const releases: (() => void)[] = [];

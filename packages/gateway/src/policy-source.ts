@@ -9,8 +9,15 @@ export const BUILTIN_POLICY = join(__dirname, '..', 'default-policy.yaml');
 export const BUILTIN_NAME = 'builtin:firebox-inbound';
 
 /**
+ * The size limit when the policy sets none (Postfix's message_size_limit is about the same):
+ * without one a single client could fill the spool's disk.
+ */
+export const DEFAULT_MAX_SIZE = 10 * 1024 * 1024;
+
+/**
  * Load the gateway's policy: a file, or `builtin:firebox-inbound`. With `domain`, the list
- * `our-domains` becomes that domain and its subdomains.
+ * `our-domains` becomes that domain and its subdomains. A policy without `smtp.maxSize` gets
+ * DEFAULT_MAX_SIZE.
  */
 export function loadGatewayPolicy(policy: string, domain?: string): CompiledPolicy {
   const file = policy === BUILTIN_NAME ? BUILTIN_POLICY : policy;
@@ -21,5 +28,6 @@ export function loadGatewayPolicy(policy: string, domain?: string): CompiledPoli
     doc.setIn(['lists', 'our-domains'], [domain, `*.${domain}`]);
     text = doc.toString();
   }
-  return loadPolicy(text, file);
+  const loaded = loadPolicy(text, file);
+  return loaded.smtp.maxSize ? loaded : { ...loaded, smtp: { ...loaded.smtp, maxSize: DEFAULT_MAX_SIZE } };
 }
