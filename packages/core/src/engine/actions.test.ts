@@ -56,6 +56,9 @@ describe('actions', () => {
       { type: 'masquerade', rule: 'r', domain: 'acme.example', headers: ['From', 'Sender', 'Reply-To'], messageId: false },
     ]);
     expect(effectsOf('data', '[ { subject: { prefix: "[SPAM] " } } ]')).toEqual([{ type: 'subjectPrefix', rule: 'r', prefix: '[SPAM] ' }]);
+    // The prefix is a template, as a header added is; one that fills to nothing tags nothing.
+    expect(effectsOf('data', '[ { subject: { prefix: "[SPAM {spam.score}] " } } ]', {}, { spam: { score: 6.1 } })).toEqual([{ type: 'subjectPrefix', rule: 'r', prefix: '[SPAM 6.1] ' }]);
+    expect(effectsOf('data', '[ { subject: { prefix: "{virus}" } } ]')).toEqual([]);
     expect(effectsOf('mail', '[ { bcc: archive@acme.example } ]')).toEqual([{ type: 'bcc', rule: 'r', address: 'archive@acme.example' }]);
     expect(effectsOf('rcpt', '[ { route: { via: [10.0.0.10, 10.0.0.11] } } ]', { recipient: 'a@b.example' })).toEqual([{ type: 'route', rule: 'r', via: ['10.0.0.10', '10.0.0.11'] }]);
     expect(effectsOf('data', '[ { stripHtml: [script, Applet] } ]')).toEqual([{ type: 'stripHtml', rule: 'r', elements: ['script', 'applet'] }]);

@@ -87,7 +87,17 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
         scope.error([...at, 'prefix'], '`prefix` is empty: give the text to put before the subject, such as "[SPAM] "');
         return undefined;
       }
-      return fixedAction(kind, (rule) => ({ type: 'subjectPrefix', rule, prefix }));
+      // A template, as a header added is: "[SPAM {spam.score}] ". Part fields name every matched part.
+      const template = compileTemplate(prefix, scope, [...at, 'prefix'], actx.hasPart);
+      if (!template) return undefined;
+      return {
+        kind: 'effect',
+        name: kind,
+        build: (s) => {
+          const filled = [...new Set(fillPerPart(template, s))].join(', ');
+          return filled.trim() === '' ? [] : [{ type: 'subjectPrefix', rule: s.rule, prefix: filled }];
+        },
+      };
     }
     case 'stripHtml': {
       const elements = scope.expand(spec as string[], at).map((e) => e.text.toLowerCase());
