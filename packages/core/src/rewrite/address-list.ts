@@ -59,3 +59,21 @@ export function mapAddresses(value: string, fn: (address: string) => string | un
 export function isAddressHeader(name: string): boolean {
   return /^(from|to|cc|bcc|reply-to|sender|resent-(from|to|cc|bcc|sender)|return-path|errors-to|disposition-notification-to)$/i.test(name);
 }
+
+/**
+ * Policy text for an address field, made ASCII where RFC 2047 allows: a display name (quoted or
+ * not), a group name or a comment that is not ASCII goes in encoded words; addresses stay as
+ * written (one that is not ASCII needs SMTPUTF8 at the next hop either way).
+ */
+export function encodePhrases(value: string, encodeWord: (text: string) => string): string {
+  if (/^[\x20-\x7e\t]*$/.test(value)) return value;
+  // Angle-bracketed addresses, quoted strings, then runs of other text up to the next delimiter.
+  return value.replace(/<[^>]*>?|"((?:[^"\\]|\\.)*)"?|[^<>",:;()]+/g, (token, quoted: string | undefined) => {
+    if (/^[\x00-\x7f]*$/.test(token) || token.startsWith('<')) return token;
+    if (quoted !== undefined) return encodeWord(quoted.replace(/\\(.)/g, '$1'));
+    if (token.includes('@')) return token; // a bare address
+    const lead = /^\s*/.exec(token)![0];
+    const trail = /\s*$/.exec(token)![0];
+    return `${lead}${encodeWord(token.trim())}${trail}`;
+  });
+}

@@ -129,3 +129,16 @@ describe('removesField: whether the header effects would take out a field given 
     expect(removesField(effects, 'Received', received)).toBe(removed);
   });
 });
+
+describe('editHeaders: an added address field', () => {
+  it('puts a display name, group or comment that is not ASCII in encoded words and leaves the addresses', async () => {
+    const message = Buffer.from('From: a@b.example\r\n\r\nbody\r\n');
+    const value = 'Jörg Müller <jm@acme.example>, "Ça \\"va\\"" <ca@acme.example>, Équipe: x@acme.example (Zürich);, plain@acme.example';
+    const { out } = await run(message, [{ type: 'addHeader', rule: 'a', name: 'Reply-To', value }]);
+    const field = /^Reply-To: ([^]*?)\r\n(?! )/m.exec(out.toString('latin1'))![1]!;
+    expect(field).toMatch(/^[\x20-\x7e\r\n\t]*$/);
+    expect(field).toContain('<jm@acme.example>');
+    expect(field).toMatch(/, plain@acme\.example$/);
+    expect(new Libmime().decodeWords(field.replace(/\r\n(?=[ \t])/g, ''))).toBe('Jörg Müller <jm@acme.example>, Ça "va" <ca@acme.example>, Équipe: x@acme.example (Zürich);, plain@acme.example');
+  });
+});

@@ -4,7 +4,7 @@ import type { Effect } from '../engine/effect';
 import { compileGlob, type Glob } from '../match/glob';
 import { compileRewriteTemplate } from '../match/rewrite-template';
 import { headerText } from '../message/header-fields';
-import { isAddressHeader, mapAddresses } from './address-list';
+import { encodePhrases, isAddressHeader, mapAddresses } from './address-list';
 import type { RewriteChange } from './change';
 import { buildHeaderBlock, fieldsOf, unstructuredValue, octets, withValue, type Field } from './header-value';
 import { withoutMarked } from './mailbox-list';
@@ -154,7 +154,7 @@ const EDITS: { [K in HeaderEffect['type']]: (x: Extract<HeaderEffect, { type: K 
     });
   },
   addHeader: (x, edit) => {
-    const value = isAddressHeader(x.name) ? octets(x.value) : unstructuredValue(x.value);
+    const value = isAddressHeader(x.name) ? octets(encodePhrases(x.value, (t) => libmime.encodeWord(t, 'Q', 52))) : unstructuredValue(x.value);
     const key = x.name.toLowerCase();
     // A field a message may carry once (RFC 5322 3.6) is replaced, not doubled: two Subjects
     // or Reply-Tos leave the reader to pick one, and a strict MTA refuses the message.
