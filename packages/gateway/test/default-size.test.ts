@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { createLog, defaultConfig, startGateway, type RunningGateway } from '../src/index';
 import { DEFAULT_MAX_SIZE } from '../src/policy-source';
+import { openDialog } from '../../adapter-smtp-server/test/smtp-dialog';
 import { startHub, type HubSink } from './hub-sink';
 
 // A policy that sets no smtp.maxSize: the gateway still bounds what one client can spool.
@@ -17,25 +17,6 @@ rcpt:
       when: { recipient: { domain: acme.example } }
       do: [ accept ]
 `;
-
-/** The EHLO reply's lines. */
-function ehlo(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let text = '';
-    socket.on('data', (d) => {
-      text += d.toString();
-      if (/^220 /m.test(text) && !/EHLO sent/.test(text)) {
-        text += '\nEHLO sent\n';
-        socket.write('EHLO client.example\r\n');
-      } else if (/^250 /m.test(text.split('EHLO sent')[1] ?? '')) {
-        socket.end('QUIT\r\n');
-        resolve(text.split('EHLO sent')[1]!);
-      }
-    });
-    socket.on('error', reject);
-  });
-}
 
 describe('a policy without smtp.maxSize', () => {
   let dir: string;
@@ -58,7 +39,9 @@ describe('a policy without smtp.maxSize', () => {
   });
 
   it('announces and enforces the default limit of 10 MB', async () => {
-    expect(await ehlo(gw.addresses[0]!.port)).toMatch(new RegExp(`^250[- ]SIZE ${DEFAULT_MAX_SIZE}\\r$`, 'm'));
+    const dialog = await openDialog(gw.addresses[0]!.port);
+    expect(await dialog.send('EHLO client.example\r\n')).toMatch(new RegExp(`^250[- ]SIZE ${DEFAULT_MAX_SIZE}\\r?$`, 'm'));
+    dialog.close();
     const body = `${'x'.repeat(76)}\r\n`.repeat(Math.ceil(DEFAULT_MAX_SIZE / 78) + 10);
     const send = nodemailer.createTransport({ host: '127.0.0.1', port: gw.addresses[0]!.port, ignoreTLS: true })
       .sendMail({ envelope: { from: 'a@example.org', to: ['bob@acme.example'] }, raw: `Subject: big\r\n\r\n${body}` });
