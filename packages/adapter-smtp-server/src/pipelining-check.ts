@@ -10,7 +10,8 @@ interface Parser {
 
 interface Connection {
   remoteAddress: string;
-  _parser: Parser;
+  /** false once the connection is closed */
+  _parser: Parser | false;
   _createParser(): Parser;
   send(code: number, data: string | string[], context?: unknown): void;
   close(): void;
@@ -35,6 +36,7 @@ export function forbidHiddenPipelining(server: SMTPServer, policy: () => Compile
   eachConnection<Connection>(server, (connection) => {
     let owed = 0;
     let pipelined = false;
+    let refused = false;
     const watch = (parser: Parser): Parser => {
       const write = parser._write.bind(parser);
       parser._write = (chunk, encoding, next): void => {
@@ -48,17 +50,20 @@ export function forbidHiddenPipelining(server: SMTPServer, policy: () => Compile
       };
       return parser;
     };
-    watch(connection._parser);
+    if (connection._parser) watch(connection._parser);
     const create = connection._createParser.bind(connection);
     connection._createParser = (): Parser => watch(create());
     const send = connection.send.bind(connection);
     connection.send = (code, data, context): void => {
       owed = Math.max(0, owed - 1);
       if (!pipelined) return send(code, data, context);
+      // Refused once: what hooks still answer (a DATA that was under way) goes nowhere.
+      if (refused) return;
+      refused = true;
       log({ event: 'pipelining-refused', client: connection.remoteAddress });
       send(554, '5.5.0 PIPELINING is not offered here: wait for each reply', false);
       // The commands already read are not run: a pipelined DATA must not queue a message.
-      connection._parser.isClosed = true;
+      if (connection._parser) connection._parser.isClosed = true;
       connection.close();
     };
   });

@@ -42,6 +42,20 @@ describe('hideKeywords: [PIPELINING]', () => {
     expect(hidden.events).toContainEqual({ event: 'pipelining-refused', client: '127.0.0.1' });
   });
 
+  it('survives a DATA sent with its message in one packet (the data hook answers a closed connection)', async () => {
+    const d = await openDialog(hidden.port);
+    await d.send('EHLO client.example\r\n');
+    await d.send('MAIL FROM:<a@example.org>\r\n');
+    await d.send('RCPT TO:<b@example.org>\r\n');
+    expect(await d.send('DATA\r\nSubject: x\r\n\r\ny\r\n.\r\n')).toMatch(/^554 5\.5\.0 /);
+    await d.closed;
+    await new Promise((r) => setTimeout(r, 200)); // the data hook's answer, had it thrown, would have by now
+    const next = await openDialog(hidden.port);
+    expect(next.greeting).toMatch(/^220 /);
+    next.close();
+    expect(hidden.stored).toHaveLength(0);
+  });
+
   it('serves a client that waits for each reply', async () => {
     const transport = nodemailer.createTransport({ host: '127.0.0.1', port: hidden.port, ignoreTLS: true });
     const info = await transport.sendMail({ envelope: { from: 'a@example.org', to: ['b@example.org', 'c@example.org'] }, raw: 'Subject: x\r\n\r\ny\r\n' });
