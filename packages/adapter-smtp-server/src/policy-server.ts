@@ -1,6 +1,7 @@
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { containClientErrors } from './client-errors';
 import { setGreetPause } from './greet-pause';
+import { refuseAuthInClear } from './auth-in-clear';
 import { answerHelo } from './helo-answer';
 import { applyHeloRequirement } from './helo-requirement';
 import { checkHostOptions } from './host-options';
@@ -62,11 +63,6 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
               logged('refused');
               done(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
             };
-            // smtp-server takes AUTH in clear where no STARTTLS is offered; a password never travels so.
-            if (!session.secure) {
-              logged('cleartext-refused');
-              return done(Object.assign(new Error('5.7.0 Must issue a STARTTLS command first'), { responseCode: 538 }));
-            }
             if (!username || typeof password !== 'string') return refused();
             Promise.resolve().then(() => authenticate(username, password, { ip: session.remoteAddress })).then(
               (ok) => {
@@ -84,6 +80,7 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
       : {}),
     ...hooks,
   } as SMTPServerOptions);
+  if (authenticate) refuseAuthInClear(server, log);
   answerHelo(server, onHelo);
   setGreetPause(server, policy.smtp.greetPause ?? 100);
   watchReplies(server, options.policy, log);

@@ -96,6 +96,9 @@ it('takes no AUTH in clear on a server without TLS either (538)', async () => {
   const d = await openDialog((server.server.address() as AddressInfo).port);
   expect(await d.send('EHLO client.example\r\n')).not.toMatch(/AUTH/);
   expect(await d.send('AUTH PLAIN AGFsaWNlAHB3\r\n')).toMatch(/^538 5\.7\.0 /);
+  // Refused at the command: no `334 Password:` asks for a password that would cross in clear.
+  expect(await d.send('AUTH LOGIN\r\n')).toMatch(/^538 5\.7\.0 /);
+  expect(await d.send('AUTH PLAIN\r\n')).toMatch(/^538 5\.7\.0 /);
   expect(await d.send('MAIL FROM:<a@example.org>\r\n')).toMatch(/^250/);
   d.close();
   await new Promise<void>((r) => server.close(() => r()));
