@@ -39,8 +39,11 @@ export function diskNames(name: string): string[] {
   return [...new Set(names)].filter(Boolean);
 }
 
-/** Every file name an entity's headers give it (disposition `filename`, type `name`), decoded. */
-export function entityFilenames(contentType: string | undefined, disposition: string | undefined): string[] {
+/**
+ * Every file name an entity's headers give it (disposition `filename`, type `name`, then the
+ * values of `others`: whole-value name fields such as Content-Name), decoded.
+ */
+export function entityFilenames(contentType: string | undefined, disposition: string | undefined, others: readonly string[] = []): string[] {
   const names: string[] = [];
   const collect = (header: string | undefined, param: string): void => {
     if (!header) return;
@@ -50,6 +53,7 @@ export function entityFilenames(contentType: string | undefined, disposition: st
   };
   collect(disposition, 'filename');
   collect(contentType, 'name');
+  for (const raw of others) for (const name of diskNames(cleanFilename(raw))) if (!names.includes(name)) names.push(name);
   // The name that gives the part away goes first: notices and logs show `filename`, and a user
   // told "safe.txt was removed" when evil.exe was is misled.
   return names.map((n, i) => ({ n, i, risky: isRiskyName(n) }))

@@ -11,9 +11,12 @@ export function partType(node: MimeNode): string {
 }
 
 /**
- * Types a reader opens as a message of its own: message/rfc822, and message/global, its form
- * with UTF-8 headers (RFC 6532 3.7), which Python's email and webmail show the same way.
+ * Types a reader opens as a message of its own: message/rfc822; message/global, its form with
+ * UTF-8 headers (RFC 6532 3.7), which Python's email and webmail show the same way; and the
+ * older message/news and message/x-rfc822, which Mozilla's mail reader opens as message/rfc822.
  */
+const MESSAGE_TYPES = new Set(['message/rfc822', 'message/global', 'message/news', 'message/x-rfc822']);
+
 export function isMessageType(type: string): boolean {
-  return type === 'message/rfc822' || type === 'message/global';
+  return MESSAGE_TYPES.has(type);
 }

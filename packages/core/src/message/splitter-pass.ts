@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { CrlfSplitter } from '../rewrite/crlf';
 import type { MimeNode, SplitterChunk } from '@zone-eu/mailsplit';
 import { EntityState } from './entity-state';
+import { OutsideParts } from './outside-parts';
 import { closeMultiparts } from './multipart-close';
 import { entityFilenames } from './file-name';
 import { parseHeaderLine } from './header-fields';
@@ -26,6 +27,9 @@ export interface PassResult {
   malformed: Malformation[];
 }
 
+/** The transfer encodings of RFC 2045 6.1; any other is unknown (6.4). */
+const KNOWN_ENCODINGS = new Set(['7bit', '8bit', 'binary', 'quoted-printable', 'base64']);
+
 function depthOf(node: MimeNode): number {
   let depth = 0;
   for (let n = node.parentNode; n; n = n.parentNode) depth++;
@@ -37,6 +41,7 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
   const result: PassResult = { size: 0, headers: [], parts: [], leaves: [], malformed: [] };
   const states = new Map<MimeNode, EntityState>();
   const open = new Map<MimeNode, string>();
+  const outside = new Map<MimeNode, OutsideParts>();
   const flag = (kind: Malformation['kind'], path: string, detail: string): void => {
     if (!result.malformed.some((m) => m.kind === kind && m.path === path && m.detail === detail)) {
       result.malformed.push({ kind, path, detail });
@@ -59,8 +64,14 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
       fields.filter((f): f is HeaderField => !('problem' in f) && f.name.toLowerCase() === name).map((f) => f.value);
     const rawType = valuesOf('content-type');
     const rawDisposition = valuesOf('content-disposition');
-    if (rawType.length > 1) flag('bad-header', path, `${rawType.length} Content-Type fields`);
-    if (rawDisposition.length > 1) flag('bad-header', path, `${rawDisposition.length} Content-Disposition fields`);
+    const rawEncoding = valuesOf('content-transfer-encoding');
+    for (const [name, values] of [['Content-Type', rawType], ['Content-Disposition', rawDisposition], ['Content-Transfer-Encoding', rawEncoding]] as const) {
+      // One reader takes the first, another the last (mailsplit the first, munpack the last).
+      if (values.length > 1) flag('bad-header', path, `${values.length} ${name} fields`);
+      // RFC 2047 5 allows no encoded word there; a reader that decodes one anyway (Python's
+      // email does) sees a type, name or encoding that we do not.
+      if (values.some((v) => /^[ \t]*=\?/.test(v))) flag('bad-header', path, `${name} written as an encoded word`);
+    }
     // Every instance counts: a reader that takes the last one must not see a name we missed.
     const typeValue = rawType.join('; ');
     const dispositionValue = rawDisposition.join('; ');
@@ -69,7 +80,8 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
     if (boundaries.some((b) => b !== b.trimEnd())) flag('bad-header', path, 'boundary parameter ends in white space; readers disagree where parts start');
     if (depth > limits.maxDepth) flag('limits', path, `nested deeper than ${limits.maxDepth}`);
     if (node._headerlen > limits.headerBlockLimit) flag('limits', path, `header block of ${node._headerlen} bytes is over ${limits.headerBlockLimit}`);
-    const filenames = entityFilenames(typeValue || undefined, dispositionValue || undefined);
+    // Thunderbird also takes a name from Content-Name and X-Sun-Data-Name (after these two).
+    const filenames = entityFilenames(typeValue || undefined, dispositionValue || undefined, [...valuesOf('content-name'), ...valuesOf('x-sun-data-name')]);
     const part: MimePart = {
       path,
       carrier: scope.carrier ?? path,
@@ -86,9 +98,22 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
     if (node.charset) part.charset = node.charset;
     if (node.disposition) part.disposition = node.disposition;
     if (node.encoding) part.encoding = node.encoding;
+    if (node.encoding && !node.multipart && !KNOWN_ENCODINGS.has(node.encoding)) {
+      // RFC 2045 6.4: such an entity is application/octet-stream whatever its type says; some
+      // readers decode x-uuencode or a quoted "base64" all the same, so it is also ambiguous.
+      flag('bad-encoding', path, `unknown Content-Transfer-Encoding ${JSON.stringify(node.encoding)}: taken as application/octet-stream`);
+      part.type = 'application/octet-stream';
+    }
     if (filenames[0] !== undefined) part.filename = filenames[0];
     result.parts.push(part);
-    if (node.multipart && node._boundary) open.set(node, `--${node._boundary.toString('latin1')}--`);
+    if (node.multipart && node._boundary) {
+      open.set(node, `--${node._boundary.toString('latin1')}--`);
+      outside.set(node, new OutsideParts());
+      for (let up = node.parentNode; up; up = up.parentNode) {
+        // The inner parts end where the outer ones do: readers split them differently.
+        if (up._boundary && up._boundary.equals(node._boundary)) flag('duplicate-boundary', path, 'a multipart inside another uses its boundary');
+      }
+    }
     else if (node.multipart) flag('unclosed-multipart', path, 'multipart without a boundary parameter');
     if (!node.multipart && node.messageNode !== true) {
       const attached = isMessageType(part.type) || filenames.some((n) => /\.eml$/i.test(n));
@@ -104,7 +129,10 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
     splitter.on('data', (obj: SplitterChunk) => {
       if (obj.type === 'node') onNode(obj);
       else if (obj.type === 'body') states.get(obj.node)?.write(obj.value);
-      else closeMultiparts(obj.node, obj.value, open);
+      else {
+        outside.get(obj.node)?.write(obj.value);
+        closeMultiparts(obj.node, obj.value, open);
+      }
     });
     const stream = splitter as unknown as NodeJS.EventEmitter;
     stream.on('error', (err: Error & { code?: string }) => {
@@ -118,6 +146,11 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
       if (finished) return;
       finished = true;
       for (const [node, closing] of open) flag('unclosed-multipart', scope.prefix + partPath(node), `no closing ${closing} line`);
+      for (const [node, watch] of outside) {
+        const where = scope.prefix + partPath(node);
+        for (const name of watch.end()) flag('bad-encoding', where, `file ${JSON.stringify(name)} encoded in the preamble or epilogue, which some readers open`);
+        if (watch.headerLine) flag('bad-header', where, 'part header lines in the preamble or epilogue, which some readers open as a part');
+      }
       if (splitter.lines.bareCR) flag('bare-cr', scope.prefix, 'a CR not followed by LF: readers disagree where a line, a header field or a part ends');
       for (const state of result.leaves) {
         state.end();

@@ -1,15 +1,19 @@
 import { diskNames } from './file-name';
 
-/** A uuencode (or `begin-base64`) block's first line: mode and the name the file is saved as. */
-const BEGIN = /^begin(?:-base64)?[ \t]+[0-7]{3,4}[ \t]+([^\r\n]+)$/gm;
+/**
+ * A uuencode (or `begin-base64`) block's first line: mode and the name the file is saved as
+ * (any case, a mode of 1 to 4 digits: ripmime takes those too); or a yEnc block's, whose `name=`
+ * is the rest of the line (Thunderbird opens these as attachments as it does uuencode).
+ */
+const BEGIN = /^(?:begin(?:-base64)?[ \t]+[0-7]{1,4}[ \t]+|=ybegin[ \t].*?\bname=)([^\r\n]+)$/gim;
 
 /** The longest line kept between chunks while looking for a `begin` line. */
 const MAX_LINE = 1024;
 
 /**
- * The file names of uuencoded blocks in a body, read as it streams: Outlook and other readers
- * turn `begin 644 evil.exe` in a plain-text body into an attachment of that name, so the part
- * carries that file whatever its own headers say.
+ * The file names of uuencoded (and yEnc) blocks in a body, read as it streams: Outlook and other
+ * readers turn `begin 644 evil.exe` in a plain-text body into an attachment of that name, so the
+ * part carries that file whatever its own headers say.
  */
 export class UuencodeNames {
   readonly names: string[] = [];
@@ -31,7 +35,7 @@ export class UuencodeNames {
   }
 
   private scan(text: string): void {
-    if (!text.includes('begin')) return;
+    if (!/begin/i.test(text)) return;
     for (const m of text.matchAll(BEGIN)) {
       for (const name of diskNames(m[1]!)) if (!this.names.includes(name)) this.names.push(name);
     }
