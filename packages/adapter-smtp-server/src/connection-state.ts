@@ -29,13 +29,27 @@ export function stateOf(session: SMTPServerSession): ConnectionState {
   if (!state) {
     const client: Client = { ip: session.remoteAddress, tls: Boolean(session.secure), authenticated: Boolean(session.user) };
     if (session.clientHostname && session.clientHostname !== `[${session.remoteAddress}]`) client.hostname = session.clientHostname;
-    if (session.user) client.user = String(session.user);
     state = { session: session.id, client, recipients: [], totals: { messages: 0, recipients: 0, bytes: 0 }, memo: new Map() };
     states.set(session, state);
   }
+  // A login comes after connect, and XCLIENT can undo it: read as the session is at every command.
   state.client.tls = Boolean(session.secure);
   state.client.authenticated = Boolean(session.user);
+  const user = userOf(session.user);
+  if (user === undefined) delete state.client.user;
+  else state.client.user = user;
   return state;
+}
+
+/**
+ * The login name `client.user` matches: what onAuth gave as `user`. A host's own server may
+ * give an id there (smtp-server's example has `user: 123`) or an object, named by its
+ * `username` as smtp-server's own log lines name it; anything else names no one.
+ */
+function userOf(user: unknown): string | undefined {
+  if (typeof user === 'number' || typeof user === 'bigint') return String(user);
+  const name = user && typeof user === 'object' ? (user as { username?: unknown }).username : user;
+  return typeof name === 'string' && name !== '' ? name : undefined;
 }
 
 /** Effects of the envelope stages that apply to the whole message (sender rewrites, bcc, logs). */

@@ -1,5 +1,6 @@
 /** A plain SMTP client for tests: send lines, read replies, as a client that breaks rules would. */
 import { connect, type Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 
 export interface Dialog {
   /** Wait for the next complete reply (multi-line replies joined). */
@@ -12,13 +13,12 @@ export interface Dialog {
   close(): void;
 }
 
-/** Open a connection and read the greeting. */
-export async function openDialog(port: number): Promise<Dialog & { greeting: string }> {
-  const socket = connect(port, '127.0.0.1');
+/** A dialog over a socket already open (a plain one, or the TLS one STARTTLS gives). */
+export function dialogOver(socket: Socket | TLSSocket): Dialog {
   let buffer = '';
   const waiting: ((r: string) => void)[] = [];
   const ready: string[] = [];
-  socket.on('data', (d) => {
+  socket.on('data', (d: Buffer) => {
     buffer += d.toString('latin1');
     let m: RegExpExecArray | null;
     while ((m = /^((?:\d{3}-[^\n]*\n)*\d{3} [^\n]*\n)/.exec(buffer))) {
@@ -36,7 +36,7 @@ export async function openDialog(port: number): Promise<Dialog & { greeting: str
       if (r !== undefined) resolve(r);
       else waiting.push(resolve);
     });
-  const dialog: Dialog = {
+  return {
     reply,
     send: (data) => {
       socket.write(data);
@@ -47,5 +47,10 @@ export async function openDialog(port: number): Promise<Dialog & { greeting: str
     socket,
     close: () => socket.destroy(),
   };
-  return { ...dialog, greeting: await reply() };
+}
+
+/** Open a connection and read the greeting. */
+export async function openDialog(port: number): Promise<Dialog & { greeting: string }> {
+  const dialog = dialogOver(connect(port, '127.0.0.1'));
+  return { ...dialog, greeting: await dialog.reply() };
 }
