@@ -142,3 +142,20 @@ describe('editHeaders: an added address field', () => {
     expect(new Libmime().decodeWords(field.replace(/\r\n(?=[ \t])/g, ''))).toBe('Jörg Müller <jm@acme.example>, Ça "va" <ca@acme.example>, Équipe: x@acme.example (Zürich);, plain@acme.example');
   });
 });
+
+describe('editHeaders: fields in obsolete syntax (RFC 5322 4.5.3)', () => {
+  it('a name with white space before its colon is that field: removed by name', async () => {
+    const message = Buffer.from('Received :from build7.internal.acme.example\r\nX-Mailer  : Outlook\r\nSubject: hi\r\n\r\nbody\r\n');
+    const { out } = await run(message, [{ type: 'removeHeaders', rule: 'r', names: ['Received', 'X-Mailer'] }]);
+    expect(out.toString()).toBe('Subject: hi\r\n\r\nbody\r\n');
+  });
+});
+
+describe('editHeaders: masquerade of a resent message', () => {
+  it('replaces Resent-Message-ID as it does Message-ID', async () => {
+    const message = Buffer.from('Message-ID: <1@build7.internal.acme.example>\r\nResent-Message-ID: <2@hub3.internal.acme.example>\r\n\r\nbody\r\n');
+    const { out } = await run(message, [{ type: 'masquerade', rule: 'm', domain: 'acme.example', headers: [], messageId: true }]);
+    expect(out.toString()).not.toMatch(/internal/);
+    expect(out.toString()).toMatch(/^Resent-Message-ID: <[0-9a-f]{32}@acme\.example>\r$/m);
+  });
+});

@@ -190,7 +190,8 @@ const EDITS: { [K in HeaderEffect['type']]: (x: Extract<HeaderEffect, { type: K 
     edit.fields = edit.fields.map((f) => {
       let value = f.value;
       if (x.headers.some((h) => named(h, f))) value = masqueradeAddresses(value, x.domain);
-      if (x.messageId && f.key === 'message-id') value = masqueradeIds(value, x.domain, edit.secret, true);
+      // A resent message's own id names the host that resent it just as well.
+      if (x.messageId && (f.key === 'message-id' || f.key === 'resent-message-id')) value = masqueradeIds(value, x.domain, edit.secret, true);
       if (x.messageId && (f.key === 'in-reply-to' || f.key === 'references')) value = masqueradeIds(value, x.domain, edit.secret, false);
       if (value === f.value) return f;
       edit.changes.push({ kind: 'header-rewritten', rule: x.rule, name: f.name, from: headerText(f.value), to: headerText(value) });

@@ -27,7 +27,8 @@ export function fieldsOf(headers: Headers): Field[] {
   return headers.getList().map((h) => {
     const colon = h.line.indexOf(':');
     if (colon <= 0) return { key: h.key, name: h.line, value: '', line: h.line };
-    return { key: h.key, name: h.line.slice(0, colon), value: unfold(h.line.slice(colon + 1)), line: h.line };
+    // `Received :` (white space before the colon) is a Received field all the same (RFC 5322 4.5.3).
+    return { key: h.key, name: h.line.slice(0, colon).trimEnd(), value: unfold(h.line.slice(colon + 1)), line: h.line };
   });
 }
 
