@@ -5,6 +5,7 @@ import { Spool } from '../spool';
 import type { ByteSource } from './byte-source';
 import type { ArchiveListing } from './member';
 import { listZip } from './zip';
+import { findZipEnd } from './zip-end';
 import { gzipListing } from './gzip';
 import { listTar, looksLikeTar } from './tar';
 import { listTnef, TNEF_SIGNATURE } from './tnef';
@@ -82,5 +83,9 @@ export async function listArchive(src: ByteSource, limits: ListLimits, holders: 
   }
   if (isTnef(head)) return listTnef(src, limits.memory);
   if (looksLikeTar(head)) return listTar(src, limits.memory);
+  // Bytes before the zip (an SFX stub, a polyglot's image) hide its magic, not its end record:
+  // unzip, 7-Zip and Python list such a file, so it is listed here too. Tried after tar, whose
+  // last member may be a zip whose end record shows in the tar's tail.
+  if (findZipEnd(src)) return listZip(src, limits.memory);
   return undefined;
 }

@@ -1,12 +1,10 @@
 import { inflateRawSync } from 'node:zlib';
 import type { ByteSource } from './byte-source';
 import type { ArchiveListing, ArchiveMember } from './member';
+import { findZipEnd, type ZipEnd } from './zip-end';
 
-const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
-// End record (22 bytes) plus the longest comment it may carry.
-const TAIL = 22 + 0xffff;
 
 function memberContent(src: ByteSource, localOffset: number, method: number, compressed: number, limit: number): Buffer | undefined {
   const local = src.read(localOffset, 30);
@@ -22,15 +20,12 @@ function memberContent(src: ByteSource, localOffset: number, method: number, com
   return undefined;
 }
 
-function fromCentralDirectory(src: ByteSource, end: Buffer, limit: number): ArchiveMember[] {
+function fromCentralDirectory(src: ByteSource, zipEnd: ZipEnd, limit: number): ArchiveMember[] {
   const members: ArchiveMember[] = [];
-  const count = end.readUInt16LE(10);
-  const cdSize = end.readUInt32LE(12);
-  const cdStart = end.readUInt32LE(16);
   // The directory is read whole: at most 64k entries of bounded size, far below the hard cap.
-  const cd = src.read(cdStart, Math.min(cdSize, src.length - cdStart));
+  const cd = src.read(zipEnd.cdStart, Math.min(zipEnd.cdSize, zipEnd.end - zipEnd.cdStart));
   let at = 0;
-  for (let i = 0; i < count && at + 46 <= cd.length && cd.readUInt32LE(at) === CENTRAL; i++) {
+  for (let i = 0; i < zipEnd.count && at + 46 <= cd.length && cd.readUInt32LE(at) === CENTRAL; i++) {
     const flags = cd.readUInt16LE(at + 8);
     const method = cd.readUInt16LE(at + 10);
     const compressed = cd.readUInt32LE(at + 20);
@@ -38,7 +33,7 @@ function fromCentralDirectory(src: ByteSource, end: Buffer, limit: number): Arch
     const nameLength = cd.readUInt16LE(at + 28);
     const extra = cd.readUInt16LE(at + 30);
     const comment = cd.readUInt16LE(at + 32);
-    const local = cd.readUInt32LE(at + 42);
+    const local = cd.readUInt32LE(at + 42) + zipEnd.shift;
     const name = cd.subarray(at + 46, at + 46 + nameLength).toString(flags & 0x800 ? 'utf8' : 'latin1');
     const encrypted = (flags & 1) === 1;
     members.push({
@@ -75,14 +70,10 @@ function fromLocalHeaders(src: ByteSource): ArchiveMember[] {
 
 /** List a zip's members; `limit` caps reading and inflating one member for nested listing. */
 export function listZip(src: ByteSource, limit: number): ArchiveListing {
-  const tailStart = Math.max(0, src.length - TAIL);
-  const tail = src.read(tailStart, src.length - tailStart);
-  for (let at = tail.length - 22; at >= 0; at--) {
-    if (tail.readUInt32LE(at) === EOCD) {
-      const members = fromCentralDirectory(src, tail.subarray(at, at + 22), limit);
-      if (members.length > 0 || tail.readUInt16LE(at + 10) === 0) return { format: 'zip', members };
-      break;
-    }
+  const end = findZipEnd(src, true);
+  if (end) {
+    const members = fromCentralDirectory(src, end, limit);
+    if (members.length > 0 || end.cdSize === 0) return { format: 'zip', members };
   }
   return { format: 'zip', members: fromLocalHeaders(src), problem: 'zip has no readable central directory' };
 }
