@@ -1,10 +1,13 @@
 import { bufferSource } from './byte-source';
 import { listArchive } from './list-archive';
 import type { ArchiveListing } from './member';
-import { buildZip } from './__fixtures__/build-zip';
+import { analyzeAttached, memberFilenames } from './__fixtures__/analyze-attached';
+import { buildZip, extraField } from './__fixtures__/build-zip';
 
 const limits = { memory: 1 << 20, hard: 1 << 24 };
 const list = async (bytes: Buffer): Promise<ArchiveListing | undefined> => listArchive(bufferSource(bytes), limits);
+const names = (listing: ArchiveListing | undefined): (string | string[])[][] | undefined =>
+  listing?.members.map((m) => [m.name, m.otherNames ?? []]);
 const exe = Buffer.from('MZ\x90\x00 this program cannot be run in DOS mode');
 
 describe('listArchive: a zip with bytes before it', () => {
@@ -26,5 +29,20 @@ describe('listArchive: a zip with bytes before it', () => {
     const fake = Buffer.concat([stub, Buffer.from('PK\x05\x06'), Buffer.alloc(18)]);
     fake.writeUInt32LE(40, stub.length + 12);
     expect(await list(fake)).toBeUndefined();
+  });
+});
+
+/** An Info-ZIP Unicode Path extra field (0x7075): version 1, the stored name's CRC, the name. */
+const unicodePath = (name: string): Buffer => extraField(0x7075, Buffer.concat([Buffer.from([1, 0, 0, 0, 0]), Buffer.from(name)]));
+
+describe('listZip: the names extractors use', () => {
+  it('names a member by its Unicode Path as unzip and 7-Zip do, and by its stored name', async () => {
+    const listing = await list(buildZip([{ name: 'notes.txt', data: exe, method: 0, extra: unicodePath('tools/run.bat') }]));
+    expect(names(listing)).toEqual([['tools/run.bat', ['notes.txt']]]);
+  });
+
+  it('gives analysis both names, so a part condition on *.bat matches', async () => {
+    const m = await analyzeAttached('docs.zip', buildZip([{ name: 'notes.txt', data: exe, extra: unicodePath('run.bat') }]));
+    expect(memberFilenames(m)).toEqual([['run.bat', 'notes.txt']]);
   });
 });

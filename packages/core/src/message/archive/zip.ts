@@ -1,7 +1,9 @@
 import { inflateRawSync } from 'node:zlib';
 import type { ByteSource } from './byte-source';
 import type { ArchiveListing, ArchiveMember } from './member';
+import { memberNames } from './member-names';
 import { findZipEnd, type ZipEnd } from './zip-end';
+import { readZipExtra } from './zip-extra';
 
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
@@ -34,10 +36,12 @@ function fromCentralDirectory(src: ByteSource, zipEnd: ZipEnd, limit: number): A
     const extra = cd.readUInt16LE(at + 30);
     const comment = cd.readUInt16LE(at + 32);
     const local = cd.readUInt32LE(at + 42) + zipEnd.shift;
-    const name = cd.subarray(at + 46, at + 46 + nameLength).toString(flags & 0x800 ? 'utf8' : 'latin1');
+    const stored = cd.subarray(at + 46, at + 46 + nameLength).toString(flags & 0x800 ? 'utf8' : 'latin1');
+    const fields = readZipExtra(cd.subarray(at + 46 + nameLength, at + 46 + nameLength + extra), { size, compressed });
     const encrypted = (flags & 1) === 1;
     members.push({
-      name, size, encrypted,
+      // unzip and 7-Zip save the file under the Unicode Path; older tools under the stored name.
+      ...memberNames([fields.unicodePath, stored]), size, encrypted,
       content: () => (encrypted ? undefined : memberContent(src, local, method, compressed, limit)),
     });
     at += 46 + nameLength + extra + comment;
