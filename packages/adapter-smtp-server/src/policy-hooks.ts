@@ -7,7 +7,7 @@ import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerOptions, SMTPSe
 import { envelopeEffects, stateOf, type ConnectionState } from './connection-state';
 import type { MessageStore, StoredMessage } from './message-store';
 import { removalsOf } from './session-log';
-import { hiddenParameter, hiddenUtf8Address } from './smtp-controls';
+import { offeredByPolicy, unofferedParameter, unofferedUtf8Address } from './offered-parameters';
 import { replyError } from './smtp-error';
 import { StrictDataReader } from './strict-data';
 import type { HeloHook } from './helo-answer';
@@ -27,6 +27,12 @@ export interface PolicyHooksOptions {
   admit?: () => Reply | undefined;
   /** One object per decision and per refused command, for the accounting log. */
   log?: (event: Record<string, unknown>) => void;
+  /**
+   * The ESMTP extensions offered on a session: MAIL and RCPT take only their parameters (any
+   * other is 555 5.5.4). createPolicyServer gives what its EHLO reply lists; by default, what
+   * smtpServerOptions offers for the policy in force (AUTH and SIZE unless hidden, never DSN).
+   */
+  offered?: (session: SMTPServerSession) => ReadonlySet<string>;
 }
 
 /** DATA ended by the client going away (or its idle timeout), not by a failure of ours. */
@@ -46,6 +52,7 @@ function heloDecided(state: ConnectionState, name: string): boolean {
 /** smtp-server hooks that run each stage of the policy and answer with its decision. */
 export function policyHooks(options: PolicyHooksOptions): Hooks {
   const log = options.log ?? ((): void => undefined);
+  const offered = options.offered ?? ((): ReadonlySet<string> => offeredByPolicy(options.policy()));
   const timeoutMs = options.factTimeoutMs ?? 20_000;
 
   const inputOf = (state: ConnectionState, extra: Partial<StageInput> = {}): StageInput => {
@@ -80,7 +87,13 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
     done(err);
   };
 
-  /** A non-ASCII address where the policy hides SMTPUTF8 (RFC 6531's 553 5.6.7). */
+  /** A parameter of an extension not offered, or of none (RFC 5321 4.1.1.11). */
+  const refuseParameter = (state: ConnectionState, command: 'MAIL' | 'RCPT', parameter: string, done: Done): void => {
+    log({ event: 'hidden-keyword-refused', session: state.session, client: state.client.ip, command, parameter });
+    answer(done, undefined, replyError({ code: 555, status: '5.5.4', text: `Parameter not supported: ${parameter}` }));
+  };
+
+  /** A non-ASCII address where SMTPUTF8 is not offered (RFC 6531's 553 5.6.7). */
   const refuseUtf8 = (state: ConnectionState, command: 'MAIL' | 'RCPT', done: Done): void => {
     log({ event: 'hidden-keyword-refused', session: state.session, client: state.client.ip, command, parameter: 'non-ASCII address (SMTPUTF8 is not offered here)' });
     answer(done, undefined, replyError({ code: 553, status: '5.6.7', text: 'Non-ASCII address not permitted: SMTPUTF8 is not offered here' }));
@@ -125,12 +138,10 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         const policy = options.policy();
         const helo = session.hostNameAppearsAs;
         if (!helo && policy.smtp.requireHelo !== false) return answer(done, undefined, replyError({ code: 503, status: '5.5.1', text: 'Send HELO/EHLO first' }));
-        const hidden = hiddenParameter(policy, address.args);
-        if (hidden) {
-          log({ event: 'hidden-keyword-refused', session: session.id, client: state.client.ip, command: 'MAIL', parameter: hidden });
-          return answer(done, undefined, replyError({ code: 555, status: '5.5.4', text: `Parameter not supported: ${hidden}` }));
-        }
-        if (hiddenUtf8Address(policy, address.address)) return refuseUtf8(state, 'MAIL', done);
+        const extensions = offered(session);
+        const unoffered = unofferedParameter('MAIL', address.args, extensions);
+        if (unoffered) return refuseParameter(state, 'MAIL', unoffered, done);
+        if (unofferedUtf8Address(address.address, extensions)) return refuseUtf8(state, 'MAIL', done);
         const busy = options.admit?.();
         if (busy) return answer(done, undefined, replyError(busy));
         const size = Number((address.args || {} as Record<string, string>).SIZE ?? 0);
@@ -161,12 +172,10 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
       const state = stateOf(session);
       guard(state, done, async () => {
         const policy = options.policy();
-        const hidden = hiddenParameter(policy, address.args);
-        if (hidden) {
-          log({ event: 'hidden-keyword-refused', session: session.id, client: state.client.ip, command: 'RCPT', parameter: hidden });
-          return answer(done, undefined, replyError({ code: 555, status: '5.5.4', text: `Parameter not supported: ${hidden}` }));
-        }
-        if (hiddenUtf8Address(policy, address.address)) return refuseUtf8(state, 'RCPT', done);
+        const extensions = offered(session);
+        const unoffered = unofferedParameter('RCPT', address.args, extensions);
+        if (unoffered) return refuseParameter(state, 'RCPT', unoffered, done);
+        if (unofferedUtf8Address(address.address, extensions)) return refuseUtf8(state, 'RCPT', done);
         if (policy.smtp.maxRecipients && state.recipients.length >= policy.smtp.maxRecipients) {
           return answer(done, undefined, replyError({ code: 452, status: '4.5.3', text: `Too many recipients (at most ${policy.smtp.maxRecipients} per message)` }));
         }

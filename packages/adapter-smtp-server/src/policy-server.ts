@@ -1,4 +1,4 @@
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { containClientErrors } from './client-errors';
 import { setGreetPause } from './greet-pause';
 import { refuseAuthInClear } from './auth-in-clear';
@@ -9,9 +9,10 @@ import { logSessions } from './session-log';
 import { forbidHiddenPipelining } from './pipelining-check';
 import { policyHooks, type PolicyHooksOptions } from './policy-hooks';
 import { watchReplies } from './protocol-replies';
+import { offeredByServer } from './offered-parameters';
 import { smtpServerOptions } from './smtp-controls';
 
-export interface PolicyServerOptions extends PolicyHooksOptions {
+export interface PolicyServerOptions extends Omit<PolicyHooksOptions, 'offered'> {
   /**
    * smtp-server options of the host (name, banner, TLS key and certificate, ...); `secure: true`
    * needs key and cert. onConnect, onMailFrom, onRcptTo and onData are the adapter's, and AUTH is
@@ -44,8 +45,10 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
   if (authenticate) disabled.delete('AUTH');
   else disabled.add('AUTH');
   controls.disabledCommands = [...disabled];
-  const { onHelo, ...hooks } = policyHooks(options);
-  const server = new SMTPServer({
+  // MAIL and RCPT take the parameters of what this server's EHLO reply lists, as it was made.
+  const offered = (session: SMTPServerSession): ReadonlySet<string> => offeredByServer(server.options, Boolean(session.secure));
+  const { onHelo, ...hooks } = policyHooks({ ...options, offered });
+  const server: SMTPServer = new SMTPServer({
     logger: false,
     authOptional: true,
     ...host,
