@@ -46,3 +46,32 @@ describe('listZip: the names extractors use', () => {
     expect(memberFilenames(m)).toEqual([['run.bat', 'notes.txt']]);
   });
 });
+
+describe('listZip: the whole central directory, and the local headers', () => {
+  const three = [{ name: 'readme.txt', data: Buffer.from('hello') }, { name: 'run.bat', data: Buffer.from('@echo') }, { name: 'evil.exe', data: exe }];
+
+  it('walks the directory by its size, not by the count the end record claims', async () => {
+    for (const count of [0, 1]) {
+      const listing = await list(buildZip(three, { count }));
+      expect(listing?.members.map((m) => m.name)).toEqual(['readme.txt', 'run.bat', 'evil.exe']);
+      expect(listing?.members[2]!.content?.()).toEqual(exe);
+    }
+  });
+
+  it('names a member also as its local header does, where a streaming extractor takes the name', async () => {
+    const listing = await list(buildZip([{ name: 'notes.txt', localName: 'evil.vbs', data: exe, method: 0 }]));
+    expect(names(listing)).toEqual([['notes.txt', ['evil.vbs']]]);
+  });
+
+  it('lists a local entry the central directory leaves out', async () => {
+    const whole = buildZip(three);
+    const shown = buildZip(three.slice(0, 1));
+    // The first entry's directory, the three local entries before it.
+    const locals = whole.subarray(0, whole.indexOf(Buffer.from('PK\x01\x02')));
+    const directory = shown.subarray(shown.indexOf(Buffer.from('PK\x01\x02')));
+    const end = Buffer.from(directory.subarray(directory.length - 22));
+    end.writeUInt32LE(locals.length, 16);
+    const listing = await list(Buffer.concat([locals, directory.subarray(0, directory.length - 22), end]));
+    expect(listing?.members.map((m) => m.name)).toEqual(['readme.txt', 'run.bat', 'evil.exe']);
+  });
+});
