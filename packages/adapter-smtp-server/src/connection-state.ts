@@ -1,4 +1,4 @@
-import type { Client, Decision, Effect, FactResult } from '@mailward/core';
+import type { Client, Decision, Effect, FactResult, Reply } from '@mailward/core';
 import type { SMTPServerSession } from 'smtp-server';
 
 /** What one SMTP connection has decided so far (its transaction is reset by MAIL FROM). */
@@ -13,8 +13,10 @@ export interface ConnectionState {
   /** MAIL FROM's BODY= parameter, upper-cased. */
   body?: string;
   mail?: Decision;
-  /** Accepted recipients with their rcpt decisions. */
+  /** Accepted recipients with their rcpt decisions, each once. */
   recipients: { address: string; decision: Decision }[];
+  /** The reply to the RCPT just accepted: a repeated recipient's is the one its first RCPT got. */
+  rcptReply?: Reply;
   /** What this connection has queued so far, for its `close` log line. */
   totals: { messages: number; recipients: number; bytes: number };
   /** Lookups already answered on this connection (DNSBL, DNS, greylist). */

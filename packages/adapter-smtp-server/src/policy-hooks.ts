@@ -176,12 +176,22 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         const unoffered = unofferedParameter('RCPT', address.args, extensions);
         if (unoffered) return refuseParameter(state, 'RCPT', unoffered, done);
         if (unofferedUtf8Address(address.address, extensions)) return refuseUtf8(state, 'RCPT', done);
+        // A repeat is the same recipient (smtp-server keeps it once too): 250 as it first got,
+        // without a second copy of the mail or a place of maxRecipients used up.
+        const repeated = state.recipients.find((r) => r.address.toLowerCase() === address.address.toLowerCase());
+        if (repeated) {
+          state.rcptReply = repeated.decision.reply;
+          return answer(done, repeated.decision);
+        }
         if (policy.smtp.maxRecipients && state.recipients.length >= policy.smtp.maxRecipients) {
           return answer(done, undefined, replyError({ code: 452, status: '4.5.3', text: `Too many recipients (at most ${policy.smtp.maxRecipients} per message)` }));
         }
         const recipient = address.address;
         const decision = await decide(policy, 'rcpt', state, inputOf(state, { recipient }));
-        if (decision.verdict !== 'reject' && decision.verdict !== 'tempfail') state.recipients.push({ address: recipient, decision });
+        if (decision.verdict !== 'reject' && decision.verdict !== 'tempfail') {
+          state.recipients.push({ address: recipient, decision });
+          state.rcptReply = decision.reply;
+        }
         answer(done, decision);
       });
     },
