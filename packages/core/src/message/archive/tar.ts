@@ -1,5 +1,7 @@
 import type { ByteSource } from './byte-source';
 import type { ArchiveListing, ArchiveMember } from './member';
+import { memberNames } from './member-names';
+import { paxRecords } from './tar-pax';
 
 function field(block: Buffer, start: number, length: number): string {
   const raw = block.subarray(start, start + length);
@@ -19,24 +21,45 @@ export function looksLikeTar(first: Buffer): boolean {
   return sum === stored;
 }
 
+// Metadata entries are read whole up to this size; a longer path is no path any system takes.
+const META_MAX = 64 * 1024;
+
 /** List a tar's regular files, header block by header block; `limit` caps a member kept for nested listing. */
 export function listTar(src: ByteSource, limit: number, format: 'tar' | 'tar.gz' = 'tar'): ArchiveListing {
   const members: ArchiveMember[] = [];
   let at = 0;
   let longName: string | undefined;
+  // pax 'g' records hold for every entry after them, 'x' records for the next one only.
+  const global = new Map<string, string>();
+  let local = new Map<string, string>();
   while (at + 512 <= src.length) {
     const block = src.read(at, 512);
     if (block.every((b) => b === 0)) break;
-    const size = parseInt(field(block, 124, 12).trim() || '0', 8) || 0;
     const kind = String.fromCharCode(block[156] ?? 48);
+    const pax = (key: string): string | undefined => local.get(key) ?? global.get(key);
+    const headerSize = parseInt(field(block, 124, 12).trim() || '0', 8) || 0;
+    // GNU tar and bsdtar take a pax size over the header's, and so find the next header there.
+    const paxSize = kind === 'x' || kind === 'g' ? undefined : Number(pax('size'));
+    const size = paxSize !== undefined && Number.isSafeInteger(paxSize) && paxSize >= 0 ? paxSize : headerSize;
     const prefix = block.subarray(257, 262).toString('latin1') === 'ustar' ? field(block, 345, 155) : '';
     const dataStart = at + 512;
-    const name = longName ?? (prefix ? `${prefix}/${field(block, 0, 100)}` : field(block, 0, 100));
-    longName = undefined;
+    const headerName = prefix ? `${prefix}/${field(block, 0, 100)}` : field(block, 0, 100);
+    const meta = (): Buffer => src.read(dataStart, Math.min(size, META_MAX));
     if (kind === 'L') {
-      longName = src.read(dataStart, Math.min(size, 4096)).toString('utf8').replace(/\0.*$/s, '');
-    } else if (kind === '0' || kind === '\0' || kind === '7') {
-      members.push({ name, size, encrypted: false, content: () => (size <= limit ? src.read(dataStart, size) : undefined) });
+      longName = meta().toString('utf8').replace(/\0.*$/s, '');
+    } else if (kind === 'x') {
+      local = paxRecords(meta());
+    } else if (kind === 'g') {
+      for (const [key, value] of paxRecords(meta())) global.set(key, value);
+    } else {
+      // Extractors that know pax save the file under its path; one that does not, under the
+      // header's name: both are kept.
+      const names = memberNames([pax('path'), longName, headerName]);
+      if (kind === '0' || kind === '\0' || kind === '7') {
+        members.push({ ...names, size, encrypted: false, content: () => (size <= limit ? src.read(dataStart, size) : undefined) });
+      }
+      longName = undefined;
+      local = new Map();
     }
     at = dataStart + Math.ceil(size / 512) * 512;
   }
