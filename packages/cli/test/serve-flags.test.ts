@@ -75,3 +75,12 @@ test('an IPv6 listener is printed as [address]:port, as --listen and gateway.yam
   const r = await runCli(['serve', '--listen', '[::1]:0'], tmp, /listening on \S+\n/);
   expect(r.stdout).toMatch(/^mailward: listening on \[::1\]:\d+$/m);
 });
+
+test('--domain that is a wildcard or pattern: usage error naming the flag, nothing started', async () => {
+  // `--domain '*'` made our-domains ['*', '*.*']: every recipient was ours (an open relay).
+  // (re:, @lists and the rest: test/domain-check.test.ts in the gateway.)
+  const r = await runCli(['serve', '--listen', '127.0.0.1:0', '--domain', '*'], tmp, STARTED);
+  expect(r.stdout).not.toMatch(STARTED);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain('--domain "*" is not a domain name: write one plain domain such as acme.example');
+});

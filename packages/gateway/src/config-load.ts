@@ -4,6 +4,7 @@ import Ajv from 'ajv';
 import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
 import { defaultConfig, type GatewayConfig, type ListenerConfig } from './config';
 import { configFileProblems } from './config-files';
+import { domainProblem } from './domain-name';
 import { GATEWAY_SCHEMA } from './config-schema';
 import { completeDelivery } from './delivery/delivery-config-load';
 import { endpointShapeProblems, factsProblems } from './facts-check';
@@ -69,6 +70,8 @@ export function loadGatewayConfig(file: string, cwd = process.cwd(), options: { 
   }
   const admin = raw.admin ? listenProblem((raw.admin as { listen: string }).listen, ['admin', 'listen'], at) : undefined;
   const problems = [...listenerProblems((raw.listeners ?? []) as ListenerConfig[], at), ...(admin ? [admin] : []), ...factsProblems(raw.facts as object | undefined, at, options.checkFiles === true)];
+  const badDomain = typeof raw.domain === 'string' ? domainProblem(raw.domain) : undefined;
+  if (badDomain) problems.push(`${at(['domain'])}: /domain: ${badDomain}`);
   const base = dirname(resolve(file));
   const defaults = defaultConfig(cwd);
   const seconds = (v: unknown, fallback: number): number => (typeof v === 'number' ? v * 1000 : fallback);
@@ -77,6 +80,7 @@ export function loadGatewayConfig(file: string, cwd = process.cwd(), options: { 
     ...defaults,
     ...(raw as Partial<GatewayConfig>),
     policy: raw.policy ? (String(raw.policy).startsWith('builtin:') ? String(raw.policy) : resolve(base, String(raw.policy))) : defaults.policy,
+    ...(raw.domain !== undefined ? { domainFrom: `${at(['domain'])}: domain` } : {}),
     spool: raw.spool ? resolve(base, String(raw.spool)) : defaults.spool,
     queue: {
       scanPeriod: seconds(q.scanPeriod, defaults.queue.scanPeriod),

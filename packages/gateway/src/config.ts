@@ -25,6 +25,8 @@ export interface GatewayConfig {
   policy: string;
   /** Replace the policy's `our-domains` list (the embedded default's `--domain`). */
   domain?: string;
+  /** Where `domain` was set ("gateway.yaml:3:9: domain", "--domain"), for the messages about it. */
+  domainFrom?: string;
   listeners: ListenerConfig[];
   spool: string;
   /** Most messages in the queue; over it MAIL FROM gets 452 4.3.1. */

@@ -46,7 +46,7 @@ function checkNodeVersion(): void {
 
 export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): Promise<RunningGateway> {
   checkNodeVersion();
-  const policy = loadGatewayPolicy(config.policy, config.domain);
+  const policy = loadGatewayPolicy(config.policy, config.domain, config.domainFrom);
   // Looked up before anything is bound: a missing user stops the start, not a half-started gateway.
   const account = config.user ? accountToRunAs(config.user, baseLog) : undefined;
   for (const w of policy.warnings) baseLog.event('warn', { event: 'policy-warning', problem: `${w.file}:${w.line}:${w.col}: ${w.message}` });

@@ -6,6 +6,7 @@ export type { GatewayConfig, ListenerConfig } from './config';
 export { loadGatewayConfig, GatewayConfigError } from './config-load';
 export { createLog } from './log';
 export { isHostPort } from './host-port';
+export { domainProblem } from './domain-name';
 export type { GatewayLog, LogLevel } from './log';
 export { Spool, SpoolCorruption } from './spool/spool';
 export type { QueueRecord } from './spool/queue-record';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPolicy, type CompiledPolicy } from '@mailward/core';
 import { parseDocument } from 'yaml';
+import { domainProblem } from './domain-name';
 
 /** The Firebox inbound example shipped with the gateway (kept equal to examples/ by a test). */
 export const BUILTIN_POLICY = join(__dirname, '..', 'default-policy.yaml');
@@ -19,12 +20,17 @@ export const DEFAULT_MAX_SIZE = 10 * 1024 * 1024;
  * `our-domains` becomes that domain and its subdomains. A policy without `smtp.maxSize` gets
  * DEFAULT_MAX_SIZE.
  */
-export function loadGatewayPolicy(policy: string, domain?: string): CompiledPolicy {
+export function loadGatewayPolicy(policy: string, domain?: string, domainFrom = '--domain'): CompiledPolicy {
   const file = policy === BUILTIN_NAME ? BUILTIN_POLICY : policy;
   let text = readFileSync(file, 'utf8');
   if (domain) {
+    // Checked here too, for a config built in code: `*` here would accept mail for every domain.
+    const bad = domainProblem(domain);
+    if (bad) throw new Error(`${domainFrom}: ${bad}`);
     const doc = parseDocument(text);
-    if (!doc.hasIn(['lists', 'our-domains'])) throw new Error(`${file}: --domain needs a list named our-domains in the policy`);
+    if (!doc.hasIn(['lists', 'our-domains'])) {
+      throw new Error(`${domainFrom} ${domain} replaces the policy's list our-domains, but ${file} has no list named our-domains: add one to the policy (lists: { our-domains: [${domain}] }), or leave out ${domainFrom === '--domain' ? '--domain' : 'domain:'}`);
+    }
     doc.setIn(['lists', 'our-domains'], [domain, `*.${domain}`]);
     text = doc.toString();
   }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { GatewayConfigError, createLog, defaultConfig, isHostPort, loadGatewayConfig, startGateway, type GatewayConfig, type LogLevel } from '@mailward/gateway';
+import { GatewayConfigError, createLog, defaultConfig, domainProblem, isHostPort, loadGatewayConfig, startGateway, type GatewayConfig, type LogLevel } from '@mailward/gateway';
 import { PolicyError, formatProblem } from '@mailward/core';
 import { InputError, UsageError } from '../usage-error';
 
@@ -46,7 +46,12 @@ export async function run(argv: string[]): Promise<number> {
     config = defaultConfig(process.cwd());
     config.domain = 'acme.example';
   }
-  if (values.domain) config.domain = values.domain;
+  if (values.domain !== undefined) {
+    const bad = domainProblem(values.domain);
+    if (bad) throw new UsageError(`--domain ${bad}`);
+    config.domain = values.domain;
+    config.domainFrom = '--domain';
+  }
   if (values.listen) {
     // Which listener would move is a guess the admin should not have to make: say so instead.
     if (config.listeners.length > 1) {
