@@ -32,3 +32,26 @@ describe('listTar: pax extended headers', () => {
     expect(memberFilenames(await analyzeAttached('docs.tar', t, 'application/x-tar'))).toEqual([['run.bat', 'readme.txt']]);
   });
 });
+
+describe('listTar: links', () => {
+  const payload = Buffer.from('MsgBox "hi"');
+
+  it('lists a hard link under its own name, with the content of the file it links to', () => {
+    const t = buildTar([{ name: 'payload.txt', data: payload }, { name: 'evil.vbs', type: '1', linkname: 'payload.txt' }]);
+    const members = listTar(bufferSource(t), 1024).members;
+    expect(members.map((m) => [m.name, m.size])).toEqual([['payload.txt', 11], ['evil.vbs', 11]]);
+    expect(members[1]!.content?.()).toEqual(payload);
+  });
+
+  it('lists a symlink under its own name, its target found from the link directory', () => {
+    const t = buildTar([{ name: 'docs/evil.vbs', type: '2', linkname: '../data/./payload.txt' }, { name: 'data/payload.txt', data: payload }]);
+    const members = listTar(bufferSource(t), 1024).members;
+    expect(members.map((m) => m.name)).toEqual(['docs/evil.vbs', 'data/payload.txt']);
+    expect(members[0]!.content?.()).toEqual(payload);
+  });
+
+  it('lists a link whose target is not in the archive, with no content', () => {
+    const t = buildTar([{ name: 'h', type: 'x', data: paxData({ path: 'run.bat', linkpath: '/etc/passwd' }) }, { name: 'x', type: '2', linkname: 'y' }]);
+    expect(listTar(bufferSource(t), 1024).members.map((m) => [m.name, m.size, m.content?.()])).toEqual([['run.bat', 0, undefined]]);
+  });
+});

@@ -1,6 +1,7 @@
 import type { ByteSource } from './byte-source';
 import type { ArchiveListing, ArchiveMember } from './member';
 import { memberNames } from './member-names';
+import { archivePath, linkTarget } from './tar-link';
 import { paxRecords } from './tar-pax';
 
 function field(block: Buffer, start: number, length: number): string {
@@ -29,6 +30,9 @@ export function listTar(src: ByteSource, limit: number, format: 'tar' | 'tar.gz'
   const members: ArchiveMember[] = [];
   let at = 0;
   let longName: string | undefined;
+  let longLink: string | undefined;
+  const files = new Map<string, ArchiveMember>();
+  const links: { member: ArchiveMember; target: string }[] = [];
   // pax 'g' records hold for every entry after them, 'x' records for the next one only.
   const global = new Map<string, string>();
   let local = new Map<string, string>();
@@ -47,6 +51,8 @@ export function listTar(src: ByteSource, limit: number, format: 'tar' | 'tar.gz'
     const meta = (): Buffer => src.read(dataStart, Math.min(size, META_MAX));
     if (kind === 'L') {
       longName = meta().toString('utf8').replace(/\0.*$/s, '');
+    } else if (kind === 'K') {
+      longLink = meta().toString('utf8').replace(/\0.*$/s, '');
     } else if (kind === 'x') {
       local = paxRecords(meta());
     } else if (kind === 'g') {
@@ -56,12 +62,26 @@ export function listTar(src: ByteSource, limit: number, format: 'tar' | 'tar.gz'
       // header's name: both are kept.
       const names = memberNames([pax('path'), longName, headerName]);
       if (kind === '0' || kind === '\0' || kind === '7') {
-        members.push({ ...names, size, encrypted: false, content: () => (size <= limit ? src.read(dataStart, size) : undefined) });
+        const file: ArchiveMember = { ...names, size, encrypted: false, content: () => (size <= limit ? src.read(dataStart, size) : undefined) };
+        members.push(file);
+        files.set(archivePath(file.name), file);
+        files.set(archivePath(headerName), file);
+      } else if (kind === '1' || kind === '2') {
+        // A hard link or a symlink is saved under its own name: evil.vbs -> payload.txt opens
+        // as evil.vbs. It has no data; its content is the target's, when the target is here.
+        const member: ArchiveMember = { ...names, size: 0, encrypted: false };
+        members.push(member);
+        links.push({ member, target: linkTarget(kind, names.name, pax('linkpath') ?? longLink ?? field(block, 157, 100)) });
       }
       longName = undefined;
+      longLink = undefined;
       local = new Map();
     }
     at = dataStart + Math.ceil(size / 512) * 512;
+  }
+  for (const { member, target } of links) {
+    const file = files.get(target);
+    if (file) Object.assign(member, { size: file.size, content: file.content });
   }
   const problem = at > src.length ? 'tar is truncated' : undefined;
   return problem ? { format, members, problem } : { format, members };
