@@ -13,21 +13,30 @@ interface Connection {
 }
 
 // Status codes for the replies smtp-server writes itself (its enhanced codes are off, since our
-// own replies carry theirs in the text). It answers 552 only for a size over the limit, and 550
-// only to XCLIENT and XFORWARD, which are not taken here.
+// own replies carry theirs in the text). It answers 552 only for a size over the limit, 452 only
+// for a recipient over a host's maxRecipients, and 550 only to XCLIENT and XFORWARD, which are
+// not taken here.
 const OWN_STATUS: Readonly<Record<number, string>> = {
-  421: '4.4.2', 451: '4.3.0', 454: '4.7.0', 500: '5.5.2', 501: '5.5.4', 502: '5.5.1', 503: '5.5.1', 504: '5.5.4',
+  421: '4.4.2', 451: '4.3.0', 452: '4.5.3', 454: '4.7.0', 500: '5.5.2', 501: '5.5.4', 502: '5.5.1', 503: '5.5.1', 504: '5.5.4',
   530: '5.7.0', 535: '5.7.8', 538: '5.7.0', 550: '5.7.1', 552: '5.3.4', 554: '5.6.0', 555: '5.5.4',
 };
 const HAS_STATUS = /^[245]\.\d{1,3}\.\d{1,3} /;
 
 /**
+ * 452 4.5.3 to a recipient over maxRecipients is no error of the client's: RFC 5321 4.5.3.1.10
+ * has it send the rest in a later transaction, so a long list must not hang up the connection
+ * before the recipients taken get their mail.
+ */
+const isTooManyRecipients = (code: number, data: string | string[]): boolean => code === 452 && typeof data === 'string' && data.startsWith('4.5.3 ');
+
+/**
  * Every reply of the server's sessions passes through here, whoever wrote it (a hook, or
  * smtp-server before any hook runs: an unknown command, MAIL before HELO, SIZE= over the
- * limit): an accepted MAIL or RCPT gets the decision's reply, an error reply gets a status code and counts toward the policy's `hardErrorLimit`
- * (the one that reaches it becomes 421 and the connection closes, smtp-server's own limit of ten
- * unknown commands then not applying), and AUTH is left out of the
- * EHLO reply until the session is under TLS, where logins are taken.
+ * limit): an accepted MAIL or RCPT gets the decision's reply, an error reply gets a status code
+ * and counts toward the policy's `hardErrorLimit` (but for 452 4.5.3, too many recipients; the
+ * one that reaches it becomes 421 and the connection closes, smtp-server's own limit of ten
+ * unknown commands then not applying), and AUTH is left out of the EHLO reply until the session
+ * is under TLS, where logins are taken.
  */
 export function watchReplies(server: SMTPServer, policy: () => CompiledPolicy, log: (event: Record<string, unknown>) => void): void {
   eachConnection<Connection>(server, (connection) => {
@@ -38,7 +47,7 @@ export function watchReplies(server: SMTPServer, policy: () => CompiledPolicy, l
       if (accepted) return send(accepted.code, `${accepted.status} ${accepted.text}`, context);
       if (Array.isArray(data) && !connection.secure) data = data.filter((line) => !line.startsWith('AUTH '));
       if (typeof data === 'string' && OWN_STATUS[code] && !HAS_STATUS.test(data)) data = `${OWN_STATUS[code]} ${data}`;
-      if (code < 400 || code === 421) return send(code, data, context);
+      if (code < 400 || code === 421 || isTooManyRecipients(code, data)) return send(code, data, context);
       errors++;
       const limit = policy().smtp.hardErrorLimit;
       // With a limit the policy's count is the one that hangs up (smtp-server's stays for none).

@@ -24,3 +24,33 @@ it('answers unknown commands 500 up to the policy\'s hardErrorLimit, then 421', 
     await new Promise<void>((r) => server.close(() => r()));
   }
 });
+
+it('does not count 452 4.5.3 for recipients over maxRecipients: the client sends them later', async () => {
+  const few = loadPolicy('version: 1\nsmtp: { maxRecipients: 3, hardErrorLimit: 4, greetPause: 0 }\nrcpt: { rules: [ { id: all, do: [ accept ] } ] }\n', 'few.yaml');
+  const delivered: string[][] = [];
+  const server = createPolicyServer({
+    policy: () => few,
+    store: memoryStore(async (m) => {
+      delivered.push(m.recipients.map((r) => r.address));
+      return 'Q1';
+    }),
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const d = await openDialog((server.server.address() as AddressInfo).port);
+  try {
+    await d.send('EHLO client.example\r\n');
+    await d.send('MAIL FROM:<a@example.org>\r\n');
+    const replies: string[] = [];
+    for (let i = 1; i <= 8; i++) replies.push((await d.send(`RCPT TO:<r${i}@acme.example>\r\n`)).slice(0, 9));
+    expect(replies).toEqual([...Array(3).fill('250 2.1.5'), ...Array(5).fill('452 4.5.3')]);
+    expect(await d.send('DATA\r\n')).toMatch(/^354/);
+    expect(await d.send('Subject: hi\r\n\r\nhi\r\n.\r\n')).toMatch(/^250/);
+    expect(delivered).toEqual([['r1@acme.example', 'r2@acme.example', 'r3@acme.example']]);
+    // Other errors still count: the fourth one hangs up.
+    for (let i = 1; i < 4; i++) expect(await d.send(`FOO${i}\r\n`)).toMatch(/^500 /);
+    expect(await d.send('FOO4\r\n')).toMatch(/^421 4\.7\.0 Too many errors \(4\)/);
+  } finally {
+    d.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
