@@ -6,6 +6,7 @@ import type { Spool } from './spool';
 import { quarantineNotice } from '../delivery/quarantine-notice';
 import { queueGenerated } from './generated-message';
 import { belowReceived } from './below-received';
+import { HOP_LIMIT, TooManyHops, hopCount } from './hop-count';
 import { removeFile } from './durable-file';
 import { receiveFile, streamOf } from './received-file';
 
@@ -69,6 +70,9 @@ export function spoolStore(spool: Spool, options: { hostname: string; now?: () =
           await Promise.all([removeFile(file), removeFile(spool.path('tmp', id, 'json'))]);
         },
         async commit(message) {
+          // Before anything is written: a looping message must not be queued once more.
+          const hops = hopCount(message.model);
+          if (hops > HOP_LIMIT) throw new TooManyHops(hops);
           const verdict = message.decision.verdict as QueueRecord['verdict'];
           const { sender, recipients } = envelopeOf(message);
           const record: QueueRecord = {
