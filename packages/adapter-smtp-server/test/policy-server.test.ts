@@ -115,8 +115,11 @@ describe('createPolicyServer over loopback', () => {
     for (const u of ['a', 'b', 'c']) expect(await d.send(`RCPT TO:<${u}@acme.example>\r\n`)).toMatch(/^250/);
     expect(await d.send('RCPT TO:<d@acme.example>\r\n')).toMatch(/^452 4\.5\.3/);
     expect(await d.send('RCPT TO:<x@elsewhere.example>\r\n')).toMatch(/^452/);
+    // The 452s are no errors (the client is to send those recipients later); other refusals are.
+    expect(await d.send('VRFY bob\r\n')).toMatch(/^500 /);
+    expect(await d.send('FOO\r\n')).toMatch(/^500 /);
     // The fourth refusal (the 503 counts too) reaches hardErrorLimit: 421 and the connection is closed.
-    expect(await d.send('RCPT TO:<y@elsewhere.example>\r\n')).toMatch(/^421 4\.7\.0/);
+    expect(await d.send('BAR\r\n')).toMatch(/^421 4\.7\.0/);
     await d.closed;
   });
 
