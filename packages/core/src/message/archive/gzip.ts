@@ -29,6 +29,6 @@ export function gzipListing(packed: ByteSource, file: ByteSource | undefined, ho
   const [name, ...otherNames] = [...new Set(names)];
   if (name === undefined || !file) return { format: 'gzip', members: [] };
   const size = file.length;
-  const member = { name, size, encrypted: false, content: () => (size <= limit ? file.read(0, size) : undefined) };
+  const member = { name, size, encrypted: false, content: () => (size <= limit ? file.read(0, size) : undefined), head: () => file.read(0, 512) };
   return { format: 'gzip', members: [otherNames.length > 0 ? { ...member, otherNames } : member] };
 }

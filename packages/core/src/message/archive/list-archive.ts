@@ -8,12 +8,11 @@ import { listZip } from './zip';
 import { findZipEnd } from './zip-end';
 import { gzipListing } from './gzip';
 import { listTar, looksLikeTar } from './tar';
-import { listTnef, TNEF_SIGNATURE } from './tnef';
+import { listTnef } from './tnef';
+import { isGzip, isTnef, isZip } from './archive-kind';
+import { sayUnread } from './unopened';
 
-/** Names that say "this is an archive we can list". */
-export function isArchiveName(name: string): boolean {
-  return /\.(zip|jar|tar|tgz|tar\.gz|gz)$/i.test(name) || /^winmail\.dat$/i.test(name);
-}
+export { isArchiveName, looksLikeArchive } from './archive-kind';
 
 const ARCHIVE_TYPES = new Set([
   'application/zip', 'application/x-zip', 'application/x-zip-compressed', 'application/x-tar',
@@ -49,20 +48,17 @@ async function gunzipToSpool(src: ByteSource, limits: ListLimits): Promise<{ spo
   }
 }
 
-const isZip = (head: Buffer): boolean => head.length >= 4 && (head.readUInt32LE(0) === 0x04034b50 || head.readUInt32LE(0) === 0x06054b50);
-const isGzip = (head: Buffer): boolean => head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
-const isTnef = (head: Buffer): boolean => head.length >= 4 && head.readUInt32LE(0) === TNEF_SIGNATURE;
-
-/** True when these first 512 bytes are those of an archive listArchive would list. */
-export function looksLikeArchive(head: Buffer): boolean {
-  return isZip(head) || isGzip(head) || isTnef(head) || looksLikeTar(head);
-}
-
 /**
  * List an archive from its decoded bytes, by what the bytes are (never by the name alone);
- * `holders` are the archive's own names, which name the file of a plain gzip.
+ * `holders` are the archive's own names, which name the file of a plain gzip. Members that
+ * could not be read are said in the listing's `limit`.
  */
 export async function listArchive(src: ByteSource, limits: ListLimits, holders: readonly string[] = []): Promise<ArchiveListing | undefined> {
+  const listing = await listByKind(src, limits, holders);
+  return listing && sayUnread(listing, limits.memory);
+}
+
+async function listByKind(src: ByteSource, limits: ListLimits, holders: readonly string[] = []): Promise<ArchiveListing | undefined> {
   const head = src.read(0, 512);
   if (isZip(head)) return listZip(src, limits.memory);
   if (isGzip(head)) {

@@ -7,6 +7,10 @@ export interface ArchiveMember {
   encrypted: boolean;
   /** The member's bytes, when small enough to read or inflate; for nested listing. */
   content?: () => Buffer | undefined;
+  /** Its first bytes, even when the whole is too big to give: to know an archive by them. */
+  head?: () => Buffer | undefined;
+  /** Why its bytes cannot be read at all (a compression method that is not supported). */
+  unsupported?: string;
 }
 
 /** What listing an archive found. */

@@ -62,7 +62,7 @@ export function listTar(src: ByteSource, limit: number, format: 'tar' | 'tar.gz'
       // header's name: both are kept.
       const names = memberNames([pax('path'), longName, headerName]);
       if (kind === '0' || kind === '\0' || kind === '7') {
-        const file: ArchiveMember = { ...names, size, encrypted: false, content: () => (size <= limit ? src.read(dataStart, size) : undefined) };
+        const file: ArchiveMember = { ...names, size, encrypted: false, content: () => (size <= limit ? src.read(dataStart, size) : undefined), head: () => src.read(dataStart, Math.min(size, 512)) };
         members.push(file);
         files.set(archivePath(file.name), file);
         files.set(archivePath(headerName), file);

@@ -62,7 +62,7 @@ export function listTnef(src: ByteSource, limit: number): ArchiveListing {
   const close = (): void => {
     if (!current || current.names.length === 0) return;
     const { names, size, at } = current;
-    members.push({ name: names[0]!, otherNames: names.slice(1), size, encrypted: false, content: () => (at >= 0 && size <= limit ? src.read(at, size) : undefined) });
+    members.push({ name: names[0]!, otherNames: names.slice(1), size, encrypted: false, content: () => (at >= 0 && size <= limit ? src.read(at, size) : undefined), head: () => (at >= 0 ? src.read(at, Math.min(size, 512)) : undefined) });
   };
   let at = 6; // signature and key
   while (at + 9 <= src.length) {

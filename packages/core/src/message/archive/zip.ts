@@ -1,4 +1,4 @@
-import { inflateRawSync } from 'node:zlib';
+import { constants, inflateRawSync } from 'node:zlib';
 import type { ByteSource } from './byte-source';
 import type { ArchiveListing, ArchiveMember } from './member';
 import { memberNames } from './member-names';
@@ -7,12 +7,34 @@ import { centralHeaders, localHeader, type LocalHeader, type ZipHeader } from '.
 
 const DESCRIPTOR = 0x08074b50;
 
-function memberContent(src: ByteSource, local: LocalHeader, method: number, compressed: number, limit: number): Buffer | undefined {
-  if (compressed > limit) return undefined;
+// Methods other zip readers decompress and node's zlib does not (APPNOTE 4.4.5).
+const METHODS: Record<number, string> = {
+  1: 'shrink', 6: 'implode', 9: 'deflate64', 12: 'bzip2', 14: 'LZMA', 93: 'zstd', 95: 'xz', 98: 'PPMd',
+};
+
+const unsupported = (method: number): string | undefined =>
+  method === 0 || method === 8 ? undefined : `compressed with ${METHODS[method] ?? 'an unknown method'} (method ${method}), which is not supported`;
+
+function memberContent(src: ByteSource, local: LocalHeader | undefined, method: number, compressed: number, limit: number): Buffer | undefined {
+  if (!local || compressed > limit) return undefined;
   const data = src.read(local.dataStart, compressed);
   try {
     if (method === 0) return data;
     if (method === 8) return inflateRawSync(data, { maxOutputLength: limit });
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+// The first bytes of a member too big to inflate whole: the start of its data inflated alone
+// (1 KiB of deflate gives at most about 1 MiB).
+function memberHead(src: ByteSource, local: LocalHeader | undefined, method: number, compressed: number): Buffer | undefined {
+  if (!local) return undefined;
+  const data = src.read(local.dataStart, Math.min(compressed, method === 0 ? 512 : 1024));
+  try {
+    if (method === 0) return data;
+    if (method === 8) return inflateRawSync(data, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, 512);
   } catch {
     return undefined;
   }
@@ -28,7 +50,11 @@ function member(src: ByteSource, central: ZipHeader | undefined, local: LocalHea
   const header = central ?? local!;
   const encrypted = ((header.flags | (local?.flags ?? 0)) & 1) === 1;
   const found: ArchiveMember = { ...memberNames([...(central?.names ?? []), ...(local?.names ?? [])]), size: header.size, encrypted };
-  if (local && !encrypted) found.content = () => memberContent(src, local, header.method, header.compressed, limit);
+  if (encrypted) return found;
+  const why = unsupported(header.method);
+  if (why) return { ...found, unsupported: why };
+  found.content = () => memberContent(src, local, header.method, header.compressed, limit);
+  found.head = () => memberHead(src, local, header.method, header.compressed);
   return found;
 }
 
