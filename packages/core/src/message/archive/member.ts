@@ -1,3 +1,5 @@
+import type { UnlistedFormat } from './unlisted';
+
 /** A file inside an archive, as listing finds it. */
 export interface ArchiveMember {
   name: string;
@@ -15,7 +17,8 @@ export interface ArchiveMember {
 
 /** What listing an archive found. */
 export interface ArchiveListing {
-  format: 'zip' | 'tar' | 'tar.gz' | 'gzip' | 'tnef';
+  /** 7z, rar, bzip2 and xz are known by their magic but not opened: no members, and a `limit`. */
+  format: 'zip' | 'tar' | 'tar.gz' | 'gzip' | 'tnef' | UnlistedFormat;
   members: ArchiveMember[];
   /** Why the list may be incomplete because the archive is damaged. */
   problem?: string;

@@ -1,0 +1,33 @@
+import { bufferSource } from './byte-source';
+import { isArchiveName, isArchiveType, listArchive } from './list-archive';
+import { analyzeAttached } from './__fixtures__/analyze-attached';
+import { buildZip } from './__fixtures__/build-zip';
+
+const limits = { memory: 1 << 20, hard: 1 << 24 };
+const samples: [string, Buffer, string][] = [
+  ['7z', Buffer.concat([Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0, 4]), Buffer.alloc(40)]), '7z archives are not opened'],
+  ['rar', Buffer.concat([Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1'), Buffer.alloc(40)]), 'rar archives are not opened'],
+  ['bzip2', Buffer.concat([Buffer.from('BZh91AY&SY', 'latin1'), Buffer.alloc(40)]), 'bzip2-compressed files (tar.bz2 included) are not opened'],
+  ['xz', Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 4]), Buffer.alloc(40)]), 'xz-compressed files (tar.xz included) are not opened'],
+];
+
+describe('listArchive: 7z, rar, bzip2 and xz', () => {
+  it.each(samples)('knows %s by its magic and says it is not opened', async (format, bytes, limit) => {
+    expect(await listArchive(bufferSource(bytes), limits)).toEqual({ format, members: [], limit });
+  });
+
+  it('says so of one inside a zip, as analysis reports no inner listing\'s limit', async () => {
+    const listing = await listArchive(bufferSource(buildZip([{ name: 'docs.dat', data: samples[0]![1] }])), limits);
+    expect(listing?.limit).toBe('zip member docs.dat: 7z archives are not opened');
+  });
+
+  it('keeps such attachments by their names and types, to be looked at', () => {
+    expect(['a.7z', 'a.rar', 'a.tar.bz2', 'a.tbz2', 'a.tar.xz', 'a.txz'].every(isArchiveName)).toBe(true);
+    expect(['application/x-7z-compressed', 'application/vnd.rar', 'application/x-bzip2', 'application/x-xz'].every(isArchiveType)).toBe(true);
+  });
+
+  it('makes analysis report a 7z attachment as malformed: limits', async () => {
+    const m = await analyzeAttached('docs.7z', samples[0]![1], 'application/octet-stream');
+    expect(m.malformed).toContainEqual({ kind: 'limits', path: '1', detail: '7z archives are not opened' });
+  });
+});
