@@ -4,6 +4,7 @@ import { setGreetPause } from './greet-pause';
 import { refuseAuthInClear } from './auth-in-clear';
 import { answerHelo } from './helo-answer';
 import { applyHeloRequirement } from './helo-requirement';
+import { withHostControls } from './host-controls';
 import { checkHostOptions } from './host-options';
 import { logSessions } from './session-log';
 import { forbidHiddenPipelining } from './pipelining-check';
@@ -37,14 +38,10 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
   const host = options.server ?? {};
   checkHostOptions(host);
   const tls = Boolean(host.key && host.cert);
-  const controls = smtpServerOptions(policy, tls);
   const authenticate = options.authenticate;
-  const log = options.log ?? ((): void => undefined);
   // AUTH is offered only where logins are checked: a listener without `authenticate` refuses it.
-  const disabled = new Set(controls.disabledCommands ?? []);
-  if (authenticate) disabled.delete('AUTH');
-  else disabled.add('AUTH');
-  controls.disabledCommands = [...disabled];
+  const controls = withHostControls(host, smtpServerOptions(policy, tls), Boolean(authenticate));
+  const log = options.log ?? ((): void => undefined);
   // MAIL and RCPT take the parameters of what this server's EHLO reply lists, as it was made.
   const offered = (session: SMTPServerSession): ReadonlySet<string> => offeredByServer(server.options, Boolean(session.secure));
   const { onHelo, ...hooks } = policyHooks({ ...options, offered });

@@ -86,7 +86,9 @@ export function logSessions(server: SMTPServer, policy: () => CompiledPolicy, li
       send(code, data, context);
     };
   });
-  server.onClose = (session): void => {
+  // The host's own onClose (given in its options) runs after the close line, not instead of it.
+  const hostOnClose = server.onClose.bind(server);
+  server.onClose = (session, callback): void => {
     const info = endings.get(session);
     const totals = stateOf(session).totals;
     // smtp-server fills the session's addresses in when it greets: an early talker's are the connection's.
@@ -96,5 +98,6 @@ export function logSessions(server: SMTPServer, policy: () => CompiledPolicy, li
       listener: { ...listener, address: session.localAddress ?? c?.localAddress, port: session.localPort ?? c?.localPort },
       ...totals, errors: info?.errors ?? 0, ms: info ? Date.now() - info.started : undefined, reason: info?.reason ?? 'client-closed',
     });
+    hostOnClose(session, callback);
   };
 }
