@@ -5,21 +5,19 @@ import { UNLISTED_LIMIT, unlistedFormat } from './unlisted';
 // A listing names this many members it could not read; more are counted.
 const NAMED = 5;
 
-function isArchive(member: ArchiveMember): boolean {
-  if ([member.name, ...(member.otherNames ?? [])].some(isArchiveName)) return true;
-  const head = member.head?.();
-  return head !== undefined && looksLikeArchive(head);
-}
+const isArchive = (member: ArchiveMember, head: Buffer): boolean =>
+  [member.name, ...(member.otherNames ?? [])].some(isArchiveName) || looksLikeArchive(head);
 
 function unread(member: ArchiveMember, limit: number): string | undefined {
   if (member.encrypted) return undefined; // said already: the member and its archive are encrypted
   if (member.unsupported) return `${member.name}: ${member.unsupported}, so it was not read`;
   // Said here, by the archive that holds it: analysis does not report an inner listing's limit.
-  const unlisted = unlistedFormat(member.head?.() ?? Buffer.alloc(0));
+  const head = member.head?.() ?? Buffer.alloc(0);
+  const unlisted = unlistedFormat(head);
   if (unlisted) return `${member.name}: ${UNLISTED_LIMIT[unlisted]}`;
   // Only a member that is itself an archive hides more files; its content is got here once
   // more, which costs an inflation bounded by the limit, to know it before analysis lists.
-  if (member.content && isArchive(member) && member.content() === undefined) {
+  if (member.content && isArchive(member, head) && member.content() === undefined) {
     return `${member.name}: an archive that does not decompress within ${limit} bytes, so it was not opened`;
   }
   return undefined;
