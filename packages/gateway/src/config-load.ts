@@ -37,10 +37,11 @@ function submissionAuth(auth: NonNullable<ListenerConfig['auth']>, base: string)
 }
 
 /**
- * Read, validate and complete a gateway.yaml (paths relative to its folder). With `checkFiles`
+ * Read, validate and complete a gateway.yaml (paths relative to its folder, and so are the
+ * default spool and maildir, var/spool and var/mail; `_cwd` is no longer used). With `checkFiles`
  * (what `serve` asks), the files it names must be readable too; `spool` commands do not need them.
  */
-export function loadGatewayConfig(file: string, cwd = process.cwd(), options: { checkFiles?: boolean } = {}): GatewayConfig {
+export function loadGatewayConfig(file: string, _cwd = process.cwd(), options: { checkFiles?: boolean } = {}): GatewayConfig {
   const text = readFileSync(file, 'utf8');
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
@@ -73,7 +74,9 @@ export function loadGatewayConfig(file: string, cwd = process.cwd(), options: { 
   const badDomain = typeof raw.domain === 'string' ? domainProblem(raw.domain) : undefined;
   if (badDomain) problems.push(`${at(['domain'])}: /domain: ${badDomain}`);
   const base = dirname(resolve(file));
-  const defaults = defaultConfig(cwd);
+  // Beside the file, not in the current folder: started from / a gateway.yaml without spool:
+  // would take the system's /var/spool as its own.
+  const defaults = defaultConfig(base);
   const seconds = (v: unknown, fallback: number): number => (typeof v === 'number' ? v * 1000 : fallback);
   const q = (raw.queue ?? {}) as Record<string, number>;
   const config: GatewayConfig = {

@@ -9,6 +9,7 @@ export { isHostPort } from './host-port';
 export { domainProblem } from './domain-name';
 export type { GatewayLog, LogLevel } from './log';
 export { Spool, SpoolCorruption } from './spool/spool';
+export { ForeignSpoolError } from './spool/spool-layout';
 export type { QueueRecord } from './spool/queue-record';
 export { BUILTIN_POLICY, loadGatewayPolicy } from './policy-source';
 export type { DeliveryConfig } from './delivery/delivery-config';

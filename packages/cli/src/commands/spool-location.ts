@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
-import { loadGatewayConfig, Spool } from '@mailward/gateway';
+import { ForeignSpoolError, loadGatewayConfig, Spool } from '@mailward/gateway';
 import { InputError, UsageError } from '../usage-error';
 import { actAsSpoolOwner } from './spool-owner';
 
@@ -10,7 +10,12 @@ export function openSpool(values: { spool?: string | undefined; config?: string 
   const dir = values.spool ? resolve(values.spool) : values.config ? loadGatewayConfig(values.config).spool : resolve('var/spool');
   if (!existsSync(dir)) throw new InputError(`${dir}: no spool here (give --spool DIR or --config FILE)`, 'MW_NO_SPOOL');
   actAsSpoolOwner(dir);
-  return new Spool(dir);
+  try {
+    return new Spool(dir);
+  } catch (err) {
+    if (err instanceof ForeignSpoolError) throw new InputError(err.message, err.code);
+    throw err;
+  }
 }
 
 /**

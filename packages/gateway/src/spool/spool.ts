@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, chmodSync } from 'node:fs';
 import { readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { QueueRecord } from './queue-record';
 import { DirectorySync } from './directory-sync';
 import { newQueueId } from './queue-id';
 import { removeFile, syncDirectory, writeDurably, writeSynced } from './durable-file';
+import { checkSpoolLayout } from './spool-layout';
 
 /** The spool's folders: FireWall-1's D_state (queue) and D_resend (deferred), plus quarantine and corrupt. */
 export type SpoolArea = 'tmp' | 'queue' | 'deferred' | 'quarantine' | 'corrupt';
@@ -25,6 +26,10 @@ export class Spool {
   private readonly committing = new Set<string>();
 
   constructor(readonly root: string) {
+    checkSpoolLayout(root); // before anything in it is changed
+    // Only the spool is 0700: a parent made 0700 too (var/ of a default var/spool) would lock
+    // out the `user:` the spool is handed to.
+    mkdirSync(dirname(root), { recursive: true });
     mkdirSync(root, { recursive: true, mode: 0o700 });
     chmodSync(root, 0o700);
     for (const area of AREAS) {
