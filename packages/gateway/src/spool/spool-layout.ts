@@ -10,7 +10,7 @@ export class ForeignSpoolError extends Error {
   readonly code = 'MW_SPOOL_FOREIGN';
   constructor(readonly root: string, readonly entries: string[]) {
     const shown = entries.slice(0, 5).join(', ') + (entries.length > 5 ? `, and ${entries.length - 5} more` : '');
-    super(`the spool ${root} is not a Mailward spool: it holds ${shown}, which Mailward did not put there; give gateway.yaml a spool: folder of its own (e.g. /var/spool/mailward), or --spool one. Mailward would chmod it 0700, empty its tmp/ and chown it to user:`);
+    super(`the spool ${root} is not a Mailward spool: it holds ${shown}, which Mailward did not put there; give gateway.yaml a spool: folder of its own (e.g. /var/spool/mailward), or empty this one. Mailward would chmod it 0700, empty its tmp/ and chown it to user:`);
   }
 }
 
