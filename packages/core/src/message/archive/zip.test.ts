@@ -75,3 +75,22 @@ describe('listZip: the whole central directory, and the local headers', () => {
     expect(listing?.members.map((m) => m.name)).toEqual(['readme.txt', 'run.bat', 'evil.exe']);
   });
 });
+
+describe('listZip: a zip64 end record', () => {
+  it('takes the directory from the zip64 end record when the classic one is escaped', async () => {
+    const plain = buildZip([{ name: 'evil.exe', data: exe }]);
+    const cdStart = plain.readUInt32LE(plain.length - 6);
+    const cdSize = plain.readUInt32LE(plain.length - 10);
+    const record = Buffer.alloc(56);
+    record.writeUInt32LE(0x06064b50, 0); record.writeBigUInt64LE(44n, 4);
+    record.writeBigUInt64LE(1n, 24); record.writeBigUInt64LE(1n, 32);
+    record.writeBigUInt64LE(BigInt(cdSize), 40); record.writeBigUInt64LE(BigInt(cdStart), 48);
+    const locator = Buffer.alloc(20);
+    locator.writeUInt32LE(0x07064b50, 0); locator.writeBigUInt64LE(BigInt(plain.length - 22), 8);
+    const end = Buffer.from(plain.subarray(plain.length - 22));
+    end.writeUInt32LE(0xffffffff, 12); end.writeUInt32LE(0xffffffff, 16);
+    const listing = await list(Buffer.concat([plain.subarray(0, plain.length - 22), record, locator, end]));
+    expect(listing?.members.map((m) => m.name)).toEqual(['evil.exe']);
+    expect(listing?.problem).toBeUndefined();
+  });
+});
