@@ -13,31 +13,66 @@ export function passwordLine(user: string, password: string): string {
   return `${user}:scrypt:${N}:${salt.toString('base64')}:${hash.toString('base64')}`;
 }
 
+type Users = Map<string, { n: number; salt: Buffer; hash: Buffer }>;
+
+/** A password file that cannot be used, with `file:line` of the first bad line when there is one. */
+export class PasswordFileError extends Error {
+  constructor(readonly where: string, readonly problem: string) {
+    super(`${where}: ${problem}`);
+  }
+}
+
+const LINE_PROBLEM = 'expected user:scrypt:N:salt:hash (make one with `mailward passwd USER`)';
+
+function parse(path: string, text: string): Users {
+  const users: Users = new Map();
+  text.split('\n').forEach((line, i) => {
+    const t = line.trim();
+    if (!t || t.startsWith('#')) return;
+    const [user, kind, n, salt, hash, extra] = t.split(':');
+    // N must be a power of two for scrypt: anything else would fail every login of the file.
+    const cost = Number(n);
+    const usable = user && kind === 'scrypt' && salt && hash && extra === undefined && Number.isInteger(cost) && cost > 1 && (cost & (cost - 1)) === 0;
+    if (!usable) throw new PasswordFileError(`${path}:${i + 1}`, LINE_PROBLEM);
+    users.set(user, { n: cost, salt: Buffer.from(salt, 'base64'), hash: Buffer.from(hash, 'base64') });
+  });
+  return users;
+}
+
 /**
  * Checks submission logins against a file of scrypt hashes, one `user:scrypt:N:salt:hash` line
- * per user. The file is read again when it changes, so users can be added without a restart.
+ * per user. The file is read again when it changes, so users can be added without a restart. At
+ * start a bad file stops the gateway; a bad edit while it runs keeps the last good file (every
+ * login would otherwise get 454) and is told once to `onProblem`, with its file:line.
  */
 export class PasswordFile {
-  private users = new Map<string, { n: number; salt: Buffer; hash: Buffer }>();
+  private users: Users = new Map();
   private loadedText = '';
+  /** The text or read error last reported, so a bad file is logged once, not at every AUTH. */
+  private reported: string | undefined;
 
-  constructor(private readonly path: string) {
-    this.reload();
+  constructor(private readonly path: string, private readonly onProblem?: (err: PasswordFileError) => void) {
+    const text = readFileSync(path, 'utf8');
+    this.users = parse(path, text);
+    this.loadedText = text;
   }
 
   private reload(): void {
-    const text = readFileSync(this.path, 'utf8');
-    if (text === this.loadedText) return;
-    const users = new Map<string, { n: number; salt: Buffer; hash: Buffer }>();
-    text.split('\n').forEach((line, i) => {
-      const t = line.trim();
-      if (!t || t.startsWith('#')) return;
-      const [user, kind, n, salt, hash] = t.split(':');
-      if (!user || kind !== 'scrypt' || !n || !salt || !hash) throw new Error(`${this.path}:${i + 1}: expected user:scrypt:N:salt:hash (make one with \`mailward passwd USER\`)`);
-      users.set(user, { n: Number(n), salt: Buffer.from(salt, 'base64'), hash: Buffer.from(hash, 'base64') });
-    });
-    this.users = users;
-    this.loadedText = text;
+    let text: string | undefined;
+    try {
+      text = readFileSync(this.path, 'utf8');
+      if (text !== this.loadedText) {
+        this.users = parse(this.path, text);
+        this.loadedText = text;
+      }
+      this.reported = undefined;
+    } catch (err) {
+      const problem = err instanceof PasswordFileError ? err : new PasswordFileError(this.path, `cannot be read (${(err as Error).message})`);
+      const key = `${problem.message}\0${text ?? ''}`;
+      if (key === this.reported) return;
+      this.reported = key;
+      this.onProblem?.(problem);
+    }
   }
 
   /**
@@ -53,3 +88,4 @@ export class PasswordFile {
     return entry !== undefined && timingSafeEqual(candidate, entry.hash);
   }
 }
+

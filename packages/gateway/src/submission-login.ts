@@ -13,7 +13,10 @@ export type SubmissionAuth = NonNullable<ListenerConfig['auth']>;
  * listener answers with 454 4.7.0. The password is never logged.
  */
 export function submissionLogin(auth: SubmissionAuth, listen: string, log: GatewayLog): (user: string, password: string, client: { ip: string }) => Promise<boolean> {
-  const file = auth.passwords ? new PasswordFile(auth.passwords) : undefined;
+  // A bad edit while running: the last good file stays in use, and the admin is told where.
+  const file = auth.passwords ? new PasswordFile(auth.passwords, (err) => log.event('warn', {
+    event: 'passwords-invalid', listen, file: err.where, problem: err.problem, action: 'the last good version of the file is used until this is fixed',
+  })) : undefined;
   const imap = auth.imap ? new ImapLogin(auth.imap) : undefined;
   return async (user, password, client) => {
     if (await file?.check(user, password)) return true;
