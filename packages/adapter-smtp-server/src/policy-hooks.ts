@@ -10,6 +10,7 @@ import { removalsOf } from './session-log';
 import { offeredByPolicy, unofferedParameter, unofferedUtf8Address } from './offered-parameters';
 import { replyError } from './smtp-error';
 import { StrictDataReader } from './strict-data';
+import { untilRefused } from './until-refused';
 import type { HeloHook } from './helo-answer';
 
 export interface PolicyHooksOptions {
@@ -201,7 +202,8 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
       const policy = options.policy();
       const reader = new StrictDataReader(policy.smtp.maxSize ?? 0);
       const forModel = new PassThrough();
-      const forStore = new PassThrough();
+      // The model is read as it streams; the store would hold every byte of a refused message.
+      const forStore = untilRefused(() => reader.violation !== undefined || stream.sizeExceeded);
       reader.pipe(forModel);
       reader.pipe(forStore);
       stream.pipe(reader);
