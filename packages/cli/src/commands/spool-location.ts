@@ -1,13 +1,24 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
-import { ForeignSpoolError, loadGatewayConfig, Spool } from '@mailward/gateway';
+import { ForeignSpoolError, GatewayConfigError, loadGatewayConfig, Spool } from '@mailward/gateway';
 import { InputError, UsageError } from '../usage-error';
 import { actAsSpoolOwner } from './spool-owner';
 
+/** The spool gateway.yaml names; a file that is missing or not valid is reported as `serve` reports it. */
+function spoolOf(config: string): string {
+  if (!existsSync(config)) throw new InputError(`${config}: no such configuration file`, 'MW_NO_CONFIG');
+  try {
+    return loadGatewayConfig(config).spool;
+  } catch (err) {
+    if (err instanceof GatewayConfigError) throw new InputError(err.message, err.code);
+    throw err;
+  }
+}
+
 /** The spool a command works on: --spool DIR, the one in --config FILE, or ./var/spool (as its owner). */
 export function openSpool(values: { spool?: string | undefined; config?: string | undefined }): Spool {
-  const dir = values.spool ? resolve(values.spool) : values.config ? loadGatewayConfig(values.config).spool : resolve('var/spool');
+  const dir = values.spool ? resolve(values.spool) : values.config ? spoolOf(values.config) : resolve('var/spool');
   if (!existsSync(dir)) throw new InputError(`${dir}: no spool here (give --spool DIR or --config FILE)`, 'MW_NO_SPOOL');
   actAsSpoolOwner(dir);
   try {
