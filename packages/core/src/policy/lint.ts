@@ -28,6 +28,7 @@ export function lintPolicy(raw: RawPolicy, stages: Record<Stage, CompiledStage>,
     else if (Array.isArray(items) && items.length === 0) reporter.warning(['lists', name], `list \`${name}\` is empty, so "@${name}" matches nothing; fill it in, or remove the conditions that use it`);
   }
   lintHiddenKeywords(raw.smtp?.hideKeywords ?? [], reporter);
+  lintUnwatchedStructure(raw, reporter);
   lintRuleShapes(raw, Object.keys(stages) as Stage[], reporter);
 }
 
@@ -67,4 +68,27 @@ function lintHiddenKeywords(keywords: readonly string[], reporter: Reporter): vo
       reporter.warning(['smtp', 'hideKeywords', i], `\`${keyword}\` is not an ESMTP keyword, so hiding it hides nothing; did you mean \`${meant}\`?`);
     }
   });
+}
+
+/** Whether a `when` (with its any/all/not) has a condition named `key` anywhere in it. */
+function mentions(when: unknown, key: string): boolean {
+  if (Array.isArray(when)) return when.some((w) => mentions(w, key));
+  if (when === null || typeof when !== 'object') return false;
+  return Object.entries(when).some(([k, v]) => k === key || mentions(v, key));
+}
+
+/**
+ * Attachments filtered with no eye on the structure: MIME that readers take apart differently
+ * (two boundaries, a Content-Type written twice) can show the reader a part the rules never saw.
+ */
+function lintUnwatchedStructure(raw: RawPolicy, reporter: Reporter): void {
+  const rules = raw.data?.rules ?? [];
+  if (rules.some((r) => mentions((r as { when?: unknown }).when, 'malformed'))) return;
+  const at = rules.findIndex((r) => mentions((r as { when?: unknown }).when, 'part') && (r.do ?? []).some((a: unknown) => a === 'strip' || a === 'drop-part' || (typeof a === 'object' && a !== null && ('strip' in a || 'drop-part' in a))));
+  if (at < 0) return;
+  reporter.warning(
+    ['data', 'rules', at, 'id'],
+    'no rule looks at `malformed`: MIME that mail readers take apart differently (two boundaries, a Content-Type written twice, an encoding that does not decode) can show a reader a part these rules never saw; add a last rule such as `when: { malformed: true }` with `quarantine` or `reject`',
+    rules[at]!.id,
+  );
 }

@@ -180,8 +180,16 @@ describe('loadPolicy', () => {
   });
 
   it('warns of an empty list in use, which matches nothing', () => {
-    const p = loadPolicy(lines('version: 1', 'lists:', '  blocked: []', 'data:', '  rules:', '    - id: b', '      when: { part: { filename: "@blocked" } }', '      do: [ strip ]'), 'policy.yaml');
+    const p = loadPolicy(lines('version: 1', 'lists:', '  blocked: []', 'data:', '  rules:', '    - id: b', '      when: { part: { filename: "@blocked" } }', '      do: [ { log: "blocked" } ]'), 'policy.yaml');
     expect(p.warnings.map((w) => [w.line, w.col, w.message])).toEqual([[3, 3, 'list `blocked` is empty, so "@blocked" matches nothing; fill it in, or remove the conditions that use it']]);
+  });
+
+  it('warns of attachments stripped with no rule on malformed MIME, and not once there is one', () => {
+    const strips = ['data:', '  rules:', '    - id: exe', '      when: { part: { filename: "*.exe" } }', '      do: [ strip ]'];
+    const p = loadPolicy(lines('version: 1', ...strips), 'policy.yaml');
+    expect(p.warnings.map((w) => [w.line, w.rule, w.message])).toEqual([[4, 'exe', expect.stringMatching(/^no rule looks at `malformed`: .* add a last rule such as `when: \{ malformed: true \}`/)]]);
+    const held = loadPolicy(lines('version: 1', ...strips, '    - id: odd', '      when: { not: { malformed: [bare-cr] } }', '      do: [ accept ]'), 'policy.yaml');
+    expect(held.warnings).toEqual([]);
   });
 
   it('warns of when: {}, which holds always', () => {
