@@ -4,8 +4,9 @@ import type { AcceptedMessage, MessageStore, StoredMessage } from './message-sto
 /**
  * A store that holds each message in memory and hands accepted ones to `deliver`: for MTAs built
  * on smtp-server that do their own queueing. Not durable: the gateway uses its spool instead.
+ * `deliver` resolves to the queue id the client is told, or to nothing for a reply without one.
  */
-export function memoryStore(deliver: (message: AcceptedMessage, raw: Buffer) => Promise<string>): MessageStore {
+export function memoryStore(deliver: (message: AcceptedMessage, raw: Buffer) => Promise<string | void>): MessageStore {
   return {
     async receive(data): Promise<StoredMessage> {
       const chunks: Buffer[] = [];

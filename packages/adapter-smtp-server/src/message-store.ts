@@ -27,7 +27,7 @@ export interface MessageStore {
 
 export interface StoredMessage {
   source: MessageSource;
-  /** Make the message durable and queue it; resolves to the queue id given in the 250 reply. */
-  commit(message: AcceptedMessage): Promise<string>;
+  /** Make the message durable and queue it; resolves to the queue id given in the 250 reply, if any. */
+  commit(message: AcceptedMessage): Promise<string | void>;
   discard(): Promise<void>;
 }

@@ -233,7 +233,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
           return answer(done, decision);
         }
         const recipients = state.recipients.map((r) => ({ address: r.address, effects: r.decision.effects }));
-        const id = await stored.commit({
+        const committed = await stored.commit({
           client: state.client, ...(state.helo ? { helo: state.helo.name } : {}), sender: state.sender ?? '', recipients, decision,
           effects: [...envelopeEffects(state), ...decision.effects], model, size: reader.bytes,
           ...(state.body === '8BITMIME' || state.body === '7BIT' ? { body: state.body } : {}),
@@ -242,9 +242,10 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         state.totals.messages++;
         state.totals.recipients += recipients.length;
         state.totals.bytes += reader.bytes;
-        log({ event: 'queued', session: state.session, id, client: state.client.ip, sender: state.sender, recipients: recipients.map((r) => r.address), bytes: reader.bytes, verdict: decision.verdict, fired: decision.fired });
-        // A store written in JavaScript may resolve to nothing: the reply then names no queue id.
-        done(null, `${decision.reply.status} ${decision.reply.text}${typeof id === 'string' && id !== '' ? `: queued as ${id}` : ''}`);
+        // A store may resolve to nothing (or, written in JavaScript, to anything): no id then.
+        const id = typeof committed === 'string' && committed !== '' ? committed : undefined;
+        log({ event: 'queued', session: state.session, ...(id !== undefined ? { id } : {}), client: state.client.ip, sender: state.sender, recipients: recipients.map((r) => r.address), bytes: reader.bytes, verdict: decision.verdict, fired: decision.fired });
+        done(null, `${decision.reply.status} ${decision.reply.text}${id !== undefined ? `: queued as ${id}` : ''}`);
       };
       guard(state, done, async () => {
         // Both read the same DATA: when one side fails, the other must not stall on a full pipe

@@ -42,10 +42,17 @@ describe('MAIL and RCPT accepted with the decision reply', () => {
 });
 
 describe('the 250 at the end of DATA', () => {
-  it('names the queue id the store gives, and none when a store resolves to nothing (JavaScript)', async () => {
+  it('names the queue id the store gives, and none when it resolves to nothing', async () => {
     const policy = loadPolicy(POLICY, 'test.yaml');
-    for (const [id, reply] of [['Q7', '250 2.0.0 Message accepted: queued as Q7'], [undefined, '250 2.0.0 Message accepted']] as const) {
-      const server = createPolicyServer({ policy: () => policy, store: memoryStore((async () => id) as unknown as () => Promise<string>) });
+    const stores = [
+      [async (): Promise<string> => 'Q7', '250 2.0.0 Message accepted: queued as Q7'],
+      [async (): Promise<void> => undefined, '250 2.0.0 Message accepted'],
+      [async (): Promise<string> => '', '250 2.0.0 Message accepted'],
+      // A store written in JavaScript can resolve to anything: what is not an id names none.
+      [(async () => 7) as unknown as () => Promise<string>, '250 2.0.0 Message accepted'],
+    ] as const;
+    for (const [deliver, reply] of stores) {
+      const server = createPolicyServer({ policy: () => policy, store: memoryStore(deliver) });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
       const d = await openDialog((server.server.address() as AddressInfo).port);
       await d.send('EHLO client.example\r\n');
