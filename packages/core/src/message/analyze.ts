@@ -58,6 +58,10 @@ async function memberParts(owner: MimePart, members: ArchiveMember[], limits: An
     } else if (content) {
       const inner = await listArchive(bufferSource(content), listLimits(limits), part.filenames);
       if (!inner) continue;
+      // An inner archive's damage or limit is the carrier's, as the outermost one's is.
+      const inside = part.path.slice(owner.carrier.length + 1);
+      if (inner.problem) model.malformed.push({ kind: 'bad-encoding', path: owner.carrier, detail: `${inside}: ${inner.problem}` });
+      if (inner.limit) model.malformed.push({ kind: 'limits', path: owner.carrier, detail: `${inside}: ${inner.limit}` });
       try {
         await memberParts(part, inner.members, limits, model, level + 1);
       } finally {

@@ -1,7 +1,6 @@
 import { BodyDecoder } from './body-decoder';
-import { isArchiveName, isArchiveType } from './archive/list-archive';
+import { isArchiveName, isArchiveType, looksLikeArchive } from './archive/list-archive';
 import type { ByteSource } from './archive/byte-source';
-import { TNEF_SIGNATURE } from './archive/tnef';
 import type { MimePart } from './model';
 import { Spool } from './spool';
 import { isRiskyName } from './name-checks';
@@ -78,8 +77,7 @@ export class EntityState {
   }
 
   private sniffedContainer(): boolean {
-    const h = this.head;
-    const tnef = h.length >= 4 && h.readUInt32LE(0) === TNEF_SIGNATURE;
-    return (h[0] === 0x50 && h[1] === 0x4b) || (h[0] === 0x1f && h[1] === 0x8b) || tnef || h.subarray(257, 262).toString('latin1') === 'ustar';
+    // Whatever listArchive would list or report (7z, rar, bzip2 and xz included), by its first bytes.
+    return looksLikeArchive(this.head);
   }
 }

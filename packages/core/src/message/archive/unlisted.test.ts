@@ -16,9 +16,21 @@ describe('listArchive: 7z, rar, bzip2 and xz', () => {
     expect(await listArchive(bufferSource(bytes), limits)).toEqual({ format, members: [], limit });
   });
 
-  it('says so of one inside a zip, as analysis reports no inner listing\'s limit', async () => {
-    const listing = await listArchive(bufferSource(buildZip([{ name: 'docs.dat', data: samples[0]![1] }])), limits);
-    expect(listing?.limit).toBe('zip member docs.dat: 7z archives are not opened');
+  it('makes analysis report one inside a zip, under any name, as the zip\'s malformed: limits', async () => {
+    const m = await analyzeAttached('docs.zip', buildZip([{ name: 'docs.dat', data: samples[0]![1] }]));
+    expect(m.malformed).toContainEqual({ kind: 'limits', path: '1', detail: 'docs.dat: 7z archives are not opened' });
+  });
+
+  it('knows one by its first bytes under a harmless name and type, past its first 512 bytes', async () => {
+    const big = Buffer.concat([samples[0]![1], Buffer.alloc(4000, 1)]);
+    const m = await analyzeAttached('notes.dat', big, 'application/octet-stream');
+    expect(m.malformed).toContainEqual({ kind: 'limits', path: '1', detail: '7z archives are not opened' });
+  });
+
+  it('reports one two archives down, in a zip in a zip', async () => {
+    const inner = buildZip([{ name: 'docs.dat', data: samples[2]![1] }]);
+    const m = await analyzeAttached('outer.zip', buildZip([{ name: 'inner.zip', data: inner }]));
+    expect(m.malformed).toContainEqual({ kind: 'limits', path: '1', detail: 'inner.zip/docs.dat: bzip2-compressed files (tar.bz2 included) are not opened' });
   });
 
   it('keeps such attachments by their names and types, to be looked at', () => {

@@ -1,6 +1,6 @@
 import { isArchiveName, looksLikeArchive } from './archive-kind';
 import type { ArchiveListing, ArchiveMember } from './member';
-import { UNLISTED_LIMIT, unlistedFormat } from './unlisted';
+import { unlistedFormat } from './unlisted';
 
 // A listing names this many members it could not read; more are counted.
 const NAMED = 5;
@@ -11,10 +11,9 @@ const isArchive = (member: ArchiveMember, head: Buffer): boolean =>
 function unread(member: ArchiveMember, limit: number): string | undefined {
   if (member.encrypted) return undefined; // said already: the member and its archive are encrypted
   if (member.unsupported) return `${member.name}: ${member.unsupported}, so it was not read`;
-  // Said here, by the archive that holds it: analysis does not report an inner listing's limit.
+  // A 7z, rar, bzip2 or xz member is listed (with its own limit) when analysis opens it.
   const head = member.head?.() ?? Buffer.alloc(0);
-  const unlisted = unlistedFormat(head);
-  if (unlisted) return `${member.name}: ${UNLISTED_LIMIT[unlisted]}`;
+  if (unlistedFormat(head)) return undefined;
   // Only a member that is itself an archive hides more files; its content is got here once
   // more, which costs an inflation bounded by the limit, to know it before analysis lists.
   if (member.content && isArchive(member, head) && member.content() === undefined) {
@@ -25,8 +24,7 @@ function unread(member: ArchiveMember, limit: number): string | undefined {
 
 /**
  * Say in the listing's `limit` which members could not be read: those in a compression method
- * that is not supported, 7z, rar, bzip2 and xz files, and archives whose content could not be
- * had (over the limit, damaged).
+ * that is not supported, and archives whose content could not be had (over the limit, damaged).
  * 7-Zip lists what such an archive holds; here the policy sees `malformed: limits` instead.
  */
 export function sayUnread(listing: ArchiveListing, limit: number): ArchiveListing {
