@@ -111,8 +111,15 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
   };
 
   return {
-    onConnect(session, done) {
+    onConnect(session, connected) {
       const state = stateOf(session);
+      // Instead of the greeting RFC 5321 (3.1, 4.3.2) allows only 554 or 421: a temporary
+      // refusal (the policy's, or a lookup or failure of ours) is 421, status and text kept,
+      // and smtp-server closes the connection.
+      const done = (err?: Error | null): void => {
+        const code = (err as { responseCode?: number } | null | undefined)?.responseCode;
+        connected(err && code !== undefined && code >= 400 && code < 500 ? Object.assign(err, { responseCode: 421 }) : err);
+      };
       guard(state, done, async () => {
         const policy = options.policy();
         log({

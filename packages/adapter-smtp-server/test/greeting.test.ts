@@ -20,3 +20,43 @@ it('greets with ESMTP once, and with the host banner after it', async () => {
   expect(await greeting(createPolicyServer({ policy: () => policy, store, server: { name: 'mx.test' } }))).toBe('220 mx.test ESMTP');
   expect(await greeting(createPolicyServer({ policy: () => policy, store, server: { name: 'mx.test', banner: 'Trial MTA' } }))).toBe('220 mx.test ESMTP Trial MTA');
 });
+
+it('answers a tempfail at connect with 421 instead of the greeting, status and text kept, and closes', async () => {
+  const busy = loadPolicy(`
+version: 1
+smtp: { greetPause: 0 }
+connect:
+  rules:
+    - { id: busy, when: { client: 127.0.0.1 }, do: [ { tempfail: { code: 451, status: 4.7.1, text: "Busy, try later" } } ] }
+`, 'busy.yaml');
+  const server = createPolicyServer({ policy: () => busy, store: memoryStore(async () => 'Q1') });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const d = await openDialog((server.server.address() as AddressInfo).port);
+  try {
+    expect(d.greeting).toBe('421 4.7.1 Busy, try later');
+    await d.closed;
+  } finally {
+    d.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
+it('answers a failure of its own at connect with 421 too', async () => {
+  const failing = createPolicyServer({
+    policy: () => policy,
+    store: memoryStore(async () => 'Q1'),
+    // An internal failure at connect (a lookup that throws, say): the adapter's 451 4.3.0.
+    log: (e) => {
+      if (e.event === 'connect') throw new Error('log store down');
+    },
+  });
+  await new Promise<void>((r) => failing.listen(0, '127.0.0.1', () => r()));
+  const d = await openDialog((failing.server.address() as AddressInfo).port);
+  try {
+    expect(d.greeting).toBe('421 4.3.0 Temporary failure, please try again later');
+    await d.closed;
+  } finally {
+    d.close();
+    await new Promise<void>((r) => failing.close(() => r()));
+  }
+});
