@@ -1,4 +1,3 @@
-import type { CompiledPolicy } from '@mailward/core';
 import type { SMTPServer } from 'smtp-server';
 import { eachConnection } from './each-connection';
 
@@ -26,13 +25,14 @@ function linesIn(chunk: Buffer): number {
 }
 
 /**
- * A policy that hides PIPELINING refuses a client that pipelines anyway: a command that arrives
+ * A server that hides PIPELINING refuses a client that pipelines anyway: a command that arrives
  * while a reply is still owed (or several in one packet) gets 554 5.5.0 and the connection is
  * closed, as Postfix's smtpd_forbid_unauth_pipelining does. Commands are counted as they arrive,
  * replies as they are written, so a client that waits for each reply is never refused.
  */
-export function forbidHiddenPipelining(server: SMTPServer, policy: () => CompiledPolicy, log: (event: Record<string, unknown>) => void): void {
-  const hidden = (): boolean => policy().smtp.hideKeywords.some((k) => k.toUpperCase() === 'PIPELINING');
+export function forbidHiddenPipelining(server: SMTPServer, log: (event: Record<string, unknown>) => void): void {
+  // As the EHLO reply said: hidden by the policy the server was made with, or by the host.
+  const hidden = (): boolean => Boolean(server.options.hidePIPELINING);
   eachConnection<Connection>(server, (connection) => {
     let owed = 0;
     let pipelined = false;

@@ -34,6 +34,11 @@ export interface PolicyHooksOptions {
    * smtpServerOptions offers for the policy in force (AUTH and SIZE unless hidden, never DSN).
    */
   offered?: (session: SMTPServerSession) => ReadonlySet<string>;
+  /**
+   * The size limit in force: createPolicyServer's is the one its server was made with, which
+   * its EHLO reply advertises; by default the policy's maxSize at each command.
+   */
+  maxSize?: () => number | undefined;
 }
 
 /** DATA ended by the client going away (or its idle timeout), not by a failure of ours. */
@@ -54,6 +59,7 @@ function heloDecided(state: ConnectionState, name: string): boolean {
 export function policyHooks(options: PolicyHooksOptions): Hooks {
   const log = options.log ?? ((): void => undefined);
   const offered = options.offered ?? ((): ReadonlySet<string> => offeredByPolicy(options.policy()));
+  const maxSizeOf = options.maxSize ?? ((): number | undefined => options.policy().smtp.maxSize);
   const timeoutMs = options.factTimeoutMs ?? 20_000;
 
   const inputOf = (state: ConnectionState, extra: Partial<StageInput> = {}): StageInput => {
@@ -153,8 +159,9 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         const busy = options.admit?.();
         if (busy) return answer(done, undefined, replyError(busy));
         const size = Number((address.args || {} as Record<string, string>).SIZE ?? 0);
-        if (policy.smtp.maxSize && size > policy.smtp.maxSize) {
-          return answer(done, undefined, replyError({ code: 552, status: '5.3.4', text: `Message size exceeds the limit of ${policy.smtp.maxSize} bytes` }));
+        const maxSize = maxSizeOf();
+        if (maxSize && size > maxSize) {
+          return answer(done, undefined, replyError({ code: 552, status: '5.3.4', text: `Message size exceeds the limit of ${maxSize} bytes` }));
         }
         if (helo && !heloDecided(state, helo)) {
           state.helo = { name: helo, tls: state.client.tls, decision: await decide(policy, 'helo', state, inputOf(state, { helo })) };
@@ -207,7 +214,8 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, done) {
       const state = stateOf(session);
       const policy = options.policy();
-      const reader = new StrictDataReader(policy.smtp.maxSize ?? 0);
+      const maxSize = maxSizeOf();
+      const reader = new StrictDataReader(maxSize ?? 0);
       const forModel = new PassThrough();
       // The model is read as it streams; the store would hold every byte of a refused message.
       const forStore = untilRefused(() => reader.violation !== undefined || stream.sizeExceeded);
@@ -231,7 +239,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
           answer(done, undefined, replyError({ code, status, text }));
         };
         // Without the policy's maxSize, the limit smtp-server applied is the host's own `size`.
-        if (stream.sizeExceeded) return refuse(552, '5.3.4', policy.smtp.maxSize ? `Message exceeds the maximum size of ${policy.smtp.maxSize} bytes` : 'Message exceeds the maximum message size');
+        if (stream.sizeExceeded) return refuse(552, '5.3.4', maxSize ? `Message exceeds the maximum size of ${maxSize} bytes` : 'Message exceeds the maximum message size');
         if (reader.violation) return refuse(reader.violation.code, reader.violation.status, reader.violation.text);
         const input = inputOf(state, { message: model });
         const decision = await decide(policy, 'data', state, input, { message: stored.source, model }, { recipients: state.recipients.map((r) => r.address), bytes: reader.bytes });

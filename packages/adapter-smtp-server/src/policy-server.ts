@@ -13,7 +13,7 @@ import { watchReplies } from './protocol-replies';
 import { offeredByServer } from './offered-parameters';
 import { smtpServerOptions } from './smtp-controls';
 
-export interface PolicyServerOptions extends Omit<PolicyHooksOptions, 'offered'> {
+export interface PolicyServerOptions extends Omit<PolicyHooksOptions, 'offered' | 'maxSize'> {
   /**
    * smtp-server options of the host (name, banner, TLS key and certificate, ...); `secure: true`
    * needs key and cert. onConnect, onMailFrom, onRcptTo and onData are the adapter's, and AUTH is
@@ -44,7 +44,9 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
   const log = options.log ?? ((): void => undefined);
   // MAIL and RCPT take the parameters of what this server's EHLO reply lists, as it was made.
   const offered = (session: SMTPServerSession): ReadonlySet<string> => offeredByServer(server.options, Boolean(session.secure));
-  const { onHelo, ...hooks } = policyHooks({ ...options, offered });
+  // The smtp: controls smtp-server carries out are the ones it was made with (a reload changes
+  // the rules, not the EHLO reply): the hooks refuse by the same size and the same keywords.
+  const { onHelo, ...hooks } = policyHooks({ ...options, offered, maxSize: () => policy.smtp.maxSize });
   const server: SMTPServer = new SMTPServer({
     logger: false,
     authOptional: true,
@@ -85,8 +87,8 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
   setGreetPause(server, policy.smtp.greetPause ?? 100);
   watchReplies(server, options.policy, log);
   containClientErrors(server, log);
-  forbidHiddenPipelining(server, options.policy, log);
+  forbidHiddenPipelining(server, log);
   applyHeloRequirement(server, options.policy);
-  logSessions(server, options.policy, { ...(options.listener ? { name: options.listener } : {}), zone: options.direction ?? 'by policy' }, log);
+  logSessions(server, () => policy, { ...(options.listener ? { name: options.listener } : {}), zone: options.direction ?? 'by policy' }, log);
   return server;
 }
