@@ -78,6 +78,13 @@ describe('rewrite: no effects', () => {
     ]);
     expect(out.equals(MIXED)).toBe(true);
   });
+
+  it('leaves even a message with LF line ends and long lines alone when only envelope effects and logs apply', async () => {
+    const odd = Buffer.from(`From: a@b.example\nSubject: hi\n\n${'x'.repeat(1200)}\r\nend\n`);
+    const { out, changes } = await run(odd, [{ type: 'log', rule: 'r', text: 'seen' }, { type: 'bcc', rule: 'r', address: 'a@b.example' }]);
+    expect(out.equals(odd)).toBe(true);
+    expect(changes).toEqual([]);
+  });
 });
 
 describe('rewrite: headers', () => {

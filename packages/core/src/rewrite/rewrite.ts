@@ -41,6 +41,8 @@ interface Replacement {
   notice?: { text: string; plain: boolean };
 }
 
+const changesMessage = (e: Effect): boolean => isHeaderEffect(e) || e.type === 'stripPart' || e.type === 'dropPart' || e.type === 'stripHtml';
+
 function isWithinAny(node: MimeNode, ancestors: ReadonlySet<MimeNode>): boolean {
   for (let n: MimeNode | false = node.parentNode; n; n = n.parentNode) if (ancestors.has(n)) return true;
   return false;
@@ -83,7 +85,8 @@ function partChange(kind: 'part-stripped' | 'part-dropped', r: Replacement, path
 export function rewrite(original: Readable, effects: readonly Effect[], options: RewriteOptions = {}): RewrittenMessage {
   const changes: RewriteChange[] = [];
   const headerEffects = effects.filter(isHeaderEffect);
-  if (effects.length === 0 || (options.linesWithinLimit && headersOnly(effects))) {
+  // Envelope effects (a log line, a bcc) change no byte: such a message leaves as it came.
+  if (!effects.some(changesMessage) || (options.linesWithinLimit && headersOnly(effects))) {
     // Nothing below the top-level header block changes: copy the body instead of re-parsing it.
     const fast = rewriteHeadersOnly(original, headerEffects, options.secret ?? 'mailward', changes) as RewrittenMessage;
     fast.changes = changes;
