@@ -1,6 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import type { GatewayConfig } from './config';
 import { BUILTIN_NAME } from './policy-source';
+import { tlsPairProblem } from './tls-check';
 
 /** `file:line:col` of a path in gateway.yaml. */
 type Where = (path: (string | number)[]) => string;
@@ -19,7 +20,8 @@ function unreadable(path: string): string | undefined {
 
 /**
  * The files gateway.yaml names (policy, TLS keys and certificates, password files, CAs) that
- * cannot be read, each with the key that names it, so `mailward serve` stops before anything
+ * cannot be read, and listener TLS keys and certificates that are not a matching PEM pair, each
+ * with the key that names it, so `mailward serve` stops before anything
  * starts (no spool made, no `start` logged) instead of failing half-way. Paths are absolute here.
  */
 export function configFileProblems(config: GatewayConfig, at: Where): string[] {
@@ -39,5 +41,11 @@ export function configFileProblems(config: GatewayConfig, at: Where): string[] {
     const why = file === undefined ? undefined : unreadable(file);
     if (why) problems.push(`${at(path)}: /${path.join('/')}: ${file} ${why}`);
   }
+  // A listener's key and cert, once both can be read, must be a matching PEM pair.
+  config.listeners.forEach((l, i) => {
+    if (!l.tls || unreadable(l.tls.key) || unreadable(l.tls.cert)) return;
+    const why = tlsPairProblem(l.tls.key, l.tls.cert);
+    if (why) problems.push(`${at(['listeners', i, 'tls'])}: /listeners/${i}/tls: ${why}`);
+  });
   return problems;
 }
