@@ -5,6 +5,7 @@ import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
 import { defaultConfig, type GatewayConfig, type ListenerConfig } from './config';
 import { configFileProblems } from './config-files';
 import { domainProblem } from './domain-name';
+import { identityProblems } from './identity-check';
 import { GATEWAY_SCHEMA } from './config-schema';
 import { completeDelivery } from './delivery/delivery-config-load';
 import { endpointShapeProblems, factsProblems } from './facts-check';
@@ -73,6 +74,7 @@ export function loadGatewayConfig(file: string, _cwd = process.cwd(), options: {
   const problems = [...listenerProblems((raw.listeners ?? []) as ListenerConfig[], at), ...(admin ? [admin] : []), ...factsProblems(raw.facts as object | undefined, at, options.checkFiles === true)];
   const badDomain = typeof raw.domain === 'string' ? domainProblem(raw.domain) : undefined;
   if (badDomain) problems.push(`${at(['domain'])}: /domain: ${badDomain}`);
+  problems.push(...identityProblems(raw, at));
   const base = dirname(resolve(file));
   // Beside the file, not in the current folder: started from / a gateway.yaml without spool:
   // would take the system's /var/spool as its own.
