@@ -13,19 +13,25 @@ export interface AdmissionLimits {
 /**
  * Whether the spool can take another message: FireWall-1's spool_limit, and a free-disk guard so
  * that a message is refused with 452 at MAIL FROM rather than lost half-written. Counted at most
- * once a second. Each change is logged (`spool-full` with why, `spool-accepting` when it is
- * over): without it the admin sees mail refused and nothing saying so.
+ * once a second, and again as soon as the commits since then reach spoolLimit. Each change is
+ * logged (`spool-full` with why, `spool-accepting` when it is over): without it the admin sees
+ * mail refused and nothing saying so.
  */
 export function admission(spool: Spool, limits: AdmissionLimits, log?: GatewayLog, now: () => number = Date.now): () => Reply | undefined {
   let checked = 0;
   let verdict: Reply | undefined;
+  // The count at the last look plus the messages committed since: with the count alone, cached
+  // for a second, a burst went past the limit (4 queued with spoolLimit 2).
+  let queued = 0;
+  if (limits.spoolLimit !== undefined) spool.onQueued(() => void queued++);
   return () => {
-    if (now() - checked < 1000) return verdict;
+    const reached = limits.spoolLimit !== undefined && verdict === undefined && queued >= limits.spoolLimit;
+    if (now() - checked < 1000 && !reached) return verdict;
     checked = now();
     const was = verdict;
     verdict = undefined;
     let why: Record<string, unknown> = {};
-    const queued = limits.spoolLimit !== undefined ? spool.pending().length : 0;
+    queued = limits.spoolLimit !== undefined ? spool.pending().length : 0;
     if (limits.spoolLimit !== undefined && queued >= limits.spoolLimit) {
       verdict = { code: 452, status: '4.3.1', text: 'Insufficient system storage: the queue is full, try again later' };
       why = { reason: 'spoolLimit', queued, spoolLimit: limits.spoolLimit };
