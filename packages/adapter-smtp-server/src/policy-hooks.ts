@@ -112,6 +112,10 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
       // A client gone mid-DATA is the client's doing: no error-level line for each one that drops.
       if (err instanceof ClientGone) log({ event: 'data-aborted', session: state.session, client: state.client.ip, reason: err.message });
       else log({ event: 'error', session: state.session, client: state.client.ip, error: err.message });
+      // A store may refuse a message itself (a mail loop, a quota): an error with an SMTP code
+      // and an enhanced status is its answer, given as it is.
+      const code = (err as Error & { responseCode?: unknown }).responseCode;
+      if (typeof code === 'number' && code >= 400 && code < 600 && /^[45]\.\d{1,3}\.\d{1,3} /.test(err.message)) return done(err as Error & { responseCode: number });
       done(replyError({ code: 451, status: '4.3.0', text: 'Temporary failure, please try again later' }));
     });
   };
