@@ -209,7 +209,11 @@ export class Dequeuer {
     return () => {
       // The strict DATA reader refused lines over 998 octets, bare CR and bare LF: header-only
       // effects copy the body bytes as they are instead of parsing MIME a second time.
-      const out = rewrite(bytes ? streamOf(bytes) : createReadStream(file), record.effects, { secret: this.options.secret, linesWithinLimit: true });
+      // An empty DATA is a message with no header fields and no body: given as such (the empty
+      // line that ends the headers), since the rewriter adds nothing, our Received line either,
+      // to no bytes at all (RFC 5321 4.4: every message gets its trace line).
+      const source = record.size === 0 ? streamOf(Buffer.from('\r\n')) : bytes ? streamOf(bytes) : createReadStream(file);
+      const out = rewrite(source, record.effects, { secret: this.options.secret, linesWithinLimit: true });
       out.on('end', () => {
         if (logged || out.changes.length === 0) return;
         logged = true;
