@@ -131,6 +131,13 @@ describe('mailward spool and quarantine', () => {
     await expect(quarantine(['release', '--spool', none], capture())).rejects.toThrow(/^release needs a quarantine id/);
     await expect(spoolCommand(['list', '--spool', none], capture())).rejects.toThrow(/no spool here/);
   });
+
+  it('refuses --spool and --config together instead of ignoring --config', async () => {
+    const config = join(dir, 'gateway.yaml');
+    writeFileSync(config, 'spool: elsewhere\n');
+    await expect(spoolCommand(['list', '--spool', dir, '--config', config], capture())).rejects.toThrow(/^give --spool DIR or --config FILE, not both \(--config .*gateway\.yaml names its own spool\)\n/);
+    await expect(quarantine(['list', '--config', config, '--spool', dir], capture())).rejects.toThrow(UsageError);
+  });
 });
 
 describe('mailward passwd', () => {

@@ -64,6 +64,8 @@ export function parseSpoolArgs(argv: string[], usage: string, actions: Readonly<
     throw new UsageError(`${(err as Error).message}\n${usage}`);
   }
   const { values, positionals } = parsed;
+  // Both name a spool: taking one and ignoring the other would act on a spool not asked for.
+  if (values.spool && values.config) throw new UsageError(`give --spool DIR or --config FILE, not both (--config ${values.config} names its own spool)\n${usage}`);
   const [action, id] = positionals;
   if (!action || !Object.hasOwn(actions, action)) throw new UsageError(usage);
   if (actions[action] && !id) throw new UsageError(`${action} needs a ${idWord} id\n${usage}`);
