@@ -325,7 +325,7 @@ describe('mailward serve --config', () => {
     writeFileSync(file, 'listeners:\n  - listen: "127.0.0.1:0"\n    tsl: { key: k.pem, cert: c.pem }\ndelivery: { mode: smpt }\n');
     const r = await runCli(['serve', '--config', file]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/gateway\.yaml:3:5: .*`tsl`; remove it or check its spelling/);
+    expect(r.stderr).toMatch(/gateway\.yaml:3:5: .*`tsl`; did you mean `tls`\?/);
     expect(r.stderr).toMatch(/gateway\.yaml:4:\d+: \/delivery\/mode must be equal to one of the allowed values: smtp, maildir/);
     expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
   });

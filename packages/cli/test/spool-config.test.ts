@@ -16,7 +16,7 @@ test('a gateway.yaml with a misspelt key: its file:line:col, exit 1, no stack', 
   writeFileSync(file, 'listeners:\n  - listen: "127.0.0.1:0"\nspoool: spool\n');
   const r = await runCli(['spool', 'list', '--config', file], tmp);
   expect(r.code).toBe(1);
-  expect(r.stderr).toMatch(/^mailward spool: gateway configuration is not valid:\n {2}.*gateway\.yaml:3:1: .*`spoool`; remove it or check its spelling/);
+  expect(r.stderr).toMatch(/^mailward spool: gateway configuration is not valid:\n {2}.*gateway\.yaml:3:1: .*`spoool`; did you mean `spool`\?/);
   expect(r.stderr).not.toMatch(/internal error|    at /);
 });
 

@@ -7,6 +7,7 @@ import { configFileProblems } from './config-files';
 import { domainProblem } from './domain-name';
 import { identityProblems } from './identity-check';
 import { GATEWAY_SCHEMA } from './config-schema';
+import { keySuggestion } from './schema-keys';
 import { completeDelivery } from './delivery/delivery-config-load';
 import { endpointShapeProblems, factsProblems } from './facts-check';
 import { listenProblem, listenerProblems } from './listener-check';
@@ -65,7 +66,8 @@ export function loadGatewayConfig(file: string, _cwd = process.cwd(), options: {
     throw new GatewayConfigError([...new Set([...endpoints.values(), ...errors.map((e) => {
       const path = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
       const unknownKey = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty : undefined;
-      const extra = unknownKey !== undefined ? ` \`${unknownKey}\`; remove it or check its spelling`
+      const hint = unknownKey !== undefined ? keySuggestion(e.schemaPath, unknownKey) : undefined;
+      const extra = unknownKey !== undefined ? ` \`${unknownKey}\`; ${hint ? `did you mean \`${hint}\`?` : 'remove it or check its spelling'}`
         : e.keyword === 'enum' ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` : '';
       return `${at(path, unknownKey)}: ${e.instancePath || '(top)'} ${e.message}${extra}`;
     })])]);

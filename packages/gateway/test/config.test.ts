@@ -56,6 +56,7 @@ describe('gateway.yaml', () => {
       expect(err).toBeInstanceOf(GatewayConfigError);
       const text = (err as GatewayConfigError).problems.join('\n');
       expect(text).toMatch(/gateway\.yaml:4:5: .*`zone`; remove it or check its spelling/);
+      expect(text).not.toMatch(/did you mean/); // nothing close to zone
       expect(text).toMatch(/gateway\.yaml:5:\d+: \/delivery\/mode must be equal to one of the allowed values: smtp, maildir$/m);
     }
   });
@@ -119,10 +120,10 @@ describe('gateway.yaml', () => {
     } catch (err) {
       text = (err as GatewayConfigError).problems.join('\n');
     }
-    expect(text).toMatch(/gateway\.yaml:2:3: \/facts .*`clamav`; remove it or check its spelling/);
+    expect(text).toMatch(/gateway\.yaml:2:3: \/facts .*`clamav`; did you mean `clamd`\?/);
     expect(text).toMatch(/gateway\.yaml:3:\d+: \/facts\/spamd must have required property 'endpoint'/);
-    expect(text).toMatch(/gateway\.yaml:3:12: \/facts\/spamd .*`endpont`; remove it/);
-    expect(text).toMatch(/gateway\.yaml:4:\d+: \/facts\/dns .*`timeout`; remove it/);
+    expect(text).toMatch(/gateway\.yaml:3:12: \/facts\/spamd .*`endpont`; did you mean `endpoint`\?/);
+    expect(text).toMatch(/gateway\.yaml:4:\d+: \/facts\/dns .*`timeout`; did you mean `timeoutMs`\?/);
     expect(text).not.toMatch(/greylist/);
   });
 
@@ -136,5 +137,20 @@ describe('gateway.yaml', () => {
       text = (err as GatewayConfigError).problems.join('\n');
     }
     expect(text).toBe(`${join(dir, 'gateway.yaml')}:2:9: /policy: builtin:firebox-outbound is not a built-in policy (the one there is: builtin:firebox-inbound); give the path of a policy file instead (Mailward's examples/ folder has several to copy)`);
+  });
+
+  it('suggests the key a misspelt one is closest to, as policies do', () => {
+    writeFileSync(join(dir, 'gateway.yaml'), 'hostnme: gw.example\nlisteners:\n  - listen: "127.0.0.1:25"\n    drection: inbound\nqueue: { scanPeriodd: 2 }\n');
+    const text = (() => {
+      try {
+        loadGatewayConfig(join(dir, 'gateway.yaml'));
+        return 'no error';
+      } catch (err) {
+        return (err as GatewayConfigError).problems.join('\n');
+      }
+    })();
+    expect(text).toMatch(/gateway\.yaml:1:1: .*`hostnme`; did you mean `hostname`\?/);
+    expect(text).toMatch(/gateway\.yaml:4:5: .*`drection`; did you mean `direction`\?/);
+    expect(text).toMatch(/gateway\.yaml:5:\d+: .*`scanPeriodd`; did you mean `scanPeriod`\?/);
   });
 });
