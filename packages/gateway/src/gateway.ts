@@ -129,8 +129,15 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
     dequeuer,
     policy: () => policy,
     async stop(graceMs = 30_000) {
-      const deadline = Date.now() + graceMs;
       log.event('info', { event: 'stopping' });
+      // No delivery or retry starts from now (while sessions in flight finish, too): the ones
+      // running finish, and what is queued goes at the next start.
+      const delivered = dequeuer.stop();
+      // A delivery still running at the end of the grace time (a hub that accepted the
+      // connection and never answers holds it for delivery.timeout, 60 s by default: past
+      // systemd's stop timeout) is cut by closing the connections; its message stays in the
+      // spool and goes at the next start.
+      const cut = setTimeout(() => closeRelays(true), graceMs);
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, graceMs);
         s.close(() => {
@@ -138,11 +145,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
           resolve();
         });
       })));
-      // A delivery still running at the deadline (a hub that accepted the connection and never
-      // answers holds it for delivery.timeout, 60 s by default: past systemd's stop timeout) is
-      // cut by closing the connections; its message stays in the spool and goes at the next start.
-      const cut = setTimeout(() => closeRelays(true), Math.max(0, deadline - Date.now()));
-      await dequeuer.stop();
+      await delivered;
       clearTimeout(cut);
       closeRelays();
       await facts.close();
