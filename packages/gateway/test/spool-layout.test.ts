@@ -44,6 +44,15 @@ test('an empty folder, or a spool Mailward made, is used', async () => {
   expect(readdirSync(join(dir, 'var', 'spool')).sort()).toEqual(['corrupt', 'deferred', 'quarantine', 'queue', 'secret', 'tmp']);
 });
 
+test('a spool with the lock files a start killed half-way leaves (lock.PID, lock.stale.PID) is ours, and starts', async () => {
+  const spool = join(dir, 'var', 'spool');
+  new Spool(spool);
+  writeFileSync(join(spool, 'lock.4242'), '4242\n');
+  writeFileSync(join(spool, 'lock.stale.4243'), '4243\n');
+  const gw = await startGateway({ ...defaultConfig(dir), listeners: [{ listen: '127.0.0.1:0' }] }, createLog('error', () => undefined, false));
+  await gw.stop(1000);
+});
+
 test('the folders made above a new spool are not 0700: the user: it is handed to must reach it', () => {
   new Spool(join(dir, 'var', 'spool'));
   expect(statSync(join(dir, 'var')).mode & 0o777).toBe(0o777 & ~process.umask());

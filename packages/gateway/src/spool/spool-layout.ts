@@ -4,6 +4,10 @@ import { readdirSync } from 'node:fs';
 // a record being rewritten (`*.json.part` lives in the areas, never here), and the lost+found of
 // a file system made for the spool.
 const KNOWN = new Set(['tmp', 'queue', 'deferred', 'quarantine', 'corrupt', 'lock', 'secret', 'flush', 'lost+found']);
+// What a start killed half-way through taking the lock leaves: its draft (`lock.PID`) or the
+// stale lock it was moving aside (`lock.stale.PID`). Refused, they would keep the gateway from
+// ever starting again after such a crash.
+const LEFT_BY_A_CRASH = /^lock\.(stale\.)?\d+$/;
 
 /** A spool folder holding what Mailward did not put there: another program's folder. */
 export class ForeignSpoolError extends Error {
@@ -28,6 +32,6 @@ export function checkSpoolLayout(root: string): void {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw err;
   }
-  const foreign = names.filter((n) => !KNOWN.has(n)).sort();
+  const foreign = names.filter((n) => !KNOWN.has(n) && !LEFT_BY_A_CRASH.test(n)).sort();
   if (foreign.length > 0) throw new ForeignSpoolError(root, foreign);
 }
