@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { bufferSource } from './archive/byte-source';
 import { listArchive, looksLikeArchive, type ListLimits } from './archive/list-archive';
-import type { ArchiveMember } from './archive/member';
+import type { ArchiveListing, ArchiveMember } from './archive/member';
 import type { EntityState } from './entity-state';
 import { analyzeLimits, type AnalyzeLimits, type AnalyzeOptions } from './limits';
 import type { MessageModel, MimePart } from './model';
@@ -27,6 +27,13 @@ const ARCHIVE_LEVELS = 3;
 
 const listLimits = (limits: AnalyzeLimits): ListLimits => ({ memory: limits.spoolAbove, hard: limits.maxContainerSize });
 
+/** A listing's damage and limit, said of `path` (and of the member `inside` it they belong to). */
+function sayListing(model: PassResult, listing: ArchiveListing, path: string, inside?: string): void {
+  const of = (text: string): string => (inside ? `${inside}: ${text}` : text);
+  if (listing.problem) model.malformed.push({ kind: 'bad-encoding', path, detail: of(listing.problem) });
+  if (listing.limit) model.malformed.push({ kind: 'limits', path, detail: of(listing.limit) });
+}
+
 async function memberParts(owner: MimePart, members: ArchiveMember[], limits: AnalyzeLimits, model: PassResult, level: number): Promise<void> {
   for (const member of members) {
     const base = member.name.split(/[\\/]/).pop() ?? member.name;
@@ -49,19 +56,17 @@ async function memberParts(owner: MimePart, members: ArchiveMember[], limits: An
     flagNames(part, content ? sniff(content.subarray(0, 512)) : 'other');
     if (member.encrypted) owner.encrypted = true;
     model.parts.push(part);
+    const inside = part.path.slice(owner.carrier.length + 1);
     if (content && (level >= ARCHIVE_LEVELS || part.depth >= limits.maxDepth)) {
       // Not opened: said, so that a policy on malformed mail can hold what it might hide.
       if (looksLikeArchive(content.subarray(0, 512))) {
-        const inside = part.path.slice(owner.carrier.length + 1);
         model.malformed.push({ kind: 'limits', path: owner.carrier, detail: `${inside}: archive nested deeper than ${level >= ARCHIVE_LEVELS ? `${ARCHIVE_LEVELS} archives` : limits.maxDepth} was not opened` });
       }
     } else if (content) {
       const inner = await listArchive(bufferSource(content), listLimits(limits), part.filenames);
       if (!inner) continue;
       // An inner archive's damage or limit is the carrier's, as the outermost one's is.
-      const inside = part.path.slice(owner.carrier.length + 1);
-      if (inner.problem) model.malformed.push({ kind: 'bad-encoding', path: owner.carrier, detail: `${inside}: ${inner.problem}` });
-      if (inner.limit) model.malformed.push({ kind: 'limits', path: owner.carrier, detail: `${inside}: ${inner.limit}` });
+      sayListing(model, inner, owner.carrier, inside);
       try {
         await memberParts(part, inner.members, limits, model, level + 1);
       } finally {
@@ -81,8 +86,7 @@ async function containers(leaf: EntityState, limits: AnalyzeLimits, model: PassR
   if (!body) return;
   const listing = await listArchive(body, listLimits(limits), part.filenames);
   if (listing) {
-    if (listing.problem) model.malformed.push({ kind: 'bad-encoding', path: part.path, detail: listing.problem });
-    if (listing.limit) model.malformed.push({ kind: 'limits', path: part.path, detail: listing.limit });
+    sayListing(model, listing, part.path);
     try {
       await memberParts(part, listing.members, limits, model, 1);
     } finally {

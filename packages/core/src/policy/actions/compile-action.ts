@@ -8,7 +8,7 @@ import { compileRewrite, fixedAction, rewriteRecipientAction, rewriteSenderActio
 import { addressProblem, checked, hopProblem } from './envelope-targets';
 import { dropPartAction, stripAction } from './part-actions';
 import { checkTemplateFields } from './template-stage';
-import { fillPerPart } from './template-values';
+import { fillJoined, fillPerPart } from './template-values';
 import { compileTerminal, TERMINAL_VERDICTS } from './terminal';
 
 /** The earliest stage each non-terminal action can act at (message edits need the message). */
@@ -94,7 +94,7 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
         kind: 'effect',
         name: kind,
         build: (s) => {
-          const filled = [...new Set(fillPerPart(template, s))].join(', ');
+          const filled = fillJoined(template, s);
           return filled.trim() === '' ? [] : [{ type: 'subjectPrefix', rule: s.rule, prefix: filled }];
         },
       };
@@ -145,7 +145,7 @@ function headersAction(spec: HeadersSpec, scope: CompileScope, at: PolicyPath, h
       if (remove) out.push({ type: 'removeHeaders', rule: s.rule, names: [...remove] });
       if (keep) out.push({ type: 'keepHeaders', rule: s.rule, names: [...keep] });
       // A part field ({filename}, {type}...) names every matched part: one field, its values joined.
-      for (const [name, t] of add) out.push({ type: 'addHeader', rule: s.rule, name, value: [...new Set(fillPerPart(t, s))].join(', ') });
+      for (const [name, t] of add) out.push({ type: 'addHeader', rule: s.rule, name, value: fillJoined(t, s) });
       return out;
     },
   };

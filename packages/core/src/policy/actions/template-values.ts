@@ -50,3 +50,8 @@ export function fillPerPart(template: TextTemplate, scope: ActionScope): string[
   if (!perPart) return [template.fill(templateValues(scope.ctx, scope.rule))];
   return scope.parts.map((p) => template.fill(templateValues(scope.ctx, scope.rule, p)));
 }
+
+/** One text for every matched part (a header's value, a subject prefix): the distinct fills, joined. */
+export function fillJoined(template: TextTemplate, scope: ActionScope): string {
+  return [...new Set(fillPerPart(template, scope))].join(', ');
+}
