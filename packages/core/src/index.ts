@@ -42,6 +42,8 @@ export { rewrite } from './rewrite/rewrite';
 export { HEADER_EFFECTS, removesField } from './rewrite/header-edits';
 export type { RewriteOptions, RewrittenMessage } from './rewrite/rewrite';
 export type { RewriteChange } from './rewrite/change';
+/** A message made 7-bit for a hop without 8BITMIME (RFC 6152 3). */
+export { downgradeTo7bit, type SevenBitMessage } from './rewrite/seven-bit';
 // messages
 /** The allowed word closest to a typo of it (what `mailward check` offers as "did you mean"). */
 export { closest as closestWord } from './policy/ajv-problems';
