@@ -8,7 +8,7 @@ const normalized = new Map<string, string>();
 const MAX_REMEMBERED = 10_000;
 
 /** An envelope address the way sendMail would put it in MAIL FROM / RCPT TO (an IDN domain as its A-label); '' for none. */
-function envelopeAddress(address: string, role: 'from' | 'to'): string {
+export function envelopeAddress(address: string, role: 'from' | 'to'): string {
   const key = `${role}:${address}`;
   let out = normalized.get(key);
   if (out === undefined) {

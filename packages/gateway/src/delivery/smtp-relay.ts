@@ -2,6 +2,9 @@ import type { Readable } from 'node:stream';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { DeliveryConfig, RecipientOutcome } from './delivery-config';
 import { tlsOptions, tlsPolicyFor, type HopKind } from './hop-tls';
+import { forgetExtensions, knownExtensions, learnExtensions, probeExtensions } from './hop-extensions';
+import { planFor, type HopPlan } from './hop-plan';
+import { MessageOctets } from './message-octets';
 import { sendRaw } from './raw-mail';
 import type { Hop } from './route';
 
@@ -17,11 +20,29 @@ function hopName(hop: Hop): string {
 /** The hop as a DSN names the MTA that answered: its host name, or its address when it has none. */
 const remoteMta = (hop: Hop): string => hop.name ?? hop.host;
 
+/** What identifies a hop's pool (and what it offers): the hop and the way we talk to it. */
+function hopKey(hop: Hop, config: DeliveryConfig, kind: HopKind): string {
+  const auth = kind === 'smarthost' && config.smarthost?.user ? config.smarthost : undefined;
+  return JSON.stringify([kind, hop.host, hop.port, hop.name, auth?.user, auth?.pass, auth?.method, tlsPolicyFor(kind, config)]);
+}
+
+/** The session options a pool and a probe of the hop share: where, how long to wait, TLS. */
+function sessionOptions(hop: Hop, config: DeliveryConfig, kind: HopKind): Record<string, unknown> {
+  const timeout = (config.timeout ?? 60) * 1000;
+  // Connecting and the greeting get `timeout` (a dead hub fails over quickly), as does an idle
+  // pooled connection; a reply, the end of DATA's above all, gets RFC 5321's 10 minutes.
+  const replies = (config.replyTimeout ?? 600) * 1000;
+  return {
+    host: hop.host, port: hop.port, ...(config.heloName ? { name: config.heloName } : {}),
+    connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: replies,
+    ...tlsOptions(tlsPolicyFor(kind, config), hop.host, hop.port, hop.name),
+  };
+}
+
 /** A pooled transport per next hop and the way we talk to it. */
 function transportFor(hop: Hop, config: DeliveryConfig, kind: HopKind): Transporter {
   const auth = kind === 'smarthost' && config.smarthost?.user ? config.smarthost : undefined;
-  const policy = tlsPolicyFor(kind, config);
-  const key = JSON.stringify([kind, hop.host, hop.port, hop.name, auth?.user, auth?.pass, auth?.method, policy]);
+  const key = hopKey(hop, config, kind);
   let t = transports.get(key);
   if (t) {
     transports.delete(key); // the Map keeps insertion order: re-inserted, it is the most recently used
@@ -32,14 +53,9 @@ function transportFor(hop: Hop, config: DeliveryConfig, kind: HopKind): Transpor
       pool.close();
       transports.delete(oldest);
     }
-    const timeout = (config.timeout ?? 60) * 1000;
-    // Connecting and the greeting get `timeout` (a dead hub fails over quickly), as does an idle
-    // pooled connection; a reply, the end of DATA's above all, gets RFC 5321's 10 minutes.
-    const replies = (config.replyTimeout ?? 600) * 1000;
     t = nodemailer.createTransport({
-      host: hop.host, port: hop.port, ...(config.heloName ? { name: config.heloName } : {}), pool: true, maxConnections: config.maxConnsPerSite ?? 5, maxMessages: config.maxMailsPerConn ?? 100,
-      connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: replies, idleTimeout: timeout,
-      ...tlsOptions(policy, hop.host, hop.port, hop.name),
+      ...sessionOptions(hop, config, kind), pool: true, maxConnections: config.maxConnsPerSite ?? 5, maxMessages: config.maxMailsPerConn ?? 100,
+      idleTimeout: (config.timeout ?? 60) * 1000,
       ...(auth ? { auth: { user: auth.user, pass: auth.pass ?? '' }, authMethod: auth.method ?? 'PLAIN' } : {}),
     } as Parameters<typeof nodemailer.createTransport>[0]);
     transports.set(key, t);
@@ -54,6 +70,7 @@ function transportFor(hop: Hop, config: DeliveryConfig, kind: HopKind): Transpor
 export function closeRelays(force = false): void {
   for (const t of transports.values()) (t.close as (options?: { force?: boolean }) => void)({ force });
   transports.clear();
+  forgetExtensions();
 }
 
 interface RejectedError {
@@ -76,30 +93,50 @@ function failureText(hop: Hop, kind: HopKind, e: RelayError, config: DeliveryCon
   return `${where}: ${said}`;
 }
 
+/** Recipients' outcomes from what the hop that took the transaction answered, with those refused before it. */
+function answered(plan: HopPlan, outcome: (address: string) => RecipientOutcome): RecipientOutcome[] {
+  return [...plan.send.map(outcome), ...plan.refused];
+}
+
 /**
  * Relay one message to the first hop that answers, for these recipients. A hop that cannot be
  * reached, or with which no session can be had (TLS, AUTH, a refusing greeting), makes us try
  * the next; the answers of the hop that took the transaction are the outcome (2xx delivered,
  * 4xx temporary, 5xx permanent). A refused login is temporary: it is ours to fix, not the sender's.
+ * The message is fitted to each hop in turn (hop-plan: 8BITMIME, SMTPUTF8), so a failover from
+ * a hop that offers 8BITMIME to one that does not sends the second the 7-bit form.
  */
 export async function relay(hops: Hop[], sender: string, recipients: string[], open: () => Readable, config: DeliveryConfig, kind: HopKind = 'hub', eightBit = false): Promise<RecipientOutcome[]> {
   // Every hop's reason: with only the last one's, a first hub that is down behind a second
   // that refuses reads as if the first were never tried.
   const failures: string[] = [];
+  const message = { sender, recipients, open, eightBit, octets: new MessageOctets(open) };
   for (const hop of hops) {
+    const key = hopKey(hop, config, kind);
+    let plan: HopPlan;
     try {
-      const info = await sendRaw(transportFor(hop, config, kind), { from: sender, to: recipients, ...(eightBit ? { use8BitMime: true } : {}) }, open);
+      const probe = { ...sessionOptions(hop, config, kind), socketTimeout: (config.timeout ?? 60) * 1000 };
+      plan = await planFor(message, hopName(hop), knownExtensions(key), () => probeExtensions(key, probe));
+    } catch (err) {
+      failures.push(`${failureText(hop, kind, err as RelayError, config)} (asking what it offers)`);
+      continue;
+    }
+    if (plan.send.length === 0) return plan.refused;
+    try {
+      const info = await sendRaw(transportFor(hop, config, kind), { from: sender, to: plan.send, ...(plan.use8BitMime ? { use8BitMime: true } : {}) }, plan.open);
+      learnExtensions(key, (info as { ehlo?: unknown }).ehlo);
       const rejected = ((info as { rejectedErrors?: RejectedError[] }).rejectedErrors ?? []);
-      return recipients.map((address) => {
+      return answered(plan, (address) => {
         const r = rejected.find((e) => e.recipient.toLowerCase() === address.toLowerCase());
-        if (!r) return { address, outcome: 'delivered' as const, detail: `${hopName(hop)} ${info.response}` };
+        const sent = `${hopName(hop)} ${info.response}${plan.downgraded ? ' (sent 7-bit: it offers no 8BITMIME)' : ''}`;
+        if (!r) return { address, outcome: 'delivered' as const, detail: sent };
         return { address, outcome: (r.responseCode ?? 500) >= 500 ? ('permanent' as const) : ('temporary' as const), detail: r.response ?? String(r.responseCode), remoteMta: remoteMta(hop) };
       });
     } catch (err) {
       const e = err as RelayError;
       if (e.code === 'EENVELOPE' && e.rejectedErrors?.length) {
         // Every recipient refused: the hop answered, so its answers stand.
-        return recipients.map((address) => {
+        return answered(plan, (address) => {
           const r = e.rejectedErrors!.find((x) => x.recipient.toLowerCase() === address.toLowerCase());
           const code = r?.responseCode ?? e.responseCode ?? 450;
           return { address, outcome: code >= 500 ? ('permanent' as const) : ('temporary' as const), detail: r?.response ?? e.response ?? e.message, remoteMta: remoteMta(hop) };
@@ -107,7 +144,7 @@ export async function relay(hops: Hop[], sender: string, recipients: string[], o
       }
       // A 5xx to MAIL FROM or DATA is the hop's answer about this message; any other failure is the session's.
       if (e.responseCode && e.responseCode >= 500 && (e.code === 'EENVELOPE' || e.code === 'EMESSAGE')) {
-        return recipients.map((address) => ({ address, outcome: 'permanent' as const, detail: e.response ?? e.message, remoteMta: remoteMta(hop) }));
+        return answered(plan, (address) => ({ address, outcome: 'permanent' as const, detail: e.response ?? e.message, remoteMta: remoteMta(hop) }));
       }
       failures.push(failureText(hop, kind, e, config));
     }

@@ -1,0 +1,66 @@
+import type { Readable } from 'node:stream';
+import { downgradeTo7bit } from '@mailward/core';
+import type { RecipientOutcome } from './delivery-config';
+import type { HopExtensions } from './hop-extensions';
+import type { MessageOctets } from './message-octets';
+import { envelopeAddress } from './raw-mail';
+
+/** One message to one group of recipients, as the relay has it. */
+export interface OutgoingMessage {
+  sender: string;
+  recipients: string[];
+  open: () => Readable;
+  /** The client declared BODY=8BITMIME. */
+  eightBit: boolean;
+  octets: MessageOctets;
+}
+
+/** What goes to one hop, and how. */
+export interface HopPlan {
+  send: string[];
+  /** Recipients this hop cannot be given the message for: their permanent outcomes. */
+  refused: RecipientOutcome[];
+  open: () => Readable;
+  use8BitMime: boolean;
+  /** The body is made 7-bit on the way (the hop offers no 8BITMIME). */
+  downgraded: boolean;
+}
+
+const nonAscii = (text: string): boolean => /[^\x00-\x7f]/.test(text);
+
+/**
+ * Fit the message to what the hop offers. The extensions are asked for (`extensions()`, which
+ * may cost a probe) only when the message needs one: a non-ASCII local part (IDN domains go as
+ * A-labels) or raw UTF-8 in the header section needs SMTPUTF8, 8-bit octets in the body
+ * 8BITMIME. Without SMTPUTF8 the recipients it is needed for are refused, 5.6.7 for an address
+ * (RFC 6531 3.2), 5.6.9 for UTF-8 headers (RFC 6533), never sent raw; without 8BITMIME an 8-bit
+ * body is downgraded to 7 bit (RFC 6152 3) and sent without BODY=8BITMIME.
+ * `known`: the hop's extensions if already known, which spares reading the message for what
+ * they offer anyway.
+ */
+export async function planFor(
+  message: OutgoingMessage, hop: string, known: HopExtensions | undefined, extensions: () => Promise<HopExtensions>,
+): Promise<HopPlan> {
+  const { sender, recipients, open, eightBit, octets } = message;
+  const utf8Sender = sender !== '' && nonAscii(envelopeAddress(sender, 'from'));
+  const utf8Recipients = recipients.filter((r) => nonAscii(envelopeAddress(r, 'to')));
+  const utf8Header = known?.smtpUtf8 ? false : await octets.headerIs8bit();
+  const eightBitBody = known?.eightBitMime ? undefined : await octets.bodyIs8bit();
+  const needsUtf8 = utf8Sender || utf8Recipients.length > 0 || utf8Header;
+  const offered = known ?? (needsUtf8 || eightBitBody ? await extensions() : undefined);
+  const use8BitMime = eightBit || eightBitBody === true;
+  if (!offered) return { send: recipients, refused: [], open, use8BitMime, downgraded: false };
+
+  let refused: RecipientOutcome[] = [];
+  if (!offered.smtpUtf8 && needsUtf8) {
+    const why = (text: string, status: string) => (address: string): RecipientOutcome => ({
+      address, outcome: 'permanent', status, detail: `${text}: the next hop offers no SMTPUTF8 (${hop})`,
+    });
+    if (utf8Sender) refused = recipients.map(why("non-ASCII address not permitted: the sender's local part is not ASCII (RFC 6531 3.2)", '5.6.7'));
+    else if (utf8Header) refused = recipients.map(why('message headers in UTF-8 not permitted (RFC 6532 3.3)', '5.6.9'));
+    else refused = utf8Recipients.map(why("non-ASCII address not permitted for that recipient: its local part is not ASCII (RFC 6531 3.2)", '5.6.7'));
+  }
+  const send = recipients.filter((r) => !refused.some((o) => o.address === r));
+  const downgraded = !offered.eightBitMime && eightBitBody === true;
+  return { send, refused, open: downgraded ? () => downgradeTo7bit(open) : open, use8BitMime: use8BitMime && !downgraded, downgraded };
+}
