@@ -43,11 +43,12 @@ export const HELP: Record<string, CommandHelp> = {
   --json             one JSON document instead of the table`,
   },
   serve: {
-    usage: 'mailward serve [--config FILE] [--domain D] [--listen HOST:PORT] [--log-level L] [--log-format json|pretty]',
+    usage: 'mailward serve [--config FILE] [--domain D] [--listen HOST:PORT|systemd:NAME|fd:N] [--log-level L] [--log-format json|pretty]',
     options: `  --config FILE        gateway.yaml (default: the embedded default, the Firebox inbound example policy
                        on 127.0.0.1:2525, mail into ./var/mail, spool in ./var/spool)
   --domain D           the domain mail is accepted for (default acme.example)
-  --listen HOST:PORT   where to listen, for a configuration with one listener
+  --listen HOST:PORT   where to listen, for a configuration with one listener; systemd:NAME or
+                       fd:N: the listening socket systemd passed (socket activation)
   --log-level L        debug, info, warn or error (default info)
   --log-format F       json or pretty (default: gateway.yaml's log.format, else pretty on a terminal, json otherwise)`,
   },

@@ -24,7 +24,7 @@ export const GATEWAY_SCHEMA = {
       items: {
         type: 'object', additionalProperties: false, required: ['listen'],
         properties: {
-          listen: { type: 'string', description: 'host:port' },
+          listen: { type: 'string', description: 'host:port, or systemd:NAME / fd:N for a socket passed by systemd socket activation' },
           direction: { enum: ['inbound', 'outbound'] },
           tls: { type: 'object', additionalProperties: false, required: ['key', 'cert'], properties: { key: { type: 'string' }, cert: { type: 'string' } } },
           secure: { type: 'boolean', description: 'Implicit TLS (port 465 style).' },

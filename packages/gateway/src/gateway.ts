@@ -21,6 +21,7 @@ import type * as Metrics from './metrics';
 import { submissionLogin } from './submission-login';
 import { accountToRunAs, dropPrivileges } from './privileges';
 import { holdConnections } from './connection-hold';
+import { forgetListenEnvironment, inheritedFd, isInheritedListen } from './inherited-socket';
 import { listenerErrorEvent } from './listener-error';
 import { factBudgetMs } from './fact-budget';
 import { unprovidedFacts } from './fact-coverage';
@@ -68,8 +69,11 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
     const servers: SMTPServer[] = [];
     const addresses: { host: string; port: number }[] = [];
     const releases: (() => void)[] = [];
-    for (const listener of config.listeners) {
-      const hop = parseHop(listener.listen, 25);
+    // The sockets systemd passed are looked up before anything is bound: a missing one stops the start.
+    const fds = config.listeners.map((l) => (isInheritedListen(l.listen) ? inheritedFd(l.listen) : undefined));
+    for (const [i, listener] of config.listeners.entries()) {
+      const fd = fds[i];
+      const hop = fd === undefined ? parseHop(listener.listen, 25) : undefined;
       const server = createPolicyServer({
         policy: () => policy,
         providers: facts.providers,
@@ -99,13 +103,15 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
       releases.push(holdConnections(server.server));
       await new Promise<void>((resolve, reject) => {
         server.server.once('error', reject);
-        server.listen(hop.port, hop.host, () => resolve());
+        if (hop) server.listen(hop.port, hop.host, () => resolve());
+        else server.listen({ fd }, () => resolve());
       });
       const address = server.server.address() as AddressInfo;
       addresses.push({ host: address.address, port: address.port });
-      log.event('info', { event: 'listening', host: address.address, port: address.port, direction: listener.direction ?? 'by policy' });
+      log.event('info', { event: 'listening', host: address.address, port: address.port, direction: listener.direction ?? 'by policy', ...(fd !== undefined ? { inherited: listener.listen } : {}) });
       servers.push(server);
     }
+    if (fds.some((fd) => fd !== undefined)) forgetListenEnvironment();
     if (account) dropPrivileges(account, config.spool, log);
     // Only now may sessions run: one served before the drop would write the spool as root.
     for (const release of releases) release();

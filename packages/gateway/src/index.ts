@@ -6,6 +6,7 @@ export type { GatewayConfig, ListenerConfig } from './config';
 export { loadGatewayConfig, GatewayConfigError } from './config-load';
 export { createLog } from './log';
 export { isHostPort } from './host-port';
+export { inheritedFormProblem, isInheritedListen } from './inherited-socket';
 export { domainProblem } from './domain-name';
 export type { GatewayLog, LogLevel } from './log';
 export { Spool, SpoolCorruption } from './spool/spool';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { GatewayConfigError, createLog, defaultConfig, domainProblem, isHostPort, loadGatewayConfig, startGateway, type GatewayConfig, type LogLevel } from '@mailward/gateway';
+import { GatewayConfigError, createLog, defaultConfig, domainProblem, inheritedFormProblem, isHostPort, isInheritedListen, loadGatewayConfig, startGateway, type GatewayConfig, type LogLevel } from '@mailward/gateway';
 import { PolicyError, formatProblem } from '@mailward/core';
 import { InputError, UsageError } from '../usage-error';
 
@@ -29,8 +29,11 @@ export async function run(argv: string[]): Promise<number> {
   if (level && !LEVELS.includes(level)) throw new UsageError(`--log-level must be one of ${LEVELS.join(', ')}`);
   const chosenFormat = values['log-format'];
   if (chosenFormat !== undefined && !(FORMATS as readonly string[]).includes(chosenFormat)) throw new UsageError(`--log-format must be one of ${FORMATS.join(', ')} (not "${chosenFormat}")`);
-  if (values.listen !== undefined && !isHostPort(values.listen, { minPort: 0 })) {
-    throw new UsageError(`--listen ${values.listen} is not HOST:PORT with a port from 0 to 65535, e.g. 127.0.0.1:2525`);
+  if (values.listen !== undefined && isInheritedListen(values.listen)) {
+    const bad = inheritedFormProblem(values.listen);
+    if (bad) throw new UsageError(`--listen ${bad}`);
+  } else if (values.listen !== undefined && !isHostPort(values.listen, { minPort: 0 })) {
+    throw new UsageError(`--listen ${values.listen} is not HOST:PORT with a port from 0 to 65535, e.g. 127.0.0.1:2525, nor systemd:NAME or fd:N (a socket passed by systemd)`);
   }
   let config: GatewayConfig;
   if (values.config) {
