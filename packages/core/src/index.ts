@@ -44,6 +44,9 @@ export type { RewriteOptions, RewrittenMessage } from './rewrite/rewrite';
 export type { RewriteChange } from './rewrite/change';
 /** A message made 7-bit for a hop without 8BITMIME (RFC 6152 3). */
 export { downgradeTo7bit, type SevenBitMessage } from './rewrite/seven-bit';
+/** A message's header section made 7-bit for a hop without SMTPUTF8 (RFC 6532), and what cannot be. */
+export { asciiHeaders } from './rewrite/ascii-headers';
+export { unencodableField } from './rewrite/seven-bit-headers';
 // messages
 /** The allowed word closest to a typo of it (what `mailward check` offers as "did you mean"). */
 export { closest as closestWord } from './policy/ajv-problems';
