@@ -1,7 +1,8 @@
 /**
  * A message goes to each hop in a form that hop offers (issue #4): an 8-bit body to a hop
  * without 8BITMIME is downgraded to 7 bit (RFC 6152 3), a recipient whose address needs SMTPUTF8
- * is bounced 5.6.7 where the hop lacks it (RFC 6531 3.2), never sent raw; and after a failover
+ * is bounced 5.6.7 where the hop lacks it (RFC 6531 3.2), never sent raw, UTF-8 header fields
+ * are sent as encoded words (or bounced 5.6.9 where they cannot be); and after a failover
  * the second hop gets the form it needs, not the first one's.
  */
 import { execFileSync } from 'node:child_process';
@@ -173,12 +174,25 @@ it('bounces a UTF-8 local part 5.6.7 where the hub offers no SMTPUTF8, delivers 
   expect(dsn).not.toContain('Final-Recipient: rfc822; ascii@nutf8.example');
 });
 
-it('bounces 5.6.9 a message with raw UTF-8 headers to a hub without SMTPUTF8', async () => {
+it('sends UTF-8 header fields as encoded words to a hub without SMTPUTF8, the 8-bit body as it was', async () => {
+  noUtf8.got.length = 0;
+  const message = crlf('From: "Jörg Müller" <a@example.org>\nSubject: Grüße aus Köln\nContent-Type: text/plain; charset=utf-8\n\nGrüße\n');
+  await send('MAIL FROM:<a@example.org> BODY=8BITMIME', ['h@nutf8.example'], message);
+  await eventually(() => noUtf8.got.length === 1);
+  const got = noUtf8.got[0]!;
+  const head = got.data.subarray(0, got.data.indexOf('\r\n\r\n'));
+  expect(head.every((b) => b < 0x80)).toBe(true);
+  expect(head.toString()).toContain('\r\nFrom: =?UTF-8?Q?J=C3=B6rg_M=C3=BCller?= <a@example.org>\r\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe_aus_K=C3=B6ln?=\r\n');
+  expect(got.data.toString('utf8').endsWith('\r\n\r\nGrüße\r\n')).toBe(true);
+  expect(got.mailArgs.BODY).toBe('8BITMIME');
+});
+
+it('bounces 5.6.9 a message with a UTF-8 address in its headers to a hub without SMTPUTF8', async () => {
   full.got.length = 0;
   const before = noUtf8.got.length;
-  await send('MAIL FROM:<a@example.org> BODY=8BITMIME', ['h@nutf8.example'], crlf('Subject: Grüße\n\nhi\n'));
+  await send('MAIL FROM:<a@example.org> BODY=8BITMIME', ['h@nutf8.example'], crlf('From: jörg@example.org\nSubject: hi\n\nhi\n'));
   await eventually(() => full.got.length === 1);
-  expect(full.got[0]!.data.toString()).toMatch(/Final-Recipient: rfc822; h@nutf8\.example\r\nAction: failed\r\nStatus: 5\.6\.9\r\nDiagnostic-Code: X-Mailward; message headers in UTF-8 not permitted/);
+  expect(full.got[0]!.data.toString()).toMatch(/Final-Recipient: rfc822; h@nutf8\.example\r\nAction: failed\r\nStatus: 5\.6\.9\r\nDiagnostic-Code: X-Mailward; message header From in UTF-8 not permitted/);
   expect(noUtf8.got.length).toBe(before);
 });
 

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { downgradeTo7bit } from '@mailward/core';
+import { asciiHeaders, downgradeTo7bit, unencodableField } from '@mailward/core';
 import type { RecipientOutcome } from './delivery-config';
 import type { HopExtensions } from './hop-extensions';
 import type { MessageOctets } from './message-octets';
@@ -24,6 +24,8 @@ export interface HopPlan {
   use8BitMime: boolean;
   /** The body is made 7-bit on the way (the hop offers no 8BITMIME). */
   downgraded: boolean;
+  /** The header section's UTF-8 is made encoded words on the way (the hop offers no SMTPUTF8). */
+  asciiHeader: boolean;
 }
 
 const nonAscii = (text: string): boolean => /[^\x00-\x7f]/.test(text);
@@ -33,8 +35,9 @@ const nonAscii = (text: string): boolean => /[^\x00-\x7f]/.test(text);
  * may cost a probe) only when the message needs one: a non-ASCII local part (IDN domains go as
  * A-labels) or raw UTF-8 in the header section needs SMTPUTF8, 8-bit octets in the body
  * 8BITMIME. Without SMTPUTF8 the recipients it is needed for are refused, 5.6.7 for an address
- * (RFC 6531 3.2), 5.6.9 for UTF-8 headers (RFC 6533), never sent raw; without 8BITMIME an 8-bit
- * body is downgraded to 7 bit (RFC 6152 3) and sent without BODY=8BITMIME.
+ * (RFC 6531 3.2), never sent raw; UTF-8 header fields are made RFC 2047 encoded words, or, where
+ * one cannot be (a non-ASCII address in From), every recipient is refused 5.6.9 (RFC 6533).
+ * Without 8BITMIME an 8-bit body is downgraded to 7 bit (RFC 6152 3), sent without BODY=8BITMIME.
  * `known`: the hop's extensions if already known, which spares reading the message for what
  * they offer anyway.
  */
@@ -49,18 +52,27 @@ export async function planFor(
   const needsUtf8 = utf8Sender || utf8Recipients.length > 0 || utf8Header;
   const offered = known ?? (needsUtf8 || eightBitBody ? await extensions() : undefined);
   const use8BitMime = eightBit || eightBitBody === true;
-  if (!offered) return { send: recipients, refused: [], open, use8BitMime, downgraded: false };
+  if (!offered) return { send: recipients, refused: [], open, use8BitMime, downgraded: false, asciiHeader: false };
 
   let refused: RecipientOutcome[] = [];
+  let asciiHeader = false;
   if (!offered.smtpUtf8 && needsUtf8) {
     const why = (text: string, status: string) => (address: string): RecipientOutcome => ({
       address, outcome: 'permanent', status, detail: `${text}: the next hop offers no SMTPUTF8 (${hop})`,
     });
+    // UTF-8 headers are made encoded words, unless one cannot be (a non-ASCII address in From).
+    const block = utf8Header && !utf8Sender ? await octets.headerBlock() : undefined;
+    const field = utf8Header && !utf8Sender ? (block ? unencodableField(block) : 'of a header section this big') : undefined;
     if (utf8Sender) refused = recipients.map(why("non-ASCII address not permitted: the sender's local part is not ASCII (RFC 6531 3.2)", '5.6.7'));
-    else if (utf8Header) refused = recipients.map(why('message headers in UTF-8 not permitted (RFC 6532 3.3)', '5.6.9'));
-    else refused = utf8Recipients.map(why("non-ASCII address not permitted for that recipient: its local part is not ASCII (RFC 6531 3.2)", '5.6.7'));
+    else if (field) refused = recipients.map(why(`message header ${field} in UTF-8 not permitted, and no encoded word can carry it (RFC 6532 3.3)`, '5.6.9'));
+    else {
+      refused = utf8Recipients.map(why("non-ASCII address not permitted for that recipient: its local part is not ASCII (RFC 6531 3.2)", '5.6.7'));
+      asciiHeader = utf8Header;
+    }
   }
   const send = recipients.filter((r) => !refused.some((o) => o.address === r));
   const downgraded = !offered.eightBitMime && eightBitBody === true;
-  return { send, refused, open: downgraded ? () => downgradeTo7bit(open) : open, use8BitMime: use8BitMime && !downgraded, downgraded };
+  // The 7-bit downgrade makes the header section 7-bit as well.
+  const fitted = downgraded ? () => downgradeTo7bit(open) : asciiHeader ? () => asciiHeaders(open()) : open;
+  return { send, refused, open: fitted, use8BitMime: use8BitMime && !downgraded, downgraded, asciiHeader };
 }

@@ -128,7 +128,8 @@ export async function relay(hops: Hop[], sender: string, recipients: string[], o
       const rejected = ((info as { rejectedErrors?: RejectedError[] }).rejectedErrors ?? []);
       return answered(plan, (address) => {
         const r = rejected.find((e) => e.recipient.toLowerCase() === address.toLowerCase());
-        const sent = `${hopName(hop)} ${info.response}${plan.downgraded ? ' (sent 7-bit: it offers no 8BITMIME)' : ''}`;
+        const fitted = plan.downgraded ? ' (sent 7-bit: it offers no 8BITMIME)' : plan.asciiHeader ? ' (UTF-8 headers sent as encoded words: it offers no SMTPUTF8)' : '';
+        const sent = `${hopName(hop)} ${info.response}${fitted}`;
         if (!r) return { address, outcome: 'delivered' as const, detail: sent };
         return { address, outcome: (r.responseCode ?? 500) >= 500 ? ('permanent' as const) : ('temporary' as const), detail: r.response ?? String(r.responseCode), remoteMta: remoteMta(hop) };
       });
