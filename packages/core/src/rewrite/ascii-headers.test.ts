@@ -47,6 +47,11 @@ describe('asciiHeaders', () => {
     const ascii = Buffer.from('Subject: hi\r\n\r\nGrüße\r\n');
     expect((await run(ascii)).equals(ascii)).toBe(true);
   });
+
+  it('writes a UTF-8 trace field with ? for what is not ASCII', async () => {
+    const out = await run(Buffer.from('Received: from a by b for <jörg@example.org>; Tue, 1 Dec 2026\r\nSubject: x\r\n\r\nbody\r\n'));
+    expect(out.toString()).toBe('Received: from a by b for <j?rg@example.org>; Tue, 1 Dec 2026\r\nSubject: x\r\n\r\nbody\r\n');
+  });
 });
 
 describe('unencodableField', () => {
@@ -54,5 +59,6 @@ describe('unencodableField', () => {
     expect(unencodableField(Buffer.from('Subject: Grüße\r\nFrom: "Jörg" <j@example.org>\r\n\r\n'))).toBeUndefined();
     expect(unencodableField(Buffer.from('Subject: ok\r\nFrom: jörg@example.org\r\n\r\n'))).toBe('From');
     expect(unencodableField(Buffer.from('Message-ID: <grüße@example.org>\r\n\r\n'))).toBe('Message-ID');
+    expect(unencodableField(Buffer.from('Received: from a by b for <jörg@example.org>; Tue, 1 Dec 2026\r\n\r\n'))).toBeUndefined();
   });
 });

@@ -9,7 +9,10 @@ const libmime = new Libmime();
 const PARAMETERISED = new Set(['content-type', 'content-disposition']);
 
 /** Fields where an encoded word would be read as the value itself (RFC 2047 5): no text to encode. */
-const NO_ENCODED_WORDS = /^(message-id|in-reply-to|references|content-id|resent-message-id|received|return-path|dkim-signature|arc-.*|authentication-results)$/;
+const NO_ENCODED_WORDS = /^(message-id|in-reply-to|references|content-id|resent-message-id|return-path|dkim-signature|arc-.*|authentication-results)$/;
+
+/** Trace fields nobody decodes (RFC 6857 3.1 lets a downgrade drop their UTF-8): 8-bit octets become '?'. */
+const TRACE = new Set(['received']);
 
 /**
  * One header field with raw UTF-8 in it, as 7-bit text: read as UTF-8, encoded, folded.
@@ -17,6 +20,7 @@ const NO_ENCODED_WORDS = /^(message-id|in-reply-to|references|content-id|resent-
  * whose value is no text (a Message-ID).
  */
 function sevenBitField(line: string, key: string): string | undefined {
+  if (TRACE.has(key)) return line.replace(/[\x80-\xff]+/g, '?');
   const text = Buffer.from(line, 'latin1').toString('utf8');
   const colon = text.indexOf(':');
   if (colon <= 0 || NO_ENCODED_WORDS.test(key)) return undefined;
@@ -41,7 +45,8 @@ export function unencodableField(block: Buffer): string | undefined {
 /**
  * A header block with raw 8-bit octets (RFC 6532 UTF-8, only allowed over SMTPUTF8) made 7-bit:
  * a file name in Content-Type or Content-Disposition becomes an RFC 2231 parameter, a display
- * name of an address field and the words of any other text field RFC 2047 encoded words. Fields
+ * name of an address field and the words of any other text field RFC 2047 encoded words, a
+ * Received field's non-ASCII written '?'. Fields
  * that are ASCII keep their bytes; a field that cannot be encoded (see unencodableField) has its
  * 8-bit octets made '?', which is why the gateway bounces such a message instead.
  */
