@@ -1,3 +1,4 @@
+import Encoding from 'encoding-japanese';
 import { Readable } from 'node:stream';
 import * as iconv from 'iconv-lite';
 import { analyze } from '../message/analyze';
@@ -32,6 +33,19 @@ describe('cleanHtmlBody: every way a client may decode the body', () => {
       // re-encoded: the two kanji runs, now adjacent, share one escape
       expect(result.body).toEqual(Buffer.concat([Buffer.from('<p>'), jis('<!---->x'), Buffer.from('</p>')]));
       expect(result.removed).toBe(1);
+    }
+  });
+
+  it.each([
+    ['ESC ( B inside the tag names', '<p>hi</p><scr\x1b(Bipt>alert(1)</script><ifr\x1b(Bame src=http://evil.example/></iframe>'],
+    ['ESC ( B right after the <', '<p>hi</p><\x1b(Bscript>alert(1)</script>'],
+    ['ESC ( J (JIS-Roman) inside the tag name', '<p>hi</p><scr\x1b(Jipt>alert(1)</script>'],
+  ])('strips elements whose names an ISO-2022-JP escape splits (%s), labelled or not', (_name, html) => {
+    for (const charset of ['iso-2022-jp', 'us-ascii', undefined]) {
+      const result = cleanHtmlBody(Buffer.from(html, 'latin1'), charset, ACTIVE);
+      const read = Encoding.convert(Array.from(result.body), { to: 'UNICODE', from: 'JIS', type: 'string' });
+      expect({ charset, read }).toEqual({ charset, read: '<p>hi</p>' });
+      expect(result.removed).toBeGreaterThan(0);
     }
   });
 

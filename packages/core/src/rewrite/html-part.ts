@@ -14,14 +14,17 @@ function iconvView(encoding: string, bom: boolean): View {
 
 /**
  * ISO-2022-JP shifts into two-byte JIS with ESC $ B: `<!--` there is two kanji, so the octets
- * can hide a script in a comment that the reader never sees. Japanese readers also detect it
+ * can hide a script in a comment that the reader never sees; an escape back to ASCII (ESC ( B)
+ * in the middle of a tag name is dropped by the reader. Japanese readers also detect it
  * with no label, so any body with such escapes is read this way too.
  */
 const JIS_VIEW: View = {
   decode: (body) => Encoding.convert(Array.from(body), { to: 'UNICODE', from: 'JIS', type: 'string' }),
   encode: (text) => Buffer.from(Encoding.convert(Encoding.stringToCode(text), { to: 'JIS', from: 'UNICODE' })),
 };
-const JIS_ESCAPE = /\x1b\$[@B(]/;
+// Every escape a reader's decoder takes (WHATWG ISO-2022-JP): into JIS X 0208/0212, and back
+// to ASCII or JIS-Roman, which only vanishes: `<scr ESC ( B ipt>` reads as `<script>`.
+const JIS_ESCAPE = /\x1b(?:\$[@B(]|\([BJ])/;
 
 const BOMS: [Buffer, string][] = [
   [Buffer.from([0xff, 0xfe, 0x00, 0x00]), 'utf-32le'],
