@@ -54,7 +54,10 @@ export function probeExtensions(key: string, options: SMTPConnection.Options, no
     pending = new Promise<HopExtensions>((resolve, reject) => {
       const connection = new SMTPConnection(options);
       connection.on('error', reject); // on, not once: one after the answer (at QUIT) must not go unheard
-      connection.connect(() => {
+      // A close before the EHLO answer (a hub that hangs up) is no answer: the hop is not usable.
+      connection.once('end', () => reject(new Error('connection closed before its EHLO answer')));
+      connection.connect((err?: Error) => {
+        if (err) return reject(err);
         // After connect the last reply is the EHLO's: "250-name\n250-8BITMIME\n250 SMTPUTF8".
         const reply = typeof connection.lastServerResponse === 'string' ? connection.lastServerResponse : '';
         const lines = reply.split(/\r?\n/).map((l) => l.replace(/^\d{3}[ -]?/, '')).slice(1);
