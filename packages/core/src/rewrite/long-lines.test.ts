@@ -96,6 +96,28 @@ describe('long lines', () => {
     expect(Buffer.concat(raw).toString()).toBe(message.toString().replace('X-Mailer: a\r\n', ''));
   });
 
+  it.each([
+    ['UTF-8', Buffer.from('caf\u00e9 ', 'utf8'), 'utf-8'],
+    ['ASCII', Buffer.from('cafe '), 'utf-8'],
+    ['Latin-1', Buffer.from('caf\xe9 ', 'latin1'), 'unknown-8bit'],
+  ])('makes a message without MIME whose %s body it re-encodes a MIME message (MIME-Version, Content-Type, charset)', async (_name, word, charset) => {
+    const body = Buffer.concat([...Array<Buffer>(300).fill(word), Buffer.from('\r\n')]);
+    const message = Buffer.concat([Buffer.from('From: a@example.net\r\nSubject: plain\r\n\r\n'), body]);
+    const { out } = await run(message);
+    const text = out.toString('latin1');
+    const head = text.slice(0, text.indexOf('\r\n\r\n') + 2);
+    expect(head).toMatch(/^MIME-Version: 1\.0\r\n/m);
+    expect(head).toMatch(new RegExp(`^Content-Type: text/plain; charset=${charset}\\r\\n`, 'm'));
+    expect(head).toMatch(/^Content-Transfer-Encoding: quoted-printable\r\n/m);
+    expect(head).toContain('From: a@example.net\r\nSubject: plain\r\n');
+    expect(readQp(Buffer.from(text.slice(head.length + 2), 'latin1'))).toEqual(body);
+    // A MIME message keeps the fields it has: only the encoding changes.
+    const mime = Buffer.concat([Buffer.from('MIME-Version: 1.0\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\n'), body]);
+    const kept = (await run(mime)).out.toString('latin1');
+    expect(kept.match(/^(MIME-Version|Content-Type):/gm)).toEqual(['MIME-Version:', 'Content-Type:']);
+    expect(kept).toContain('charset=iso-8859-1');
+  });
+
   it('scanLines, which looks back from the furthest LF, agrees with a line-by-line scan', () => {
     fc.assert(
       fc.property(

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { Headers, type MimeNode, type SplitterChunk } from '@zone-eu/mailsplit';
 import { partReplacements, type Effect, type PartRef } from '../engine/effect';
@@ -67,6 +68,24 @@ function noticeHeaders(node: MimeNode, ascii: boolean): void {
   block += `Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: ${ascii ? '7bit' : 'base64'}\r\nContent-Disposition: inline\r\n\r\n`;
   node.headers = new Headers(Buffer.from(block, 'latin1'));
   node.multipart = false;
+}
+
+/**
+ * A message without MIME whose body is made quoted-printable becomes a MIME message: without
+ * MIME-Version a reader takes the body as plain text (RFC 2045 4) and shows `=C3=A9`, and without
+ * a Content-Type it decodes the octets as US-ASCII. The charset is UTF-8 (US-ASCII's superset)
+ * where the octets read so far are UTF-8, else unknown-8bit (RFC 1428): what they are cannot be known.
+ */
+function declareMime(root: MimeNode, held: Buffer[]): void {
+  if (!root.headers) return;
+  if (!root.headers.get('content-type').length) {
+    const octets = Buffer.concat(held);
+    // (the octets held may end inside a character)
+    const utf8 = [0, 1, 2, 3].some((cut) => isUtf8(octets.subarray(0, octets.length - cut)));
+    const charset = utf8 ? 'utf-8' : 'unknown-8bit';
+    root.headers.update('Content-Type', `text/plain; charset=${charset}`);
+  }
+  if (!root.headers.get('mime-version').length) root.headers.update('MIME-Version', '1.0');
 }
 
 /** A part-stripped or part-dropped change (built without an object spread: one per part). */
@@ -209,6 +228,7 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
       const qp = new QuotedPrintableEncoder();
       breakers.set(node, qp);
       if (w.node.headers) w.node.headers.update('Content-Transfer-Encoding', 'quoted-printable');
+      if (!w.node.parentNode) declareMime(w.node, w.chunks);
       changes.push({ kind: 'part-reencoded', path: partPath(node), encoding: 'quoted-printable' });
       emit(stream, w.node);
       emit(stream, { type: 'body', node, value: qp.push(Buffer.concat(w.chunks)) });
