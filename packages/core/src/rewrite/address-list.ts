@@ -55,6 +55,37 @@ export function mapAddresses(value: string, fn: (address: string) => string | un
   return out + value.slice(last);
 }
 
+// RFC 5322 3.2.3 atext, and RFC 6532's UTF-8 octets (the value is a binary string of them).
+const DOT_ATOM = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~\x80-\xff-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~\x80-\xff-]+)*$/;
+/** Atext and dots in any order: a local part as written unquoted, obsolete forms (`a..b`) too. */
+const UNQUOTED = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~\x80-\xff.-]*$/;
+const QUOTED = /^"(?:[^"\\]|\\.)*"$/;
+const DOMAIN = /^(?:[A-Za-z0-9\x80-\xff-]+(?:\.[A-Za-z0-9\x80-\xff-]+)*\.?|\[[^\[\]\\]*\])$/;
+
+/**
+ * An address as a rewrite pattern reads it: a quoted local part by its content
+ * (`"john doe"@x` is `john doe@x`, RFC 5322 3.4.1 makes them the same mailbox).
+ */
+export function addressContent(address: string): string {
+  if (address[0] !== '"') return address;
+  const at = address.lastIndexOf('@');
+  return address.slice(1, at - 1).replace(/\\(.)/g, '$1') + address.slice(at);
+}
+
+/**
+ * A rewrite's result made a valid addr-spec: a local part that cannot be written bare is quoted,
+ * `"` and `\` escaped (`john doe+lab@x` -> `"john doe+lab"@x`). A dot-atom stays bare, and so does
+ * one in obsolete dots when `bare` (the original was written unquoted: its bytes are kept). A
+ * result that is no `local@domain` is left as the policy wrote it.
+ */
+export function quotedLocal(result: string, bare: boolean): string {
+  const at = result.lastIndexOf('@');
+  if (at < 0) return result;
+  const local = result.slice(0, at);
+  if (DOT_ATOM.test(local) || (bare && UNQUOTED.test(local)) || QUOTED.test(local) || !DOMAIN.test(result.slice(at + 1))) return result;
+  return `"${local.replace(/["\\]/g, '\\$&')}"${result.slice(at)}`;
+}
+
 /** Header fields whose value is a list of addresses. */
 export function isAddressHeader(name: string): boolean {
   return /^(from|to|cc|bcc|reply-to|sender|resent-(from|to|cc|bcc|sender)|return-path|errors-to|disposition-notification-to)$/i.test(name);

@@ -159,3 +159,34 @@ describe('editHeaders: masquerade of a resent message', () => {
     expect(out.toString()).toMatch(/^Resent-Message-ID: <[0-9a-f]{32}@acme\.example>\r$/m);
   });
 });
+
+describe('editHeaders: a rewrite of an address with a quoted local part', () => {
+  const rewriteTo = async (to: string, template: string): Promise<string> => {
+    const message = Buffer.from(`From: a@example.net\r\nTo: ${to}\r\nSubject: q\r\n\r\nb\r\n`);
+    const { out } = await run(message, [{ type: 'rewriteHeader', rule: 'rw', header: 'To', match: '*@*.old.example', to: template }]);
+    return /^To: (.*(?:\r\n .*)*)\r$/m.exec(out.toString('latin1'))![1]!.replace(/\r\n /g, ' ');
+  };
+
+  it.each([
+    // The trial's d3.eml: `"john doe"+lab@new.example` is no address (Python reads a defect).
+    ['its content matched, the result quoted', '"john doe"@lab.old.example, bob@acme.example', '&1+&2@new.example', '"john doe+lab"@new.example, bob@acme.example'],
+    ['a quote and a backslash in it escaped', '"a\\"b\\\\c"@lab.old.example', '&1+&2@new.example', '"a\\"b\\\\c+lab"@new.example'],
+    ['a result that is a dot-atom left bare', '"john.doe"@lab.old.example', '&1.&2@new.example', 'john.doe.lab@new.example'],
+    ['a result the template quotes itself kept', '"john doe"@lab.old.example', '"&1"@new.example', '"john doe"@new.example'],
+    ['in a group, with a display name', 'Team: Jo <"jo x"@lab.old.example>;', '&1+&2@new.example', 'Team: Jo <"jo x+lab"@new.example>;'],
+    ['an ordinary address keeps its form', 'john.@lab.old.example, al@dept.old.example', '&1+&2\\&x@new.example', 'john.+lab&x@new.example, al+dept&x@new.example'],
+    ['an ordinary address whose result needs quotes', 'john.doe@lab.old.example', '&1 (&2)@new.example', '"john.doe (lab)"@new.example'],
+  ])('%s', async (_what, to, template, expected) => {
+    expect(await rewriteTo(to, template)).toBe(expected);
+  });
+
+  it('the trial message m1.eml: a quoted local part in a group beside an encoded display name', async () => {
+    const to = '=?UTF-8?B?SsO8cmdlbiBNw7xsbGVy?= <juergen@dept.old.example>, undisclosed-recipients:;,\r\n Team: "quoted local"@lab.old.example, bob@acme.example;';
+    expect(await rewriteTo(to, '&1+&2\\&x@new.example'))
+      .toBe('=?UTF-8?B?SsO8cmdlbiBNw7xsbGVy?= <juergen+dept&x@new.example>, undisclosed-recipients:;, Team: "quoted local+lab&x"@new.example, bob@acme.example;');
+  });
+
+  it('a quoted local part rewritten to nothing takes its mailbox out', async () => {
+    expect(await rewriteTo('"john doe"@lab.old.example, bob@acme.example', '')).toBe('bob@acme.example');
+  });
+});

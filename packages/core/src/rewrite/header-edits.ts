@@ -4,7 +4,7 @@ import type { Effect } from '../engine/effect';
 import { compileGlob, type Glob } from '../match/glob';
 import { compileRewriteTemplate } from '../match/rewrite-template';
 import { headerText } from '../message/header-fields';
-import { encodePhrases, isAddressHeader, mapAddresses } from './address-list';
+import { addressContent, encodePhrases, isAddressHeader, mapAddresses, quotedLocal } from './address-list';
 import type { RewriteChange } from './change';
 import { buildHeaderBlock, fieldsOf, unstructuredValue, octets, withValue, type Field } from './header-value';
 import { withoutMarked } from './mailbox-list';
@@ -100,10 +100,13 @@ function rewriteField(f: Field, e: Extract<Effect, { type: 'rewriteHeader' }>): 
   if (isAddressHeader(f.name)) {
     // An address rewritten to nothing takes its mailbox out of the list (no "Al" <> is left);
     // the field goes when no address is left in it, as an empty target removes any other field.
+    // A quoted local part is matched by its content, and the result quoted where it must be:
+    // `&1` of `"john doe"@lab.x` is `john doe`, and `"john doe"+lab@y` would be no address.
     let emptied = false;
     const value = mapAddresses(f.value, (a) => {
-      const r = apply(a);
-      if (r !== '') return r;
+      const r = apply(addressContent(a));
+      if (r === undefined) return undefined;
+      if (r !== '') return quotedLocal(r, a[0] !== '"');
       emptied = true;
       return EMPTIED;
     });
