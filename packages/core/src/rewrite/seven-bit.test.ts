@@ -131,8 +131,13 @@ describe('downgradeTo7bit', () => {
   it('makes a non-MIME 8-bit message quoted-printable MIME', async () => {
     const msg = crlf('Subject: plain\n\nGrüße aus Köln und viele andere Worte\n');
     const { out } = await downgrade(msg);
-    expect(out.toString()).toBe('Subject: plain\r\nMIME-Version: 1.0\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nGr=C3=BC=C3=9Fe aus K=C3=B6ln und viele andere Worte\r\n');
+    expect(out.toString()).toBe('Subject: plain\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nGr=C3=BC=C3=9Fe aus K=C3=B6ln und viele andere Worte\r\n');
     expectSameContent(msg, out);
+    // Octets that are no UTF-8 are said to be of a charset nobody knows (RFC 1428); a UTF-8
+    // character cut between chunks is still UTF-8.
+    const latin = Buffer.concat([Buffer.from('Subject: plain\r\n\r\n'), Buffer.from('caf\xe9 au lait, une tasse de plus\r\n', 'latin1')]);
+    expect((await downgrade(latin)).out.toString()).toContain('Content-Type: text/plain; charset=unknown-8bit\r\n');
+    expect((await downgrade(msg, 1)).out.toString()).toContain('Content-Type: text/plain; charset=utf-8\r\n');
   });
 
   it('goes inside an inline message/rfc822 and labels it 7bit once what it holds is', async () => {

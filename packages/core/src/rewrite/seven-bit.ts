@@ -7,6 +7,7 @@
  */
 import { isAscii } from 'node:buffer';
 import { PassThrough, Transform, Writable, type Readable, type TransformCallback } from 'node:stream';
+import { TextDecoder } from 'node:util';
 import type { Headers, MimeNode, SplitterChunk } from '@zone-eu/mailsplit';
 import { partPath } from '../message/part-path';
 import { isMessageType, partType } from '../message/part-type';
@@ -24,6 +25,8 @@ export interface EntityOctets {
   eight: number;
   /** Its header block has octets >= 0x80. */
   header: boolean;
+  /** Its body reads as UTF-8 (its charset when it names none). */
+  utf8: boolean;
 }
 
 /** A message downgraded to 7 bit; `downgraded` lists the re-encoded parts once it has ended. */
@@ -70,20 +73,34 @@ function setField(headers: Headers, name: string, value: string): void {
 export function eightBitEntities(input: Readable): Promise<EntityOctets[]> {
   const entities: EntityOctets[] = [];
   const of = new Map<MimeNode, EntityOctets>();
+  const decoders = new Map<EntityOctets, TextDecoder>();
+  /** Whether the body read so far is UTF-8 (a character cut between chunks waits for the next). */
+  const readsAsUtf8 = (e: EntityOctets, chunk: Buffer): boolean => {
+    let decoder = decoders.get(e);
+    if (!decoder) decoders.set(e, (decoder = new TextDecoder('utf-8', { fatal: true })));
+    try {
+      decoder.decode(chunk, { stream: true });
+      return true;
+    } catch {
+      return false;
+    }
+  };
   return new Promise((resolve, reject) => {
     let finished = false;
     const count = new Writable({
       objectMode: true,
       write(obj: SplitterChunk, _enc, done) {
         if (obj.type === 'node') {
-          const e = { size: 0, eight: 0, header: !isAscii(obj.getHeaders()) };
+          const e = { size: 0, eight: 0, header: !isAscii(obj.getHeaders()), utf8: true };
           entities.push(e);
           of.set(obj, e);
         } else if (obj.type === 'body') {
           const e = of.get(obj.node);
           if (e) {
             e.size += obj.value.length;
-            e.eight += eightBitOctets(obj.value);
+            const eight = eightBitOctets(obj.value);
+            e.eight += eight;
+            if (e.utf8 && (eight > 0 || decoders.has(e))) e.utf8 = readsAsUtf8(e, obj.value);
           }
         }
         done();
@@ -91,6 +108,13 @@ export function eightBitEntities(input: Readable): Promise<EntityOctets[]> {
     });
     count.once('finish', () => {
       finished = true;
+      for (const [e, decoder] of decoders) {
+        try {
+          decoder.decode(); // a character the body left unfinished
+        } catch {
+          e.utf8 = false;
+        }
+      }
       resolve(entities);
     });
     count.once('error', reject);
@@ -150,8 +174,11 @@ export function sevenBit(input: Readable, entities: readonly EntityOctets[]): Se
     if (leaf && (e === undefined || e.eight > 0)) {
       const { encoding, encoder } = encoderFor(node, cte, e);
       if (node.headers && encoding !== cte) {
-        // Without MIME-Version readers ignore the new label (RFC 2045 4).
+        // Without MIME-Version readers ignore the new label (RFC 2045 4), and without a
+        // Content-Type take the text for US-ASCII: UTF-8 where it reads as such, else unknown-8bit
+        // (RFC 1428), as the rewriter does for a message it re-encodes.
         if (node.root && !node.headers.hasHeader('MIME-Version')) setField(node.headers, 'MIME-Version', '1.0');
+        if (node.root && !node.headers.hasHeader('Content-Type') && e) setField(node.headers, 'Content-Type', `text/plain; charset=${e.utf8 ? 'utf-8' : 'unknown-8bit'}`);
         setField(node.headers, 'Content-Transfer-Encoding', encoding);
       }
       open = { node, encoder };
