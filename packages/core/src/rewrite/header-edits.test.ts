@@ -190,3 +190,31 @@ describe('editHeaders: a rewrite of an address with a quoted local part', () => 
     expect(await rewriteTo('"john doe"@lab.old.example, bob@acme.example', '')).toBe('bob@acme.example');
   });
 });
+
+describe('editHeaders: masquerade keeps a thread whose ids name an internal host', () => {
+  // The trial's m35.eml and the reply to it, m34.eml: the first went out with a hashed
+  // Message-ID, and the reply named the internal host in In-Reply-To and References.
+  const first = Buffer.from('From: penny@dimension.acme.example\r\nTo: partner@example.net\r\nSubject: first\r\nMessage-ID: <abc@PENNY-PC.corp.local>\r\n\r\nbody\r\n');
+  const reply = Buffer.from([
+    'From: penny@dimension.acme.example', 'To: partner@example.net', 'Subject: x', 'Message-ID: <123.456@PENNY-PC.corp.local>',
+    'In-Reply-To: <abc@PENNY-PC.corp.local>', 'References: <abc@PENNY-PC.corp.local>', '', 'body', '',
+  ].join('\r\n'));
+  const masquerade: Effect = { type: 'masquerade', rule: 'masq', domain: 'acme.example', headers: ['From', 'Sender', 'Reply-To', 'Cc'], messageId: true };
+  const field = (out: Buffer, name: string): string => new RegExp(`^${name}: (.*(?:\\r\\n .*)*)\\r$`, 'm').exec(out.toString())![1]!.replace(/\r\n /g, ' ');
+
+  it('the reply names the hashed Message-ID of the first, and no internal host', async () => {
+    const { out: sent } = await run(first, [masquerade]);
+    const { out: answered } = await run(reply, [masquerade]);
+    const id = field(sent, 'Message-ID');
+    expect(id).toMatch(/^<[0-9a-f]{32}@acme\.example>$/);
+    expect(field(answered, 'In-Reply-To')).toBe(id);
+    expect(field(answered, 'References')).toBe(id);
+    expect(answered.toString()).not.toMatch(/PENNY-PC|corp\.local|dimension/i);
+  });
+
+  it('an id of a public host in References stays', async () => {
+    const message = Buffer.from('From: p@acme.example\r\nReferences: <CAF1@mail.gmail.com> <abc@PENNY-PC>\r\n\r\nbody\r\n');
+    const { out } = await run(message, [masquerade]);
+    expect(field(out, 'References')).toMatch(/^<CAF1@mail\.gmail\.com> <[0-9a-f]{32}@acme\.example>$/);
+  });
+});

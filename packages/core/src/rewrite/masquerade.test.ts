@@ -29,6 +29,43 @@ describe('masqueradeIds: no internal host name leaves in a Message-ID', () => {
   });
 });
 
+describe('masqueradeIds: In-Reply-To and References that name a host no public name can be', () => {
+  it.each([
+    ['a name under .local (RFC 6762)', '<abc@PENNY-PC.corp.local>'],
+    ['a single label', '<abc@PENNY-PC>'],
+    ['a single label with its final dot', '<abc@penny-pc.>'],
+    ['an IPv4 literal', '<abc@[10.0.0.5]>'],
+    ['an IPv6 literal', '<abc@[IPv6:fe80::1]>'],
+    ['a bare IPv4 address', '<abc@10.0.0.5>'],
+    ['.localdomain', '<abc@build.localdomain>'],
+    ['.lan', '<abc@nas.lan>'],
+    ['.internal (ICANN)', '<abc@hub.internal>'],
+    ['.intranet', '<abc@x.intranet>'],
+    ['.corp', '<abc@exch01.corp>'],
+    ['.home', '<abc@pc.home>'],
+    ['home.arpa (RFC 8375)', '<abc@pc.home.arpa>'],
+    ['home.arpa itself', '<abc@home.arpa>'],
+    ['.private', '<abc@x.private>'],
+    ['.localhost (RFC 6761)', '<abc@app.localhost>'],
+    ['.test (RFC 6761)', '<abc@ci.test>'],
+    ['.invalid (RFC 6761)', '<abc@x.INVALID>'],
+    ['an id without @ under .local', '<1234.penny-pc.corp.local>'],
+  ])('%s is hashed as the Message-ID it was', (_name, id) => {
+    expect(mask(id, false)).toBe(mask(id, true));
+    expect(mask(id, false)).toMatch(ID);
+  });
+
+  it.each([
+    ['a public host', '<CAF=x@mail.gmail.com>'],
+    ['a documentation domain (public in examples)', '<9@elsewhere.example>'],
+    ['a name that only ends like an internal suffix', '<1@mylocal.example.net>'],
+    ['a label that only starts like one', '<1@local.example.net>'],
+    ['a single-label id without @ (no host in it)', '<123456>'],
+  ])('%s stays', (_name, id) => {
+    expect(mask(id, false)).toBe(id);
+  });
+});
+
 describe('masqueradeAddresses: our subdomains become the domain', () => {
   it.each([
     ['an address with a display name', '"Penny" <penny@dimension.acme.example>', '"Penny" <penny@acme.example>'],

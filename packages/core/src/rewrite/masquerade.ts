@@ -47,19 +47,36 @@ function decodedWords(words: string): string | undefined {
 const HASHED = /^[0-9a-f]{32}$/;
 
 /**
+ * Names no public host has (RFC 6761 special-use, RFC 6762 `.local`, RFC 8375 `home.arpa`,
+ * ICANN's `.internal`, and the suffixes networks commonly use inside): a Message-ID naming one
+ * was made inside. `.example` is not here: it stands for public domains in examples and tests.
+ */
+const INTERNAL = /(?:^|\.)(?:local|localdomain|localhost|lan|internal|intranet|corp|home|home\.arpa|private|test|invalid)\.?$/i;
+const IP = /^(?:\[[^\]]*\]|\d{1,3}(?:\.\d{1,3}){3})$/;
+
+/** A host name that cannot be public: a single label, an IP address, an internal suffix. */
+function internalHost(host: string): boolean {
+  const h = host.replace(/\.$/, '');
+  return h !== '' && (!h.includes('.') || IP.test(h) || INTERNAL.test(h));
+}
+
+/**
  * Message ids that name our hosts become `<hash@domain>`: an HMAC of the original id, so the
  * same id always maps to the same value (threads keep working) and no internal name leaks.
  * `all` (the Message-ID field) hashes every id, and the field becomes that id alone: a comment
  * or an id written without `<>` or without `@` must not carry the host name out either.
+ * In-Reply-To and References hash an id of a host within the domain, or of one that cannot be
+ * public (`<abc@PENNY-PC.corp.local>`): it was a Message-ID we hashed on its way out, and the
+ * reply must name the hash the outside knows, not the host.
  */
 export function masqueradeIds(value: string, domain: string, secret: string, all: boolean): string {
-  const ours = (text: string): boolean => isWithin(text, domain) || text.toLowerCase().includes(`.${domain.toLowerCase()}`);
+  const ours = (text: string): boolean => isWithin(text, domain) || text.toLowerCase().includes(`.${domain.toLowerCase()}`) || INTERNAL.test(text);
   const masked = (inner: string): string | undefined => {
     const id = inner.trim();
     const at = id.lastIndexOf('@');
     const local = at < 0 ? id : id.slice(0, at);
     const host = at < 0 ? '' : id.slice(at + 1);
-    if (!all && !(at < 0 ? ours(id) : isWithin(host, domain))) return undefined;
+    if (!all && !(at < 0 ? ours(id) : isWithin(host, domain) || internalHost(host))) return undefined;
     // Already ours (a reply passing out again): hashing it twice would point at no message.
     if (host.toLowerCase() === domain.toLowerCase() && HASHED.test(local)) return `<${id}>`;
     return `<${hmacHex(secret, at < 0 ? id : `${local}@${host}`).slice(0, 32)}@${domain}>`;
