@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { bufferSource } from './archive/byte-source';
+import { bufferSource, type ByteSource } from './archive/byte-source';
 import { listArchive, looksLikeArchive, type ListLimits } from './archive/list-archive';
 import type { ArchiveListing, ArchiveMember } from './archive/member';
 import type { EntityState } from './entity-state';
@@ -9,6 +9,7 @@ import type { MessageModel, MimePart } from './model';
 import { diskNames } from './file-name';
 import { extensionOf, hasDoubleExtension, isNameMismatch, sniff } from './name-checks';
 import { splitterPass, type PassResult, type PassScope } from './splitter-pass';
+import { openSmime, type SmimeOpener } from './smime/open-smime';
 
 const MEMBER_TYPES: Record<string, string> = {
   exe: 'application/x-msdownload', dll: 'application/x-msdownload', com: 'application/x-msdownload',
@@ -63,6 +64,7 @@ async function memberParts(owner: MimePart, members: ArchiveMember[], limits: An
         model.malformed.push({ kind: 'limits', path: owner.carrier, detail: `${inside}: archive nested deeper than ${level >= ARCHIVE_LEVELS ? `${ARCHIVE_LEVELS} archives` : limits.maxDepth} was not opened` });
       }
     } else if (content) {
+      if (await openSmime(part, bufferSource(content), limits, model.malformed, smimeOpener(limits, model))) continue;
       const inner = await listArchive(bufferSource(content), listLimits(limits), part.filenames);
       if (!inner) continue;
       // An inner archive's damage or limit is the carrier's, as the outermost one's is.
@@ -76,6 +78,21 @@ async function memberParts(owner: MimePart, members: ArchiveMember[], limits: An
   }
 }
 
+/** The entities of a message `part` carries (attached, or signed inside it), under its path. */
+async function attachedParts(part: MimePart, body: ByteSource, limits: AnalyzeLimits, model: PassResult): Promise<void> {
+  // A second pass, streamed from memory or from the spool file.
+  const scope: PassScope = { prefix: `${part.path}/`, carrier: part.carrier, depth: part.depth + 1 };
+  const inner = await analyzeScope(body.stream(), limits, scope);
+  model.parts.push(...inner.parts);
+  model.malformed.push(...inner.malformed);
+}
+
+/** An S/MIME body's content goes where an attached message's or an archive member's does. */
+const smimeOpener = (limits: AnalyzeLimits, model: PassResult): SmimeOpener => ({
+  message: (part, body) => attachedParts(part, body, limits, model),
+  file: (part, member) => memberParts(part, [member], limits, model, 1),
+});
+
 async function containers(leaf: EntityState, limits: AnalyzeLimits, model: PassResult): Promise<void> {
   const part = leaf.part;
   if (leaf.overflow) {
@@ -84,6 +101,7 @@ async function containers(leaf: EntityState, limits: AnalyzeLimits, model: PassR
   }
   const body = leaf.body();
   if (!body) return;
+  if (await openSmime(part, body, limits, model.malformed, smimeOpener(limits, model))) return;
   const listing = await listArchive(body, listLimits(limits), part.filenames);
   if (listing) {
     sayListing(model, listing, part.path);
@@ -95,11 +113,7 @@ async function containers(leaf: EntityState, limits: AnalyzeLimits, model: PassR
     return;
   }
   if (leaf.attachedMessage && part.depth < limits.maxDepth) {
-    // A second pass, streamed from memory or from the spool file.
-    const scope: PassScope = { prefix: `${part.path}/`, carrier: part.carrier, depth: part.depth + 1 };
-    const inner = await analyzeScope(body.stream(), limits, scope);
-    model.parts.push(...inner.parts);
-    model.malformed.push(...inner.malformed);
+    await attachedParts(part, body, limits, model);
   } else if (leaf.attachedMessage) {
     model.malformed.push({ kind: 'limits', path: part.path, detail: `attached message nested deeper than ${limits.maxDepth} was not opened` });
   }

@@ -4,6 +4,7 @@ import type { ByteSource } from './archive/byte-source';
 import type { MimePart } from './model';
 import { Spool } from './spool';
 import { isRiskyName } from './name-checks';
+import { isSmimePart, looksLikeCms } from './smime/open-smime';
 import { UuencodeNames } from './uuencode-names';
 
 const HEAD_BYTES = 512;
@@ -30,7 +31,7 @@ export class EntityState {
 
   /** Might this entity be a container we list or analyze? */
   get container(): boolean {
-    return this.attachedMessage || isArchiveType(this.part.type) || this.part.filenames.some(isArchiveName);
+    return this.attachedMessage || isArchiveType(this.part.type) || this.part.filenames.some(isArchiveName) || isSmimePart(this.part);
   }
 
   /** Take the next raw body chunk. */
@@ -77,7 +78,8 @@ export class EntityState {
   }
 
   private sniffedContainer(): boolean {
-    // Whatever listArchive would list or report (7z, rar, bzip2 and xz included), by its first bytes.
-    return looksLikeArchive(this.head);
+    // Whatever listArchive would list or report (7z, rar, bzip2 and xz included), and CMS
+    // (S/MIME) that openSmime opens, by its first bytes.
+    return looksLikeArchive(this.head) || looksLikeCms(this.head);
   }
 }
