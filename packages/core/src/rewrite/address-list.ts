@@ -86,6 +86,33 @@ export function quotedLocal(result: string, bare: boolean): string {
   return `"${local.replace(/["\\]/g, '\\$&')}"${result.slice(at)}`;
 }
 
+/**
+ * Replace the text of every comment in the value with `fn(text)` (a nested comment is part of
+ * the text of the one around it); quoted strings hold none. A comment left open at the end of
+ * the value is one to its end, as readers show it.
+ */
+export function mapComments(value: string, fn: (text: string) => string): string {
+  let out = '';
+  let last = 0;
+  let start = 0;
+  let quoted = false;
+  let depth = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (c === '\\' && (quoted || depth > 0)) i++;
+    else if (quoted) quoted = c !== '"';
+    else if (c === '(') {
+      if (depth++ === 0) start = i + 1;
+    } else if (c === ')' && depth > 0) {
+      if (--depth > 0) continue;
+      out += value.slice(last, start) + fn(value.slice(start, i));
+      last = i;
+    } else if (c === '"' && depth === 0) quoted = true;
+  }
+  if (depth > 0) return out + value.slice(last, start) + fn(value.slice(start));
+  return out + value.slice(last);
+}
+
 /** Header fields whose value is a list of addresses. */
 export function isAddressHeader(name: string): boolean {
   return /^(from|to|cc|bcc|reply-to|sender|resent-(from|to|cc|bcc|sender)|return-path|errors-to|disposition-notification-to)$/i.test(name);

@@ -80,3 +80,32 @@ describe('masqueradeAddresses: our subdomains become the domain', () => {
     expect(masqueradeAddresses(value, 'acme.example')).toBe(expected);
   });
 });
+
+describe('masqueradeAddresses: a comment naming our host', () => {
+  it.each([
+    // The trial's m53.eml.
+    ['after the address', '"penny@dimension.acme.example" <penny@dimension.acme.example> (sent via dimension.acme.example)', '"penny@acme.example" <penny@acme.example> (sent via acme.example)'],
+    ['beside other text, which keeps its bytes', 'p@x.example (from Hub.Dimension.ACME.example [10.0.0.10],  "5\\" \\) disk)', 'p@x.example (from acme.example [10.0.0.10],  "5\\" \\) disk)'],
+    ['at the end of a sentence', 'p@x.example (sent via dimension.acme.example.)', 'p@x.example (sent via acme.example.)'],
+    ['nested in another', 'Penny (a (via hub.acme.example) b) <p@x.example>', 'Penny (a (via acme.example) b) <p@x.example>'],
+    ['inside the angle brackets', '<penny (hub.acme.example) @ x.example>', '<penny (acme.example) @ x.example>'],
+    ['left open at the end of the field', 'p@x.example (via hub.acme.example', 'p@x.example (via acme.example'],
+    ['in encoded words', 'p@x.example (=?utf-8?B?Z2VzZW5kZXQgw7xiZXIgaHViLmRpbWVuc2lvbi5hY21lLmV4YW1wbGU=?=)', 'p@x.example (=?UTF-8?B?Z2VzZW5kZXQgw7xiZXIgYWNtZS5leGFtcGxl?=)'],
+    ['of hosts that only end like ours, or the domain itself', 'p@x.example (evilacme.example, acme.example.evil.net, ACME.example)', 'p@x.example (evilacme.example, acme.example.evil.net, ACME.example)'],
+    ['in a quoted string, which is no comment', '"Al (hub.acme.example" <p@x.example>', '"Al (hub.acme.example" <p@x.example>'],
+  ])('%s', (_name, value, expected) => {
+    expect(masqueradeAddresses(value, 'acme.example')).toBe(expected);
+  });
+});
+
+describe('masqueradeAddresses: time linear in a long comment', () => {
+  it.each([
+    ['a long label run without dots', `p@x.example (${'a-'.repeat(100_000)})`],
+    ['a long name of many labels', `p@x.example (${'a.'.repeat(100_000)}hub.acme.example)`],
+    ['many open parentheses', `p@x.example ${'('.repeat(100_000)}`],
+  ])('%s', (_name, value) => {
+    const start = process.hrtime.bigint();
+    masqueradeAddresses(value, 'acme.example');
+    expect(Number(process.hrtime.bigint() - start) / 1e6).toBeLessThan(500);
+  });
+});

@@ -1,5 +1,5 @@
 import { Libmime } from 'libmime';
-import { mapAddresses } from './address-list';
+import { mapAddresses, mapComments } from './address-list';
 import { hmacHex } from './hmac';
 
 function isWithin(domain: string, ours: string): boolean {
@@ -17,16 +17,29 @@ export function masqueradeAddresses(value: string, domain: string): string {
   });
   // The obsolete source route (`<@hub.acme.example,@relay:penny@...>`) names hosts too.
   const routed = masked.includes(':') ? masked.replace(ROUTE_HOST, (whole, before: string, host: string) => (ours(host) ? `${before}${domain}` : whole)) : masked;
+  // A comment naming our host (`(sent via dimension.acme.example)`) is shown by readers too;
+  // the rest of it keeps its bytes.
+  const hosts = (t: string): string => t.replace(HOST, (host) => (ours(host) ? domain : host));
+  const commented = routed.includes('(') ? mapComments(routed, (c) => hosts(c.includes('=?') ? inWords(c, hosts) : c)) : routed;
   // A display name that is the address (`"penny@hub.acme.example" <penny@...>`, quoted or in
   // encoded words) is shown by readers as well: its host goes too.
   const text = (t: string): string => t.replace(TEXT_ADDRESS, (whole, local: string, host: string) => (ours(host) ? `${local}@${domain}` : whole));
-  const quoted = routed.includes('"') ? text(routed) : routed;
-  return quoted.includes('=?') ? quoted.replace(WORDS, (words) => {
-    const decoded = decodedWords(words);
-    return decoded !== undefined && text(decoded) !== decoded ? libmime.encodeWord(text(decoded), 'B', 52) : words;
-  }) : quoted;
+  const quoted = commented.includes('"') ? text(commented) : commented;
+  return quoted.includes('=?') ? inWords(quoted, text) : quoted;
 }
 
+/** Each run of encoded words in `value` whose decoded text `fn` changes, encoded afresh. */
+function inWords(value: string, fn: (text: string) => string): string {
+  return value.replace(WORDS, (words) => {
+    const decoded = decodedWords(words);
+    if (decoded === undefined) return words;
+    const changed = fn(decoded);
+    return changed !== decoded ? libmime.encodeWord(changed, 'B', 52) : words;
+  });
+}
+
+/** A host name standing on its own (a final dot, as at the end of a sentence, not part of it). */
+const HOST = /(?<![A-Za-z0-9.-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
 const ROUTE_HOST = /([<,]\s*@)([A-Za-z0-9.-]+)(?=\s*[,:])/g;
 // Tried only where a run of atom characters starts (linear on a long run without @), and not
 // in a quoted local part (`"x@hub.acme.example"@elsewhere` is someone else's mailbox).
