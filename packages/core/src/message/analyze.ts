@@ -9,7 +9,7 @@ import type { MessageModel, MimePart } from './model';
 import { diskNames } from './file-name';
 import { extensionOf, hasDoubleExtension, isNameMismatch, sniff } from './name-checks';
 import { splitterPass, type PassResult, type PassScope } from './splitter-pass';
-import { openSmime, type SmimeOpener } from './smime/open-smime';
+import { isSmimePart, looksLikeCms, openSmime, type SmimeOpener } from './smime/open-smime';
 
 const MEMBER_TYPES: Record<string, string> = {
   exe: 'application/x-msdownload', dll: 'application/x-msdownload', com: 'application/x-msdownload',
@@ -60,7 +60,7 @@ async function memberParts(owner: MimePart, members: ArchiveMember[], limits: An
     const inside = part.path.slice(owner.carrier.length + 1);
     if (content && (level >= ARCHIVE_LEVELS || part.depth >= limits.maxDepth)) {
       // Not opened: said, so that a policy on malformed mail can hold what it might hide.
-      if (looksLikeArchive(content.subarray(0, 512))) {
+      if (looksLikeArchive(content.subarray(0, 512)) || looksLikeCms(content)) {
         model.malformed.push({ kind: 'limits', path: owner.carrier, detail: `${inside}: archive nested deeper than ${level >= ARCHIVE_LEVELS ? `${ARCHIVE_LEVELS} archives` : limits.maxDepth} was not opened` });
       }
     } else if (content) {
@@ -74,6 +74,8 @@ async function memberParts(owner: MimePart, members: ArchiveMember[], limits: An
       } finally {
         inner.dispose?.();
       }
+    } else if (member.content && !member.encrypted && (isSmimePart(part) || looksLikeCms(member.head?.() ?? Buffer.alloc(0)))) {
+      model.malformed.push({ kind: 'limits', path: owner.carrier, detail: `${inside}: signed data over ${limits.spoolAbove} bytes was not opened` });
     }
   }
 }

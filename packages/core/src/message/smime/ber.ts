@@ -101,6 +101,10 @@ export class BerReader {
   /** Offset just past an element (for the indefinite form, past its end-of-contents octets). */
   end(el: BerElement, depth: number): number {
     if (el.bodyEnd !== undefined) return el.bodyEnd;
+    // Known once its children were all read (by a caller that went inside it): each element is
+    // walked once, not once for each indefinite element around it.
+    const known = this.eocEnd.get(el);
+    if (known !== undefined) return known;
     // children() walks each child to its end and notes where the 00 00 after the last one ends.
     for (const child of this.children(el, depth)) void child;
     return this.eocEnd.get(el)!;

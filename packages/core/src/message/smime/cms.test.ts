@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bufferSource } from '../archive/byte-source';
+import { BerReader } from './ber';
 import { looksLikeCms, readCms, type CmsReading } from './cms';
 
 const fixture = (name: string): Buffer => readFileSync(join(__dirname, '__fixtures__', name));
@@ -60,6 +61,17 @@ describe('readCms', () => {
     const liar = signed(tlv('04', Buffer.from('Subject: hi')));
     liar[liar.indexOf(Buffer.from('06092a864886f70d010701', 'hex')) + 1] = 0x30; // the eContentType OID
     expect(read(liar)).toMatchObject({ kind: 'damaged', problem: expect.stringMatching(/runs past the end of the one holding it/) });
+  });
+
+  it('walks deep indefinite nesting a bounded number of times, not once per level', () => {
+    const flat = Buffer.from('0400'.repeat(10_000), 'hex');
+    let octets = tlv('24', flat, true);
+    for (let i = 0; i < 90; i++) octets = tlv('24', octets, true);
+    const elements = jest.spyOn(BerReader.prototype, 'element');
+    expect(read(signed(octets, true))).toEqual({ kind: 'content', type: 'signed-data', text: '' });
+    // The content is read once to be copied and once more to check the whole ends as it should.
+    expect(elements.mock.calls.length).toBeLessThan(3 * 10_100);
+    elements.mockRestore();
   });
 
   // A small deterministic generator, so that a failure can be run again.

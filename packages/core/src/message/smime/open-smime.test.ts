@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { evaluate, loadPolicy, rewrite } from '../../index';
@@ -65,6 +66,14 @@ describe('analyze: S/MIME opaque-signed content is opened', () => {
     for (const name of ['smime.p7m', 'scan.dat']) expect(exe(await run(carrying(fixture('exe-signed.der'), type, name)))?.carrier).toBe('2');
   });
 
+  it('reads a signed body and its content from temp files when over spoolAbove, and leaves none', async () => {
+    const spools = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith('mailward-spool-'));
+    const before = spools();
+    const m = await analyze(Readable.from([Buffer.from(carrying(fixture('exe-signed-stream.der'), 'application/pkcs7-mime'))]), { spoolAbove: 128 });
+    expect(exe(m)).toMatchObject({ path: '2/2', carrier: '2' });
+    expect(spools()).toEqual(before);
+  });
+
   it('strips the signed part as the program\'s carrier, with the notice', async () => {
     const { out, stripped } = await decideAndRewrite(fixture('exe-signed.eml'));
     expect(stripped).toEqual(['0']);
@@ -115,6 +124,19 @@ describe('analyze: S/MIME nested in other carriers', () => {
     const zip = buildZip([{ name: 'mail/smime.p7m', data: fixture('exe-signed-stream.der') }, { name: 'readme.txt', data: Buffer.from('hi') }]);
     const m = await run(carrying(zip, 'application/zip', 'mail.zip'));
     expect(exe(m)).toMatchObject({ path: '2/mail/smime.p7m/2', carrier: '2' });
+  });
+
+  it('says a .p7m in a zip in a zip in a zip, which is not opened, as limits', async () => {
+    let zip = buildZip([{ name: 'smime.p7m', data: fixture('exe-signed.der') }]);
+    for (const name of ['c.zip', 'b.zip']) zip = buildZip([{ name, data: zip }]);
+    const m = await run(carrying(zip, 'application/zip', 'a.zip'));
+    expect(said(m)).toEqual(['limits 2: b.zip/c.zip/smime.p7m: archive nested deeper than 3 archives was not opened']);
+  });
+
+  it('says a .p7m in a zip too big to take out as limits', async () => {
+    const zip = buildZip([{ name: 'smime.p7m', data: fixture('exe-signed.der'), method: 0 }]);
+    const m = await analyze(Readable.from([Buffer.from(carrying(zip, 'application/zip', 'a.zip'))]), { spoolAbove: 1024 });
+    expect(said(m)).toEqual(['limits 2: smime.p7m: signed data over 1024 bytes was not opened']);
   });
 
   it('opens signed inside signed', async () => {
