@@ -61,9 +61,9 @@ export interface MimePart {
   multipart: boolean;
   /** Nesting depth: 0 for the root entity. */
   depth: number;
-  /** True for archive members (zip, tar, tar.gz). */
+  /** True for archive members (zip, tar, tar.gz, TNEF) and the file inside a signed .p7m. */
   inArchive: boolean;
-  /** True for encrypted archive members, or encrypted archives whose members cannot be listed. */
+  /** True for encrypted archive members, encrypted archives whose members cannot be listed, and enveloped (encrypted) S/MIME parts. */
   encrypted: boolean;
   /** Some name has two extensions and the last is not a common document one (invoice.pdf.exe). */
   doubleExtension: boolean;

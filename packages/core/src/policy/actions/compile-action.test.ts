@@ -70,3 +70,16 @@ describe('compileAction: every header-name and rewrite pattern is compiled at lo
     ].join('\n'))).toEqual([]);
   });
 });
+
+describe('compileAction: stripHtml names elements a reader knows', () => {
+  it('refuses a misspelt element with the one meant, at its place', () => {
+    expect(problemsOf('{ stripHtml: [scrpt, iframe, ifrme] }')).toEqual([
+      '6:25: `scrpt` is not an HTML element, so stripHtml would strip nothing by it; did you mean `script`?',
+      '6:40: `ifrme` is not an HTML element, so stripHtml would strip nothing by it; did you mean `iframe`?',
+    ]);
+  });
+
+  it('takes HTML, obsolete, SVG and custom element names in any case', () => {
+    expect(problemsOf('{ stripHtml: [SCRIPT, applet, marquee, svg, foreignObject, x-widget, style, form] }')).toEqual([]);
+  });
+});

@@ -6,6 +6,7 @@ import type { CompiledAction, EffectAction } from '../compiled-policy';
 import type { RawAction, RawEnvelopeRewrite, RawHeaderRewrite } from '../raw-policy';
 import { compileRewrite, fixedAction, rewriteRecipientAction, rewriteSenderAction } from './envelope-actions';
 import { addressProblem, checked, hopProblem } from './envelope-targets';
+import { htmlElementProblem } from './html-elements';
 import { dropPartAction, stripAction } from './part-actions';
 import { checkTemplateFields } from './template-stage';
 import { fillJoined, fillPerPart } from './template-values';
@@ -100,7 +101,7 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
       };
     }
     case 'stripHtml': {
-      const elements = scope.expand(spec as string[], at).map((e) => e.text.toLowerCase());
+      const elements = scope.expand(spec as string[], at).filter((e) => checked(e, htmlElementProblem, scope)).map((e) => e.text.toLowerCase());
       return fixedAction(kind, (rule) => ({ type: 'stripHtml', rule, elements: [...elements] }));
     }
     case 'bcc': {
