@@ -35,3 +35,15 @@ describe('mapAddresses: time linear in the value', () => {
     expect(Number(process.hrtime.bigint() - start) / 1e6).toBeLessThan(500);
   });
 });
+
+describe('mapAddresses: an address in raw UTF-8 (RFC 6532) is one address', () => {
+  // Field values are binary strings, one character per octet, as mailsplit reads them.
+  const binary = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');
+  it.each([
+    ['a local part', 'Jürgen <jürgen@hub.x>, b@y', 'Jürgen <[jürgen@hub.x]>, [b@y]'],
+    ['a domain', 'jm@müller.example (München)', '[jm@müller.example] (München)'],
+    ['a display name without quotes before it', 'Jürgen Müller <jm@x>', 'Jürgen Müller <[jm@x]>'],
+  ])('%s', (_name, value, expected) => {
+    expect(mapAddresses(binary(value), (a) => `[${a}]`)).toBe(binary(expected));
+  });
+});

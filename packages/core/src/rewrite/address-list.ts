@@ -6,8 +6,10 @@
 // White space and comments may stand around the @ (RFC 5322 3.4.1: `penny (x) @ hub.example`);
 // the address handed to `fn` is without them.
 const CFWS = String.raw`(?:[ \t]|\((?:[^()\\]|\\.)*\))*`;
-const ATOM = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]/;
-const ADDRESS = new RegExp(String.raw`([A-Za-z0-9!#$%&'*+/=?^_\`{|}~.-]+|"(?:[^"\\]|\\.)*")${CFWS}@${CFWS}([A-Za-z0-9.-]+|\[[^\]]*\])`, 'y');
+// The value is a binary string: octets 0x80-0xff are RFC 6532's UTF-8 (`jürgen@müller.example`),
+// part of the atom or label they stand in, not where an address starts or ends.
+const ATOM = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\x80-\xff-]/;
+const ADDRESS = new RegExp(String.raw`([A-Za-z0-9!#$%&'*+/=?^_\`{|}~.\x80-\xff-]+|"(?:[^"\\]|\\.)*")${CFWS}@${CFWS}([A-Za-z0-9.\x80-\xff-]+|\[[^\]]*\])`, 'y');
 
 /** Replace every address in the value with `fn(address)`; `fn` returning undefined keeps it. */
 export function mapAddresses(value: string, fn: (address: string) => string | undefined): string {

@@ -180,6 +180,16 @@ describe('editHeaders: a rewrite of an address with a quoted local part', () => 
     expect(await rewriteTo(to, template)).toBe(expected);
   });
 
+  it.each([
+    ['its whole local part matched', 'jürgen@lab.old.example', 'jürgen@*', 'j.&1@new.example', 'j.lab.old.example@new.example'],
+    ['captured whole', 'Jürgen <jürgen@lab.old.example>', '*@*.old.example', 'x.&1+&2@new.example', 'Jürgen <x.jürgen+lab@new.example>'],
+    ['a domain in UTF-8', 'jm@müller.example', '*@müller.example', '&@mueller.example', 'jm@mueller.example'],
+  ])('an address in raw UTF-8 (RFC 6532): %s', async (_what, to, match, template, expected) => {
+    const message = Buffer.from(`From: a@example.net\r\nTo: ${to}\r\n\r\nb\r\n`, 'utf8');
+    const { out } = await run(message, [{ type: 'rewriteHeader', rule: 'rw', header: 'To', match, to: template }]);
+    expect(out.toString('utf8')).toContain(`\r\nTo: ${expected}\r\n`);
+  });
+
   it('the trial message m1.eml: a quoted local part in a group beside an encoded display name', async () => {
     const to = '=?UTF-8?B?SsO8cmdlbiBNw7xsbGVy?= <juergen@dept.old.example>, undisclosed-recipients:;,\r\n Team: "quoted local"@lab.old.example, bob@acme.example;';
     expect(await rewriteTo(to, '&1+&2\\&x@new.example'))
