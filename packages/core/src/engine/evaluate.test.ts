@@ -166,11 +166,15 @@ data:
       part({ path: '2/evil.exe', type: 'application/x-msdownload', filename: 'evil.exe', inArchive: true }),
       part({ path: '3', type: 'message/rfc822' }),
       part({ path: '3/2', type: 'application/x-msdownload', filename: 'inner.exe' }),
+      part({ path: '4', type: 'application/zip', filename: 'tools.zip' }),
+      // a member in a folder: named by its place in the archive, as analyze gives both names
+      part({ path: '4/docs/setup.exe', type: 'application/x-msdownload', filename: 'setup.exe', filenames: ['setup.exe', 'docs/setup.exe'], inArchive: true }),
     ].map((x) => ({ ...x, carrier: x.path.split('/')[0]! }));
     const d = evaluate(p, 'data', input({ message: message({ parts }) }), {});
     expect(d.effects.filter((e) => e.type === 'stripPart').map((e) => (e as { notice: string }).notice)).toEqual([
       'Removed stuff.zip/evil.exe (application/x-msdownload)',
       'Removed inner.exe (application/x-msdownload)', // the attached message has no name of its own
+      'Removed tools.zip/docs/setup.exe (application/x-msdownload)',
     ]);
   });
 

@@ -33,11 +33,14 @@ export function templateValues(ctx: EvalContext, rule: string, part?: MimePart):
 
 /**
  * The part's name as a notice gives it. A member of an archive or attached message is named
- * with the attachment that holds it (`stuff.zip/evil.exe`): the whole attachment is what the
- * recipient loses.
+ * with the attachment that holds it (`stuff.zip/evil.exe`, `stuff.zip/docs/evil.exe`): the whole
+ * attachment is what the recipient loses.
  */
 function noticeName(ctx: EvalContext, part: MimePart): string {
-  const own = part.filename ?? '';
+  // An archive member by its name in the archive, folders included (`docs/tool.scr`, which a
+  // `docs/*` pattern matched), not only the file's own name.
+  const inside = part.inArchive ? part.filenames.filter((n) => part.path.endsWith(`/${n}`)).sort((a, b) => b.length - a.length)[0] : undefined;
+  const own = inside ?? part.filename ?? '';
   if (part.carrier === part.path) return own;
   const carrier = ctx.input.message?.parts.find((p) => p.path === part.carrier)?.filename;
   if (!carrier) return own;
