@@ -228,3 +228,23 @@ describe('editHeaders: masquerade keeps a thread whose ids name an internal host
     expect(field(out, 'References')).toMatch(/^<CAF1@mail\.gmail\.com> <[0-9a-f]{32}@acme\.example>$/);
   });
 });
+
+describe('editHeaders: a keep allowlist', () => {
+  const MIME = Buffer.from([
+    'Received: from pc7.corp.acme.example', 'From: penny@acme.example', 'X-Mailer: Outlook', 'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b"', 'Content-Transfer-Encoding: 7bit', '', '--b', 'Content-Type: text/plain', '', 'hi', '--b--', '',
+  ].join('\r\n'));
+
+  it.each([
+    ['that names them', ['From', 'MIME-Version', 'Content-*']],
+    ['that leaves them out', ['From']],
+    ['that is empty', []],
+  ])('%s keeps MIME-Version and Content-*: the message stays MIME', async (_name, names) => {
+    const { out, changes } = await run(MIME, [{ type: 'keepHeaders', rule: 'k', names }]);
+    const head = out.toString().split('\r\n\r\n')[0]!;
+    const kept = names.includes('From') ? ['From: penny@acme.example'] : [];
+    expect(head.split('\r\n')).toEqual([...kept, 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b"', 'Content-Transfer-Encoding: 7bit']);
+    expect(changes.filter((c) => c.kind === 'header-removed').map((c) => (c as { name: string }).name)).toEqual(['Received', ...(kept.length ? [] : ['From']), 'X-Mailer']);
+    expect(out.toString().endsWith('--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b--\r\n')).toBe(true);
+  });
+});

@@ -131,6 +131,13 @@ interface Edit {
 
 const named = (pattern: string, f: Field): boolean => nameMatches(pattern, f.name);
 
+/**
+ * MIME-Version and the Content-* fields say how to read the body: an allowlist that leaves them
+ * out would turn a multipart message into one text part of raw boundaries and base64 (while
+ * other readers still carve attachments out of it), so `keep` always keeps them.
+ */
+const describesBody = (f: Field): boolean => f.key === 'mime-version' || f.key.startsWith('content-');
+
 /** Fields RFC 5322 3.6 allows at most once in a message. */
 const ONCE: ReadonlySet<string> = new Set([
   'date', 'from', 'sender', 'reply-to', 'to', 'cc', 'bcc', 'message-id', 'in-reply-to', 'references', 'subject',
@@ -151,7 +158,7 @@ const EDITS: { [K in HeaderEffect['type']]: (x: Extract<HeaderEffect, { type: K 
   },
   keepHeaders: (x, edit) => {
     edit.fields = edit.fields.filter((f) => {
-      if (x.names.some((p) => named(p, f))) return true;
+      if (describesBody(f) || x.names.some((p) => named(p, f))) return true;
       edit.changes.push({ kind: 'header-removed', rule: x.rule, name: f.name });
       return false;
     });
