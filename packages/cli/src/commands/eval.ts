@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { analyze, rewrite, runSession, type CompiledPolicy, type MessageModel, type RewriteChange } from '@mailward/core';
 import {
-  envelopeFromHeaders, factsFromFixture, FactsFileError, loadFactsFile, loadPolicyWithTests, needsOf, OUTPUT_SECRET, policyProblems,
+  addrSpecsOf, envelopeFromHeaders, factsFromFixture, FactsFileError, loadFactsFile, loadPolicyWithTests, needsOf, OUTPUT_SECRET, policyProblems,
   type CaseFacts,
 } from '@mailward/core/testing';
 import { assumedFacts } from '../assumed-facts';
@@ -48,7 +48,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const implied = envelopeFromHeaders(model.headers);
   const sender = values.from ?? implied.from;
   const recipients = values.to ?? implied.to;
-  if (recipients.length === 0) throw new UsageError(`${messageFile} has no To or Cc header; give the recipients with --to ADDR`);
+  if (recipients.length === 0) throw new UsageError(`${noRecipients(messageFile, model)}; give the recipients with --to ADDR`);
   const ip = values['client-ip'] ?? '192.0.2.10';
   if (!isIP(ip)) throw new UsageError(`--client-ip ${ip} is not an IP address (give 192.0.2.10 or 2001:db8::1)`);
   const client = { ip, tls: false, authenticated: false };
@@ -102,6 +102,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
   }
   return 0;
+}
+
+/** Why the message's headers give no recipients: no To or Cc, or ones that name no address. */
+function noRecipients(file: string, model: MessageModel): string {
+  const fields = model.headers.filter((h) => /^(to|cc)$/i.test(h.name));
+  if (fields.length === 0) return `${file} has no To or Cc header`;
+  const names = [...new Set(fields.map((h) => (h.name.toLowerCase() === 'to' ? 'To' : 'Cc')))].join(' and ');
+  const group = fields.flatMap((h) => addrSpecsOf(h.value).emptyGroups)[0];
+  const what = group !== undefined ? `an empty group \`${group}:;\`` : `${fields[0]!.name}: ${JSON.stringify(fields[0]!.value.slice(0, 60))}`;
+  return `${file}: its ${names} ${names.includes(' and ') ? 'name' : 'names'} no address (${what})`;
 }
 
 async function analyzeMessage(file: string): Promise<MessageModel> {

@@ -10,6 +10,7 @@ export { checkCase, caseSchema } from './case-schema';
 export type { CaseProblem } from './case-schema';
 export { buildMessage } from './message-builder';
 export { envelopeFromHeaders, addressesIn } from './envelope-from-message';
+export { addrSpecsOf, type AddrSpecs } from '../message/addr-specs';
 export { factsFromFixture } from './fixture-facts';
 export { loadCaseFile } from './case-file';
 export type { LoadedCase, CaseFile } from './case-file';
