@@ -1,4 +1,4 @@
-import type { Effect, Reply, RuleTrace, SessionResult } from '@mailward/core';
+import type { Decision, Effect, Reply, RuleTrace, SessionResult } from '@mailward/core';
 
 /** The parts of the engine's session result that `eval` prints. */
 export type SessionView = SessionResult;
@@ -7,6 +7,11 @@ export type SessionView = SessionResult;
 export function renderSession(r: SessionView, env: { sender: string; client: string; helo: string }): string {
   const out: string[] = [];
   out.push(`${r.verdict.toUpperCase()} at ${r.stage}: ${reply(r.reply)}`);
+  const held = quarantineOf(r);
+  if (held) {
+    const forward = held.forward !== undefined ? `, sent to the quarantine mailbox ${held.forward}` : '';
+    out.push(`  quarantine reason ${held.reason}, notify ${held.notify.length > 0 ? held.notify.join(', ') : '(nobody)'}${forward}`);
+  }
   out.push(`  client ${env.client}, helo ${env.helo}, from <${env.sender}>`);
   out.push('recipients:');
   const width = Math.max(...r.recipients.map((x) => x.address.length), 10);
@@ -23,6 +28,12 @@ export function renderSession(r: SessionView, env: { sender: string; client: str
     out.push(...renderTrace(d.trace));
   });
   return `${out.join('\n')}\n`;
+}
+
+/** The quarantine (reason, whom to notify) of a session that ended in one: the deciding stage's. */
+export function quarantineOf(r: SessionView): Decision['quarantine'] {
+  if (r.verdict !== 'quarantine') return undefined;
+  return r.decisions.filter((d) => d.stage === r.stage && d.quarantine !== undefined).pop()?.quarantine;
 }
 
 /** A stage's trace, a rule per line and a condition per line under it (as eval prints it). */

@@ -177,6 +177,27 @@ describe('mailward eval', () => {
     expect(JSON.parse(stated.stdout).verdict).toBe('quarantine');
   });
 
+  test("a quarantine's reason and whom it notifies are shown, in text and in --json", async () => {
+    const policy = join(tmp, 'quarantine.yaml');
+    writeFileSync(
+      policy,
+      'version: 1\nrcpt: { default: accept }\ndata:\n  rules:\n    - id: quarantine-virus\n      when: { virus: true }\n' +
+        '      do: [ { quarantine: { reason: virus, notify: [postmaster@acme.example, sec@acme.example] } } ]\n',
+    );
+    const facts = join(tmp, 'eicar.yaml');
+    writeFileSync(facts, 'virus: { names: [Eicar-Signature] }\n');
+    const message = example('firebox-inbound', 'plain.eml');
+    const text = await runCli(['eval', policy, message, '--facts', facts]);
+    expect(text.stdout).toMatch(/^QUARANTINE at data: 250 [^\n]*\n {2}quarantine reason virus, notify postmaster@acme\.example, sec@acme\.example\n {2}client /);
+    const json = JSON.parse((await runCli(['eval', policy, message, '--facts', facts, '--json'])).stdout);
+    expect(json).toMatchObject({ verdict: 'quarantine', stage: 'data', quarantine: { reason: 'virus', notify: ['postmaster@acme.example', 'sec@acme.example'] } });
+    writeFileSync(policy, 'version: 1\nrcpt: { default: accept }\ndata: { rules: [ { id: hold, do: [ { quarantine: { forward: q@acme.example } } ] } ] }\n');
+    const forwarded = await runCli(['eval', policy, message]);
+    expect(forwarded.stdout).toMatch(/^ {2}quarantine reason hold, notify \(nobody\), sent to the quarantine mailbox q@acme\.example$/m);
+    const accepted = JSON.parse((await runCli(['eval', example('firebox-inbound', 'policy.yaml'), message, '--json'])).stdout);
+    expect(accepted).not.toHaveProperty('quarantine');
+  });
+
   test('--out writes the rewritten message', async () => {
     const out = join(tmp, 'out.eml');
     const r = await runCli(['eval', example('firebox-inbound', 'policy.yaml'), example('firebox-inbound', 'slides-ppt.eml'), '--out', out, '--json']);

@@ -10,7 +10,7 @@ import {
 import { assumedFacts } from '../assumed-facts';
 import { notDelivered, removeStaleCopy, sameFile } from '../delivered-copy';
 import type { Io } from '../io';
-import { renderSession, type SessionView } from '../render-session';
+import { quarantineOf, renderSession, type SessionView } from '../render-session';
 import { InputError, UsageError } from '../usage-error';
 
 const OPTIONS = {
@@ -81,10 +81,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 
   if (values.json) {
+    const quarantine = quarantineOf(result);
     const object: Record<string, unknown> = {
       verdict: result.verdict,
       stage: result.stage,
       reply: result.reply,
+      ...(quarantine ? { quarantine } : {}),
       recipients: result.recipients,
       fired: result.fired,
       effects: result.effects,
