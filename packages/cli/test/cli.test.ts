@@ -106,6 +106,29 @@ describe('mailward check', () => {
     expect(r.stderr).toMatch(new RegExp(`${file}:10:\\d+: rule \`typo\`: .*wen`));
   });
 
+  test('warnings beside the errors are counted as warnings, not problems', async () => {
+    const file = join(tmp, 'error-and-warning.yaml');
+    writeFileSync(
+      file,
+      [
+        'version: 1',
+        'data:',
+        '  rules:',
+        '    - id: r1',
+        '      do: [ { masquerade: { domain: "*.acme.example" } } ]',
+        '    - id: r3',
+        '      do: [ { strip: { notice: "x" } }, drop-part ]',
+        '      when: { part: { type: "application/x-foo" } }',
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli(['check', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`${file}:5:\\d+: rule \`r1\`: .*not a domain name`));
+    expect(r.stderr).toMatch(new RegExp(`${file}:6:\\d+: warning: rule \`r3\`: no rule looks at \`malformed\``));
+    expect(r.stderr).toMatch(new RegExp(`${file}: invalid \\(1 problem, 1 warning\\)\n$`));
+  });
+
   test('a missing file: exit 1', async () => {
     const r = await runCli(['check', join(tmp, 'nope.yaml')]);
     expect(r.code).toBe(1);

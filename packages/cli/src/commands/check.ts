@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { formatProblem } from '@mailward/core';
+import { formatProblem, PolicyError } from '@mailward/core';
 import { loadPolicyWithTests, policyProblems, ruleIdsOf } from '@mailward/core/testing';
 import type { Io } from '../io';
 import { UsageError } from '../usage-error';
@@ -15,18 +15,22 @@ export async function run(argv: string[], io: Io): Promise<number> {
   } catch (err) {
     const problems = policyProblems(err, file);
     for (const line of problems) io.err(`${line}\n`);
-    io.err(`${file}: invalid (${problems.length} ${problems.length === 1 ? 'problem' : 'problems'})\n`);
+    // Warnings come with the errors (in file order) but are not why the policy is invalid.
+    const warnings = err instanceof PolicyError ? err.problems.filter((p) => p.severity === 'warning').length : 0;
+    const errors = problems.length - warnings;
+    io.err(`${file}: invalid (${count(errors, 'problem')}${warnings > 0 ? `, ${count(warnings, 'warning')}` : ''})\n`);
     return 1;
   }
   const warnings = policy.warnings ?? [];
   for (const w of warnings) io.err(`${formatProblem(w)}\n`);
   const rules = ruleIdsOf(policy).length;
   const name = (policy as { name?: string }).name;
-  io.out(
-    `${file}: valid${name ? ` policy "${name}"` : ''}, ${rules} ${rules === 1 ? 'rule' : 'rules'}` +
-      `${warnings.length > 0 ? `, ${warnings.length} ${warnings.length === 1 ? 'warning' : 'warnings'}` : ''}\n`,
-  );
+  io.out(`${file}: valid${name ? ` policy "${name}"` : ''}, ${count(rules, 'rule')}${warnings.length > 0 ? `, ${count(warnings.length, 'warning')}` : ''}\n`);
   return 0;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function parse(argv: string[]) {
