@@ -4,14 +4,15 @@ import type { DeliveryConfig, RecipientOutcome } from './delivery-config';
 import { deliverToMaildir } from './maildir';
 import { mxHops } from './mx-hops';
 import { hopsFor, type Route } from './route';
+import type { MessageBody } from './hop-plan';
 import { relay } from './smtp-relay';
 
 /** One group of recipients to its route; an MX route is looked up first, and a failed lookup is their outcome. */
-async function deliverGroup(route: Route, addresses: string[], sender: string, open: () => Readable, config: DeliveryConfig, eightBit: boolean): Promise<RecipientOutcome[]> {
-  if (route.kind !== 'mx') return relay(route.hops, sender, addresses, open, config, route.kind, eightBit);
+async function deliverGroup(route: Route, addresses: string[], sender: string, open: () => Readable, config: DeliveryConfig, body: MessageBody): Promise<RecipientOutcome[]> {
+  if (route.kind !== 'mx') return relay(route.hops, sender, addresses, open, config, route.kind, body);
   const found = await mxHops(route.domain!, config.mx!, config.ownListeners ?? []);
   if ('failure' in found) return addresses.map((address) => ({ address, ...found.failure }));
-  return relay(found.hops, sender, addresses, open, config, 'mx', eightBit);
+  return relay(found.hops, sender, addresses, open, config, 'mx', body);
 }
 
 /** One delivery attempt for the record's pending recipients, grouped by next hop. */
@@ -31,7 +32,7 @@ export async function deliver(record: QueueRecord, open: () => Readable, config:
   for (const { route, addresses } of groups.values()) {
     // Whatever fails here is these recipients' temporary outcome (counted, backed off, bounced at
     // abandonTime); thrown, the attempt never counted and came back at every scan.
-    const group = await deliverGroup(route, addresses, record.sender, open, config, record.eightBit === true).catch((err: Error) =>
+    const group = await deliverGroup(route, addresses, record.sender, open, config, { eightBit: record.eightBit === true, ascii: record.ascii === true }).catch((err: Error) =>
       addresses.map((address) => ({ address, outcome: 'temporary' as const, detail: `delivery failed: ${err.message}` })));
     outcomes.push(...group);
   }

@@ -5,13 +5,19 @@ import type { HopExtensions } from './hop-extensions';
 import type { MessageOctets } from './message-octets';
 import { envelopeAddress } from './raw-mail';
 
+/** What the spool knows of a message's octets. */
+export interface MessageBody {
+  /** The client declared BODY=8BITMIME. */
+  eightBit: boolean;
+  /** Every octet as received was ASCII (queue-record.ts): nothing need be read to fit it to a hop. */
+  ascii: boolean;
+}
+
 /** One message to one group of recipients, as the relay has it. */
-export interface OutgoingMessage {
+export interface OutgoingMessage extends MessageBody {
   sender: string;
   recipients: string[];
   open: () => Readable;
-  /** The client declared BODY=8BITMIME. */
-  eightBit: boolean;
   octets: MessageOctets;
 }
 
@@ -47,6 +53,8 @@ export async function planFor(
   const { sender, recipients, open, eightBit, octets } = message;
   const utf8Sender = sender !== '' && nonAscii(envelopeAddress(sender, 'from'));
   const utf8Recipients = recipients.filter((r) => nonAscii(envelopeAddress(r, 'to')));
+  // An ASCII message fits every hop as it is: read nothing, ask nothing.
+  if (message.ascii && !utf8Sender && utf8Recipients.length === 0) return { send: recipients, refused: [], open, use8BitMime: eightBit, downgraded: false, asciiHeader: false };
   const utf8Header = known?.smtpUtf8 ? false : await octets.headerIs8bit();
   const eightBitBody = known?.eightBitMime ? undefined : await octets.bodyIs8bit();
   const needsUtf8 = utf8Sender || utf8Recipients.length > 0 || utf8Header;

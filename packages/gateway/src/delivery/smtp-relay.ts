@@ -3,7 +3,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { DeliveryConfig, RecipientOutcome } from './delivery-config';
 import { tlsOptions, tlsPolicyFor, type HopKind } from './hop-tls';
 import { forgetExtensions, knownExtensions, learnExtensions, probeExtensions } from './hop-extensions';
-import { planFor, type HopPlan } from './hop-plan';
+import { planFor, type HopPlan, type MessageBody } from './hop-plan';
 import { MessageOctets } from './message-octets';
 import { sendRaw } from './raw-mail';
 import type { Hop } from './route';
@@ -106,11 +106,11 @@ function answered(plan: HopPlan, outcome: (address: string) => RecipientOutcome)
  * The message is fitted to each hop in turn (hop-plan: 8BITMIME, SMTPUTF8), so a failover from
  * a hop that offers 8BITMIME to one that does not sends the second the 7-bit form.
  */
-export async function relay(hops: Hop[], sender: string, recipients: string[], open: () => Readable, config: DeliveryConfig, kind: HopKind = 'hub', eightBit = false): Promise<RecipientOutcome[]> {
+export async function relay(hops: Hop[], sender: string, recipients: string[], open: () => Readable, config: DeliveryConfig, kind: HopKind = 'hub', body: MessageBody = { eightBit: false, ascii: false }): Promise<RecipientOutcome[]> {
   // Every hop's reason: with only the last one's, a first hub that is down behind a second
   // that refuses reads as if the first were never tried.
   const failures: string[] = [];
-  const message = { sender, recipients, open, eightBit, octets: new MessageOctets(open) };
+  const message = { sender, recipients, open, ...body, octets: new MessageOctets(open) };
   for (const hop of hops) {
     const key = hopKey(hop, config, kind);
     let plan: HopPlan;

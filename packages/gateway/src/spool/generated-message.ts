@@ -11,7 +11,7 @@ export function queueGenerated(spool: Spool, message: Buffer, to: string[], now:
     recipients: to.map((address) => ({ address, state: 'pending' as const })), effects: [], verdict: 'accept', fired: [],
     attempts: 0, nextAttempt: now, size: message.length, sha256: createHash('sha256').update(message).digest('hex'),
     // A bounce quoting UTF-8 goes on with BODY=8BITMIME (RFC 6152), as a client's message would.
-    ...(message.some((b) => b >= 0x80) ? { eightBit: true } : {}),
+    ...(message.some((b) => b >= 0x80) ? { eightBit: true } : { ascii: true }),
   });
   spool.move(id, 'tmp', 'queue');
   return id;

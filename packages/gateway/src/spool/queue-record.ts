@@ -34,6 +34,12 @@ export interface QueueRecord {
   lastError?: string;
   /** The client sent it as BODY=8BITMIME: it goes on with BODY=8BITMIME (RFC 6152). */
   eightBit?: boolean;
+  /**
+   * Every octet as received was ASCII, and so is every effect's text: the message leaves in ASCII
+   * (the edits write other text as encoded words or base64), needs neither 8BITMIME nor SMTPUTF8
+   * at any hop, and delivery reads nothing to find that out.
+   */
+  ascii?: boolean;
   /** Size and SHA-256 of the message file, so a torn or altered file is noticed. */
   size: number;
   sha256: string;

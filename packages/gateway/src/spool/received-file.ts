@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { closeSync, createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -15,6 +16,8 @@ const HOLD = 256 * 1024;
 export interface ReceivedFile {
   size: number;
   sha256: string;
+  /** Every octet was ASCII (the delivery then needs neither 8BITMIME nor SMTPUTF8 for it). */
+  ascii: boolean;
   /** The bytes themselves, when the message was small enough to be held. */
   bytes?: Buffer;
   /**
@@ -33,6 +36,7 @@ export interface ReceivedFile {
 export async function receiveFile(file: string, data: Readable): Promise<ReceivedFile> {
   const hash = createHash('sha256');
   let size = 0;
+  let ascii = true;
   const held: Buffer[] = [];
   let stream: WriteStream | undefined;
   let onData: ((chunk: Buffer) => void) | undefined;
@@ -45,6 +49,7 @@ export async function receiveFile(file: string, data: Readable): Promise<Receive
       onData = (chunk: Buffer): void => {
         hash.update(chunk);
         size += chunk.length;
+        if (ascii && !isAscii(chunk)) ascii = false;
         if (!stream && size <= HOLD) {
           held.push(chunk);
           return;
@@ -74,7 +79,7 @@ export async function receiveFile(file: string, data: Readable): Promise<Receive
         writer.once('close', resolve);
         writer.end();
       });
-      return { size, sha256: hash.digest('hex'), synced: Promise.resolve() };
+      return { size, sha256: hash.digest('hex'), ascii, synced: Promise.resolve() };
     }
     const bytes = held.length === 1 ? held[0]! : Buffer.concat(held);
     // Written from the event loop: a page-cache copy of at most HOLD bytes.
@@ -87,7 +92,7 @@ export async function receiveFile(file: string, data: Readable): Promise<Receive
     }
     const synced = fsyncAsync(fd).finally(() => closeSync(fd));
     synced.catch(() => undefined); // the commit awaits it; a message refused meanwhile never does
-    return { size, sha256: hash.digest('hex'), bytes, synced };
+    return { size, sha256: hash.digest('hex'), ascii, bytes, synced };
   } catch (err) {
     if (onData) data.off('data', onData);
     stream?.destroy();

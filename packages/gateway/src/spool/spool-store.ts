@@ -62,7 +62,7 @@ export function spoolStore(spool: Spool, options: { hostname: string; now?: () =
       const id = spool.newId();
       const file = spool.path('tmp', id, 'eml');
       // Fsynced before a 250 can go out (the commit waits for it); removed at once if DATA fails.
-      const { size, sha256, bytes, synced } = await receiveFile(file, data);
+      const { size, sha256, ascii, bytes, synced } = await receiveFile(file, data);
       return {
         source: { size, open: () => (bytes ? streamOf(bytes) : createReadStream(file)) },
         async discard() {
@@ -98,6 +98,9 @@ export function spoolStore(spool: Spool, options: { hostname: string; now?: () =
             record.effects = belowReceived(record.effects, { type: 'addHeader', rule: message.decision.rule ?? 'quarantine', name: 'X-Mailward-Quarantine', value: `${record.quarantine?.reason ?? ''}; for ${record.recipients.map((r) => r.address).join(', ')}` });
             record.recipients = [{ address: forward, state: 'pending' }];
           }
+          // The edits write text that is not ASCII as encoded words or base64, but an address a
+          // rewrite writes stays as it is: only effects all in ASCII vouch for the message leaving so.
+          if (ascii && !/[^\x00-\x7f]/.test(JSON.stringify(record.effects))) record.ascii = true;
           await spool.commitReceived(record, verdict === 'quarantine' && !forward ? 'quarantine' : 'queue', { bytes, synced });
           const notify = record.quarantine?.notify ?? [];
           if (verdict === 'quarantine' && notify.length > 0) {
