@@ -37,7 +37,14 @@ export async function checkSpam(input: Readable, size: number, options: SpamdOpt
   const verb = options.report ? 'REPORT' : 'SYMBOLS';
   const head = [`${verb} SPAMC/1.5`, `Content-length: ${body.length}`, ...(options.user ? [`User: ${options.user}`] : []), '', ''].join('\r\n');
   socket.end(Buffer.concat([Buffer.from(head), body]));
-  const text = (await reply).toString('utf8');
+  let answer: Buffer;
+  try {
+    answer = await reply;
+  } catch (err) {
+    // A refused connection or a silent spamd: which spamd, as clamd's errors say which clamd.
+    throw new Error(`spamd ${describeEndpoint(options.endpoint)}: ${(err as Error).message}`);
+  }
+  const text = answer.toString('utf8');
   const [status = '', ...rest] = text.split('\r\n');
   if (!/^SPAMD\/\d\.\d+ 0 /.test(status)) throw new Error(`spamd ${describeEndpoint(options.endpoint)}: ${status || 'closed without an answer'}`);
   const blank = rest.indexOf('');
