@@ -7,18 +7,38 @@ export interface GatewayLog {
 }
 
 const isScalar = (v: unknown): boolean => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A value as logfmt writes it: bare when nothing in it could end it early, else in double quotes with `\"` and `\\`. */
+function value(text: string): string {
+  return /^[^\s="\\\p{Cc}]+$/u.test(text) ? text : JSON.stringify(text);
+}
+
+/** A word of a list or of an object in a list: quoted when it holds what separates them. */
+function word(v: unknown, separators: RegExp): string {
+  if (typeof v !== 'string') return JSON.stringify(v) ?? '';
+  return v !== '' && !separators.test(v) && !/["\\\p{Cc}]/u.test(v) ? v : JSON.stringify(v);
+}
+
+/** An object in a list, as `key:value` words: `action:strip path:2 type:application/x-msdos-program`. */
+const compact = (o: Record<string, unknown>): string =>
+  Object.entries(o).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}:${word(v, /[\s,:]/)}`).join(' ');
 
 /**
- * `key=value` pairs for a terminal: a list of words as `a,b,c`, an object one level deep as
- * `key.sub=value`, nothing for what is absent or empty; the rest as JSON.
+ * `key=value` pairs for a terminal, split the way logfmt splits them: a list of words as
+ * `a,b,c`, a list of objects as `k:v k:v, k:v k:v`, an object one level deep as `key.sub=value`,
+ * nothing for what is absent or empty, the rest as JSON; a value with a space, `=` or a quote in
+ * it is written in double quotes.
  */
 function readable(fields: Record<string, unknown>, prefix = ''): string[] {
   return Object.entries(fields).flatMap(([k, v]): string[] => {
     if (v === undefined || (Array.isArray(v) && v.length === 0)) return [];
-    if (typeof v === 'string') return [`${prefix}${k}=${v}`];
-    if (Array.isArray(v) && v.every(isScalar)) return [`${prefix}${k}=${v.join(',')}`];
-    if (!prefix && v && typeof v === 'object' && !Array.isArray(v)) return readable(v as Record<string, unknown>, `${k}.`);
-    return [`${prefix}${k}=${JSON.stringify(v)}`];
+    const key = `${prefix}${k}`;
+    if (typeof v === 'string') return [`${key}=${value(v)}`];
+    if (Array.isArray(v) && v.every(isScalar)) return [`${key}=${value(v.map((x) => word(x, /,/)).join(','))}`];
+    if (Array.isArray(v) && v.every(isRecord)) return [`${key}=${value(v.map(compact).join(', '))}`];
+    if (!prefix && isRecord(v)) return readable(v, `${k}.`);
+    return [`${key}=${value(JSON.stringify(v))}`];
   });
 }
 
