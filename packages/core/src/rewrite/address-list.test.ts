@@ -14,6 +14,8 @@ describe('mapAddresses: every addr-spec, whatever stands around it', () => {
     ['a parenthesis inside a quoted display name', '"Al (x" <al@x>, b@y', '"Al (x" <AL@X>, B@Y'],
     // CFWS may stand around the @ (RFC 5322 3.4.1); the address is given to fn without it.
     ['a comment and spaces around the @', 'P <penny (boss) @ hub.x>, q@y', 'P <PENNY@HUB.X>, Q@Y'],
+    // Text in a comment is a note, not a mailbox: kept as written.
+    ['an address written in a comment', 'Al <al@x> (was al@old.x), (see (also b@y)) c@z', 'Al <AL@X> (was al@old.x), (see (also b@y)) C@Z'],
   ])('%s', (_name, value, expected) => {
     expect(mapAddresses(value, upper)).toBe(expected);
   });

@@ -32,7 +32,8 @@ export function mapAddresses(value: string, fn: (address: string) => string | un
       continue;
     }
     // In a comment a quote is just a character (RFC 5322 3.2.2): `(5" disk)` must not hide the
-    // address after it. An address written inside a comment is still replaced, as before.
+    // address after it. Text in a comment is no address (`(al@smtp.weirdal.com)` is a note, not
+    // a mailbox): it is kept as written (masquerade takes our host names out of comments itself).
     if (!quoted && (value[i] === '(' || (value[i] === ')' && comment > 0))) {
       comment += value[i] === '(' ? 1 : -1;
       continue;
@@ -47,7 +48,7 @@ export function mapAddresses(value: string, fn: (address: string) => string | un
       quoted = !quoted;
       continue;
     }
-    if (quoted) continue;
+    if (quoted || comment > 0) continue;
     const next = replaceAt(i);
     if (next !== undefined) i = next;
     // No address starts later in a run of atom characters that none starts at: the rest of the
