@@ -12,6 +12,7 @@ import { policyHooks, type PolicyHooksOptions } from './policy-hooks';
 import { watchReplies } from './protocol-replies';
 import { offeredByServer } from './offered-parameters';
 import { smtpServerOptions } from './smtp-controls';
+import { finishInFlight } from './shutdown-drain';
 
 export interface PolicyServerOptions extends Omit<PolicyHooksOptions, 'offered' | 'maxSize'> {
   /**
@@ -89,6 +90,7 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
   containClientErrors(server, log);
   forbidHiddenPipelining(server, log);
   applyHeloRequirement(server, options.policy);
+  finishInFlight(server);
   logSessions(server, () => policy, { ...(options.listener ? { name: options.listener } : {}), zone: options.direction ?? 'by policy' }, log);
   return server;
 }
