@@ -6,7 +6,7 @@ import { createFactProviders, type FactsConfig, type FactsHandle } from '@mailwa
 import type { SMTPServer } from 'smtp-server';
 import type { GatewayConfig } from './config';
 import { Dequeuer } from './dequeuer';
-import { closeRelays } from './delivery/smtp-relay';
+import { closeRelays, cutRelays } from './delivery/smtp-relay';
 import { parseHop } from './delivery/route';
 import type { GatewayLog } from './log';
 import { DEFAULT_MAX_SIZE, loadGatewayPolicy } from './policy-source';
@@ -142,8 +142,8 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
       // A delivery still running at the end of the grace time (a hub that accepted the
       // connection and never answers holds it for delivery.timeout, 60 s by default: past
       // systemd's stop timeout) is cut by closing the connections; its message stays in the
-      // spool and goes at the next start.
-      const cut = setTimeout(() => closeRelays(true), graceMs);
+      // spool and goes at the next start; its delivery line says the shutdown cut it.
+      const cut = setTimeout(() => cutRelays(`cut at shutdown, still running after the ${graceMs / 1000} s grace time`), graceMs);
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, graceMs);
         s.close(() => {
@@ -151,6 +151,8 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
           resolve();
         });
       })));
+      // smtp-server logs a session's end (its `close` line) a turn after the listener closed.
+      await new Promise((r) => setImmediate(r));
       await delivered;
       clearTimeout(cut);
       closeRelays();

@@ -13,6 +13,8 @@ const TTL = 10 * 60_000;
 const MAX_HOPS = 1000;
 const known = new Map<string, { extensions: HopExtensions; at: number }>();
 const asking = new Map<string, Promise<HopExtensions>>();
+/** Probe sessions open now, for a shutdown to cut. */
+const probing = new Set<SMTPConnection>();
 
 /** The extensions in EHLO lines given without their reply codes and greeting line. */
 function fromLines(lines: readonly string[]): HopExtensions {
@@ -53,9 +55,13 @@ export function probeExtensions(key: string, options: SMTPConnection.Options, no
   if (!pending) {
     pending = new Promise<HopExtensions>((resolve, reject) => {
       const connection = new SMTPConnection(options);
+      probing.add(connection);
       connection.on('error', reject); // on, not once: one after the answer (at QUIT) must not go unheard
       // A close before the EHLO answer (a hub that hangs up) is no answer: the hop is not usable.
-      connection.once('end', () => reject(new Error('connection closed before its EHLO answer')));
+      connection.once('end', () => {
+        probing.delete(connection);
+        reject(new Error('connection closed before its EHLO answer'));
+      });
       connection.connect((err?: Error) => {
         if (err) return reject(err);
         // After connect the last reply is the EHLO's: "250-name\n250-8BITMIME\n250 SMTPUTF8".
@@ -68,6 +74,12 @@ export function probeExtensions(key: string, options: SMTPConnection.Options, no
     asking.set(key, pending);
   }
   return pending;
+}
+
+/** Close the probe sessions still open (a shutdown cuts them): each one's probe fails. */
+export function closeProbes(): void {
+  for (const connection of probing) connection.close();
+  probing.clear();
 }
 
 /** Forget every hop (the pools were closed: tests, shutdown). */

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { DeliveryConfig, RecipientOutcome } from './delivery-config';
 import { tlsOptions, tlsPolicyFor, type HopKind } from './hop-tls';
-import { forgetExtensions, knownExtensions, learnExtensions, probeExtensions } from './hop-extensions';
+import { closeProbes, forgetExtensions, knownExtensions, learnExtensions, probeExtensions } from './hop-extensions';
 import { planFor, type HopPlan, type MessageBody } from './hop-plan';
 import { MessageOctets } from './message-octets';
 import { sendRaw } from './raw-mail';
@@ -35,6 +35,11 @@ function sessionOptions(hop: Hop, config: DeliveryConfig, kind: HopKind): Record
   return {
     host: hop.host, port: hop.port, ...(config.heloName ? { name: config.heloName } : {}),
     connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: replies,
+    // A connection we close is gone at once: nodemailer's default half-closes it and waits up
+    // to 5 s for the hop to close its side, and a hop that never does (one stuck at the end of
+    // DATA, cut at shutdown) kept the process alive that long after `stopped`. The pool closes
+    // without QUIT anyway, and a probe closes once its QUIT is answered.
+    socketCloseTimeout: 0,
     ...tlsOptions(tlsPolicyFor(kind, config), hop.host, hop.port, hop.name),
   };
 }
@@ -71,6 +76,23 @@ export function closeRelays(force = false): void {
   for (const t of transports.values()) (t.close as (options?: { force?: boolean }) => void)({ force });
   transports.clear();
   forgetExtensions();
+}
+
+/** How many cuts there were, and why the last one: a relay that saw one during its send was cut. */
+let cuts = 0;
+let cutWhy = '';
+
+/**
+ * Cut every delivery still running (shutdown at the end of its grace time): the pooled
+ * connections and the probes are closed, each relay under way ends at once with a temporary
+ * outcome whose detail is `HOP: why` (not nodemailer's words for a closed connection), and
+ * tries no further hop.
+ */
+export function cutRelays(why: string): void {
+  cuts++;
+  cutWhy = why;
+  closeProbes();
+  closeRelays(true);
 }
 
 interface RejectedError {
@@ -111,6 +133,11 @@ export async function relay(hops: Hop[], sender: string, recipients: string[], o
   // that refuses reads as if the first were never tried.
   const failures: string[] = [];
   const message = { sender, recipients, open, ...body, octets: new MessageOctets(open) };
+  const generation = cuts;
+  const cut = (hop: Hop): RecipientOutcome[] => {
+    const detail = [...failures, `${hopName(hop)}: ${cutWhy}`].join('; ');
+    return recipients.map((address) => ({ address, outcome: 'temporary' as const, detail }));
+  };
   for (const hop of hops) {
     const key = hopKey(hop, config, kind);
     let plan: HopPlan;
@@ -118,6 +145,7 @@ export async function relay(hops: Hop[], sender: string, recipients: string[], o
       const probe = { ...sessionOptions(hop, config, kind), socketTimeout: (config.timeout ?? 60) * 1000 };
       plan = await planFor(message, hopName(hop), knownExtensions(key), () => probeExtensions(key, probe));
     } catch (err) {
+      if (cuts !== generation) return cut(hop);
       failures.push(`${failureText(hop, kind, err as RelayError, config)} (asking what it offers)`);
       continue;
     }
@@ -134,6 +162,7 @@ export async function relay(hops: Hop[], sender: string, recipients: string[], o
         return { address, outcome: (r.responseCode ?? 500) >= 500 ? ('permanent' as const) : ('temporary' as const), detail: r.response ?? String(r.responseCode), remoteMta: remoteMta(hop) };
       });
     } catch (err) {
+      if (cuts !== generation) return cut(hop);
       const e = err as RelayError;
       if (e.code === 'EENVELOPE' && e.rejectedErrors?.length) {
         // Every recipient refused: the hop answered, so its answers stand.
