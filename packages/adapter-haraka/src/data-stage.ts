@@ -12,7 +12,7 @@ import { harakaAlterations } from './haraka-alterations';
 import { noQuarantine, quarantineAvailable } from './queue-stage';
 import type { MailwardPlugin, MailwardState } from './plugin-state';
 import { outcomeFor, type HookOutcome } from './reply';
-import { combined, remember } from './session-notes';
+import { combined, remember, sessionNotes } from './session-notes';
 import { envelopeAddress, stageInput } from './stage-input';
 
 /**
@@ -64,6 +64,13 @@ export async function dataStage(
     return noQuarantine(plugin, connection);
   }
   applyEnvelopeEffects(plugin, connection, txn, session.effects.filter((e) => effectTarget(e) === 'envelope'));
+  if (session.verdict === 'quarantine' && session.quarantine?.notify.length) {
+    // For the notice at queue_ok, which sees the rewritten message and the `forward` envelope.
+    sessionNotes(txn.notes).held = {
+      subject: model.headers.find((h) => h.name.toLowerCase() === 'subject')?.decoded ?? '',
+      recipients: txn.rcpt_to.map((r) => envelopeAddress(r)),
+    };
+  }
   const messageEffects = session.effects.filter((e) => effectTarget(e) === 'message');
   const forward = session.verdict === 'quarantine' ? session.quarantine?.forward : undefined;
   if (forward) {
@@ -94,7 +101,7 @@ export async function dataStage(
   }
   if (session.verdict) {
     const entry: Record<string, unknown> = { [session.verdict]: session.rule ?? 'default', emit: true };
-    // Notifying is left to whoever reads the results (not mailed by the plugin).
+    // `notify` is mailed at queue_ok, once the message is kept (quarantine-notify.ts).
     if (session.quarantine) entry.quarantine_reason = session.quarantine.reason;
     if (session.quarantine?.notify.length) entry.notify = session.quarantine.notify;
     if (forward) entry.forward = forward;

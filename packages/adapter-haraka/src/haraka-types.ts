@@ -150,6 +150,23 @@ export interface HarakaPlugin {
   logerror(...args: unknown[]): void;
   logcrit(...args: unknown[]): void;
   logdebug(...args: unknown[]): void;
+  /** Haraka's own modules (`outbound`...), as plugins.js resolves them; absent outside Haraka. */
+  haraka_require?(name: string): unknown;
+}
+
+/**
+ * Haraka's outbound (outbound/index.js): queues a message of our own for delivery the way Haraka
+ * delivers relayed mail (get_mx hooks such as smtp_forward's routes, else DNS MX), with retries
+ * and bounces. `next` gets OK once it is on disk in Haraka's queue, DENY or DENYSOFT if not.
+ */
+export interface HarakaOutbound {
+  send_email(
+    from: string,
+    to: string[],
+    contents: string,
+    next: (code: number, msg?: unknown) => void,
+    options?: { dot_stuffed?: boolean; notes?: unknown; origin?: unknown },
+  ): void;
 }
 
 /** Readable view of the message, as our own code needs it. */

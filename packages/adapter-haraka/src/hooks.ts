@@ -7,6 +7,7 @@ import { declaredSizeRefusal, withPolicySize } from './size-limit';
 import type { HarakaAddress, HarakaConnection, Next } from './haraka-types';
 import { loadState, type MailwardPlugin, type MailwardState } from './plugin-state';
 import { queueStage } from './queue-stage';
+import { mailQuarantineNotice } from './quarantine-notify';
 import { outcomeFor, refusal, type DSN, type HookOutcome } from './reply';
 import { runHook } from './run-hook';
 import { remember } from './session-notes';
@@ -24,6 +25,8 @@ export function register(this: MailwardPlugin): void {
   // Before every queue plugin, so a dropped or quarantined message is never delivered.
   this.register_hook('queue', 'mailward_queue', -100);
   this.register_hook('queue_outbound', 'mailward_queue', -100);
+  // Once a queue plugin has kept the message: a quarantine's notice to its `notify` addresses.
+  this.register_hook('queue_ok', 'mailward_queue_ok');
   // Last, after tls/auth plugins have added their keywords.
   this.register_hook('capabilities', 'mailward_capabilities', 100);
   // First, before auth/tls plugins answer AUTH or STARTTLS.
@@ -97,6 +100,11 @@ export function mailward_data_post(this: MailwardPlugin, next: Next, connection:
 /** Carries out drop and quarantine (see queue-stage.ts). */
 export function mailward_queue(this: MailwardPlugin, next: Next, connection: HarakaConnection): void {
   runHook(this, next, connection, 'queue', (state) => queueStage(this, state, connection));
+}
+
+/** Mails a kept quarantine's notice (see quarantine-notify.ts); never changes the 250. */
+export function mailward_queue_ok(this: MailwardPlugin, next: Next, connection: HarakaConnection): void {
+  mailQuarantineNotice(this, next, connection);
 }
 
 /** Removes the policy's hidden keywords from the EHLO reply and advertises its maxSize. */

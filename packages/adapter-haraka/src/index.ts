@@ -8,6 +8,7 @@ export {
   hook_rcpt,
   mailward_data_post,
   mailward_queue,
+  mailward_queue_ok,
   mailward_capabilities,
   mailward_command,
 } from './hooks';

@@ -16,6 +16,8 @@ export interface SessionNotes {
   quarantine?: { reason: string; notify: string[]; forward?: string };
   /** Rule that asked for the drop or quarantine, for the log and the reply. */
   rule?: string;
+  /** For the quarantine notice, noted at end of DATA: Subject as received, recipients before a `forward`. */
+  held?: { subject: string; recipients: string[] };
 }
 
 const KEY = 'mailward';

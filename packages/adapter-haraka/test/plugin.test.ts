@@ -44,6 +44,7 @@ describe('register()', () => {
       expect.arrayContaining([
         { hook: 'data_post', method: 'mailward_data_post', priority: 50 },
         { hook: 'queue', method: 'mailward_queue', priority: -100 },
+        { hook: 'queue_ok', method: 'mailward_queue_ok' },
         { hook: 'capabilities', method: 'mailward_capabilities', priority: 100 },
         { hook: 'unrecognized_command', method: 'mailward_command', priority: -100 },
       ]),
