@@ -9,4 +9,5 @@ export { setGreetPause } from './greet-pause';
 export { answerHelo, type HeloHook } from './helo-answer';
 export { StrictDataReader } from './strict-data';
 export { createPolicyServer } from './policy-server';
+export { closeServer } from './shutdown-drain';
 export type { PolicyServerOptions } from './policy-server';

@@ -1,10 +1,18 @@
+import type { Socket } from 'node:net';
 import type { SMTPServer, SMTPServerSession } from 'smtp-server';
 import { eachConnection } from './each-connection';
 
 interface Connection {
   session: SMTPServerSession;
+  _socket: Socket;
+  _closing: boolean;
+  _closed: boolean;
+  send(code: number, data: string): void;
   _onCommand(command: Buffer, callback?: () => void): void;
 }
+
+/** Each server's connections whose socket is still open: smtp-server forgets one once it closes it. */
+const open = new WeakMap<SMTPServer, Set<Connection>>();
 
 /** The commands that go on with a transaction MAIL FROM opened. */
 const IN_TRANSACTION = new Set(['RCPT', 'DATA', 'BDAT', 'RSET', 'NOOP']);
@@ -22,7 +30,11 @@ const verbOf = (line: Buffer): string => String(line).split(' ', 1)[0]!.trim().t
  */
 export function finishInFlight(server: SMTPServer): void {
   const closing = server as unknown as { _closeTimeout: unknown };
+  const sockets = new Set<Connection>();
+  open.set(server, sockets);
   eachConnection<Connection>(server, (connection) => {
+    sockets.add(connection);
+    connection._socket.once('close', () => sockets.delete(connection));
     const onCommand = connection._onCommand.bind(connection);
     connection._onCommand = (line, callback): void => {
       const verb = verbOf(line);
@@ -38,5 +50,35 @@ export function finishInFlight(server: SMTPServer): void {
         closing._closeTimeout = timer;
       }
     };
+  });
+}
+
+/**
+ * Close a server made by createPolicyServer: stop accepting, let the sessions in flight finish
+ * (see finishInFlight) for `graceMs`, then answer those still open 421 and close them. Closed,
+ * not half-closed: smtp-server's close() waits up to 5 s more for the client to close its side,
+ * and a client that never does held the process that long after the gateway said `stopped`.
+ */
+export function closeServer(server: SMTPServer, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const cut = setTimeout(() => {
+      const closed = [...(open.get(server) ?? [])].map((connection) => {
+        const socket = connection._socket;
+        const gone = new Promise<void>((r) => socket.once('close', () => r()));
+        // smtp-server's own close time may have come first: then the 421 is sent already.
+        if (!connection._closing && !connection._closed) connection.send(421, 'Server shutting down');
+        if (socket.writableFinished || !socket.writable) socket.destroy();
+        else {
+          socket.once('finish', () => socket.destroy()); // once the 421 is written
+          setTimeout(() => socket.destroy(), 1000).unref(); // or a client that reads nothing
+        }
+        return gone;
+      });
+      void Promise.all(closed).then(() => resolve());
+    }, graceMs);
+    server.close(() => {
+      clearTimeout(cut);
+      resolve();
+    });
   });
 }

@@ -3,10 +3,10 @@
  * QUIT is answered 221 (RFC 5321: always), not smtp-server's `421 Server shutting down`; what
  * would start anything new after the close still gets the 421.
  */
-import type { AddressInfo } from 'node:net';
+import { Socket, type AddressInfo } from 'node:net';
 import { loadPolicy } from '@mailward/core';
 import type { SMTPServer } from 'smtp-server';
-import { createPolicyServer, memoryStore } from '../src/index';
+import { closeServer, createPolicyServer, memoryStore } from '../src/index';
 import { openDialog } from './smtp-dialog';
 
 const policy = loadPolicy(`
@@ -84,4 +84,22 @@ it('answers QUIT 221 to an idle session, and 421 to a new transaction', async ()
   await Promise.all([idle.closed, other.closed]);
   await closed;
   expect((await closeLines(2)).map((e) => e.reason).sort()).toEqual(['quit', 'shutdown']);
+});
+
+it('closeServer answers a session still open at the end of the grace time 421 and closes its socket, not half-closes it', async () => {
+  const idle = await openDialog(port);
+  await idle.send('EHLO client.example\r\n');
+  const quit = await openDialog(port);
+  expect(await quit.send('QUIT\r\n')).toMatch(/^221 /); // and this client never closes its side either
+  const started = Date.now();
+  closed = closeServer(server, 200);
+  await closed;
+  expect(Date.now() - started).toBeLessThan(2000);
+  expect(await idle.reply()).toMatch(/^421 4\.4\.2 .*shutting down/);
+  // smtp-server's close() half-closes and waits up to 5 s for the client: nothing of it is left.
+  const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
+  expect(handles.filter((h) => h instanceof Socket && h.localPort === port && !h.destroyed)).toEqual([]);
+  expect((await closeLines(2)).map((e) => e.reason).sort()).toEqual(['quit', 'shutdown']);
+  idle.close();
+  quit.close();
 });

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { createPolicyServer } from '@mailward/adapter-smtp-server';
+import { closeServer, createPolicyServer } from '@mailward/adapter-smtp-server';
 import type { CompiledPolicy } from '@mailward/core';
 import { createFactProviders, type FactsConfig, type FactsHandle } from '@mailward/facts';
 import type { SMTPServer } from 'smtp-server';
@@ -144,13 +144,8 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
       // systemd's stop timeout) is cut by closing the connections; its message stays in the
       // spool and goes at the next start; its delivery line says the shutdown cut it.
       const cut = setTimeout(() => cutRelays(`cut at shutdown, still running after the ${graceMs / 1000} s grace time`), graceMs);
-      await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, graceMs);
-        s.close(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      })));
+      // Sessions still open at the end of it get 421 and are closed for good.
+      await Promise.all(servers.map((s) => closeServer(s, graceMs)));
       // smtp-server logs a session's end (its `close` line) a turn after the listener closed.
       await new Promise((r) => setImmediate(r));
       await delivered;
