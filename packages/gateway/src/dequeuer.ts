@@ -14,6 +14,13 @@ import { DeliverySlots } from './delivery/delivery-slots';
 import { streamOf } from './spool/received-file';
 import { expireQuarantine } from './spool/quarantine-expiry';
 
+/** An attempt's outcome, to be written: the record as it now is, and the recipients still to bounce. */
+interface Outcome {
+  record: QueueRecord;
+  area: 'queue' | 'deferred';
+  failed: FailedRecipient[];
+}
+
 /** Most bytes of fresh messages held in memory for their first attempt; past it they are read back from disk. */
 const HELD_LIMIT = 64 * 1024 * 1024;
 
@@ -66,6 +73,13 @@ export class Dequeuer {
    * again before this time, or a message the hub took would be sent again at every scan.
    */
   private readonly heldUntil = new Map<string, number>();
+  /**
+   * Attempts whose outcome is known here but not on disk (the record, bounce or removal could not
+   * be written: a full or failing spool). Their next try writes that outcome and delivers
+   * nothing: read back from disk, the recipients the hub took would be pending and get the
+   * message again at every try.
+   */
+  private readonly unrecorded = new Map<string, Outcome>();
   private readonly slots: DeliverySlots;
   private heldBytes = 0;
   private unsubscribe: (() => void) | undefined;
@@ -95,6 +109,8 @@ export class Dequeuer {
     clearTimeout(this.timer);
     await this.running;
     await Promise.all(this.inFlight);
+    // One last try to write what is known only here: lost, the hub would get those messages again.
+    for (const outcome of this.unrecorded.values()) await this.record(outcome).catch(() => undefined);
   }
 
   /**
@@ -102,6 +118,7 @@ export class Dequeuer {
    * `force` ignores the retry times (flush).
    */
   async runOnce(force = false): Promise<void> {
+    await this.running; // a pass under way would be handed back for ours, and `force` lost
     await Promise.all(this.inFlight);
     await this.scan(force);
   }
@@ -159,6 +176,10 @@ export class Dequeuer {
         // One being committed is not yet acknowledged (nor durable): the commit hands it over.
         if (this.claimed.has(id) || spool.isCommitting(id)) continue;
         if (!force && (this.heldUntil.get(id) ?? 0) > this.now()) continue;
+        if (this.unrecorded.has(id)) {
+          due.push({ id, area }); // its outcome to write, whatever the record on disk says of when
+          continue;
+        }
         // Not due yet: skip it without hashing the message, and without reading a record we wrote.
         let next = area === 'deferred' ? this.dueAt.get(id) : undefined;
         if (next === undefined) {
@@ -168,7 +189,10 @@ export class Dequeuer {
         if (force || next === undefined || next <= this.now()) due.push({ id, area });
       }
     }
-    if (listed) for (const id of this.heldUntil.keys()) if (!listed.has(id)) this.heldUntil.delete(id);
+    if (listed) {
+      for (const id of this.heldUntil.keys()) if (!listed.has(id)) this.heldUntil.delete(id);
+      for (const id of this.unrecorded.keys()) if (!listed.has(id)) this.unrecorded.delete(id); // deleted by the admin
+    }
     await Promise.all(due.map(({ id, area }) => {
       if (this.claimed.has(id) || spool.isCommitting(id)) return undefined; // handed over, or being committed, since the listing
       this.claimed.add(id);
@@ -182,6 +206,12 @@ export class Dequeuer {
     await this.slots.acquire();
     try {
       if (this.stopped) return; // it stays in the spool for the next start
+      const unrecorded = this.unrecorded.get(id);
+      if (unrecorded) {
+        await this.record(unrecorded);
+        this.heldUntil.delete(id);
+        return;
+      }
       let record: QueueRecord | undefined;
       try {
         record = await read();
@@ -226,7 +256,7 @@ export class Dequeuer {
   }
 
   private async attempt(record: QueueRecord, area: 'queue' | 'deferred', bytes?: Buffer): Promise<void> {
-    const { spool, log } = this.options;
+    const { log } = this.options;
     const started = this.now();
     const outcomes = await deliver(record, this.open(record, area, bytes), this.options.delivery);
     record.attempts++;
@@ -245,10 +275,28 @@ export class Dequeuer {
       }
       log.event('info', { event: 'delivery', id: record.id, recipient: o.address, outcome: o.outcome, detail: o.detail, attempt: record.attempts, ms: this.now() - started });
     }
+    const outcome: Outcome = { record, area, failed };
+    try {
+      await this.record(outcome);
+    } catch (err) {
+      this.unrecorded.set(record.id, outcome);
+      throw err;
+    }
+  }
+
+  /**
+   * Write an attempt's outcome: its bounce, then the record (removed when no recipient is
+   * pending, else rewritten with the next attempt and moved to deferred/). Run again after a
+   * failure, it does what is left: a bounce queued is not queued twice.
+   */
+  private async record(outcome: Outcome): Promise<void> {
+    const { spool, log } = this.options;
+    const { record, area } = outcome;
     if (!existsSync(spool.path(area, record.id, 'json'))) {
       // `mailward spool delete` while it was out: the removal stands. Writing the record back
       // would leave it without its message, to be found damaged and put in corrupt/.
       this.dueAt.delete(record.id);
+      this.unrecorded.delete(record.id);
       log.event('info', { event: 'deleted-in-delivery', id: record.id, pending: record.recipients.filter((r) => r.state === 'pending').map((r) => r.address) });
       return;
     }
@@ -257,13 +305,17 @@ export class Dequeuer {
     if (abandoned) {
       for (const r of record.recipients.filter((x) => x.state === 'pending')) {
         r.state = 'bounced';
-        failed.push({ address: r.address, detail: `could not be delivered in time: ${r.lastError ?? 'no answer'}`, status: '4.4.7', ...(r.lastRemoteMta ? { remoteMta: r.lastRemoteMta } : {}) });
+        outcome.failed.push({ address: r.address, detail: `could not be delivered in time: ${r.lastError ?? 'no answer'}`, status: '4.4.7', ...(r.lastRemoteMta ? { remoteMta: r.lastRemoteMta } : {}) });
       }
     }
-    if (failed.length > 0) await this.bounce(record, area, failed);
+    if (outcome.failed.length > 0) {
+      await this.bounce(record, area, outcome.failed);
+      outcome.failed = [];
+    }
     if (record.recipients.every((r) => r.state !== 'pending')) {
-      this.dueAt.delete(record.id);
       await spool.removeDurably(area, record.id);
+      this.dueAt.delete(record.id);
+      this.unrecorded.delete(record.id);
       log.event('info', { event: 'done', id: record.id, delivered: record.recipients.filter((r) => r.state === 'delivered').length, bounced: record.recipients.filter((r) => r.state === 'bounced').length });
       return;
     }
@@ -272,8 +324,12 @@ export class Dequeuer {
     const lastError = record.recipients.find((r) => r.state === 'pending')?.lastError;
     if (lastError) record.lastError = lastError;
     // Waiting for a retry: FireWall-1's D_resend.
-    await spool.persistRecord(area, record);
-    if (area === 'queue') await spool.moveDurably(record.id, 'queue', 'deferred');
+    await spool.persistRecord(outcome.area, record);
+    if (outcome.area === 'queue') {
+      await spool.moveDurably(record.id, 'queue', 'deferred');
+      outcome.area = 'deferred';
+    }
+    this.unrecorded.delete(record.id);
     this.dueAt.set(record.id, record.nextAttempt);
   }
 

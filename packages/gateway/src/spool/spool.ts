@@ -78,7 +78,12 @@ export class Spool {
   /** Write a record durably, off the event loop. */
   async persistRecord(area: SpoolArea, record: QueueRecord): Promise<void> {
     const path = this.path(area, record.id, 'json');
-    await writeSynced(`${path}.part`, recordText(record));
+    await writeSynced(`${path}.part`, recordText(record)).catch(async (err: unknown) => {
+      // A draft cut by a full disk holds the blocks it got: the next write needs them.
+      await removeFile(`${path}.part`).catch(() => undefined);
+      const e = err as NodeJS.ErrnoException;
+      throw Object.assign(new Error(`${e.message} (${path}.part)`), { code: e.code });
+    });
     await rename(`${path}.part`, path);
     await this.syncArea(area);
   }
