@@ -1,12 +1,15 @@
-import { statfsSync } from 'node:fs';
 import type { Reply } from '@mailward/core';
 import type { GatewayLog } from '../log';
 import type { Spool } from './spool';
+import { freeBytes } from './reserved-space';
 
 export interface AdmissionLimits {
   /** Most messages in the queue before MAIL FROM is answered 452. */
   spoolLimit?: number;
-  /** Largest message the policy allows, bytes: 1.5 times this must be free on the spool's disk. */
+  /**
+   * Largest message the policy allows, bytes: 1.5 times this must be free on the spool's disk,
+   * beside what the messages in DATA hold (this much each), at MAIL FROM; at DATA, this and half of it again.
+   */
   maxSize: number;
 }
 
@@ -24,6 +27,8 @@ export function admission(spool: Spool, limits: AdmissionLimits, log?: GatewayLo
   // for a second, a burst went past the limit (4 queued with spoolLimit 2).
   let queued = 0;
   if (limits.spoolLimit !== undefined) spool.onQueued(() => void queued++);
+  // Each message in DATA holds maxSize from now on: see ReservedSpace.
+  spool.reserved.perMessage = limits.maxSize;
   return () => {
     const reached = limits.spoolLimit !== undefined && verdict === undefined && queued >= limits.spoolLimit;
     if (now() - checked < 1000 && !reached) return verdict;
@@ -36,11 +41,11 @@ export function admission(spool: Spool, limits: AdmissionLimits, log?: GatewayLo
       verdict = { code: 452, status: '4.3.1', text: 'Insufficient system storage: the queue is full, try again later' };
       why = { reason: 'spoolLimit', queued, spoolLimit: limits.spoolLimit };
     } else {
-      const fs = statfsSync(spool.root);
-      const free = fs.bavail * fs.bsize;
-      if (free < 1.5 * limits.maxSize) {
+      const free = freeBytes(spool.root);
+      const reserved = spool.reserved.bytes;
+      if (free - reserved < 1.5 * limits.maxSize) {
         verdict = { code: 452, status: '4.3.1', text: 'Insufficient system storage, try again later' };
-        why = { reason: 'disk', freeBytes: free, neededBytes: Math.ceil(1.5 * limits.maxSize) };
+        why = { reason: 'disk', freeBytes: free, reservedBytes: reserved, neededBytes: Math.ceil(1.5 * limits.maxSize) };
       }
     }
     if (verdict && verdict.text !== was?.text) log?.event('warn', { event: 'spool-full', spool: spool.root, ...why, reply: `${verdict.code} ${verdict.status}` });

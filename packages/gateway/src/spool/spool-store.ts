@@ -59,62 +59,70 @@ export function spoolStore(spool: Spool, options: { hostname: string; now?: () =
   const now = options.now ?? Date.now;
   return {
     async receive(data): Promise<StoredMessage> {
+      // Room for the message and half of it again (its record, the records of retries, a
+      // bounce), beside what the other messages in DATA hold: else 452, before a byte is written.
+      const release = spool.reserved.take(spool.root, spool.reserved.perMessage / 2);
       const id = spool.newId();
       const file = spool.path('tmp', id, 'eml');
       // Fsynced before a 250 can go out (the commit waits for it); removed at once if DATA fails.
-      const { size, sha256, ascii, bytes, synced } = await receiveFile(file, data);
+      const { size, sha256, ascii, bytes, synced } = await receiveFile(file, data).catch((err: unknown) => {
+        release();
+        throw err;
+      });
       return {
         source: { size, open: () => (bytes ? streamOf(bytes) : createReadStream(file)) },
         async discard() {
+          release();
           // The record too, when a commit failed after writing it.
           await Promise.all([removeFile(file), removeFile(spool.path('tmp', id, 'json'))]);
         },
-        async commit(message) {
-          // Before anything is written: a looping message must not be queued once more.
-          const hops = hopCount(message.model);
-          if (hops > HOP_LIMIT) throw new TooManyHops(hops);
-          const verdict = message.decision.verdict as QueueRecord['verdict'];
-          const { sender, recipients } = envelopeOf(message);
-          const record: QueueRecord = {
-            id, createdAt: now(), client: message.client, sender, recipients, verdict, fired: message.decision.fired,
-            effects: message.effects.filter((e) => MESSAGE_EFFECTS.has(e.type)),
-            attempts: 0, nextAttempt: now(), size, sha256,
-            ...(message.helo ? { helo: message.helo } : {}),
-            ...(message.body === '8BITMIME' ? { eightBit: true } : {}),
-            ...(message.decision.quarantine ? { quarantine: { ...message.decision.quarantine, ...(message.decision.rule ? { rule: message.decision.rule } : {}), trace: message.decision.trace } } : {}),
-          };
-          if (verdict === 'drop') {
-            await removeFile(file);
-            return id; // told as any accepted message is: a sender must not learn its mail went nowhere
-          }
-          // Our own trace line (RFC 5321 4.4), added after the policy's edits so it is always there;
-          // where the policy removes Received (internal hops), naming the client would put one back.
-          const at = now();
-          const hideClient = removesField(record.effects, 'Received', receivedLine(message, id, options.hostname, at, false));
-          record.effects.push({ type: 'addHeader', rule: 'received', name: 'Received', value: receivedLine(message, id, options.hostname, at, hideClient) });
-          const forward = message.decision.quarantine?.forward;
-          if (verdict === 'quarantine' && forward) {
-            // Endian's "forward to a quarantine address": delivered there, marked with why.
-            record.effects = belowReceived(record.effects, { type: 'addHeader', rule: message.decision.rule ?? 'quarantine', name: 'X-Mailward-Quarantine', value: `${record.quarantine?.reason ?? ''}; for ${record.recipients.map((r) => r.address).join(', ')}` });
-            record.recipients = [{ address: forward, state: 'pending' }];
-          }
-          // The edits write text that is not ASCII as encoded words or base64, but an address a
-          // rewrite writes stays as it is: only effects all in ASCII vouch for the message leaving so.
-          if (ascii && !/[^\x00-\x7f]/.test(JSON.stringify(record.effects))) record.ascii = true;
-          await spool.commitReceived(record, verdict === 'quarantine' && !forward ? 'quarantine' : 'queue', { bytes, synced });
-          const notify = record.quarantine?.notify ?? [];
-          if (verdict === 'quarantine' && notify.length > 0) {
-            const subject = message.model.headers.find((h) => h.name.toLowerCase() === 'subject')?.decoded ?? '';
-            try {
-              queueGenerated(spool, quarantineNotice(record, notify, options.hostname, subject, spool.root), notify, now());
-            } catch {
-              // The message is already safe in quarantine: failing the commit now would make the
-              // client send it again. The notice is lost; `mailward quarantine list` still shows it.
-            }
-          }
-          return id;
-        },
+        commit: (message) => commit(message).finally(release),
       };
+      async function commit(message: AcceptedMessage): Promise<string> {
+        // Before anything is written: a looping message must not be queued once more.
+        const hops = hopCount(message.model);
+        if (hops > HOP_LIMIT) throw new TooManyHops(hops);
+        const verdict = message.decision.verdict as QueueRecord['verdict'];
+        const { sender, recipients } = envelopeOf(message);
+        const record: QueueRecord = {
+          id, createdAt: now(), client: message.client, sender, recipients, verdict, fired: message.decision.fired,
+          effects: message.effects.filter((e) => MESSAGE_EFFECTS.has(e.type)),
+          attempts: 0, nextAttempt: now(), size, sha256,
+          ...(message.helo ? { helo: message.helo } : {}),
+          ...(message.body === '8BITMIME' ? { eightBit: true } : {}),
+          ...(message.decision.quarantine ? { quarantine: { ...message.decision.quarantine, ...(message.decision.rule ? { rule: message.decision.rule } : {}), trace: message.decision.trace } } : {}),
+        };
+        if (verdict === 'drop') {
+          await removeFile(file);
+          return id; // told as any accepted message is: a sender must not learn its mail went nowhere
+        }
+        // Our own trace line (RFC 5321 4.4), added after the policy's edits so it is always there;
+        // where the policy removes Received (internal hops), naming the client would put one back.
+        const at = now();
+        const hideClient = removesField(record.effects, 'Received', receivedLine(message, id, options.hostname, at, false));
+        record.effects.push({ type: 'addHeader', rule: 'received', name: 'Received', value: receivedLine(message, id, options.hostname, at, hideClient) });
+        const forward = message.decision.quarantine?.forward;
+        if (verdict === 'quarantine' && forward) {
+          // Endian's "forward to a quarantine address": delivered there, marked with why.
+          record.effects = belowReceived(record.effects, { type: 'addHeader', rule: message.decision.rule ?? 'quarantine', name: 'X-Mailward-Quarantine', value: `${record.quarantine?.reason ?? ''}; for ${record.recipients.map((r) => r.address).join(', ')}` });
+          record.recipients = [{ address: forward, state: 'pending' }];
+        }
+        // The edits write text that is not ASCII as encoded words or base64, but an address a
+        // rewrite writes stays as it is: only effects all in ASCII vouch for the message leaving so.
+        if (ascii && !/[^\x00-\x7f]/.test(JSON.stringify(record.effects))) record.ascii = true;
+        await spool.commitReceived(record, verdict === 'quarantine' && !forward ? 'quarantine' : 'queue', { bytes, synced });
+        const notify = record.quarantine?.notify ?? [];
+        if (verdict === 'quarantine' && notify.length > 0) {
+          const subject = message.model.headers.find((h) => h.name.toLowerCase() === 'subject')?.decoded ?? '';
+          try {
+            queueGenerated(spool, quarantineNotice(record, notify, options.hostname, subject, spool.root), notify, now());
+          } catch {
+            // The message is already safe in quarantine: failing the commit now would make the
+            // client send it again. The notice is lost; `mailward quarantine list` still shows it.
+          }
+        }
+        return id;
+      }
     },
   };
 }

@@ -7,6 +7,7 @@ import { DirectorySync } from './directory-sync';
 import { newQueueId } from './queue-id';
 import { removeFile, syncDirectory, writeDurably, writeSynced } from './durable-file';
 import { checkSpoolLayout } from './spool-layout';
+import { ReservedSpace } from './reserved-space';
 
 /** The spool's folders: FireWall-1's D_state (queue) and D_resend (deferred), plus quarantine and corrupt. */
 export type SpoolArea = 'tmp' | 'queue' | 'deferred' | 'quarantine' | 'corrupt';
@@ -24,6 +25,8 @@ export class Spool {
   private readonly queuedListeners = new Set<(record: QueueRecord, bytes?: Buffer) => void>();
   /** Ids renamed into an area whose directory fsync has not answered yet: not committed, so not deliverable. */
   private readonly committing = new Set<string>();
+  /** Space promised to messages in DATA: the admission check counts it as used. */
+  readonly reserved = new ReservedSpace();
 
   constructor(readonly root: string) {
     checkSpoolLayout(root); // before anything in it is changed
