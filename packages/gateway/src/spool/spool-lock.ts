@@ -1,4 +1,4 @@
-import { linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { uptime } from 'node:os';
 import { join } from 'node:path';
 
@@ -25,15 +25,30 @@ const held = new Set<string>();
 
 const exists = (err: unknown): boolean => (err as NodeJS.ErrnoException).code === 'EEXIST';
 
+const noSpace = (err: unknown): boolean => ['ENOSPC', 'EDQUOT'].includes((err as NodeJS.ErrnoException).code ?? '');
+
+/** The pid text of a lock: a file's content, or (the lock taken on a full disk) a symbolic link's target. */
+export function lockText(path: string): string {
+  return lstatSync(path).isSymbolicLink() ? `${readlinkSync(path)}\n` : readFileSync(path, 'utf8');
+}
+
 /**
  * Create `path` holding our pid, whole or not at all (a draft hard-linked into place), so no one
  * sees it empty, half-written, and takes it for stale; on a file system without hard links, an
- * exclusive create.
+ * exclusive create. On a full disk (no block for the draft's text) the lock is a symbolic link
+ * to the pid: created whole in one call, and a target this short is kept in the inode, so the
+ * gateway can start and deliver the queue, which frees space.
  */
 function tryCreate(path: string): boolean {
   const text = `${process.pid}\n`;
   const draft = `${path}.${process.pid}`;
-  writeFileSync(draft, text, { mode: 0o600 });
+  try {
+    writeFileSync(draft, text, { mode: 0o600 });
+  } catch (err) {
+    rmSync(draft, { force: true }); // created, then its text refused: no empty draft left behind
+    if (!noSpace(err)) throw err;
+    return trySymlink(path);
+  }
   try {
     linkSync(draft, path);
     return true;
@@ -44,6 +59,31 @@ function tryCreate(path: string): boolean {
   }
   try {
     writeFileSync(path, text, { flag: 'wx', mode: 0o600 });
+    return true;
+  } catch (err) {
+    if (exists(err)) return false;
+    if (noSpace(err)) {
+      rmSync(path, { force: true }); // ours, created empty by the exclusive create
+      return trySymlink(path);
+    }
+    throw err;
+  }
+}
+
+/** tryCreate, with a failure that names the lock and says what to do. */
+function create(path: string): boolean {
+  try {
+    return tryCreate(path);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const hint = noSpace(e) ? 'free space (or inodes) on the spool\'s file system' : 'check that the spool is writable by the user mailward serve runs as';
+    throw Object.assign(new Error(`cannot take the spool lock ${path}: ${e.message}: ${hint}`), { code: e.code });
+  }
+}
+
+function trySymlink(path: string): boolean {
+  try {
+    symlinkSync(String(process.pid), path);
     return true;
   } catch (err) {
     if (exists(err)) return false;
@@ -67,7 +107,7 @@ export function removeStale(path: string, judged: { ino: number; text: string })
     throw err;
   }
   try {
-    if (statSync(aside).ino !== judged.ino || readFileSync(aside, 'utf8') !== judged.text) linkSync(aside, path);
+    if (lstatSync(aside).ino !== judged.ino || lockText(aside) !== judged.text) linkSync(aside, path);
   } catch (err) {
     if (!exists(err)) throw err;
   } finally {
@@ -86,12 +126,12 @@ export function removeStale(path: string, judged: { ino: number; text: string })
  */
 export function lockSpool(root: string): () => void {
   const path = join(root, 'lock');
-  while (!tryCreate(path)) {
-    let stat: ReturnType<typeof statSync>;
+  while (!create(path)) {
+    let stat: ReturnType<typeof lstatSync>;
     let text: string;
     try {
-      stat = statSync(path);
-      text = readFileSync(path, 'utf8');
+      stat = lstatSync(path);
+      text = lockText(path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // released meanwhile
       throw err;
@@ -106,7 +146,7 @@ export function lockSpool(root: string): () => void {
   return () => {
     held.delete(path);
     try {
-      if (Number.parseInt(readFileSync(path, 'utf8'), 10) === process.pid) unlinkSync(path);
+      if (Number.parseInt(lockText(path), 10) === process.pid) unlinkSync(path);
     } catch {
       // already gone
     }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -13,7 +13,12 @@ export function spoolSecret(root: string): string {
   try {
     writeFileSync(path, `${randomBytes(32).toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const e = err as NodeJS.ErrnoException;
+    if (e.code !== 'EEXIST') {
+      // Not there before (else EEXIST): one created empty on a full disk must not stay as the key.
+      rmSync(path, { force: true });
+      throw Object.assign(new Error(`cannot write the spool's key ${path}: ${e.message}: free space on the spool's file system, or set secret in gateway.yaml`), { code: e.code });
+    }
   }
   const key = readFileSync(path, 'utf8').trim();
   if (key.length < 16) throw new Error(`${path} holds no usable key (fewer than 16 characters): remove it to have a new one made, or set secret in gateway.yaml`);
