@@ -4,7 +4,7 @@ import { removesField, type Effect } from '@mailward/core';
 import type { QueueRecord, RecipientRecord } from './queue-record';
 import type { Spool } from './spool';
 import { quarantineNotice } from '../delivery/quarantine-notice';
-import { queueGenerated } from './generated-message';
+import { generated } from './generated-message';
 import { belowReceived } from './below-received';
 import { HOP_LIMIT, TooManyHops, hopCount } from './hop-count';
 import { removeFile } from './durable-file';
@@ -110,17 +110,11 @@ export function spoolStore(spool: Spool, options: { hostname: string; now?: () =
         // The edits write text that is not ASCII as encoded words or base64, but an address a
         // rewrite writes stays as it is: only effects all in ASCII vouch for the message leaving so.
         if (ascii && !/[^\x00-\x7f]/.test(JSON.stringify(record.effects))) record.ascii = true;
-        await spool.commitReceived(record, verdict === 'quarantine' && !forward ? 'quarantine' : 'queue', { bytes, synced });
+        // The notice goes with the commit: queued before the 250, or the message is not taken.
         const notify = record.quarantine?.notify ?? [];
-        if (verdict === 'quarantine' && notify.length > 0) {
-          const subject = message.model.headers.find((h) => h.name.toLowerCase() === 'subject')?.decoded ?? '';
-          try {
-            queueGenerated(spool, quarantineNotice(record, notify, options.hostname, subject, spool.root), notify, now());
-          } catch {
-            // The message is already safe in quarantine: failing the commit now would make the
-            // client send it again. The notice is lost; `mailward quarantine list` still shows it.
-          }
-        }
+        const subject = message.model.headers.find((h) => h.name.toLowerCase() === 'subject')?.decoded ?? '';
+        const notice = verdict === 'quarantine' && notify.length > 0 ? generated(spool, quarantineNotice(record, notify, options.hostname, subject, spool.root), notify, now()) : undefined;
+        await spool.commitReceived(record, verdict === 'quarantine' && !forward ? 'quarantine' : 'queue', { bytes, synced, ...(notice ? { notice } : {}) });
         return id;
       }
     },

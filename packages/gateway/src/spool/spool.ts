@@ -3,6 +3,7 @@ import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, ren
 import { readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { QueueRecord } from './queue-record';
+import type { Generated } from './generated-message';
 import { DirectorySync } from './directory-sync';
 import { newQueueId } from './queue-id';
 import { removeFile, syncDirectory, writeDurably, writeSynced } from './durable-file';
@@ -51,26 +52,49 @@ export class Spool {
    * Commit a received message from tmp/: its record is written and fsynced beside it while the
    * message's own fsync (`synced`) completes, then both are renamed into `to` and the directory
    * is fsynced (shared with concurrent commits). When this resolves the message is durable and
-   * may be acknowledged.
+   * may be acknowledged. A `notice` (a generated message about this one: the quarantine notice)
+   * is written beside it and queued after it is durable, before this resolves: what is
+   * acknowledged has its notice queued, and a notice is never about a message that is not there.
    */
-  async commitReceived(record: QueueRecord, to: 'queue' | 'quarantine', message: { bytes?: Buffer | undefined; synced?: Promise<void> } = {}): Promise<void> {
+  async commitReceived(record: QueueRecord, to: 'queue' | 'quarantine', message: { bytes?: Buffer | undefined; synced?: Promise<void>; notice?: Generated } = {}): Promise<void> {
+    const { notice } = message;
+    // The caller removes the message's files from tmp/ when this fails; the notice's are ours.
+    const dropNotice = (): Promise<unknown> => (notice ? Promise.all((['eml', 'json'] as const).map((ext) => removeFile(this.path('tmp', notice.record.id, ext)).catch(() => undefined))) : Promise.resolve());
     // tmp/ is emptied at start, so a record torn there was never in the queue.
-    await Promise.all([message.synced, writeSynced(this.path('tmp', record.id, 'json'), recordText(record))]);
+    await Promise.all([
+      message.synced, writeSynced(this.path('tmp', record.id, 'json'), recordText(record)),
+      ...(notice ? [writeSynced(this.path('tmp', notice.record.id, 'eml'), notice.bytes), writeSynced(this.path('tmp', notice.record.id, 'json'), recordText(notice.record))] : []),
+    ]).catch(async (err: unknown) => {
+      await dropNotice();
+      throw err;
+    });
     // Renames from the event loop: metadata in the page cache, cheaper than two thread-pool trips.
     this.committing.add(record.id);
+    if (notice) this.committing.add(notice.record.id);
     try {
       renameSync(this.path('tmp', record.id, 'eml'), this.path(to, record.id, 'eml'));
       renameSync(this.path('tmp', record.id, 'json'), this.path(to, record.id, 'json'));
       await this.syncArea(to);
+      if (notice) {
+        renameSync(this.path('tmp', notice.record.id, 'eml'), this.path('queue', notice.record.id, 'eml'));
+        renameSync(this.path('tmp', notice.record.id, 'json'), this.path('queue', notice.record.id, 'json'));
+        await this.syncArea('queue');
+      }
     } catch (err) {
       // The client is told 4xx and will send again: what got into `to` must not be delivered too.
       for (const ext of ['json', 'eml'] as const) await unlink(this.path(to, record.id, ext)).catch(() => undefined);
+      if (notice) for (const ext of ['json', 'eml'] as const) await unlink(this.path('queue', notice.record.id, ext)).catch(() => undefined);
+      await dropNotice();
       throw err;
     } finally {
       // The listeners below claim it in the same tick: a scan never sees it unclaimed and committed.
       this.committing.delete(record.id);
+      if (notice) this.committing.delete(notice.record.id);
     }
-    if (to === 'queue') for (const listener of this.queuedListeners) listener(record, message.bytes);
+    for (const listener of this.queuedListeners) {
+      if (to === 'queue') listener(record, message.bytes);
+      if (notice) listener(notice.record, notice.bytes);
+    }
   }
 
   /** Whether a commit of this id is between its renames and its directory fsync (a scan must leave it alone). */
