@@ -1,4 +1,4 @@
-import type { FactProviders } from '@mailward/core';
+import type { FactProviders, LookupContext } from '@mailward/core';
 import { clamdProvider } from './clamd/clamd-provider';
 import type { ClamdOptions } from './clamd/instream';
 import { lookupDnsbl } from './dns/dnsbl';
@@ -9,6 +9,7 @@ import { MemoryGreylistStore } from './greylist/memory-store';
 import { RedisGreylistStore, type RedisStoreOptions } from './greylist/redis-store';
 import type { GreylistStore } from './greylist/store';
 import { LookupCache } from './lookup-cache';
+import { LookupCut } from './net/endpoint';
 import { checkSpam, type SpamdOptions } from './spamd/spamc';
 import { RecipientVerifier, type VerifyOptions } from './verify/recipient-verifier';
 
@@ -32,7 +33,7 @@ export interface FactsConfig {
 
 export interface FactsHandle {
   providers: FactProviders;
-  /** Close connections (Redis). */
+  /** Close connections (Redis), and cut the lookups still running (a scanner's socket). */
   close(): Promise<void>;
 }
 
@@ -52,14 +53,18 @@ export function createFactProviders(config: FactsConfig): FactsHandle {
   };
   const providers: FactProviders = {};
   let store: GreylistStore | undefined;
+  // close() cuts the lookups still running: a silent clamd kept its socket, and a stopping
+  // gateway's process, until its own timeout (60 s with timeoutMs: 60000), sessions long gone.
+  const closing = new AbortController();
+  const within = (ctx: LookupContext | undefined): LookupContext => ({ ...ctx, signal: ctx?.signal ? AbortSignal.any([ctx.signal, closing.signal]) : closing.signal });
 
   if (config.clamd) {
     const clamd = clamdProvider(config.clamd);
-    providers.virus = (message, model, perPart, ctx) => timed('clamd', `${message.size} bytes`, () => clamd.virus(message, model, perPart, ctx));
+    providers.virus = (message, model, perPart, ctx) => timed('clamd', `${message.size} bytes`, () => clamd.virus(message, model, perPart, within(ctx)));
   }
   if (config.spamd) {
     const spamd = config.spamd;
-    providers.spam = (message, ctx) => timed('spamd', `${message.size} bytes`, () => checkSpam(message.open(), message.size, spamd, ctx.signal));
+    providers.spam = (message, ctx) => timed('spamd', `${message.size} bytes`, () => checkSpam(message.open(), message.size, spamd, within(ctx).signal));
   }
   if (config.dns) {
     const dns = config.dns;
@@ -68,7 +73,7 @@ export function createFactProviders(config: FactsConfig): FactsHandle {
       const key = `${query}@${zone}`;
       const hit = cache.get(key);
       if (Array.isArray(hit)) return hit;
-      const answer = await timed('dnsbl', key, () => lookupDnsbl(zone, query, dns, ctx.signal));
+      const answer = await timed('dnsbl', key, () => lookupDnsbl(zone, query, dns, within(ctx).signal));
       cache.set(key, answer);
       return answer;
     };
@@ -76,7 +81,7 @@ export function createFactProviders(config: FactsConfig): FactsHandle {
       const key = `${of}:${name.toLowerCase()}`;
       const hit = cache.get(key);
       if (typeof hit === 'boolean') return hit;
-      const answer = await timed('dns', key, () => nameResolves(name, of, dns, ctx.signal));
+      const answer = await timed('dns', key, () => nameResolves(name, of, dns, within(ctx).signal));
       cache.set(key, answer);
       return answer;
     };
@@ -89,7 +94,13 @@ export function createFactProviders(config: FactsConfig): FactsHandle {
   }
   if (config.verify) {
     const verifier = new RecipientVerifier(config.verify);
-    providers.recipientExists = (address, ctx) => timed('verify', address, () => verifier.exists(address, ctx.signal));
+    providers.recipientExists = (address, ctx) => timed('verify', address, () => verifier.exists(address, within(ctx).signal));
   }
-  return { providers, close: async () => store?.close?.() };
+  return {
+    providers,
+    close: async () => {
+      closing.abort(new LookupCut('lookup cut: the fact providers were closed (shutdown)'));
+      await store?.close?.();
+    },
+  };
 }

@@ -143,7 +143,12 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
       // connection and never answers holds it for delivery.timeout, 60 s by default: past
       // systemd's stop timeout) is cut by closing the connections; its message stays in the
       // spool and goes at the next start; its delivery line says the shutdown cut it.
-      const cut = setTimeout(() => cutRelays(`cut at shutdown, still running after the ${graceMs / 1000} s grace time`), graceMs);
+      // So is a fact lookup still running (a silent clamd would hold its session, and the
+      // process, for its own timeout).
+      const cut = setTimeout(() => {
+        cutRelays(`cut at shutdown, still running after the ${graceMs / 1000} s grace time`);
+        void facts.close();
+      }, graceMs);
       // Sessions still open at the end of it get 421 and are closed for good.
       await Promise.all(servers.map((s) => closeServer(s, graceMs)));
       // smtp-server logs a session's end (its `close` line) a turn after the listener closed.
