@@ -53,32 +53,40 @@ export function finishInFlight(server: SMTPServer): void {
   });
 }
 
+/** Answer a connection 421 (unless it was already) and close its socket once that is written. */
+function cut(connection: Connection): Promise<void> {
+  const socket = connection._socket;
+  if (socket.closed) return Promise.resolve();
+  const gone = new Promise<void>((r) => socket.once('close', () => r()));
+  // smtp-server's own close time may have come first: then the 421 is sent already.
+  if (!connection._closing && !connection._closed) connection.send(421, 'Server shutting down');
+  if (socket.writableFinished || !socket.writable) socket.destroy();
+  else {
+    socket.once('finish', () => socket.destroy()); // once the 421 is written
+    setTimeout(() => socket.destroy(), 1000).unref(); // or a client that reads nothing
+  }
+  return gone;
+}
+
 /**
  * Close a server made by createPolicyServer: stop accepting, let the sessions in flight finish
  * (see finishInFlight) for `graceMs`, then answer those still open 421 and close them. Closed,
  * not half-closed: smtp-server's close() waits up to 5 s more for the client to close its side,
  * and a client that never does held the process that long after the gateway said `stopped`.
+ * Resolves once every session's `close` line is logged (smtp-server's onClose comes a turn
+ * after its socket's close, and that can come after the listener's).
  */
 export function closeServer(server: SMTPServer, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
-    const cut = setTimeout(() => {
-      const closed = [...(open.get(server) ?? [])].map((connection) => {
-        const socket = connection._socket;
-        const gone = new Promise<void>((r) => socket.once('close', () => r()));
-        // smtp-server's own close time may have come first: then the 421 is sent already.
-        if (!connection._closing && !connection._closed) connection.send(421, 'Server shutting down');
-        if (socket.writableFinished || !socket.writable) socket.destroy();
-        else {
-          socket.once('finish', () => socket.destroy()); // once the 421 is written
-          setTimeout(() => socket.destroy(), 1000).unref(); // or a client that reads nothing
-        }
-        return gone;
-      });
-      void Promise.all(closed).then(() => resolve());
-    }, graceMs);
-    server.close(() => {
-      clearTimeout(cut);
-      resolve();
-    });
+    let ended = false;
+    const end = (): void => {
+      if (ended) return;
+      ended = true;
+      clearTimeout(timer);
+      void Promise.all([...(open.get(server) ?? [])].map(cut)).then(() => setImmediate(resolve));
+    };
+    const timer = setTimeout(end, graceMs);
+    // Also called at smtp-server's own closeTimeout, with the sockets it closed half-closed.
+    server.close(end);
   });
 }
