@@ -2,6 +2,7 @@ import { isAscii } from 'node:buffer';
 import { Headers, type MimeNode } from '@zone-eu/mailsplit';
 import { Libmime } from 'libmime';
 import { encodePhrases, isAddressHeader } from './address-list';
+import { unstructuredValue } from './header-value';
 
 const libmime = new Libmime();
 
@@ -29,7 +30,7 @@ function sevenBitField(line: string, key: string): string | undefined {
   let encoded: string;
   if (PARAMETERISED.has(key)) encoded = libmime.buildHeaderValue(libmime.parseHeaderValue(value));
   else if (isAddressHeader(key)) encoded = encodePhrases(value, (t) => libmime.encodeWord(t, 'Q', 52));
-  else encoded = libmime.encodeWords(value, 'Q', 52);
+  else encoded = unstructuredValue(value);
   return /^[\x00-\x7f]*$/.test(encoded) ? libmime.foldLines(`${name}: ${encoded}`, 76) : undefined;
 }
 
