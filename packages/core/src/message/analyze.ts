@@ -62,9 +62,16 @@ async function memberParts(owner: MimePart, members: ArchiveMember[], limits: An
       // Not opened: said, so that a policy on malformed mail can hold what it might hide.
       if (looksLikeArchive(content.subarray(0, 512)) || looksLikeCms(content)) {
         model.malformed.push({ kind: 'limits', path: owner.carrier, detail: `${inside}: archive nested deeper than ${level >= ARCHIVE_LEVELS ? `${ARCHIVE_LEVELS} archives` : limits.maxDepth} was not opened` });
+      } else if (part.type === 'message/rfc822') {
+        await memberMessage(part, content, limits, model); // archive levels count afresh inside it; depth does not
       }
     } else if (content) {
       if (await openSmime(part, bufferSource(content), limits, model.malformed, smimeOpener(limits, model))) continue;
+      if (part.type === 'message/rfc822') {
+        // A saved mail (`fwd/mail.eml`) opens in the reader as one: its attachments are read too.
+        await memberMessage(part, content, limits, model);
+        continue;
+      }
       const inner = await listArchive(bufferSource(content), listLimits(limits), part.filenames);
       if (!inner) continue;
       // An inner archive's damage or limit is the carrier's, as the outermost one's is.
@@ -76,8 +83,26 @@ async function memberParts(owner: MimePart, members: ArchiveMember[], limits: An
       }
     } else if (member.content && !member.encrypted && (isSmimePart(part) || looksLikeCms(member.head?.() ?? Buffer.alloc(0)))) {
       model.malformed.push({ kind: 'limits', path: owner.carrier, detail: `${inside}: signed data over ${limits.spoolAbove} bytes was not opened` });
+    } else if (!member.encrypted && !member.unsupported && part.type === 'message/rfc822') {
+      // (an unsupported method is said by the listing)
+      model.malformed.push({ kind: 'limits', path: owner.carrier, detail: `${inside}: attached message over ${limits.spoolAbove} bytes was not opened` });
     }
   }
+}
+
+/**
+ * A message saved in an archive (`.eml`): its entities are analyzed as an attached message's,
+ * under the member's path, and are in the archive too; the outermost carrier is what a strip
+ * replaces. Past the depth limit it is said, not opened.
+ */
+async function memberMessage(part: MimePart, content: Buffer, limits: AnalyzeLimits, model: PassResult): Promise<void> {
+  if (part.depth >= limits.maxDepth) {
+    model.malformed.push({ kind: 'limits', path: part.carrier, detail: `${part.path}: attached message nested deeper than ${limits.maxDepth} was not opened` });
+    return;
+  }
+  const from = model.parts.length;
+  await attachedParts(part, bufferSource(content), limits, model);
+  for (const inner of model.parts.slice(from)) inner.inArchive = true;
 }
 
 /** The entities of a message `part` carries (attached, or signed inside it), under its path. */
