@@ -1,4 +1,4 @@
-import { headerText, parseHeaderLine } from './header-fields';
+import { headerText, isField, parseHeaderLine } from './header-fields';
 
 /** A header as mailsplit hands it over: its bytes as a latin1 string. */
 const bytes = (text: string, encoding: BufferEncoding = 'utf8'): string => Buffer.from(text, encoding).toString('latin1');
@@ -26,5 +26,21 @@ describe('parseHeaderLine', () => {
   it('gives name, value and decoded value as text', () => {
     expect(parseHeaderLine(bytes('From: Jürgen <jm@acme.example>\r\n'))).toEqual({ name: 'From', value: 'Jürgen <jm@acme.example>', decoded: 'Jürgen <jm@acme.example>' });
     expect(parseHeaderLine('Subject: =?utf-8?B?aMOpbGxv?=\r\n')).toEqual({ name: 'Subject', value: '=?utf-8?B?aMOpbGxv?=', decoded: 'héllo' });
+  });
+});
+
+describe('parseHeaderLine and isField: white space before the colon', () => {
+  it('reads `Name :` (RFC 5322 4.5.3 obsolete syntax) as the field Name, as mailsplit does', () => {
+    expect(parseHeaderLine('Content-Disposition : attachment; filename="sc.exe"\r\n')).toEqual({ name: 'Content-Disposition', value: 'attachment; filename="sc.exe"', decoded: 'attachment; filename="sc.exe"' });
+    expect(parseHeaderLine('Subject\t \t: hi')).toEqual({ name: 'Subject', value: 'hi', decoded: 'hi' });
+    expect(parseHeaderLine('Content-Type\r\n : text/plain')).toEqual({ name: 'Content-Type', value: 'text/plain', decoded: 'text/plain' });
+    expect(isField('X-Tag : a')).toBe(true);
+  });
+
+  it('is no field when white space is inside the name, or there is no name', () => {
+    expect(parseHeaderLine('Content Type: text/plain')).toEqual({ problem: expect.stringContaining('header line is not a field') });
+    expect(parseHeaderLine(' : x')).toEqual({ problem: expect.stringContaining('header line is not a field') });
+    expect(isField('hello world')).toBe(false);
+    expect(isField(': x')).toBe(false);
   });
 });

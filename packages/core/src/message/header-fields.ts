@@ -19,20 +19,32 @@ export function headerText(raw: string): string {
   }
 }
 
+/**
+ * The field name of a raw header line (its bytes, as mailsplit hands them over), or undefined
+ * when the line is no field. The name is read as mailsplit reads it (trimmed), so white space
+ * before the colon (`Content-Disposition :`, RFC 5322 4.5.3's obsolete syntax, or a fold there)
+ * makes the same field it does: mailsplit gives the part that field's type, disposition and
+ * encoding, and its filename must not hide from us behind one space.
+ */
+function fieldName(raw: string): string | undefined {
+  const colon = raw.indexOf(':');
+  const name = colon > 0 ? raw.slice(0, colon).trim() : '';
+  return FIELD_NAME.test(name) ? name : undefined;
+}
+
 /** True when a raw header line starts as a field does: a name, then its colon. */
 export function isField(raw: string): boolean {
-  const colon = raw.indexOf(':');
-  return colon > 0 && FIELD_NAME.test(raw.slice(0, colon));
+  return fieldName(raw) !== undefined;
 }
 
 /** A header line split into its field, or a reason it is not one. */
 export function parseHeaderLine(raw: string): HeaderField | { problem: string } {
   const line = headerText(raw);
-  const colon = line.indexOf(':');
-  const name = colon > 0 ? line.slice(0, colon) : '';
-  if (!FIELD_NAME.test(name)) {
+  const name = fieldName(raw);
+  if (name === undefined) {
     return { problem: `header line is not a field: ${JSON.stringify(line.slice(0, 60))}` };
   }
+  const colon = line.indexOf(':');
   const value = line.slice(colon + 1).replace(/\r?\n(?=[ \t])/g, '').replace(/\r?\n$/, '').replace(/^[ \t]+/, '');
   let decoded = value;
   if (value.includes('=?')) {

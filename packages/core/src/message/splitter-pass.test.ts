@@ -78,3 +78,34 @@ describe('splitterPass: unclosed-multipart still reported', () => {
     expect(await malformed(lines)).toEqual([expect.objectContaining({ kind: 'unclosed-multipart', path: '1' })]);
   });
 });
+
+describe('splitterPass: white space before a colon', () => {
+  /** The parts and damage one pass finds in a message given as lines. */
+  async function pass(lines: string[]): Promise<Awaited<ReturnType<typeof splitterPass>>> {
+    const result = await splitterPass(Readable.from([Buffer.from(lines.join('\r\n'), 'latin1')]), analyzeLimits(), { prefix: '', depth: 0 });
+    for (const leaf of result.leaves) leaf.dispose();
+    return result;
+  }
+
+  it('reads a part header field written `Name :` as that field (type, disposition, filename, encoding)', async () => {
+    const lines = [...head('BB'), '--BB', 'Content-Type: text/plain', '', 'hello', '--BB',
+      'Content-Type : application/octet-stream; name="a.scr"', 'Content-Disposition\t: attachment; filename="sc.exe"', 'Content-Transfer-Encoding  : base64', '',
+      'TVqQAAMAAAAEAAAA', '--BB--', ''];
+    const result = await pass(lines);
+    expect(result.malformed).toEqual([]);
+    expect(result.parts[2]).toMatchObject({ type: 'application/octet-stream', disposition: 'attachment', encoding: 'base64', filename: 'sc.exe', filenames: ['sc.exe', 'a.scr'] });
+    expect(result.parts[2]!.size).toBe(12);
+  });
+
+  it('counts a `Name :` field among the instances of that field', async () => {
+    const lines = [...head('BB'), '--BB', 'Content-Disposition: attachment; filename="notes.txt"', 'Content-Disposition : attachment; filename="notes.exe"', '', 'x', '--BB--', ''];
+    const result = await pass(lines);
+    expect(result.parts[1]!.filenames).toEqual(['notes.exe', 'notes.txt']);
+    expect(result.malformed).toEqual([expect.objectContaining({ kind: 'bad-header', path: '1', detail: '2 Content-Disposition fields' })]);
+  });
+
+  it('still reports a line whose name has white space inside it', async () => {
+    const lines = [...head('BB'), '--BB', 'Content Disposition: attachment; filename="sc.exe"', '', 'x', '--BB--', ''];
+    expect((await pass(lines)).malformed).toEqual([expect.objectContaining({ kind: 'bad-header', path: '1', detail: expect.stringContaining('header line is not a field') })]);
+  });
+});
