@@ -34,8 +34,8 @@ const isTooManyRecipients = (code: number, data: string | string[]): boolean => 
  * smtp-server before any hook runs: an unknown command, MAIL before HELO, SIZE= over the
  * limit): an accepted MAIL or RCPT gets the decision's reply, an error reply gets a status code
  * and counts toward the policy's `hardErrorLimit` (but for 452 4.5.3, too many recipients; the
- * one that reaches it becomes 421 and the connection closes, smtp-server's own limit of ten
- * unknown commands then not applying), and AUTH is left out of the EHLO reply until the session
+ * one that reaches it is answered, then 421 follows and the connection closes, smtp-server's own
+ * limit of ten unknown commands then not applying), and AUTH is left out of the EHLO reply until the session
  * is under TLS, where logins are taken.
  */
 export function watchReplies(server: SMTPServer, policy: () => CompiledPolicy, log: (event: Record<string, unknown>) => void): void {
@@ -52,8 +52,11 @@ export function watchReplies(server: SMTPServer, policy: () => CompiledPolicy, l
       const limit = policy().smtp.hardErrorLimit;
       // With a limit the policy's count is the one that hangs up (smtp-server's stays for none).
       if (limit) connection._unrecognizedCommands = 0;
-      if (!limit || errors < limit) return send(code, data, context);
-      log({ event: 'hard-error-limit', client: connection.remoteAddress, errors });
+      send(code, data, context);
+      if (!limit || errors < limit) return;
+      // The command that reaches the limit gets its own reply first, as Postfix's
+      // smtpd_hard_error_limit does: the client learns what was wrong with it, then why it is cut.
+      log({ event: 'hard-error-limit', session: connection.session.id, client: connection.remoteAddress, errors });
       send(421, `4.7.0 Too many errors (${errors}); closing connection`, false);
     };
   });

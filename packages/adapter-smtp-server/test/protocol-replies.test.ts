@@ -61,13 +61,14 @@ describe('replies smtp-server makes itself', () => {
     d.close();
   });
 
-  it('counts unknown and disabled commands toward hardErrorLimit: 421 and the connection closed', async () => {
+  it('counts unknown and disabled commands toward hardErrorLimit: the last is answered, then 421 and the connection closed', async () => {
     const d = await openDialog(port);
     expect(await d.send('EHLO client.example\r\n')).toMatch(/^250/);
     expect(await d.send('VRFY root\r\n')).toMatch(/^500 5\.5\.2 /);
     expect(await d.send('WIZ\r\n')).toMatch(/^500 /);
     expect(await d.send('MAIL FROM:<a@example.org> SIZE=30000\r\n')).toMatch(/^552 /);
-    expect(await d.send('FOO\r\n')).toMatch(/^421 4\.7\.0 Too many errors \(4\)/);
+    expect(await d.send('FOO\r\n')).toMatch(/^500 5\.5\.2 /);
+    expect(await d.reply()).toMatch(/^421 4\.7\.0 Too many errors \(4\)/);
     await d.closed;
     expect(events).toContainEqual(expect.objectContaining({ event: 'hard-error-limit', errors: 4 }));
   });
