@@ -106,6 +106,12 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
     answer(done, undefined, replyError({ code: 553, status: '5.6.7', text: 'Non-ASCII address not permitted: SMTPUTF8 is not offered here' }));
   };
 
+  /** A refusal by the policy's `smtp:` controls (`by` names the control), not by a rule. */
+  const refuseBy = (state: ConnectionState, stage: 'mail' | 'rcpt', by: string, reply: Reply, done: Done, logged: Record<string, unknown> = {}): void => {
+    log({ event: 'refused', session: state.session, stage, client: state.client.ip, by, sender: state.sender, ...logged, reply });
+    answer(done, undefined, replyError(reply));
+  };
+
   const guard = (state: ConnectionState, done: Done, work: () => Promise<void>): void => {
     // Any internal failure is a temporary refusal: the client keeps the mail and retries.
     work().catch((err: Error) => {
@@ -155,7 +161,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
       guard(state, done, async () => {
         const policy = options.policy();
         const helo = session.hostNameAppearsAs;
-        if (!helo && policy.smtp.requireHelo !== false) return answer(done, undefined, replyError({ code: 503, status: '5.5.1', text: 'Send HELO/EHLO first' }));
+        if (!helo && policy.smtp.requireHelo !== false) return refuseBy(state, 'mail', 'smtp.requireHelo', { code: 503, status: '5.5.1', text: 'Send HELO/EHLO first' }, done, { sender: address.address });
         const extensions = offered(session);
         const unoffered = unofferedParameter('MAIL', address.args, extensions);
         if (unoffered) return refuseParameter(state, 'MAIL', unoffered, done);
@@ -165,7 +171,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         const size = Number((address.args || {} as Record<string, string>).SIZE ?? 0);
         const maxSize = maxSizeOf();
         if (maxSize && size > maxSize) {
-          return answer(done, undefined, replyError({ code: 552, status: '5.3.4', text: `Message size exceeds the limit of ${maxSize} bytes` }));
+          return refuseBy(state, 'mail', 'smtp.maxSize', { code: 552, status: '5.3.4', text: `Message size exceeds the limit of ${maxSize} bytes` }, done, { sender: address.address, size });
         }
         if (helo && !heloDecided(state, helo)) {
           state.helo = { name: helo, tls: state.client.tls, decision: await decide(policy, 'helo', state, inputOf(state, { helo })) };
@@ -203,7 +209,8 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
           return answer(done, repeated.decision);
         }
         if (policy.smtp.maxRecipients && state.recipients.length >= policy.smtp.maxRecipients) {
-          return answer(done, undefined, replyError({ code: 452, status: '4.5.3', text: `Too many recipients (at most ${policy.smtp.maxRecipients} per message)` }));
+          const reply = { code: 452, status: '4.5.3', text: `Too many recipients (at most ${policy.smtp.maxRecipients} per message)` };
+          return refuseBy(state, 'rcpt', 'smtp.maxRecipients', reply, done, { recipient: address.address });
         }
         const recipient = address.address;
         const decision = await decide(policy, 'rcpt', state, inputOf(state, { recipient }));
@@ -239,7 +246,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
       const decideData = async (model: MessageModel, stored: StoredMessage): Promise<void> => {
         const refuse = async (code: number, status: string, text: string): Promise<void> => {
           await stored.discard();
-          log({ event: 'data-refused', session: state.session, client: state.client.ip, sender: state.sender, bytes: reader.bytes, reply: { code, status, text } });
+          log({ event: 'data-refused', session: state.session, client: state.client.ip, sender: state.sender, recipients: state.recipients.map((r) => r.address), bytes: reader.bytes, reply: { code, status, text } });
           answer(done, undefined, replyError({ code, status, text }));
         };
         // Without the policy's maxSize, the limit smtp-server applied is the host's own `size`.

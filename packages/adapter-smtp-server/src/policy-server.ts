@@ -6,6 +6,7 @@ import { answerHelo } from './helo-answer';
 import { applyHeloRequirement } from './helo-requirement';
 import { withHostControls } from './host-controls';
 import { checkHostOptions } from './host-options';
+import { logControlRefusals } from './control-refusals';
 import { logSessions } from './session-log';
 import { forbidHiddenPipelining } from './pipelining-check';
 import { policyHooks, type PolicyHooksOptions } from './policy-hooks';
@@ -91,6 +92,7 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
   forbidHiddenPipelining(server, log);
   applyHeloRequirement(server, options.policy);
   finishInFlight(server);
+  logControlRefusals(server, () => policy, log);
   logSessions(server, () => policy, { ...(options.listener ? { name: options.listener } : {}), zone: options.direction ?? 'by policy' }, log);
   return server;
 }

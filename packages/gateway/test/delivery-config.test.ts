@@ -77,6 +77,15 @@ describe('gateway.yaml delivery: smarthost TLS and MX', () => {
     expect(text).toMatch(/gateway\.yaml:6:\d+: \/delivery\/routes\/lab\.acme\.example\/1 "\[::1" is not host or host:port/);
   });
 
+  it('refuses a smarthost beside hubs, which take all the mail it would get, as it refuses mx beside either', () => {
+    // Trial 37 (bad5.yaml): this one started, and the smarthost was never used.
+    expect(problems('delivery:\n  mode: smtp\n  hubs: ["127.0.0.1:25"]\n  smarthost: { host: a.example }\n')).toBe(
+      `${join(dir, 'gateway.yaml')}:4:14: /delivery/smarthost and /delivery/hubs both take the mail no route takes; keep one (send your own domains to hubs with routes)`,
+    );
+    expect(problems('delivery: { mode: smtp, hubs: [], smarthost: { host: a.example } }\n')).toBe('no error');
+    expect(problems('delivery: { mode: smtp, routes: { acme.example: ["10.0.0.10"] }, smarthost: { host: a.example } }\n')).toBe('no error');
+  });
+
   it('refuses smtp delivery with nowhere to send: no hubs, routes, smarthost or mx', () => {
     // It started, took mail with 250 and deferred every message with "no hub configured".
     expect(problems('delivery: { mode: smtp }\n')).toMatch(/gateway\.yaml:1:\d+: \/delivery has mode smtp but nowhere to send: give it hubs, routes, a smarthost or mx/);

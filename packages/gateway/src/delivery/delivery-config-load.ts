@@ -29,6 +29,10 @@ export function completeDelivery(delivery: DeliveryConfig, base: string, at: Whe
   if (delivery.mx && delivery.smarthost) {
     problems.push(`${at(['delivery', 'mx'])}: /delivery/mx and /delivery/smarthost both take the mail no route takes; keep one`);
   }
+  // The hubs take all the mail no route takes: a smarthost beside them would never be used.
+  if (delivery.smarthost && delivery.hubs?.length) {
+    problems.push(`${at(['delivery', 'smarthost'])}: /delivery/smarthost and /delivery/hubs both take the mail no route takes; keep one (send your own domains to hubs with routes)`);
+  }
   if (delivery.smarthost?.user && delivery.smarthost.tls?.requireTLS === false && delivery.smarthost.port !== 465) {
     problems.push(`${at(['delivery', 'smarthost', 'tls', 'requireTLS'])}: /delivery/smarthost/tls/requireTLS false would send the password in clear; remove it`);
   }
