@@ -2,7 +2,6 @@ import type { Stage } from '../engine/stage';
 import { addressMatcher } from '../match/address';
 import { ipMatcher } from '../match/cidr';
 import { domainMatcher } from '../match/domain';
-import { compileGlob } from '../match/glob';
 import { anyOf, noneOf, type Matcher } from '../match/matcher';
 import { isBacktrackProne } from '../match/regex-pattern';
 import { textMatcher } from '../match/text';
@@ -17,6 +16,8 @@ export type PatternKind = 'address' | 'domain' | 'ip' | 'name' | 'text';
 export interface Reporter {
   error(path: PolicyPath, message: string, rule?: string): void;
   warning(path: PolicyPath, message: string, rule?: string): void;
+  /** True when the schema refused something at or under `path` (its shape is not the one compiled). */
+  refused(path: PolicyPath): boolean;
 }
 
 /** Everything compiling one rule's conditions and actions needs. */
@@ -42,6 +43,20 @@ export class CompileScope {
 
   warning(path: PolicyPath, message: string): void {
     this.reporter.warning(path, message, this.rule);
+  }
+
+  /**
+   * Compiles one action or condition; when the schema refused part of it and its shape trips the
+   * compiler (`subject: { prefx }` has no prefix to read), only it is dropped, so the problems of
+   * the rest (an unknown template field beside it) are reported with the schema's.
+   */
+  despiteSchema<T>(path: PolicyPath, compile: () => T): T | undefined {
+    if (!this.reporter.refused(path)) return compile();
+    try {
+      return compile();
+    } catch {
+      return undefined; // the schema's problem at `path` says what to change
+    }
   }
 
   /** The strings of a pattern value with `@list` references expanded, each with where it was written. */
@@ -70,18 +85,24 @@ export class CompileScope {
 
   /**
    * The header-name patterns of an action (`headers.keep`, `masquerade.headers`) with `@list`
-   * expanded, each compiled now as the rewriter will compile it, so a bad one is a load error.
+   * expanded, each compiled now as the rewriter will compile it, so a bad one is a load error;
+   * `also` looks at each good one where it was written (a list entry in its list).
    */
-  headerNames(value: RawPatterns, path: PolicyPath): string[] {
-    return this.expand(value, path).filter((item) => this.headerName(item.text, item.path)).map((item) => item.text);
+  headerNames(value: RawPatterns, path: PolicyPath, also?: (text: string, path: PolicyPath) => void): string[] {
+    const good = this.expand(value, path).filter((item) => this.headerName(item.text, item.path));
+    if (also) for (const item of good) also(item.text, item.path);
+    return good.map((item) => item.text);
   }
 
-  /** Checks one header-name pattern of an action, a wildcard or `re:` (reported when bad). */
+  /**
+   * Checks one header-name pattern of an action, a wildcard or `re:` (reported when bad),
+   * compiled as the `header` condition's `name` is: header edits match names the same way.
+   */
   headerName(text: string, path: PolicyPath): boolean {
     if (!this.fieldNameShape(text, path)) return false;
     try {
-      if (text.startsWith('re:')) new RegExp(text.slice(3), 'i');
-      else compileGlob(text, { nocase: true });
+      if (text.startsWith('re:')) this.checkRegex(text, path);
+      textMatcher(text, true);
       return true;
     } catch (err) {
       this.error(path, `bad pattern "${text}": ${(err as Error).message}`);
@@ -95,6 +116,10 @@ export class CompileScope {
    * never match, so it is reported with what to write. `re:` patterns are the author's own.
    */
   fieldNameShape(text: string, path: PolicyPath): boolean {
+    if (text === '') {
+      this.error(path, 'an empty header name matches no field; write the field\'s name (`X-Mailer`) or a pattern (`X-Internal-*`)');
+      return false;
+    }
     if (text.startsWith('re:') || !/[:\s\x00-\x1f\x7f]/.test(text)) return true;
     const name = text.replace(/[:\s\x00-\x1f\x7f]+$/, '');
     const hint = /^[!-9;-~]+$/.test(name) ? `: write ${name}` : '; a field name is printable ASCII without them';

@@ -36,7 +36,8 @@ export function compileWhen(when: RawWhen, scope: CompileScope, path: PolicyPath
         scope.error(at, `\`${key}\` mixes \`not\` with sub-keys; write \`not: { ${key}: ... }\` around the whole condition instead`);
         continue;
       }
-      parts.push(spec.compile(value, scope, at, name));
+      const compiled = scope.despiteSchema(at, () => spec.compile(value, scope, at, name));
+      if (compiled) parts.push(compiled);
     }
   }
   return parts.length === 1 && prefix === '' ? parts[0]! : allCondition(prefix.replace(/\.$/, '') || 'when', parts);

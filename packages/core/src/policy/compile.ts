@@ -26,14 +26,15 @@ const RELAYING_DENIED = { reject: { code: 550, status: '5.7.1', text: 'Relaying 
  */
 export function compilePolicy(raw: RawPolicy, source?: PolicySource): CompiledPolicy {
   const schema = validateRawPolicy(raw, source);
-  if (schema.length === 0) return compileValid(raw, source, new Set());
+  if (schema.length === 0) return compileValid(raw, source, []);
   // Schema problems alone would hide the rest (an unknown list, a stage mistake) until the next
-  // run, so compile anyway: the compiler skips what the schema rejected, and if a shape it never
-  // expected trips it, the schema problems stand alone. A value the schema already refused is not
-  // refused twice (`gt: 5 MiB` would otherwise get one problem from each).
+  // run, so compile anyway: the compiler skips what the schema rejected, an action or condition
+  // whose unexpected shape trips it is dropped alone (CompileScope.despiteSchema), and if such a
+  // shape trips it anywhere else, the schema problems stand alone. A value the schema already
+  // refused is not refused twice (`gt: 5 MiB` would otherwise get one problem from each).
   const all = schema.map((s) => s.problem);
   try {
-    compileValid(raw, source, new Set(schema.map((s) => pathKey(s.path))));
+    compileValid(raw, source, schema.map((s) => s.path));
   } catch (err) {
     if (err instanceof PolicyError) all.push(...err.problems.filter((p) => !all.some((q) => q.line === p.line && q.col === p.col && q.message === p.message)));
   }
@@ -44,14 +45,16 @@ function pathKey(path: PolicyPath): string {
   return JSON.stringify(path);
 }
 
-function compileValid(raw: RawPolicy, source: PolicySource | undefined, refused: ReadonlySet<string>): CompiledPolicy {
+function compileValid(raw: RawPolicy, source: PolicySource | undefined, schemaPaths: readonly PolicyPath[]): CompiledPolicy {
   const problems: PolicyProblem[] = [];
   const file = source?.file ?? '<policy>';
+  const refused = new Set(schemaPaths.map(pathKey));
   const push = (severity: 'error' | 'warning') => (path: PolicyPath, message: string, rule?: string): void => {
     if (severity === 'error' && refused.has(pathKey(path))) return;
     problems.push(problemAt(source, path, message, severity, rule));
   };
-  const reporter: Reporter = { error: push('error'), warning: push('warning') };
+  const within = (path: PolicyPath): boolean => schemaPaths.some((p) => path.every((key, i) => p[i] === key));
+  const reporter: Reporter = { error: push('error'), warning: push('warning'), refused: within };
   const lists = raw.lists ?? {};
   const usedLists = new Set<string>();
   const top = new CompileScope(reporter, lists, usedLists, 'connect', undefined);
@@ -106,7 +109,7 @@ function compileRule(rule: RawRule, scope: CompileScope, path: PolicyPath, notic
   const actions: CompiledAction[] = [];
   let terminal = false;
   rule.do.forEach((raw, i) => {
-    const action = compileAction(raw, scope, [...path, 'do', i], actx);
+    const action = scope.despiteSchema([...path, 'do', i], () => compileAction(raw, scope, [...path, 'do', i], actx));
     if (!action) return;
     if (action.kind === 'terminal') {
       if (terminal) scope.error([...path, 'do', i], 'a rule can have one terminal action (accept, reject, tempfail, drop, quarantine); remove one');

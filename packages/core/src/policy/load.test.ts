@@ -72,6 +72,34 @@ describe('loadPolicy', () => {
     expect(problems[3]!.message).toMatch(/`reject` cannot answer 250/);
   });
 
+  it('reports an unknown template field with the schema problems of an action beside it (trial e4.yaml)', () => {
+    const problems = problemsOf(
+      lines(
+        'version: 1',
+        'data:',
+        '  rules:',
+        '    - id: r1',
+        '      when: { part: { filename: "*.exe" } }',
+        '      do:',
+        '        - { strip: { notice: "bad {filname} {sender}" } }',
+        '        - { subject: { prefx: "[x]" } }',
+        '    - id: r2',
+        '      when: { header: { nme: X-Mailer }, sender: "@nolist" }',
+        '      do: [ { log: "{sendr}" } ]',
+      ),
+    );
+    expect(problems.map((p) => `${p.line}:${p.col}: ${p.message}`)).toEqual([
+      expect.stringMatching(/^4:7: no rule looks at `malformed`/),
+      expect.stringMatching(/^7:22: unknown template field \{filname\}; known: /),
+      '8:13: `subject` needs `prefix`',
+      '8:24: `prefx` is not known in `subject`; did you mean `prefix`?',
+      expect.stringMatching(/^10:15: `header` needs `name`/),
+      expect.stringMatching(/^10:25: `nme` is not known in `header`; did you mean `name`\?/),
+      expect.stringMatching(/^10:42: list `@nolist` is not defined/),
+      expect.stringMatching(/^11:15: unknown template field \{sendr\}/),
+    ]);
+  });
+
   it('reports duplicate rule ids, bad rewrite templates, unknown template fields and bad sizes', () => {
     const problems = problemsOf(
       lines(

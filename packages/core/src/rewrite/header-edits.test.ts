@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { Libmime } from 'libmime';
 import type { Effect } from '../engine/effect';
 import type { RewriteChange } from './change';
+import { textMatcher } from '../match/text';
 import { removesField } from './header-edits';
 import { rewrite } from './rewrite';
 
@@ -246,5 +247,40 @@ describe('editHeaders: a keep allowlist', () => {
     expect(head.split('\r\n')).toEqual([...kept, 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b"', 'Content-Transfer-Encoding: 7bit']);
     expect(changes.filter((c) => c.kind === 'header-removed').map((c) => (c as { name: string }).name)).toEqual(['Received', ...(kept.length ? [] : ['From']), 'X-Mailer']);
     expect(out.toString().endsWith('--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b--\r\n')).toBe(true);
+  });
+});
+
+describe('editHeaders: a re: header-name pattern is searched, as the header condition searches it', () => {
+  // The trial message msgs/93-remove.eml: X-Two is folded, X-Keep-Me is kept by re:^x-keep.
+  const message = Buffer.from(['Received: from a', 'X-One: 1', 'X-Two: 2', ' folded', 'X-Keep-Me: yes', 'From: a@b.example', 'Subject: s', '', 'body', ''].join('\r\n'));
+
+  it('headers.remove: re:^x-t takes out X-Two, and a wildcard still matches the whole name', async () => {
+    expect((await run(message, [{ type: 'removeHeaders', rule: 'r', names: ['re:^x-t'] }])).changes).toEqual([{ kind: 'header-removed', rule: 'r', name: 'X-Two' }]);
+    expect((await run(message, [{ type: 'removeHeaders', rule: 'r', names: ['re:one'] }])).changes).toEqual([{ kind: 'header-removed', rule: 'r', name: 'X-One' }]);
+    expect((await run(message, [{ type: 'removeHeaders', rule: 'r', names: ['x-t', 'one*'] }])).changes).toEqual([]);
+  });
+
+  it('headers.keep: re:^x-keep keeps X-Keep-Me', async () => {
+    const { out } = await run(message, [{ type: 'keepHeaders', rule: 'k', names: ['From', 'Subject', 're:^x-keep'] }]);
+    expect(out.toString()).toBe('X-Keep-Me: yes\r\nFrom: a@b.example\r\nSubject: s\r\n\r\nbody\r\n');
+  });
+
+  it('rewrite.header and masquerade: the field named by re: is the one changed', async () => {
+    expect((await run(message, [{ type: 'rewriteHeader', rule: 'w', header: 're:^x-t', match: '*', to: '' }])).changes).toEqual([{ kind: 'header-removed', rule: 'w', name: 'X-Two' }]);
+    const from = Buffer.from('From: al@hub.acme.example\r\nSubject: s\r\n\r\nbody\r\n');
+    expect((await run(from, [{ type: 'masquerade', rule: 'm', domain: 'acme.example', headers: ['re:^fr'], messageId: false }])).out.toString()).toContain('From: al@acme.example\r\n');
+  });
+
+  it('takes re:/body/flags as the condition does: without i it is case-sensitive', async () => {
+    expect((await run(message, [{ type: 'removeHeaders', rule: 'r', names: ['re:/^X-T/'] }])).changes).toEqual([{ kind: 'header-removed', rule: 'r', name: 'X-Two' }]);
+    expect((await run(message, [{ type: 'removeHeaders', rule: 'r', names: ['re:/^x-t/'] }])).changes).toEqual([]);
+  });
+
+  it.each(['re:^x-t', 're:keep', 're:^(from|subject)$', 're:/^X-/', 're:/^x-/', 'X-*', 'x-keep-me', 'X-{One,Two}', 're:.'])('%s removes exactly the fields the header condition finds by it', (pattern) => {
+    const names = ['Received', 'X-One', 'X-Two', 'X-Keep-Me', 'From', 'Subject', 'x-two'];
+    const condition = textMatcher(pattern, true);
+    for (const name of names) {
+      expect([name, removesField([{ type: 'removeHeaders', rule: 'r', names: [pattern] }], name, 'v')]).toEqual([name, condition.test(name)]);
+    }
   });
 });

@@ -2,7 +2,9 @@ import { Libmime } from 'libmime';
 import type { Headers } from '@zone-eu/mailsplit';
 import type { Effect } from '../engine/effect';
 import { compileGlob, type Glob } from '../match/glob';
+import type { Matcher } from '../match/matcher';
 import { compileRewriteTemplate } from '../match/rewrite-template';
+import { textMatcher } from '../match/text';
 import { headerText } from '../message/header-fields';
 import { addressContent, encodePhrases, isAddressHeader, mapAddresses, quotedLocal } from './address-list';
 import type { RewriteChange } from './change';
@@ -33,16 +35,18 @@ function glob(pattern: string): Glob {
   return g;
 }
 
-const regexes = new Map<string, RegExp>();
-/** A header-name pattern: a wildcard, or `re:` and a regex the whole name must match. */
+const names = new Map<string, Matcher>();
+/**
+ * A header-name pattern, compiled as the `header` condition compiles its `name`: a wildcard
+ * matches the whole name, a `re:` regex is searched (the author anchors it with ^ and $).
+ */
 function nameMatches(pattern: string, name: string): boolean {
-  if (!pattern.startsWith('re:')) return glob(pattern).test(name);
-  let re = regexes.get(pattern);
-  if (!re) {
-    re = new RegExp(`^(?:${pattern.slice(3)})$`, 'i');
-    regexes.set(pattern, re);
+  let m = names.get(pattern);
+  if (!m) {
+    m = textMatcher(pattern, true);
+    names.set(pattern, m);
   }
-  return re.test(name);
+  return m.test(name);
 }
 
 /** A rewrite's `match` against a value: wildcard captures, or undefined when it does not match. */

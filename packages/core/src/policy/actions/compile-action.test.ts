@@ -71,6 +71,31 @@ describe('compileAction: every header-name and rewrite pattern is compiled at lo
   });
 });
 
+describe('compileAction: header actions that would load and do harm or nothing', () => {
+  it('refuses keep: [] (it strips From, To, Date, Subject and Message-ID), saying to list the fields or use remove', () => {
+    expect(problemsOf('{ headers: { keep: [] } }')).toEqual([
+      '6:24: `keep: []` keeps no field but MIME-Version and Content-*, and would remove From, To, Date, Subject and Message-ID from every message; list the fields to keep (`keep: [From, To, Cc, Subject, Date, Message-ID]`), or use `remove` to take out the ones you name',
+    ]);
+    expect(problemsOf('{ headers: { keep: ["@allowed"] } }', ['lists: { allowed: [] }'])).toEqual([
+      expect.stringMatching(/^2:10: list `allowed` is empty/),
+      expect.stringMatching(/^7:24: `keep` names only empty lists \(@allowed\), so it keeps no field/),
+    ]);
+    expect(problemsOf('{ headers: { keep: ["@allowed", Subject] } }', ['lists: { allowed: [] }'])).toEqual([]);
+  });
+
+  it('warns of a backtracking re: header name, as it does in conditions', () => {
+    const text = ['version: 1', 'data:', '  rules:', '    - id: k', '      do: [ { headers: { remove: ["re:^(x-[a-z]+)+$"] } } ]', '    - id: odd', '      when: { malformed: true }', '      do: [ reject ]', ''].join('\n');
+    expect(loadPolicy(text, 'p.yaml').warnings.map((w) => `${w.line}:${w.col}: ${w.message}`)).toEqual([expect.stringMatching(/^5:35: regex "re:\^\(x-\[a-z\]\+\)\+\$" has nested or overlapping quantifiers/)]);
+  });
+
+  it('refuses an empty header name in a rewrite, remove, keep and masquerade', () => {
+    const empty = 'an empty header name matches no field; write the field\'s name (`X-Mailer`) or a pattern (`X-Internal-*`)';
+    expect(problemsOf('{ rewrite: { header: "", match: "*", to: "" } }')).toEqual([`6:24: ${empty}`]);
+    expect(problemsOf('{ headers: { remove: [""], keep: [From, ""] } }')).toEqual([`6:33: ${empty}`, `6:51: ${empty}`]);
+    expect(problemsOf('{ masquerade: { domain: acme.example, headers: [""] } }')).toEqual([`6:59: ${empty}`]);
+  });
+});
+
 describe('compileAction: stripHtml names elements a reader knows', () => {
   it('refuses a misspelt element with the one meant, at its place', () => {
     expect(problemsOf('{ stripHtml: [scrpt, iframe, ifrme] }')).toEqual([

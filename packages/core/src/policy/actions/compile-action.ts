@@ -7,6 +7,7 @@ import type { RawAction, RawEnvelopeRewrite, RawHeaderRewrite } from '../raw-pol
 import { compileRewrite, fixedAction, rewriteRecipientAction, rewriteSenderAction } from './envelope-actions';
 import { addressProblem, checked, hopProblem } from './envelope-targets';
 import { htmlElementProblem } from './html-elements';
+import { masqueradeFieldProblem } from './masquerade-fields';
 import { dropPartAction, stripAction } from './part-actions';
 import { checkTemplateFields } from './template-stage';
 import { fillJoined, fillPerPart } from './template-values';
@@ -79,7 +80,11 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
         scope.error([...at, 'domain'], `\`${domain}\` is not a domain name: masquerade writes it into addresses and Message-IDs, so give the plain domain (\`acme.example\`), not a pattern`);
         return undefined;
       }
-      const headers = m.headers ? scope.headerNames(m.headers, [...at, 'headers']) : ['From', 'Sender', 'Reply-To'];
+      const notAddresses = (text: string, path: PolicyPath): void => {
+        const problem = /[*?[{]/.test(text) || text.startsWith('re:') ? undefined : masqueradeFieldProblem(text);
+        if (problem !== undefined) scope.warning(path, problem);
+      };
+      const headers = m.headers ? scope.headerNames(m.headers, [...at, 'headers'], notAddresses) : ['From', 'Sender', 'Reply-To'];
       return fixedAction(kind, (rule) => ({ type: 'masquerade', rule, domain: domain.toLowerCase(), headers: [...headers], messageId: m.messageId ?? false }));
     }
     case 'subject': {
@@ -127,6 +132,12 @@ type HeadersSpec = { remove?: string[]; keep?: string[]; add?: Record<string, st
 function headersAction(spec: HeadersSpec, scope: CompileScope, at: PolicyPath, hasPart: boolean): EffectAction | undefined {
   const remove = spec.remove ? scope.headerNames(spec.remove, [...at, 'remove']) : undefined;
   const keep = spec.keep ? scope.headerNames(spec.keep, [...at, 'keep']) : undefined;
+  // An allowlist of nothing strips From, To, Date, Subject and Message-ID from every message.
+  if (spec.keep && spec.keep.every((k) => k.startsWith('@') && !k.includes('@', 1) && scope.lists[k.slice(1)]?.length === 0)) {
+    const what = spec.keep.length === 0 ? '`keep: []` keeps' : `\`keep\` names only empty lists (${spec.keep.join(', ')}), so it keeps`;
+    scope.error([...at, 'keep'], `${what} no field but MIME-Version and Content-*, and would remove From, To, Date, Subject and Message-ID from every message; list the fields to keep (\`keep: [From, To, Cc, Subject, Date, Message-ID]\`), or use \`remove\` to take out the ones you name`);
+    return undefined;
+  }
   const add: [string, TextTemplate][] = [];
   for (const [name, value] of Object.entries(spec.add ?? {})) {
     const path = [...at, 'add', name];
