@@ -8,6 +8,7 @@ import { domainProblem } from './domain-name';
 import { identityProblems } from './identity-check';
 import { GATEWAY_SCHEMA } from './config-schema';
 import { keySuggestion } from './schema-keys';
+import { schemaValidPart } from './config-valid-part';
 import { completeDelivery } from './delivery/delivery-config-load';
 import { endpointShapeProblems, factsProblems } from './facts-check';
 import { listenProblem, listenerProblems } from './listener-check';
@@ -21,6 +22,22 @@ export class GatewayConfigError extends Error {
 }
 
 const validate = new Ajv({ allErrors: true, strict: true }).compile(GATEWAY_SCHEMA);
+
+// The schema's errors as problems with file:line:col, in the words the loader has always used.
+function schemaErrorProblems(raw: Record<string, unknown>, at: (path: (string | number)[], key?: string) => string): string[] {
+  // An endpoint that is neither TCP nor a socket gets one problem naming the fix, not the anyOf's three.
+  const endpoints = endpointShapeProblems(raw.facts, at);
+  const errors = (validate.errors ?? []).filter((e) => !(endpoints.has(e.instancePath) && (e.keyword === 'required' || e.keyword === 'anyOf')));
+  // Each branch of an anyOf reports the same unknown key: once is enough.
+  return [...new Set([...endpoints.values(), ...errors.map((e) => {
+    const path = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+    const unknownKey = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty : undefined;
+    const hint = unknownKey !== undefined ? keySuggestion(e.schemaPath, unknownKey) : undefined;
+    const extra = unknownKey !== undefined ? ` \`${unknownKey}\`; ${hint ? `did you mean \`${hint}\`?` : 'remove it or check its spelling'}`
+      : e.keyword === 'enum' ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` : '';
+    return `${at(path, unknownKey)}: ${e.instancePath || '(top)'} ${e.message}${extra}`;
+  })])];
+}
 
 // A listener's `auth` with paths made absolute and the IMAP server's seconds made ms.
 function submissionAuth(auth: NonNullable<ListenerConfig['auth']>, base: string): NonNullable<ListenerConfig['auth']> {
@@ -42,6 +59,7 @@ function submissionAuth(auth: NonNullable<ListenerConfig['auth']>, base: string)
  * Read, validate and complete a gateway.yaml (paths relative to its folder, and so are the
  * default spool and maildir, var/spool and var/mail; `_cwd` is no longer used). With `checkFiles`
  * (what `serve` asks), the files it names must be readable too; `spool` commands do not need them.
+ * Every mistake found (schema, checks, files) is in the one GatewayConfigError thrown.
  */
 export function loadGatewayConfig(file: string, _cwd = process.cwd(), options: { checkFiles?: boolean } = {}): GatewayConfig {
   const text = readFileSync(file, 'utf8');
@@ -57,23 +75,13 @@ export function loadGatewayConfig(file: string, _cwd = process.cwd(), options: {
     return `${file}:${pos.line}:${pos.col}`;
   };
   if (doc.errors.length) throw new GatewayConfigError(doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? 1}:${e.linePos?.[0].col ?? 1}: ${e.message}`));
-  const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
-  if (!validate(raw)) {
-    // An endpoint that is neither TCP nor a socket gets one problem naming the fix, not the anyOf's three.
-    const endpoints = endpointShapeProblems((raw as Record<string, unknown>).facts, at);
-    const errors = (validate.errors ?? []).filter((e) => !(endpoints.has(e.instancePath) && (e.keyword === 'required' || e.keyword === 'anyOf')));
-    // Each branch of an anyOf reports the same unknown key: once is enough.
-    throw new GatewayConfigError([...new Set([...endpoints.values(), ...errors.map((e) => {
-      const path = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-      const unknownKey = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty : undefined;
-      const hint = unknownKey !== undefined ? keySuggestion(e.schemaPath, unknownKey) : undefined;
-      const extra = unknownKey !== undefined ? ` \`${unknownKey}\`; ${hint ? `did you mean \`${hint}\`?` : 'remove it or check its spelling'}`
-        : e.keyword === 'enum' ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` : '';
-      return `${at(path, unknownKey)}: ${e.instancePath || '(top)'} ${e.message}${extra}`;
-    })])]);
-  }
+  const whole = (doc.toJS() ?? {}) as Record<string, unknown>;
+  const schemaProblems = validate(whole) ? [] : schemaErrorProblems(whole, at);
+  // The checks below run on what passed the schema, so one run tells every mistake.
+  const raw = schemaProblems.length ? schemaValidPart(whole, validate) : whole;
+  if (!raw) throw new GatewayConfigError(schemaProblems);
   const admin = raw.admin ? listenProblem((raw.admin as { listen: string }).listen, ['admin', 'listen'], at) : undefined;
-  const problems = [...listenerProblems((raw.listeners ?? []) as ListenerConfig[], at), ...(admin ? [admin] : []), ...factsProblems(raw.facts as object | undefined, at, options.checkFiles === true)];
+  const problems = [...schemaProblems, ...listenerProblems((raw.listeners ?? []) as ListenerConfig[], at), ...(admin ? [admin] : []), ...factsProblems(raw.facts as object | undefined, at, options.checkFiles === true)];
   const badDomain = typeof raw.domain === 'string' ? domainProblem(raw.domain) : undefined;
   if (badDomain) problems.push(`${at(['domain'])}: /domain: ${badDomain}`);
   problems.push(...identityProblems(raw, at));
@@ -109,8 +117,7 @@ export function loadGatewayConfig(file: string, _cwd = process.cwd(), options: {
     problems.push(...found);
     config.delivery = delivery;
   }
-  if (problems.length) throw new GatewayConfigError(problems);
-  const missing = options.checkFiles ? configFileProblems(config, at) : [];
-  if (missing.length) throw new GatewayConfigError(missing);
+  if (options.checkFiles) problems.push(...configFileProblems(config, at));
+  if (problems.length) throw new GatewayConfigError([...new Set(problems)]);
   return config;
 }
