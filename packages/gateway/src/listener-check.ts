@@ -31,3 +31,21 @@ export function listenerProblems(listeners: readonly ListenerConfig[], at: Where
   });
   return problems;
 }
+
+// 127.0.0.0/8, ::1 and 127.x as an IPv4-mapped address: only this machine can connect.
+const isLoopback = (address: string): boolean => /^(?:::ffff:)?127\./i.test(address) || address === '::1';
+
+/**
+ * The `warn` event for a listener that says `direction: outbound` where others than this machine
+ * can connect: every client that reaches it may relay to any domain (a login does not change
+ * that, the listener's direction wins), so only a firewall stands between it and an open relay.
+ * `bound` is the address it listens on (an inherited socket's too). Undefined on loopback (local
+ * submission) and for every other listener.
+ */
+export function openRelayWarning(listener: ListenerConfig, bound: { host: string; port: number }): Record<string, unknown> | undefined {
+  if (listener.direction !== 'outbound' || isLoopback(bound.host)) return undefined;
+  return {
+    event: 'open-relay', listen: listener.listen, host: bound.host, port: bound.port,
+    message: `listener ${listener.listen} says direction: outbound, so it is an open relay for every client that can reach it${listener.auth ? ', logged in or not' : ''}: leave direction out and name the hubs in the policy's outbound.clients (logged-in users count as outbound), or listen on loopback`,
+  };
+}
