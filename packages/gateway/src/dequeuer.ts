@@ -4,6 +4,7 @@ import { rewrite } from '@mailward/core';
 import { deliver } from './delivery/deliver';
 import type { DeliveryConfig } from './delivery/delivery-config';
 import { buildDsn, refusalStatus, type FailedRecipient } from './delivery/dsn';
+import { inForm, type MessageForm } from './delivery/message-form';
 import { sentHeaders } from './delivery/sent-headers';
 import type { GatewayLog } from './log';
 import type { QueueRecord } from './spool/queue-record';
@@ -19,6 +20,8 @@ interface Outcome {
   record: QueueRecord;
   area: 'queue' | 'deferred';
   failed: FailedRecipient[];
+  /** The form each recipient still pending was last sent in, for a bounce at the abandon time. */
+  forms: Map<string, MessageForm>;
 }
 
 /** Most bytes of fresh messages held in memory for their first attempt; past it they are read back from disk. */
@@ -258,24 +261,29 @@ export class Dequeuer {
   private async attempt(record: QueueRecord, area: 'queue' | 'deferred', bytes?: Buffer): Promise<void> {
     const { log } = this.options;
     const started = this.now();
-    const outcomes = await deliver(record, this.open(record, area, bytes), this.options.delivery);
+    // A hop failed over is said when it happens: the message may still be delivered by the next.
+    const outcomes = await deliver(record, this.open(record, area, bytes), this.options.delivery, ({ recipients, hop, error, next }) =>
+      log.event('warn', { event: 'failover', id: record.id, recipients, hop, error, next }));
     record.attempts++;
     const failed: FailedRecipient[] = [];
+    const forms = new Map<string, MessageForm>();
     for (const o of outcomes) {
       const r = record.recipients.find((x) => x.address === o.address);
       if (!r) continue;
+      const form = o.form ? { form: o.form } : {};
       if (o.outcome === 'delivered') r.state = 'delivered';
       else if (o.outcome === 'permanent') {
         r.state = 'bounced';
-        failed.push({ address: r.address, detail: o.detail ?? 'refused', status: o.status ?? refusalStatus(o.detail), ...(o.remoteMta ? { remoteMta: o.remoteMta } : {}) });
+        failed.push({ address: r.address, detail: o.detail ?? 'refused', status: o.status ?? refusalStatus(o.detail), ...(o.remoteMta ? { remoteMta: o.remoteMta } : {}), ...form });
       } else if (o.detail) {
         r.lastError = o.detail;
         if (o.remoteMta) r.lastRemoteMta = o.remoteMta;
         else delete r.lastRemoteMta;
+        if (o.form) forms.set(r.address, o.form);
       }
-      log.event('info', { event: 'delivery', id: record.id, recipient: o.address, outcome: o.outcome, detail: o.detail, attempt: record.attempts, ms: this.now() - started });
+      log.event('info', { event: 'delivery', id: record.id, recipient: o.address, outcome: o.outcome, detail: o.detail, failedOver: o.failedOver, attempt: record.attempts, ms: this.now() - started });
     }
-    const outcome: Outcome = { record, area, failed };
+    const outcome: Outcome = { record, area, failed, forms };
     try {
       await this.record(outcome);
     } catch (err) {
@@ -305,7 +313,8 @@ export class Dequeuer {
     if (abandoned) {
       for (const r of record.recipients.filter((x) => x.state === 'pending')) {
         r.state = 'bounced';
-        outcome.failed.push({ address: r.address, detail: `could not be delivered in time: ${r.lastError ?? 'no answer'}`, status: '4.4.7', ...(r.lastRemoteMta ? { remoteMta: r.lastRemoteMta } : {}) });
+        const form = outcome.forms.get(r.address);
+        outcome.failed.push({ address: r.address, detail: `could not be delivered in time: ${r.lastError ?? 'no answer'}`, status: '4.4.7', ...(r.lastRemoteMta ? { remoteMta: r.lastRemoteMta } : {}), ...(form ? { form } : {}) });
       }
     }
     if (outcome.failed.length > 0) {
@@ -341,9 +350,13 @@ export class Dequeuer {
       return;
     }
     // The headers as the hub got them: a Received or X-Mailer the policy removed to hide internal
-    // hosts must not come back out in the bounce.
+    // hosts must not come back out in the bounce, nor raw UTF-8 or an `8bit` label the hop was
+    // sent as encoded words or base64. One header part per bounce: in the form of the first
+    // recipient's hop that was sent one; rewritten only, when none was (refused before any was).
     const file = spool.path(area, record.id, 'eml');
-    const headers = await sentHeaders(rewrite(createReadStream(file), record.effects, { secret: this.options.secret, linesWithinLimit: true })).catch((err: Error) => {
+    const rewritten = (): Readable => rewrite(createReadStream(file), record.effects, { secret: this.options.secret, linesWithinLimit: true });
+    const form = failed.find((f) => f.form)?.form ?? 'as-is';
+    const headers = await sentHeaders(inForm(rewritten, form)()).catch((err: Error) => {
       // The bounce still goes out, without the headers rather than with the unfiltered ones.
       log.event('warn', { event: 'bounce-headers-unavailable', id: record.id, error: err.message });
       return Buffer.alloc(0);

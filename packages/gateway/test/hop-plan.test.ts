@@ -24,7 +24,7 @@ describe('planFor', () => {
     const m = message(true, ['b@acme.example']);
     const asked = jest.fn(async () => neither);
     const plan = await planFor(m, 'hub', undefined, asked);
-    expect(plan).toMatchObject({ send: ['b@acme.example'], refused: [], downgraded: false, asciiHeader: false });
+    expect(plan).toMatchObject({ send: ['b@acme.example'], refused: [], form: 'as-is' });
     expect(plan.open).toBe(m.open);
     expect(asked).not.toHaveBeenCalled();
     expect(m.opened).toBe(0);

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { MessageForm } from './message-form';
 
 export interface FailedRecipient {
   address: string;
@@ -7,6 +8,8 @@ export interface FailedRecipient {
   status: string;
   /** The next hop whose reply `detail` is, when one answered. */
   remoteMta?: string;
+  /** The form that hop was given the message in: the bounce quotes the headers in it. */
+  form?: MessageForm;
 }
 
 /** The enhanced status a next hop gave in its reply ("550 5.1.1 ..."), or 5.0.0 when it gave none. */
@@ -42,7 +45,7 @@ const rfc5322Date = (ms: number): string => new Date(ms).toUTCString().replace('
 /**
  * A delivery status notification (RFC 3464 multipart/report): a readable part, the
  * machine-readable status per recipient, and the message's headers as they were sent on (after
- * the policy's header effects: see sent-headers). Sent with the null sender.
+ * the policy's header effects and the hop's downgrade: see sent-headers). Sent with the null sender.
  */
 export function buildDsn(opts: { reportingMta: string; id: string; to: string; arrival: number; lastAttempt?: number; failed: FailedRecipient[]; headers: Buffer }): Buffer {
   const boundary = `=_mw_${randomBytes(8).toString('hex')}`;

@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
-import { asciiHeaders, downgradeTo7bit, unencodableField } from '@mailward/core';
+import { unencodableField } from '@mailward/core';
 import type { RecipientOutcome } from './delivery-config';
 import type { HopExtensions } from './hop-extensions';
 import type { MessageOctets } from './message-octets';
+import { inForm, type MessageForm } from './message-form';
 import { envelopeAddress } from './raw-mail';
 
 /** What the spool knows of a message's octets. */
@@ -28,10 +29,8 @@ export interface HopPlan {
   refused: RecipientOutcome[];
   open: () => Readable;
   use8BitMime: boolean;
-  /** The body is made 7-bit on the way (the hop offers no 8BITMIME). */
-  downgraded: boolean;
-  /** The header section's UTF-8 is made encoded words on the way (the hop offers no SMTPUTF8). */
-  asciiHeader: boolean;
+  /** What `open` gives: the message made 7-bit (the hop offers no 8BITMIME), its UTF-8 headers encoded words (no SMTPUTF8), or as it is. */
+  form: MessageForm;
 }
 
 const nonAscii = (text: string): boolean => /[^\x00-\x7f]/.test(text);
@@ -54,13 +53,13 @@ export async function planFor(
   const utf8Sender = sender !== '' && nonAscii(envelopeAddress(sender, 'from'));
   const utf8Recipients = recipients.filter((r) => nonAscii(envelopeAddress(r, 'to')));
   // An ASCII message fits every hop as it is: read nothing, ask nothing.
-  if (message.ascii && !utf8Sender && utf8Recipients.length === 0) return { send: recipients, refused: [], open, use8BitMime: eightBit, downgraded: false, asciiHeader: false };
+  if (message.ascii && !utf8Sender && utf8Recipients.length === 0) return { send: recipients, refused: [], open, use8BitMime: eightBit, form: 'as-is' };
   const utf8Header = known?.smtpUtf8 ? false : await octets.headerIs8bit();
   const eightBitBody = known?.eightBitMime ? undefined : await octets.bodyIs8bit();
   const needsUtf8 = utf8Sender || utf8Recipients.length > 0 || utf8Header;
   const offered = known ?? (needsUtf8 || eightBitBody ? await extensions() : undefined);
   const use8BitMime = eightBit || eightBitBody === true;
-  if (!offered) return { send: recipients, refused: [], open, use8BitMime, downgraded: false, asciiHeader: false };
+  if (!offered) return { send: recipients, refused: [], open, use8BitMime, form: 'as-is' };
 
   let refused: RecipientOutcome[] = [];
   let asciiHeader = false;
@@ -81,6 +80,6 @@ export async function planFor(
   const send = recipients.filter((r) => !refused.some((o) => o.address === r));
   const downgraded = !offered.eightBitMime && eightBitBody === true;
   // The 7-bit downgrade makes the header section 7-bit as well.
-  const fitted = downgraded ? () => downgradeTo7bit(open) : asciiHeader ? () => asciiHeaders(open()) : open;
-  return { send, refused, open: fitted, use8BitMime: use8BitMime && !downgraded, downgraded, asciiHeader };
+  const form: MessageForm = downgraded ? '7bit' : asciiHeader ? 'ascii-header' : 'as-is';
+  return { send, refused, open: inForm(open, form), use8BitMime: use8BitMime && !downgraded, form };
 }

@@ -5,7 +5,8 @@ const LIMIT = 256 * 1024;
 
 /**
  * The top-level header block of a message as it went out (read from the rewritten stream, so
- * what the policy removed or masqueraded stays out of a bounce), CRLF line ends, without the
+ * what the policy removed or masqueraded stays out of a bounce, in the form its hop was sent:
+ * message-form), CRLF line ends, without the
  * empty line: its bytes as they were, UTF-8 or not. The stream is destroyed once the block is
  * read: the body is not needed.
  */

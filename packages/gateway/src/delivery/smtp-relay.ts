@@ -4,6 +4,7 @@ import type { DeliveryConfig, RecipientOutcome } from './delivery-config';
 import { tlsOptions, tlsPolicyFor, type HopKind } from './hop-tls';
 import { closeProbes, forgetExtensions, knownExtensions, learnExtensions, probeExtensions } from './hop-extensions';
 import { planFor, type HopPlan, type MessageBody } from './hop-plan';
+import type { Failover, HopOutcome } from './hop-outcome';
 import { MessageOctets } from './message-octets';
 import { sendRaw } from './raw-mail';
 import type { Hop } from './route';
@@ -103,21 +104,20 @@ interface RejectedError {
 
 type RelayError = Error & { responseCode?: number; response?: string; code?: string; rejectedErrors?: RejectedError[] };
 
-/** Why a hop did not take the message, in words an admin can act on. */
-function failureText(hop: Hop, kind: HopKind, e: RelayError, config: DeliveryConfig): string {
-  const where = `${kind === 'smarthost' ? 'smarthost ' : ''}${hopName(hop)}`;
+/** Why a hop did not take the message, in words an admin can act on (without the hop's name). */
+function failureReason(kind: HopKind, e: RelayError, config: DeliveryConfig): string {
   const said = e.response ?? e.message;
   const user = kind === 'smarthost' ? config.smarthost?.user : undefined;
-  if (e.code === 'EAUTH') return `${where}: login as ${user ?? '?'} refused: ${said}; check delivery.smarthost user and pass`;
+  if (e.code === 'EAUTH') return `login as ${user ?? '?'} refused: ${said}; check delivery.smarthost user and pass`;
   if (user && (e.code === 'ETLS' || /certificate|TLS/i.test(e.message))) {
-    return `${where}: no trusted TLS (${said}): the password was not sent; give the relay's CA as delivery.smarthost.tls.ca`;
+    return `no trusted TLS (${said}): the password was not sent; give the relay's CA as delivery.smarthost.tls.ca`;
   }
-  return `${where}: ${said}`;
+  return said;
 }
 
 /** Recipients' outcomes from what the hop that took the transaction answered, with those refused before it. */
-function answered(plan: HopPlan, outcome: (address: string) => RecipientOutcome): RecipientOutcome[] {
-  return [...plan.send.map(outcome), ...plan.refused];
+function answered(plan: HopPlan, earlier: { failedOver?: string[] }, outcome: (address: string) => RecipientOutcome): HopOutcome[] {
+  return [...plan.send.map((address) => ({ ...outcome(address), form: plan.form, ...earlier })), ...plan.refused.map((o) => ({ ...o, ...earlier }))];
 }
 
 /**
@@ -126,19 +126,31 @@ function answered(plan: HopPlan, outcome: (address: string) => RecipientOutcome)
  * the next; the answers of the hop that took the transaction are the outcome (2xx delivered,
  * 4xx temporary, 5xx permanent). A refused login is temporary: it is ours to fix, not the sender's.
  * The message is fitted to each hop in turn (hop-plan: 8BITMIME, SMTPUTF8), so a failover from
- * a hop that offers 8BITMIME to one that does not sends the second the 7-bit form.
+ * a hop that offers 8BITMIME to one that does not sends the second the 7-bit form; each outcome
+ * says which form its hop got. `failedOver` is told of each hop failed over as it happens,
+ * and the outcomes of the hop that answered name those that failed before it.
  */
-export async function relay(hops: Hop[], sender: string, recipients: string[], open: () => Readable, config: DeliveryConfig, kind: HopKind = 'hub', body: MessageBody = { eightBit: false, ascii: false }): Promise<RecipientOutcome[]> {
+export async function relay(
+  hops: Hop[], sender: string, recipients: string[], open: () => Readable, config: DeliveryConfig, kind: HopKind = 'hub',
+  body: MessageBody = { eightBit: false, ascii: false }, failedOver?: (failover: Failover) => void,
+): Promise<HopOutcome[]> {
   // Every hop's reason: with only the last one's, a first hub that is down behind a second
   // that refuses reads as if the first were never tried.
   const failures: string[] = [];
+  const failed = (at: number, error: string): void => {
+    const hop = hops[at]!;
+    failures.push(`${kind === 'smarthost' ? 'smarthost ' : ''}${hopName(hop)}: ${error}`);
+    const next = hops[at + 1];
+    if (next) failedOver?.({ recipients, hop: hopName(hop), error, next: hopName(next) });
+  };
+  const earlier = (): { failedOver?: string[] } => (failures.length > 0 ? { failedOver: [...failures] } : {});
   const message = { sender, recipients, open, ...body, octets: new MessageOctets(open) };
   const generation = cuts;
   const cut = (hop: Hop): RecipientOutcome[] => {
     const detail = [...failures, `${hopName(hop)}: ${cutWhy}`].join('; ');
     return recipients.map((address) => ({ address, outcome: 'temporary' as const, detail }));
   };
-  for (const hop of hops) {
+  for (const [at, hop] of hops.entries()) {
     const key = hopKey(hop, config, kind);
     let plan: HopPlan;
     try {
@@ -146,17 +158,17 @@ export async function relay(hops: Hop[], sender: string, recipients: string[], o
       plan = await planFor(message, hopName(hop), knownExtensions(key), () => probeExtensions(key, probe));
     } catch (err) {
       if (cuts !== generation) return cut(hop);
-      failures.push(`${failureText(hop, kind, err as RelayError, config)} (asking what it offers)`);
+      failed(at, `${failureReason(kind, err as RelayError, config)} (asking what it offers)`);
       continue;
     }
-    if (plan.send.length === 0) return plan.refused;
+    if (plan.send.length === 0) return plan.refused.map((o) => ({ ...o, ...earlier() }));
     try {
       const info = await sendRaw(transportFor(hop, config, kind), { from: sender, to: plan.send, ...(plan.use8BitMime ? { use8BitMime: true } : {}) }, plan.open);
       learnExtensions(key, (info as { ehlo?: unknown }).ehlo);
       const rejected = ((info as { rejectedErrors?: RejectedError[] }).rejectedErrors ?? []);
-      return answered(plan, (address) => {
+      return answered(plan, earlier(), (address) => {
         const r = rejected.find((e) => e.recipient.toLowerCase() === address.toLowerCase());
-        const fitted = plan.downgraded ? ' (sent 7-bit: it offers no 8BITMIME)' : plan.asciiHeader ? ' (UTF-8 headers sent as encoded words: it offers no SMTPUTF8)' : '';
+        const fitted = plan.form === '7bit' ? ' (sent 7-bit: it offers no 8BITMIME)' : plan.form === 'ascii-header' ? ' (UTF-8 headers sent as encoded words: it offers no SMTPUTF8)' : '';
         const sent = `${hopName(hop)} ${info.response}${fitted}`;
         if (!r) return { address, outcome: 'delivered' as const, detail: sent };
         return { address, outcome: (r.responseCode ?? 500) >= 500 ? ('permanent' as const) : ('temporary' as const), detail: r.response ?? String(r.responseCode), remoteMta: remoteMta(hop) };
@@ -166,7 +178,7 @@ export async function relay(hops: Hop[], sender: string, recipients: string[], o
       const e = err as RelayError;
       if (e.code === 'EENVELOPE' && e.rejectedErrors?.length) {
         // Every recipient refused: the hop answered, so its answers stand.
-        return answered(plan, (address) => {
+        return answered(plan, earlier(), (address) => {
           const r = e.rejectedErrors!.find((x) => x.recipient.toLowerCase() === address.toLowerCase());
           const code = r?.responseCode ?? e.responseCode ?? 450;
           return { address, outcome: code >= 500 ? ('permanent' as const) : ('temporary' as const), detail: r?.response ?? e.response ?? e.message, remoteMta: remoteMta(hop) };
@@ -174,9 +186,9 @@ export async function relay(hops: Hop[], sender: string, recipients: string[], o
       }
       // A 5xx to MAIL FROM or DATA is the hop's answer about this message; any other failure is the session's.
       if (e.responseCode && e.responseCode >= 500 && (e.code === 'EENVELOPE' || e.code === 'EMESSAGE')) {
-        return answered(plan, (address) => ({ address, outcome: 'permanent' as const, detail: e.response ?? e.message, remoteMta: remoteMta(hop) }));
+        return answered(plan, earlier(), (address) => ({ address, outcome: 'permanent' as const, detail: e.response ?? e.message, remoteMta: remoteMta(hop) }));
       }
-      failures.push(failureText(hop, kind, e, config));
+      failed(at, failureReason(kind, e, config));
     }
   }
   const detail = failures.length ? failures.join('; ') : 'no hub configured';
