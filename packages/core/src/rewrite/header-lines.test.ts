@@ -1,10 +1,13 @@
 import { Readable } from 'node:stream';
 import type { Effect } from '../engine/effect';
+import { Libmime } from 'libmime';
 import { foldLongHeaderLines } from './header-lines';
 import { rewrite } from './rewrite';
 
 const longest = (b: Buffer): number => Math.max(...b.toString('latin1').split('\r\n').map((l) => l.length));
 const unfold = (block: string): string => block.replace(/\r\n(?=[ \t])/g, '');
+const folded = (text: string): string[] => foldLongHeaderLines(Buffer.from(`${text}\r\n\r\n`, 'latin1'))!.block.toString('latin1').split('\r\n').slice(0, -2);
+const libmime = new Libmime();
 
 async function run(message: Buffer, effects: Effect[], linesWithinLimit = false): Promise<{ out: Buffer; changes: unknown[] }> {
   const stream = rewrite(Readable.from([message]), effects, { linesWithinLimit });
@@ -60,5 +63,57 @@ describe('header lines over 998 octets', () => {
   it('does not touch a message that has no effects, long lines and all', async () => {
     const message = Buffer.from(`X-Trace: ${'a'.repeat(1200)}\r\n\r\nbody\r\n`);
     expect((await run(message, [])).out.equals(message)).toBe(true);
+  });
+
+  it('folds an address list with no white space after a comma, not inside an address', () => {
+    const list = Array.from({ length: 150 }, (_, i) => `u${i}@acme.example`).join(',');
+    const lines = folded(`Reply-To: ${list}`);
+    expect(lines.length).toBeGreaterThan(1);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(998);
+    // Each line but the last ends with a whole address and its comma; the next starts with CRLF SP.
+    for (const l of lines.slice(0, -1)) expect(l).toMatch(/@acme\.example,$/);
+    expect(lines.join('').replace(/, /g, ',')).toBe(`Reply-To: ${list}`);
+  });
+
+  it('does not take a comma inside a quoted string for a break', () => {
+    const name = `"${'Q'.repeat(500)},${'R'.repeat(600)}"`;
+    const lines = folded(`To: ${name} <a@acme.example>`);
+    expect(lines[0]).not.toMatch(/,$/);
+    expect(lines[0]!.length).toBe(998);
+  });
+
+  it('writes an encoded word too long for a line as several words that decode alone to the same text', () => {
+    const text = 'é'.repeat(900) + ' und 日本語';
+    const word = `=?utf-8?B?${Buffer.from(text).toString('base64')}?=`;
+    const lines = folded(`Subject: [EXT] ${word}`);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(998);
+    const words = lines.join(' ').match(/=\?[^ ]*\?=/g)!;
+    expect(words.length).toBeGreaterThan(1);
+    for (const w of words) {
+      expect(w.length).toBeLessThanOrEqual(75);
+      expect(libmime.decodeWords(w)).not.toContain('\uFFFD');
+    }
+    expect(words.map((w) => libmime.decodeWords(w)).join('')).toBe(text);
+    expect(libmime.decodeWords(unfold(lines.join('\r\n')).slice('Subject: '.length))).toBe(`[EXT] ${text}`);
+  });
+
+  it('splits a long Q word between its octets, a UTF-8 character kept whole, in its charset', () => {
+    const text = `${'a'.repeat(500)}${'ü'.repeat(300)}`;
+    const q = [...Buffer.from(text)].map((b) => (b < 0x80 ? String.fromCharCode(b) : `=${b.toString(16).toUpperCase()}`)).join('');
+    const words = folded(`Subject: =?UTF-8?Q?${q}?=`).join(' ').match(/=\?[^ ]*\?=/g)!;
+    for (const w of words) {
+      expect(w).toMatch(/^=\?UTF-8\?Q\?/);
+      expect(libmime.decodeWords(w)).not.toContain('\uFFFD');
+    }
+    expect(words.map((w) => libmime.decodeWords(w)).join('')).toBe(text);
+  });
+
+  it('breaks a line of encoded words written without white space between them', () => {
+    const word = `=?utf-8?B?${Buffer.from('é'.repeat(30)).toString('base64')}?=`;
+    const lines = folded(`Subject: ${word.repeat(30)}`);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(998);
+    expect(lines.join('\r\n').replace(/\r\n /g, '')).toBe(`Subject: ${word.repeat(30)}`);
+    // Every line holds whole words: each decodes where it stands.
+    for (const l of lines) expect(l.replace(/^Subject:/, '').trim()).toMatch(/^(?:=\?utf-8\?B\?[A-Za-z0-9+/=]*\?=)+$/);
   });
 });
