@@ -118,8 +118,9 @@ describe('createPolicyServer over loopback', () => {
     // The 452s are no errors (the client is to send those recipients later); other refusals are.
     expect(await d.send('VRFY bob\r\n')).toMatch(/^500 /);
     expect(await d.send('FOO\r\n')).toMatch(/^500 /);
-    // The fourth refusal (the 503 counts too) reaches hardErrorLimit: 421 and the connection is closed.
-    expect(await d.send('BAR\r\n')).toMatch(/^421 4\.7\.0/);
+    // The fourth refusal (the 503 counts too) reaches hardErrorLimit: its own 500, then 421 and the connection is closed.
+    expect(await d.send('BAR\r\n')).toMatch(/^500 /);
+    expect(await d.reply()).toMatch(/^421 4\.7\.0/);
     await d.closed;
   });
 
