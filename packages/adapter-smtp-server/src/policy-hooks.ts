@@ -151,13 +151,21 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
     onHelo(name, session, done) {
       const state = stateOf(session);
       guard(state, done, async () => {
-        if (!heloDecided(state, name)) state.helo = { name, tls: state.client.tls, decision: await decide(options.policy(), 'helo', state, inputOf(state, { helo: name })) };
+        // HELO/EHLO ends any transaction (RFC 5321 4.1.4): its decision is made without one.
+        const input = inputOf(state, { helo: name, recipients: [] });
+        delete input.sender;
+        if (!heloDecided(state, name)) state.helo = { name, tls: state.client.tls, decision: await decide(options.policy(), 'helo', state, input) };
         answer(done, state.helo!.decision);
       });
     },
 
     onMailFrom(address: SMTPServerAddress, session: SMTPServerSession, done) {
       const state = stateOf(session);
+      // smtp-server refuses a nested MAIL itself: what the state still has of a transaction was
+      // ended (RSET, HELO/EHLO, STARTTLS, DATA) and is not this one's, nor the helo decision's.
+      delete state.sender;
+      delete state.body;
+      state.recipients = [];
       guard(state, done, async () => {
         const policy = options.policy();
         const helo = session.hostNameAppearsAs;
@@ -179,15 +187,12 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         if (state.helo && (state.helo.decision.verdict === 'reject' || state.helo.decision.verdict === 'tempfail')) {
           return answer(done, state.helo.decision);
         }
-        // A new transaction: forget the previous one's envelope.
-        state.recipients = [];
         const sender = address.address;
         state.mail = await decide(policy, 'mail', state, inputOf(state, { sender }));
         if (state.mail.verdict !== 'reject' && state.mail.verdict !== 'tempfail') {
           state.sender = sender;
           const body = (address.args || {} as Record<string, string>).BODY;
           if (typeof body === 'string') state.body = body.toUpperCase();
-          else delete state.body;
         }
         answer(done, state.mail);
       });
