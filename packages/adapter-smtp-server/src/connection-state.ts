@@ -7,6 +7,8 @@ export interface ConnectionState {
   session: string;
   client: Client;
   connect?: Decision;
+  /** Set once the `connect` line is written: a session refused before onConnect gets it with its `close` line. */
+  connectLogged?: true;
   /** The HELO/EHLO name and its decision, made with TLS as `tls` says (STARTTLS makes it anew). */
   helo?: { name: string; tls: boolean; decision: Decision };
   sender?: string;

@@ -138,6 +138,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
       };
       guard(state, done, async () => {
         const policy = options.policy();
+        state.connectLogged = true;
         log({
           event: 'connect', session: session.id, client: state.client.ip, hostname: state.client.hostname,
           listener: { name: options.listener, address: session.localAddress, port: session.localPort, zone: options.direction ?? 'by policy' },

@@ -55,7 +55,8 @@ export function removalsOf(effects: readonly Effect[]): { headers?: string[]; pa
 /**
  * The per-connection lines of the accounting log that no hook sees: the EHLO reply (what was
  * offered, which keywords the policy hid), a hidden command used anyway (AUTH, STARTTLS), and a
- * `close` line with the session's totals, how long it lasted and why it ended.
+ * `close` line with the session's totals, how long it lasted and why it ended (after a `connect`
+ * line where onConnect never ran: an early talker's session has both, as every other has).
  */
 export function logSessions(server: SMTPServer, policy: () => CompiledPolicy, listener: ListenerLabel, log: (event: Record<string, unknown>) => void): void {
   type Ending = { started: number; errors: number; reason?: string; connection: Connection };
@@ -90,13 +91,16 @@ export function logSessions(server: SMTPServer, policy: () => CompiledPolicy, li
   const hostOnClose = server.onClose.bind(server);
   server.onClose = (session, callback): void => {
     const info = endings.get(session);
-    const totals = stateOf(session).totals;
+    const state = stateOf(session);
     // smtp-server fills the session's addresses in when it greets: an early talker's are the connection's.
     const c = info?.connection;
+    const client = session.remoteAddress ?? c?.remoteAddress;
+    const where = { ...listener, address: session.localAddress ?? c?.localAddress, port: session.localPort ?? c?.localPort };
+    // Refused before onConnect ran (an early talker, too many clients): its connect line is written now.
+    if (!state.connectLogged) log({ event: 'connect', session: session.id, client, listener: where });
     log({
-      event: 'close', session: session.id, client: session.remoteAddress ?? c?.remoteAddress,
-      listener: { ...listener, address: session.localAddress ?? c?.localAddress, port: session.localPort ?? c?.localPort },
-      ...totals, errors: info?.errors ?? 0, ms: info ? Date.now() - info.started : undefined, reason: info?.reason ?? 'client-closed',
+      event: 'close', session: session.id, client, listener: where,
+      ...state.totals, errors: info?.errors ?? 0, ms: info ? Date.now() - info.started : undefined, reason: info?.reason ?? 'client-closed',
     });
     hostOnClose(session, callback);
   };
