@@ -23,6 +23,7 @@ import { accountToRunAs, dropPrivileges } from './privileges';
 import { holdConnections } from './connection-hold';
 import { forgetListenEnvironment, inheritedFd, isInheritedListen } from './inherited-socket';
 import { listenerErrorEvent } from './listener-error';
+import { openRelayWarning } from './listener-check';
 import { factBudgetMs } from './fact-budget';
 import { unprovidedFacts } from './fact-coverage';
 
@@ -109,6 +110,9 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
       const address = server.server.address() as AddressInfo;
       addresses.push({ host: address.address, port: address.port });
       log.event('info', { event: 'listening', host: address.address, port: address.port, direction: listener.direction ?? 'by policy', ...(fd !== undefined ? { inherited: listener.listen } : {}) });
+      // Checked on the address bound (a --listen override, an inherited socket), not the config's text.
+      const relay = openRelayWarning(listener, { host: address.address, port: address.port });
+      if (relay) log.event('warn', relay);
       servers.push(server);
     }
     if (fds.some((fd) => fd !== undefined)) forgetListenEnvironment();
