@@ -1,4 +1,6 @@
+import { Readable } from 'node:stream';
 import { mapAddresses } from './address-list';
+import { rewrite } from './rewrite';
 
 const upper = (a: string): string => a.toUpperCase();
 
@@ -12,8 +14,11 @@ describe('mapAddresses: every addr-spec, whatever stands around it', () => {
     ['a quote inside a comment', 'Penny (the "boss) <penny@hub.x>', 'Penny (the "boss) <PENNY@HUB.X>'],
     ['a nested comment with an escaped paren and a quote', 'P (a (b\\) ") c) <p@x>, q@y', 'P (a (b\\) ") c) <P@X>, Q@Y'],
     ['a parenthesis inside a quoted display name', '"Al (x" <al@x>, b@y', '"Al (x" <AL@X>, B@Y'],
-    // CFWS may stand around the @ (RFC 5322 3.4.1); the address is given to fn without it.
-    ['a comment and spaces around the @', 'P <penny (boss) @ hub.x>, q@y', 'P <PENNY@HUB.X>, Q@Y'],
+    // CFWS may stand around the @ (RFC 5322 3.4.1); the address is given to fn without it, and
+    // its comments keep their text after the new address (CFWS may follow the domain).
+    ['a comment and spaces around the @', 'P <penny (boss) @ hub.x>, q@y', 'P <PENNY@HUB.X (boss)>, Q@Y'],
+    ['a comment before the @ of a bare address', 'al(comment)@smtp.x, b@y', 'AL@SMTP.X (comment), B@Y'],
+    ['comments on both sides of the @', '<a (one)@(two) x>', '<A@X (one) (two)>'],
     // Text in a comment is a note, not a mailbox: kept as written.
     ['an address written in a comment', 'Al <al@x> (was al@old.x), (see (also b@y)) c@z', 'Al <AL@X> (was al@old.x), (see (also b@y)) C@Z'],
   ])('%s', (_name, value, expected) => {
@@ -47,5 +52,29 @@ describe('mapAddresses: an address in raw UTF-8 (RFC 6532) is one address', () =
     ['a display name without quotes before it', 'Jürgen Müller <jm@x>', 'Jürgen Müller <[jm@x]>'],
   ])('%s', (_name, value, expected) => {
     expect(mapAddresses(binary(value), (a) => `[${a}]`)).toBe(binary(expected));
+  });
+});
+
+describe('an address rewrite keeps a comment written inside the address', () => {
+  async function headerOf(message: string, effects: Parameters<typeof rewrite>[1]): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const c of rewrite(Readable.from([Buffer.from(message)]), effects)) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString('latin1').split('\r\n\r\n')[0]!;
+  }
+
+  it('moves it after the new address (rewrite), and takes it out with a mailbox rewritten to nothing', async () => {
+    const message = 'From: a@b.example\r\nTo: al(comment)@smtp.weirdal.com, bob@acme.example\r\nCc: x (note) @smtp.weirdal.com, bob@acme.example\r\n\r\nbody\r\n';
+    const head = await headerOf(message, [
+      { type: 'rewriteHeader', rule: 'r', header: 'To', match: '*@smtp.weirdal.com', to: '&@weirdal.com' },
+      { type: 'rewriteHeader', rule: 'r', header: 'Cc', match: '*@smtp.weirdal.com', to: '' },
+    ]);
+    expect(head).toContain('To: al@weirdal.com (comment), bob@acme.example');
+    expect(head).toContain('Cc: bob@acme.example');
+  });
+
+  it('keeps it through masquerade, with our host names taken out of it as from any comment', async () => {
+    const message = 'From: penny(at dimension.acme.example)@dimension.acme.example\r\nTo: bob@acme.example\r\n\r\nbody\r\n';
+    const head = await headerOf(message, [{ type: 'masquerade', rule: 'm', domain: 'acme.example', headers: ['From'], messageId: false }]);
+    expect(head).toContain('From: penny@acme.example (at acme.example)');
   });
 });

@@ -4,7 +4,8 @@
  */
 // Sticky: tried exactly where the scan is, never searched ahead (that made long lists quadratic).
 // White space and comments may stand around the @ (RFC 5322 3.4.1: `penny (x) @ hub.example`);
-// the address handed to `fn` is without them.
+// the address handed to `fn` is without them, and a rewritten one has its comments after it.
+const COMMENT = /\((?:[^()\\]|\\.)*\)/g;
 const CFWS = String.raw`(?:[ \t]|\((?:[^()\\]|\\.)*\))*`;
 // The value is a binary string: octets 0x80-0xff are RFC 6532's UTF-8 (`jürgen@müller.example`),
 // part of the atom or label they stand in, not where an address starts or ends.
@@ -22,7 +23,10 @@ export function mapAddresses(value: string, fn: (address: string) => string | un
     ADDRESS.lastIndex = i;
     const hit = ADDRESS.exec(value);
     if (!hit) return undefined;
-    out += value.slice(last, i) + (fn(`${hit[1]}@${hit[2]}`) ?? hit[0]);
+    const rewritten = fn(`${hit[1]}@${hit[2]}`);
+    // Comments keep their text (`al(comment)@x` becomes `al@y (comment)`, CFWS may follow a domain).
+    const comments = rewritten === undefined ? [] : hit[0].slice(hit[1]!.length, hit[0].length - hit[2]!.length).match(COMMENT) ?? [];
+    out += value.slice(last, i) + (rewritten === undefined ? hit[0] : [rewritten, ...comments].join(' '));
     last = i + hit[0].length;
     return last - 1;
   };
