@@ -55,6 +55,16 @@ function heloDecided(state: ConnectionState, name: string): boolean {
   return state.helo?.name === name && state.helo.tls === state.client.tls;
 }
 
+/**
+ * The reply a connect decision has the client get: a refusal's (a temporary one as 421, the
+ * only temporary reply RFC 5321 allows instead of the greeting), none where smtp-server's own
+ * greeting follows (the policy's 250 2.0.0 OK is never sent).
+ */
+function connectReply(decision: Decision): Reply | undefined {
+  if (decision.verdict !== 'reject' && decision.verdict !== 'tempfail') return undefined;
+  return decision.reply.code >= 400 && decision.reply.code < 500 ? { ...decision.reply, code: 421 } : decision.reply;
+}
+
 /** smtp-server hooks that run each stage of the policy and answer with its decision. */
 export function policyHooks(options: PolicyHooksOptions): Hooks {
   const log = options.log ?? ((): void => undefined);
@@ -78,7 +88,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
     const failed = factErrors(facts);
     log({
       event: 'decision', session: state.session, stage, client: state.client.ip, helo: input.helo, sender: input.sender, recipient: input.recipient, ...logged,
-      verdict: decision.verdict, rule: decision.rule, fired: decision.fired, reply: decision.reply, removed: removalsOf(decision.effects),
+      verdict: decision.verdict, rule: decision.rule, fired: decision.fired, reply: stage === 'connect' ? connectReply(decision) : decision.reply, removed: removalsOf(decision.effects),
       ...(Object.keys(failed).length > 0 ? { factErrors: failed } : {}),
     });
     // The policy's own `log` actions ("pattern found in file name ..."), one line each, as the firewalls logged them.

@@ -29,12 +29,15 @@ connect:
   rules:
     - { id: busy, when: { client: 127.0.0.1 }, do: [ { tempfail: { code: 451, status: 4.7.1, text: "Busy, try later" } } ] }
 `, 'busy.yaml');
-  const server = createPolicyServer({ policy: () => busy, store: memoryStore(async () => 'Q1') });
+  const lines: Record<string, unknown>[] = [];
+  const server = createPolicyServer({ policy: () => busy, store: memoryStore(async () => 'Q1'), log: (e) => lines.push(e) });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const d = await openDialog((server.server.address() as AddressInfo).port);
   try {
     expect(d.greeting).toBe('421 4.7.1 Busy, try later');
     await d.closed;
+    // The decision line gives the reply as sent, the 421, not the rule's 451.
+    expect(lines.find((l) => l.event === 'decision' && l.stage === 'connect')).toMatchObject({ verdict: 'tempfail', reply: { code: 421, status: '4.7.1', text: 'Busy, try later' } });
   } finally {
     d.close();
     await new Promise<void>((r) => server.close(() => r()));
@@ -59,4 +62,20 @@ it('answers a failure of its own at connect with 421 too', async () => {
     d.close();
     await new Promise<void>((r) => failing.close(() => r()));
   }
+});
+
+it('logs no reply on a connect decision the greeting follows (the policy\'s 250 OK is never sent)', async () => {
+  const busy = loadPolicy(`
+version: 1
+smtp: { greetPause: 0 }
+connect:
+  rules:
+    - { id: busy, when: { client: 192.0.2.1 }, do: [ { tempfail: { code: 451, status: 4.7.1, text: "Busy, try later" } } ] }
+`, 'busy.yaml');
+  const lines: Record<string, unknown>[] = [];
+  const server = createPolicyServer({ policy: () => busy, store: memoryStore(async () => 'Q1'), server: { name: 'mx.test' }, log: (e) => lines.push(e) });
+  expect(await greeting(server)).toBe('220 mx.test ESMTP');
+  const connect = lines.find((l) => l.event === 'decision' && l.stage === 'connect')!;
+  expect(connect).toMatchObject({ verdict: 'accept' });
+  expect(connect.reply).toBeUndefined();
 });
