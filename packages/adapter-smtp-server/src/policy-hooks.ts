@@ -6,7 +6,7 @@ import {
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import { envelopeEffects, stateOf, type ConnectionState } from './connection-state';
 import type { MessageStore, StoredMessage } from './message-store';
-import { removalsOf } from './session-log';
+import { endingReason, removalsOf } from './session-log';
 import { offeredByPolicy, unofferedParameter, unofferedUtf8Address } from './offered-parameters';
 import { replyError } from './smtp-error';
 import { StrictDataReader } from './strict-data';
@@ -43,6 +43,14 @@ export interface PolicyHooksOptions {
 
 /** DATA ended by the client going away (or its idle timeout), not by a failure of ours. */
 class ClientGone extends Error {}
+
+/** What cut a DATA short, by why the session ended (see session-log): the client, unless a reply of ours ended it. */
+function cutShort(session: SMTPServerSession): string {
+  const reason = endingReason(session);
+  if (reason === 'idle-timeout') return 'the client sent nothing for the idle timeout in the middle of DATA';
+  if (reason === 'shutdown') return 'the gateway shut down in the middle of DATA';
+  return reason === undefined || reason === 'client-closed' ? 'the client went away in the middle of DATA' : `the session ended (${reason}) in the middle of DATA`;
+}
 
 type Hooks = Required<Pick<SMTPServerOptions, 'onConnect' | 'onMailFrom' | 'onRcptTo' | 'onData'>> & {
   /** Not an smtp-server option: createPolicyServer runs it at HELO/EHLO (see helo-answer). */
@@ -125,9 +133,8 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
   const guard = (state: ConnectionState, done: Done, work: () => Promise<void>): void => {
     // Any internal failure is a temporary refusal: the client keeps the mail and retries.
     work().catch((err: Error) => {
-      // A client gone mid-DATA is the client's doing: no error-level line for each one that drops.
-      if (err instanceof ClientGone) log({ event: 'data-aborted', session: state.session, client: state.client.ip, reason: err.message });
-      else log({ event: 'error', session: state.session, client: state.client.ip, error: err.message });
+      // A client gone mid-DATA is the client's doing, logged when it went (data-aborted, see onData).
+      if (!(err instanceof ClientGone)) log({ event: 'error', session: state.session, client: state.client.ip, error: err.message });
       // A store may refuse a message itself (a mail loop, a quota): an error with an SMTP code
       // and an enhanced status is its answer, given as it is.
       const code = (err as Error & { responseCode?: unknown }).responseCode;
@@ -253,7 +260,10 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
       // destroys `stream`, and the readers below would wait for an end that never comes.
       stream.once('close', () => {
         if (stream.readableEnded) return;
-        const gone = new ClientGone('the client went away in the middle of DATA');
+        const gone = new ClientGone(cutShort(session));
+        // Now, not once the readers have failed: the session's close line comes a turn after this.
+        // A client gone mid-DATA is the client's doing: an info line, not an error for each one that drops.
+        log({ event: 'data-aborted', session: state.session, client: state.client.ip, sender: state.sender, recipients: state.recipients.map((r) => r.address), reason: gone.message });
         reader.destroy();
         // The readers fail (an error only where someone listens: an unheard one ends the process).
         for (const s of [forModel, forStore]) s.destroy(s.listenerCount('error') > 0 ? gone : undefined);

@@ -19,6 +19,14 @@ export interface ListenerLabel {
   zone: string;
 }
 
+/** Why each session ended, as its close line will say, from the reply that ended it. */
+const reasons = new WeakMap<SMTPServerSession, string>();
+
+/** Why the session is ending (idle-timeout, shutdown...), once a reply of smtp-server's has ended it. */
+export function endingReason(session: SMTPServerSession): string | undefined {
+  return reasons.get(session);
+}
+
 /** Why smtp-server's own replies end a session, by what they say. */
 function endingOf(code: number, text: string): string | undefined {
   if (code === 221) return 'quit';
@@ -74,7 +82,10 @@ export function logSessions(server: SMTPServer, policy: () => CompiledPolicy, li
     connection.send = (code, data, context): void => {
       const text = Array.isArray(data) ? data.join(' ') : data;
       const ending = info.reason === undefined ? endingOf(code, text) : undefined;
-      if (ending) info.reason = ending;
+      if (ending) {
+        info.reason = ending;
+        reasons.set(connection.session, ending);
+      }
       if (code >= 400) info.errors++;
       const hidden = policy().smtp.hideKeywords;
       if (Array.isArray(data) && code === 250) {
