@@ -3,6 +3,8 @@ import type { Effect } from '../engine/effect';
 import { Libmime } from 'libmime';
 import { foldLongHeaderLines } from './header-lines';
 import { rewrite } from './rewrite';
+import { analyze } from '../message/analyze';
+import { parseStructured } from '../message/header-params';
 
 const longest = (b: Buffer): number => Math.max(...b.toString('latin1').split('\r\n').map((l) => l.length));
 const unfold = (block: string): string => block.replace(/\r\n(?=[ \t])/g, '');
@@ -115,5 +117,41 @@ describe('header lines over 998 octets', () => {
     expect(lines.join('\r\n').replace(/\r\n /g, '')).toBe(`Subject: ${word.repeat(30)}`);
     // Every line holds whole words: each decodes where it stands.
     for (const l of lines) expect(l.replace(/^Subject:/, '').trim()).toMatch(/^(?:=\?utf-8\?B\?[A-Za-z0-9+/=]*\?=)+$/);
+  });
+});
+
+describe('a parameter too long for a line', () => {
+  const values = async (message: Buffer): Promise<{ filename?: string; filenames: string[] }[]> => {
+    const model = await analyze(Readable.from([message]));
+    return model.parts.map((p) => ({ filename: p.filename, filenames: p.filenames }));
+  };
+
+  it('is written as RFC 2231 continuations, so the name is unchanged (no space put in it)', async () => {
+    const name = `${'P'.repeat(1200)}.pdf`;
+    const lines = folded(`Content-Disposition: attachment;\r\n filename="${name}"`);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(998);
+    const value = unfold(lines.join('\r\n'));
+    expect(value).toMatch(/^Content-Disposition: attachment;\s+filename\*0="P+"; filename\*1="P+";/);
+    const parsed = parseStructured(value.slice(value.indexOf(':') + 1));
+    expect(parsed.params.get('filename')).toEqual([name]);
+    expect(libmime.parseHeaderValue(value.slice(value.indexOf(':') + 1)).params.filename).toBe(name);
+  });
+
+  it('keeps escapes and percent octets whole, and an extended value extended', () => {
+    const quoted = folded(`Content-Type: application/pdf; name="${'a\\"'.repeat(400)}"`).join('\r\n');
+    expect(parseStructured(unfold(quoted).slice(13)).params.get('name')).toEqual(['a"'.repeat(400)]);
+    const ext = folded(`Content-Disposition: attachment; filename*=utf-8'de'${'%C3%A9'.repeat(200)}.pdf`).join('\r\n');
+    expect(unfold(ext)).toMatch(/filename\*0\*=utf-8'de'%C3%A9/);
+    expect(parseStructured(unfold(ext).slice(20)).params.get('filename')).toEqual([`${'é'.repeat(200)}.pdf`]);
+  });
+
+  it('is read with the same name by analysis after a rewrite that refolds the part header', async () => {
+    const name = `${'P'.repeat(1200)}.pdf`;
+    const message = Buffer.from(['From: a@b.example', 'X-Mailer: m', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b1"', '',
+      '--b1', 'Content-Type: application/pdf', `Content-Disposition: attachment; filename="${name}"`, '', '%PDF-1.4', '--b1--', ''].join('\r\n'));
+    const { out, changes } = await run(message, [{ type: 'removeHeaders', rule: 'r', names: ['X-Mailer'] }]);
+    expect(longest(out)).toBeLessThanOrEqual(998);
+    expect(changes).toContainEqual({ kind: 'header-refolded', path: '1', names: ['Content-Disposition'] });
+    expect((await values(out))[1]).toEqual({ filename: name, filenames: [name] });
   });
 });

@@ -122,6 +122,49 @@ function foldLine(original: string): string[] {
   return out;
 }
 
+/** A parameter of a Content-Type or Content-Disposition line: where it starts, its name, `*` when extended, its value as written. */
+const PARAMETER = /(^[ \t]+|;[ \t]*)([A-Za-z0-9!#$&+^_`{}~.-]+)(\*?)=("(?:[^"\\]|\\.)*"|[^;\s"]+)/g;
+
+/** Characters in a piece of a parameter written as continuations. */
+const PIECE = 60;
+
+/** `units` (an escape pair or a `%xx` is one, kept whole) in runs of at most PIECE characters. */
+function runs(units: string[]): string[] {
+  const out: string[] = [];
+  let run = '';
+  for (const u of units) {
+    if (run.length + u.length > PIECE && run !== '') {
+      out.push(run);
+      run = '';
+    }
+    run += u;
+  }
+  return [...out, run];
+}
+
+/**
+ * A Content-Type or Content-Disposition line with each parameter no line could hold written as
+ * RFC 2231 continuations (`filename*0="..."; filename*1="..."`): the same value, where a break
+ * inside its quoted string would put a space in the file name. A value in encoded words is left
+ * to splitLongWords (its words may stand on lines of their own).
+ */
+function continueLongParameters(line: string): string {
+  return line.replace(PARAMETER, (whole: string, lead: string, name: string, star: string, value: string) => {
+    if (whole.length - lead.length < MAX - 2 || value.includes('=?')) return whole;
+    const quoted = value.startsWith('"');
+    const text = quoted ? value.slice(1, -1) : value;
+    if (star) {
+      // name*=charset'language'%xx...: the pieces are extended too, the first with the charset.
+      const plain = text.replace(/\\(.)/g, '$1');
+      const tick = plain.indexOf("'", plain.indexOf("'") + 1) + 1;
+      const pieces = runs(plain.slice(tick).match(/%[0-9A-Fa-f]{2}|[^]/g) ?? []);
+      return lead + pieces.map((p, i) => `${name}*${i}*=${i === 0 ? plain.slice(0, tick) : ''}${p}`).join('; ');
+    }
+    const pieces = runs(text.match(/\\.|[^]/g) ?? []);
+    return lead + pieces.map((p, i) => `${name}*${i}="${p}"`).join('; ');
+  });
+}
+
 /**
  * The header block (CRLF line ends) with every line within 998 octets, and the names of the
  * fields that were folded; undefined when it already is. A header line that long cannot be
@@ -138,7 +181,7 @@ export function foldLongHeaderLines(block: Buffer): { block: Buffer; names: stri
       out.push(l);
       continue;
     }
-    out.push(...foldLine(l));
+    out.push(...foldLine(/^content-(?:type|disposition)$/i.test(field.trim()) ? continueLongParameters(l) : l));
     if (!names.includes(field)) names.push(field);
   }
   return { block: Buffer.from(out.join('\r\n'), 'latin1'), names };
