@@ -69,3 +69,46 @@ it('matches client.user after AUTH, and not before', async () => {
     await new Promise<void>((r) => server.close(() => r()));
   }
 });
+
+// Trial 37: after AUTH the decision and queued lines named neither the user nor the direction,
+// so the log could not say who sent a message, nor that it went out.
+it('logs the logged-in user and the direction on the decision and queued lines', async () => {
+  const lines: Record<string, unknown>[] = [];
+  const server = createPolicyServer({
+    policy: () => policy,
+    store: memoryStore(async () => 'Q1'),
+    server: testCertificate(),
+    authenticate: (user, password) => password === 'pw' && user === 'alice',
+    log: (e) => lines.push(e),
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const plain = await openDialog((server.server.address() as AddressInfo).port);
+  let d: Dialog = plain;
+  try {
+    await plain.send('EHLO client.example\r\n');
+    d = await startTls(plain);
+    await d.send('EHLO client.example\r\n');
+    expect(await d.send('MAIL FROM:<a@acme.example>\r\n')).toMatch(/^250/);
+    expect(await d.send('RSET\r\n')).toMatch(/^250/);
+    expect(await d.send(`AUTH PLAIN ${Buffer.from('\0alice\0pw').toString('base64')}\r\n`)).toMatch(/^235/);
+    expect(await d.send('MAIL FROM:<a@acme.example>\r\n')).toMatch(/^250/);
+    expect(await d.send('RCPT TO:<x@elsewhere.example>\r\n')).toMatch(/^250/);
+    expect(await d.send('DATA\r\n')).toMatch(/^354/);
+    expect(await d.send('Subject: hi\r\n\r\nhi\r\n.\r\n')).toMatch(/^250/);
+  } finally {
+    d.close();
+    plain.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+  const shown = lines.filter((l) => l.event === 'decision' || l.event === 'queued').map((l) => [l.event, l.stage, l.user, l.direction]);
+  expect(shown).toEqual([
+    ['decision', 'connect', undefined, 'inbound'],
+    ['decision', 'helo', undefined, 'inbound'],
+    ['decision', 'helo', undefined, 'inbound'],
+    ['decision', 'mail', undefined, 'inbound'],
+    ['decision', 'mail', 'alice', 'outbound'],
+    ['decision', 'rcpt', 'alice', 'outbound'],
+    ['decision', 'data', 'alice', 'outbound'],
+    ['queued', undefined, 'alice', 'outbound'],
+  ]);
+});
