@@ -121,7 +121,7 @@ describe('header lines over 998 octets', () => {
 });
 
 describe('a parameter too long for a line', () => {
-  const values = async (message: Buffer): Promise<{ filename?: string; filenames: string[] }[]> => {
+  const values = async (message: Buffer): Promise<{ filename: string | undefined; filenames: string[] }[]> => {
     const model = await analyze(Readable.from([message]));
     return model.parts.map((p) => ({ filename: p.filename, filenames: p.filenames }));
   };
