@@ -234,6 +234,26 @@ describe('mailward eval', () => {
     expect(readFileSync(out, 'utf8')).not.toMatch(/^X-Mailer:/m);
   });
 
+  test('--out: effects that change nothing leave the message byte for byte; one that changes it leaves no line over 998', async () => {
+    const policy = join(tmp, 'prefix.yaml');
+    writeFileSync(policy, 'version: 1\nrcpt: { default: accept }\ndata: { rules: [ { id: p, do: [ { subject: { prefix: "[EXT] " } } ] } ] }\n');
+    const message = (subject: string) => `From: a@outside.example\r\nTo: bob@acme.example\r\nSubject: ${subject}\r\nMIME-Version: 1.0\r\nContent-Type: text/html\r\n\r\n<p>${'q'.repeat(1500)}</p>\r\n`;
+    const prefixed = join(tmp, 'prefixed.eml');
+    writeFileSync(prefixed, message('[EXT] hi'));
+    const out = join(tmp, 'prefixed-out.eml');
+    const same = await runCli(['eval', policy, prefixed, '--out', out, '--json']);
+    expect(JSON.parse(same.stdout)).toMatchObject({ out, changes: [] });
+    expect(readFileSync(out, 'latin1')).toBe(message('[EXT] hi'));
+    const plain = join(tmp, 'unprefixed.eml');
+    writeFileSync(plain, message('hi'));
+    const changed = JSON.parse((await runCli(['eval', policy, plain, '--out', out, '--json'])).stdout);
+    expect(changed.changes).toEqual([{ kind: 'subject-prefixed', rule: 'p' }, { kind: 'part-reencoded', path: '0', encoding: 'quoted-printable' }]);
+    const text = readFileSync(out, 'latin1');
+    expect(Math.max(...text.split('\r\n').map((l) => l.length))).toBeLessThanOrEqual(998);
+    // The encoding field goes at the end of the header block, not above From.
+    expect(text.split('\r\n\r\n')[0]).toBe('From: a@outside.example\r\nTo: bob@acme.example\r\nSubject: [EXT] hi\r\nMIME-Version: 1.0\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: quoted-printable');
+  });
+
   test("--out keys masqueraded Message-IDs as mailward test does, so the file can be a case's expect.output", async () => {
     const out = join(tmp, 'masqueraded.eml');
     const message = example('firebox-outbound', 'outgoing.eml');

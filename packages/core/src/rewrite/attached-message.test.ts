@@ -79,8 +79,8 @@ describe('rewrite: stripHtml inside an attached message that leaves a delimiter 
     const model = await analyze(Readable.from([Buffer.from(out, 'latin1')]));
     expect(model.parts.filter((p) => !p.path.includes('/')).map((p) => `${p.path} ${p.type}`)).toEqual(['0 multipart/mixed', '1 message/rfc822', '2 text/plain']);
     expect(changes).toContainEqual({ kind: 'part-reencoded', path: '1', encoding: 'base64' });
-    expect(out).toContain('--o\r\nContent-Transfer-Encoding: base64\r\nContent-Type: message/rfc822\r\n');
-    const encoded = /Content-Disposition: attachment\r\n\r\n([A-Za-z0-9+/=\r\n]+?)\r\n--o/.exec(out)![1]!;
+    expect(out).toContain('--o\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment\r\nContent-Transfer-Encoding: base64\r\n\r\n');
+    const encoded = /Content-Transfer-Encoding: base64\r\n\r\n([A-Za-z0-9+/=\r\n]+?)\r\n--o/.exec(out)![1]!;
     expect(Buffer.from(encoded, 'base64').toString()).toBe(crlf(['Subject: fwd', 'Content-Type: text/html', '', '--o', 'Content-Type: text/html', '', '', '']));
   });
 });

@@ -99,11 +99,12 @@ describe('rewrite: headers', () => {
     expect(out.subarray(out.indexOf('\r\n\r\n')).equals(MIXED.subarray(MIXED.indexOf('\r\n\r\n')))).toBe(true);
   });
 
-  it('takes re: header-name patterns, matched against the whole name, case-insensitively', async () => {
+  it('takes re: header-name patterns, searched in the name as the header condition searches, case-insensitively', async () => {
     const { out, changes } = await run(MIXED, [{ type: 'removeHeaders', rule: 'r', names: ['re:x-(internal|nothing)'] }]);
     expect(headerBlock(out)).not.toContain('X-Internal');
     expect(changes).toEqual([{ kind: 'header-removed', rule: 'r', name: 'X-Internal' }]);
-    expect((await run(MIXED, [{ type: 'removeHeaders', rule: 'r', names: ['re:internal'] }])).changes).toEqual([]);
+    expect((await run(MIXED, [{ type: 'removeHeaders', rule: 'r', names: ['re:internal'] }])).changes).toEqual([{ kind: 'header-removed', rule: 'r', name: 'X-Internal' }]);
+    expect((await run(MIXED, [{ type: 'removeHeaders', rule: 'r', names: ['re:^internal'] }])).changes).toEqual([]);
   });
 
   it('keeps only the allowlist and reports the rest', async () => {
@@ -164,6 +165,24 @@ describe('rewrite: headers', () => {
     expect(changes).toEqual([]);
     const twice = await run((await run(MIXED, [prefix])).out, [prefix]);
     expect(twice.changes).toEqual([]);
+  });
+});
+
+describe('rewrite: fields the rewriter writes', () => {
+  it('go after the fields a header block has, not above From', async () => {
+    const message = Buffer.from(`From: a@outside.example\r\nTo: b@acme.example\r\nSubject: hi\r\n\r\n${'caf\u00e9 '.repeat(300)}\r\n`);
+    const { out, changes } = await run(message, [{ type: 'subjectPrefix', rule: 'p', prefix: '[EXT] ' }]);
+    expect(headerBlock(out).split('\r\n')).toEqual([
+      'From: a@outside.example', 'To: b@acme.example', 'Subject: [EXT] hi',
+      'Content-Transfer-Encoding: quoted-printable', 'Content-Type: text/plain; charset=utf-8', 'MIME-Version: 1.0',
+    ]);
+    expect(changes).toEqual([{ kind: 'subject-prefixed', rule: 'p' }, { kind: 'part-reencoded', path: '0', encoding: 'quoted-printable' }]);
+    // in a part: after its Content-Type; a field it has is changed where it stands
+    const parts = crlf(['Subject: x', 'Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: text/plain', 'Content-Disposition: inline', '', 'z'.repeat(1200),
+      '--b', 'Content-Transfer-Encoding: 8bit', 'Content-Type: text/plain', '', 'y'.repeat(1200), '--b--', '']);
+    const text = (await run(parts, [{ type: 'subjectPrefix', rule: 'p', prefix: '[EXT] ' }])).out.toString();
+    expect(text).toContain('--b\r\nContent-Type: text/plain\r\nContent-Disposition: inline\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nzzz');
+    expect(text).toContain('--b\r\nContent-Transfer-Encoding: quoted-printable\r\nContent-Type: text/plain\r\n\r\nyyy');
   });
 });
 
@@ -233,10 +252,31 @@ describe('rewrite: parts', () => {
   });
 
   it('lists bare line ends it made CRLF among the changes', async () => {
-    const message = Buffer.from('Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/html\n\n<p>x</p>\n--b--\n');
+    const message = Buffer.from('Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/html\n\n<p>x</p><script>1</script>\n--b--\n');
     const { out, changes } = await run(message, [{ type: 'stripHtml', rule: 'h', elements: ['script'] }]);
-    expect(out.toString()).toBe(message.toString().replace(/\n/g, '\r\n'));
-    expect(changes).toEqual([{ kind: 'line-ends-normalized' }]);
+    expect(out.toString()).toBe(message.toString().replace('<script>1</script>', '').replace(/\n/g, '\r\n'));
+    expect(changes).toEqual([{ kind: 'html-stripped', rule: 'h', path: '1', removed: 1 }, { kind: 'line-ends-normalized' }]);
+  });
+
+  it('names the carrier it replaced, and the member of it the rule matched (its path inside the carrier)', async () => {
+    const message = crlf([
+      'Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: text/plain', '', 'hi', '--b',
+      'Content-Type: application/zip; name="bundle.zip"', 'Content-Disposition: attachment;', ' filename="bundle.zip"', 'Content-Transfer-Encoding: base64', '', 'UEsDBA==',
+      '--b', 'Content-Type: application/x-tar', 'Content-Disposition: attachment; filename*=utf-8\'\'pkg%C3%A9.tar', '', 'tar',
+      '--b--', '',
+    ]);
+    const member = (carrier: string, path: string): PartRef => ({ path, carrier, type: 'application/x-msdownload', size: 2, filename: 'run.exe' });
+    const { changes } = await run(message, [
+      { type: 'stripPart', rule: 'risky', part: member('2', '2/nested.zip/inner/tools/run.exe'), notice: 'removed' },
+      { type: 'dropPart', rule: 'tar', part: member('3', '3/docs/sub/run.exe') },
+    ]);
+    expect(changes).toEqual([
+      { kind: 'part-stripped', rule: 'risky', path: '2', type: 'application/zip', filename: 'bundle.zip', member: 'nested.zip/inner/tools/run.exe' },
+      { kind: 'part-dropped', rule: 'tar', path: '3', type: 'application/x-tar', filename: 'pkg\u00e9.tar', member: 'docs/sub/run.exe' },
+    ]);
+    // A part stripped itself is named as the effect names it, with no member.
+    const whole = await run(message, [{ type: 'stripPart', rule: 'zip', part: { ...ref('2', 'application/zip', 'bundle.zip') }, notice: 'removed' }]);
+    expect(whole.changes).toEqual([{ kind: 'part-stripped', rule: 'zip', path: '2', type: 'application/zip', filename: 'bundle.zip' }]);
   });
 
   it('encodes a notice with a line that could be read as a boundary in base64', async () => {
@@ -325,6 +365,40 @@ describe('rewrite: stripHtml', () => {
     expect(changes).toContainEqual({ kind: 'part-reencoded', path: '0', encoding: 'quoted-printable' });
     const model = await analyze(Readable.from([out]));
     expect(model.parts[0]).toMatchObject({ encoding: 'quoted-printable', size: `<p>${'word '.repeat(600)}</p>\r\n`.length });
+  });
+
+  it('leaves a message its effects change nothing in byte for byte, long lines and bare line ends included', async () => {
+    // The subject already has the prefix and the HTML has no script: nothing applies, so the
+    // 7bit body with a line over 998 octets is not made quoted-printable (mailward eval --out).
+    const message = Buffer.from(`From: a@outside.example\r\nSubject: [EXT] hi\r\nMIME-Version: 1.0\r\nContent-Type: text/html\r\n\r\n<p>${'q'.repeat(1500)}</p>\nend\r\n`);
+    for (const effects of [[{ type: 'subjectPrefix', rule: 'p', prefix: '[EXT] ' }], [{ type: 'stripHtml', rule: 'h', elements: ['script'] }]] as Effect[][]) {
+      const { out, changes } = await run(message, effects);
+      expect(out.toString('latin1')).toBe(message.toString('latin1'));
+      expect(changes).toEqual([]);
+    }
+  });
+
+  it('holds nothing back from a caller that vouches for the lines (the gateway): what it sends before a change is the input', async () => {
+    const head = crlf(['Subject: x', 'Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: text/plain', '', 'first', '--b', '']);
+    const tail = crlf(['Content-Type: text/html', '', '<p>no script</p>', '--b--', '']);
+    const outputBeforeEnd = async (linesWithinLimit: boolean): Promise<number> => {
+      const input = new Readable({ read() {} });
+      const stream = rewrite(input, [{ type: 'stripHtml', rule: 'h', elements: ['script'] }], { linesWithinLimit });
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      input.push(head);
+      await new Promise((r) => setTimeout(r, 50));
+      const early = Buffer.concat(chunks).length;
+      input.push(tail);
+      input.push(null);
+      await new Promise((r) => stream.on('end', r));
+      expect(Buffer.concat(chunks).equals(Buffer.concat([head, tail]))).toBe(true);
+      expect(stream.changes).toEqual([]);
+      return early;
+    };
+    expect(await outputBeforeEnd(true)).toBeGreaterThan(0);
+    // otherwise the message is held until a change or its end (it could have long lines or bare LFs)
+    expect(await outputBeforeEnd(false)).toBe(0);
   });
 
   it('leaves HTML with nothing to remove byte-identical', async () => {

@@ -6,7 +6,7 @@ import { isField } from '../message/header-fields';
 import { closeMultiparts } from '../message/multipart-close';
 import { partPath } from '../message/part-path';
 import { isMessageType, partType } from '../message/part-type';
-import type { RewriteChange } from './change';
+import { isApplied, partChange, type RewriteChange } from './change';
 import { editHeaders, isHeaderEffect } from './header-edits';
 import { foldLongHeaderLines } from './header-lines';
 import { headersOnly, rewriteHeadersOnly } from './header-only';
@@ -22,9 +22,11 @@ export interface RewriteOptions {
   /** Key of the HMAC that masquerades Message-IDs; keep it secret and stable. */
   secret?: string;
   /**
-   * The caller has checked that no line of the input is over 998 octets (the gateway's strict
-   * DATA reader refuses such mail), so header-only effects may copy the body without parsing it.
-   * Otherwise every changed message is parsed, so that long lines can be re-encoded per part.
+   * The caller has checked that every line of the input ends in CRLF and none is over 998 octets
+   * (the gateway's strict DATA reader refuses other mail), so header-only effects may copy the
+   * body without parsing it, and the input need not be held to be given back unchanged.
+   * Otherwise every changed message is parsed, so that long lines can be re-encoded per part,
+   * and held (with its input) until an effect changes it, so that one none changes leaves as it came.
    */
   linesWithinLimit?: boolean;
 }
@@ -71,6 +73,15 @@ function noticeHeaders(node: MimeNode, ascii: boolean): void {
 }
 
 /**
+ * Set a field the rewriter writes: in place of the field of that name, else after the last field.
+ * (mailsplit's update() and add() without an index put a new field first, above From.)
+ */
+function setField(headers: Headers, name: string, value: string): void {
+  if (headers.hasHeader(name)) headers.update(name, value);
+  else headers.add(name, value, headers.getList().length);
+}
+
+/**
  * A message without MIME whose body is made quoted-printable becomes a MIME message: without
  * MIME-Version a reader takes the body as plain text (RFC 2045 4) and shows `=C3=A9`, and without
  * a Content-Type it decodes the octets as US-ASCII. The charset is UTF-8 (US-ASCII's superset)
@@ -83,22 +94,16 @@ function declareMime(root: MimeNode, held: Buffer[]): void {
     // (the octets held may end inside a character)
     const utf8 = [0, 1, 2, 3].some((cut) => isUtf8(octets.subarray(0, octets.length - cut)));
     const charset = utf8 ? 'utf-8' : 'unknown-8bit';
-    root.headers.update('Content-Type', `text/plain; charset=${charset}`);
+    setField(root.headers, 'Content-Type', `text/plain; charset=${charset}`);
   }
-  if (!root.headers.get('mime-version').length) root.headers.update('MIME-Version', '1.0');
-}
-
-/** A part-stripped or part-dropped change (built without an object spread: one per part). */
-function partChange(kind: 'part-stripped' | 'part-dropped', r: Replacement, path: string): RewriteChange {
-  const change: Extract<RewriteChange, { kind: typeof kind }> = { kind, rule: r.rule, path, type: r.part.type };
-  if (r.part.filename) change.filename = r.part.filename;
-  return change;
+  if (!root.headers.get('mime-version').length) setField(root.headers, 'MIME-Version', '1.0');
 }
 
 /**
  * Apply a decision's message effects in one streaming pass (mailsplit Splitter -> edits ->
  * Joiner): header edits on the top-level header block, parts replaced by a notice or dropped,
- * HTML elements stripped. With no message effects the output is the input, byte for byte.
+ * HTML elements stripped. When no effect changes anything (none given, a subject already
+ * prefixed, nothing to strip) the output is the input, byte for byte, and `changes` is empty.
  * Envelope effects (sender/recipient rewrites, bcc, route, log) are the host's to apply.
  */
 export function rewrite(original: Readable, effects: readonly Effect[], options: RewriteOptions = {}): RewrittenMessage {
@@ -129,6 +134,45 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
   let held: SplitterChunk[] = [];
   const html = new Map<MimeNode, { buffers: Buffer[]; encoding: string; rule: string; elements: string[] }>();
 
+  // What goes out is held, and the input kept beside it, until an effect has changed something:
+  // a message the effects leave as it is (a subject already prefixed, HTML with nothing to
+  // remove) leaves byte for byte, its long lines and bare line ends included. Input whose lines
+  // are vouched for (CRLF, within 998) comes out as it went in until a change, so nothing is held.
+  let applied = false;
+  let looked = 0; // changes already looked at for one an effect made
+  let flowing = options.linesWithinLimit === true; // nothing (more) to hold: output goes straight on
+  const input: Buffer[] = [];
+  const pending: Buffer[] = [];
+  const isAppliedYet = (): boolean => {
+    for (; !applied && looked < changes.length; looked++) applied = isApplied(changes[looked]!);
+    return applied;
+  };
+  const send = (stream: Transform, data: Buffer): void => {
+    if (!flowing) {
+      if (!isAppliedYet()) {
+        pending.push(data);
+        return;
+      }
+      flowing = true;
+      for (const p of pending) stream.push(p);
+      pending.length = 0;
+      input.length = 0;
+    }
+    stream.push(data);
+  };
+  /** The end: what was held goes out, or, when no effect changed anything, the input as it came. */
+  const settle = (stream: Transform): void => {
+    for (const b of isAppliedYet() ? pending : input) stream.push(b);
+    if (!applied) changes.length = 0;
+  };
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, done: TransformCallback) {
+      if (!applied) input.push(chunk);
+      done(null, chunk);
+    },
+  });
+  const source = flowing ? original : pipeInto(original, tap);
+
   const splitter = new CrlfSplitter();
   let lastByte = 0x0a;
   const partEdits = replace.size > 0;
@@ -143,16 +187,16 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
       const head = obj.getHeaders();
       const folded = foldLongHeaderLines(head);
       if (folded) changes.push({ kind: 'header-refolded', path: partPath(obj), names: folded.names });
-      stream.push(folded?.block ?? head);
+      send(stream, folded?.block ?? head);
     } else if (obj.value.length > 0) {
       // mailsplit sometimes leaves the line break before a boundary in the part's body; when we
       // replaced or dropped that part, the boundary line needs one of its own.
       const bare = obj.value[0] !== 0x0d && obj.value[0] !== 0x0a;
-      if (partEdits && obj.type === 'data' && lastByte !== 0x0a && bare) stream.push(Buffer.from('\r\n'));
+      if (partEdits && obj.type === 'data' && lastByte !== 0x0a && bare) send(stream, Buffer.from('\r\n'));
       let value = obj.type === 'data' && dropped.size > 0 ? withoutEmptyMultipart(obj.value) : obj.value;
       if (obj.type === 'data' && scanLines(value, lastByte === 0x0a ? 0 : 1).long) value = foldData(obj.node, value);
       lastByte = value[value.length - 1]!;
-      stream.push(value);
+      send(stream, value);
       if (obj.type === 'data' && unclosed.size > 0 && closesAny(value)) closeMultiparts(obj.node, value, unclosed);
     }
   };
@@ -188,15 +232,15 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
   /** The end of a changed message: multiparts left open are closed, and the last line ends. */
   const finish = (stream: Transform): void => {
     if (splitter.lines.changed) changes.push({ kind: 'line-ends-normalized' });
-    if (changes.length === 0) return; // an effect that matched nothing leaves the bytes alone
+    if (!isAppliedYet()) return; // effects that changed nothing leave the bytes alone (settle)
     for (const [node, closing] of [...unclosed].reverse()) {
       // The sender left it open; if all it had was dropped, it still keeps one part.
       const empty = parents.has(node) ? '' : emptyPart(closing);
-      stream.push(Buffer.from(`${lastByte === 0x0a ? '' : '\r\n'}${empty}${closing}\r\n`));
+      send(stream, Buffer.from(`${lastByte === 0x0a ? '' : '\r\n'}${empty}${closing}\r\n`));
       lastByte = 0x0a;
       changes.push({ kind: 'multipart-closed', path: partPath(node) });
     }
-    if (lastByte !== 0x0a) stream.push(Buffer.from('\r\n'));
+    if (lastByte !== 0x0a) send(stream, Buffer.from('\r\n'));
   };
 
   // Leaf bodies are watched for lines over 998 octets. Encoded ones are broken as they stream;
@@ -227,7 +271,7 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
       watching = undefined;
       const qp = new QuotedPrintableEncoder();
       breakers.set(node, qp);
-      if (w.node.headers) w.node.headers.update('Content-Transfer-Encoding', 'quoted-printable');
+      if (w.node.headers) setField(w.node.headers, 'Content-Transfer-Encoding', 'quoted-printable');
       if (!w.node.parentNode) declareMime(w.node, w.chunks);
       changes.push({ kind: 'part-reencoded', path: partPath(node), encoding: 'quoted-printable' });
       emit(stream, w.node);
@@ -265,7 +309,7 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
         } else {
           const qp = new QuotedPrintableEncoder();
           out = Buffer.concat([qp.push(out), qp.end()]);
-          if (node.headers) node.headers.update('Content-Transfer-Encoding', 'quoted-printable');
+          if (node.headers) setField(node.headers, 'Content-Transfer-Encoding', 'quoted-printable');
           changes.push({ kind: 'part-reencoded', path: partPath(node), encoding: 'quoted-printable' });
         }
       }
@@ -289,7 +333,7 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
       // A delimiter of ours that stripHtml left inside: base64 holds none (the type allows no
       // quoted-printable, RFC 2046 5.2.1, but readers open a base64 message as they open mailsplit's).
       value = encodeBody(decodeBody(value, encoding), 'base64').subarray(0, -2);
-      if (node.headers) node.headers.update('Content-Transfer-Encoding', 'base64');
+      if (node.headers) setField(node.headers, 'Content-Transfer-Encoding', 'base64');
       changes.push({ kind: 'part-reencoded', path: partPath(node), encoding: 'base64' });
     } else if (scanLines(value, 0).long) {
       const style = encoding === 'base64' || encoding === 'quoted-printable' ? encoding : 'fold';
@@ -316,6 +360,7 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
         endBodies(this);
         for (const d of held) emit(this, d);
         finish(this);
+        settle(this);
         done();
       }, done);
     },
@@ -347,26 +392,26 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
       if (r && r.notice === undefined && inMultipart) {
         removed.add(obj);
         dropped.add(obj);
-        changes.push(partChange('part-dropped', r, path));
+        changes.push(partChange('part-dropped', r.rule, r.part, path, obj));
         return done(); // its leading boundary goes with it
       }
       for (const d of release) emit(this, d);
       if (r && r.notice === undefined) {
         removed.add(obj);
+        changes.push(partChange('part-dropped', r.rule, r.part, path, obj));
         noticeHeaders(obj, true);
         emit(this, obj);
-        changes.push(partChange('part-dropped', r, path));
         return done();
       }
       if (r && r.notice !== undefined) {
         removed.add(obj);
+        changes.push(partChange('part-stripped', r.rule, r.part, path, obj));
         noticeHeaders(obj, r.notice.plain);
         emit(this, obj);
         // The line break before the next boundary belongs to that boundary: the body ends bare.
         const { text, plain } = r.notice;
         const body = plain ? Buffer.from(text) : encodeBody(Buffer.from(text, 'utf8'), 'base64').subarray(0, -2);
         emit(this, { type: 'body', node: obj, value: body });
-        changes.push(partChange('part-stripped', r, path));
         return done();
       }
       const attachedMessage = !obj.multipart && !obj.messageNode && isMessageType(partType(obj));
@@ -416,6 +461,6 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
   // A message we change leaves with CRLF line ends only: the splitter reads it that way.
   const output = Object.assign(edit, { changes }) as unknown as RewrittenMessage;
   // (mailsplit's typings narrow the Splitter's events to 'data', which hides that it is a Transform)
-  pipeInto(pipeInto(original, splitter as unknown as Transform), edit);
+  pipeInto(pipeInto(source, splitter as unknown as Transform), edit);
   return output;
 }
