@@ -104,6 +104,30 @@ describe('mailward replay', () => {
     expect(rule('header-allowlist').examples.map((m: { subject: string }) => m.subject)).toEqual(['Lunch on Friday?', 'try this']);
   });
 
+  test('a part two rules strip is counted once, for the rule whose strip the rewrite applies', async () => {
+    const strips = join(tmp, 'strips.yaml');
+    writeFileSync(strips, [
+      'version: 1', 'rcpt:', '  rules:', '    - { id: all-rcpt, do: [accept] }', 'data:', '  rules:',
+      '    - { id: by-name, when: { part: { filename: "*.exe" } }, do: [strip] }',
+      '    - { id: by-type, when: { part: { type: application/x-msdownload } }, do: [strip] }',
+      '    - { id: drop-bat, when: { part: { filename: "*.bat" } }, do: [drop] }', '',
+    ].join('\n'));
+    const exe = (name: string) => [`--b`, `Content-Type: application/x-msdownload; name="${name}"`, 'Content-Transfer-Encoding: base64', '', 'TVqQAAMAAAAEAAAA'];
+    const message = (subject: string, ...parts: string[][]) => ['From: a@example.net', 'To: bob@acme.example', `Subject: ${subject}`, 'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"', '', '--b', 'Content-Type: text/plain', '', 'hi', ...parts.flat(), '--b--', ''].join('\r\n');
+    // Two programs in one message; in the other, a .bat gets the message dropped: it is never
+    // delivered, so nothing of it is stripped.
+    const folder = tree(join(tmp, 'strips'), { 'two.eml': message('two', exe('a.exe'), exe('b.exe')), 'dropped.eml': message('dropped', exe('c.exe'), exe('d.bat')) });
+    const r = await runCli(['replay', strips, folder]);
+    expect(r.code).toBe(0);
+    expect(rowOf(r.stdout, 'by-name')).toMatch(/\sdata\s+2\s+stripped 2 parts$/);
+    expect(rowOf(r.stdout, 'by-type')).toMatch(/\sdata\s+2\s+matched 2 parts already stripped by an earlier rule$/);
+    const out = JSON.parse((await runCli(['replay', strips, folder, '--json'])).stdout);
+    const rule = (id: string) => out.rules.find((x: { rule: string }) => x.rule === id);
+    expect(rule('by-name')).toMatchObject({ strippedParts: 2, strippedBefore: 0, effects: { stripPart: 3 } });
+    expect(rule('by-type')).toMatchObject({ strippedParts: 0, strippedBefore: 2, effects: { stripPart: 4 } });
+  });
+
   test('--recipient and --sender set the envelope for every message', async () => {
     const folder = tree(join(tmp, 'override'), { 'foreign.eml': foreign });
     const r = await runCli(['replay', policy, folder, '--recipient', 'bob@acme.example', '--sender', '<>', '--json']);

@@ -41,6 +41,7 @@ function did(r: RuleImpact): string {
   count(r.refusedRecipients, r.refusedRecipients === 1 ? 'refused # recipient' : 'refused # recipients');
   count(r.accepted, 'accepted #');
   count(r.strippedParts, r.strippedParts === 1 ? 'stripped # part' : 'stripped # parts');
+  count(r.strippedBefore, r.strippedBefore === 1 ? 'matched # part already stripped by an earlier rule' : 'matched # parts already stripped by an earlier rule');
   count(r.editedHeaders, 'edited headers on #');
   for (const [type, n] of Object.entries(r.effects) as [EffectType, number][]) {
     if (!STRIPS.has(type) && !HEADER_EFFECTS.has(type)) count(n, type === 'log' ? 'logged #' : `${type} #`);

@@ -1,4 +1,4 @@
-import { HEADER_EFFECTS, STAGES, type CompiledPolicy, type Decision, type EffectType, type SessionResult, type Stage, type Verdict } from '@mailward/core';
+import { HEADER_EFFECTS, STAGES, partReplacements, type CompiledPolicy, type Decision, type EffectType, type PartEffect, type SessionResult, type Stage, type Verdict } from '@mailward/core';
 import type { GuessedEnvelope, RecipientOrigin, SenderOrigin } from './envelope-guess';
 
 /** A message as the report names it. */
@@ -21,7 +21,10 @@ export interface RuleImpact {
   /** Messages one of whose stages it ended with accept. */
   accepted: number;
   refusedRecipients: number;
+  /** Parts its strips and drops replace: a carrier an earlier rule already replaced is not counted. */
   strippedParts: number;
+  /** Parts it would strip or drop that an earlier rule's strip or drop had already replaced (so it changed nothing). */
+  strippedBefore: number;
   /** Messages whose headers it edited (removed, kept, added, rewrote, masqueraded, tagged). */
   editedHeaders: number;
   /** Every effect it had, by type. */
@@ -55,6 +58,7 @@ const TOTAL: Record<Verdict, keyof VerdictTotals | undefined> = {
 /** The effects counted as stripped parts (header edits: core's HEADER_EFFECTS); the table names the others by type. */
 export const STRIPS: ReadonlySet<EffectType> = new Set(['stripPart', 'dropPart']);
 const REFUSED: ReadonlySet<Verdict> = new Set(['reject', 'tempfail']);
+const REWRITTEN: ReadonlySet<Verdict> = new Set(['accept', 'quarantine']);
 const IGNORED_NAMED = 5;
 
 /**
@@ -119,10 +123,18 @@ export class ImpactTally {
         touched.add(row);
       }
     }
+    // The strip or drop the rewrite applies to each carrier: the first in rule order (a second
+    // member of an attachment the same rule replaces adds nothing either). Only a message that
+    // is delivered is rewritten: accepted, or quarantined (a release delivers it rewritten).
+    const replacing = REWRITTEN.has(result.verdict) ? partReplacements(result.effects) : new Map<string, PartEffect>();
     for (const e of result.effects) {
       const row = this.row(e.rule, stageOf.get(e.rule) ?? 'data');
       row.effects[e.type] = (row.effects[e.type] ?? 0) + 1;
-      if (STRIPS.has(e.type)) row.strippedParts += 1;
+      if (e.type === 'stripPart' || e.type === 'dropPart') {
+        const first = replacing.get(e.part.carrier);
+        if (first === e) row.strippedParts += 1;
+        else if (first && first.rule !== e.rule && firstTime(row, `before ${e.part.carrier}`)) row.strippedBefore += 1;
+      }
       if (HEADER_EFFECTS.has(e.type) && firstTime(row, 'headers')) row.editedHeaders += 1;
     }
     for (const row of touched) {
@@ -159,7 +171,7 @@ export class ImpactTally {
   private row(rule: string, stage: Stage): RuleImpact {
     let row = this.rows.get(rule);
     if (!row) {
-      row = { rule, stage, messages: 0, rejected: 0, tempfailed: 0, quarantined: 0, dropped: 0, accepted: 0, refusedRecipients: 0, strippedParts: 0, editedHeaders: 0, effects: {}, examples: [] };
+      row = { rule, stage, messages: 0, rejected: 0, tempfailed: 0, quarantined: 0, dropped: 0, accepted: 0, refusedRecipients: 0, strippedParts: 0, strippedBefore: 0, editedHeaders: 0, effects: {}, examples: [] };
       this.rows.set(rule, row);
     }
     return row;
