@@ -82,7 +82,11 @@ export class CrlfSplitter extends Splitter {
     (Splitter.prototype as unknown as { newNode(parent?: MimeNode | false): void }).newNode.call(this, parent);
   }
 
+  /** Given each chunk as it came, before its line ends are made CRLF (the rewriter's copy of the input). */
+  input: ((chunk: Buffer) => void) | undefined;
+
   override _transform(chunk: Buffer, encoding: BufferEncoding, done: TransformCallback): void {
+    this.input?.(chunk);
     super._transform(this.lines.push(chunk), encoding, done);
   }
 

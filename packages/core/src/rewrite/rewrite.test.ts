@@ -378,6 +378,24 @@ describe('rewrite: stripHtml', () => {
     }
   });
 
+  it('holds at most 1 MiB of input for that: past it, a message its effects leave alone goes on as the pass makes it', async () => {
+    // Memory must not grow with the message: a long line past the hold is re-encoded, as in a changed message.
+    const body = `${'plain text line\r\n'.repeat(70_000)}${'q'.repeat(1500)}\r\n`;
+    const message = Buffer.from(`From: a@outside.example\r\nSubject: [EXT] hi\r\n\r\n${body}`);
+    const input = new Readable({ read() {} });
+    const stream = rewrite(input, [{ type: 'subjectPrefix', rule: 'p', prefix: '[EXT] ' }]);
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    for (let at = 0; at < message.length; at += 64 * 1024) input.push(message.subarray(at, at + 64 * 1024));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(Buffer.concat(chunks).length).toBeGreaterThan(0); // what was held went on before the end
+    input.push(null);
+    await new Promise((r) => stream.on('end', r));
+    const out = Buffer.concat(chunks).toString('latin1');
+    expect(out.split('\r\n').every((l) => l.length <= 998)).toBe(true);
+    expect(stream.changes).toEqual([{ kind: 'lines-broken', path: '0', style: 'fold' }]); // a body too big to hold is folded
+  });
+
   it('holds nothing back from a caller that vouches for the lines (the gateway): what it sends before a change is the input', async () => {
     const head = crlf(['Subject: x', 'Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: text/plain', '', 'first', '--b', '']);
     const tail = crlf(['Content-Type: text/html', '', '<p>no script</p>', '--b--', '']);

@@ -36,6 +36,8 @@ export type RewrittenMessage = Readable & { changes: RewriteChange[] };
 
 /** How much of a 7bit/8bit body is held while looking for a line over 998 octets. */
 const HOLD = 1024 * 1024;
+/** How much input is held, with what was made of it, while no effect has changed anything yet. */
+const UNCHANGED_HOLD = 1024 * 1024;
 
 interface Replacement {
   rule: string;
@@ -136,11 +138,15 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
 
   // What goes out is held, and the input kept beside it, until an effect has changed something:
   // a message the effects leave as it is (a subject already prefixed, HTML with nothing to
-  // remove) leaves byte for byte, its long lines and bare line ends included. Input whose lines
-  // are vouched for (CRLF, within 998) comes out as it went in until a change, so nothing is held.
+  // remove) leaves byte for byte, its long lines and bare line ends included. Up to UNCHANGED_HOLD
+  // of input: past it, what was made of it goes on (memory must not grow with the message).
+  // Input whose lines are vouched for (CRLF, within 998) comes out as it went in until a change,
+  // so nothing is held.
   let applied = false;
   let looked = 0; // changes already looked at for one an effect made
   let flowing = options.linesWithinLimit === true; // nothing (more) to hold: output goes straight on
+  let inputSize = 0;
+  let overHeld = false; // went on unchanged past UNCHANGED_HOLD: what goes out is what was made
   const input: Buffer[] = [];
   const pending: Buffer[] = [];
   const isAppliedYet = (): boolean => {
@@ -149,11 +155,13 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
   };
   const send = (stream: Transform, data: Buffer): void => {
     if (!flowing) {
-      if (!isAppliedYet()) {
+      if (!isAppliedYet() && inputSize <= UNCHANGED_HOLD) {
         pending.push(data);
         return;
       }
+      overHeld = !applied;
       flowing = true;
+      splitter.input = undefined;
       for (const p of pending) stream.push(p);
       pending.length = 0;
       input.length = 0;
@@ -162,18 +170,19 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
   };
   /** The end: what was held goes out, or, when no effect changed anything, the input as it came. */
   const settle = (stream: Transform): void => {
+    if (overHeld) return;
     for (const b of isAppliedYet() ? pending : input) stream.push(b);
     if (!applied) changes.length = 0;
   };
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, done: TransformCallback) {
-      if (!applied) input.push(chunk);
-      done(null, chunk);
-    },
-  });
-  const source = flowing ? original : pipeInto(original, tap);
 
   const splitter = new CrlfSplitter();
+  if (!flowing) {
+    splitter.input = (chunk) => {
+      input.push(chunk);
+      inputSize += chunk.length;
+    };
+  }
+
   let lastByte = 0x0a;
   const partEdits = replace.size > 0;
   // The edit stream is also the joiner: what it pushes are the message's bytes.
@@ -232,7 +241,7 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
   /** The end of a changed message: multiparts left open are closed, and the last line ends. */
   const finish = (stream: Transform): void => {
     if (splitter.lines.changed) changes.push({ kind: 'line-ends-normalized' });
-    if (!isAppliedYet()) return; // effects that changed nothing leave the bytes alone (settle)
+    if (!isAppliedYet() && !overHeld) return; // effects that changed nothing leave the bytes alone (settle)
     for (const [node, closing] of [...unclosed].reverse()) {
       // The sender left it open; if all it had was dropped, it still keeps one part.
       const empty = parents.has(node) ? '' : emptyPart(closing);
@@ -461,6 +470,6 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
   // A message we change leaves with CRLF line ends only: the splitter reads it that way.
   const output = Object.assign(edit, { changes }) as unknown as RewrittenMessage;
   // (mailsplit's typings narrow the Splitter's events to 'data', which hides that it is a Transform)
-  pipeInto(pipeInto(source, splitter as unknown as Transform), edit);
+  pipeInto(pipeInto(original, splitter as unknown as Transform), edit);
   return output;
 }
