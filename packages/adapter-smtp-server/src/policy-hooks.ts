@@ -1,12 +1,11 @@
 import { PassThrough, type Readable } from 'node:stream';
 import {
-  analyze, evaluate, factErrors, gatherFacts, type CompiledPolicy, type Decision, type Direction, type FactProviders, type MessageModel, type Reply, type Stage,
+  analyze, evaluate, factErrors, gatherFacts, isOutbound, type CompiledPolicy, type Decision, type Direction, type FactProviders, type MessageModel, type Reply, type Stage,
   type StageInput,
 } from '@mailward/core';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import { envelopeEffects, stateOf, type ConnectionState } from './connection-state';
 import type { MessageStore, StoredMessage } from './message-store';
-import { directionOf } from './client-direction';
 import { endingReason, removalsOf } from './session-log';
 import { offeredByPolicy, unofferedParameter, unofferedUtf8Address } from './offered-parameters';
 import { replyError } from './smtp-error';
@@ -96,7 +95,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
     // Why a scanner or lookup failed, on the line of the decision it made (a 451 by default).
     const failed = factErrors(facts);
     log({
-      event: 'decision', session: state.session, stage, client: state.client.ip, user: state.client.user, direction: directionOf(policy, input), helo: input.helo, sender: input.sender, recipient: input.recipient, ...logged,
+      event: 'decision', session: state.session, stage, client: state.client.ip, user: state.client.user, direction: isOutbound(policy, input) ? 'outbound' : 'inbound', helo: input.helo, sender: input.sender, recipient: input.recipient, ...logged,
       verdict: decision.verdict, rule: decision.rule, fired: decision.fired, reply: stage === 'connect' ? connectReply(decision) : decision.reply, removed: removalsOf(decision.effects),
       ...(Object.keys(failed).length > 0 ? { factErrors: failed } : {}),
     });
@@ -297,7 +296,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         state.totals.bytes += reader.bytes;
         // A store may resolve to nothing (or, written in JavaScript, to anything): no id then.
         const id = typeof committed === 'string' && committed !== '' ? committed : undefined;
-        log({ event: 'queued', session: state.session, ...(id !== undefined ? { id } : {}), client: state.client.ip, user: state.client.user, direction: directionOf(policy, input), sender: state.sender, recipients: recipients.map((r) => r.address), bytes: reader.bytes, verdict: decision.verdict, fired: decision.fired });
+        log({ event: 'queued', session: state.session, ...(id !== undefined ? { id } : {}), client: state.client.ip, user: state.client.user, direction: isOutbound(policy, input) ? 'outbound' : 'inbound', sender: state.sender, recipients: recipients.map((r) => r.address), bytes: reader.bytes, verdict: decision.verdict, fired: decision.fired });
         done(null, `${decision.reply.status} ${decision.reply.text}${id !== undefined ? `: queued as ${id}` : ''}`);
       };
       guard(state, done, async () => {
