@@ -169,12 +169,17 @@ data:
       part({ path: '4', type: 'application/zip', filename: 'tools.zip' }),
       // a member in a folder: named by its place in the archive, as analyze gives both names
       part({ path: '4/docs/setup.exe', type: 'application/x-msdownload', filename: 'setup.exe', filenames: ['setup.exe', 'docs/setup.exe'], inArchive: true }),
+      part({ path: '5', type: 'application/zip', filename: 'bundle.zip' }),
+      part({ path: '5/nested.zip', type: 'application/zip', filename: 'nested.zip', inArchive: true }),
+      // a member of an archive in the archive: every archive on the way is named
+      part({ path: '5/nested.zip/inner/run.exe', type: 'application/x-msdownload', filename: 'run.exe', filenames: ['run.exe', 'inner/run.exe'], inArchive: true }),
     ].map((x) => ({ ...x, carrier: x.path.split('/')[0]! }));
     const d = evaluate(p, 'data', input({ message: message({ parts }) }), {});
     expect(d.effects.filter((e) => e.type === 'stripPart').map((e) => (e as { notice: string }).notice)).toEqual([
       'Removed stuff.zip/evil.exe (application/x-msdownload)',
       'Removed inner.exe (application/x-msdownload)', // the attached message has no name of its own
       'Removed tools.zip/docs/setup.exe (application/x-msdownload)',
+      'Removed bundle.zip/nested.zip/inner/run.exe (application/x-msdownload)',
     ]);
   });
 

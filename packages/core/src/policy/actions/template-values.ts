@@ -40,7 +40,9 @@ function noticeName(ctx: EvalContext, part: MimePart): string {
   // An archive member by its name in the archive, folders included (`docs/tool.scr`, which a
   // `docs/*` pattern matched), not only the file's own name.
   const inside = part.inArchive ? part.filenames.filter((n) => part.path.endsWith(`/${n}`)).sort((a, b) => b.length - a.length)[0] : undefined;
-  const own = inside ?? part.filename ?? '';
+  // A member of an archive in the archive: by its whole place under the attachment
+  // (`nested.zip/inner/run.exe`), as the rewrite's change names it.
+  const own = inside !== undefined && part.path.startsWith(`${part.carrier}/`) ? part.path.slice(part.carrier.length + 1) : inside ?? part.filename ?? '';
   if (part.carrier === part.path) return own;
   const carrier = ctx.input.message?.parts.find((p) => p.path === part.carrier)?.filename;
   if (!carrier) return own;
