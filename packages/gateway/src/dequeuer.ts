@@ -251,7 +251,7 @@ export class Dequeuer {
         if (logged || out.changes.length === 0) return;
         logged = true;
         const removedHeaders = out.changes.flatMap((c) => (c.kind === 'header-removed' ? [c.name] : []));
-        const removedParts = out.changes.flatMap((c) => (c.kind === 'part-stripped' || c.kind === 'part-dropped' ? [{ path: c.path, type: c.type, filename: c.filename }] : []));
+        const removedParts = out.changes.flatMap((c) => (c.kind === 'part-stripped' || c.kind === 'part-dropped' ? [{ path: c.path, type: c.type, filename: c.filename, ...(c.member ? { member: c.member } : {}) }] : []));
         this.options.log.event('info', { event: 'rewritten', id: record.id, removedHeaders, removedParts, changes: out.changes });
       });
       return out;

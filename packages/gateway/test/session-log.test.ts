@@ -3,7 +3,7 @@
  * the hidden keywords, a hidden keyword used anyway is logged, the data decision carries the
  * envelope, size and what the policy removes, and a close line has the session's totals.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
@@ -120,4 +120,14 @@ it('keeps the readable form readable: lists as words, a listener as its parts', 
   const out: string[] = [];
   createLog('info', (l) => out.push(l), true, () => new Date('2024-01-01T10:00:00Z')).event('info', { event: 'close', listener: { name: 'mx', port: 25 }, hidden: ['DSN', 'AUTH'], fired: [], reason: 'quit' });
   expect(out[0]).toBe('10:00:00 INFO  close listener.name=mx listener.port=25 hidden=DSN,AUTH reason=quit\n');
+});
+
+it('names in the rewritten line the attachment that went and the member of it the rule matched', async () => {
+  const zipped = readFileSync(join(__dirname, '../../core/test/evasion/messages/exe-in-zip.eml'), 'latin1').replace(/\r?\n/g, '\r\n');
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: gw.addresses[0]!.port, ignoreTLS: true, name: 'client.example' });
+  await transport.sendMail({ envelope: { from: 'a@example.org', to: ['bob@acme.example'] }, raw: zipped });
+  transport.close();
+  await eventually(() => events('rewritten').some((l) => JSON.stringify(l).includes('application/zip')));
+  const line = events('rewritten').find((l) => JSON.stringify(l).includes('application/zip'))!;
+  expect(line.removedParts).toEqual([{ path: '2', type: 'application/zip', filename: expect.stringMatching(/\.zip$/), member: expect.stringMatching(/\.exe$/) }]);
 });
