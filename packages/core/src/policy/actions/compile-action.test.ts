@@ -83,6 +83,13 @@ describe('compileAction: header actions that would load and do harm or nothing',
     expect(problemsOf('{ headers: { keep: ["@allowed", Subject] } }', ['lists: { allowed: [] }'])).toEqual([]);
   });
 
+  it('warns of remove: [] (it removes nothing) and of a field added empty', () => {
+    const warnings = (action: string): string[] => loadPolicy(['version: 1', 'data:', '  rules:', '    - id: k', `      do: [ ${action} ]`, '    - id: odd', '      when: { malformed: true }', '      do: [ reject ]', ''].join('\n'), 'p.yaml').warnings.map((w) => `${w.line}:${w.col}: ${w.message}`);
+    expect(warnings('{ headers: { remove: [] } }')).toEqual(['5:26: `remove: []` removes nothing; name the fields to remove, or leave `remove` out']);
+    expect(warnings('{ headers: { add: { X-A: "", X-B: ok } } }')).toEqual([expect.stringMatching(/^5:\d+: adds an empty "X-A:" field to every message; give it a value, or leave it out$/)]);
+    expect(warnings('{ headers: { remove: [X-Mailer], add: { X-B: ok } } }')).toEqual([]);
+  });
+
   it('warns of a backtracking re: header name, as it does in conditions', () => {
     const text = ['version: 1', 'data:', '  rules:', '    - id: k', '      do: [ { headers: { remove: ["re:^(x-[a-z]+)+$"] } } ]', '    - id: odd', '      when: { malformed: true }', '      do: [ reject ]', ''].join('\n');
     expect(loadPolicy(text, 'p.yaml').warnings.map((w) => `${w.line}:${w.col}: ${w.message}`)).toEqual([expect.stringMatching(/^5:35: regex "re:\^\(x-\[a-z\]\+\)\+\$" has nested or overlapping quantifiers/)]);

@@ -138,9 +138,11 @@ function headersAction(spec: HeadersSpec, scope: CompileScope, at: PolicyPath, h
     scope.error([...at, 'keep'], `${what} no field but MIME-Version and Content-*, and would remove From, To, Date, Subject and Message-ID from every message; list the fields to keep (\`keep: [From, To, Cc, Subject, Date, Message-ID]\`), or use \`remove\` to take out the ones you name`);
     return undefined;
   }
+  if (spec.remove && spec.remove.length === 0) scope.warning([...at, 'remove'], '`remove: []` removes nothing; name the fields to remove, or leave `remove` out');
   const add: [string, TextTemplate][] = [];
   for (const [name, value] of Object.entries(spec.add ?? {})) {
     const path = [...at, 'add', name];
+    if (value.trim() === '') scope.warning(path, `adds an empty "${name}:" field to every message; give it a value, or leave it out`);
     // `X-Tag:` is told what to write, as in conditions; a name off the ASCII rule otherwise, as it is.
     const shaped = name.startsWith('re:') || scope.fieldNameShape(name, path);
     if (shaped && !/^[!-9;-~]+$/.test(name)) scope.error(path, `"${name}" is not a valid header field name (printable ASCII without spaces or colons)`);
