@@ -55,6 +55,23 @@ describe('a case states the message as delivered', () => {
     ]);
   });
 
+  it('looks for the text in the decoded bodies and headers too, so a lacks of encoded text checks something (trial39)', async () => {
+    const inline = { headers: { To: 'bob@acme.example' }, text: 'the body text here' };
+    const check = (msg: PolicyCase['message'], output: ExpectedOutput) =>
+      runCase(policy, { name: 'c', message: msg, expect: { verdict: 'accept', effects, output } }, { baseDir: dir }).then((r) => r.failures);
+    expect(await check(inline, { contains: ['the body text'] })).toEqual([]);
+    expect(await check(inline, { lacks: ['body text'] })).toEqual(['output: expected it not to contain "body text"']);
+    const encoded = {
+      raw: 'From: a@example.net\nTo: bob@acme.example\nSubject: =?utf-8?B?' + Buffer.from('Grüße').toString('base64') + '?=\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary="b"\n\n--b\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n' +
+        Buffer.from('secret plan inside').toString('base64') + '\n--b\nContent-Type: text/html; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\n<p>caf=E9 au=\n lait</p>\n--b--\n',
+    };
+    expect(await check(encoded, { contains: ['secret plan', 'café au lait', 'Subject: [EXT] Grüße'] })).toEqual([]);
+    expect(await check(encoded, { lacks: ['secret plan', 'au lait', 'X-Mailer'] })).toEqual([
+      'output: expected it not to contain "secret plan"',
+      'output: expected it not to contain "au lait"',
+    ]);
+  });
+
   it('refuses an empty contains or lacks, which would check nothing', () => {
     expect(checkCase({ name: 'c', expect: { verdict: 'accept', output: { contains: [] } } }).map((p) => p.message)).toEqual([expect.stringMatching(/must NOT have fewer than 1 items/)]);
   });

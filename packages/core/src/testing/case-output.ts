@@ -5,6 +5,7 @@ import type { Effect } from '../engine/effect';
 import type { Verdict } from '../engine/stage';
 import { rewrite } from '../rewrite/rewrite';
 import type { ExpectedOutput } from './case';
+import { decodedText } from './output-text';
 
 /** The key of masqueraded Message-IDs in a case's output, so that an expected file can hold them. */
 export const OUTPUT_SECRET = 'mailward-test';
@@ -23,12 +24,16 @@ export async function compareOutput(expected: string | ExpectedOutput, raw: Buff
   // A quarantined message is compared as a release delivers it; the others reach no one.
   if (verdict === 'reject' || verdict === 'tempfail') return [`output: the message was not taken (${verdict}), so nothing is delivered to compare`];
   if (verdict === 'drop') return ['output: the message is discarded (drop), so nothing is delivered to compare'];
-  const got = (await deliveredBytes(raw, effects)).toString('utf8');
+  const bytes = await deliveredBytes(raw, effects);
+  const got = bytes.toString('utf8');
   if (typeof expected !== 'string') {
-    const text = got.replace(/\r\n/g, '\n');
+    // Text is looked for in the bytes and in what a reader sees (bodies and encoded words
+    // decoded): a `lacks` of base64-encoded body text must not pass without looking.
+    const texts = [got.replace(/\r\n/g, '\n'), decodedText(bytes)];
+    const holds = (want: string): boolean => texts.some((text) => text.includes(want.replace(/\r\n/g, '\n')));
     const failures: string[] = [];
-    for (const want of expected.contains ?? []) if (!text.includes(want.replace(/\r\n/g, '\n'))) failures.push(`output: expected it to contain ${JSON.stringify(want)}`);
-    for (const bad of expected.lacks ?? []) if (text.includes(bad.replace(/\r\n/g, '\n'))) failures.push(`output: expected it not to contain ${JSON.stringify(bad)}`);
+    for (const want of expected.contains ?? []) if (!holds(want)) failures.push(`output: expected it to contain ${JSON.stringify(want)}`);
+    for (const bad of expected.lacks ?? []) if (holds(bad)) failures.push(`output: expected it not to contain ${JSON.stringify(bad)}`);
     return failures;
   }
   const path = isAbsolute(expected) ? expected : resolve(baseDir, expected);

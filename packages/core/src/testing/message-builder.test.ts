@@ -29,6 +29,17 @@ describe('buildMessage', () => {
     expect(Buffer.from(body, 'base64')).toHaveLength(3000);
   });
 
+  test('ASCII text with short lines goes as 7bit, other text as quoted-printable (trial39)', () => {
+    const plain = buildMessage({ text: 'the body text here' }).toString();
+    expect(plain).toContain('Content-Transfer-Encoding: 7bit\r\n\r\nthe body text here\r\n');
+    const other = buildMessage({ text: `café ${'x'.repeat(100)}\nFrom me\n.` }).toString();
+    expect(other).toContain('Content-Transfer-Encoding: quoted-printable');
+    const body = other.split('quoted-printable\r\n\r\n')[1];
+    expect(body.split('\r\n').every((l) => l.length <= 76)).toBe(true);
+    const decoded = body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+    expect(Buffer.from(decoded, 'latin1').toString('utf8')).toBe(`café ${'x'.repeat(100)}\r\nFrom me\r\n.\r\n`);
+  });
+
   test('the same spec builds the same bytes', () => {
     const spec = { text: 'x', attachments: [{ name: 'a.bin', size: 100 }] };
     expect(buildMessage(spec).equals(buildMessage(spec))).toBe(true);

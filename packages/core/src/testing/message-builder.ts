@@ -37,11 +37,13 @@ function bodyEntity(spec: InlineMessage): Entity {
 }
 
 function textEntity(subtype: 'plain' | 'html', text: string): Entity {
-  // Base64 keeps any text (long lines, 8-bit, a lone dot) intact on the way through.
-  return {
-    head: [`Content-Type: text/${subtype}; charset=utf-8`, 'Content-Transfer-Encoding: base64'],
-    lines: base64Lines(Buffer.from(text, 'utf8')),
-  };
+  const type = `Content-Type: text/${subtype}; charset=utf-8`;
+  // Text as a mail client writes it, so that a case reads like the mail it stands for: 7bit when
+  // it can go as it is, quoted-printable (which keeps any text intact) when it cannot.
+  const lines = text.replace(/\r\n/g, '\n').split('\n');
+  const plain = /^[\x20-\x7e\t\n]*$/.test(text.replace(/\r\n/g, '\n')) && lines.every((l) => l.length <= 76 && !/^\.|^From |[ \t]$/.test(l));
+  if (plain) return { head: [type, 'Content-Transfer-Encoding: 7bit'], lines };
+  return { head: [type, 'Content-Transfer-Encoding: quoted-printable'], lines: quotedPrintableLines(text) };
 }
 
 function attachmentEntity(a: InlineAttachment): Entity {
@@ -72,6 +74,28 @@ function base64Lines(data: Buffer): string[] {
   const lines: string[] = [];
   for (let i = 0; i < text.length; i += 76) lines.push(text.slice(i, i + 76));
   return lines;
+}
+
+// RFC 2045 section 6.7: lines of at most 76, soft breaks, line ends kept as line ends.
+function quotedPrintableLines(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.replace(/\r\n/g, '\n').split('\n')) {
+    const bytes = Buffer.from(line, 'utf8');
+    let current = '';
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i];
+      const last = i === bytes.length - 1;
+      const safe = b >= 0x21 && b <= 0x7e && b !== 0x3d && !(b === 0x2e && current === '') && !(b === 0x46 && current === '');
+      const piece = safe || ((b === 0x20 || b === 0x09) && !last) ? String.fromCharCode(b) : `=${b.toString(16).toUpperCase().padStart(2, '0')}`;
+      if (current.length + piece.length > 75) {
+        out.push(`${current}=`);
+        current = '';
+      }
+      current += piece;
+    }
+    out.push(current);
+  }
+  return out;
 }
 
 // Names outside plain ASCII go in as RFC 2047 words, as mail clients write them.
