@@ -64,9 +64,13 @@ describe('conditions', () => {
     expect(holds('data', '{ recipient: { resolves: false } }', { recipients: ['a@unknown.example', 'b@nx.example'], message: message() }, { resolves: { 'nx.example': false } })).toBe(true);
   });
 
-  it('recipients: the number accepted so far', () => {
-    expect(holds('rcpt', '{ recipients: { gte: 2 } }', { recipient: 'c@x.example', recipients: ['a@x.example', 'b@x.example'] })).toBe(true);
-    expect(holds('rcpt', '{ recipients: { gte: 3 } }', { recipient: 'c@x.example', recipients: ['a@x.example', 'b@x.example'] })).toBe(false);
+  it('recipients: at rcpt the ones accepted so far and the one being decided, at data all accepted', () => {
+    const third = { recipient: 'c@x.example', recipients: ['a@x.example', 'b@x.example'] };
+    expect(holds('rcpt', '{ recipients: { gt: 2 } }', third)).toBe(true);
+    expect(holds('rcpt', '{ recipients: { gt: 3 } }', third)).toBe(false);
+    expect(holds('rcpt', '{ recipients: { eq: 1 } }', { recipient: 'a@x.example' })).toBe(true);
+    expect(holds('data', '{ recipients: { gt: 2 } }', { recipients: ['a@x.example', 'b@x.example'], message: message() })).toBe(false);
+    expect(holds('data', '{ recipients: { eq: 2 } }', { recipients: ['a@x.example', 'b@x.example'], message: message() })).toBe(true);
   });
 
   it('size: bytes with 1024-based units', () => {

@@ -23,7 +23,7 @@ export interface StageInput {
   sender?: string;
   /** The recipient being decided (rcpt stage). */
   recipient?: string;
-  /** Recipients accepted so far (rcpt) or all accepted recipients (data). */
+  /** Recipients accepted so far, without the one being decided (rcpt), or all accepted recipients (data). */
   recipients: string[];
   message?: MessageModel;
 }

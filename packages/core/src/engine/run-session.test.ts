@@ -59,6 +59,14 @@ describe('runSession', () => {
     expect(r.decisions.filter((d) => d.stage === 'rcpt').map((d) => d.reply.code)).toEqual([250, 250, 250, 452]);
   });
 
+  it('a rcpt rule recipients: { gt: 2 } refuses the third recipient, as maxRecipients: 2 does', () => {
+    const limit = loadPolicy('version: 1\nrcpt:\n  rules:\n    - { id: too-many, when: { recipients: { gt: 2 } }, do: [ { reject: { code: 452, status: 4.5.3, text: "Too many" } } ] }\n    - { id: any, do: [accept] }\n', 'rc.yaml');
+    const r = runSession(limit, session({ recipients: ['a@x.example', 'b@x.example', 'c@x.example'] }), {});
+    expect(r.recipients.map((x) => [x.address, x.reply.code])).toEqual([['a@x.example', 250], ['b@x.example', 250], ['c@x.example', 452]]);
+    const max = runSession(loadPolicy('version: 1\nsmtp: { maxRecipients: 2 }\nrcpt:\n  rules:\n    - { id: any, do: [accept] }\n', 'max.yaml'), session({ recipients: ['a@x.example', 'b@x.example', 'c@x.example'] }), {});
+    expect(max.recipients.map((x) => x.reply.code)).toEqual([250, 250, 452]);
+  });
+
   it('does not run data when no recipient was accepted; tempfail wins over reject', () => {
     const rejected = runSession(policy, session({ recipients: ['x@elsewhere.example'] }), {});
     expect(rejected).toMatchObject({ verdict: 'reject', stage: 'rcpt', reply: { code: 550, text: 'Relaying denied' } });
