@@ -1,5 +1,5 @@
 import type { CompiledPolicy } from '@mailward/core';
-import type { SMTPServerOptions } from 'smtp-server';
+import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 
 /**
  * The MAIL and RCPT parameters smtp-server takes, and the ESMTP extension each belongs to.
@@ -37,19 +37,28 @@ export function offeredByPolicy(policy: CompiledPolicy): ReadonlySet<string> {
   return new Set(['SIZE', '8BITMIME', 'SMTPUTF8', 'AUTH'].filter((k) => !hidden.has(k)));
 }
 
+/** Whether the session opened with HELO, not EHLO: its reply offered no extension (RFC 5321 4.1.1.1). */
+export function openedWithHelo(session: SMTPServerSession): boolean {
+  // smtp-server sets openingCommand on the session, though its types do not say so.
+  return (session as { openingCommand?: unknown }).openingCommand === 'HELO';
+}
+
 /**
  * The first parameter of a MAIL or RCPT command that no extension offered here takes, named as
- * sent (smtp-server gives one without a value, SMTPUTF8, as true: no '=') with why.
+ * sent (smtp-server gives one without a value, SMTPUTF8, as true: no '=') with why. After HELO
+ * (`afterHelo`) nothing was offered: every parameter is refused, whatever `offered` holds.
  */
-export function unofferedParameter(command: 'MAIL' | 'RCPT', args: unknown, offered: ReadonlySet<string>): string | undefined {
+export function unofferedParameter(command: 'MAIL' | 'RCPT', args: unknown, offered: ReadonlySet<string>, afterHelo = false): string | undefined {
   if (!args || typeof args !== 'object') return undefined;
   for (const [key, value] of Object.entries(args)) {
     const name = key.toUpperCase();
     const keyword = PARAMETERS[command][name];
-    // BODY=7BIT is what a message is without the parameter: RFC 6152 has it taken always.
+    const sent = `${name}${value === true ? '' : '='}`;
+    // RFC 5321 has a client that sent HELO use no parameter; RFC 6152 defines BODY, 7BIT too, only with 8BITMIME.
+    if (afterHelo) return `${sent} (no extension is offered after HELO)`;
+    // After EHLO, BODY=7BIT is what a message is without the parameter: taken always.
     if (name === 'BODY' && typeof value === 'string' && value.toUpperCase() === '7BIT') continue;
     if (keyword && offered.has(keyword)) continue;
-    const sent = `${name}${value === true ? '' : '='}`;
     return keyword ? `${sent} (${keyword} is not offered here)` : `${sent} (no extension offered here takes it)`;
   }
   return undefined;

@@ -7,7 +7,7 @@ import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerOptions, SMTPSe
 import { envelopeEffects, stateOf, type ConnectionState } from './connection-state';
 import type { MessageStore, StoredMessage } from './message-store';
 import { endingReason, removalsOf } from './session-log';
-import { offeredByPolicy, unofferedParameter, unofferedUtf8Address } from './offered-parameters';
+import { offeredByPolicy, openedWithHelo, unofferedParameter, unofferedUtf8Address } from './offered-parameters';
 import { replyError } from './smtp-error';
 import { StrictDataReader } from './strict-data';
 import { untilRefused } from './until-refused';
@@ -30,7 +30,7 @@ export interface PolicyHooksOptions {
   log?: (event: Record<string, unknown>) => void;
   /**
    * The ESMTP extensions offered on a session: MAIL and RCPT take only their parameters (any
-   * other is 555 5.5.4). createPolicyServer gives what its EHLO reply lists; by default, what
+   * other is 555 5.5.4). Not asked after HELO, which offers none: every parameter is refused. createPolicyServer gives what its EHLO reply lists; by default, what
    * smtpServerOptions offers for the policy in force (AUTH and SIZE unless hidden, never DSN).
    */
   offered?: (session: SMTPServerSession) => ReadonlySet<string>;
@@ -77,6 +77,8 @@ function connectReply(decision: Decision): Reply | undefined {
 export function policyHooks(options: PolicyHooksOptions): Hooks {
   const log = options.log ?? ((): void => undefined);
   const offered = options.offered ?? ((): ReadonlySet<string> => offeredByPolicy(options.policy()));
+  // A HELO reply lists no extension, whatever the EHLO one would (SMTPUTF8 for a non-ASCII address too).
+  const offeredOn = (session: SMTPServerSession): ReadonlySet<string> => (openedWithHelo(session) ? new Set() : offered(session));
   const maxSizeOf = options.maxSize ?? ((): number | undefined => options.policy().smtp.maxSize);
   const timeoutMs = options.factTimeoutMs ?? 20_000;
 
@@ -188,8 +190,8 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         const policy = options.policy();
         const helo = session.hostNameAppearsAs;
         if (!helo && policy.smtp.requireHelo !== false) return refuseBy(state, 'mail', 'smtp.requireHelo', { code: 503, status: '5.5.1', text: 'Send HELO/EHLO first' }, done, { sender: address.address });
-        const extensions = offered(session);
-        const unoffered = unofferedParameter('MAIL', address.args, extensions);
+        const extensions = offeredOn(session);
+        const unoffered = unofferedParameter('MAIL', address.args, extensions, openedWithHelo(session));
         if (unoffered) return refuseParameter(state, 'MAIL', unoffered, done);
         if (unofferedUtf8Address(address.address, extensions)) return refuseUtf8(state, 'MAIL', done);
         const busy = options.admit?.();
@@ -220,8 +222,8 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
       const state = stateOf(session);
       guard(state, done, async () => {
         const policy = options.policy();
-        const extensions = offered(session);
-        const unoffered = unofferedParameter('RCPT', address.args, extensions);
+        const extensions = offeredOn(session);
+        const unoffered = unofferedParameter('RCPT', address.args, extensions, openedWithHelo(session));
         if (unoffered) return refuseParameter(state, 'RCPT', unoffered, done);
         if (unofferedUtf8Address(address.address, extensions)) return refuseUtf8(state, 'RCPT', done);
         // A repeat is the same recipient (smtp-server keeps it once too): 250 as it first got,
@@ -289,7 +291,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
           client: state.client, ...(state.helo ? { helo: state.helo.name } : {}), sender: state.sender ?? '', recipients, decision,
           effects: [...envelopeEffects(state), ...decision.effects], model, size: reader.bytes,
           ...(state.body === '8BITMIME' || state.body === '7BIT' ? { body: state.body } : {}),
-          ...((session as { openingCommand?: string }).openingCommand === 'HELO' ? { plainSmtp: true } : {}),
+          ...(openedWithHelo(session) ? { plainSmtp: true } : {}),
         });
         state.totals.messages++;
         state.totals.recipients += recipients.length;

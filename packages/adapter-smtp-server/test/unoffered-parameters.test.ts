@@ -12,14 +12,14 @@ import { startTls, testCertificate } from './tls-dialog';
 
 const policy = (smtp: string) => loadPolicy(`version: 1\nsmtp: { greetPause: 0, ${smtp} }\nrcpt: { rules: [ { id: all, do: [ accept ] } ] }\n`, 'params.yaml');
 
-async function withServer(server: SMTPServer, talk: (open: () => Promise<Dialog>) => Promise<void>): Promise<void> {
+async function withServer(server: SMTPServer, talk: (open: (hello?: 'EHLO' | 'HELO') => Promise<Dialog>) => Promise<void>): Promise<void> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const opened: Dialog[] = [];
   try {
-    await talk(async () => {
+    await talk(async (hello = 'EHLO') => {
       const d = await openDialog((server.server.address() as AddressInfo).port);
       opened.push(d);
-      expect(await d.send('EHLO client.example\r\n')).toMatch(/^250/);
+      expect(await d.send(`${hello} client.example\r\n`)).toMatch(/^250/);
       return d;
     });
   } finally {
@@ -52,7 +52,7 @@ it('refuses AUTH=, the DSN parameters and unknown ones with 555 5.5.4, and takes
   expect(events.filter((e) => e.event === 'hidden-keyword-refused')).toHaveLength(9);
 });
 
-it('takes SIZE= only where SIZE is offered, and BODY=8BITMIME only with 8BITMIME (BODY=7BIT always)', async () => {
+it('takes SIZE= only where SIZE is offered, and BODY=8BITMIME only with 8BITMIME (BODY=7BIT always after EHLO)', async () => {
   await withServer(serve('hideKeywords: [8BITMIME]'), async (open) => {
     const d = await open();
     expect(await d.send('MAIL FROM:<a@example.org> SIZE=100\r\n')).toBe('555 5.5.4 Parameter not supported: SIZE= (SIZE is not offered here)');
@@ -82,5 +82,28 @@ it("refuses them too with policyHooks on a server of the host's own", async () =
     expect(await d.send('MAIL FROM:<a@example.org> RET=FULL\r\n')).toMatch(/^555 5\.5\.4 Parameter not supported: RET= /);
     expect(await d.send('MAIL FROM:<a@example.org> XYZZY=1\r\n')).toMatch(/^555 5\.5\.4 Parameter not supported: XYZZY= /);
     expect(await d.send('MAIL FROM:<a@example.org> BODY=8BITMIME\r\n')).toMatch(/^250/);
+    const plain = await open('HELO');
+    expect(await plain.send('MAIL FROM:<a@example.org> BODY=8BITMIME\r\n')).toBe('555 5.5.4 Parameter not supported: BODY= (no extension is offered after HELO)');
   });
+});
+
+it('refuses every parameter after HELO, which offers no extension (BODY=7BIT too), and takes them again after EHLO', async () => {
+  const events: Record<string, unknown>[] = [];
+  await withServer(serve('maxSize: 20KB', { log: (e) => events.push(e) }), async (open) => {
+    const d = await open('HELO');
+    for (const param of ['BODY=8BITMIME', 'BODY=7BIT', 'SIZE=100', 'XYZZY=1']) {
+      const name = param.split('=')[0];
+      expect(await d.send(`MAIL FROM:<a@example.org> ${param}\r\n`)).toBe(`555 5.5.4 Parameter not supported: ${name}= (no extension is offered after HELO)`);
+    }
+    expect(await d.send('MAIL FROM:<a@example.org> SMTPUTF8\r\n')).toBe('555 5.5.4 Parameter not supported: SMTPUTF8 (no extension is offered after HELO)');
+    expect(await d.send('MAIL FROM:<a@example.org>\r\n')).toMatch(/^250/);
+    expect(await d.send('RCPT TO:<bob@acme.example> NOTIFY=NEVER\r\n')).toBe('555 5.5.4 Parameter not supported: NOTIFY= (no extension is offered after HELO)');
+    expect(await d.send('RCPT TO:<bj\u00f6rn@acme.example>\r\n')).toBe('553 5.6.7 Non-ASCII address not permitted: SMTPUTF8 is not offered here');
+    expect(await d.send('RCPT TO:<bob@acme.example>\r\n')).toMatch(/^250/);
+    expect(await d.send('EHLO client.example\r\n')).toMatch(/^250/);
+    expect(await d.send('MAIL FROM:<a@example.org> SIZE=100 BODY=8BITMIME SMTPUTF8\r\n')).toMatch(/^250/);
+    expect(await d.send('HELO client.example\r\n')).toMatch(/^250/);
+    expect(await d.send('MAIL FROM:<a@example.org> SIZE=100\r\n')).toBe('555 5.5.4 Parameter not supported: SIZE= (no extension is offered after HELO)');
+  });
+  expect(events.filter((e) => e.event === 'hidden-keyword-refused')).toHaveLength(8);
 });
