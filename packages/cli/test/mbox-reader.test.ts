@@ -39,6 +39,14 @@ describe('mboxMessages', () => {
     ]);
   });
 
+  test('a "From " line right after a non-blank line is body text, not a separator (trial39 box2.mbox)', async () => {
+    const mbox = 'From a Mon\nSubject: s1\n\nline one\nFrom here on we talk\nbye\n\nFrom b Mon\nSubject: s2\n\nx\n';
+    expect(await split(mbox)).toEqual([
+      { line: 1, text: 'Subject: s1\n\nline one\nFrom here on we talk\nbye\n' },
+      { line: 8, text: 'Subject: s2\n\nx\n' },
+    ]);
+  });
+
   test('CRLF lines, text before the first separator skipped, no final newline', async () => {
     const mbox = 'junk before\r\nFrom a Mon\r\nSubject: x\r\n\r\nend';
     expect(await split(mbox)).toEqual([{ line: 2, text: 'Subject: x\r\n\r\nend' }]);

@@ -137,6 +137,25 @@ describe('mailward replay', () => {
     expect(out.envelope).toEqual({ sender: { '--sender': 1 }, recipients: { '--recipient': 1 } });
   });
 
+  test('an mbox body line "From ..." after text is no separator; no messages is said, and exits 1 when no SOURCE has one (trial39)', async () => {
+    const box = join(tmp, 'box2.mbox');
+    writeFileSync(box, `From a Mon\n${plain.replace(/\r\n/g, '\n').replace(/\n\n/, '\n\nline one\nFrom here on we talk\n')}\nFrom b Mon\n${plain}`);
+    const r = await runCli(['replay', policy, box]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^replayed 2 of 2 messages/);
+    const empty = join(tmp, 'empty.mbox');
+    writeFileSync(empty, '');
+    const dir = join(tmp, 'nothing-here');
+    mkdirSync(dir);
+    const none = await runCli(['replay', policy, empty, dir]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(`no messages found in ${empty}, ${dir}`);
+    const some = await runCli(['replay', policy, box, empty]);
+    expect(some.code).toBe(0);
+    expect(some.stdout).toMatch(/^replayed 2 of 2 messages/);
+    expect(some.stderr).toContain(`mailward replay: no messages found in ${empty}\n`);
+  }, 60_000);
+
   test('bad input exits 1: a bad policy with file:line:col, a missing source; bad usage exits 2', async () => {
     const bad = join(tmp, 'bad-policy.yaml');
     writeFileSync(bad, 'version: 1\nrcpt:\n  rules:\n    - id: typo\n      wen: { recipient: "*@acme.example" }\n      do: [ accept ]\n');

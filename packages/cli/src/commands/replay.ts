@@ -24,7 +24,8 @@ const HELO = 'mail.example.net';
 /**
  * `mailward replay POLICY SOURCE...`: runs every stored message (folders of .eml, maildirs,
  * mbox files, single files) through the policy's stages, one at a time, and prints what each
- * rule would have done (or one JSON document). Exit 0 whatever the verdicts.
+ * rule would have done (or one JSON document). Exit 0 whatever the verdicts; 1 when no SOURCE
+ * holds a message.
  */
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
   const { values, positionals } = parse(argv);
@@ -51,9 +52,20 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
   const given: GivenEnvelope = { recipients: values.recipient ?? [], ...(values.sender !== undefined ? { sender: values.sender } : {}) };
   const replay = { policy, needs: needsOf(policy), given, client: { ip, tls: false, authenticated: false }, helo: values.helo ?? HELO };
   const tally = new ImpactTally(policy, show);
+  const empty: string[] = [];
   for (const source of sources) {
-    for await (const item of storedMessages(source)) await count(item, replay, tally);
+    let found = 0;
+    for await (const item of storedMessages(source)) {
+      if (item.kind !== 'ignored') found += 1;
+      await count(item, replay, tally);
+    }
+    if (found === 0) empty.push(source);
   }
+  // Nothing to replay is a mistake in what was given (a wrong path, an empty export), as a
+  // missing SOURCE is; one empty SOURCE among others is only said.
+  const none = `no messages found in ${empty.join(', ')}`;
+  if (empty.length === sources.length) throw new InputError(none, 'MW_NO_MESSAGES');
+  if (empty.length > 0) io.err(`mailward replay: ${none}\n`);
 
   const report = tally.result();
   const name = (policy as { name?: string }).name;

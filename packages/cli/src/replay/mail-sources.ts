@@ -16,11 +16,14 @@ export type StoredItem =
 /**
  * The messages of one SOURCE, lazily and in name order: a folder (its *.eml files, recursively;
  * a folder with cur/ or new/ is a maildir, every file there a message), an mbox file (its first
- * line a "From " separator) or a single message file. The next item is read only when asked for.
+ * line a "From " separator; an empty file is an empty mbox) or a single message file. The next
+ * item is read only when asked for.
  */
 export async function* storedMessages(path: string): AsyncGenerator<StoredItem> {
   const info = await stat(path);
   if (info.isDirectory()) yield* folderMessages(path);
+  // An empty file is an empty mbox: no messages, rather than one that is not a message.
+  else if (info.size === 0) return;
   else if (await startsLikeMbox(path)) yield* mboxItems(path);
   else yield message(path);
 }

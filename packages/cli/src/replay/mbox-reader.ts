@@ -16,8 +16,9 @@ export function looksLikeMbox(head: Buffer): boolean {
 
 /**
  * Splits an mbox (mboxrd) into messages as it reads: each message is streamed to the consumer
- * before the next line is read, so memory holds a line, not a message or the file. ">From " lines
- * lose one ">"; the blank line before each separator belongs to the separator. The consumer must
+ * before the next line is read, so memory holds a line, not a message or the file. A separator is
+ * a "From " line at the start or after a blank line; ">From " lines lose one ">"; the blank line
+ * before each separator belongs to the separator. The consumer must
  * be done with a message (read it or drop it) before asking for the next.
  */
 export async function* mboxMessages(input: Readable): AsyncGenerator<MboxMessage> {
@@ -36,7 +37,9 @@ export async function* mboxMessages(input: Readable): AsyncGenerator<MboxMessage
         let held: Buffer | undefined;
         for (;;) {
           [next, lineNo] = [await lines.next(), lineNo + 1];
-          if (next.done || isSeparator(next.value)) break;
+          // A "From " line is a separator only after a blank line (mboxo, mboxrd): a body line
+          // "From here on" that follows text is the message's own.
+          if (next.done || (held !== undefined && isSeparator(next.value))) break;
           if (held) await write(stream, held);
           held = undefined;
           if (isBlank(next.value)) held = next.value;
