@@ -42,6 +42,13 @@ describe('one problem per mistake, saying what to write', () => {
     expect(problemLines('version: 1', ...rule('{ malformed: weird }'))).toEqual([`5:15: \`weird\` is not valid in \`malformed\`; ${kinds}`]);
   });
 
+  it('counts two swapped letters as one typo: `rctp` means `rcpt`, not `smtp`', () => {
+    const stage = (name: string): string[] => problemLines('version: 1', `${name}:`, '  rules:', '    - id: a', '      do: [ accept ]');
+    expect(stage('rctp')).toEqual([expect.stringMatching(/^2:1: `rctp` is not known at the top level; did you mean `rcpt`\?/)]);
+    expect(stage('mial')).toEqual([expect.stringMatching(/did you mean `mail`\?/)]);
+    expect(stage('dtaa')).toEqual([expect.stringMatching(/did you mean `data`\?/)]);
+  });
+
   it('refuses an address or IP pattern that no value can match: empty, or with spaces around it', () => {
     const rcpt = (pattern: string): string[] => problemLines('version: 1', 'rcpt:', '  rules:', '    - id: r', `      when: { recipient: ${pattern} }`, '      do: [ accept ]');
     expect(rcpt('""')).toEqual(['5:15: an empty pattern matches nothing; write what to match (the null sender is "<>", any address "*")']);
