@@ -8,6 +8,7 @@ import { CompileScope, type PolicyPath, type Reporter } from './compile-scope';
 import { compileWhen } from './compile-when';
 import type { CompiledAction, CompiledPolicy, CompiledRule, CompiledSmtp, CompiledStage } from './compiled-policy';
 import { deepFreeze } from './deep-freeze';
+import { checkDuplicateRuleIds, type RuleIdPlace } from './duplicate-rule-ids';
 import { lintPolicy } from './lint';
 import { PolicyError, type PolicyProblem } from './policy-error';
 import type { RawPolicy, RawReply, RawRule, RawStage, RawWhen } from './raw-policy';
@@ -61,11 +62,12 @@ function compileValid(raw: RawPolicy, source: PolicySource | undefined, schemaPa
 
   checkLists(lists, top);
   const noticeTemplate = compileNotice(raw.notice ?? DEFAULT_NOTICE, top);
-  const seen = new Map<string, Stage>();
+  const ruleIds = new Map<string, RuleIdPlace[]>();
   const stages = {} as Record<Stage, CompiledStage>;
   for (const stage of STAGES) {
-    stages[stage] = compileStage(stage, raw[stage], top, noticeTemplate, seen);
+    stages[stage] = compileStage(stage, raw[stage], top, noticeTemplate, ruleIds);
   }
+  checkDuplicateRuleIds(ruleIds, source, reporter);
   const clients: Matcher[] = (raw.outbound?.clients ?? []).length > 0 ? [top.matcher(raw.outbound!.clients!, 'ip', ['outbound', 'clients'])] : [];
   const smtp = compileSmtp(raw, top);
   lintPolicy(raw, stages, usedLists, reporter);
@@ -85,7 +87,7 @@ function compileValid(raw: RawPolicy, source: PolicySource | undefined, schemaPa
   return deepFreeze(compiled);
 }
 
-function compileStage(stage: Stage, raw: RawStage | undefined, top: CompileScope, notice: TextTemplate | undefined, seen: Map<string, Stage>): CompiledStage {
+function compileStage(stage: Stage, raw: RawStage | undefined, top: CompileScope, notice: TextTemplate | undefined, ruleIds: Map<string, RuleIdPlace[]>): CompiledStage {
   const scope = top.forRule(stage, undefined);
   const rawDefault = raw?.default ?? (stage === 'rcpt' ? RELAYING_DENIED : 'accept');
   const [verdict, spec] = typeof rawDefault === 'string' ? [rawDefault, null] : (Object.entries(rawDefault)[0] as [string, RawReply | null]);
@@ -93,10 +95,8 @@ function compileStage(stage: Stage, raw: RawStage | undefined, top: CompileScope
   const rules: CompiledRule[] = [];
   (raw?.rules ?? []).forEach((rule, i) => {
     const path = [stage, 'rules', i];
-    const previous = seen.get(rule.id);
     const ruleScope = top.forRule(stage, rule.id);
-    if (previous !== undefined) ruleScope.error([...path, 'id'], `rule id \`${rule.id}\` is already used at stage \`${previous}\`; rule ids must be unique`);
-    seen.set(rule.id, stage);
+    ruleIds.set(rule.id, [...(ruleIds.get(rule.id) ?? []), { stage, path: [...path, 'id'] }]);
     const compiled = compileRule(rule, ruleScope, path, notice);
     if (compiled) rules.push(compiled);
   });

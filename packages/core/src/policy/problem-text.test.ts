@@ -1,5 +1,7 @@
+import { compilePolicy } from './compile';
 import { loadPolicy } from './load';
 import { PolicyError } from './policy-error';
+import type { RawPolicy } from './raw-policy';
 
 /** "line:col: message" for each problem loading `text` gives (fails the test when it loads). */
 function problemLines(...lines: string[]): string[] {
@@ -47,6 +49,21 @@ describe('one problem per mistake, saying what to write', () => {
     expect(stage('rctp')).toEqual([expect.stringMatching(/^2:1: `rctp` is not known at the top level; did you mean `rcpt`\?/)]);
     expect(stage('mial')).toEqual([expect.stringMatching(/did you mean `mail`\?/)]);
     expect(stage('dtaa')).toEqual([expect.stringMatching(/did you mean `data`\?/)]);
+  });
+
+  it('names where a duplicate rule id is first written: first in the file, not in stage order', () => {
+    const log = '      do: [ { log: x } ]';
+    const dup = ['version: 1', 'data:', '  rules:', '    - id: a', log, '    - id: b', log, 'rcpt:', '  rules:', '    - id: b', log, '    - id: a', log];
+    expect(problemLines(...dup)).toEqual([
+      '10:7: rule id `b` is already used at stage `data` (first at line 6:7); rule ids must be unique',
+      '12:7: rule id `a` is already used at stage `data` (first at line 4:7); rule ids must be unique',
+    ]);
+    const raw = { version: 1, rcpt: { rules: [{ id: 'x', do: ['accept'] }, { id: 'x', do: ['accept'] }] } } as unknown as RawPolicy;
+    expect(() => compilePolicy(raw)).toThrow('rcpt.rules[1].id: rule id `x` is already used at stage `rcpt` (first at rcpt.rules[0].id); rule ids must be unique');
+  });
+
+  it('says nothing of duplicate ids for rules with no id, which the schema refuses', () => {
+    expect(problemLines('version: 1', 'data:', '  rules:', '    - do: [ { log: a } ]', '    - do: [ { log: b } ]').filter((l) => l.includes('already used'))).toEqual([]);
   });
 
   it('refuses an address or IP pattern that no value can match: empty, or with spaces around it', () => {
