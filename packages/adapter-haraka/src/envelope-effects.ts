@@ -38,6 +38,7 @@ export function applyEnvelopeEffects(
         if (host) {
           txn.notes.set('queue.wants', 'smtp_forward');
           txn.notes.set('queue.next_hop', `smtp://${host}`);
+          txn.notes.set('mailward.route', host); // the queue hook hands it to outbound (route-handover.ts)
           if (effect.via.length > 1) connection.lognotice(plugin, `route ${effect.rule}: Haraka forwards to ${host} only`);
         }
         break;

@@ -167,6 +167,8 @@ export interface HarakaOutbound {
     next: (code: number, msg?: unknown) => void,
     options?: { dot_stuffed?: boolean; notes?: unknown; origin?: unknown },
   ): void;
+  /** Queues a received transaction as it stands (its notes go with it, for get_mx). */
+  send_trans_email?(transaction: HarakaTransaction, next: (code: number, msg?: unknown) => void): void;
 }
 
 /** Readable view of the message, as our own code needs it. */

@@ -5,6 +5,7 @@ import type { HarakaConnection, HarakaMessageStream } from './haraka-types';
 import type { MailwardPlugin, MailwardState } from './plugin-state';
 import { refusal, type HookOutcome } from './reply';
 import { combined } from './session-notes';
+import { handOverRouted } from './route-handover';
 
 /**
  * Runs first among the queue plugins. drop: answer OK so no queue plugin delivers it.
@@ -24,9 +25,9 @@ export async function queueStage(
     connection.loginfo(plugin, `dropped by rule ${session.rule ?? 'default'}`);
     return { code: codes.ok, msg: 'Message accepted' };
   }
-  if (session.verdict !== 'quarantine') return { code: codes.cont };
+  if (session.verdict !== 'quarantine') return (await handOverRouted(plugin, connection)) ?? { code: codes.cont };
   // quarantine with `forward`: data_post already addressed it to the quarantine mailbox.
-  if (session.quarantine?.forward) return { code: codes.cont };
+  if (session.quarantine?.forward) return (await handOverRouted(plugin, connection)) ?? { code: codes.cont };
 
   if (state.settings.quarantineDir) {
     const file = await writeQuarantine(state.settings.quarantineDir, txn.uuid, txn.message_stream);
