@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCaseFile } from './case-file';
 import { discoverSuites } from './discover';
+import { runSuite } from './run-suite';
 import { factsFromFixture } from './fixture-facts';
 
 let dir: string;
@@ -65,6 +66,15 @@ describe('discoverSuites', () => {
     expect(suite.cases[1].problems[0]).toMatch(/duplicate case name "same"/);
     expect(suite.cases[2].problems[0]).toMatch(/same envelope, message and facts as "same"/);
     expect(discoverSuites(dir).map((s) => s.policy)).toContain(join(sub, 'policy.yaml'));
+  });
+
+  test("a policy: that is not there is reported at the test file's policy: line (trial39)", async () => {
+    const sub = join(dir, 'missing');
+    mkdirSync(sub);
+    const file = join(sub, 'x.test.yaml');
+    writeFileSync(file, 'policy: nope.yaml\ntests:\n  - name: t\n    expect: { verdict: accept }\n');
+    const [suite] = discoverSuites(file);
+    expect((await runSuite(suite)).problems).toEqual([`${file}:1:9: no such policy file ${join(sub, 'nope.yaml')}; \`policy\` is the path of the policy, relative to the test file`]);
   });
 });
 

@@ -21,6 +21,8 @@ export interface CaseFile {
   file: string;
   /** The policy these cases test (absolute path). */
   policy: string;
+  /** Where the file's `policy:` names it ("file:line:col"), when it does. */
+  policyFrom?: string;
   cases: LoadedCase[];
   /** Problems with the file as a whole (not a list, unknown top-level keys, bad YAML). */
   problems: string[];
@@ -55,7 +57,10 @@ export function loadCaseFile(file: string, role: 'cases' | 'policy'): CaseFile {
       if (key === 'tests') list = pair.value as Node;
       else if (key === 'policy' && role === 'cases') {
         const v = pair.value;
-        if (isScalar(v) && typeof v.value === 'string') result.policy = resolve(dirname(path), v.value);
+        if (isScalar(v) && typeof v.value === 'string') {
+          result.policy = resolve(dirname(path), v.value);
+          result.policyFrom = at(v, '').slice(0, -2);
+        }
         else result.problems.push(at(v as Node, '`policy` must be the path of the policy file'));
       } else if (role === 'cases') result.problems.push(at(pair.key as Node, `unknown key \`${key}\`; a test file has \`policy\` and \`tests\``));
     }

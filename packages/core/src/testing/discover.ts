@@ -7,6 +7,8 @@ import { loadCaseFile } from './case-file';
 /** All the cases for one policy, from every file that holds some. */
 export interface CaseSuite {
   policy: string;
+  /** Where a test file's `policy:` names the policy ("file:line:col"), when one does. */
+  policyFrom?: string;
   files: string[];
   cases: LoadedCase[];
   problems: string[];
@@ -26,6 +28,7 @@ export function discoverSuites(target: string): CaseSuite[] {
     if (loaded.cases.length > 0 || loaded.problems.length > 0 || role === 'cases') suite.files.push(loaded.file);
     suite.cases.push(...loaded.cases);
     suite.problems.push(...loaded.problems);
+    if (loaded.policyFrom !== undefined) suite.policyFrom ??= loaded.policyFrom;
     suites.set(loaded.policy, suite);
   };
   if (statSync(path).isDirectory()) {

@@ -20,6 +20,8 @@ describe('loadFactsFile', () => {
   it('names file:line:col for each problem, as for a policy', () => {
     const file = write('typo.yaml', 'spam:\n  score: 3\n  scroe: 12\n');
     expect(() => loadFactsFile(file)).toThrow(`${file} is not a facts fixture:\n  ${file}:3:3: unknown key \`scroe\` in \`spam\`; did you mean \`score\`?`);
+    const top = write('f-typo.yaml', 'spma: {score: 3}\n');
+    expect(() => loadFactsFile(top)).toThrow(`${top}:1:1: unknown key \`spma\` at the top level; did you mean \`spam\`?`);
     const broken = write('broken.yaml', 'spam: [\n');
     expect(() => loadFactsFile(broken)).toThrow(new RegExp(`^cannot read facts ${broken.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:1:7: .*the \\[ here is never closed`));
   });

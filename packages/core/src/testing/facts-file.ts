@@ -35,7 +35,7 @@ export function loadFactsFile(file: string): CaseFacts {
       const { line, col } = node?.range ? lines.linePos(node.range[0]) : { line: 1, col: 1 };
       return `${file}:${line}:${col}`;
     };
-    const found = problems.map((p) => `  ${where(p.pointer)}: ${p.message.replace(/`facts\.?/g, '`')}`);
+    const found = problems.map((p) => `  ${where(p.pointer)}: ${p.message.replace(/ in `facts`(?![.\w])/g, ' at the top level').replace(/`facts\.?/g, '`')}`);
     throw new FactsFileError(`${file} is not a facts fixture:\n${found.join('\n')}`);
   }
   return value as CaseFacts;

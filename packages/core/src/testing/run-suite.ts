@@ -32,7 +32,7 @@ export async function runSuite(suite: CaseSuite): Promise<SuiteResult> {
   try {
     policy = loadPolicyWithTests(suite.policy);
   } catch (err) {
-    out.problems.push(...policyProblems(err, suite.policy));
+    out.problems.push(...policyProblems(err, suite.policy, suite.policyFrom));
     out.notRun = suite.cases.length;
     return out;
   }
@@ -56,12 +56,16 @@ export async function runSuite(suite: CaseSuite): Promise<SuiteResult> {
   return out;
 }
 
-/** The problems a failed policy load reports, one line each ("file:line:col: message"). */
-export function policyProblems(err: unknown, file: string): string[] {
+/**
+ * The problems a failed policy load reports, one line each ("file:line:col: message"); a policy
+ * that is not there is reported where `from` (a test file's `policy:`) names it.
+ */
+export function policyProblems(err: unknown, file: string, from?: string): string[] {
   if (err instanceof PolicyError) {
     return err.problems.map(formatProblem);
   }
   const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT' && from !== undefined) return [`${from}: no such policy file ${file}; \`policy\` is the path of the policy, relative to the test file`];
   return [`${file}: ${e.code === 'ENOENT' ? 'no such policy file' : e.message}`];
 }
 
