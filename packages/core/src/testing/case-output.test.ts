@@ -57,7 +57,7 @@ describe('a case states the message as delivered', () => {
 
   it('looks for the text in the decoded bodies and headers too, so a lacks of encoded text checks something (trial39)', async () => {
     const inline = { headers: { To: 'bob@acme.example' }, text: 'the body text here' };
-    const check = (msg: PolicyCase['message'], output: ExpectedOutput) =>
+    const check = (msg: NonNullable<PolicyCase['message']>, output: ExpectedOutput) =>
       runCase(policy, { name: 'c', message: msg, expect: { verdict: 'accept', effects, output } }, { baseDir: dir }).then((r) => r.failures);
     expect(await check(inline, { contains: ['the body text'] })).toEqual([]);
     expect(await check(inline, { lacks: ['body text'] })).toEqual(['output: expected it not to contain "body text"']);
