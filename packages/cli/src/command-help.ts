@@ -14,12 +14,14 @@ export const HELP: Record<string, CommandHelp> = {
     options: '  Validates the policy; each problem is printed as file:line:col with what to change. Exit 1 when there is one.',
   },
   eval: {
-    usage: `mailward eval POLICY MESSAGE.eml [--from ADDR] [--to ADDR]... [--client-ip IP] [--helo NAME]
-              [--direction inbound|outbound] [--facts FILE.yaml] [--out FILE] [--json]`,
+    usage: `mailward eval POLICY MESSAGE.eml [--from ADDR] [--to ADDR]... [--client-ip IP] [--client-hostname NAME]
+              [--helo NAME] [--direction inbound|outbound] [--facts FILE.yaml] [--out FILE] [--json]`,
     options: `  --from ADDR          envelope sender (default: the message's From; <> for a bounce)
   --to ADDR            a recipient, repeatable (default: the message's To and Cc)
-  --client-ip IP       the connecting client (default 192.0.2.10)
-  --helo NAME          its HELO name (default mail.example.net)
+  --client-ip IP       the connecting client (default 192.0.2.10, as in \`mailward test\`)
+  --client-hostname N  its host name, as reverse DNS found it (default mail.example.net with the
+                       default client, none with --client-ip)
+  --helo NAME          its HELO name (default: its host name, else mail.example.net)
   --direction D        inbound or outbound (default: as the policy's outbound.clients decide)
   --facts FILE.yaml    scanner and lookup answers (spam, virus, dnsbl, ...) instead of live scanners
   --out FILE           write the message as it would be delivered (only when the verdict is accept)
@@ -32,13 +34,16 @@ export const HELP: Record<string, CommandHelp> = {
   --verbose   list passing cases too`,
   },
   replay: {
-    usage: `mailward replay POLICY SOURCE... [--recipient ADDR]... [--sender ADDR] [--client IP] [--helo NAME]
-              [--show N] [--json]      (SOURCE: folder of .eml, maildir, mbox or .eml file)`,
+    usage: `mailward replay POLICY SOURCE... [--recipient ADDR]... [--sender ADDR] [--client IP] [--client-hostname NAME]
+              [--helo NAME] [--show N] [--json]      (SOURCE: folder of .eml, maildir, mbox or .eml file)`,
     options: `  --recipient ADDR   a recipient for every message, repeatable (default: each message's lowest
                      Delivered-To, else X-Original-To, else To and Cc)
   --sender ADDR      the envelope sender (default: each message's Return-Path, else From)
-  --client IP        the connecting client (default 192.0.2.10)
-  --helo NAME        its HELO name (default mail.example.net)
+  --client IP        the connecting client (default 192.0.2.10, as in \`mailward test\`)
+  --client-hostname NAME
+                     its host name, as reverse DNS found it (default mail.example.net with the
+                     default client, none with --client)
+  --helo NAME        its HELO name (default: its host name, else mail.example.net)
   --show N           list up to N messages under each rule
   --json             one JSON document instead of the table`,
   },

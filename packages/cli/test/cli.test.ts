@@ -187,6 +187,21 @@ describe('mailward eval', () => {
     expect(out.effects).toContainEqual(expect.objectContaining({ type: 'subjectPrefix', prefix: '[SPAM] ' }));
   });
 
+  test('eval and replay take the client test takes by default (192.0.2.10, mail.example.net); --client-hostname sets it (trial39)', async () => {
+    const policy = join(tmp, 'hostname.yaml');
+    writeFileSync(policy, 'version: 1\nconnect:\n  rules:\n    - id: host\n      when: { client: { hostname: "*.example.net" } }\n      do: [ { log: host } ]\nrcpt: { rules: [ { id: any, do: [ accept ] } ] }\n');
+    const message = example('firebox-inbound', 'plain.eml');
+    const fired = async (...flags: string[]) => JSON.parse((await runCli(['eval', policy, message, '--json', ...flags])).stdout).fired as string[];
+    expect(await fired()).toContain('host');
+    expect(await fired('--client-hostname', 'smtp.elsewhere.example')).not.toContain('host');
+    expect(await fired('--client-ip', '203.0.113.9')).not.toContain('host');
+    expect(await fired('--client-ip', '203.0.113.9', '--client-hostname', 'mx.example.net')).toContain('host');
+    const replayed = async (...flags: string[]) => JSON.parse((await runCli(['replay', policy, message, '--json', ...flags])).stdout).rules[0].messages as number;
+    expect(await replayed()).toBe(1);
+    expect(await replayed('--client-hostname', 'smtp.elsewhere.example')).toBe(0);
+    expect((await runCli(['eval', '--help'])).stdout).toMatch(/--client-hostname N +its host name/);
+  }, 90_000);
+
   test('says which facts it took as clean, since it asks no scanner', async () => {
     const policy = example('endian', 'policy.yaml');
     const bare = await runCli(['eval', policy, example('firebox-inbound', 'plain.eml'), '--json']);

@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
@@ -8,6 +7,7 @@ import {
   type CaseFacts,
 } from '@mailward/core/testing';
 import { assumedFacts } from '../assumed-facts';
+import { clientFromFlags, defaultHelo } from '../flag-client';
 import { notDelivered, removeStaleCopy, sameFile } from '../delivered-copy';
 import type { Io } from '../io';
 import { quarantineOf, renderSession, type SessionView } from '../render-session';
@@ -17,6 +17,7 @@ const OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string', multiple: true },
   'client-ip': { type: 'string' },
+  'client-hostname': { type: 'string' },
   helo: { type: 'string' },
   direction: { type: 'string' },
   facts: { type: 'string' },
@@ -49,10 +50,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const sender = values.from ?? implied.from;
   const recipients = values.to ?? implied.to;
   if (recipients.length === 0) throw new UsageError(`${noRecipients(messageFile, model)}; give the recipients with --to ADDR`);
-  const ip = values['client-ip'] ?? '192.0.2.10';
-  if (!isIP(ip)) throw new UsageError(`--client-ip ${ip} is not an IP address (give 192.0.2.10 or 2001:db8::1)`);
-  const client = { ip, tls: false, authenticated: false };
-  const helo = values.helo ?? 'mail.example.net';
+  const client = clientFromFlags('--client-ip', values['client-ip'], values['client-hostname']);
+  const helo = values.helo ?? defaultHelo(client);
   const session = {
     client,
     helo,

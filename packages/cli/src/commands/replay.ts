@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
-import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
-import { analyze, runSession, type CompiledPolicy, type FactNeed, type MessageModel } from '@mailward/core';
+import { analyze, runSession, type Client, type CompiledPolicy, type FactNeed, type MessageModel } from '@mailward/core';
 import { factsFromFixture, loadPolicyWithTests, needsOf, policyProblems } from '@mailward/core/testing';
+import { clientFromFlags, defaultHelo } from '../flag-client';
 import { processIo, type Io } from '../io';
 import { guessEnvelope, type GivenEnvelope } from '../replay/envelope-guess';
 import { renderImpact } from '../replay/impact-table';
@@ -15,11 +15,10 @@ const OPTIONS = {
   recipient: { type: 'string', multiple: true },
   sender: { type: 'string' },
   client: { type: 'string' },
+  'client-hostname': { type: 'string' },
   helo: { type: 'string' },
   show: { type: 'string' },
 } as const;
-
-const HELO = 'mail.example.net';
 
 /**
  * `mailward replay POLICY SOURCE...`: runs every stored message (folders of .eml, maildirs,
@@ -32,8 +31,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
   if (positionals.length < 2) throw new UsageError('replay takes a policy and at least one source: mailward replay POLICY SOURCE...');
   const [policyFile, ...sources] = positionals;
   const show = showCount(values.show);
-  const ip = values.client ?? '192.0.2.10';
-  if (!isIP(ip)) throw new UsageError(`--client ${ip} is not an IP address (give 192.0.2.10 or 2001:db8::1)`);
+  const client = clientFromFlags('--client', values.client, values['client-hostname']);
 
   let policy: CompiledPolicy;
   try {
@@ -50,7 +48,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
   }
 
   const given: GivenEnvelope = { recipients: values.recipient ?? [], ...(values.sender !== undefined ? { sender: values.sender } : {}) };
-  const replay = { policy, needs: needsOf(policy), given, client: { ip, tls: false, authenticated: false }, helo: values.helo ?? HELO };
+  const replay = { policy, needs: needsOf(policy), given, client, helo: values.helo ?? defaultHelo(client) };
   const tally = new ImpactTally(policy, show);
   const empty: string[] = [];
   for (const source of sources) {
@@ -82,7 +80,7 @@ interface Replay {
   policy: CompiledPolicy;
   needs: FactNeed[];
   given: GivenEnvelope;
-  client: { ip: string; tls: boolean; authenticated: boolean };
+  client: Client;
   helo: string;
 }
 
