@@ -1,9 +1,12 @@
 import type { ErrorObject } from 'ajv';
 import type { PolicyPath } from './compile-scope';
+import type { ProblemPlace } from './problem-at';
 
 export interface SchemaProblem {
   path: PolicyPath;
   message: string;
+  /** A wrong value points at the value, as an editor underlines it; a key problem at the key. */
+  at?: ProblemPlace;
 }
 
 /**
@@ -44,23 +47,23 @@ export function schemaProblems(errors: readonly ErrorObject[], root: unknown): S
         const values = e.keyword === 'enum' ? (e.params.allowedValues as unknown[]) : [e.params.allowedValue];
         const quoted = typeof value === 'string' ? values.find((v) => typeof v !== 'string' && String(v) === value) : undefined;
         if (quoted !== undefined) {
-          problem = { path, message: `${where(path, true)} must be the ${typeof quoted} ${String(quoted)}, not the string "${value as string}": write it without quotes` };
+          problem = { path, at: 'value', message: `${where(path, true)} must be the ${typeof quoted} ${String(quoted)}, not the string "${value as string}": write it without quotes` };
           break;
         }
         const allowed = values.map(String);
         const hint = typeof value === 'string' ? closest(value, allowed) : undefined;
-        problem = { path, message: `\`${String(value)}\` is not allowed ${where(path)}; ${hint ? `did you mean \`${hint}\`? ` : ''}use one of: ${allowed.join(', ')}` };
+        problem = { path, at: 'value', message: `\`${String(value)}\` is not allowed ${where(path)}; ${hint ? `did you mean \`${hint}\`? ` : ''}use one of: ${allowed.join(', ')}` };
         break;
       }
       case 'type':
-        problem = { path, message: `${where(path, true)} must be ${describeTypes(e.params.type as string | string[])}, not ${typeOf(value)}` };
+        problem = { path, at: 'value', message: `${where(path, true)} must be ${describeTypes(e.params.type as string | string[])}, not ${typeOf(value)}` };
         break;
       case 'pattern':
         if (key !== undefined) {
           problem = { path, message: `list name \`${key}\` is not valid; list names are lower-case letters, digits and dashes` };
           break;
         }
-        problem = { path, message: `\`${String(value)}\` is not valid ${where(path)}; ${patternHint(String(e.params.pattern), path, e, String(value))}` };
+        problem = { path, at: 'value', message: `\`${String(value)}\` is not valid ${where(path)}; ${patternHint(String(e.params.pattern), path, e, String(value))}` };
         break;
       case 'minProperties':
       case 'minItems':

@@ -19,11 +19,11 @@ const rule = (when: string, action = 'reject'): string[] => ['data:', '  rules:'
 describe('one problem per mistake, saying what to write', () => {
   it('reports a value the schema refuses once, not again from the compiler', () => {
     expect(problemLines('version: 1', ...rule('{ size: { gt: 5 MiB } }'))).toEqual([
-      '5:23: `5 MiB` is not valid in `gt`; it is not a size; write bytes or 10KB / 5MB / 1GB (1 KB = 1024 bytes)',
+      '5:27: `5 MiB` is not valid in `gt`; it is not a size; write bytes or 10KB / 5MB / 1GB (1 KB = 1024 bytes)',
     ]);
-    expect(problemLines('version: 1', ...rule('{ spam: { score: { gte: "5" } } }'))).toEqual(['5:32: `gte` must be a number, not string `5`']);
+    expect(problemLines('version: 1', ...rule('{ spam: { score: { gte: "5" } } }'))).toEqual(['5:37: `gte` must be a number, not string `5`']);
     expect(problemLines('version: 1', 'smtp: { maxSize: 10XB, idleTimeout: 10 min }')).toHaveLength(2);
-    expect(problemLines('version: 1', 'rcpt:', '  default: quarantine')).toEqual(['3:3: `quarantine` is not allowed in `default`; use one of: accept, reject, tempfail']);
+    expect(problemLines('version: 1', 'rcpt:', '  default: quarantine')).toEqual(['3:12: `quarantine` is not allowed in `default`; use one of: accept, reject, tempfail']);
   });
 
   it('does not follow a missing masquerade domain with "`undefined` is not a domain name"', () => {
@@ -33,15 +33,26 @@ describe('one problem per mistake, saying what to write', () => {
   });
 
   it('says a quoted version is a string, not that "1" should be 1', () => {
-    expect(problemLines('version: "1"')).toEqual(['1:1: `version` must be the number 1, not the string "1": write it without quotes']);
+    expect(problemLines('version: "1"')).toEqual(['1:10: `version` must be the number 1, not the string "1": write it without quotes']);
+  });
+
+  it('points a wrong type or value at the value, at the top level as in a rule; an unknown key at the key', () => {
+    expect(problemLines('version: "one"', 'name: 5', 'smtp:', '  maxRecipients: lots', 'data:', '  rules:', '    - id: a', '      when: { size: { gt: big } }', '      do: reject', 'nmae: x')).toEqual([
+      '1:10: `one` is not allowed in `version`; use one of: 1',
+      '2:7: `name` must be a string, not number `5`',
+      '4:18: `maxRecipients` must be a whole number, not string `lots`',
+      expect.stringMatching(/^8:27: `big` is not valid in `gt`; it is not a size/),
+      '9:11: `do` must be a list, not string `reject`',
+      expect.stringMatching(/^10:1: `nmae` is not known at the top level; did you mean `name`\?/),
+    ]);
   });
 
   it('suggests the kind of MIME damage a misspelt `malformed` meant', () => {
     const kinds = 'use one of: duplicate-boundary, unclosed-multipart, bad-encoding, bad-header, bare-cr, limits';
     expect(problemLines('version: 1', ...rule('{ malformed: duplicate-boundry }'))).toEqual([
-      `5:15: \`duplicate-boundry\` is not valid in \`malformed\`; did you mean \`duplicate-boundary\`? ${kinds}`,
+      `5:26: \`duplicate-boundry\` is not valid in \`malformed\`; did you mean \`duplicate-boundary\`? ${kinds}`,
     ]);
-    expect(problemLines('version: 1', ...rule('{ malformed: weird }'))).toEqual([`5:15: \`weird\` is not valid in \`malformed\`; ${kinds}`]);
+    expect(problemLines('version: 1', ...rule('{ malformed: weird }'))).toEqual([`5:26: \`weird\` is not valid in \`malformed\`; ${kinds}`]);
   });
 
   it('counts two swapped letters as one typo: `rctp` means `rcpt`, not `smtp`', () => {

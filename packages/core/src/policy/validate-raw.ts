@@ -28,7 +28,7 @@ export interface SchemaFinding {
 export function validateRawPolicy(raw: unknown, source: PolicySource | undefined): SchemaFinding[] {
   const check = schemaValidator();
   if (check(raw)) return [];
-  return schemaProblems(check.errors ?? [], raw).map((p) => ({ path: p.path, problem: problemAt(source, p.path, p.message, 'error', ruleIdAt(raw, p.path)) }));
+  return schemaProblems(check.errors ?? [], raw).map((p) => ({ path: p.path, problem: problemAt(source, p.path, p.message, 'error', ruleIdAt(raw, p.path), p.at) }));
 }
 
 function ruleIdAt(raw: unknown, path: PolicyPath): string | undefined {
