@@ -1,6 +1,6 @@
 import { analyze, rewrite } from '@mailward/core';
 import { codes } from './codes';
-import { decide, recordDecision } from './decide';
+import { decide, logDecision, recordDecision } from './decide';
 import { effectTarget } from './effect-kind';
 import { applyEnvelopeEffects } from './envelope-effects';
 import type { HarakaAddressClass, HarakaConnection } from './haraka-types';
@@ -41,7 +41,8 @@ export async function dataStage(
   const received = receivedSize(txn, bytes);
   if (typeof maxSize === 'number' && maxSize > 0 && received > maxSize) {
     const reply = dataSizeRefusal(maxSize);
-    connection.lognotice(plugin, `decision stage=data bytes=${received} verdict=reject rule=smtp.maxSize reply="${reply.toString()}"`);
+    // As the smtp: controls are logged at MAIL (hooks.ts protocolRefusal), with the size seen.
+    connection.lognotice(plugin, `refused stage=data by=smtp.maxSize bytes=${received} reply="${reply.toString()}"`);
     return { code: codes.deny, msg: reply };
   }
 
@@ -56,13 +57,20 @@ export async function dataStage(
   });
   const decision = await decide(plugin, state, connection, 'data', input, { message: messageSource(bytes), model });
   recordDecision(plugin, txn.results, decision);
-  if (decision.verdict === 'reject' || decision.verdict === 'tempfail') return outcomeFor(decision);
+  if (decision.verdict === 'reject' || decision.verdict === 'tempfail') {
+    logDecision(plugin, connection, decision, input, model.size);
+    return outcomeFor(decision);
+  }
 
   remember(txn.notes, decision);
   const session = combined(connection.notes, txn.notes);
   if (session.verdict === 'quarantine' && !session.quarantine?.forward && !quarantineAvailable(plugin, state)) {
-    return noQuarantine(plugin, connection);
+    // The decision line says the 451 the client gets, not the policy's 250.
+    const refused = noQuarantine(plugin, connection);
+    logDecision(plugin, connection, decision, input, model.size, String(refused.msg));
+    return refused;
   }
+  logDecision(plugin, connection, decision, input, model.size);
   applyEnvelopeEffects(plugin, connection, txn, session.effects.filter((e) => effectTarget(e) === 'envelope'));
   if (session.verdict === 'quarantine' && session.quarantine?.notify.length) {
     // For the notice at queue_ok, which sees the rewritten message and the `forward` envelope.

@@ -5,9 +5,9 @@ import type { HarakaConnection, HarakaResults } from './haraka-types';
 import type { MailwardPlugin, MailwardState } from './plugin-state';
 
 /**
- * Gathers the facts a stage needs (Haraka's results first, then ours), evaluates it, and logs
- * the decision (and any fact that could not be had) on the connection's log, as the gateway's
- * `decision` and `lookup` lines do.
+ * Gathers the facts a stage needs (Haraka's results first, then ours) and evaluates it. A fact
+ * that could not be had is logged when it decided (the rule's onError answered); the caller
+ * logs the decision with logDecision once it knows the reply it sends.
  */
 export async function decide(
   plugin: MailwardPlugin,
@@ -26,16 +26,18 @@ export async function decide(
     options.model = content.model;
   }
   const facts = await gatherFacts(state.policy, stage, input, providers, options);
-  // Why a rule's onError answered: "virus fact failed: ...", "dnsbl zen.example fact failed: ...".
-  for (const [what, why] of Object.entries(factErrors(facts))) connection.logwarn(plugin, `${stage}: ${what} fact failed: ${why}`);
   const decision = evaluate(state.policy, stage, input, facts);
-  logDecision(plugin, connection, decision, input, content?.model.size);
-  // The policy's own `log` actions, one line each, when their rule fired (as the gateway's
-  // policy-log lines): a rule that logs and then rejects is logged too.
-  for (const effect of decision.effects) {
-    if (effect.type === 'log') connection.loginfo(plugin, `[${effect.rule}] ${effect.text}`);
+  if (decidedByOnError(decision)) {
+    // Why a rule's onError answered: "virus fact failed: ...", "dnsbl zen.example fact failed: ...".
+    // Not when the message was decided otherwise (no clamd and an accept would warn on every message).
+    for (const [what, why] of Object.entries(factErrors(facts))) connection.logwarn(plugin, `${stage}: ${what} fact failed: ${why}`);
   }
   return decision;
+}
+
+/** True when a rule's onError ended the stage: its rule did not match, so its actions did not. */
+function decidedByOnError(decision: Decision): boolean {
+  return decision.rule !== undefined && decision.trace.some((t) => t.rule === decision.rule && t.reached && !t.matched);
 }
 
 /**
@@ -53,8 +55,9 @@ function dnsListZoneType(plugin: MailwardPlugin): (zone: string) => DnsListType 
 
 /**
  * One line per decision: stage, the address it was about, verdict, the rule that decided
- * (`default` for the stage default), the rules that fired, the reply, and at data the effects.
- * Refusals, drops and quarantines are notices; accepts are info.
+ * (`default` for the stage default), the rules that fired, the reply, and at data the effects;
+ * then the policy's `log` actions. Refusals, drops and quarantines are notices; accepts are info.
+ * `sent` is the reply when the plugin answers other than the policy (a quarantine nothing can keep).
  */
 export function logDecision(
   plugin: MailwardPlugin,
@@ -62,6 +65,7 @@ export function logDecision(
   decision: Decision,
   input: StageInput,
   bytes?: number,
+  sent?: string,
 ): void {
   const parts = [`decision stage=${decision.stage}`];
   if (decision.stage === 'helo' && input.helo !== undefined) parts.push(`helo=${input.helo}`);
@@ -71,13 +75,18 @@ export function logDecision(
   parts.push(`verdict=${decision.verdict}`, `rule=${decision.rule ?? 'default'}`);
   if (decision.fired.length > 0) parts.push(`fired=${decision.fired.join(',')}`);
   const { reply } = decision;
-  parts.push(`reply="${reply.code}${reply.status ? ` ${reply.status}` : ''} ${reply.text}"`);
+  parts.push(`reply="${sent ?? `${reply.code}${reply.status ? ` ${reply.status}` : ''} ${reply.text}`}"`);
   if (decision.quarantine) parts.push(`reason="${decision.quarantine.reason}"`);
   const effects = decision.effects.filter((e) => e.type !== 'log').map((e) => e.type);
   if (effects.length > 0) parts.push(`effects=${effects.join(',')}`);
   const line = parts.join(' ');
-  if (decision.verdict === 'accept') connection.loginfo(plugin, line);
+  if (decision.verdict === 'accept' && sent === undefined) connection.loginfo(plugin, line);
   else connection.lognotice(plugin, line);
+  // The policy's own `log` actions, one line each, when their rule fired (as the gateway's
+  // policy-log lines): a rule that logs and then rejects is logged too.
+  for (const effect of decision.effects) {
+    if (effect.type === 'log') connection.loginfo(plugin, `[${effect.rule}] ${effect.text}`);
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Stage } from '@mailward/core';
 import { codes } from './codes';
 import { dataStage } from './data-stage';
-import { decide, recordDecision } from './decide';
+import { decide, logDecision, recordDecision } from './decide';
 import { hiddenKeywords, refuseCommand, refuseNonAscii, refuseParameters, withoutHidden } from './hidden-keywords';
 import { declaredSizeRefusal, withPolicySize } from './size-limit';
 import type { HarakaAddress, HarakaConnection, Next } from './haraka-types';
@@ -159,6 +159,7 @@ async function envelopeStage(
 ): Promise<HookOutcome> {
   const input = stageInput(connection, extra);
   const decision = await decide(plugin, state, connection, stage, input);
+  logDecision(plugin, connection, decision, input);
   const txn = connection.transaction;
   const perConnection = stage === 'connect' || stage === 'helo';
   recordDecision(plugin, perConnection || !txn ? connection.results : txn.results, decision);

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { CompiledPolicy, FactProviders } from '@mailward/core';
+import { PolicyError, type CompiledPolicy, type FactProviders } from '@mailward/core';
 import { compileInlinePolicy, compilePolicyText } from './policy-text';
 import { parseSettings, type HarakaSettings } from './settings';
 import { HarakaSettingsError } from './settings-error';
@@ -96,7 +96,10 @@ export function loadState(plugin: MailwardPlugin): void {
         }, before.settings.factTimeoutMs + 1000).unref();
       }
     } catch (err) {
-      plugin.logerror(`new policy rejected, keeping the previous one: ${describe(err)}`);
+      // One line per error, as at start; the policy's lint warnings are not why it was refused.
+      const { errors, warnings } = problems(err);
+      for (const line of errors) plugin.logerror(`new policy rejected, keeping the previous one: ${line}`);
+      for (const line of warnings) plugin.logwarn(`policy: ${line}`);
     }
   };
   let state: MailwardState;
@@ -105,8 +108,9 @@ export function loadState(plugin: MailwardPlugin): void {
   } catch (err) {
     // Haraka stops on this throw (it never runs without a policy). Say why on lines of our own
     // first, one problem per line with its file:line:col, before Haraka's stack trace.
-    const text = err instanceof Error ? err.message : String(err);
-    for (const line of text.split('\n')) plugin.logcrit(`cannot start: ${line}`);
+    const { errors, warnings } = problems(err);
+    for (const line of errors) plugin.logcrit(`cannot start: ${line}`);
+    for (const line of warnings) plugin.logwarn(`policy: ${line}`);
     plugin.logcrit('Haraka will not run without a valid mailward policy: fix the above and start it again');
     throw err;
   }
@@ -150,8 +154,20 @@ function listsQuarantinePlugin(plugin: HarakaPlugin): boolean {
   return Array.isArray(list) && list.some((p) => String(p).trim() === 'queue/quarantine');
 }
 
+/** "policy.yaml:12:9: rule `x`: message", for a warning or an error. */
 function formatWarning(w: CompiledPolicy['warnings'][number]): string {
   return `${w.file}:${w.line}:${w.col}: ${w.rule !== undefined ? `rule \`${w.rule}\`: ` : ''}${w.message}`;
+}
+
+/** A failed load's errors and (for a policy) its lint warnings, one problem a line with file:line:col. */
+function problems(err: unknown): { errors: string[]; warnings: string[] } {
+  if (err instanceof PolicyError && err.problems.length > 0) {
+    const errors = err.problems.filter((p) => p.severity === 'error');
+    const warnings = err.problems.filter((p) => p.severity === 'warning');
+    return { errors: (errors.length > 0 ? errors : err.problems).map(formatWarning), warnings: errors.length > 0 ? warnings.map(formatWarning) : [] };
+  }
+  const text = err instanceof Error ? err.message : String(err);
+  return { errors: text.split('\n'), warnings: [] };
 }
 
 /** One line for a log: the error's message (a PolicyError lists every problem with file:line:col). */

@@ -26,6 +26,12 @@ describe('parseSettings (config/mailward.yaml)', () => {
     expect(parseSettings({ policy: 'p', factTimeout: '2s' }, dir).factTimeoutMs).toBe(2000);
   });
 
+  it('reads factTimeout with the units of policy durations, h and d too (trial 38)', () => {
+    expect(parseSettings({ policy: 'p', factTimeout: '1h' }, dir).factTimeoutMs).toBe(3_600_000);
+    expect(parseSettings({ policy: 'p', factTimeout: '1d' }, dir).factTimeoutMs).toBe(86_400_000);
+    expect(parseSettings({ policy: 'p', factTimeout: '1.5m' }, dir).factTimeoutMs).toBe(90_000);
+  });
+
   it('accepts a policy written inline', () => {
     const inline = { version: 1, rcpt: { default: 'accept' } };
     expect(parseSettings({ policy: inline }, dir).policy).toEqual({ kind: 'inline', policy: inline });
@@ -36,6 +42,11 @@ describe('parseSettings (config/mailward.yaml)', () => {
     [{}, /`policy` is missing/],
     [{ policy: 'p', polcy: 'x' }, /unknown key `polcy`/],
     [{ policy: 'p', factTimeout: 'soon' }, /factTimeout/],
+    // A bare number was taken as milliseconds, silently (trial 38): `factTimeout: 5` meant 5 ms.
+    [{ policy: 'p', factTimeout: 5 }, /`factTimeout: 5` has no unit: write one, such as 5s/],
+    [{ policy: 'p', factTimeout: '800' }, /`factTimeout: 800` has no unit/],
+    [{ policy: 'p', factTimeout: '0s' }, /factTimeout/],
+    [{ policy: 'p', factTimeout: '5 weeks' }, /factTimeout/],
     [{ policy: 'p', quarantine: 'q' }, /quarantine/],
     [{ policy: 'p', useHarakaResults: 'yes' }, /useHarakaResults/],
   ])('rejects %j with a typed error saying what to change', (raw, message) => {

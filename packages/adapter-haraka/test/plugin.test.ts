@@ -197,6 +197,10 @@ describe('data_post', () => {
     expect(`${call.msg as object}`).toBe('451 4.3.0 Message cannot be queued now; try again later');
     expect(conn.transaction!.notes.quarantine).toBeUndefined();
     expect(t.logs.some((l) => l.includes('neither quarantine.dir'))).toBe(true);
+    // The decision line says the reply the client got, not the policy's 250 (trial 38).
+    expect(t.logs.filter((l) => l.includes('decision stage=data'))).toEqual([
+      expect.stringMatching(/^notice +decision stage=data bytes=\d+ verdict=quarantine rule=quarantine-test fired=quarantine-test reply="451 4\.3\.0 Message cannot be queued now; try again later" reason="test"/),
+    ]);
   });
 
   it('quarantine: leaves the notes queue/quarantine reads when it is in config/plugins', async () => {
@@ -285,6 +289,33 @@ describe('reloading', () => {
     t.write('policy.yaml', 'version: 1\nconnect: { rules: [ { id: x, when: { nonsense: 1 }, do: [ accept ] } ] }\n');
     await until(() => t.logs.some((l) => l.includes('keeping the previous one')));
     expect(t.plugin.mailward).toBe(good);
+  });
+
+  it('logs each error of a rejected policy on its own line, and its lint warnings apart (trial 38)', async () => {
+    const t = loaded();
+    const bad = [
+      'version: 1',
+      'smtp: { maxRecipients: three }',
+      'data:',
+      '  rules:',
+      '    - id: strip-exe',
+      '      when: { part: { filename: "*.exe" } }',
+      '      do: [ strip ]',
+      '    - id: drop-it',
+      '      when: { attachment: x }',
+      '      do: [ drop ]',
+      '',
+    ].join('\n');
+    t.write('policy.yaml', bad);
+    await until(() => t.logs.some((l) => l.includes('keeping the previous one')));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const rejected = t.logs.filter((l) => l.includes('keeping the previous one'));
+    expect(rejected).toEqual([
+      expect.stringMatching(/^error +new policy rejected, keeping the previous one: .*policy\.yaml:2:\d+: `maxRecipients` must be a whole number/),
+      expect.stringMatching(/^error +new policy rejected, keeping the previous one: .*policy\.yaml:9:\d+: rule `drop-it`: `attachment` is not known/),
+    ]);
+    expect(rejected.join('\n')).not.toMatch(/warning|no rule looks at/);
+    expect(t.logs).toContainEqual(expect.stringMatching(/^warn +policy: .*policy\.yaml:\d+:\d+: rule `strip-exe`: no rule looks at `malformed`/));
   });
 });
 
@@ -450,5 +481,50 @@ describe('an inline policy in mailward.yaml (helper-21)', () => {
   it('loads one that uses an anchor set elsewhere in mailward.yaml', async () => {
     const t = loaded('facts: { greylist: { clientWhitelist: &ours [192.0.2.0/24] } }\npolicy:\n  version: 1\n  connect:\n    rules:\n      - id: no\n        when: { client: *ours }\n        do: [ reject ]\n');
     expect(once(await t.call('hook_connect', t.connection())).code).toBe(codes.deny);
+  });
+});
+
+describe('found in a new-user trial (trial 38)', () => {
+  it('logs the maxSize refusal at end of DATA as the smtp: controls are logged, not as a decision', async () => {
+    const t = loaded('policy: policy.yaml\n', 'version: 1\nsmtp: { maxSize: 1KB }\nrcpt: { default: accept }\ndata: { default: accept }\n');
+    const conn = t.connection({ helo: 'client.example.org' });
+    await withMessage(conn, { from: 'penny@example.org', to: ['al@acme.example'] }, textMessage('big') + `${'x'.repeat(70)}\n`.repeat(30));
+    const call = once(await t.call('mailward_data_post', conn));
+    expect(`${call.msg as object}`).toBe('552 5.3.4 Message exceeds the maximum size of 1024 bytes');
+    expect(t.logs).toContainEqual(expect.stringMatching(/^notice +refused stage=data by=smtp\.maxSize bytes=\d+ reply="552 5\.3\.4 Message exceeds the maximum size of 1024 bytes"$/));
+    expect(t.logs.some((l) => l.includes('decision stage=data'))).toBe(false);
+  });
+
+  it('warns of a fact that could not be had only when it decided (onError), not on every message', async () => {
+    const policy = [
+      'version: 1',
+      'rcpt: { default: accept }',
+      'data:',
+      '  rules:',
+      '    - id: known-good',
+      '      when: { header: { name: Subject, value: fine } }',
+      '      do: [ accept ]',
+      '    - id: av-optional',
+      '      when: { virus: true }',
+      '      onError: skip',
+      '      do: [ reject ]',
+      '    - id: av',
+      '      when: { virus: true }',
+      '      do: [ { quarantine: { reason: virus } } ]',
+      '',
+    ].join('\n');
+    const t = loaded('policy: policy.yaml\nquarantine: { dir: held }\n', policy);
+    const send = async (subject: string) => {
+      const conn = t.connection({ helo: 'client.example.org' });
+      await withMessage(conn, { from: 'penny@example.org', to: ['al@acme.example'] }, textMessage(subject));
+      return once(await t.call('mailward_data_post', conn)).code;
+    };
+    const warnings = () => t.logs.filter((l) => /fact failed/.test(l));
+    // An earlier terminal rule decided: no clamd is no news.
+    expect(await send('fine')).toBe(codes.ok);
+    expect(warnings()).toEqual([]);
+    // av-optional is skipped without a word; av's onError (tempfail) decides, and is explained.
+    expect(await send('x')).toBe(codes.denysoft);
+    expect(warnings()).toEqual([expect.stringMatching(/^warn +data: virus fact failed: .*clamd plugin did not scan/)]);
   });
 });
