@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { parseDuration } from '@mailward/core';
 import { HarakaSettingsError } from './settings-error';
 
 /** Where the policy comes from: a file (watched) or a policy written inside mailward.yaml. */
@@ -76,20 +77,15 @@ function bool(value: unknown, key: string): boolean {
   return value;
 }
 
-// The units of core's parseDuration (policy/units.ts), which @mailward/core does not export.
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
 /**
- * Milliseconds for `800ms`, `5s`, `1h`... A bare number is refused rather than guessed: `5`
- * meant five seconds to the operator who wrote it and was taken as 5 ms.
+ * Milliseconds for `800ms`, `5s`, `1h`... (core's units). A bare number is refused rather than
+ * guessed: `5` meant five seconds to the operator who wrote it and was taken as 5 ms.
  */
 function duration(value: unknown, key: string): number {
   if (typeof value === 'number' || (typeof value === 'string' && /^\s*\d+(?:\.\d+)?\s*$/.test(value))) {
     throw new HarakaSettingsError(`\`${key}: ${String(value).trim()}\` has no unit: write one, such as ${String(value).trim()}s or ${String(value).trim()}ms (units ms, s, m, h, d)`);
   }
-  const m = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]+)\s*$/.exec(value) : null;
-  const factor = m ? UNITS[m[2]!.toLowerCase()] : undefined;
-  const ms = m && factor !== undefined ? Math.round(Number(m[1]) * factor) : 0;
-  if (ms <= 0) throw new HarakaSettingsError(`\`${key}\` must be a duration such as 5s or 800ms (units ms, s, m, h, d)`);
+  const ms = typeof value === 'string' ? parseDuration(value) : undefined;
+  if (ms === undefined || ms <= 0) throw new HarakaSettingsError(`\`${key}\` must be a duration such as 5s or 800ms (units ms, s, m, h, d)`);
   return ms;
 }

@@ -27,6 +27,7 @@ export type { CompiledPolicy, CompiledStage, CompiledRule, CompiledSmtp } from '
 // engine
 export { evaluate } from './engine/evaluate';
 export { isOutbound } from './engine/direction';
+export { parseDuration } from './policy/units';
 export { gatherFacts, type GatherOptions } from './engine/gather-facts';
 export { runSession, type SessionSpec, type SessionResult, type RecipientResult } from './engine/run-session';
 
