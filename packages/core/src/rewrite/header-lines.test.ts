@@ -137,6 +137,20 @@ describe('a parameter too long for a line', () => {
     expect(libmime.parseHeaderValue(value.slice(value.indexOf(':') + 1)).params.filename).toBe(name);
   });
 
+  it('is only a file name: a long boundary is folded, never made continuations (readers would split the parts differently)', () => {
+    const value = unfold(folded(`Content-Type: multipart/mixed; boundary="${'b'.repeat(1000)}"`).join('\r\n'));
+    expect(value).not.toMatch(/boundary\*/);
+  });
+
+  it('is not looked for inside a quoted string, one that began on the line before too', () => {
+    const name = `x\r\n y=${'A'.repeat(1100)}.pdf`;
+    const value = unfold(folded(`Content-Disposition: attachment; filename="${name}"`).join('\r\n'));
+    expect(value).not.toMatch(/y\*0=/);
+    const inLine = unfold(folded(`Content-Disposition: attachment; filename="a; name=${'B'.repeat(1100)}.pdf"`).join('\r\n'));
+    expect(inLine).not.toMatch(/; name\*0=/);
+    expect(parseStructured(inLine.slice(20)).params.get('filename')).toEqual([`a; name=${'B'.repeat(1100)}.pdf`]);
+  });
+
   it('keeps escapes and percent octets whole, and an extended value extended', () => {
     const quoted = folded(`Content-Type: application/pdf; name="${'a\\"'.repeat(400)}"`).join('\r\n');
     expect(parseStructured(unfold(quoted).slice(13)).params.get('name')).toEqual(['a"'.repeat(400)]);

@@ -142,14 +142,33 @@ function runs(units: string[]): string[] {
   return [...out, run];
 }
 
+/** For each position of `line`, whether it is inside a quoted string (`\\"` escapes a quote). */
+function insideQuotes(line: string, startsQuoted: boolean): boolean[] {
+  const inside: boolean[] = [];
+  let q = startsQuoted;
+  for (let i = 0; i < line.length; i++) {
+    inside.push(q);
+    if (q && line[i] === '\\') {
+      inside.push(q);
+      i++;
+    } else if (line[i] === '"') q = !q;
+  }
+  inside.push(q);
+  return inside;
+}
+
 /**
  * A Content-Type or Content-Disposition line with each parameter no line could hold written as
  * RFC 2231 continuations (`filename*0="..."; filename*1="..."`): the same value, where a break
  * inside its quoted string would put a space in the file name. A value in encoded words is left
  * to splitLongWords (its words may stand on lines of their own).
  */
-function continueLongParameters(line: string): string {
-  return line.replace(PARAMETER, (whole: string, lead: string, name: string, star: string, value: string) => {
+function continueLongParameters(line: string, startsQuoted: boolean): string {
+  const inQuote = insideQuotes(line, startsQuoted);
+  return line.replace(PARAMETER, (whole: string, lead: string, name: string, star: string, value: string, at: number) => {
+    // Only a file's name: a boundary is structure (RFC 2046: at most 70), and text inside a
+    // quoted string (one that began on an earlier line too) is no parameter at all.
+    if (!/^(?:file)?name$/i.test(name) || inQuote[at]) return whole;
     if (whole.length - lead.length < MAX - 2 || value.includes('=?')) return whole;
     const quoted = value.startsWith('"');
     const text = quoted ? value.slice(1, -1) : value;
@@ -174,14 +193,20 @@ export function foldLongHeaderLines(block: Buffer): { block: Buffer; names: stri
   if (!scanLines(block, 0).long) return undefined;
   const names: string[] = [];
   let field = '';
+  let quoted = false; // the field's quoted string goes on from its line before
   const out: string[] = [];
   for (const l of block.toString('latin1').split('\r\n')) {
-    if (l !== '' && l[0] !== ' ' && l[0] !== '\t') field = l.slice(0, Math.max(0, l.indexOf(':'))) || l.slice(0, 40);
+    if (l !== '' && l[0] !== ' ' && l[0] !== '\t') {
+      field = l.slice(0, Math.max(0, l.indexOf(':'))) || l.slice(0, 40);
+      quoted = false;
+    }
+    const startsQuoted = quoted;
+    quoted = insideQuotes(l, quoted)[l.length]!;
     if (l.length <= MAX) {
       out.push(l);
       continue;
     }
-    out.push(...foldLine(/^content-(?:type|disposition)$/i.test(field.trim()) ? continueLongParameters(l) : l));
+    out.push(...foldLine(/^content-(?:type|disposition)$/i.test(field.trim()) ? continueLongParameters(l, startsQuoted) : l));
     if (!names.includes(field)) names.push(field);
   }
   return { block: Buffer.from(out.join('\r\n'), 'latin1'), names };

@@ -397,6 +397,25 @@ describe('rewrite: stripHtml', () => {
     expect(stream.changes).toEqual([{ kind: 'lines-broken', path: '0', style: 'fold' }]); // a body too big to hold is folded
   });
 
+  it('lets what it held go on once a dropped part has changed the message, though the drop itself sends nothing', async () => {
+    const b64 = Buffer.alloc(3 * 1024 * 1024, 0x41).toString('base64').replace(/.{76}/g, '$&\r\n');
+    const message = crlf(['From: a@outside.example', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: text/plain', '', 'hi',
+      '--b', 'Content-Type: application/octet-stream; name="a.exe"', 'Content-Transfer-Encoding: base64', '', b64, '--b--', '']);
+    const input = new Readable({ read() {} });
+    const stream = rewrite(input, [{ type: 'dropPart', rule: 'd', part: ref('2') }]);
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    const cut = message.length - 64 * 1024; // all but the end: the part is dropped, its boundary not yet closed
+    for (let at = 0; at < cut; at += 64 * 1024) input.push(message.subarray(at, Math.min(at + 64 * 1024, cut)));
+    for (let waited = 0; Buffer.concat(chunks).length === 0 && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    expect(Buffer.concat(chunks).toString('latin1')).toContain('hi'); // out before the end, not held with the input
+    input.push(message.subarray(cut));
+    input.push(null);
+    await new Promise((r) => stream.on('end', r));
+    expect(Buffer.concat(chunks).toString('latin1')).not.toContain('AAAA');
+    expect(stream.changes).toEqual([expect.objectContaining({ kind: 'part-dropped', path: '2' })]);
+  });
+
   it('holds nothing back from a caller that vouches for the lines (the gateway): what it sends before a change is the input', async () => {
     const head = crlf(['Subject: x', 'Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: text/plain', '', 'first', '--b', '']);
     const tail = crlf(['Content-Type: text/html', '', '<p>no script</p>', '--b--', '']);

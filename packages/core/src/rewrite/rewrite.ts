@@ -153,20 +153,21 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
     for (; !applied && looked < changes.length; looked++) applied = isApplied(changes[looked]!);
     return applied;
   };
+  /** Whether the hold is over (an effect changed something, or too much input came): what was held goes on. */
+  const flows = (stream: Transform): boolean => {
+    if (flowing) return true;
+    if (!isAppliedYet() && inputSize <= UNCHANGED_HOLD) return false;
+    overHeld = !applied;
+    flowing = true;
+    splitter.input = undefined;
+    for (const p of pending) stream.push(p);
+    pending.length = 0;
+    input.length = 0;
+    return true;
+  };
   const send = (stream: Transform, data: Buffer): void => {
-    if (!flowing) {
-      if (!isAppliedYet() && inputSize <= UNCHANGED_HOLD) {
-        pending.push(data);
-        return;
-      }
-      overHeld = !applied;
-      flowing = true;
-      splitter.input = undefined;
-      for (const p of pending) stream.push(p);
-      pending.length = 0;
-      input.length = 0;
-    }
-    stream.push(data);
+    if (flows(stream)) stream.push(data);
+    else pending.push(data);
   };
   /** The end: what was held goes out, or, when no effect changed anything, the input as it came. */
   const settle = (stream: Transform): void => {
@@ -178,6 +179,8 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
   const splitter = new CrlfSplitter();
   if (!flowing) {
     splitter.input = (chunk) => {
+      // Checked as input comes too: a dropped part, or one held whole (HTML), sends nothing.
+      if (flows(edit)) return;
       input.push(chunk);
       inputSize += chunk.length;
     };
