@@ -1,4 +1,5 @@
 import type { InlineAttachment, InlineMessage } from './case';
+import { encodeBody } from '../rewrite/part-body';
 
 const BOUNDARY_ALT = '=_mailward_alt';
 const BOUNDARY_MIXED = '=_mailward_mixed';
@@ -43,7 +44,8 @@ function textEntity(subtype: 'plain' | 'html', text: string): Entity {
   const lines = text.replace(/\r\n/g, '\n').split('\n');
   const plain = /^[\x20-\x7e\t\n]*$/.test(text.replace(/\r\n/g, '\n')) && lines.every((l) => l.length <= 76 && !/^\.|^From |[ \t]$/.test(l));
   if (plain) return { head: [type, 'Content-Transfer-Encoding: 7bit'], lines };
-  return { head: [type, 'Content-Transfer-Encoding: quoted-printable'], lines: quotedPrintableLines(text) };
+  const qp = encodeBody(Buffer.from(lines.join('\r\n'), 'utf8'), 'quoted-printable');
+  return { head: [type, 'Content-Transfer-Encoding: quoted-printable'], lines: qp.toString('latin1').split('\r\n') };
 }
 
 function attachmentEntity(a: InlineAttachment): Entity {
@@ -74,28 +76,6 @@ function base64Lines(data: Buffer): string[] {
   const lines: string[] = [];
   for (let i = 0; i < text.length; i += 76) lines.push(text.slice(i, i + 76));
   return lines;
-}
-
-// RFC 2045 section 6.7: lines of at most 76, soft breaks, line ends kept as line ends.
-function quotedPrintableLines(text: string): string[] {
-  const out: string[] = [];
-  for (const line of text.replace(/\r\n/g, '\n').split('\n')) {
-    const bytes = Buffer.from(line, 'utf8');
-    let current = '';
-    for (let i = 0; i < bytes.length; i++) {
-      const b = bytes[i];
-      const last = i === bytes.length - 1;
-      const safe = b >= 0x21 && b <= 0x7e && b !== 0x3d && !(b === 0x2e && current === '') && !(b === 0x46 && current === '');
-      const piece = safe || ((b === 0x20 || b === 0x09) && !last) ? String.fromCharCode(b) : `=${b.toString(16).toUpperCase().padStart(2, '0')}`;
-      if (current.length + piece.length > 75) {
-        out.push(`${current}=`);
-        current = '';
-      }
-      current += piece;
-    }
-    out.push(current);
-  }
-  return out;
 }
 
 // Names outside plain ASCII go in as RFC 2047 words, as mail clients write them.
