@@ -58,4 +58,18 @@ linux('relay over hops that fail', () => {
       detail: expect.stringMatching(new RegExp(`^127\\.0\\.0\\.1:${down.port}: connect ECONNREFUSED .*; 127\\.0\\.0\\.1:${refusing.port}: .*421 4\\.3\\.2 busy`)),
     }]);
   });
+
+  it('finds the hop refusal of a recipient whose IDN domain it was sent as an A-label', async () => {
+    writeFileSync(join(dir, 'idn.eml'), 'Subject: idn\r\n\r\nhello\r\n');
+    hub.refuse.add('gone@bücher.example'); // smtp-server shows the hub an A-label as its U-label
+    const hop = { host: '127.0.0.1', port: hub.port };
+    const open = () => createReadStream(join(dir, 'idn.eml'));
+    const some = await relay([hop], 'a@example.org', ['ok@acme.example', 'gone@bücher.example'], open, { mode: 'smtp', timeout: 2 });
+    expect(some).toEqual([
+      expect.objectContaining({ address: 'ok@acme.example', outcome: 'delivered' }),
+      expect.objectContaining({ address: 'gone@bücher.example', outcome: 'permanent', detail: expect.stringMatching(/^550/) }),
+    ]);
+    const all = await relay([hop], 'a@example.org', ['gone@bücher.example'], open, { mode: 'smtp', timeout: 2 });
+    expect(all).toEqual([expect.objectContaining({ address: 'gone@bücher.example', outcome: 'permanent', detail: expect.stringMatching(/^550/) })]);
+  });
 });

@@ -6,7 +6,7 @@ import { closeProbes, forgetExtensions, knownExtensions, learnExtensions, probeE
 import { planFor, type HopPlan, type MessageBody } from './hop-plan';
 import type { Failover, HopOutcome } from './hop-outcome';
 import { MessageOctets } from './message-octets';
-import { sendRaw } from './raw-mail';
+import { envelopeAddress, sendRaw } from './raw-mail';
 import type { Hop } from './route';
 
 /** Pools kept at most; MX delivery meets a new address per domain, so the least recently used goes. */
@@ -102,6 +102,16 @@ interface RejectedError {
   response?: string;
 }
 
+/**
+ * The hop's answer to one spooled recipient. nodemailer names a refused recipient in the form it
+ * sent it (an IDN domain as its A-label), not as spooled: compared as spooled only, a refused
+ * `user@bücher.example` was found in no answer and counted delivered.
+ */
+function refusalOf(rejected: RejectedError[], address: string): RejectedError | undefined {
+  const forms = new Set([address.toLowerCase(), envelopeAddress(address, 'to').toLowerCase()]);
+  return rejected.find((e) => forms.has(e.recipient.toLowerCase()));
+}
+
 type RelayError = Error & { responseCode?: number; response?: string; code?: string; rejectedErrors?: RejectedError[] };
 
 /** Why a hop did not take the message, in words an admin can act on (without the hop's name). */
@@ -167,7 +177,7 @@ export async function relay(
       learnExtensions(key, (info as { ehlo?: unknown }).ehlo);
       const rejected = ((info as { rejectedErrors?: RejectedError[] }).rejectedErrors ?? []);
       return answered(plan, earlier(), (address) => {
-        const r = rejected.find((e) => e.recipient.toLowerCase() === address.toLowerCase());
+        const r = refusalOf(rejected, address);
         const fitted = plan.form === '7bit' ? ' (sent 7-bit: it offers no 8BITMIME)' : plan.form === 'ascii-header' ? ' (UTF-8 headers sent as encoded words: it offers no SMTPUTF8)' : '';
         const sent = `${hopName(hop)} ${info.response}${fitted}`;
         if (!r) return { address, outcome: 'delivered' as const, detail: sent };
@@ -179,7 +189,7 @@ export async function relay(
       if (e.code === 'EENVELOPE' && e.rejectedErrors?.length) {
         // Every recipient refused: the hop answered, so its answers stand.
         return answered(plan, earlier(), (address) => {
-          const r = e.rejectedErrors!.find((x) => x.recipient.toLowerCase() === address.toLowerCase());
+          const r = refusalOf(e.rejectedErrors!, address);
           const code = r?.responseCode ?? e.responseCode ?? 450;
           return { address, outcome: code >= 500 ? ('permanent' as const) : ('temporary' as const), detail: r?.response ?? e.response ?? e.message, remoteMta: remoteMta(hop) };
         });
