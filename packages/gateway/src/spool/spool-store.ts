@@ -10,10 +10,14 @@ import { HOP_LIMIT, TooManyHops, hopCount } from './hop-count';
 import { removeFile } from './durable-file';
 import { receiveFile, streamOf } from './received-file';
 
-/** Routes, and sender/recipient rewrites, are envelope effects: the record carries their result. */
+/**
+ * Routes, and sender/recipient rewrites, are envelope effects: the record carries their result.
+ * bcc and a sender rewrite are mail+ actions: one decided at rcpt acts on the whole message, as at mail.
+ */
 function envelopeOf(message: AcceptedMessage): { sender: string; recipients: RecipientRecord[] } {
+  const whole = [...message.effects, ...message.recipients.flatMap((r) => r.effects)];
   let sender = message.sender;
-  for (const e of message.effects) if (e.type === 'rewriteSender' && e.from === sender) sender = e.to;
+  for (const e of whole) if (e.type === 'rewriteSender' && e.from === sender) sender = e.to;
   const recipients: RecipientRecord[] = [];
   const add = (address: string, via?: string[]): void => {
     if (recipients.some((r) => r.address.toLowerCase() === address.toLowerCase())) return;
@@ -28,7 +32,7 @@ function envelopeOf(message: AcceptedMessage): { sender: string; recipients: Rec
     }
     add(address, via);
   }
-  for (const e of message.effects) if (e.type === 'bcc') add(e.address);
+  for (const e of whole) if (e.type === 'bcc') add(e.address);
   return { sender, recipients };
 }
 
