@@ -22,3 +22,15 @@ describe('entityFilenames: every decoded name, the one that gives the part away 
     expect(entityFilenames('application/octet-stream', disposition)[0]).toBe('a.exe');
   });
 });
+
+describe('entityFilenames: a quoted name is read as mailsplit reads it', () => {
+  it.each([
+    ['a comment after the quoted name', 'attachment; filename="invoice.exe" (scanned)', ['invoice.exe']],
+    ['a quote never closed', 'attachment; filename="love-letter.txt', ['love-letter.txt']],
+    ['text after the closing quote', 'attachment; filename="a b.exe"x', ['a b.exe']],
+    ['an escaped quote inside', 'attachment; filename="say \\"hi\\".exe"', ['say "hi".exe']],
+    ['a comment after a token: both readings', 'attachment; filename=invoice.exe (scanned)', ['invoice.exe', 'invoice.exe (scanned)']],
+  ])('%s', (_name, disposition, expected) => {
+    expect(entityFilenames(undefined, disposition)).toEqual(expected);
+  });
+});

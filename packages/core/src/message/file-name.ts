@@ -39,6 +39,8 @@ export function diskNames(name: string): string[] {
   return [...new Set(names)].filter(Boolean);
 }
 
+const TOKEN_AND_COMMENT = /^(\S+?)[ \t]*\([^()]*\)[ \t]*$/;
+
 /**
  * Every file name an entity's headers give it (disposition `filename`, type `name`, then the
  * values of `others`: whole-value name fields such as Content-Name), decoded.
@@ -48,7 +50,11 @@ export function entityFilenames(contentType: string | undefined, disposition: st
   const collect = (header: string | undefined, param: string): void => {
     if (!header) return;
     for (const raw of parseStructured(header).params.get(param) ?? []) {
-      for (const name of diskNames(cleanFilename(raw))) if (!names.includes(name)) names.push(name);
+      // `filename=invoice.exe (scanned)`: a token and a comment to RFC 2045, one name to others.
+      const token = TOKEN_AND_COMMENT.exec(raw)?.[1];
+      for (const reading of token ? [raw, token] : [raw]) {
+        for (const name of diskNames(cleanFilename(reading))) if (!names.includes(name)) names.push(name);
+      }
     }
   };
   collect(disposition, 'filename');

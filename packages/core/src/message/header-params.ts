@@ -30,10 +30,21 @@ function splitSegments(input: string): string[] {
   return out;
 }
 
+/**
+ * A parameter value as readers take it: a quoted string's content, without what follows its
+ * closing quote (`"invoice.exe" (scanned)` is invoice.exe, as mailsplit reads it) and to the end
+ * when it is never closed (`"love-letter.txt`); anything else as written.
+ */
 function unquote(raw: string): string {
   const v = raw.trim();
-  if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) return v.slice(1, -1).replace(/\\(.)/g, '$1');
-  return v;
+  if (!v.startsWith('"')) return v;
+  let out = '';
+  for (let i = 1; i < v.length; i++) {
+    const ch = v[i]!;
+    if (ch === '"') return out;
+    out += ch === '\\' && i + 1 < v.length ? v[++i] : ch;
+  }
+  return out;
 }
 
 /** Percent-decode to bytes, then to text in `charset` (RFC 2231 extended values). */
