@@ -8,9 +8,11 @@
 const COMMENT = /\((?:[^()\\]|\\.)*\)/g;
 const CFWS = String.raw`(?:[ \t]|\((?:[^()\\]|\\.)*\))*`;
 // The value is a binary string: octets 0x80-0xff are RFC 6532's UTF-8 (`jürgen@müller.example`),
-// part of the atom or label they stand in, not where an address starts or ends.
+// part of the atom or label they stand in, not where an address starts or ends. A host name may
+// have `_` (Windows names it `penny_pc`): not a DNS host name, but readers and MTAs take it. A
+// domain literal is short (RFC 5321 4.1.3): bounded, an unclosed `a@[` is not scanned to the end.
 const ATOM = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\x80-\xff-]/;
-const ADDRESS = new RegExp(String.raw`([A-Za-z0-9!#$%&'*+/=?^_\`{|}~.\x80-\xff-]+|"(?:[^"\\]|\\.)*")${CFWS}@${CFWS}([A-Za-z0-9.\x80-\xff-]+|\[[^\]]*\])`, 'y');
+const ADDRESS = new RegExp(String.raw`([A-Za-z0-9!#$%&'*+/=?^_\`{|}~.\x80-\xff-]+|"(?:[^"\\]|\\.)*")${CFWS}@${CFWS}([A-Za-z0-9_.\x80-\xff-]+|\[[^[\]]{0,255}\])`, 'y');
 
 /** Replace every address in the value with `fn(address)`; `fn` returning undefined keeps it. */
 export function mapAddresses(value: string, fn: (address: string) => string | undefined): string {
@@ -138,7 +140,7 @@ export function encodePhrases(value: string, encodeWord: (text: string) => strin
     if (quoted !== undefined) return encodeWord(quoted.replace(/\\(.)/g, '$1'));
     if (token.includes('@')) return token; // a bare address
     const lead = /^\s*/.exec(token)![0];
-    const trail = /\s*$/.exec(token)![0];
+    const trail = token.slice(token.trimEnd().length); // not /\s*$/: quadratic on a long run of spaces
     return `${lead}${encodeWord(token.trim())}${trail}`;
   });
 }

@@ -28,11 +28,14 @@ export function withoutMarked(value: string, marker: string): string {
   }
   items.push(value.slice(start));
   const kept = items.filter((item) => !item.includes(marker));
-  let out = '';
+  // Pieces joined once at the end: `out +=` with `out.endsWith` flattened the string each time.
+  const out: string[] = [];
+  let last = '';
   for (const item of kept) {
     if (item.trim() === '') continue;
-    const joins = out !== '' && !out.endsWith(':') && !item.trimStart().startsWith(';');
-    out += joins ? `,${item}` : item;
+    const joins = out.length > 0 && !last.endsWith(':') && !item.trimStart().startsWith(';');
+    out.push(joins ? `,${item}` : item);
+    last = item;
   }
-  return out.trim();
+  return out.join('').trim();
 }

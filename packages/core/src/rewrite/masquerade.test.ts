@@ -76,6 +76,8 @@ describe('masqueradeAddresses: our subdomains become the domain', () => {
     ['a display name in encoded words that holds the address', '=?utf-8?B?cGVubnlAZGlt?= =?utf-8?B?ZW5zaW9uLmFjbWUuZXhhbXBsZQ==?= <p@x.example>', '=?UTF-8?B?cGVubnlAYWNtZS5leGFtcGxl?= <p@x.example>'],
     ['a quoted local part naming our host, of a mailbox elsewhere', '"x@hub.acme.example"@elsewhere.example', '"x@hub.acme.example"@elsewhere.example'],
     ['an encoded display name without our hosts keeps its bytes', '=?utf-8?B?cGVubnlAeC5leGFtcGxl?= <p@dimension.acme.example>', '=?utf-8?B?cGVubnlAeC5leGFtcGxl?= <p@acme.example>'],
+    ['a Windows host name with an underscore', 'Penny <penny@penny_pc.corp.acme.example>', 'Penny <penny@acme.example>'],
+    ['an underscore host in a comment and a display name', '"p@build_01.acme.example" <p@build_01.acme.example> (via build_01.acme.example)', '"p@acme.example" <p@acme.example> (via acme.example)'],
   ])('%s', (_name, value, expected) => {
     expect(masqueradeAddresses(value, 'acme.example')).toBe(expected);
   });

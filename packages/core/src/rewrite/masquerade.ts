@@ -39,11 +39,11 @@ function inWords(value: string, fn: (text: string) => string): string {
 }
 
 /** A host name standing on its own (a final dot, as at the end of a sentence, not part of it). */
-const HOST = /(?<![A-Za-z0-9.-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
-const ROUTE_HOST = /([<,]\s*@)([A-Za-z0-9.-]+)(?=\s*[,:])/g;
+const HOST = /(?<![A-Za-z0-9_.-])[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+/g;
+const ROUTE_HOST = /([<,]\s*@)([A-Za-z0-9_.-]+)(?=\s*[,:])/g;
 // Tried only where a run of atom characters starts (linear on a long run without @), and not
 // in a quoted local part (`"x@hub.acme.example"@elsewhere` is someone else's mailbox).
-const TEXT_ADDRESS = /(?<![A-Za-z0-9!#$%&'*+/=?^_`{|}~.-])([A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+)@([A-Za-z0-9.-]+)(?![A-Za-z0-9.-]|"\s*@)/g;
+const TEXT_ADDRESS = /(?<![A-Za-z0-9!#$%&'*+/=?^_`{|}~.-])([A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+)@([A-Za-z0-9_.-]+)(?![A-Za-z0-9_.-]|"\s*@)/g;
 const WORD = String.raw`=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=`;
 /** A run of encoded words (white space between them is not text, RFC 2047 6.2). */
 const WORDS = new RegExp(String.raw`${WORD}(?:\s+${WORD})*`, 'g');
