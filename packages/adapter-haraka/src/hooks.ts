@@ -7,6 +7,7 @@ import { declaredSizeRefusal, withPolicySize } from './size-limit';
 import type { HarakaAddress, HarakaConnection, Next } from './haraka-types';
 import { loadState, type MailwardPlugin, type MailwardState } from './plugin-state';
 import { queueStage } from './queue-stage';
+import { otherRouteRefusal } from './recipient-route';
 import { mailQuarantineNotice } from './quarantine-notify';
 import { outcomeFor, refusal, type DSN, type HookOutcome } from './reply';
 import { runHook } from './run-hook';
@@ -159,12 +160,15 @@ async function envelopeStage(
 ): Promise<HookOutcome> {
   const input = stageInput(connection, extra);
   const decision = await decide(plugin, state, connection, stage, input);
-  logDecision(plugin, connection, decision, input);
   const txn = connection.transaction;
+  const accepted = decision.verdict !== 'reject' && decision.verdict !== 'tempfail';
+  // Haraka sends a transaction to one host: a recipient routed elsewhere waits for the next one.
+  const otherRoute =
+    stage === 'rcpt' && accepted && txn ? otherRouteRefusal(txn.notes, decision, extra.recipients?.length ?? 0) : undefined;
+  logDecision(plugin, connection, decision, input, undefined, otherRoute?.toString());
   const perConnection = stage === 'connect' || stage === 'helo';
   recordDecision(plugin, perConnection || !txn ? connection.results : txn.results, decision);
-  if (decision.verdict !== 'reject' && decision.verdict !== 'tempfail') {
-    remember(perConnection || !txn ? connection.notes : txn.notes, decision);
-  }
+  if (otherRoute) return { code: codes.denysoft, msg: otherRoute };
+  if (accepted) remember(perConnection || !txn ? connection.notes : txn.notes, decision);
   return outcomeFor(decision);
 }

@@ -18,6 +18,11 @@ export interface SessionNotes {
   rule?: string;
   /** For the quarantine notice, noted at end of DATA: Subject as received, recipients before a `forward`. */
   held?: { subject: string; recipients: string[] };
+  /**
+   * The route host ('' for none) every recipient of this transaction shares (recipient-route.ts).
+   * Not `route`: haraka-notes reads the 'mailward.route' note (envelope-effects.ts) from here.
+   */
+  recipientRoute?: string;
 }
 
 const KEY = 'mailward';
