@@ -34,3 +34,21 @@ describe('entityFilenames: a quoted name is read as mailsplit reads it', () => {
     expect(entityFilenames(undefined, disposition)).toEqual(expected);
   });
 });
+
+describe('entityFilenames: comments and white space in parameters (RFC 2045 5.1)', () => {
+  it.each([
+    ['a comment before the parameter', 'attachment; (c) filename="evil.bat"'],
+    ['a comment right after the semicolon', 'attachment;(x)filename=evil.bat'],
+    ['a comment before the value', 'attachment; filename=(c)"evil.bat"'],
+    ['white space before the star', "attachment; filename *=utf-8''evil.bat"],
+    ['a tab before the star and a space after the equals sign', "attachment; filename\t*= utf-8''evil.bat"],
+    ['a quote inside an earlier comment', 'attachment; size=3 (it"s); filename="evil.bat"'],
+    ['a comment never closed before it, as readers that know no comments read it', 'attachment; x=( ; filename="evil.bat"'],
+  ])('%s', (_name, disposition) => {
+    expect(entityFilenames(undefined, disposition)).toContain('evil.bat');
+  });
+
+  it('a comment in a quoted name is part of the name', () => {
+    expect(entityFilenames(undefined, 'attachment; filename="photo (1).jpg"')).toEqual(['photo (1).jpg']);
+  });
+});

@@ -39,8 +39,6 @@ export function diskNames(name: string): string[] {
   return [...new Set(names)].filter(Boolean);
 }
 
-const TOKEN_AND_COMMENT = /^(\S+?)[ \t]*\([^()]*\)[ \t]*$/;
-
 /**
  * Every file name an entity's headers give it (disposition `filename`, type `name`, then the
  * values of `others`: whole-value name fields such as Content-Name), decoded.
@@ -49,12 +47,11 @@ export function entityFilenames(contentType: string | undefined, disposition: st
   const names: string[] = [];
   const collect = (header: string | undefined, param: string): void => {
     if (!header) return;
-    for (const raw of parseStructured(header).params.get(param) ?? []) {
-      // `filename=invoice.exe (scanned)`: a token and a comment to RFC 2045, one name to others.
-      const token = TOKEN_AND_COMMENT.exec(raw)?.[1];
-      for (const reading of token ? [raw, token] : [raw]) {
-        for (const name of diskNames(cleanFilename(reading))) if (!names.includes(name)) names.push(name);
-      }
+    // Read as most readers do (comments are text) and as RFC 2045 does (comments are not):
+    // `(c) filename="x.bat"` names x.bat to Python's email, `x=( ; name="y.bat"` y.bat to libmime.
+    const readings = [parseStructured(header), ...(header.includes('(') ? [parseStructured(header, { comments: true })] : [])];
+    for (const raw of readings.flatMap((r) => r.params.get(param) ?? [])) {
+      for (const name of diskNames(cleanFilename(raw))) if (!names.includes(name)) names.push(name);
     }
   };
   collect(disposition, 'filename');

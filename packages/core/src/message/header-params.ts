@@ -72,8 +72,43 @@ interface Piece {
   text: string;
 }
 
-/** Parse a Content-Type or Content-Disposition value; never throws. */
-export function parseStructured(input: string): StructuredValue {
+/**
+ * The value with its comments (RFC 2045 5.1 allows RFC 822 comments: `attachment; (c) filename=x`)
+ * cut out, each left as a space; quoted strings kept as written. A comment never closed runs to
+ * the end, as RFC 822 reads it.
+ */
+export function withoutComments(input: string): string {
+  if (!input.includes('(')) return input;
+  let out = '';
+  let quoted = false;
+  let depth = 0;
+  for (let i = 0; i < input.length; i++) {
+    const ch = input[i]!;
+    if (ch === '\\' && (quoted || depth > 0)) {
+      if (depth === 0) out += ch + (input[i + 1] ?? '');
+      i++;
+    } else if (depth > 0) {
+      if (ch === '(') depth++;
+      else if (ch === ')' && --depth === 0) out += ' ';
+    } else if (ch === '"') {
+      quoted = !quoted;
+      out += ch;
+    } else if (ch === '(' && !quoted) {
+      depth = 1;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+/**
+ * Parse a Content-Type or Content-Disposition value; never throws. As most readers do, comments
+ * are text here; `{ comments: true }` reads them as RFC 2045 does, as comments. White space in a
+ * parameter's name is dropped either way (`name *=utf-8''x` is read as `name*=` by Python's email).
+ */
+export function parseStructured(text: string, options: { comments?: boolean } = {}): StructuredValue {
+  const input = options.comments ? withoutComments(text) : text;
   const [head = '', ...rest] = splitSegments(input);
   const params = new Map<string, string[]>();
   const continued = new Map<string, Piece[]>();
@@ -85,7 +120,7 @@ export function parseStructured(input: string): StructuredValue {
   for (const segment of rest) {
     const eq = segment.indexOf('=');
     if (eq < 0) continue;
-    const key = segment.slice(0, eq).trim().toLowerCase();
+    const key = segment.slice(0, eq).replace(/[ \t\r\n]+/g, '').toLowerCase();
     const raw = segment.slice(eq + 1);
     const m = /^([^*]+)\*(?:(\d+)\*?|)$/.exec(key);
     if (!m) {
