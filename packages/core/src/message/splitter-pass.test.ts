@@ -109,3 +109,17 @@ describe('splitterPass: white space before a colon', () => {
     expect((await pass(lines)).malformed).toEqual([expect.objectContaining({ kind: 'bad-header', path: '1', detail: expect.stringContaining('header line is not a field') })]);
   });
 });
+
+describe('splitterPass: a multipart with a transfer encoding (RFC 2045 6.4)', () => {
+  it.each(['quoted-printable', 'base64'])('%s is bad-encoding', async (encoding) => {
+    const lines = ['From: a@example.net', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="BB"', `Content-Transfer-Encoding: ${encoding}`, '',
+      '--BB', 'Content-Type: text/plain', '', 'hello', '--BB--', ''];
+    expect(await malformed(lines)).toEqual([expect.objectContaining({ kind: 'bad-encoding', path: '0' })]);
+  });
+
+  it.each(['7bit', '8BIT', 'binary'])('%s is not', async (encoding) => {
+    const lines = ['From: a@example.net', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="BB"', `Content-Transfer-Encoding: ${encoding}`, '',
+      '--BB', 'Content-Type: text/plain', '', 'hello', '--BB--', ''];
+    expect(await malformed(lines)).toEqual([]);
+  });
+});

@@ -27,6 +27,8 @@ export interface PassResult {
   malformed: Malformation[];
 }
 
+/** The encodings a multipart or message may have (RFC 2045 6.4, RFC 2046 5.2.1): none, only a label. */
+const IDENTITY_ENCODINGS = new Set(['7bit', '8bit', 'binary']);
 /** The transfer encodings of RFC 2045 6.1; any other is unknown (6.4). */
 const KNOWN_ENCODINGS = new Set(['7bit', '8bit', 'binary', 'quoted-printable', 'base64']);
 
@@ -98,6 +100,10 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
     if (node.charset) part.charset = node.charset;
     if (node.disposition) part.disposition = node.disposition;
     if (node.encoding) part.encoding = node.encoding;
+    if (node.encoding && node.multipart && !IDENTITY_ENCODINGS.has(node.encoding)) {
+      // RFC 2045 6.4: a multipart is never encoded; a reader that decodes one anyway sees parts we do not.
+      flag('bad-encoding', path, `multipart with Content-Transfer-Encoding ${JSON.stringify(node.encoding)} (only 7bit, 8bit or binary may stand there)`);
+    }
     if (node.encoding && !node.multipart && !KNOWN_ENCODINGS.has(node.encoding)) {
       // RFC 2045 6.4: such an entity is application/octet-stream whatever its type says; some
       // readers decode x-uuencode or a quoted "base64" all the same, so it is also ambiguous.
