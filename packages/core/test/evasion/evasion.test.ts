@@ -16,6 +16,11 @@ interface Case {
   outcome: 'strip' | 'refuse' | 'pass' | 'html';
   stripped?: string[];
   benign?: string[];
+  /**
+   * Rules that must fire: where the policy strips the part by its type anyway (any zip is not a
+   * safe type), they show that what it holds was seen.
+   */
+  fired?: string[];
   /** A case the pipeline does not meet yet: its test is expected to fail until it does. */
   knownGap?: string;
 }
@@ -66,6 +71,7 @@ describe('evasion corpus', () => {
         return;
       }
       expect(decision.verdict).toBe('accept');
+      expect(decision.fired).toEqual(expect.arrayContaining(c.fired ?? []));
       const { out, changes } = await run(data, decision);
       const stripped = changes.filter((x) => x.kind === 'part-stripped').map((x) => (x as { path: string }).path);
       expect(stripped.sort()).toEqual([...(c.stripped ?? [])].sort());

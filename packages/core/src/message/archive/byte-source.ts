@@ -20,3 +20,15 @@ export function bufferSource(buf: Buffer): ByteSource {
     stream: () => Readable.from([buf]),
   };
 }
+
+/** The first `length` bytes of a source, at the same offsets (the bytes before a zip). */
+export function prefixSource(src: ByteSource, length: number): ByteSource {
+  const end = Math.min(length, src.length);
+  return {
+    length: end,
+    read: (offset, count) => src.read(offset, Math.max(0, Math.min(count, end - offset))),
+    stream: () => Readable.from((function* chunks() {
+      for (let at = 0; at < end; at += 1 << 16) yield src.read(at, Math.min(1 << 16, end - at));
+    })()),
+  };
+}

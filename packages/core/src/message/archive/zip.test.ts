@@ -25,6 +25,24 @@ describe('listArchive: a zip with bytes before it', () => {
     expect(listing?.members[0]!.content?.()).toEqual(exe);
   });
 
+  it('lists an earlier zip too, which a streaming reader (Java, bsdtar) takes from the first byte', async () => {
+    const first = buildZip([{ name: 'run.bat', data: Buffer.from('@echo off') }]);
+    const last = buildZip([{ name: 'readme.txt', data: Buffer.from('hello') }]);
+    const listing = await list(Buffer.concat([first, last]));
+    expect(listing?.members.map((m) => m.name)).toEqual(['readme.txt', 'run.bat']);
+    expect(listing?.members[1]!.content?.()).toEqual(Buffer.from('@echo off'));
+    // Three zips: the middle one is read by its own end record, which ends the bytes before the last.
+    const three = await list(Buffer.concat([first, buildZip([{ name: 'evil.exe', data: exe }]), last]));
+    expect(three?.members.map((m) => m.name)).toEqual(['readme.txt', 'evil.exe', 'run.bat']);
+  });
+
+  it('lists an earlier zip by its local headers when its end record is gone', async () => {
+    const first = buildZip([{ name: 'run.bat', data: Buffer.from('@echo off') }]);
+    const locals = first.subarray(0, first.indexOf(Buffer.from('PK\x01\x02')));
+    const listing = await list(Buffer.concat([locals, buildZip([{ name: 'readme.txt', data: Buffer.from('hello') }])]));
+    expect(listing?.members.map((m) => m.name)).toEqual(['readme.txt', 'run.bat']);
+  });
+
   it('is not made up from an end record whose directory is not there', async () => {
     const fake = Buffer.concat([stub, Buffer.from('PK\x05\x06'), Buffer.alloc(18)]);
     fake.writeUInt32LE(40, stub.length + 12);

@@ -1,5 +1,5 @@
 import { constants, inflateRawSync } from 'node:zlib';
-import type { ByteSource } from './byte-source';
+import { prefixSource, type ByteSource } from './byte-source';
 import type { ArchiveListing, ArchiveMember } from './member';
 import { memberNames } from './member-names';
 import { findZipEnd } from './zip-end';
@@ -75,8 +75,24 @@ function* localWalk(src: ByteSource, start: number, stop: number, known: Map<num
   }
 }
 
+// Zips before the last one that are read by their own end records; past that, only the first
+// zip's local headers (what a streaming reader sees) are listed.
+const EARLIER_ZIPS = 16;
+
+/**
+ * What lies before the zip that ends the file. A concatenated zip (B then A) is A to unzip and
+ * 7-Zip, but B to a streaming reader (Java's ZipInputStream, `bsdtar -xf - <`), which starts
+ * at the first byte: the earlier zip is listed by its own end record, which ends the bytes
+ * before A, or else by its local headers from the start (a stub yields none).
+ */
+function earlierMembers(src: ByteSource, before: number, limit: number, depth: number): ArchiveMember[] {
+  const prefix = prefixSource(src, before);
+  if (depth < EARLIER_ZIPS) return listZip(prefix, limit, depth + 1).members;
+  return [...localWalk(prefix, 0, before, new Map())].map((local) => member(prefix, undefined, local, limit));
+}
+
 /** List a zip's members; `limit` caps reading and inflating one member for nested listing. */
-export function listZip(src: ByteSource, limit: number): ArchiveListing {
+export function listZip(src: ByteSource, limit: number, depth = 0): ArchiveListing {
   const end = findZipEnd(src, true);
   const centrals = end ? centralHeaders(src, end) : [];
   if (end && (centrals.length > 0 || end.cdSize === 0)) {
@@ -85,6 +101,7 @@ export function listZip(src: ByteSource, limit: number): ArchiveListing {
     for (const local of localWalk(src, end.shift, end.cdStart, known)) {
       if (!known.has(local.local)) members.push(member(src, undefined, local, limit));
     }
+    if (end.shift > 0) members.push(...earlierMembers(src, end.shift, limit, depth));
     return { format: 'zip', members };
   }
   const members = [...localWalk(src, 0, src.length, new Map())].map((local) => member(src, undefined, local, limit));
