@@ -35,6 +35,18 @@ function tnef(attachments: { title: string; longName?: string; data: Buffer }[])
   return Buffer.concat(parts);
 }
 
+/** A MAPI property block with a long file name (0x3707) and the file's bytes as PR_ATTACH_DATA_BIN (0x3701). */
+function mapiNameAndData(name: string, data: Buffer): Buffer {
+  const prop = (type: number, id: number, value: Buffer): Buffer => {
+    const head = Buffer.alloc(12);
+    head.writeUInt16LE(type, 0); head.writeUInt16LE(id, 2); head.writeUInt32LE(1, 4); head.writeUInt32LE(value.length, 8);
+    return Buffer.concat([head, value, Buffer.alloc((4 - (value.length % 4)) % 4)]);
+  };
+  const count = Buffer.alloc(4);
+  count.writeUInt32LE(2, 0);
+  return Buffer.concat([count, prop(0x001e, 0x3707, Buffer.from(`${name}\0`, 'latin1')), prop(0x0102, 0x3701, data)]);
+}
+
 describe('listTnef: the files Outlook shows from a winmail.dat', () => {
   it('lists each attachment with its title and its MAPI long file name', () => {
     const listing = listTnef(bufferSource(tnef([{ title: 'README.TXT', longName: 'invoice.pdf.exe', data: Buffer.from('MZ') }, { title: 'a.doc', data: Buffer.from('doc') }])), 1024);
@@ -66,5 +78,17 @@ describe('analyze: a winmail.dat', () => {
     const message = `From: a@example.org\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: application/ms-tnef; name=winmail.dat\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}\r\n--B--\r\n`;
     const m = await analyze(Readable.from([Buffer.from(message)]));
     expect(m.parts.find((p) => p.inArchive)).toMatchObject({ carrier: '1', filenames: ['README.TXT', 'invoice.pdf.exe'], doubleExtension: true });
+  });
+});
+
+describe('listTnef: a file kept among the MAPI properties (PR_ATTACH_DATA_BIN)', () => {
+  it('is the member content when there is no attAttachData', () => {
+    const start = Buffer.alloc(6);
+    start.writeUInt32LE(TNEF_SIGNATURE, 0);
+    const stream = Buffer.concat([start, attribute(2, 0x00069002, Buffer.alloc(14)), attribute(2, 0x00069005, mapiNameAndData('readme.txt', Buffer.from('MZ\x90\0', 'latin1')))]);
+    const listing = listTnef(bufferSource(stream), 1024);
+    expect(listing.members.map((m) => [m.name, m.size])).toEqual([['readme.txt', 4]]);
+    expect(listing.members[0]!.content?.()).toEqual(Buffer.from('MZ\x90\0', 'latin1'));
+    expect(listing.members[0]!.head()).toEqual(Buffer.from('MZ\x90\0', 'latin1'));
   });
 });

@@ -11,14 +11,18 @@ const ATT_MAPI = 0x00069005; // the attachment's MAPI properties, with its long 
 
 // MAPI properties that name the file: long file name, file name, display name.
 const NAME_PROPS = new Set([0x3707, 0x3704, 0x3001]);
+// PR_ATTACH_DATA_BIN: the file's bytes, where a writer put them among the properties instead of in attAttachData.
+const DATA_PROP = 0x3701;
+const BINARY = 0x0102;
 const FIXED: Record<number, number> = { 0x02: 2, 0x03: 4, 0x04: 4, 0x05: 8, 0x06: 8, 0x07: 8, 0x0a: 4, 0x0b: 2, 0x14: 8, 0x40: 8, 0x48: 16 };
 const pad4 = (n: number): number => Math.ceil(n / 4) * 4;
 
 const cString = (b: Buffer): string => b.toString('latin1').replace(/\0[\s\S]*$/, '');
 
-/** The names in an attachment's MAPI property block; stops quietly where the block is damaged. */
-function mapiNames(b: Buffer): string[] {
+/** The names, and the file's bytes if there, in an attachment's MAPI property block; stops quietly where the block is damaged. */
+function mapiProps(b: Buffer): { names: string[]; data?: Buffer } {
   const names: string[] = [];
+  let data: Buffer | undefined;
   let at = 4;
   const count = b.length >= 4 ? b.readUInt32LE(0) : 0;
   for (let i = 0; i < count && at + 4 <= b.length; i++) {
@@ -49,19 +53,24 @@ function mapiNames(b: Buffer): string[] {
         const name = base === 0x1f ? value.toString('utf16le').replace(/\0[\s\S]*$/, '') : cString(value);
         if (name && !names.includes(name)) names.push(name);
       }
+      if (id === DATA_PROP && base === BINARY && v === 0) data = value;
       at += 4 + pad4(length);
     }
   }
-  return names;
+  return data ? { names, data } : { names };
 }
 
 /** List the attached files of a TNEF stream, with every name each is given. */
 export function listTnef(src: ByteSource, limit: number): ArchiveListing {
   const members: ArchiveMember[] = [];
-  let current: { names: string[]; size: number; at: number } | undefined;
+  let current: { names: string[]; size: number; at: number; inProps?: Buffer } | undefined;
   const close = (): void => {
     if (!current || current.names.length === 0) return;
-    const { names, size, at } = current;
+    const { names, size, at, inProps } = current;
+    if (at < 0 && inProps) {
+      members.push({ name: names[0]!, otherNames: names.slice(1), size: inProps.length, encrypted: false, content: () => (inProps.length <= limit ? inProps : undefined), head: () => inProps.subarray(0, 512) });
+      return;
+    }
     members.push({ name: names[0]!, otherNames: names.slice(1), size, encrypted: false, content: () => (at >= 0 && size <= limit ? src.read(at, size) : undefined), head: () => (at >= 0 ? src.read(at, Math.min(size, 512)) : undefined) });
   };
   let at = 6; // signature and key
@@ -78,7 +87,9 @@ export function listTnef(src: ByteSource, limit: number): ArchiveListing {
       current.at = data;
     } else if (current && (attribute === ATT_TITLE || attribute === ATT_MAPI) && length <= 1 << 20) {
       const value = src.read(data, length);
-      for (const name of attribute === ATT_TITLE ? [cString(value)] : mapiNames(value)) if (name && !current.names.includes(name)) current.names.push(name);
+      const props = attribute === ATT_TITLE ? { names: [cString(value)] } : mapiProps(value);
+      for (const name of props.names) if (name && !current.names.includes(name)) current.names.push(name);
+      if (props.data) current.inProps = props.data;
     }
     at = data + length + 2;
   }
