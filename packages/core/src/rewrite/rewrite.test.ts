@@ -225,6 +225,29 @@ describe('rewrite: parts', () => {
     expect((await analyze(Readable.from([out]))).malformed).toEqual([]);
   });
 
+  it('closes an inner multipart left open before the outer delimiter that ends it, not in the epilogue', async () => {
+    const inner = ['--o', 'Content-Type: multipart/mixed; boundary=i', '', '--i', 'Content-Type: text/plain', '', 'hi', '--i', 'Content-Type: application/octet-stream; name=a.exe', '', 'MZ'];
+    for (const [rest, expected] of [
+      [['--o', 'Content-Type: text/plain', '', 'kept', '--o--', ''], '\r\nremoved\r\n--i--\r\n--o\r\nContent-Type: text/plain\r\n\r\nkept\r\n--o--\r\n'],
+      [['--o--', 'epilogue', ''], '\r\nremoved\r\n--i--\r\n--o--\r\nepilogue\r\n'],
+    ] as const) {
+      const message = crlf(['Content-Type: multipart/mixed; boundary=o', '', ...inner, ...rest]);
+      const { out, changes } = await run(message, [{ type: 'stripPart', rule: 'exe', part: ref('1.2'), notice: 'removed' }]);
+      expect(out.toString().endsWith(expected)).toBe(true);
+      expect(changes).toContainEqual({ kind: 'multipart-closed', path: '1' });
+      expect((await analyze(Readable.from([out]))).malformed).toEqual([]);
+    }
+  });
+
+  it('keeps an empty part in an inner multipart left open whose every child was dropped', async () => {
+    const message = crlf(['Content-Type: multipart/mixed; boundary=o', '', '--o', 'Content-Type: multipart/mixed; boundary=i', '', '--i', 'Content-Type: application/octet-stream; name=a.exe', '', 'MZ', '--o', 'Content-Type: text/plain', '', 'kept', '--o--', '']);
+    const { out } = await run(message, [{ type: 'dropPart', rule: 'd', part: ref('1.1') }]);
+    const model = await analyze(Readable.from([out]));
+    expect(out.toString()).not.toContain('MZ');
+    expect(model.parts.map((p) => p.path)).toEqual(['0', '1', '1.1', '2']);
+    expect(model.malformed).toEqual([]);
+  });
+
   it('keeps a multipart valid when its only child is dropped: an empty text/plain part stays', async () => {
     const message = crlf(['Subject: x', 'Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: application/octet-stream; name=a.exe', '', 'MZ', '--b--', '']);
     const { out } = await run(message, [{ type: 'dropPart', rule: 'd', part: ref('1') }]);

@@ -4,6 +4,7 @@ import { Headers, type MimeNode, type SplitterChunk } from '@zone-eu/mailsplit';
 import { partReplacements, type Effect, type PartRef } from '../engine/effect';
 import { isField } from '../message/header-fields';
 import { closeMultiparts } from '../message/multipart-close';
+import { closeLeftOpen } from './left-open';
 import { partPath } from '../message/part-path';
 import { isMessageType, partType } from '../message/part-type';
 import { isApplied, partChange, type RewriteChange } from './change';
@@ -204,8 +205,10 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
       // mailsplit sometimes leaves the line break before a boundary in the part's body; when we
       // replaced or dropped that part, the boundary line needs one of its own.
       const bare = obj.value[0] !== 0x0d && obj.value[0] !== 0x0a;
-      if (partEdits && obj.type === 'data' && lastByte !== 0x0a && bare) send(stream, Buffer.from('\r\n'));
+      const breakSent = partEdits && obj.type === 'data' && lastByte !== 0x0a && bare;
+      if (breakSent) send(stream, Buffer.from('\r\n'));
       let value = obj.type === 'data' && dropped.size > 0 ? withoutEmptyMultipart(obj.value) : obj.value;
+      if (obj.type === 'data' && unclosed.size > 1 && mayChange()) value = closeInner(value, breakSent || lastByte === 0x0a);
       if (obj.type === 'data' && scanLines(value, lastByte === 0x0a ? 0 : 1).long) value = foldData(obj.node, value);
       lastByte = value[value.length - 1]!;
       send(stream, value);
@@ -217,6 +220,16 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
     const path = partPath(node);
     if (!changes.some((c) => c.kind === 'lines-broken' && c.path === path && c.style === 'fold')) changes.push({ kind: 'lines-broken', path, style: 'fold' });
     return new LineBreaker('fold').push(data);
+  };
+  // Bytes already sent as they came (input vouched for, nothing changed yet) must stay the input's.
+  const mayChange = (): boolean => !flowing || overHeld || isAppliedYet();
+  /** What closes a multipart left open; if all it had was dropped, it still keeps one part. */
+  const closingOf = (node: MimeNode): string => `${parents.has(node) ? '' : emptyPart(unclosed.get(node)!)}${unclosed.get(node)!}`;
+  /** An inner multipart left open is closed before the outer delimiter line that ends it. */
+  const closeInner = (data: Buffer, atLineStart: boolean): Buffer => {
+    const { data: closedData, closed } = closeLeftOpen(data, unclosed, atLineStart, closingOf);
+    for (const node of closed) changes.push({ kind: 'multipart-closed', path: partPath(node) });
+    return closedData;
   };
   const closesAny = (data: Buffer): boolean => {
     for (const closing of unclosed.values()) if (data.includes(closing, 0, 'latin1')) return true;
@@ -245,10 +258,8 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
   const finish = (stream: Transform): void => {
     if (splitter.lines.changed) changes.push({ kind: 'line-ends-normalized' });
     if (!isAppliedYet() && !overHeld) return; // effects that changed nothing leave the bytes alone (settle)
-    for (const [node, closing] of [...unclosed].reverse()) {
-      // The sender left it open; if all it had was dropped, it still keeps one part.
-      const empty = parents.has(node) ? '' : emptyPart(closing);
-      send(stream, Buffer.from(`${lastByte === 0x0a ? '' : '\r\n'}${empty}${closing}\r\n`));
+    for (const node of [...unclosed.keys()].reverse()) {
+      send(stream, Buffer.from(`${lastByte === 0x0a ? '' : '\r\n'}${closingOf(node)}\r\n`));
       lastByte = 0x0a;
       changes.push({ kind: 'multipart-closed', path: partPath(node) });
     }
