@@ -22,6 +22,9 @@ describe('DNSBL and DNS checks against a DNS server on loopback', () => {
         '99.2.0.192.bl.test': ['127.0.0.2', '127.0.0.4'],
         'spam.example.rhsbl.test': ['127.0.0.2'],
         'mx1.acme.test': ['192.0.2.10'],
+        '4.0.0.127.bl.test': ['127.255.255.254'],
+        '8.0.0.127.bl.test': ['10.1.2.3'],
+        '9.0.0.127.bl.test': ['10.1.2.3', '127.0.0.3'],
       },
       mx: { 'acme.test': ['mx1.acme.test'] },
     });
@@ -32,6 +35,24 @@ describe('DNSBL and DNS checks against a DNS server on loopback', () => {
   it('answers listed and not listed', async () => {
     expect(await lookupDnsbl('bl.test', '192.0.2.99', options())).toEqual(['127.0.0.2', '127.0.0.4']);
     expect(await lookupDnsbl('bl.test', '198.51.100.1', options())).toEqual([]);
+  });
+
+  it('fails, never "listed", on an error code or an answer outside 127.0.0.0/8 (RFC 5782)', async () => {
+    await expect(lookupDnsbl('bl.test', '127.0.0.4', options())).rejects.toThrow(/DNSBL bl\.test: answered 127\.255\.255\.254, not a listing/);
+    await expect(lookupDnsbl('bl.test', '127.0.0.8', options())).rejects.toThrow(/answered 10\.1\.2\.3, not a listing/);
+    expect(await lookupDnsbl('bl.test', '127.0.0.9', options())).toEqual(['127.0.0.3']);
+  });
+
+  it('waits about timeoutMs for a server that does not answer, not several times it', async () => {
+    const silent = createSocket('udp4');
+    await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
+    try {
+      const started = Date.now();
+      await expect(lookupDnsbl('bl.test', '192.0.2.99', { servers: [`127.0.0.1:${silent.address().port}`], timeoutMs: 500 })).rejects.toThrow(/DNSBL bl.test/);
+      expect(Date.now() - started).toBeLessThan(1400); // c-ares' own tries took 2 s and more
+    } finally {
+      silent.close();
+    }
   });
 
   it('looks domains up in an RHSBL zone', async () => {

@@ -21,10 +21,21 @@ export function reversedName(ip: string): string {
  */
 export async function lookupDnsbl(zone: string, query: string, options: ResolverOptions, signal?: AbortSignal): Promise<string[]> {
   const name = isIP(query) ? `${reversedName(query)}.${zone}` : `${query.replace(/\.$/, '')}.${zone}`;
+  let answers: string[];
   try {
-    return await newResolver(options, signal).resolve4(name);
+    answers = await newResolver(options, signal).resolve4(name);
   } catch (err) {
     if (isNoData(err)) return [];
     throw new Error(`DNSBL ${zone}: ${(err as Error).message}`);
   }
+  const listings = answers.filter(isListing);
+  if (listings.length > 0 || answers.length === 0) return listings;
+  // Not a listing: an error code (Spamhaus answers 127.255.255.254 to queries through a public
+  // resolver) or a resolver's wildcard. Taken as "listed", every client would be refused.
+  throw new Error(`DNSBL ${zone}: answered ${answers.join(', ')}, not a listing (RFC 5782: 127.0.0.0/8; 127.255.255.x are the zone's error codes)`);
+}
+
+/** A DNSBL answer that lists the query: in 127.0.0.0/8 (RFC 5782 2.3), but not 127.255.255.0/24. */
+function isListing(answer: string): boolean {
+  return answer.startsWith('127.') && !answer.startsWith('127.255.255.');
 }
