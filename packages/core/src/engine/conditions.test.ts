@@ -120,6 +120,10 @@ describe('conditions', () => {
     expect(holds('data', '{ part: { virus: true } }', on, { virus: { names: ['X'], parts: { '2/x/invoice.pdf.exe': ['X'] } } })).toBe(true);
     expect(holds('data', '{ part: { virus: true } }', on, { virus: { names: [], parts: {} } })).toBe(false);
     expect(() => holds('data', '{ part: { virus: true } }', on, { virus: { names: [] } })).toThrow(/per part/);
+    // Found in the message, in no part scanned alone (uuencoded in a text body): unknown, not clean.
+    const unplaced = { virus: { names: ['Eicar'], parts: { '1': [], '2': [] } } };
+    expect(() => holds('data', '{ part: { virus: true } }', on, unplaced)).toThrow(/found Eicar in the message but in none of its parts scanned alone/);
+    expect(() => holds('data', '{ part: { virus: false } }', on, unplaced)).toThrow(/which part holds it is not known/);
     // The scan is only needed for parts the other sub-keys matched.
     expect(holds('data', '{ part: { filename: "*.scr", virus: true } }', on, {})).toBe(false);
   });

@@ -53,6 +53,12 @@ export const part: ConditionSpec = {
         test: (p, ctx) => {
           const virus = requireFact('virus (per part)', ctx.facts.virus);
           if (!virus.parts) return requireFact<never>('virus (per part)', { error: 'the scanner did not report parts one by one' });
+          const unplaced = unplacedVirus(virus.names, virus.parts);
+          if (unplaced !== undefined) {
+            return requireFact<never>('virus (per part)', {
+              error: `the scanner found ${unplaced} in the message but in none of its parts scanned alone: which part holds it is not known`,
+            });
+          }
           return (virus.parts[p.path]?.length ?? 0) > 0 === want;
         },
       });
@@ -85,4 +91,14 @@ function testForTrace(check: PartCheck, p: MimePart, ctx: EvalContext): boolean 
     if (err instanceof FactUnavailable) return false;
     throw err;
   }
+}
+
+/**
+ * A virus the whole-message scan found that no part's own scan names (EICAR uuencoded in a
+ * text body, or in the MIME preamble: bytes no leaf part decodes to). Every part then reads as
+ * clean, so the per-part answer is unknown, never "clean": a strip rule would deliver the virus.
+ */
+function unplacedVirus(names: readonly string[], parts: Record<string, string[]>): string | undefined {
+  const placed = new Set(Object.values(parts).flat());
+  return names.find((n) => !placed.has(n));
 }
