@@ -1,11 +1,10 @@
-import { domainToASCII } from 'node:url';
-import type { FactNeed, FactProviders, FactResult, Facts, LookupContext, MessageSource } from '../facts/facts';
-import { domainOf } from '../match/address';
-import { normalizeIp } from '../match/cidr';
-import { isFqdn } from '../match/domain';
+import type { FactNeed, FactProviders, FactResult, Facts, MessageSource } from '../facts/facts';
 import type { MessageModel } from '../message/model';
-import type { CompiledPolicy } from '../policy/compiled-policy';
+import type { CompiledPolicy, CompiledRule } from '../policy/compiled-policy';
+import type { RuleTrace } from './decision';
+import { evaluate } from './evaluate';
 import type { StageInput } from './input';
+import { lookUp, providerOf } from './look-up';
 import type { Stage } from './stage';
 
 export interface GatherOptions {
@@ -24,9 +23,14 @@ export interface GatherOptions {
 }
 
 /**
- * Asks the providers for exactly the facts the stage's reachable rules need (computed when the
- * policy was compiled), all at once, each under its own timeout. Failures, timeouts and missing
- * providers become FactError values, which the rules' onError then handles; this never throws.
+ * Asks the providers for the facts the rules that get to need them need, in rule order: the
+ * stage is evaluated on what has been gathered so far, and the first rule it reaches that could
+ * match or that lacked a fact gets its lookups (with those of later rules asking the same
+ * provider, at once); then again, until no reached rule lacks one. So a rule after the one that
+ * decides, or whose other conditions already fail (a recipient pattern that does not match), asks
+ * nothing: no greylist entry written, no RCPT probe sent, no wait for a store that is down.
+ * Failures, timeouts and missing providers become FactError values, which the rules' onError then
+ * handles; this never throws.
  */
 export async function gatherFacts(
   policy: CompiledPolicy,
@@ -35,121 +39,48 @@ export async function gatherFacts(
   providers: FactProviders,
   options: GatherOptions,
 ): Promise<Facts> {
+  const compiled = policy.stages[stage];
   const facts: Facts = {};
-  const jobs: Promise<void>[] = [];
-  const ask = <T>(what: string, key: string | undefined, call: ((ctx: LookupContext) => Promise<T>) | undefined, store: (v: FactResult<T>) => void): void => {
-    if (!call) {
-      store({ error: `no ${what} provider is configured` });
-      return;
-    }
-    // Message facts (spam, virus) are never memoised: the next transaction brings another message.
-    const memo = key === undefined ? undefined : options.memo;
-    let pending = memo?.get(key!) as Promise<FactResult<T>> | undefined;
-    if (!pending) {
-      pending = withTimeout(call, options.timeoutMs, what);
-      memo?.set(key!, pending);
-    }
-    jobs.push(pending.then(store));
-  };
-  const needs = policy.stages[stage].needs;
-  const virusNeeds = needs.filter((n) => n.kind === 'virus');
-  const perPart = virusNeeds.some((n) => n.kind === 'virus' && n.perPart);
-
-  for (const need of needs) {
-    switch (need.kind) {
-      case 'dnsbl': {
-        const p = providers.dnsbl;
-        const ip = normalizeIp(input.client.ip);
-        ask('dnsbl', `dnsbl ${need.zone} ${ip}`, p && ((ctx) => p.call(providers, need.zone, ip, ctx)), (v) => ((facts.dnsbl ??= {})[need.zone] = v));
-        break;
-      }
-      case 'rhsbl': {
-        const p = providers.dnsbl;
-        // As DNS spells it (an IDN as its A-label). The null sender, and an address literal
-        // (a@[192.0.2.1]), have no domain a zone could list: listed nowhere.
-        const domain = domainToASCII(domainOf(input.sender ?? ''));
-        if (!isFqdn(domain)) (facts.rhsbl ??= {})[need.zone] = [];
-        else ask('RHSBL', `rhsbl ${need.zone} ${domain}`, p && ((ctx) => p.call(providers, need.zone, domain, ctx)), (v) => ((facts.rhsbl ??= {})[need.zone] = v));
-        break;
-      }
-      case 'resolves':
-        for (const [name, of] of namesToResolve(need, stage, input)) {
-          const p = providers.resolves;
-          ask('DNS', `resolves ${of} ${name}`, p && ((ctx) => p.call(providers, name, of, ctx)), (v) => ((facts.resolves ??= {})[name] = v));
-        }
-        break;
-      case 'spam': {
-        const p = providers.spam;
-        const message = options.message;
-        if (!message) facts.spam = { error: 'no message to scan' };
-        else ask('spam', undefined, p && ((ctx) => p.call(providers, message, ctx)), (v) => (facts.spam = v));
-        break;
-      }
-      case 'virus': {
-        if (need !== virusNeeds[0]) break; // one scan serves both the whole-message and per-part needs
-        const p = providers.virus;
-        const message = options.message;
-        if (!message) facts.virus = { error: 'no message to scan' };
-        else ask('virus', undefined, p && ((ctx) => p.call(providers, message, options.model, perPart, ctx)), (v) => (facts.virus = v));
-        break;
-      }
-      case 'greylist': {
-        const p = providers.greylist;
-        const recipient = input.recipient;
-        if (recipient === undefined) break;
-        const triplet = { client: normalizeIp(input.client.ip), sender: input.sender ?? '', recipient };
-        ask('greylist', `greylist ${triplet.client} ${triplet.sender} ${recipient}`, p && ((ctx) => p.call(providers, triplet, ctx)), (v) => ((facts.greylist ??= {})[recipient] = v));
-        break;
-      }
-      case 'recipientExists': {
-        const p = providers.recipientExists;
-        const addresses = stage === 'rcpt' && input.recipient !== undefined ? [input.recipient] : input.recipients;
-        for (const address of addresses) {
-          const key = address.toLowerCase();
-          ask('recipient verification', `exists ${key}`, p && ((ctx) => p.call(providers, key, ctx)), (v) => ((facts.recipientExists ??= {})[key] = v));
-        }
+  const asked = new Set<string>();
+  const reachable = new Set(compiled.needs.map(keyOf));
+  const perPart = compiled.needs.some((n) => n.kind === 'virus' && n.perPart);
+  for (;;) {
+    const { trace } = evaluate(policy, stage, input, facts);
+    let at = -1;
+    let mine: FactNeed[] = [];
+    for (const [i, rule] of compiled.rules.entries()) {
+      mine = wanted(rule, trace[i]!, compiled.needs).filter((n) => !asked.has(keyOf(n)));
+      if (mine.length > 0) {
+        at = i;
         break;
       }
     }
+    if (at < 0) return facts;
+    const kinds = new Set(mine.map(providerOf));
+    // Later rules' lookups from the same provider go with these (DNS zones asked in parallel, not
+    // one round trip per rule); a stage needs at most one greylist or verification need anyway.
+    const later = compiled.rules.slice(at + 1).flatMap((r) => r.needs).filter((n) => kinds.has(providerOf(n)) && reachable.has(keyOf(n)));
+    const batch = [...mine, ...later].filter((n, i, all) => !asked.has(keyOf(n)) && all.findIndex((m) => keyOf(m) === keyOf(n)) === i);
+    for (const n of batch) asked.add(keyOf(n));
+    await lookUp(batch, facts, stage, input, providers, options, perPart);
   }
-  await Promise.all(jobs);
-  return facts;
 }
 
-function namesToResolve(need: Extract<FactNeed, { kind: 'resolves' }>, stage: Stage, input: StageInput): [string, 'host' | 'domain'][] {
-  const names: [string, 'host' | 'domain'][] = [];
-  if (need.of === 'helo') {
-    if (input.helo && isFqdn(input.helo)) names.push([input.helo.toLowerCase(), 'host']);
-    return names;
-  }
-  const addresses = need.of === 'sender' ? [input.sender ?? ''] : stage === 'rcpt' && input.recipient !== undefined ? [input.recipient] : input.recipients;
-  for (const a of addresses) {
-    const d = domainOf(a);
-    if (d && isFqdn(d) && !names.some(([n]) => n === d)) names.push([d, 'domain']);
-  }
-  return names;
+/**
+ * What a reached rule needs looked up: nothing when it came out false without its facts (it is
+ * false whatever they answer). One that matched is looked up too, so the branch of an `any` that
+ * decides (and the parts a strip removes) is the one it would be with every fact at hand; and as
+ * its actions' texts may quote `{spam.*}` or `{virus}`, the stage's scans come with it.
+ */
+function wanted(rule: CompiledRule, trace: RuleTrace, stageNeeds: readonly FactNeed[]): readonly FactNeed[] {
+  if (!trace.reached) return [];
+  // A reached rule carries a note only when a fact it needed was missing or failed.
+  if (trace.note !== undefined) return rule.needs;
+  if (!trace.matched) return [];
+  if (!rule.actions.some((a) => a.kind === 'effect')) return rule.needs;
+  return [...rule.needs, ...stageNeeds.filter((n) => n.kind === 'spam' || n.kind === 'virus')];
 }
 
-/** Runs one lookup with an AbortSignal that fires after `ms`; any failure becomes a FactError. */
-async function withTimeout<T>(call: (ctx: LookupContext) => Promise<T>, ms: number, what: string): Promise<FactResult<T>> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<FactResult<T>>((resolve) => {
-    timer = setTimeout(() => {
-      controller.abort(new Error(`${what} lookup timed out after ${ms} ms`));
-      resolve({ error: `${what} lookup timed out after ${ms} ms` });
-    }, ms);
-  });
-  const lookup = (async (): Promise<FactResult<T>> => {
-    try {
-      return await call({ signal: controller.signal });
-    } catch (err) {
-      return { error: `${what} lookup failed: ${(err as Error)?.message ?? String(err)}` };
-    }
-  })();
-  try {
-    return await Promise.race([lookup, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+function keyOf(need: FactNeed): string {
+  return JSON.stringify(need);
 }

@@ -48,7 +48,7 @@ export interface Facts {
   recipientExists?: Record<string, FactResult<boolean>>;
 }
 
-/** A fact some reachable rule of a stage needs; `gatherFacts` asks providers for exactly these. */
+/** A fact some reachable rule of a stage needs; `gatherFacts` asks for no others, and only as the rules get to need them. */
 export type FactNeed =
   | { kind: 'dnsbl'; zone: string }
   | { kind: 'rhsbl'; zone: string }

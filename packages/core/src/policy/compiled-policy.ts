@@ -74,7 +74,7 @@ export interface CompiledStage {
   readonly stage: Stage;
   readonly default: { readonly verdict: Verdict; readonly reply: Reply };
   readonly rules: readonly CompiledRule[];
-  /** Facts the reachable rules of this stage need; `gatherFacts` asks for exactly these. */
+  /** Facts the reachable rules of this stage need; `gatherFacts` asks for no others, and only as the rules get to need them. */
   readonly needs: readonly FactNeed[];
 }
 
