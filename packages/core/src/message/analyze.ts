@@ -146,6 +146,31 @@ async function containers(leaf: EntityState, limits: AnalyzeLimits, model: PassR
   }
 }
 
+/**
+ * The archives uuencoded (or yEnc-encoded) in a text part: a reader saves each as an attachment
+ * of its `begin` name, so its members are listed as an attached archive's, as the part's own
+ * (the part is what a strip replaces); the name gives a plain gzip's file (tool.exe.gz).
+ */
+async function carriedArchives(leaf: EntityState, limits: AnalyzeLimits, model: PassResult): Promise<void> {
+  const part = leaf.part;
+  for (const file of leaf.carried?.files ?? []) {
+    const name = file.names[0] ?? 'uuencoded file';
+    if (file.overflow) {
+      model.malformed.push({ kind: 'limits', path: part.path, detail: `${name}: uuencoded archive over ${limits.maxContainerSize} bytes was not opened` });
+      continue;
+    }
+    const body = file.body();
+    const listing = body && (await listArchive(body, listLimits(limits), file.names));
+    if (!listing) continue;
+    sayListing(model, listing, part.path, name);
+    try {
+      await memberParts(part, listing.members, limits, model, 1);
+    } finally {
+      listing.dispose?.();
+    }
+  }
+}
+
 async function analyzeScope(input: Readable, limits: AnalyzeLimits, scope: PassScope): Promise<PassResult> {
   const pass = await splitterPass(input, limits, scope);
   for (const leaf of pass.leaves) flagNames(leaf.part, sniff(leaf.head));
@@ -157,6 +182,7 @@ async function analyzeScope(input: Readable, limits: AnalyzeLimits, scope: PassS
   try {
     for (const leaf of pass.leaves) {
       await containers(leaf, limits, pass);
+      await carriedArchives(leaf, limits, pass);
       leaf.dispose();
     }
   } finally {

@@ -6,6 +6,7 @@ import { Spool } from './spool';
 import { isRiskyName } from './name-checks';
 import { isSmimePart, looksLikeCms } from './smime/open-smime';
 import { UuencodeNames } from './uuencode-names';
+import { UuencodedFiles } from './uuencoded-files';
 
 const HEAD_BYTES = 512;
 
@@ -22,11 +23,16 @@ export class EntityState {
   overflow = false;
   /** Only text bodies and uuencoded ones are read for `begin` lines. */
   private readonly uuencode: UuencodeNames | undefined;
+  /** Their decoded files (the archives among them are listed as the part's). */
+  readonly carried: UuencodedFiles | undefined;
 
   constructor(readonly part: MimePart, readonly attachedMessage: boolean, memoryLimit: number, hardLimit: number) {
     this.decoder = new BodyDecoder(part.encoding ?? '7bit');
     this.spool = new Spool(memoryLimit, hardLimit);
-    if (part.type.startsWith('text/') || /uu/i.test(part.encoding ?? '')) this.uuencode = new UuencodeNames();
+    if (part.type.startsWith('text/') || /uu/i.test(part.encoding ?? '')) {
+      this.uuencode = new UuencodeNames();
+      this.carried = new UuencodedFiles(memoryLimit, hardLimit);
+    }
   }
 
   /** Might this entity be a container we list or analyze? */
@@ -44,6 +50,7 @@ export class EntityState {
     this.take(this.decoder.end());
     if (!this.uuencode) return;
     this.uuencode.end();
+    this.carried?.end();
     for (const name of this.uuencode.names) if (!this.part.filenames.includes(name)) this.part.filenames.push(name);
     // Notices name the file that gives the part away (as for its own names), else the first.
     const carried = this.uuencode.names.find(isRiskyName) ?? (this.part.filename === undefined ? this.uuencode.names[0] : undefined);
@@ -55,8 +62,13 @@ export class EntityState {
     return this.spool?.source();
   }
 
-  /** Drop the kept body and its temp file. */
+  /** Drop the kept body, the files decoded from it, and their temp files. */
   dispose(): void {
+    this.dropBody();
+    this.carried?.dispose();
+  }
+
+  private dropBody(): void {
     this.spool?.dispose();
     this.spool = undefined;
   }
@@ -65,16 +77,17 @@ export class EntityState {
     if (data.length === 0) return;
     this.size += data.length;
     this.uuencode?.write(data);
+    this.carried?.write(data);
     if (this.head.length < HEAD_BYTES) this.head = Buffer.concat([this.head, data.subarray(0, HEAD_BYTES - this.head.length)]);
     if (!this.spool) return;
     this.spool.write(data);
     if (this.spool.overflow) {
       this.overflow = this.container || this.sniffedContainer();
-      this.dispose();
+      this.dropBody();
       return;
     }
     // Not named or typed as a container: keep it only if its first bytes say it is one.
-    if (!this.container && this.head.length >= HEAD_BYTES && !this.sniffedContainer()) this.dispose();
+    if (!this.container && this.head.length >= HEAD_BYTES && !this.sniffedContainer()) this.dropBody();
   }
 
   private sniffedContainer(): boolean {

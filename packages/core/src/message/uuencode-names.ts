@@ -7,6 +7,9 @@ import { diskNames } from './file-name';
  */
 const BEGIN = /^(?:begin(?:-base64)?[ \t]+[0-7]{1,4}[ \t]+|=ybegin[ \t].*?\bname=)([^\r\n]+)$/gim;
 
+/** The same, for one line at a time (the decoder's, which must start a block where a name is found). */
+export const BEGIN_LINE = new RegExp(BEGIN.source, 'i');
+
 /** The longest line kept between chunks while looking for a `begin` line. */
 const MAX_LINE = 1024;
 
