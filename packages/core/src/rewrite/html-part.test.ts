@@ -7,7 +7,7 @@ import { rewrite } from './rewrite';
 
 const ACTIVE = ['script', 'iframe'];
 const HTML = '<p>Grüße</p><script>alert(1)</script><img src=x onerror=alert(2)>';
-const CLEAN = '<p>Grüße</p><img src="x">';
+const CLEAN = '<p>Grüße</p><img src=x>';
 
 describe('cleanHtmlBody: every way a client may decode the body', () => {
   it.each([
@@ -90,5 +90,31 @@ describe('rewrite: stripHtml that leaves a delimiter line', () => {
     expect(model.parts[1]!.encoding).toBe('quoted-printable');
     expect(stream.changes).toContainEqual({ kind: 'part-reencoded', path: '1', encoding: 'quoted-printable' });
     expect(out.toString()).not.toContain('alert');
+  });
+});
+
+describe('rewrite: stripHtml keeps the octets of a tag it cuts an event attribute from', () => {
+  // The tag was written again from the parsed values, one octet per UTF-16 unit: 中 (&#x4e2d;)
+  // came out as '-', &euro; as 0xac, &nbsp; as a raw 0xa0 and &#x1F600; as '=' and NUL.
+  const TAG = '<a href="x" title="&#x4e2d;&#x6587; &euro; &nbsp;&lt;b&gt;" onclick="evil()">z</a>\r\n<IMG SRC=a.png ALT="&#8364;&#x1F600;" onerror=evil()>';
+  const KEPT = '<a href="x" title="&#x4e2d;&#x6587; &euro; &nbsp;&lt;b&gt;">z</a>\r\n<IMG SRC=a.png ALT="&#8364;&#x1F600;">';
+
+  it.each([
+    ['UTF-8, 8bit', 'utf-8', '8bit', Buffer.from(`<p>Grüße 中文</p>${TAG}`, 'utf8'), Buffer.from(`<p>Grüße 中文</p>${KEPT}`, 'utf8')],
+    ['us-ascii, 7bit', 'us-ascii', '7bit', Buffer.from(TAG, 'latin1'), Buffer.from(KEPT, 'latin1')],
+    ['windows-1252, 8bit', 'windows-1252', '8bit', Buffer.from(`<p title="\x80 caf\xe9">${TAG}`, 'latin1'), Buffer.from(`<p title="\x80 caf\xe9">${KEPT}`, 'latin1')],
+  ])('%s', async (_name, charset, cte, body, expected) => {
+    const head = `Content-Type: text/html; charset=${charset}\r\nContent-Transfer-Encoding: ${cte}`;
+    const message = Buffer.concat([Buffer.from(`${head}\r\n\r\n`), body, Buffer.from('\r\n')]);
+    const stream = rewrite(Readable.from([message]), [{ type: 'stripHtml', rule: 'h', elements: ACTIVE }]);
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks)).toEqual(Buffer.concat([Buffer.from(`${head}\r\n\r\n`), expected, Buffer.from('\r\n')]));
+    expect(stream.changes).toEqual([{ kind: 'html-stripped', rule: 'h', path: '0', removed: 2 }]);
+  });
+
+  it('in UTF-16, where the tag is cut from the decoded text', () => {
+    const result = cleanHtmlBody(iconv.encode(`<p>中文</p>${TAG}`, 'utf-16le', { addBOM: true }), 'utf-16', ACTIVE);
+    expect(iconv.decode(result.body, 'utf-16le')).toBe(`<p>中文</p>${KEPT}`);
   });
 });

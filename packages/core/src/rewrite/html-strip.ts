@@ -1,4 +1,5 @@
 import { Parser, type DefaultTreeAdapterMap, type Token } from 'parse5';
+import { withoutAttributes } from './tag-attributes';
 
 type ParentNode = DefaultTreeAdapterMap['parentNode'];
 type ChildNode = DefaultTreeAdapterMap['childNode'];
@@ -9,13 +10,12 @@ interface Cut {
   with: string;
 }
 
-/** A start tag as the parser saw it: its place in the source and its attributes. */
+/** A start tag as the parser saw it: its place in the source and whether it has an event attribute. */
 interface StartTag {
   name: string;
   start: number;
   end: number;
-  attrs: { name: string; value: string }[];
-  selfClosing: boolean;
+  hasEvent: boolean;
 }
 
 /**
@@ -35,9 +35,7 @@ class TagRecorder extends Parser<DefaultTreeAdapterMap> {
         name: token.tagName,
         start: token.location.startOffset,
         end: token.location.endOffset,
-        // copied: the tree builder renames foreign attributes in place afterwards
-        attrs: token.attrs.map((a) => ({ name: a.name, value: a.value })),
-        selfClosing: token.selfClosing,
+        hasEvent: token.attrs.some((a) => isEvent(a.name)),
       });
     }
     super.onStartTag(token);
@@ -53,13 +51,6 @@ const MAX_DEPTH = 256;
 class TooDeep extends Error {}
 
 const isEvent = (name: string): boolean => /^on/i.test(name);
-
-function renderTag(tag: StartTag): string {
-  const attrs = tag.attrs
-    .filter((a) => !isEvent(a.name))
-    .map((a) => ` ${a.name}="${a.value.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`);
-  return `<${tag.name}${attrs.join('')}${tag.selfClosing ? ' /' : ''}>`;
-}
 
 const childrenOf = (node: ParentNode): ChildNode[] =>
   'content' in node && node.nodeName === 'template' ? [...node.childNodes, ...node.content.childNodes] : node.childNodes;
@@ -94,9 +85,13 @@ function cutsOf(html: string, banned: ReadonlySet<string>, scriptingEnabled: boo
   for (const tag of parser.tags) {
     if (banned.has(tag.name)) {
       cuts.push({ start: tag.start, end: tag.end, with: '' });
-    } else if (tag.attrs.some((a) => isEvent(a.name))) {
-      cuts.push({ start: tag.start, end: tag.end, with: renderTag(tag) });
-      removed += tag.attrs.filter((a) => isEvent(a.name)).length;
+    } else if (tag.hasEvent) {
+      // Cut from the source, not written from the parsed values: `&#x4e2d;` in a kept title
+      // came back as the one octet 0x2d, and the tag lower-cased and re-quoted. A duplicate
+      // goes too: the parser ignores it, but it would be the first once the first is cut.
+      const rest = withoutAttributes(html, tag.start, tag.end, isEvent);
+      cuts.push({ start: tag.start, end: tag.end, with: rest.tag });
+      removed += rest.removed;
     }
   }
   return { cuts, removed };
