@@ -215,6 +215,20 @@ describe('mailward eval', () => {
     expect(JSON.parse(stated.stdout).verdict).toBe('quarantine');
   });
 
+  test('a per-part virus rule: unstated is clean for every part; --facts states what each part held (trial facts)', async () => {
+    const policy = join(tmp, 'strip-virus.yaml');
+    writeFileSync(policy, 'version: 1\nrcpt: { default: accept }\ndata:\n  rules:\n    - id: virus-part\n      when: { part: { virus: true } }\n      do: [ strip ]\n');
+    const message = example('firebox-inbound', 'slides-ppt.eml');
+    const bare = JSON.parse((await runCli(['eval', policy, message, '--json'])).stdout);
+    expect(bare).toMatchObject({ verdict: 'accept', fired: [] });
+    expect(bare.assumed).toContain('virus: none found');
+    const facts = join(tmp, 'virus-parts.yaml');
+    writeFileSync(facts, 'virus: { names: [Eicar], parts: { "2": [Eicar] } }\n');
+    const stated = JSON.parse((await runCli(['eval', policy, message, '--facts', facts, '--json'])).stdout);
+    expect(stated).toMatchObject({ verdict: 'accept', fired: ['virus-part'] });
+    expect(stated.effects).toContainEqual(expect.objectContaining({ type: 'stripPart', part: expect.objectContaining({ path: '2' }) }));
+  });
+
   test("a quarantine's reason and whom it notifies are shown, in text and in --json", async () => {
     const policy = join(tmp, 'quarantine.yaml');
     writeFileSync(
@@ -357,6 +371,36 @@ describe('mailward test', () => {
     expect(r.stdout).toMatch(/verdict: expected accept, got reject at rcpt/);
     expect(r.stdout).toMatch(/policy\.test\.yaml:10:\d+: unknown key `firred` in `expect`/);
     expect(r.stdout).toMatch(/Cases: {2}2 failed, 1 passed, 3 total/);
+  });
+
+  test('a per-part virus rule: a case that states no virus passes clean, and `parts` says which part is infected (trial facts)', async () => {
+    const dir = join(tmp, 'partvirus');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'policy.yaml'), 'version: 1\nrcpt: { default: accept }\ndata:\n  rules:\n    - id: virus-part\n      when: { part: { virus: true } }\n      do: [ { strip: { notice: removed } } ]\n');
+    const attached = '    message: { attachments: [ { name: eicar.com, type: application/octet-stream, content: x } ] }';
+    writeFileSync(
+      join(dir, 'policy.test.yaml'),
+      [
+        'tests:',
+        '  - name: clean mail passes',
+        '    envelope: { to: [bob@acme.example] }',
+        '    expect: { verdict: accept, fired: [] }',
+        '  - name: the infected part is stripped',
+        '    envelope: { to: [bob@acme.example] }',
+        attached,
+        '    facts: { virus: { names: [Eicar], parts: { "2": [Eicar] } } }',
+        '    expect: { verdict: accept, fired: [virus-part], effects: [ { type: stripPart, notice: removed } ] }',
+        '  - name: found in the message, in no part',
+        '    envelope: { to: [bob@acme.example] }',
+        attached,
+        '    facts: { virus: { names: [Eicar] } }',
+        '    expect: { verdict: tempfail, fired: [] }',
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli(['test', dir], tmp);
+    expect(r.stdout).toMatch(/Cases: {2}3 passed, 3 total/);
+    expect(r.code).toBe(0);
   });
 
   test("a policy's own tests: run, and check accepts them", async () => {

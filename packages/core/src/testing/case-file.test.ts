@@ -88,7 +88,7 @@ describe('factsFromFixture', () => {
     expect(facts).toEqual({
       dnsbl: { 'zen.example': ['127.0.0.2'], 'other.example': [] },
       spam: { score: 0 },
-      virus: { names: [] },
+      virus: { names: [], parts: {} },
       greylist: { 'b@acme.example': 'pending' },
       resolves: { 'mx.example.net': true, 'example.net': true, 'acme.example': true },
       recipientExists: { 'b@acme.example': true },

@@ -47,6 +47,11 @@ describe('checkCase', () => {
     expect(checkCase({ ...ok, facts: { virus: { names: [], error: 'x' } } })[0].pointer).toBe('/facts/virus');
   });
 
+  test('virus may say what each part held, by part path', () => {
+    expect(checkCase({ ...ok, facts: { virus: { names: ['Eicar'], parts: { '2': ['Eicar'], '1': [] } } } })).toEqual([]);
+    expect(checkCase({ ...ok, facts: { virus: { names: ['Eicar'], parts: { '2': 'Eicar' } } } })[0].pointer).toBe('/facts/virus/parts/2');
+  });
+
   test('greylist takes a state, an error, or states per recipient', () => {
     expect(checkCase({ ...ok, facts: { greylist: 'pending' } })).toEqual([]);
     expect(checkCase({ ...ok, facts: { greylist: { error: 'redis down' } } })).toEqual([]);

@@ -107,7 +107,11 @@ export const caseSchema = {
         },
         virus: {
           type: 'object',
-          properties: { names: { type: 'array', items: { type: 'string' } }, error: failure.properties.error },
+          properties: {
+            names: { type: 'array', items: { type: 'string' } },
+            parts: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+            error: failure.properties.error,
+          },
           additionalProperties: false,
         },
         dnsbl: { type: 'object', additionalProperties: { anyOf: [{ type: 'array', items: { type: 'string' } }, failure] } },

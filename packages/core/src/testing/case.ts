@@ -63,7 +63,8 @@ export interface FactFailure {
 
 export interface CaseFacts {
   spam?: { score: number; threshold?: number; symbols?: string[] } | FactFailure;
-  virus?: { names: string[] } | FactFailure;
+  /** `parts`: what each part's own scan found, by part path, for `part: { virus }` rules. */
+  virus?: { names: string[]; parts?: Record<string, string[]> } | FactFailure;
   /** Zone -> the A records it answered for the client (empty: not listed). */
   dnsbl?: Record<string, string[] | FactFailure>;
   /** RHSBL zone -> its answer for the sender's domain ([] not listed). */

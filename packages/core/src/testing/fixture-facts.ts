@@ -1,4 +1,4 @@
-import type { FactNeed, Facts } from '../facts/facts';
+import type { FactNeed, Facts, VirusFact } from '../facts/facts';
 import type { CaseFacts } from './case';
 
 /** What a case's facts are about: the names the session will ask `resolves` for. */
@@ -27,7 +27,7 @@ export function factsFromFixture(fixture: CaseFacts | undefined, needs: readonly
   if (Object.keys(rhsbl).length > 0) facts.rhsbl = rhsbl;
 
   facts.spam = f.spam ? ('error' in f.spam ? { error: f.spam.error } : { ...f.spam }) : { score: 0 };
-  facts.virus = f.virus ? ('error' in f.virus ? { error: f.virus.error } : { names: [...f.virus.names] }) : { names: [] };
+  facts.virus = f.virus ? ('error' in f.virus ? { error: f.virus.error } : virusFact(f.virus)) : { names: [], parts: {} };
 
   const greylist: NonNullable<Facts['greylist']> = {};
   const stated = f.greylist;
@@ -50,6 +50,16 @@ export function factsFromFixture(fixture: CaseFacts | undefined, needs: readonly
   for (const [address, value] of Object.entries(f.recipientExists ?? {})) exists[address.toLowerCase()] = value;
   facts.recipientExists = exists;
   return facts;
+}
+
+/**
+ * A stated virus as the clamd provider reports it: every part scanned (an unstated part is
+ * clean), and `names` holding what the parts found too. A name no part holds is in the message
+ * but in no part, as a uuencoded body gives: a `part: { virus }` rule cannot tell, and fails.
+ */
+function virusFact(stated: { names: string[]; parts?: Record<string, string[]> }): VirusFact {
+  const parts = Object.fromEntries(Object.entries(stated.parts ?? {}).map(([path, names]) => [path, [...names]]));
+  return { names: [...new Set([...stated.names, ...Object.values(parts).flat()])], parts };
 }
 
 // Every name a `resolves` condition can ask about: the HELO name and the address domains.
