@@ -38,10 +38,10 @@ const oldHandshake = (options: ConnectionOptions): Promise<string> => new Promis
   s.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
 });
 
-it('refuses TLS 1.1 on the implicit-TLS listener, and logs a tls-failed warning', async () => {
+it('refuses TLS 1.1 on the implicit-TLS listener, and logs a tls-failed warning naming the client', async () => {
   expect(await oldHandshake({ ...OLD_TLS, host: '127.0.0.1', port: gw.addresses[1]!.port })).toBe('ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION');
   await eventually(() => lines.some((l) => l.event === 'tls-failed' && l.listen === '127.0.0.1:0'));
-  expect(lines.find((l) => l.event === 'tls-failed')).toMatchObject({ level: 'warn', reason: 'unsupported protocol', code: 'ERR_SSL_UNSUPPORTED_PROTOCOL' });
+  expect(lines.find((l) => l.event === 'tls-failed')).toMatchObject({ level: 'warn', client: '127.0.0.1', reason: 'unsupported protocol', code: 'ERR_SSL_UNSUPPORTED_PROTOCOL' });
   expect(lines.filter((l) => l.level === 'error')).toEqual([]);
 });
 
