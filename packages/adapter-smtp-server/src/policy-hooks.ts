@@ -8,6 +8,7 @@ import { envelopeEffects, stateOf, type ConnectionState } from './connection-sta
 import type { MessageStore, StoredMessage } from './message-store';
 import { endingReason, removalsOf } from './session-log';
 import { offeredByPolicy, openedWithHelo, unofferedParameter, unofferedUtf8Address } from './offered-parameters';
+import { recipientMeant } from './postmaster-alias';
 import { replyError } from './smtp-error';
 import { StrictDataReader } from './strict-data';
 import { untilRefused } from './until-refused';
@@ -39,6 +40,12 @@ export interface PolicyHooksOptions {
    * its EHLO reply advertises; by default the policy's maxSize at each command.
    */
   maxSize?: () => number | undefined;
+  /**
+   * The mailbox a bare `RCPT TO:<Postmaster>` (no domain, any case) reaches: the rcpt stage
+   * decides on this address and the message is kept for it (RFC 5321 4.5.1). Absent: the
+   * policy decides on `Postmaster` as the client wrote it.
+   */
+  postmaster?: string;
 }
 
 /** DATA ended by the client going away (or its idle timeout), not by a failure of ours. */
@@ -226,19 +233,20 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         const unoffered = unofferedParameter('RCPT', address.args, extensions, openedWithHelo(session));
         if (unoffered) return refuseParameter(state, 'RCPT', unoffered, done);
         if (unofferedUtf8Address(address.address, extensions)) return refuseUtf8(state, 'RCPT', done);
+        const recipient = recipientMeant(address.address, options.postmaster);
         // A repeat is the same recipient (smtp-server keeps it once too): 250 as it first got,
         // without a second copy of the mail or a place of maxRecipients used up.
-        const repeated = state.recipients.find((r) => r.address.toLowerCase() === address.address.toLowerCase());
+        const repeated = state.recipients.find((r) => r.address.toLowerCase() === recipient.toLowerCase());
         if (repeated) {
           state.rcptReply = repeated.decision.reply;
           return answer(done, repeated.decision);
         }
         if (policy.smtp.maxRecipients && state.recipients.length >= policy.smtp.maxRecipients) {
           const reply = { code: 452, status: '4.5.3', text: `Too many recipients (at most ${policy.smtp.maxRecipients} per message)` };
-          return refuseBy(state, 'rcpt', 'smtp.maxRecipients', reply, done, { recipient: address.address });
+          return refuseBy(state, 'rcpt', 'smtp.maxRecipients', reply, done, { recipient });
         }
-        const recipient = address.address;
-        const decision = await decide(policy, 'rcpt', state, inputOf(state, { recipient }));
+        const addressedAs = recipient === address.address ? {} : { addressedAs: address.address };
+        const decision = await decide(policy, 'rcpt', state, inputOf(state, { recipient }), {}, addressedAs);
         if (decision.verdict !== 'reject' && decision.verdict !== 'tempfail') {
           state.recipients.push({ address: recipient, decision });
           state.rcptReply = decision.reply;

@@ -26,6 +26,7 @@ import { listenerErrorEvent } from './listener-error';
 import { openRelayWarning } from './listener-check';
 import { factBudgetMs } from './fact-budget';
 import { unprovidedFacts } from './fact-coverage';
+import { postmasterMailbox } from './postmaster-mailbox';
 
 export interface RunningGateway {
   /** Where each listener listens (port 0 in the config becomes the real port). */
@@ -67,6 +68,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
     log.event('info', { event: 'start', policy: policy.name ?? config.policy, spool: config.spool, queued: spool.pending().length, unacknowledged_removed: cleaned.unacknowledged, partial_removed: cleaned.partial, orphans_removed: cleaned.orphaned, mail_partial_removed: mailPartial });
     const facts: FactsHandle = createFactProviders({ ...((config.facts ?? {}) as FactsConfig), onLookup: (e) => log.event(e.error ? 'warn' : 'debug', { event: 'lookup', ...e }) });
     const admit = admission(spool, { maxSize: policy.smtp.maxSize ?? DEFAULT_MAX_SIZE, ...(config.spoolLimit !== undefined ? { spoolLimit: config.spoolLimit } : {}) }, log);
+    const postmaster = postmasterMailbox(config, policy);
     const servers: SMTPServer[] = [];
     const addresses: { host: string; port: number }[] = [];
     const releases: (() => void)[] = [];
@@ -81,6 +83,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
         factTimeoutMs: factBudgetMs(config.facts as FactsConfig | undefined),
         store: spoolStore(spool, { hostname: config.hostname }),
         admit,
+        ...(postmaster ? { postmaster } : {}),
         ...(listener.auth ? { authenticate: submissionLogin(listener.auth, listener.listen, log) } : {}),
         listener: listener.listen,
         ...(listener.direction ? { direction: listener.direction } : {}),

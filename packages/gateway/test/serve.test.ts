@@ -56,6 +56,15 @@ it('ships the Firebox inbound example as its embedded default, unchanged', () =>
     expect(eml).toMatch(/hello/);
   });
 
+  it('takes a bare RCPT TO:<Postmaster> (RFC 5321 4.5.1) for postmaster at --domain', async () => {
+    const r = swaks('--from', 'fred@example.net', '--to', 'Postmaster', '--body', 'to the postmaster');
+    expect(r.stdout).toMatch(/-> RCPT TO:<Postmaster>\s+<- {1,2}250 /);
+    expect(r.stdout).toMatch(/<- {1,2}250 2\.0\.0 Message accepted: queued as/);
+    const box = join(dir, 'var/mail/postmaster@example.test');
+    await eventually(() => existsSync(box) && readdirSync(box).some((f) => f.endsWith('.eml')));
+    expect(readFileSync(join(box, readdirSync(box).find((f) => f.endsWith('.eml'))!), 'utf8')).toMatch(/to the postmaster/);
+  });
+
   it('refuses relaying to other domains (550 5.7.1)', () => {
     const r = swaks('--from', 'fred@example.net', '--to', 'someone@elsewhere.example', '--body', 'x');
     expect(r.stdout).toMatch(/<\*\* {1,2}550 5\.7\.1 Relaying denied/);
