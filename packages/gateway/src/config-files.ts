@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import type { GatewayConfig } from './config';
 import { BUILTIN_NAME } from './policy-source';
-import { tlsPairProblem } from './tls-check';
+import { tlsPairProblems } from './tls-check';
 
 /** `file:line:col` of a path in gateway.yaml. */
 type Where = (path: (string | number)[]) => string;
@@ -41,11 +41,14 @@ export function configFileProblems(config: GatewayConfig, at: Where): string[] {
     const why = file === undefined ? undefined : unreadable(file);
     if (why) problems.push(`${at(path)}: /${path.join('/')}: ${file} ${why}`);
   }
-  // A listener's key and cert, once both can be read, must be a matching PEM pair.
+  // A listener's key and cert, once both can be read, must be a matching PEM pair: what is
+  // wrong with one file is told at the key that names it, a mismatch at the listener's tls.
   config.listeners.forEach((l, i) => {
     if (!l.tls || unreadable(l.tls.key) || unreadable(l.tls.cert)) return;
-    const why = tlsPairProblem(l.tls.key, l.tls.cert);
-    if (why) problems.push(`${at(['listeners', i, 'tls'])}: /listeners/${i}/tls: ${why}`);
+    for (const { at: where, problem } of tlsPairProblems(l.tls.key, l.tls.cert)) {
+      const path = ['listeners', i, 'tls', ...(where === 'pair' ? [] : [where])];
+      problems.push(`${at(path)}: /${path.join('/')}: ${problem}`);
+    }
   });
   return problems;
 }
