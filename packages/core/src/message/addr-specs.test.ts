@@ -29,12 +29,13 @@ describe('addrSpecsOf: the addresses an address header names', () => {
     expect(addrSpecsOf(value).emptyGroups).toEqual(expected);
   });
 
-  test('a long word or many quotes take no time (eval, test and replay read what anyone sent)', () => {
-    const start = process.hrtime.bigint();
-    expect(addrSpecsOf(`${'a'.repeat(100_000)} <real@acme.example>`).addresses).toEqual(['real@acme.example']);
-    addrSpecsOf('"'.repeat(100_001));
-    addrSpecsOf('('.repeat(100_000));
-    addrSpecsOf('a@'.repeat(50_000));
-    expect(Number(process.hrtime.bigint() - start) / 1e6).toBeLessThan(1000); // a scan quadratic in the length would take seconds on any one
+  // A complexity guard (eval, test and replay read what anyone sent): a scan quadratic in the
+  // length takes minutes here and fails at jest's timeout; `npm run bench:adversarial` measures it.
+  test('a long word or many quotes take no time', () => {
+    const N = 400_000;
+    expect(addrSpecsOf(`${'a'.repeat(N)} <real@acme.example>`).addresses).toEqual(['real@acme.example']);
+    expect(addrSpecsOf('"'.repeat(N + 1)).addresses).toEqual([]);
+    expect(addrSpecsOf('('.repeat(N)).addresses).toEqual([]);
+    expect(addrSpecsOf('a@'.repeat(N / 2)).addresses.length).toBeLessThanOrEqual(N / 2);
   });
 });

@@ -33,37 +33,33 @@ describe('mapAddresses: an address fn leaves alone keeps its bytes', () => {
   });
 });
 
-// Complexity guards, not speed measurements: each input takes a scan quadratic in its length
-// seconds to minutes (20 to 1000 times the bound) and a linear one a few milliseconds. A From field
-// an outsider sends must not stall the rewriter, which shares its process with the listeners.
-const within = (ms: number, fn: () => void): void => {
-  const start = process.hrtime.bigint();
-  fn();
-  expect(Number(process.hrtime.bigint() - start) / 1e6).toBeLessThan(ms);
-};
+// Complexity guards, not speed measurements: on these inputs a scan quadratic in the length
+// takes minutes and the test fails at jest's timeout; a linear one, milliseconds. How long they
+// take, and how that grows with the length, is measured by `npm run bench:adversarial`.
+const N = 400_000;
 
 describe('mapAddresses: time linear in the value', () => {
   it.each([
-    ['one long word with no @', `${'a'.repeat(100_000)} <x@y>`],
-    ['many empty quoted strings', `${'"" '.repeat(100_000)}<x@y>`],
-    ['many domain literals never closed', `${'a@['.repeat(100_000)} <x@y>`],
+    ['one long word with no @', `${'a'.repeat(N)} <x@y>`],
+    ['many empty quoted strings', `${'"" '.repeat(N)}<x@y>`],
+    ['many domain literals never closed', `${'a@['.repeat(N)} <x@y>`],
   ])('%s', (_name, value) => {
-    within(1000, () => expect(mapAddresses(value, upper).endsWith('<X@Y>')).toBe(true));
+    expect(mapAddresses(value, upper).endsWith('<X@Y>')).toBe(true);
   });
 });
 
 describe('encodePhrases: time linear in a run of white space', () => {
   it('keeps the spaces and encodes the name', () => {
-    const value = `${' '.repeat(200_000)}M\xfcller <m@acme.example>`;
+    const value = `${' '.repeat(2 * N)}M\xfcller <m@acme.example>`;
     const encode = (t: string): string => `=?utf-8?B?${Buffer.from(t, 'latin1').toString('base64')}?=`;
-    within(1000, () => expect(encodePhrases(value, encode)).toBe(`${' '.repeat(200_000)}=?utf-8?B?TfxsbGVy?= <m@acme.example>`));
+    expect(encodePhrases(value, encode)).toBe(`${' '.repeat(2 * N)}=?utf-8?B?TfxsbGVy?= <m@acme.example>`);
   });
 });
 
 describe('withoutMarked: time linear in the list', () => {
-  it('drops the marked address of 50,000', () => {
-    const list = Array.from({ length: 50_000 }, (_, i) => `u${i}@acme.example`);
-    within(1000, () => expect(withoutMarked([...list.slice(0, 10), 'MARK', ...list.slice(10)].join(', '), 'MARK') === list.join(', ')).toBe(true));
+  it('drops the marked address of 200,000', () => {
+    const list = Array.from({ length: N / 2 }, (_, i) => `u${i}@acme.example`);
+    expect(withoutMarked([...list.slice(0, 10), 'MARK', ...list.slice(10)].join(', '), 'MARK') === list.join(', ')).toBe(true);
   });
 });
 

@@ -100,14 +100,16 @@ describe('masqueradeAddresses: a comment naming our host', () => {
   });
 });
 
+// Complexity guards, not speed measurements: on these inputs a scan quadratic in the length
+// takes minutes and the test fails at jest's timeout; a linear one, milliseconds. How long they
+// take, and how that grows with the length, is measured by `npm run bench:adversarial`.
 describe('masqueradeAddresses: time linear in a long comment', () => {
+  const N = 400_000;
   it.each([
-    ['a long label run without dots', `p@x.example (${'a-'.repeat(100_000)})`],
-    ['a long name of many labels', `p@x.example (${'a.'.repeat(100_000)}hub.acme.example)`],
-    ['many open parentheses', `p@x.example ${'('.repeat(100_000)}`],
-  ])('%s', (_name, value) => {
-    const start = process.hrtime.bigint();
-    masqueradeAddresses(value, 'acme.example');
-    expect(Number(process.hrtime.bigint() - start) / 1e6).toBeLessThan(500);
+    ['a long label run without dots', `p@x.example (${'a-'.repeat(N)})`, `p@x.example (${'a-'.repeat(N)})`],
+    ['a long name of many labels', `p@x.example (${'a.'.repeat(N)}hub.acme.example)`, 'p@x.example (acme.example)'],
+    ['many open parentheses', `p@x.example ${'('.repeat(N)}`, `p@x.example ${'('.repeat(N)}`],
+  ])('%s', (_name, value, expected) => {
+    expect(masqueradeAddresses(value, 'acme.example')).toBe(expected);
   });
 });

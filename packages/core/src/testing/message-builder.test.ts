@@ -62,9 +62,9 @@ describe('envelopeFromHeaders', () => {
     expect(addressesIn('"x@y" <real@acme.example> (old@acme.example)')).toEqual(['real@acme.example']);
   });
 
-  test('a long word before the address takes no time (eval and replay read what anyone sent)', () => {
-    const start = process.hrtime.bigint();
-    expect(addressesIn(`${'a'.repeat(100_000)} <real@acme.example>`)).toEqual(['real@acme.example']);
-    expect(Number(process.hrtime.bigint() - start) / 1e6).toBeLessThan(500);
+  // A complexity guard (eval and replay read what anyone sent): a scan quadratic in the length
+  // takes minutes here and fails at jest's timeout; `npm run bench:adversarial` measures it.
+  test('a long word before the address takes no time', () => {
+    expect(addressesIn(`${'a'.repeat(400_000)} <real@acme.example>`)).toEqual(['real@acme.example']);
   });
 });
