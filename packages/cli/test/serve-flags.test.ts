@@ -1,4 +1,5 @@
 /** `mailward serve` and `mailward passwd` refuse what they cannot honour, before anything starts. */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,4 +84,30 @@ test('--domain that is a wildcard or pattern: usage error naming the flag, nothi
   expect(r.stdout).not.toMatch(STARTED);
   expect(r.code).toBe(2);
   expect(r.stderr).toContain('--domain "*" is not a domain name: write one plain domain such as acme.example');
+});
+
+test('a password file with bad lines: every one told with the other mistakes, exit 1, no spool made', async () => {
+  // Trial: the first bad line alone, after the spool was made and `start` logged.
+  const dir = join(tmp, 'passwords');
+  mkdirSync(dir);
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=gw.test'], { stdio: 'ignore' });
+  writeFileSync(join(dir, 'passwords'), 'alice\nbob:$2y$10$abcdefghijklmnopqrstuv\n');
+  const file = join(dir, 'gateway.yaml');
+  writeFileSync(file, [
+    'listeners:',
+    '  - listen: "127.0.0.1:0"',
+    '    tls: { key: key.pem, cert: cert.pem }',
+    '    auth: { passwords: passwords }',
+    'spool: spool',
+    'delivery: { mode: maildir, maildir: mail }',
+    'queue: { scanPeriod: 0 }',
+    '',
+  ].join('\n'));
+  const r = await runCli(['serve', '--config', file], dir, STARTED);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain('gateway.yaml:7:22: /queue/scanPeriod must be > 0');
+  expect(r.stderr).toContain(`${join(dir, 'passwords')}:1:1: expected user:scrypt:N:salt:hash, not a user name alone (make the line again with \`mailward passwd alice\`)`);
+  expect(r.stderr).toContain(`${join(dir, 'passwords')}:2:5: unknown hash scheme $2y$ (bcrypt): only scrypt lines are read`);
+  expect(r.stderr).not.toMatch(/"event":"start"/);
+  expect(existsSync(join(dir, 'spool'))).toBe(false);
 });

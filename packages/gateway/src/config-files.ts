@@ -1,5 +1,6 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import type { GatewayConfig } from './config';
+import { readPasswordLines } from './password-lines';
 import { BUILTIN_NAME } from './policy-source';
 import { tlsPairProblems } from './tls-check';
 
@@ -20,9 +21,10 @@ function unreadable(path: string): string | undefined {
 
 /**
  * The files gateway.yaml names (policy, TLS keys and certificates, password files, CAs) that
- * cannot be read, and listener TLS keys and certificates that are not a matching PEM pair, each
- * with the key that names it, so `mailward serve` stops before anything
- * starts (no spool made, no `start` logged) instead of failing half-way. Paths are absolute here.
+ * cannot be read, listener TLS keys and certificates that are not a matching PEM pair, each
+ * with the key that names it, and the lines of password files that cannot be used, so
+ * `mailward serve` stops before anything starts (no spool made, no `start` logged) instead of
+ * failing half-way. Paths are absolute here.
  */
 export function configFileProblems(config: GatewayConfig, at: Where): string[] {
   const files: { path: (string | number)[]; file: string | undefined }[] = [];
@@ -50,5 +52,11 @@ export function configFileProblems(config: GatewayConfig, at: Where): string[] {
       problems.push(`${at(path)}: /${path.join('/')}: ${problem}`);
     }
   });
+  // A password file that can be read must be usable line by line: each bad line at its own
+  // file:line:col (read once, however many listeners share it).
+  const passwords = new Set(config.listeners.map((l) => l.auth?.passwords).filter((f): f is string => f !== undefined && !unreadable(f)));
+  for (const file of passwords) {
+    for (const { where, problem } of readPasswordLines(file, readFileSync(file, 'utf8')).problems) problems.push(`${where}: ${problem}`);
+  }
   return problems;
 }

@@ -1,6 +1,7 @@
 import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { HASH_BYTES, readPasswordLines, type PasswordEntry, type PasswordLineProblem } from './password-lines';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number }) => Promise<Buffer>;
 
@@ -9,33 +10,27 @@ const N = 16384;
 /** A password-file line for `user`: `user:scrypt:N:salt:hash` (base64), as `mailward passwd` prints it. */
 export function passwordLine(user: string, password: string): string {
   const salt = randomBytes(16);
-  const hash = scryptSync(password, salt, 32, { N });
+  const hash = scryptSync(password, salt, HASH_BYTES, { N });
   return `${user}:scrypt:${N}:${salt.toString('base64')}:${hash.toString('base64')}`;
 }
 
-type Users = Map<string, { n: number; salt: Buffer; hash: Buffer }>;
+type Users = Map<string, PasswordEntry>;
 
-/** A password file that cannot be used, with `file:line` of the first bad line when there is one. */
+/** A password file that cannot be used: every bad line (`file:line:col`), or why it cannot be read. */
 export class PasswordFileError extends Error {
-  constructor(readonly where: string, readonly problem: string) {
-    super(`${where}: ${problem}`);
+  /** The first of them, as the warning of a bad edit names it. */
+  readonly where: string;
+  readonly problem: string;
+  constructor(readonly problems: PasswordLineProblem[]) {
+    super(problems.map((p) => `${p.where}: ${p.problem}`).join('\n'));
+    this.where = problems[0]!.where;
+    this.problem = problems[0]!.problem;
   }
 }
 
-const LINE_PROBLEM = 'expected user:scrypt:N:salt:hash (make one with `mailward passwd USER`)';
-
 function parse(path: string, text: string): Users {
-  const users: Users = new Map();
-  text.split('\n').forEach((line, i) => {
-    const t = line.trim();
-    if (!t || t.startsWith('#')) return;
-    const [user, kind, n, salt, hash, extra] = t.split(':');
-    // N must be a power of two for scrypt: anything else would fail every login of the file.
-    const cost = Number(n);
-    const usable = user && kind === 'scrypt' && salt && hash && extra === undefined && Number.isInteger(cost) && cost > 1 && (cost & (cost - 1)) === 0;
-    if (!usable) throw new PasswordFileError(`${path}:${i + 1}`, LINE_PROBLEM);
-    users.set(user, { n: cost, salt: Buffer.from(salt, 'base64'), hash: Buffer.from(hash, 'base64') });
-  });
+  const { users, problems } = readPasswordLines(path, text);
+  if (problems.length) throw new PasswordFileError(problems);
   return users;
 }
 
@@ -43,7 +38,7 @@ function parse(path: string, text: string): Users {
  * Checks submission logins against a file of scrypt hashes, one `user:scrypt:N:salt:hash` line
  * per user. The file is read again when it changes, so users can be added without a restart. At
  * start a bad file stops the gateway; a bad edit while it runs keeps the last good file (every
- * login would otherwise get 454) and is told once to `onProblem`, with its file:line.
+ * login would otherwise get 454) and is told once to `onProblem`, with each bad line's file:line:col.
  */
 export class PasswordFile {
   private users: Users = new Map();
@@ -67,7 +62,7 @@ export class PasswordFile {
       }
       this.reported = undefined;
     } catch (err) {
-      const problem = err instanceof PasswordFileError ? err : new PasswordFileError(this.path, `cannot be read (${(err as Error).message})`);
+      const problem = err instanceof PasswordFileError ? err : new PasswordFileError([{ where: this.path, problem: `cannot be read (${(err as Error).message})` }]);
       const key = `${problem.message}\0${text ?? ''}`;
       if (key === this.reported) return;
       this.reported = key;
@@ -84,7 +79,7 @@ export class PasswordFile {
     this.reload();
     const entry = this.users.get(user);
     // Hash anyway for an unknown user, so timing does not tell which users exist.
-    const candidate = await scryptAsync(password, entry?.salt ?? Buffer.alloc(16), 32, { N: entry?.n ?? N });
+    const candidate = await scryptAsync(password, entry?.salt ?? Buffer.alloc(16), HASH_BYTES, { N: entry?.n ?? N });
     return entry !== undefined && timingSafeEqual(candidate, entry.hash);
   }
 }

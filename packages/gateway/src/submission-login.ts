@@ -15,7 +15,10 @@ export type SubmissionAuth = NonNullable<ListenerConfig['auth']>;
 export function submissionLogin(auth: SubmissionAuth, listen: string, log: GatewayLog): (user: string, password: string, client: { ip: string }) => Promise<boolean> {
   // A bad edit while running: the last good file stays in use, and the admin is told where.
   const file = auth.passwords ? new PasswordFile(auth.passwords, (err) => log.event('warn', {
-    event: 'passwords-invalid', listen, file: err.where, problem: err.problem, action: 'the last good version of the file is used until this is fixed',
+    event: 'passwords-invalid', listen, file: err.where, problem: err.problem,
+    // The other bad lines too: fixing one should not be the way to learn of the next.
+    ...(err.problems.length > 1 ? { others: err.problems.slice(1).map((p) => `${p.where}: ${p.problem}`) } : {}),
+    action: 'the last good version of the file is used until this is fixed',
   })) : undefined;
   const imap = auth.imap ? new ImapLogin(auth.imap) : undefined;
   return async (user, password, client) => {

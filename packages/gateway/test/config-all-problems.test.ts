@@ -90,3 +90,23 @@ test('a check whose input the schema refused is skipped, not run on it', () => {
 test('a file that is not a map gets the schema\'s word alone', () => {
   expect(problems(['- listen: "127.0.0.1:25"'])).toEqual(['1:1: (top) must be object']);
 });
+
+test('the bad lines of a password file, all of them, with the other mistakes (trial: told one at a time, after the spool was made)', () => {
+  writeFileSync(join(dir, 'k.pem'), 'read, not checked: auth needs tls\n');
+  writeFileSync(join(dir, 'passwords'), '# users\nbob\ncarol:bcrypt:10:c2FsdA==:aGFzaA==\n');
+  const found = problems([
+    'listeners:',
+    '  - listen: "127.0.0.1:0"',
+    '    tls: { key: k.pem, cert: k.pem }',
+    '    auth: { passwords: passwords }',
+    '  - listen: "127.0.0.1:70000"',
+    '    tls: { key: k.pem, cert: k.pem }',
+    '    auth: { passwords: passwords }',
+  ], true);
+  const passwords = join(dir, 'passwords');
+  expect(found.filter((p) => !p.includes('/tls/'))).toEqual([
+    '5:13: /listeners/1/listen: "127.0.0.1:70000" is not host:port with a port from 0 to 65535, e.g. "0.0.0.0:25", or fd:N / systemd:NAME for a socket passed by systemd',
+    `${passwords}:2:1: expected user:scrypt:N:salt:hash, not a user name alone (make the line again with \`mailward passwd bob\`)`,
+    `${passwords}:3:7: unknown hash scheme "bcrypt": only scrypt lines are read (expected user:scrypt:N:salt:hash); make the line again with \`mailward passwd carol\``,
+  ]);
+});

@@ -1,6 +1,7 @@
 /**
  * A bad line added to the password file while the gateway runs: the last good file stays in use
- * and a warning names file:line. Trial 4: every AUTH got 454, and nothing was logged.
+ * and a warning names file:line:col, and the other bad lines. Trial 4: every AUTH got 454, and
+ * nothing was logged.
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,13 +44,16 @@ it('keeps the last good file and warns once, naming file:line, when a bad line i
   expect((await send('correct horse')).accepted).toEqual(['friend@elsewhere.example']);
   await expect(send('wrong')).rejects.toMatchObject({ responseCode: 535 });
   const warned = events.filter((e) => e.event === 'passwords-invalid');
-  expect(warned).toEqual([expect.objectContaining({ level: 'warn', file: `${join(dir, 'passwords')}:3`, problem: expect.stringMatching(/^expected user:scrypt:N:salt:hash/) })]);
+  expect(warned).toEqual([expect.objectContaining({ level: 'warn', file: `${join(dir, 'passwords')}:3:1`, problem: expect.stringMatching(/^expected user:scrypt:N:salt:hash/) })]);
+  expect(warned[0]).not.toHaveProperty('others');
 });
 
 it('takes the file again once it is fixed, and a new bad line is told again', async () => {
   writeFileSync(join(dir, 'passwords'), `${passwordLine('alice', 'new horse')}\n`);
   expect((await send('new horse')).accepted).toEqual(['friend@elsewhere.example']);
-  appendFileSync(join(dir, 'passwords'), 'bob:scrypt:1000:c2FsdA==:aGFzaA==\n'); // N not a power of two: scrypt would throw
+  appendFileSync(join(dir, 'passwords'), 'bob:scrypt:1000:c2FsdA==:aGFzaA==\ncarol:bcrypt:10:c2FsdA==:aGFzaA==\n'); // N not a power of two: scrypt would throw
   expect((await send('new horse')).accepted).toEqual(['friend@elsewhere.example']);
-  expect(events.filter((e) => e.event === 'passwords-invalid').map((e) => e.file)).toEqual([`${join(dir, 'passwords')}:3`, `${join(dir, 'passwords')}:2`]);
+  const warned = events.filter((e) => e.event === 'passwords-invalid');
+  expect(warned.map((e) => e.file)).toEqual([`${join(dir, 'passwords')}:3:1`, `${join(dir, 'passwords')}:2:12`]);
+  expect(warned[1]!.others).toEqual([expect.stringMatching(new RegExp(`^${join(dir, 'passwords')}:3:7: unknown hash scheme "bcrypt"`))]);
 });

@@ -1,8 +1,12 @@
-/** The password file checks logins off the event loop: scrypt is slow by design. */
+/**
+ * The password file checks logins off the event loop (scrypt is slow by design), and tells every
+ * line it cannot use at once, each at file:line:col. Trial: only the first bad line was told.
+ */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PasswordFile, passwordLine } from '../src/password-file';
+import { readPasswordLines } from '../src/password-lines';
 
 let dir: string;
 beforeAll(() => {
@@ -25,4 +29,35 @@ it('refuses a wrong password and an unknown user', async () => {
   const file = new PasswordFile(join(dir, 'passwords'));
   await expect(file.check('alice', 'wrong')).resolves.toBe(false);
   await expect(file.check('mallory', 'correct horse')).resolves.toBe(false);
+});
+
+it('tells every line that cannot be used, each at file:line:col with what to change', () => {
+  const good = passwordLine('alice', 'correct horse');
+  const text = [
+    '# users',
+    good,
+    'bob',
+    '  carol:$2y$10$abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNO',
+    'dave:{SSHA}c2FsdGVkaGFzaA==',
+    'erin:scrypt:1000:c2FsdA==:aGFzaA==',
+    'frank:scrypt:16384:c2FsdA==:aGFzaA==',
+    'gina:scrypt:16384:c2FsdA==',
+    `${good}:extra`,
+    '',
+  ].join('\n');
+  expect(readPasswordLines('pw', text).problems.map((p) => `${p.where}: ${p.problem}`)).toEqual([
+    'pw:3:1: expected user:scrypt:N:salt:hash, not a user name alone (make the line again with `mailward passwd bob`)',
+    'pw:4:9: unknown hash scheme $2y$ (bcrypt): only scrypt lines are read (expected user:scrypt:N:salt:hash); make the line again with `mailward passwd carol`',
+    'pw:5:6: unknown hash scheme "{SSHA}c2FsdGVkaGFzaA...": only scrypt lines are read (expected user:scrypt:N:salt:hash); make the line again with `mailward passwd dave`',
+    'pw:6:13: N "1000" is not a power of two above 1 (scrypt\'s cost, 16384 from mailward passwd); make the line again with `mailward passwd erin`',
+    'pw:7:29: the hash is not 32 bytes of base64; make the line again with `mailward passwd frank`',
+    'pw:8:19: expected user:scrypt:N:salt:hash: this line has 4 of the 5 fields (make the line again with `mailward passwd gina`)',
+    `pw:9:${good.length + 2}: expected user:scrypt:N:salt:hash: this line has 1 field(s) more after the hash (a user name may not have ':' in it)`,
+  ]);
+  expect([...readPasswordLines('pw', text).users.keys()]).toEqual(['alice']);
+});
+
+it('refuses a file with bad lines at start, naming all of them', () => {
+  writeFileSync(join(dir, 'bad'), 'bob\ncarol:bcrypt:10:c2FsdA==:aGFzaA==\n');
+  expect(() => new PasswordFile(join(dir, 'bad'))).toThrow(`${join(dir, 'bad')}:1:1: expected user:scrypt:N:salt:hash, not a user name alone (make the line again with \`mailward passwd bob\`)\n${join(dir, 'bad')}:2:7: unknown hash scheme "bcrypt"`);
 });
