@@ -7,6 +7,8 @@ export { checkSpam } from './spamd/spamc';
 export type { SpamdOptions } from './spamd/spamc';
 export { lookupDnsbl, reversedName } from './dns/dnsbl';
 export { nameResolves } from './dns/resolves';
+export { newResolver } from './dns/resolver';
+export type { ResolverOptions } from './dns/resolver';
 export { Greylist, clientNetwork } from './greylist/greylist';
 export type { GreylistOptions } from './greylist/greylist';
 export { MemoryGreylistStore } from './greylist/memory-store';

@@ -73,7 +73,7 @@ export const GATEWAY_SCHEMA = {
           properties: {
             port: { type: 'integer', minimum: 1, maximum: 65535, description: 'port of every MX host (default 25)' },
             servers: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'DNS servers, "IP" or "IP:port" (default: the system\'s)' },
-            dnsTimeout: { type: 'number', exclusiveMinimum: 0, description: 'seconds per DNS query, tried twice (default 5)' },
+            dnsTimeout: { type: 'number', exclusiveMinimum: 0, description: 'seconds one DNS lookup (an MX query, or the A and AAAA of a host) may take, retries included (default 5)' },
             tls: { ...HOP_TLS, description: 'default: STARTTLS when offered, certificate not checked (opportunistic)' },
           },
         },

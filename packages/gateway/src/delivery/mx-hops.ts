@@ -1,4 +1,5 @@
-import { Resolver } from 'node:dns/promises';
+import type { Resolver } from 'node:dns/promises';
+import { newResolver } from '@mailward/facts';
 import type { MxDelivery, RecipientOutcome } from './delivery-config';
 import type { Hop } from './route';
 import { literalHops } from './address-literal';
@@ -9,24 +10,25 @@ type Failure = Omit<RecipientOutcome, 'address'>;
 /** The hops to try for a domain in order, or why there are none. */
 export type MxLookup = { hops: Hop[] } | { failure: Failure };
 
-const resolvers = new Map<string, Resolver>();
-
+/**
+ * A resolver for one lookup (a domain's MX, or a host's A and AAAA), cancelled at `dnsTimeout`:
+ * c-ares' own timeout is per try and doubles on the retry, so a silent server held a query for
+ * three times it.
+ */
 function resolverFor(mx: MxDelivery): Resolver {
-  const key = JSON.stringify([mx.servers ?? [], mx.dnsTimeout]);
-  let resolver = resolvers.get(key);
-  if (!resolver) {
-    resolver = new Resolver({ timeout: (mx.dnsTimeout ?? 5) * 1000, tries: 2 });
-    if (mx.servers?.length) resolver.setServers(mx.servers);
-    resolvers.set(key, resolver);
-  }
-  return resolver;
+  return newResolver({ ...(mx.servers ? { servers: mx.servers } : {}), timeoutMs: (mx.dnsTimeout ?? 5) * 1000 });
 }
 
 const ABSENT = new Set(['ENOTFOUND', 'ENODATA']);
-const codeOf = (err: unknown): string => String((err as { code?: string }).code ?? (err as Error).message);
+// A query cancelled at the deadline (ECANCELLED) is one that got no answer in time.
+const codeOf = (err: unknown): string => {
+  const code = String((err as { code?: string }).code ?? (err as Error).message);
+  return code === 'ECANCELLED' ? 'ETIMEOUT' : code;
+};
 
 /** A and AAAA of a host; `unsure` when a lookup failed for a reason other than "there is none". */
-async function addressesOf(resolver: Resolver, name: string): Promise<{ addresses: string[]; unsure?: string }> {
+async function addressesOf(mx: MxDelivery, name: string): Promise<{ addresses: string[]; unsure?: string }> {
+  const resolver = resolverFor(mx);
   const answers = await Promise.allSettled([resolver.resolve4(name), resolver.resolve6(name)]);
   const addresses = answers.flatMap((a) => (a.status === 'fulfilled' ? a.value : []));
   const failed = answers.find((a) => a.status === 'rejected' && !ABSENT.has(codeOf(a.reason)));
@@ -47,10 +49,9 @@ function byPreference(records: { exchange: string; priority: number }[]): { exch
 export async function mxHops(domain: string, mx: MxDelivery, own: { host: string; port: number }[]): Promise<MxLookup> {
   const port = mx.port ?? 25;
   if (domain.startsWith('[')) return literalHops(domain, port, (ip, p) => isOurs(ip, p, own));
-  const resolver = resolverFor(mx);
   let records: { exchange: string; priority: number }[];
   try {
-    records = await resolver.resolveMx(domain);
+    records = await resolverFor(mx).resolveMx(domain);
   } catch (err) {
     const code = codeOf(err);
     if (code === 'ENOTFOUND') return { failure: { outcome: 'permanent', status: '5.1.2', detail: `${domain}: no such domain (DNS: NXDOMAIN)` } };
@@ -67,7 +68,7 @@ export async function mxHops(domain: string, mx: MxDelivery, own: { host: string
   let loopAt: { name: string; priority: number } | undefined;
   for (const { exchange, priority } of hosts) {
     if (loopAt && priority >= loopAt.priority) break;
-    const found = await addressesOf(resolver, exchange);
+    const found = await addressesOf(mx, exchange);
     if (found.unsure) unsure.push(found.unsure);
     if (found.addresses.some((ip) => isOurs(ip, port, own))) {
       loopAt = { name: exchange, priority };
