@@ -18,6 +18,9 @@ const MEMBER_TYPES: Record<string, string> = {
   jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', eml: 'message/rfc822',
 };
 
+/** The type a file is known by from its name alone (an archive member, a uuencoded file). */
+const typeByName = (name: string): string => MEMBER_TYPES[extensionOf(name)] ?? 'application/octet-stream';
+
 function flagNames(part: MimePart, content: ReturnType<typeof sniff>): void {
   part.doubleExtension = part.filenames.some(hasDoubleExtension);
   part.nameMismatch = isNameMismatch(part.filenames, part.type, content) !== undefined;
@@ -42,7 +45,7 @@ async function memberParts(owner: MimePart, members: ArchiveMember[], limits: An
     const part: MimePart = {
       path: `${owner.path}/${member.name}`,
       carrier: owner.carrier,
-      type: MEMBER_TYPES[extensionOf(names[0] ?? base)] ?? 'application/octet-stream',
+      type: typeByName(names[0] ?? base),
       size: member.size,
       filenames: names,
       multipart: false,
@@ -147,20 +150,51 @@ async function containers(leaf: EntityState, limits: AnalyzeLimits, model: PassR
 }
 
 /**
- * The archives uuencoded (or yEnc-encoded) in a text part: a reader saves each as an attachment
- * of its `begin` name, so its members are listed as an attached archive's, as the part's own
- * (the part is what a strip replaces); the name gives a plain gzip's file (tool.exe.gz).
+ * A file uuencoded (or yEnc-encoded) in a part is the part's, as its `begin` name is: a name that
+ * hides what the file's bytes are (MZ saved as readme.txt) is a mismatch of the part, as it is of
+ * an attached file or an archive member.
  */
-async function carriedArchives(leaf: EntityState, limits: AnalyzeLimits, model: PassResult): Promise<void> {
+function flagCarried(leaf: EntityState): void {
+  for (const file of leaf.carried?.files ?? []) {
+    if (isNameMismatch(file.names, typeByName(file.names[0] ?? ''), sniff(file.first)) !== undefined) leaf.part.nameMismatch = true;
+  }
+}
+
+/** What a uuencoded file is opened as, for what is said when it is not. */
+const carriedKind = (holder: MimePart, head: Buffer): string =>
+  holder.type === 'message/rfc822' ? 'message' : isSmimePart(holder) || looksLikeCms(head) ? 'S/MIME file' : 'archive';
+
+/**
+ * The containers uuencoded (or yEnc-encoded) in a part: a reader saves each as an attachment of
+ * its `begin` name, so an archive's members are listed as an attached archive's, as the part's
+ * own (the part is what a strip replaces; the name gives a plain gzip's file: tool.exe.gz), and a
+ * mail (`fwd.eml`) or S/MIME (`smime.p7m`) is analyzed as an attached one is, under the part's
+ * path and the file's name (`2/fwd.eml/2`), with the part as carrier.
+ */
+async function carriedFiles(leaf: EntityState, limits: AnalyzeLimits, model: PassResult): Promise<void> {
   const part = leaf.part;
   for (const file of leaf.carried?.files ?? []) {
     const name = file.names[0] ?? 'uuencoded file';
+    const holder: MimePart = {
+      path: `${part.path}/${name}`, carrier: part.carrier, type: typeByName(name), size: file.size, filenames: file.names, filename: name,
+      multipart: false, depth: part.depth + 1, inArchive: false, encrypted: false, doubleExtension: false, nameMismatch: false,
+    };
     if (file.overflow) {
-      model.malformed.push({ kind: 'limits', path: part.path, detail: `${name}: uuencoded archive over ${limits.maxContainerSize} bytes was not opened` });
+      model.malformed.push({ kind: 'limits', path: part.path, detail: `${name}: uuencoded ${carriedKind(holder, file.first)} over ${limits.maxContainerSize} bytes was not opened` });
       continue;
     }
     const body = file.body();
-    const listing = body && (await listArchive(body, listLimits(limits), file.names));
+    if (!body) continue;
+    if (await openSmime(holder, body, limits, model.malformed, smimeOpener(limits, model))) {
+      if (holder.encrypted) part.encrypted = true;
+      continue;
+    }
+    if (holder.type === 'message/rfc822') {
+      if (holder.depth < limits.maxDepth) await attachedParts(holder, body, limits, model);
+      else model.malformed.push({ kind: 'limits', path: part.path, detail: `${name}: attached message nested deeper than ${limits.maxDepth} was not opened` });
+      continue;
+    }
+    const listing = await listArchive(body, listLimits(limits), file.names);
     if (!listing) continue;
     sayListing(model, listing, part.path, name);
     try {
@@ -173,7 +207,10 @@ async function carriedArchives(leaf: EntityState, limits: AnalyzeLimits, model: 
 
 async function analyzeScope(input: Readable, limits: AnalyzeLimits, scope: PassScope): Promise<PassResult> {
   const pass = await splitterPass(input, limits, scope);
-  for (const leaf of pass.leaves) flagNames(leaf.part, sniff(leaf.head));
+  for (const leaf of pass.leaves) {
+    flagNames(leaf.part, sniff(leaf.head));
+    flagCarried(leaf);
+  }
   for (const leaf of pass.leaves) {
     // A fragment (RFC 2046 5.2.2): the reader joins the fragments into a message that no single
     // mail carries, so none of it can be analyzed here (a program split across three mails).
@@ -182,7 +219,7 @@ async function analyzeScope(input: Readable, limits: AnalyzeLimits, scope: PassS
   try {
     for (const leaf of pass.leaves) {
       await containers(leaf, limits, pass);
-      await carriedArchives(leaf, limits, pass);
+      await carriedFiles(leaf, limits, pass);
       leaf.dispose();
     }
   } finally {

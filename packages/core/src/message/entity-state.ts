@@ -21,15 +21,19 @@ export class EntityState {
   head = Buffer.alloc(0);
   private spool: Spool | undefined;
   overflow = false;
-  /** Only text bodies and uuencoded ones are read for `begin` lines. */
+  /**
+   * Text bodies, uuencoded ones and application/octet-stream ones are read for `begin` lines:
+   * Outlook decodes uuencode in plain-text bodies, and Evolution shows an octet-stream part whose
+   * bytes read as text with its text/plain handler, which decodes the uuencode in it.
+   */
   private readonly uuencode: UuencodeNames | undefined;
-  /** Their decoded files (the archives among them are listed as the part's). */
+  /** Their decoded files (the containers among them are opened as the part's). */
   readonly carried: UuencodedFiles | undefined;
 
   constructor(readonly part: MimePart, readonly attachedMessage: boolean, memoryLimit: number, hardLimit: number) {
     this.decoder = new BodyDecoder(part.encoding ?? '7bit');
     this.spool = new Spool(memoryLimit, hardLimit);
-    if (part.type.startsWith('text/') || /uu/i.test(part.encoding ?? '')) {
+    if (part.type.startsWith('text/') || part.type === 'application/octet-stream' || /uu/i.test(part.encoding ?? '')) {
       this.uuencode = new UuencodeNames();
       this.carried = new UuencodedFiles(memoryLimit, hardLimit);
     }

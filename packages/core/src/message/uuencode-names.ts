@@ -10,6 +10,16 @@ const BEGIN = /^(?:begin(?:-base64)?[ \t]+[0-7]{1,4}[ \t]+|=ybegin[ \t].*?\bname
 /** The same, for one line at a time (the decoder's, which must start a block where a name is found). */
 export const BEGIN_LINE = new RegExp(BEGIN.source, 'i');
 
+/**
+ * The names a `begin` line's file is saved as: the rest of the line as disk names, and, when it
+ * is written in double quotes (`begin 644 "evil.exe"`), also without them: uudecode and Python
+ * keep the quotes, but ripMIME trims them and no Windows name can hold a `"`.
+ */
+export function beginNames(raw: string): string[] {
+  const quoted = /^[ \t]*"(.+)"[ \t]*$/.exec(raw);
+  return [...new Set([...diskNames(raw), ...(quoted ? diskNames(quoted[1]!) : [])])];
+}
+
 /** The longest line kept between chunks while looking for a `begin` line. */
 const MAX_LINE = 1024;
 
@@ -40,7 +50,7 @@ export class UuencodeNames {
   private scan(text: string): void {
     if (!/begin/i.test(text)) return;
     for (const m of text.matchAll(BEGIN)) {
-      for (const name of diskNames(m[1]!)) if (!this.names.includes(name)) this.names.push(name);
+      for (const name of beginNames(m[1]!)) if (!this.names.includes(name)) this.names.push(name);
     }
   }
 }

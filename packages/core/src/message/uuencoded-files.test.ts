@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { analyze } from './analyze';
@@ -105,5 +107,95 @@ describe('analyze: archives uuencoded in a text part', () => {
     expect(cut.malformed).toEqual([expect.objectContaining({ kind: 'bad-encoding', path: '2', detail: expect.stringMatching(/^docs\.zip: /) })]);
     const big = await analyze(message('Content-Type: text/plain', `begin 644 docs.zip\r\n${uu(zip)}end`), { maxContainerSize: 200 });
     expect(big.malformed).toContainEqual({ kind: 'limits', path: '2', detail: 'docs.zip: uuencoded archive over 200 bytes was not opened' });
+  });
+});
+
+describe('analyze: what a uuencoded file is, whatever its begin name says', () => {
+  const message = (headers: string, body: string): Readable =>
+    Readable.from([Buffer.from(`From: a@example.org\r\nTo: b@acme.example\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nhello\r\n--B\r\n${headers}\r\n\r\n${body}\r\n--B--\r\n`, 'latin1')]);
+
+  it.each([
+    ['uuencoded', `begin 644 readme.txt\r\n${uu(program)}end`],
+    ['begin-base64', `begin-base64 644 readme.txt\r\n${program.toString('base64')}\r\n====`],
+    ['yEnc', `=ybegin line=128 size=${program.length} name=readme.txt\r\n${yenc(program)}=yend size=${program.length}`],
+  ])('a program %s as readme.txt is a name mismatch of the part, as an attached one is', async (_how, body) => {
+    const m = await analyze(message('Content-Type: text/plain; charset=x-user-defined\r\nContent-Transfer-Encoding: 8bit', body));
+    expect(m.parts[2]).toMatchObject({ filenames: ['readme.txt'], nameMismatch: true });
+  });
+
+  it('a text uuencoded as readme.txt is no mismatch', async () => {
+    const m = await analyze(message('Content-Type: text/plain', `begin 644 readme.txt\r\n${uu(Buffer.from('just words\r\n'))}end`));
+    expect(m.parts[2]!.nameMismatch).toBe(false);
+  });
+});
+
+describe('analyze: a uuencoded block in an application/octet-stream part', () => {
+  const message = (headers: string, body: string): Readable =>
+    Readable.from([Buffer.from(`From: a@example.org\r\nTo: b@acme.example\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nhello\r\n--B\r\n${headers}\r\n\r\n${body}\r\n--B--\r\n`, 'latin1')]);
+  const zip = storedZip('docs/evil.exe', program);
+
+  it.each([
+    ['as it is', 'Content-Type: application/octet-stream; name=files.uue', `begin 644 evil.exe\r\n${uu(program)}end`],
+    ['in base64', 'Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64', Buffer.from(`begin 644 evil.exe\r\n${uu(program)}end\r\n`, 'latin1').toString('base64')],
+  ])('names the part after the file (Evolution opens it as text), sent %s', async (_how, headers, body) => {
+    const m = await analyze(message(headers, body));
+    expect(m.parts[2]!.filenames).toContain('evil.exe');
+    expect(m.parts[2]!.filename).toBe('evil.exe');
+  });
+
+  it('lists the members of a zip uuencoded there', async () => {
+    const m = await analyze(message('Content-Type: application/octet-stream', `begin 644 docs.zip\r\n${uu(zip)}end`));
+    expect(m.parts.find((p) => p.inArchive)).toMatchObject({ path: '2/docs/evil.exe', carrier: '2', filename: 'evil.exe' });
+  });
+});
+
+describe('analyze: a begin name in double quotes', () => {
+  const message = (body: string): Readable =>
+    Readable.from([Buffer.from(`From: a@example.org\r\nTo: b@acme.example\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n${body}\r\n`, 'latin1')]);
+
+  it.each([
+    ['uuencode', `begin 644 "evil.exe"\r\n${uu(program)}end`],
+    ['begin-base64', `begin-base64 644 "evil.exe"\r\n${program.toString('base64')}\r\n====`],
+    ['yEnc', `=ybegin line=128 size=${program.length} name="evil.exe"\r\n${yenc(program)}=yend size=${program.length}`],
+  ])('is also the name without them, as ripMIME saves it (%s)', async (_how, body) => {
+    const m = await analyze(message(body));
+    expect(m.parts[0]).toMatchObject({ filenames: ['"evil.exe"', 'evil.exe'], filename: 'evil.exe' });
+  });
+
+  it('opens a quoted archive name as the archive', async () => {
+    const m = await analyze(message(`begin 644 "tool.exe.gz"\r\n${uu(gzipSync(program))}end`));
+    expect(m.parts.filter((p) => p.inArchive).map((p) => p.filenames)).toEqual([['tool.exe']]);
+  });
+});
+
+describe('analyze: a mail or S/MIME uuencoded in a text part', () => {
+  const message = (body: string): Readable =>
+    Readable.from([Buffer.from(`From: a@example.org\r\nTo: b@acme.example\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nhello\r\n--B\r\nContent-Type: text/plain\r\n\r\n${body}\r\n--B--\r\n`, 'latin1')]);
+  const fixture = (name: string): Buffer => readFileSync(join(__dirname, 'smime', '__fixtures__', name));
+  const saved = Buffer.from(`From: x@example.org\r\nSubject: fwd\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=I\r\n\r\n--I\r\nContent-Type: text/plain\r\n\r\nhi\r\n--I\r\nContent-Type: application/octet-stream; name=evil.exe\r\nContent-Transfer-Encoding: base64\r\n\r\n${program.toString('base64')}\r\n--I--\r\n`);
+
+  it('analyzes a uuencoded .eml as an attached message, under the part and the file name', async () => {
+    const m = await analyze(message(`begin 644 fwd.eml\r\n${uu(saved)}end`));
+    expect(m.parts.find((p) => p.filename === 'evil.exe')).toMatchObject({ path: '2/fwd.eml/2', carrier: '2', inArchive: false });
+    expect(m.malformed).toEqual([]);
+  });
+
+  it('opens a uuencoded signed message and a signed file', async () => {
+    const signed = await analyze(message(`begin 644 smime.p7m\r\n${uu(fixture('exe-signed.der'))}end`));
+    expect(signed.parts.find((p) => p.filename === 'update.exe')).toMatchObject({ path: '2/smime.p7m/2', carrier: '2' });
+    const file = await analyze(message(`begin 644 tool.exe.p7m\r\n${uu(fixture('tool-file.der'))}end`));
+    expect(file.parts.find((p) => p.inArchive)).toMatchObject({ path: '2/tool.exe.p7m/tool.exe', carrier: '2', filename: 'tool.exe' });
+  });
+
+  it('makes the part encrypted when it carries enveloped S/MIME', async () => {
+    const m = await analyze(message(`begin 644 smime.p7m\r\n${uu(fixture('enveloped.der'))}end`));
+    expect(m.parts[2]!.encrypted).toBe(true);
+  });
+
+  it('says a uuencoded mail over the hard cap, and one past the depth limit, of the text part', async () => {
+    const big = await analyze(message(`begin 644 fwd.eml\r\n${uu(saved)}end`), { maxContainerSize: 200 });
+    expect(big.malformed).toContainEqual({ kind: 'limits', path: '2', detail: 'fwd.eml: uuencoded message over 200 bytes was not opened' });
+    const deep = await analyze(message(`begin 644 fwd.eml\r\n${uu(saved)}end`), { maxDepth: 2 });
+    expect(deep.malformed).toContainEqual({ kind: 'limits', path: '2', detail: 'fwd.eml: attached message nested deeper than 2 was not opened' });
   });
 });

@@ -1,8 +1,8 @@
 import type { ByteSource } from './archive/byte-source';
 import { isArchiveName, looksLikeArchive } from './archive/list-archive';
-import { diskNames } from './file-name';
+import { looksLikeCms } from './smime/open-smime';
 import { Spool } from './spool';
-import { BEGIN_LINE } from './uuencode-names';
+import { BEGIN_LINE, beginNames } from './uuencode-names';
 
 const HEAD_BYTES = 512;
 /** Past this a line is no uuencode line; a yEnc or base64 one is decoded piece by piece. */
@@ -13,7 +13,7 @@ type Kind = 'uu' | 'base64' | 'yenc';
 /** One file decoded from a uuencode, `begin-base64` or yEnc block of a body. */
 export class CarriedFile {
   size = 0;
-  /** True when the file went past the hard limit while it may be an archive: not opened. */
+  /** True when the file went past the hard limit while it may be a container: not opened. */
   overflow = false;
   private head = Buffer.alloc(0);
   private spool: Spool | undefined;
@@ -22,12 +22,20 @@ export class CarriedFile {
     this.spool = new Spool(memoryLimit, hardLimit);
   }
 
-  /** Might it be an archive we list (by name or by its first bytes)? */
-  get container(): boolean {
-    return this.names.some(isArchiveName) || looksLikeArchive(this.head);
+  /** Its first bytes (kept when the rest is not), to tell what it is whatever its name says. */
+  get first(): Buffer {
+    return this.head;
   }
 
-  /** The decoded bytes, when they were kept (an archive within the hard cap). */
+  /**
+   * Might it be something we open: an archive (by name or by its first bytes), a saved mail
+   * (`.eml`, opened as an attached one is) or S/MIME (`.p7m`, or CMS by its bytes)?
+   */
+  get container(): boolean {
+    return this.names.some((n) => isArchiveName(n) || /\.(eml|p7m)$/i.test(n)) || looksLikeArchive(this.head) || looksLikeCms(this.head);
+  }
+
+  /** The decoded bytes, when they were kept (a container within the hard cap). */
   body(): ByteSource | undefined {
     return this.spool?.source();
   }
@@ -48,12 +56,12 @@ export class CarriedFile {
       this.overflow = this.container;
       this.dispose();
     } else if (this.head.length >= HEAD_BYTES && !this.container) {
-      // Only archives are opened: anything else is known by its name alone.
+      // Only containers are opened: anything else is known by its name and first bytes alone.
       this.dispose();
     }
   }
 
-  /** The block ended: a short file that is no archive is not kept either. */
+  /** The block ended: a short file that is no container is not kept either. */
   end(): void {
     if (!this.container) this.dispose();
   }
@@ -75,10 +83,10 @@ function uuLine(line: string): Buffer {
 
 /**
  * Decodes the uuencoded (and `begin-base64`, and yEnc) blocks of a body as it streams, so that
- * an archive a reader turns into an attachment (Outlook `begin 644 docs.zip`, Thunderbird
- * `=ybegin ... name=docs.zip`) can be listed as an attached one is. Each file is held as an
- * archive attachment is (memory, then a temp file, up to the hard cap), and only while it may be
- * an archive.
+ * an archive, a mail or S/MIME a reader turns into an attachment (Outlook `begin 644 docs.zip`,
+ * Thunderbird `=ybegin ... name=docs.zip`) can be opened as an attached one is. Each file is held
+ * as an archive attachment is (memory, then a temp file, up to the hard cap), and only while it
+ * may be a container; the first bytes of every file are kept, to be sniffed.
  */
 export class UuencodedFiles {
   readonly files: CarriedFile[] = [];
@@ -125,7 +133,7 @@ export class UuencodedFiles {
       const begin = continued ? null : BEGIN_LINE.exec(line);
       if (!begin || !whole) return;
       const kind: Kind = line.startsWith('=') ? 'yenc' : /^begin-base64/i.test(line) ? 'base64' : 'uu';
-      this.block = { kind, file: new CarriedFile(diskNames(begin[1]!), this.memoryLimit, this.hardLimit) };
+      this.block = { kind, file: new CarriedFile(beginNames(begin[1]!), this.memoryLimit, this.hardLimit) };
       this.files.push(this.block.file);
       return;
     }
