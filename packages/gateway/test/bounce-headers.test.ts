@@ -78,15 +78,17 @@ async function send(to: string[]): Promise<void> {
 
 /** The bounce for `recipient` that the sender's hub got, as text. */
 async function bounceFor(recipient: string): Promise<string> {
-  await eventually(() => home.received.some((r) => r.from === '' && r.data.includes(`Final-Recipient: rfc822; ${recipient}`)));
-  return home.received.find((r) => r.from === '' && r.data.includes(`Final-Recipient: rfc822; ${recipient}`))!.data;
+  // rfc822 for an ASCII address, utf-8 for a UTF-8 one (RFC 6533).
+  const about = (r: { from: string; data: string }): boolean => r.from === '' && /Final-Recipient: (rfc822|utf-8); /.test(r.data) && r.data.includes(`; ${recipient}\r\n`);
+  await eventually(() => home.received.some(about));
+  return home.received.find(about)!.data;
 }
 
-/** The DSN's text/rfc822-headers part: its own header lines, and the header section it quotes. */
-function quoted(dsn: string): { label: string; headers: string } {
-  const m = /Content-Type: text\/rfc822-headers\r\n(.*?)\r\n([\s\S]*?)\r\n\r\n--=_mw_\w+--\r\n$/.exec(dsn);
-  if (!m) throw new Error(`no text/rfc822-headers part in:\n${dsn}`);
-  return { label: m[1]!, headers: m[2]! };
+/** The DSN's header part (text/rfc822-headers, or message/global-headers for UTF-8 ones): its type, its own header lines, and the header section it quotes. */
+function quoted(dsn: string): { type: string; label: string; headers: string } {
+  const m = /Content-Type: (text\/rfc822-headers|message\/global-headers)\r\n(.*?)\r\n([\s\S]*?)\r\n\r\n--=_mw_\w+--\r\n$/.exec(dsn);
+  if (!m) throw new Error(`no header part in:\n${dsn}`);
+  return { type: m[1]!, label: m[2]!, headers: m[3]! };
 }
 
 it('quotes the headers as the hop that refused a recipient was sent them: encoded words and the 7-bit label, not the raw UTF-8', async () => {
@@ -97,6 +99,7 @@ it('quotes the headers as the hop that refused a recipient was sent them: encode
   expect(sentHead).toContain('\r\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe_aus_K=C3=B6ln?=\r\n');
   expect(sentHead).not.toContain('Content-Transfer-Encoding: 8bit');
   const part = quoted(await bounceFor('rej1@seven.example'));
+  expect(part.type).toBe('text/rfc822-headers'); // 7-bit headers: no global type
   expect(part.label).toBe(''); // no Content-Transfer-Encoding: 8bit: nothing in it is
   expect(part.headers).toBe(sentHead);
 });
@@ -114,7 +117,11 @@ it('quotes the rewritten headers as they are for a recipient refused before the 
   await send(['jörg@seven.example']); // a UTF-8 local part: 5.6.7, never given to a hop without SMTPUTF8
   const dsn = Buffer.from(await bounceFor('jörg@seven.example'), 'utf8').toString('utf8');
   expect(dsn).toContain('Status: 5.6.7');
+  // The address and the headers in UTF-8: the global types of RFC 6533, 8bit.
+  expect(dsn).toContain('Content-Type: message/global-delivery-status\r\nContent-Transfer-Encoding: 8bit\r\n');
+  expect(dsn).toContain('Final-Recipient: utf-8; jörg@seven.example\r\n');
   const part = quoted(dsn);
+  expect(part.type).toBe('message/global-headers');
   expect(part.label).toBe('Content-Transfer-Encoding: 8bit');
   expect(part.headers).toContain('\r\nSubject: Grüße aus Köln\r\n');
   expect(part.headers).toContain('\r\nContent-Transfer-Encoding: 8bit');
