@@ -229,6 +229,16 @@ describe('mailward eval', () => {
     expect(stated.effects).toContainEqual(expect.objectContaining({ type: 'stripPart', part: expect.objectContaining({ path: '2' }) }));
   });
 
+  test('--facts naming a part the message does not have is an error, not a virus in no part', async () => {
+    const policy = join(tmp, 'strip-virus-2.yaml');
+    writeFileSync(policy, 'version: 1\nrcpt: { default: accept }\ndata:\n  rules:\n    - id: virus-part\n      when: { part: { virus: true } }\n      do: [ strip ]\n');
+    const facts = join(tmp, 'virus-part-9.yaml');
+    writeFileSync(facts, 'virus: { names: [Eicar], parts: { "9": [Eicar] } }\n');
+    const r = await runCli(['eval', policy, example('firebox-inbound', 'slides-ppt.eml'), '--facts', facts]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/virus-part-9\.yaml: virus\.parts names "9", which this message does not have \(its parts: 0, 1, 2\): name one of those/);
+  });
+
   test("a quarantine's reason and whom it notifies are shown, in text and in --json", async () => {
     const policy = join(tmp, 'quarantine.yaml');
     writeFileSync(
@@ -395,12 +405,18 @@ describe('mailward test', () => {
         attached,
         '    facts: { virus: { names: [Eicar] } }',
         '    expect: { verdict: tempfail, fired: [] }',
+        '  - name: a part path of another message',
+        '    envelope: { to: [bob@acme.example] }',
+        attached,
+        '    facts: { virus: { names: [Eicar], parts: { "3": [Eicar] } } }',
+        '    expect: { verdict: tempfail, fired: [] }',
         '',
       ].join('\n'),
     );
     const r = await runCli(['test', dir], tmp);
-    expect(r.stdout).toMatch(/Cases: {2}3 passed, 3 total/);
-    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/FAIL a part path of another message[^\n]*\n[^\n]*facts: virus\.parts names "3", which this message does not have \(its parts: 0, 1, 2\): name one of those/);
+    expect(r.stdout).toMatch(/Cases: {2}1 failed, 3 passed, 4 total/);
+    expect(r.code).toBe(1);
   });
 
   test("a policy's own tests: run, and check accepts them", async () => {

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { analyze, rewrite, runSession, type CompiledPolicy, type MessageModel, type RewriteChange } from '@mailward/core';
 import {
-  addrSpecsOf, envelopeFromHeaders, factsFromFixture, FactsFileError, loadFactsFile, loadPolicyWithTests, needsOf, OUTPUT_SECRET, policyProblems,
+  addrSpecsOf, envelopeFromHeaders, factsFromFixture, FactsFileError, unknownVirusParts, loadFactsFile, loadPolicyWithTests, needsOf, OUTPUT_SECRET, policyProblems,
   type CaseFacts,
 } from '@mailward/core/testing';
 import { assumedFacts } from '../assumed-facts';
@@ -45,6 +45,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
   const model = await analyzeMessage(messageFile);
   const fixture = values.facts === undefined ? undefined : readFacts(values.facts);
+  const misplaced = unknownVirusParts(fixture, model);
+  if (misplaced) throw new InputError(`${values.facts}: ${misplaced}`, 'MW_FACTS_INVALID');
 
   const implied = envelopeFromHeaders(model.headers);
   const sender = values.from ?? implied.from;

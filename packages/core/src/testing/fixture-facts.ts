@@ -72,3 +72,16 @@ function namesOf(s: FactSubjects): string[] {
   }
   return [...names];
 }
+
+/**
+ * Why a stated `virus.parts` cannot be about this message: a path none of its parts has
+ * (a typo, or a path of another message), which would otherwise read as a virus in no part.
+ */
+export function unknownVirusParts(fixture: CaseFacts | undefined, model: { parts: readonly { path: string }[] }): string | undefined {
+  const stated = fixture?.virus && !('error' in fixture.virus) ? Object.keys(fixture.virus.parts ?? {}) : [];
+  const paths = new Set(model.parts.map((p) => p.path));
+  const unknown = stated.filter((p) => !paths.has(p));
+  if (unknown.length === 0) return undefined;
+  const known = [...paths].filter((p) => p !== '');
+  return `virus.parts names ${unknown.map((p) => `"${p}"`).join(', ')}, which this message does not have (its parts: ${known.length ? known.join(', ') : 'none'}): name one of those`;
+}

@@ -11,7 +11,7 @@ export type { CaseProblem } from './case-schema';
 export { buildMessage } from './message-builder';
 export { envelopeFromHeaders, addressesIn } from './envelope-from-message';
 export { addrSpecsOf, type AddrSpecs } from '../message/addr-specs';
-export { factsFromFixture } from './fixture-facts';
+export { factsFromFixture, unknownVirusParts } from './fixture-facts';
 export { loadCaseFile } from './case-file';
 export type { LoadedCase, CaseFile } from './case-file';
 export { discoverSuites } from './discover';

@@ -10,7 +10,7 @@ import type { CaseClient, CaseMessage, PolicyCase } from './case';
 import { compareOutcome } from './compare';
 import { compareOutput } from './case-output';
 import { envelopeFromHeaders } from './envelope-from-message';
-import { factsFromFixture } from './fixture-facts';
+import { factsFromFixture, unknownVirusParts } from './fixture-facts';
 import { buildMessage } from './message-builder';
 import { outcomeOf, type SessionOutcome } from './session-outcome';
 
@@ -42,6 +42,8 @@ export async function runCase(policy: CompiledPolicy, c: PolicyCase, ctx: CaseCo
   if (session.recipients.length === 0) {
     return { name: c.name, failures: ['envelope: no recipients; state envelope.to or give the message a To header'] };
   }
+  const misplaced = unknownVirusParts(c.facts, model);
+  if (misplaced) return { name: c.name, failures: [`facts: ${misplaced}`] };
   const facts = factsFromFixture(c.facts, needsOf(policy), { helo: session.helo, sender: session.sender, recipients: session.recipients });
   const outcome = outcomeOf(runSession(policy, session, facts));
   const failures = compareOutcome(c.expect, outcome);
