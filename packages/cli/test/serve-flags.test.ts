@@ -111,3 +111,16 @@ test('a password file with bad lines: every one told with the other mistakes, ex
   expect(r.stderr).not.toMatch(/"event":"start"/);
   expect(existsSync(join(dir, 'spool'))).toBe(false);
 });
+
+test('a bad gateway.yaml and a bad policy: both told in one run, each at its file:line:col, exit 1', async () => {
+  const dir = join(tmp, 'both');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'policy.yaml'), 'version: 1\nrcpt:\n  rules:\n    - id: a\n      when: { recipent: x@y.example }\n      do: [ accept ]\n');
+  const file = join(dir, 'gateway.yaml');
+  writeFileSync(file, 'policy: policy.yaml\nlisteners:\n  - listen: "127.0.0.1:99999"\nspool: spool\n');
+  const r = await runCli(['serve', '--config', file], dir, STARTED);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain('gateway.yaml:3:13: /listeners/0/listen: "127.0.0.1:99999" is not host:port');
+  expect(r.stderr).toContain(`${join(dir, 'policy.yaml')}:5:15: rule \`a\`: \`recipent\` is not known in \`when\`; did you mean \`recipient\`?`);
+  expect(existsSync(join(dir, 'spool'))).toBe(false);
+});

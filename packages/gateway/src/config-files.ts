@@ -1,7 +1,8 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import type { GatewayConfig } from './config';
 import { readPasswordLines } from './password-lines';
-import { BUILTIN_NAME } from './policy-source';
+import { domainProblem } from './domain-name';
+import { BUILTIN_NAME, gatewayPolicyProblems } from './policy-source';
 import { tlsPairProblems } from './tls-check';
 
 /** `file:line:col` of a path in gateway.yaml. */
@@ -22,9 +23,9 @@ function unreadable(path: string): string | undefined {
 /**
  * The files gateway.yaml names (policy, TLS keys and certificates, password files, CAs) that
  * cannot be read, listener TLS keys and certificates that are not a matching PEM pair, each
- * with the key that names it, and the lines of password files that cannot be used, so
- * `mailward serve` stops before anything starts (no spool made, no `start` logged) instead of
- * failing half-way. Paths are absolute here.
+ * with the key that names it, the policy's problems, and the lines of password files that
+ * cannot be used, so `mailward serve` stops before anything starts (no spool made, no `start`
+ * logged) instead of failing half-way. Paths are absolute here.
  */
 export function configFileProblems(config: GatewayConfig, at: Where): string[] {
   const files: { path: (string | number)[]; file: string | undefined }[] = [];
@@ -52,6 +53,11 @@ export function configFileProblems(config: GatewayConfig, at: Where): string[] {
       problems.push(`${at(path)}: /${path.join('/')}: ${problem}`);
     }
   });
+  // The policy, once it can be read, must load, with gateway.yaml's domain when that is one
+  // (a bad domain is told as such already).
+  const policyReadable = config.policy.startsWith('builtin:') ? config.policy === BUILTIN_NAME : !unreadable(config.policy);
+  const domain = config.domain !== undefined && !domainProblem(config.domain) ? config.domain : undefined;
+  if (policyReadable) problems.push(...gatewayPolicyProblems(config.policy, domain, config.domainFrom));
   // A password file that can be read must be usable line by line: each bad line at its own
   // file:line:col (read once, however many listeners share it).
   const passwords = new Set(config.listeners.map((l) => l.auth?.passwords).filter((f): f is string => f !== undefined && !unreadable(f)));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadPolicy, type CompiledPolicy } from '@mailward/core';
+import { PolicyError, formatProblem, loadPolicy, type CompiledPolicy } from '@mailward/core';
 import { parseDocument } from 'yaml';
 import { domainProblem } from './domain-name';
 
@@ -36,4 +36,18 @@ export function loadGatewayPolicy(policy: string, domain?: string, domainFrom = 
   }
   const loaded = loadPolicy(text, file);
   return loaded.smtp.maxSize ? loaded : { ...loaded, smtp: { ...loaded.smtp, maxSize: DEFAULT_MAX_SIZE } };
+}
+
+/**
+ * What keeps the policy from loading as the gateway would load it (its problems, each at its
+ * file:line:col, or why `domain` cannot replace its our-domains), so that serve tells them with
+ * gateway.yaml's own; empty when it loads.
+ */
+export function gatewayPolicyProblems(policy: string, domain?: string, domainFrom?: string): string[] {
+  try {
+    loadGatewayPolicy(policy, domain, domainFrom);
+    return [];
+  } catch (err) {
+    return err instanceof PolicyError ? err.problems.map(formatProblem) : [(err as Error).message];
+  }
 }

@@ -110,3 +110,22 @@ test('the bad lines of a password file, all of them, with the other mistakes (tr
     `${passwords}:3:7: unknown hash scheme "bcrypt": only scrypt lines are read (expected user:scrypt:N:salt:hash); make the line again with \`mailward passwd carol\``,
   ]);
 });
+
+test('the policy\'s problems, each at its own file:line:col, with gateway.yaml\'s (trial: one set or the other)', () => {
+  writeFileSync(join(dir, 'bad-policy.yaml'), 'version: 1\nrcpt:\n  rules:\n    - id: a\n      when: { recipent: x@y.example }\n      do: [ acept ]\n');
+  const policy = join(dir, 'bad-policy.yaml');
+  expect(problems(['policy: bad-policy.yaml', 'listeners:', '  - listen: "127.0.0.1:99999"'], true)).toEqual([
+    '3:13: /listeners/0/listen: "127.0.0.1:99999" is not host:port with a port from 0 to 65535, e.g. "0.0.0.0:25", or fd:N / systemd:NAME for a socket passed by systemd',
+    `${policy}:5:15: rule \`a\`: \`recipent\` is not known in \`when\`; did you mean \`recipient\`?`,
+    `${policy}:6:13: rule \`a\`: \`acept\` is not allowed in entry 1 of \`do\`; did you mean \`accept\`? use one of: accept, reject, tempfail, drop, quarantine, strip, drop-part`,
+  ]);
+});
+
+test('a domain the policy has no our-domains for is told with the rest; a bad domain only as such', () => {
+  writeFileSync(join(dir, 'no-ours.yaml'), 'version: 1\nrcpt:\n  rules:\n    - id: all\n      do: [ accept ]\n');
+  expect(problems(['policy: no-ours.yaml', 'domain: acme.example', 'queue: { maxConn: 3 }'], true)).toEqual([
+    '3:10: /queue must NOT have additional properties `maxConn`; did you mean `maxConns`?',
+    `2:9: domain acme.example replaces the policy's list our-domains, but ${join(dir, 'no-ours.yaml')} has no list named our-domains: add one to the policy (lists: { our-domains: [acme.example] }), or leave out domain:`,
+  ]);
+  expect(problems(['policy: no-ours.yaml', 'domain: "*"'], true)).toEqual([expect.stringMatching(/^2:9: \/domain: "\*" is not a domain name/)]);
+});
