@@ -7,7 +7,7 @@ import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerOptions, SMTPSe
 import { envelopeEffects, stateOf, type ConnectionState } from './connection-state';
 import type { MessageStore, StoredMessage } from './message-store';
 import { endingReason, removalsOf } from './session-log';
-import { offeredByPolicy, openedWithHelo, unofferedParameter, unofferedUtf8Address } from './offered-parameters';
+import { offeredByPolicy, openedWithHelo, unofferedParameterOf, unofferedUtf8Address, type UnofferedParameter } from './offered-parameters';
 import { recipientMeant } from './postmaster-alias';
 import { replyError } from './smtp-error';
 import { StrictDataReader } from './strict-data';
@@ -122,14 +122,14 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
   };
 
   /** A parameter of an extension not offered, or of none (RFC 5321 4.1.1.11). */
-  const refuseParameter = (state: ConnectionState, command: 'MAIL' | 'RCPT', parameter: string, done: Done): void => {
-    log({ event: 'hidden-keyword-refused', session: state.session, client: state.client.ip, command, parameter });
+  const refuseParameter = (state: ConnectionState, command: 'MAIL' | 'RCPT', { text: parameter, keyword }: UnofferedParameter, done: Done): void => {
+    log({ event: 'hidden-keyword-refused', session: state.session, client: state.client.ip, ...(keyword ? { keyword } : {}), command, parameter });
     answer(done, undefined, replyError({ code: 555, status: '5.5.4', text: `Parameter not supported: ${parameter}` }));
   };
 
   /** A non-ASCII address where SMTPUTF8 is not offered (RFC 6531's 553 5.6.7). */
   const refuseUtf8 = (state: ConnectionState, command: 'MAIL' | 'RCPT', done: Done): void => {
-    log({ event: 'hidden-keyword-refused', session: state.session, client: state.client.ip, command, parameter: 'non-ASCII address (SMTPUTF8 is not offered here)' });
+    log({ event: 'hidden-keyword-refused', session: state.session, client: state.client.ip, keyword: 'SMTPUTF8', command, parameter: 'non-ASCII address (SMTPUTF8 is not offered here)' });
     answer(done, undefined, replyError({ code: 553, status: '5.6.7', text: 'Non-ASCII address not permitted: SMTPUTF8 is not offered here' }));
   };
 
@@ -198,7 +198,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
         const helo = session.hostNameAppearsAs;
         if (!helo && policy.smtp.requireHelo !== false) return refuseBy(state, 'mail', 'smtp.requireHelo', { code: 503, status: '5.5.1', text: 'Send HELO/EHLO first' }, done, { sender: address.address });
         const extensions = offeredOn(session);
-        const unoffered = unofferedParameter('MAIL', address.args, extensions, openedWithHelo(session));
+        const unoffered = unofferedParameterOf('MAIL', address.args, extensions, openedWithHelo(session));
         if (unoffered) return refuseParameter(state, 'MAIL', unoffered, done);
         if (unofferedUtf8Address(address.address, extensions)) return refuseUtf8(state, 'MAIL', done);
         const busy = options.admit?.();
@@ -230,7 +230,7 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
       guard(state, done, async () => {
         const policy = options.policy();
         const extensions = offeredOn(session);
-        const unoffered = unofferedParameter('RCPT', address.args, extensions, openedWithHelo(session));
+        const unoffered = unofferedParameterOf('RCPT', address.args, extensions, openedWithHelo(session));
         if (unoffered) return refuseParameter(state, 'RCPT', unoffered, done);
         if (unofferedUtf8Address(address.address, extensions)) return refuseUtf8(state, 'RCPT', done);
         const recipient = recipientMeant(address.address, options.postmaster);
