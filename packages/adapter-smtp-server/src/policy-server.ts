@@ -93,6 +93,6 @@ export function createPolicyServer(options: PolicyServerOptions): SMTPServer {
   applyHeloRequirement(server, options.policy);
   finishInFlight(server);
   logControlRefusals(server, () => policy, log);
-  logSessions(server, () => policy, { ...(options.listener ? { name: options.listener } : {}), zone: options.direction ?? 'by policy' }, log);
+  logSessions(server, () => policy, { ...(options.listener ? { name: options.listener } : {}), zone: options.direction ?? 'by policy' }, log, Boolean(authenticate));
   return server;
 }

@@ -65,8 +65,10 @@ export function removalsOf(effects: readonly Effect[]): { headers?: string[]; pa
  * offered, which keywords the policy hid), a hidden command used anyway (AUTH, STARTTLS), and a
  * `close` line with the session's totals, how long it lasted and why it ended (after a `connect`
  * line where onConnect never ran: an early talker's session has both, as every other has).
+ * `takesLogins`: the listener offers AUTH itself (a submission listener), so AUTH is never
+ * called hidden there.
  */
-export function logSessions(server: SMTPServer, policy: () => CompiledPolicy, listener: ListenerLabel, log: (event: Record<string, unknown>) => void): void {
+export function logSessions(server: SMTPServer, policy: () => CompiledPolicy, listener: ListenerLabel, log: (event: Record<string, unknown>) => void, takesLogins = false): void {
   type Ending = { started: number; errors: number; reason?: string; connection: Connection };
   const endings = new WeakMap<SMTPServerSession, Ending>();
   eachConnection<Connection>(server, (connection) => {
@@ -90,8 +92,10 @@ export function logSessions(server: SMTPServer, policy: () => CompiledPolicy, li
       const hidden = policy().smtp.hideKeywords;
       if (Array.isArray(data) && code === 250) {
         const offered = data.slice(1).map((k) => k.split(' ')[0]!);
-        // A submission listener offers AUTH under TLS though the policy hides it: then it is not hidden.
-        log({ event: 'ehlo', session: connection.session.id, client: connection.remoteAddress, helo: connection.hostNameAppearsAs || undefined, offered, hidden: hidden.filter((k) => !offered.includes(k)) });
+        // A submission listener offers AUTH under TLS whatever the policy hides: not the policy's
+        // to hide there, before STARTTLS either (where it is left out because the session is in clear).
+        const hiddenHere = hidden.filter((k) => !offered.includes(k) && !(takesLogins && k === 'AUTH'));
+        log({ event: 'ehlo', session: connection.session.id, client: connection.remoteAddress, helo: connection.hostNameAppearsAs || undefined, offered, hidden: hiddenHere });
       } else if (code === 500 && hidden.includes(command)) {
         log({ event: 'hidden-keyword-refused', session: connection.session.id, client: connection.remoteAddress, keyword: command, command });
       }
