@@ -73,5 +73,5 @@ it('bounces a message with a UTF-8 subject with its subject readable, as BODY=8B
   await send('MAIL FROM:<a@example.org> BODY=8BITMIME', 'Grüße aus Köln', 'Hallo', 'gone@acme.example');
   await eventually(() => seen.length === 1);
   expect(seen[0]).toMatchObject({ subject: 'Undelivered Mail Returned to Sender', body: '8BITMIME' });
-  expect(seen[0]!.text).toMatch(/Content-Type: text\/rfc822-headers\r\nContent-Transfer-Encoding: 8bit\r\n\r\n[^]*\r\nSubject: Grüße aus Köln\r\n/);
+  expect(seen[0]!.text).toMatch(/Content-Type: message\/global-headers\r\nContent-Transfer-Encoding: 8bit\r\n\r\n[^]*\r\nSubject: Grüße aus Köln\r\n/); // UTF-8 headers: RFC 6533's type
 });

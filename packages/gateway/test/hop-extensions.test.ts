@@ -169,8 +169,10 @@ it('bounces a UTF-8 local part 5.6.7 where the hub offers no SMTPUTF8, delivers 
   expect(noUtf8.asked).not.toContain('jörg@nutf8.example'); // never sent raw
   const utf8 = full.got.find((g) => g.to.includes('jörg@acme.example'))!;
   expect(utf8.mailArgs.SMTPUTF8).toBe(true);
-  const dsn = full.got.find((g) => g.to.includes('a@example.org'))!.data.toString();
-  expect(dsn).toMatch(/Final-Recipient: rfc822; jörg@nutf8\.example\r\nAction: failed\r\nStatus: 5\.6\.7\r\nDiagnostic-Code: X-Mailward; non-ASCII address not permitted for that recipient/);
+  const dsn = full.got.find((g) => g.to.includes('a@example.org'))!.data.toString().replace(/\r\n[ \t]+/g, ' '); // fields unfolded
+  // A UTF-8 address has the utf-8 type, in message/global-delivery-status (RFC 6533).
+  expect(dsn).toContain('Content-Type: message/global-delivery-status\r\nContent-Transfer-Encoding: 8bit\r\n');
+  expect(dsn).toMatch(/Final-Recipient: utf-8; jörg@nutf8\.example\r\nAction: failed\r\nStatus: 5\.6\.7\r\nDiagnostic-Code: X-Mailward; non-ASCII address not permitted for that recipient/);
   expect(dsn).not.toContain('Final-Recipient: rfc822; ascii@nutf8.example');
 });
 
