@@ -54,6 +54,8 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
   const account = config.user ? accountToRunAs(config.user, baseLog) : undefined;
   for (const w of policy.warnings) baseLog.event('warn', { event: 'policy-warning', problem: `${w.file}:${w.line}:${w.col}: ${w.message}` });
   for (const f of unprovidedFacts(policy, (config.facts ?? {}) as FactsConfig)) baseLog.event('warn', { event: 'facts-missing', ...f });
+  // Before the spool is made: a password file with bad lines stops the start with nothing created.
+  const logins = config.listeners.map((l) => (l.auth ? submissionLogin(l.auth, l.listen, baseLog) : undefined));
   const spool = new Spool(config.spool);
   const unlock = lockSpool(config.spool);
   const started = await (async () => {
@@ -84,7 +86,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
         store: spoolStore(spool, { hostname: config.hostname }),
         admit,
         ...(postmaster ? { postmaster } : {}),
-        ...(listener.auth ? { authenticate: submissionLogin(listener.auth, listener.listen, log) } : {}),
+        ...(logins[i] ? { authenticate: logins[i] } : {}),
         listener: listener.listen,
         ...(listener.direction ? { direction: listener.direction } : {}),
         log: (fields) => log.event(fields.event === 'error' ? 'error' : 'info', fields),

@@ -2,9 +2,10 @@
  * The password file checks logins off the event loop (scrypt is slow by design), and tells every
  * line it cannot use at once, each at file:line:col. Trial: only the first bad line was told.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLog, defaultConfig, startGateway } from '../src/index';
 import { PasswordFile, passwordLine } from '../src/password-file';
 import { readPasswordLines } from '../src/password-lines';
 
@@ -60,4 +61,12 @@ it('tells every line that cannot be used, each at file:line:col with what to cha
 it('refuses a file with bad lines at start, naming all of them', () => {
   writeFileSync(join(dir, 'bad'), 'bob\ncarol:bcrypt:10:c2FsdA==:aGFzaA==\n');
   expect(() => new PasswordFile(join(dir, 'bad'))).toThrow(`${join(dir, 'bad')}:1:1: expected user:scrypt:N:salt:hash, not a user name alone (make the line again with \`mailward passwd bob\`)\n${join(dir, 'bad')}:2:7: unknown hash scheme "bcrypt"`);
+});
+
+it('stops startGateway before the spool is made', async () => {
+  writeFileSync(join(dir, 'bad-start'), 'bob\n');
+  const spool = join(dir, 'spool');
+  const config = { ...defaultConfig(dir), spool, listeners: [{ listen: '127.0.0.1:0', tls: { key: 'k', cert: 'c' }, auth: { passwords: join(dir, 'bad-start') } }] };
+  await expect(startGateway(config, createLog('error', () => undefined, false))).rejects.toThrow(`${join(dir, 'bad-start')}:1:1: expected user:scrypt:N:salt:hash`);
+  expect(existsSync(spool)).toBe(false);
 });
