@@ -281,7 +281,8 @@ export class Dequeuer {
         else delete r.lastRemoteMta;
         if (o.form) forms.set(r.address, o.form);
       }
-      log.event('info', { event: 'delivery', id: record.id, recipient: o.address, outcome: o.outcome, detail: o.detail, failedOver: o.failedOver, attempt: record.attempts, ms: this.now() - started });
+      // `hop`: the one that answered (refused, deferred or took it); a failure of every hop names each in `detail`.
+      log.event('info', { event: 'delivery', id: record.id, recipient: o.address, outcome: o.outcome, ...(o.hop ? { hop: o.hop } : {}), detail: o.detail, failedOver: o.failedOver, attempt: record.attempts, ms: this.now() - started });
     }
     const outcome: Outcome = { record, area, failed, forms };
     try {
@@ -342,12 +343,25 @@ export class Dequeuer {
     this.dueAt.set(record.id, record.nextAttempt);
   }
 
-  /** Queue one DSN to the sender (never for the null sender: no bounce to a bounce). */
+  /**
+   * Queue one DSN for the recipients that failed, to the sender with a copy to postmaster. A
+   * message from the null sender (a bounce, a notice) gets none to its sender: its failure goes
+   * to postmaster, once, as a double bounce, from the null sender too; one to postmaster that
+   * fails (that notice, or the copy) is logged and dropped, so no bounce loops. Without a
+   * postmaster, the null sender's failures are logged and dropped.
+   */
   private async bounce(record: QueueRecord, area: 'queue' | 'deferred', failed: FailedRecipient[]): Promise<void> {
-    const { spool, log, hostname } = this.options;
-    if (record.sender === '') {
-      log.event('warn', { event: 'bounce-suppressed', id: record.id, reason: 'null sender', recipients: failed.map((f) => f.address) });
-      return;
+    const { spool, log, hostname, postmaster } = this.options;
+    const double = record.sender === '';
+    let report = failed;
+    if (double) {
+      const isPostmaster = (address: string): boolean => address.toLowerCase() === postmaster?.toLowerCase();
+      report = postmaster ? failed.filter((f) => !isPostmaster(f.address)) : [];
+      const dropped = failed.filter((f) => !report.includes(f));
+      if (dropped.length > 0) {
+        log.event('warn', { event: 'bounce-suppressed', id: record.id, reason: postmaster ? 'undeliverable to postmaster' : 'null sender', recipients: dropped.map((f) => f.address) });
+      }
+      if (report.length === 0) return;
     }
     // The headers as the hub got them: a Received or X-Mailer the policy removed to hide internal
     // hosts must not come back out in the bounce, nor raw UTF-8 or an `8bit` label the hop was
@@ -355,15 +369,16 @@ export class Dequeuer {
     // recipient's hop that was sent one; rewritten only, when none was (refused before any was).
     const file = spool.path(area, record.id, 'eml');
     const rewritten = (): Readable => rewrite(createReadStream(file), record.effects, { secret: this.options.secret, linesWithinLimit: true });
-    const form = failed.find((f) => f.form)?.form ?? 'as-is';
+    const form = report.find((f) => f.form)?.form ?? 'as-is';
     const headers = await sentHeaders(inForm(rewritten, form)()).catch((err: Error) => {
       // The bounce still goes out, without the headers rather than with the unfiltered ones.
       log.event('warn', { event: 'bounce-headers-unavailable', id: record.id, error: err.message });
       return Buffer.alloc(0);
     });
-    const dsn = buildDsn({ reportingMta: hostname, id: record.id, to: record.sender, arrival: record.createdAt, lastAttempt: this.now(), failed, headers });
-    const to = [record.sender, ...(this.options.postmaster ? [this.options.postmaster] : [])];
-    const id = queueGenerated(spool, dsn, to, this.now());
-    log.event('info', { event: 'bounce', id: record.id, dsn: id, to: record.sender, recipients: failed.map((f) => f.address) });
+    const sendTo = double ? postmaster! : record.sender;
+    const dsn = buildDsn({ reportingMta: hostname, id: record.id, to: sendTo, arrival: record.createdAt, lastAttempt: this.now(), failed: report, headers, ...(double ? { toPostmaster: true } : {}) });
+    const copy = !double && postmaster && postmaster.toLowerCase() !== record.sender.toLowerCase() ? [postmaster] : [];
+    const id = queueGenerated(spool, dsn, [sendTo, ...copy], this.now());
+    log.event(double ? 'warn' : 'info', { event: double ? 'double-bounce' : 'bounce', id: record.id, dsn: id, to: sendTo, recipients: report.map((f) => f.address) });
   }
 }

@@ -72,4 +72,6 @@ export interface RecipientOutcome {
   status?: string;
   /** The next hop whose reply this is (a DSN's Remote-MTA, RFC 3464 2.3.5); absent when none answered. */
   remoteMta?: string;
+  /** That hop as the log names it, `host:port` or `name[ip]:port`; absent when none answered. */
+  hop?: string;
 }

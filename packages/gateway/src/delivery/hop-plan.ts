@@ -65,7 +65,7 @@ export async function planFor(
   let asciiHeader = false;
   if (!offered.smtpUtf8 && needsUtf8) {
     const why = (text: string, status: string) => (address: string): RecipientOutcome => ({
-      address, outcome: 'permanent', status, detail: `${text}: the next hop offers no SMTPUTF8 (${hop})`,
+      address, outcome: 'permanent', status, detail: `${text}: the next hop offers no SMTPUTF8 (${hop})`, hop,
     });
     // UTF-8 headers are made encoded words, unless one cannot be (a non-ASCII address in From).
     const block = utf8Header && !utf8Sender ? await octets.headerBlock() : undefined;

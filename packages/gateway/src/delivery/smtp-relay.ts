@@ -180,8 +180,8 @@ export async function relay(
         const r = refusalOf(rejected, address);
         const fitted = plan.form === '7bit' ? ' (sent 7-bit: it offers no 8BITMIME)' : plan.form === 'ascii-header' ? ' (UTF-8 headers sent as encoded words: it offers no SMTPUTF8)' : '';
         const sent = `${hopName(hop)} ${info.response}${fitted}`;
-        if (!r) return { address, outcome: 'delivered' as const, detail: sent };
-        return { address, outcome: (r.responseCode ?? 500) >= 500 ? ('permanent' as const) : ('temporary' as const), detail: r.response ?? String(r.responseCode), remoteMta: remoteMta(hop) };
+        if (!r) return { address, outcome: 'delivered' as const, detail: sent, hop: hopName(hop) };
+        return { address, outcome: (r.responseCode ?? 500) >= 500 ? ('permanent' as const) : ('temporary' as const), detail: r.response ?? String(r.responseCode), remoteMta: remoteMta(hop), hop: hopName(hop) };
       });
     } catch (err) {
       if (cuts !== generation) return cut(hop);
@@ -191,12 +191,12 @@ export async function relay(
         return answered(plan, earlier(), (address) => {
           const r = refusalOf(e.rejectedErrors!, address);
           const code = r?.responseCode ?? e.responseCode ?? 450;
-          return { address, outcome: code >= 500 ? ('permanent' as const) : ('temporary' as const), detail: r?.response ?? e.response ?? e.message, remoteMta: remoteMta(hop) };
+          return { address, outcome: code >= 500 ? ('permanent' as const) : ('temporary' as const), detail: r?.response ?? e.response ?? e.message, remoteMta: remoteMta(hop), hop: hopName(hop) };
         });
       }
       // A 5xx to MAIL FROM or DATA is the hop's answer about this message; any other failure is the session's.
       if (e.responseCode && e.responseCode >= 500 && (e.code === 'EENVELOPE' || e.code === 'EMESSAGE')) {
-        return answered(plan, earlier(), (address) => ({ address, outcome: 'permanent' as const, detail: e.response ?? e.message, remoteMta: remoteMta(hop) }));
+        return answered(plan, earlier(), (address) => ({ address, outcome: 'permanent' as const, detail: e.response ?? e.message, remoteMta: remoteMta(hop), hop: hopName(hop) }));
       }
       failed(at, failureReason(kind, e, config));
     }
