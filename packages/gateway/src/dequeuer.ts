@@ -378,7 +378,7 @@ export class Dequeuer {
     const sendTo = double ? postmaster! : record.sender;
     const dsn = buildDsn({ reportingMta: hostname, id: record.id, to: sendTo, arrival: record.createdAt, lastAttempt: this.now(), failed: report, headers, ...(double ? { toPostmaster: true } : {}) });
     const copy = !double && postmaster && postmaster.toLowerCase() !== record.sender.toLowerCase() ? [postmaster] : [];
-    const id = queueGenerated(spool, dsn, [sendTo, ...copy], this.now());
+    const id = queueGenerated(spool, dsn, [sendTo, ...copy], this.now(), true);
     log.event(double ? 'warn' : 'info', { event: double ? 'double-bounce' : 'bounce', id: record.id, dsn: id, to: sendTo, recipients: report.map((f) => f.address) });
   }
 }

@@ -35,7 +35,7 @@ export async function deliver(record: QueueRecord, open: () => Readable, config:
   for (const { route, addresses } of groups.values()) {
     // Whatever fails here is these recipients' temporary outcome (counted, backed off, bounced at
     // abandonTime); thrown, the attempt never counted and came back at every scan.
-    const group = await deliverGroup(route, addresses, record.sender, open, config, { eightBit: record.eightBit === true, ascii: record.ascii === true }, failedOver).catch((err: Error) =>
+    const group = await deliverGroup(route, addresses, record.sender, open, config, { eightBit: record.eightBit === true, ascii: record.ascii === true, ...(record.utf8Report ? { utf8Report: true } : {}) }, failedOver).catch((err: Error) =>
       addresses.map((address) => ({ address, outcome: 'temporary' as const, detail: `delivery failed: ${err.message}` })));
     outcomes.push(...group);
   }

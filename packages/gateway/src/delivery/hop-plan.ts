@@ -12,6 +12,8 @@ export interface MessageBody {
   eightBit: boolean;
   /** Every octet as received was ASCII (queue-record.ts): nothing need be read to fit it to a hop. */
   ascii: boolean;
+  /** A DSN with 8bit RFC 6533 global parts (queue-record.ts): 7-bit to a hop without SMTPUTF8. */
+  utf8Report?: boolean;
 }
 
 /** One message to one group of recipients, as the relay has it. */
@@ -42,7 +44,8 @@ const nonAscii = (text: string): boolean => /[^\x00-\x7f]/.test(text);
  * 8BITMIME. Without SMTPUTF8 the recipients it is needed for are refused, 5.6.7 for an address
  * (RFC 6531 3.2), never sent raw; UTF-8 header fields are made RFC 2047 encoded words, or, where
  * one cannot be (a non-ASCII address in From), every recipient is refused 5.6.9 (RFC 6533).
- * Without 8BITMIME an 8-bit body is downgraded to 7 bit (RFC 6152 3), sent without BODY=8BITMIME.
+ * Without 8BITMIME an 8-bit body is downgraded to 7 bit (RFC 6152 3), sent without BODY=8BITMIME;
+ * so is a DSN's (utf8Report) without SMTPUTF8 (RFC 6533 6).
  * `known`: the hop's extensions if already known, which spares reading the message for what
  * they offer anyway.
  */
@@ -56,7 +59,7 @@ export async function planFor(
   if (message.ascii && !utf8Sender && utf8Recipients.length === 0) return { send: recipients, refused: [], open, use8BitMime: eightBit, form: 'as-is' };
   const utf8Header = known?.smtpUtf8 ? false : await octets.headerIs8bit();
   const eightBitBody = known?.eightBitMime ? undefined : await octets.bodyIs8bit();
-  const needsUtf8 = utf8Sender || utf8Recipients.length > 0 || utf8Header;
+  const needsUtf8 = utf8Sender || utf8Recipients.length > 0 || utf8Header || message.utf8Report === true;
   const offered = known ?? (needsUtf8 || eightBitBody ? await extensions() : undefined);
   const use8BitMime = eightBit || eightBitBody === true;
   if (!offered) return { send: recipients, refused: [], open, use8BitMime, form: 'as-is' };
@@ -78,7 +81,8 @@ export async function planFor(
     }
   }
   const send = recipients.filter((r) => !refused.some((o) => o.address === r));
-  const downgraded = !offered.eightBitMime && eightBitBody === true;
+  // RFC 6533 6: a DSN's global parts go 8bit only on an SMTPUTF8 return path.
+  const downgraded = (!offered.eightBitMime && eightBitBody === true) || (message.utf8Report === true && !offered.smtpUtf8);
   // The 7-bit downgrade makes the header section 7-bit as well.
   const form: MessageForm = downgraded ? '7bit' : asciiHeader ? 'ascii-header' : 'as-is';
   return { send, refused, open: inForm(open, form), use8BitMime: use8BitMime && !downgraded, form };

@@ -35,6 +35,12 @@ export interface QueueRecord {
   /** The client sent it as BODY=8BITMIME: it goes on with BODY=8BITMIME (RFC 6152). */
   eightBit?: boolean;
   /**
+   * A DSN whose 8-bit octets are UTF-8 in parts RFC 6533 lets be 8bit only on an SMTPUTF8 return
+   * path (message/global-delivery-status, message/global-headers): a hop without SMTPUTF8 is
+   * sent it 7-bit (its section 6), as a hop without 8BITMIME is.
+   */
+  utf8Report?: boolean;
+  /**
    * Every octet as received was ASCII, and so is every effect's text: the message leaves in ASCII
    * (the edits write other text as encoded words or base64), needs neither 8BITMIME nor SMTPUTF8
    * at any hop, and delivery reads nothing to find that out.
