@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
+import { foldField, quotedPrintable } from '../src/delivery/dsn-lines';
 import { createLog, defaultConfig, startGateway, type RunningGateway } from '../src/index';
 import { eventually, startHub, type HubSink } from './hub-sink';
 import { dsnParts, fromQuotedPrintable, unfolded } from './support/dsn-parts';
@@ -94,4 +95,24 @@ it('keeps a word longer than any line within 998 octets: cut in Diagnostic-Code,
   expect(diagnostic.startsWith('smtp; 550 5.7.1 refused x')).toBe(true);
   expect(diagnostic.replace(/ /g, '')).toBe(`smtp;5505.7.1refused${TOKEN}here`);
   expect(readable.replace(/\r\n +/g, ' ')).toContain(`<token@far.example>: 550 5.7.1 refused ${TOKEN} here`); // whole, on a line of its own
+});
+
+describe('the line rules alone', () => {
+  it('cuts a word no line can hold between characters, never inside a UTF-8 one', () => {
+    const field = foldField('Diagnostic-Code', `smtp; 550 ${'ü'.repeat(700)}`);
+    const lines = field.split('\r\n');
+    expect(lines.every((l) => Buffer.byteLength(l) <= 998)).toBe(true);
+    expect(lines.length).toBeGreaterThan(2);
+    expect(Buffer.from(field).toString('utf8')).not.toContain('\ufffd');
+    expect(field.replace(/\r\n /g, '')).toBe(`Diagnostic-Code: smtp; 550${'ü'.repeat(700)}`);
+  });
+
+  it('writes quoted-printable lines of at most 76 characters that read back as the text', () => {
+    const text = `a line with = and trailing space \r\n${'é'.repeat(100)}\r\n${'y'.repeat(300)}`;
+    const qp = quotedPrintable(text);
+    expect(qp.split('\r\n').every((l) => l.length <= 76)).toBe(true);
+    expect(/[^\x00-\x7f]/.test(qp)).toBe(false);
+    expect(qp).toContain('space=20\r\n'); // white space at a line's end is encoded
+    expect(fromQuotedPrintable(Buffer.from(qp)).toString('utf8')).toBe(text);
+  });
 });
