@@ -72,6 +72,8 @@ describe('masqueradeAddresses: our subdomains become the domain', () => {
     ['an obsolete source route through our hosts', '<@hub.acme.example,@relay.example:d@hub.acme.example>', '<@acme.example,@relay.example:d@acme.example>'],
     ['a domain that only ends like ours', 'x@evilacme.example', 'x@evilacme.example'],
     ['a fully qualified host with its final dot', 'penny@Dimension.ACME.example.', 'penny@acme.example'],
+    ['the domain itself with its final dot', 'penny@ACME.example.', 'penny@acme.example'],
+    ['the domain with its final dot in a display name', '"penny@acme.example." <p@x.example>', '"penny@acme.example" <p@x.example>'],
     ['a display name that is the address', '"penny@dimension.acme.example" <penny@dimension.acme.example>', '"penny@acme.example" <penny@acme.example>'],
     ['a display name in encoded words that holds the address', '=?utf-8?B?cGVubnlAZGlt?= =?utf-8?B?ZW5zaW9uLmFjbWUuZXhhbXBsZQ==?= <p@x.example>', '=?UTF-8?B?cGVubnlAYWNtZS5leGFtcGxl?= <p@x.example>'],
     ['a quoted local part naming our host, of a mailbox elsewhere', '"x@hub.acme.example"@elsewhere.example', '"x@hub.acme.example"@elsewhere.example'],

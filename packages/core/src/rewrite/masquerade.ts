@@ -10,11 +10,22 @@ function isWithin(domain: string, ours: string): boolean {
 
 /** `penny@dimension.acme.example` -> `penny@acme.example` for every address in our subdomains. */
 export function masqueradeAddresses(value: string, domain: string): string {
+  // Each host looked at below is a piece of the text (or of its encoded words): one of ours
+  // reads `.domain` (a subdomain) or `domain.` (the domain written with its final dot) in it.
+  // Text with neither is left as it is, unscanned: most fields, and what masking left.
+  const o = domain.toLowerCase();
+  const mayName = (text: string): boolean => {
+    if (text.includes('=?')) return true;
+    const lower = text.toLowerCase();
+    return lower.includes(`.${o}`) || lower.includes(`${o}.`);
+  };
+  if (!mayName(value)) return value;
   const ours = (host: string): boolean => isWithin(host, domain) && host.toLowerCase() !== domain.toLowerCase();
   const masked = mapAddresses(value, (address) => {
     const at = address.lastIndexOf('@');
     return ours(address.slice(at + 1)) ? `${address.slice(0, at)}@${domain}` : undefined;
   });
+  if (!mayName(masked)) return masked;
   // The obsolete source route (`<@hub.acme.example,@relay:penny@...>`) names hosts too.
   const routed = masked.includes(':') ? masked.replace(ROUTE_HOST, (whole, before: string, host: string) => (ours(host) ? `${before}${domain}` : whole)) : masked;
   // A comment naming our host (`(sent via dimension.acme.example)`) is shown by readers too;
