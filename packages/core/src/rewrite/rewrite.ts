@@ -378,14 +378,17 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
       step.call(this, obj, done);
     },
     flush(done: TransformCallback) {
-      releaseAttached(this).then(() => {
+      const end = (): void => {
         flushHtml(this);
         endBodies(this);
         for (const d of held) emit(this, d);
         finish(this);
         settle(this);
         done();
-      }, done);
+      };
+      // Most messages hold no attached message: they end without a promise and a microtask.
+      if (!attached) return end();
+      releaseAttached(this).then(end, done);
     },
   });
 
