@@ -1,5 +1,5 @@
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { Headers } from '@zone-eu/mailsplit';
+import { headersOf } from './first-line';
 import { pipeInto } from './pipe-into';
 import { sevenBitHeaders } from './seven-bit-headers';
 
@@ -21,7 +21,7 @@ function headEnd(head: Buffer): number {
 export function asciiHeaders(input: Readable): Readable {
   let head: Buffer | undefined = Buffer.alloc(0);
   const emit = (stream: Transform, block: Buffer, rest: Buffer): void => {
-    stream.push(sevenBitHeaders(new Headers(block)).build());
+    stream.push(sevenBitHeaders(headersOf(block)).build());
     if (rest.length > 0) stream.push(rest);
   };
   const edit = new Transform({

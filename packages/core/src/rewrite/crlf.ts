@@ -1,5 +1,6 @@
 import type { TransformCallback } from 'node:stream';
 import { Splitter, type MimeNode } from '@zone-eu/mailsplit';
+import { keepFirstLine } from './first-line';
 
 /** How much of a chunk is read as text at a time while checking its line ends. */
 const WINDOW = 64 * 1024;
@@ -92,6 +93,12 @@ export class CrlfSplitter extends Splitter {
       this.push(node);
     }
     (Splitter.prototype as unknown as { newNode(parent?: MimeNode | false): void }).newNode.call(this, parent);
+  }
+
+  /** Each node as mailsplit made it, with the first header line it keeps apart put back (see first-line). */
+  override push(chunk: unknown, encoding?: BufferEncoding): boolean {
+    if (chunk !== null && (chunk as MimeNode).type === 'node') keepFirstLine(chunk as MimeNode);
+    return super.push(chunk, encoding);
   }
 
   /** Given each chunk as it came, before its line ends are made CRLF (the rewriter's copy of the input). */

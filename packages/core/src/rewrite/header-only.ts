@@ -1,5 +1,5 @@
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { Headers } from '@zone-eu/mailsplit';
+import { headersOf } from './first-line';
 import type { Effect } from '../engine/effect';
 import type { RewriteChange } from './change';
 import { CrlfLines } from './crlf';
@@ -32,7 +32,7 @@ export function rewriteHeadersOnly(input: Readable, effects: HeaderEffect[], sec
   const lines = effects.length > 0 ? new CrlfLines() : undefined;
   let head: Buffer | undefined = Buffer.alloc(0);
   const emitHead = (stream: Transform, block: Buffer, rest: Buffer): void => {
-    const edited = editHeaders(new Headers(block), effects, secret, changes) ?? block;
+    const edited = editHeaders(headersOf(block), effects, secret, changes) ?? block;
     const folded = lines ? foldLongHeaderLines(edited) : undefined; // with no effects, nothing changes
     if (folded) changes.push({ kind: 'header-refolded', path: '0', names: folded.names });
     stream.push(folded?.block ?? edited);

@@ -1,5 +1,6 @@
 import { isAscii } from 'node:buffer';
-import { Headers, type MimeNode } from '@zone-eu/mailsplit';
+import type { Headers, MimeNode } from '@zone-eu/mailsplit';
+import { headersOf } from './first-line';
 import { Libmime } from 'libmime';
 import { encodePhrases, isAddressHeader } from './address-list';
 import { unstructuredValue } from './header-value';
@@ -37,7 +38,7 @@ function sevenBitField(line: string, key: string): string | undefined {
 /** The first field of a header block whose raw 8-bit octets cannot be made 7-bit, if any. */
 export function unencodableField(block: Buffer): string | undefined {
   if (isAscii(block)) return undefined;
-  for (const h of new Headers(block).getList()) {
+  for (const h of headersOf(block).getList()) {
     if (/[\x80-\xff]/.test(h.line) && sevenBitField(h.line, h.key) === undefined) return h.line.slice(0, Math.max(0, h.line.indexOf(':'))) || h.key;
   }
   return undefined;
@@ -57,7 +58,7 @@ export function sevenBitHeaders(headers: Headers): Headers {
     if (!/[\x80-\xff]/.test(h.line)) block += `${h.line}\r\n`;
     else block += `${sevenBitField(h.line, h.key) ?? h.line.replace(/[\x80-\xff]/g, '?')}\r\n`;
   }
-  return new Headers(Buffer.from(`${block}\r\n`, 'latin1'));
+  return headersOf(Buffer.from(`${block}\r\n`, 'latin1'));
 }
 
 /** sevenBitHeaders on an entity of the splitter's. */
