@@ -469,3 +469,17 @@ describe('rewrite: stripHtml', () => {
     expect(changes).toEqual([]);
   });
 });
+
+describe('the HMAC key of masqueraded Message-IDs', () => {
+  // It fell back to the fixed key 'mailward': anyone could test guesses of the internal ids (trial).
+  const masquerade: Effect = { type: 'masquerade', rule: 'm', domain: 'acme.example', headers: ['From'], messageId: true };
+  it('is required where an effect masquerades Message-IDs', () => {
+    expect(() => rewrite(Readable.from([MIXED]), [masquerade])).toThrow(/masquerading Message-IDs needs options\.secret/);
+  });
+  it('is not where none does', async () => {
+    const stream = rewrite(Readable.from([MIXED]), [{ ...masquerade, messageId: false }]);
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).toString('latin1')).toMatch(/^From: "Penny =\?utf-8\?Q\?P=C3=A9\?=" <penny@acme\.example>/);
+  });
+});

@@ -20,7 +20,10 @@ import { decodeBody, encodeBody } from './part-body';
 import { LineBreaker, QuotedPrintableEncoder, scanLines } from './long-lines';
 
 export interface RewriteOptions {
-  /** Key of the HMAC that masquerades Message-IDs; keep it secret and stable. */
+  /**
+   * Key of the HMAC that masquerades Message-IDs; keep it secret and stable. Needed when an
+   * effect masquerades them: with a key anyone knows, anyone could test guesses of the ids.
+   */
   secret?: string;
   /**
    * The caller has checked that every line of the input ends in CRLF and none is over 998 octets
@@ -102,6 +105,15 @@ function declareMime(root: MimeNode, held: Buffer[]): void {
   if (!root.headers.get('mime-version').length) setField(root.headers, 'MIME-Version', '1.0');
 }
 
+/** The HMAC key: the caller's; none is needed where no effect masquerades a Message-ID. */
+function secretFor(effects: readonly Effect[], options: RewriteOptions): string {
+  if (options.secret) return options.secret;
+  if (effects.some((e) => e.type === 'masquerade' && e.messageId)) {
+    throw new Error('rewrite: masquerading Message-IDs needs options.secret, a long random string kept stable (the gateway keeps one in spool/secret): a key anyone knows lets anyone test guesses of the internal ids');
+  }
+  return '';
+}
+
 /**
  * Apply a decision's message effects in one streaming pass (mailsplit Splitter -> edits ->
  * Joiner): header edits on the top-level header block, parts replaced by a notice or dropped,
@@ -110,12 +122,13 @@ function declareMime(root: MimeNode, held: Buffer[]): void {
  * Envelope effects (sender/recipient rewrites, bcc, route, log) are the host's to apply.
  */
 export function rewrite(original: Readable, effects: readonly Effect[], options: RewriteOptions = {}): RewrittenMessage {
+  const secret = secretFor(effects, options);
   const changes: RewriteChange[] = [];
   const headerEffects = effects.filter(isHeaderEffect);
   // Envelope effects (a log line, a bcc) change no byte: such a message leaves as it came.
   if (!effects.some(changesMessage) || (options.linesWithinLimit && headersOnly(effects))) {
     // Nothing below the top-level header block changes: copy the body instead of re-parsing it.
-    const fast = rewriteHeadersOnly(original, headerEffects, options.secret ?? 'mailward', changes) as RewrittenMessage;
+    const fast = rewriteHeadersOnly(original, headerEffects, secret, changes) as RewrittenMessage;
     fast.changes = changes;
     return fast;
   }
@@ -129,7 +142,6 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
     replace.set(carrier, r);
   }
   const htmlEffects = effects.filter((e): e is Extract<Effect, { type: 'stripHtml' }> => e.type === 'stripHtml');
-  const secret = options.secret ?? 'mailward';
 
   let rootSeen = false;
   const removed = new Set<MimeNode>(); // replaced or dropped: their content and descendants go
