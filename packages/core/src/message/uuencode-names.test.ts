@@ -13,6 +13,13 @@ describe('UuencodeNames: the files uuencoded in a body', () => {
     }
   });
 
+  it('reads a name written in UTF-8 as UTF-8, and other 8-bit octets as latin1', () => {
+    const uu = new UuencodeNames();
+    uu.write(Buffer.concat([Buffer.from('begin 644 résumé.exe\r\nM3%I0\r\n`\r\nend\r\n=ybegin line=128 size=4 name=naïve.scr\r\n'), Buffer.from('begin 644 caf\xe9.exe\r\n', 'latin1')]));
+    uu.end();
+    expect(uu.names).toEqual(['résumé.exe', 'naïve.scr', 'café.exe']);
+  });
+
   it('takes a line that only mentions begin for nothing', () => {
     const uu = new UuencodeNames();
     uu.write(Buffer.from('we begin 644 at noon\r\nbegin at 9\r\nbegin 644\r\n'));
@@ -32,5 +39,10 @@ describe('analyze: uuencoded files', () => {
     const m = await analyze(message(headers, 'begin 644 evil.exe\r\n#34UZ\r\n`\r\nend'));
     expect(m.parts[1]!.filenames).toEqual(own ? [own, 'evil.exe'] : ['evil.exe']);
     expect(m.parts[1]!.filename).toBe('evil.exe'); // the name notices show
+  });
+
+  it('names a file whose begin line is UTF-8 by its UTF-8 name, in a plain message with no MIME too', async () => {
+    const m = await analyze(Readable.from([Buffer.from('From: a@example.org\r\nTo: b@acme.example\r\nSubject: uu\r\n\r\nhello\r\nbegin 644 résumé.exe\r\nM3%I0\r\n`\r\nend\r\n')]));
+    expect(m.parts[0]!.filename).toBe('résumé.exe');
   });
 });

@@ -1,4 +1,5 @@
 import { diskNames } from './file-name';
+import { headerText } from './header-fields';
 
 /**
  * A uuencode (or `begin-base64`) block's first line: mode and the name the file is saved as
@@ -16,8 +17,11 @@ export const BEGIN_LINE = new RegExp(BEGIN.source, 'i');
  * keep the quotes, but ripMIME trims them and no Windows name can hold a `"`.
  */
 export function beginNames(raw: string): string[] {
-  const quoted = /^[ \t]*"(.+)"[ \t]*$/.exec(raw);
-  return [...new Set([...diskNames(raw), ...(quoted ? diskNames(quoted[1]!) : [])])];
+  // The line's octets (a latin1 string) are read as UTF-8 when they are UTF-8, as 8-bit header
+  // text is: `begin 644 résumé.exe` from a UTF-8 system names résumé.exe, not rÃ©sumÃ©.exe.
+  const text = headerText(raw);
+  const quoted = /^[ \t]*"(.+)"[ \t]*$/.exec(text);
+  return [...new Set([...diskNames(text), ...(quoted ? diskNames(quoted[1]!) : [])])];
 }
 
 /** The longest line kept between chunks while looking for a `begin` line. */
