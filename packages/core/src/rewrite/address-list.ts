@@ -129,9 +129,18 @@ export function mapComments(value: string, fn: (text: string) => string): string
   return out + value.slice(last);
 }
 
+// RFC 5322's, the Resent- ones, and the address fields mailers and list servers add
+// (Mail-Followup-To, Return-Receipt-To, X-Original-From, ...): masquerade reads any field, and
+// a rewrite must take these address by address too, not as one value.
+const ADDRESS_FIELDS = new RegExp(`^(${[
+  'from', 'to', 'cc', 'bcc', 'reply-to', 'sender', 'resent-(from|to|cc|bcc|sender|reply-to)', 'return-path', 'errors-to',
+  'disposition-notification-to', 'return-receipt-to', 'mail-followup-to', 'mail-reply-to', 'mail-copies-to', 'apparently-to',
+  'delivered-to', 'x-original-(from|to|sender)', 'x-envelope-(from|to)', 'x-sender',
+].join('|')})$`, 'i');
+
 /** Header fields whose value is a list of addresses. */
 export function isAddressHeader(name: string): boolean {
-  return /^(from|to|cc|bcc|reply-to|sender|resent-(from|to|cc|bcc|sender)|return-path|errors-to|disposition-notification-to)$/i.test(name);
+  return ADDRESS_FIELDS.test(name);
 }
 
 /**

@@ -284,3 +284,17 @@ describe('editHeaders: a re: header-name pattern is searched, as the header cond
     }
   });
 });
+
+describe('editHeaders: the address fields mailers and list servers add are rewritten address by address', () => {
+  // Mail-Followup-To and the like were one whole value to a rewrite: the glob took the first
+  // address into &, and an empty target removed the good addresses too (trial).
+  const message = Buffer.from('From: a@b.example\r\nMail-Followup-To: Al <al@smtp.weirdal.com>, b@weirdal.com\r\nMail-Reply-To: c@smtp.weirdal.com\r\nX-Original-From: good@ok.example, bad@spam.example\r\n\r\nbody\r\n');
+  it('maps each address', async () => {
+    const { out } = await run(message, [{ type: 'rewriteHeader', rule: 'r', header: 'Mail-*', match: '*@smtp.weirdal.com', to: '&@weirdal.com' }]);
+    expect(out.toString()).toMatch(/\r\nMail-Followup-To: Al <al@weirdal\.com>, b@weirdal\.com\r\nMail-Reply-To: c@weirdal\.com\r\n/);
+  });
+  it('takes out only the matching address', async () => {
+    const { out } = await run(message, [{ type: 'rewriteHeader', rule: 'r', header: 'X-Original-From', match: '*@spam.example', to: '' }]);
+    expect(out.toString()).toMatch(/\r\nX-Original-From: good@ok\.example\r\n/);
+  });
+});
