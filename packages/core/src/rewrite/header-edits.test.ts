@@ -298,3 +298,16 @@ describe('editHeaders: the address fields mailers and list servers add are rewri
     expect(out.toString()).toMatch(/\r\nX-Original-From: good@ok\.example\r\n/);
   });
 });
+
+describe('editHeaders: a glob with @ matches the local part and the domain apart', () => {
+  // The first wildcard ended at the @ inside the quoted local part: "a@b"@smtp.weirdal.com
+  // became "a.b@smtp"@weirdal.com (trial).
+  it.each([
+    ['"a@b"@smtp.weirdal.com', '"a@b.smtp"@weirdal.com'],
+    ['al@smtp.weirdal.com', 'al.smtp@weirdal.com'],
+    ['al@weirdal.com', 'al@weirdal.com'],
+  ])('%s', async (address, expected) => {
+    const { out } = await run(Buffer.from(`From: ${address}\r\n\r\nbody\r\n`), [{ type: 'rewriteHeader', rule: 'r', header: 'From', match: '*@*.weirdal.com', to: '&1.&2@weirdal.com' }]);
+    expect(out.toString()).toBe(`From: ${expected}\r\n\r\nbody\r\n`);
+  });
+});

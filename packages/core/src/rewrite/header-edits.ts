@@ -94,11 +94,25 @@ function rewriteDecoded(value: string, e: Extract<Effect, { type: 'rewriteHeader
 /** Stands for an address rewritten to nothing until its mailbox is taken out (no header holds it). */
 const EMPTIED = '\u{F8FF}mailward-emptied\u{F8FF}';
 
+/**
+ * A glob with an `@` against an address: the part before the pattern's last `@` against the
+ * local part, the rest against the domain, so a wildcard of the local part never ends at an `@`
+ * inside it (`"a@b"@smtp.weirdal.com` by `*@*.weirdal.com`: `&1` is `a@b`, `&2` is `smtp`).
+ */
+function addressCapture(pattern: string, address: string): string[] | undefined {
+  const split = pattern.startsWith('re:') ? -1 : pattern.lastIndexOf('@');
+  const at = address.lastIndexOf('@');
+  if (split === -1 || at === -1) return capture(pattern, address);
+  const local = capture(pattern.slice(0, split), address.slice(0, at));
+  const domain = local && capture(pattern.slice(split + 1), address.slice(at + 1));
+  return local && domain ? [...local, ...domain] : undefined;
+}
+
 function rewriteField(f: Field, e: Extract<Effect, { type: 'rewriteHeader' }>): string {
   const target = template(e.to);
   const pattern = octets(e.match);
-  const apply = (v: string): string | undefined => {
-    const c = capture(pattern, v);
+  const apply = (v: string, address = false): string | undefined => {
+    const c = address ? addressCapture(pattern, v) : capture(pattern, v);
     return c ? target.fill(c) : undefined;
   };
   if (isAddressHeader(f.name)) {
@@ -108,7 +122,7 @@ function rewriteField(f: Field, e: Extract<Effect, { type: 'rewriteHeader' }>): 
     // `&1` of `"john doe"@lab.x` is `john doe`, and `"john doe"+lab@y` would be no address.
     let emptied = false;
     const value = mapAddresses(f.value, (a) => {
-      const r = apply(addressContent(a));
+      const r = apply(addressContent(a), true);
       if (r === undefined) return undefined;
       if (r !== '') return quotedLocal(r, a[0] !== '"');
       emptied = true;
