@@ -270,7 +270,7 @@ describe('rewrite: parts', () => {
   it('keeps the header block and an empty text body when the dropped part is the whole message', async () => {
     const message = crlf(['Subject: x', 'Content-Type: application/octet-stream; name=a.exe', 'Content-Transfer-Encoding: base64', '', 'TVqQ', '']);
     const { out, changes } = await run(message, [{ type: 'dropPart', rule: 'd', part: ref('0') }]);
-    expect(out.toString()).toBe(crlf(['Subject: x', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 7bit', 'Content-Disposition: inline', '', '']).toString());
+    expect(out.toString()).toBe(crlf(['Subject: x', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 7bit', 'Content-Disposition: inline', '', '']).toString());
     expect(changes).toEqual([{ kind: 'part-dropped', rule: 'd', path: '0', type: 'application/octet-stream' }]);
   });
 
@@ -351,7 +351,28 @@ describe('rewrite: parts', () => {
   it('strips the whole message body when the root is the carrier', async () => {
     const message = crlf(['Subject: x', 'Content-Type: application/octet-stream; name=a.exe', 'Content-Transfer-Encoding: base64', '', 'TVqQ', '']);
     const { out } = await run(message, [{ type: 'stripPart', rule: 'exe', part: ref('0'), notice: 'removed' }]);
-    expect(out.toString()).toBe(crlf(['Subject: x', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 7bit', 'Content-Disposition: inline', '', 'removed', '']).toString());
+    expect(out.toString()).toBe(crlf(['Subject: x', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 7bit', 'Content-Disposition: inline', '', 'removed', '']).toString());
+  });
+
+  it('makes a message without MIME whose body it replaces a MIME message: MIME-Version goes with the notice\'s Content-* fields', async () => {
+    const message = crlf(['From: a@example.net', 'Subject: uu', '', 'hello', 'begin 644 a.exe', 'M3%I0', '`', 'end', '']);
+    const { out } = await run(message, [{ type: 'stripPart', rule: 's', part: ref('0', 'text/plain', 'a.exe'), notice: 'Removed résumé.exe' }]);
+    expect(headerBlock(out).split('\r\n')).toEqual(['From: a@example.net', 'Subject: uu', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: base64', 'Content-Disposition: inline']);
+    // One it had is kept, not doubled; a part's own block gets none.
+    const mime = crlf(['From: a@example.net', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: text/plain', '', 'hi', '--b', 'Content-Type: application/x-msdownload; name=a.exe', '', 'MZ', '--b--', '']);
+    const kept = (await run(mime, [{ type: 'stripPart', rule: 's', part: ref('2'), notice: 'gone' }])).out.toString();
+    expect(kept.match(/^MIME-Version:/gm)).toEqual(['MIME-Version:']);
+  });
+
+  it('gives an attached message without MIME MIME-Version when it replaces its body, or re-encodes it', async () => {
+    const attached = (body: string): Buffer => crlf(['From: a@b.example', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary=o', '', '--o', 'Content-Type: text/plain', '', 'hi', '--o',
+      'Content-Type: message/rfc822', 'Content-Disposition: inline', '', 'Subject: inner', '', body, '--o--', '']);
+    const inner = (out: Buffer): string[] => { const t = out.toString('latin1'); return t.slice(t.indexOf('Subject: inner'), t.indexOf('\r\n\r\n', t.indexOf('Subject: inner'))).split('\r\n'); };
+    const stripped = await run(attached('begin 644 a.exe\r\nM3%I0\r\n`\r\nend'), [{ type: 'stripPart', rule: 's', part: ref('2.0', 'text/plain', 'a.exe'), notice: 'gone' }]);
+    expect(inner(stripped.out)).toEqual(['Subject: inner', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 7bit', 'Content-Disposition: inline']);
+    const reencoded = await run(attached('caf\u00e9 '.repeat(300)), [{ type: 'addHeader', rule: 'a', name: 'X-Scanned', value: 'yes' }]);
+    expect(reencoded.changes).toContainEqual({ kind: 'part-reencoded', path: '2.0', encoding: 'quoted-printable' });
+    expect(inner(reencoded.out)).toEqual(['Subject: inner', 'Content-Transfer-Encoding: quoted-printable', 'Content-Type: text/plain; charset=utf-8', 'MIME-Version: 1.0']);
   });
 });
 

@@ -66,13 +66,22 @@ function plainNotice(text: string): boolean {
   return /^[\x20-\x7e\r\n\t]*$/.test(text) && !/(^|\n)--/.test(text) && !(text.length > 998 && /[^\r\n]{999}/.test(text));
 }
 
-/** The part's header block made that of a plain-text notice: its Content-* fields replaced. */
+/** True for the header block of a message: the top level's, or an attached message's own. */
+const isMessageHead = (node: MimeNode): boolean => !node.parentNode || node.parentNode.messageNode === true;
+
+/**
+ * The part's header block made that of a plain-text notice: its Content-* fields replaced. A
+ * message's own block also gets MIME-Version when it has none: the notice's Content-* fields
+ * make it MIME, and without MIME-Version a reader need not read them (RFC 2045 4) and shows the
+ * base64 of a non-ASCII notice as it is.
+ */
 function noticeHeaders(node: MimeNode, ascii: boolean): void {
   if (!node.headers) return;
   // The other fields keep their bytes; written straight, as this runs for every part stripped.
   // A line that is no field (the body of a part whose blank line is missing) goes.
   let block = '';
   for (const h of node.headers.getList()) if (!h.key.startsWith('content-') && isField(h.line)) block += `${h.line}\r\n`;
+  if (isMessageHead(node) && !node.headers.hasHeader('mime-version')) block += 'MIME-Version: 1.0\r\n';
   block += `Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: ${ascii ? '7bit' : 'base64'}\r\nContent-Disposition: inline\r\n\r\n`;
   node.headers = new Headers(Buffer.from(block, 'latin1'));
   node.multipart = false;
@@ -307,7 +316,7 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
       const qp = new QuotedPrintableEncoder();
       breakers.set(node, qp);
       if (w.node.headers) setField(w.node.headers, 'Content-Transfer-Encoding', 'quoted-printable');
-      if (!w.node.parentNode) declareMime(w.node, w.chunks);
+      if (isMessageHead(w.node)) declareMime(w.node, w.chunks);
       changes.push({ kind: 'part-reencoded', path: partPath(node), encoding: 'quoted-printable' });
       emit(stream, w.node);
       emit(stream, { type: 'body', node, value: qp.push(Buffer.concat(w.chunks)) });
