@@ -202,6 +202,12 @@ describe('mailward eval', () => {
     expect((await runCli(['eval', '--help'])).stdout).toMatch(/--client-hostname N +its host name/);
   }, 90_000);
 
+  test('says the policy comes first when given a message and a policy', async () => {
+    const r = await runCli(['eval', example('firebox-inbound', 'plain.eml'), example('firebox-inbound', 'policy.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/the policy comes first: mailward eval \S*policy\.yaml \S*plain\.eml/);
+  });
+
   test('says which facts it took as clean, since it asks no scanner', async () => {
     const policy = example('endian', 'policy.yaml');
     const bare = await runCli(['eval', policy, example('firebox-inbound', 'plain.eml'), '--json']);

@@ -33,6 +33,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv);
   if (positionals.length !== 2) throw new UsageError('eval takes a policy and a message: mailward eval POLICY MESSAGE.eml');
   const [policyFile, messageFile] = positionals;
+  // The two the wrong way round read as a YAML error about a message: say which comes first.
+  if (/\.(eml|msg|mbox)$/i.test(policyFile!) && /\.ya?ml$/i.test(messageFile!)) {
+    throw new UsageError(`the policy comes first: mailward eval ${messageFile} ${policyFile}`);
+  }
   if (values.direction !== undefined && values.direction !== 'inbound' && values.direction !== 'outbound') {
     throw new UsageError(`--direction must be inbound or outbound, not "${values.direction}"`);
   }
