@@ -29,6 +29,20 @@ describe('masqueradeIds: no internal host name leaves in a Message-ID', () => {
   });
 });
 
+describe('masqueradeIds: In-Reply-To and References written without <>', () => {
+  it('hashes an id of ours without <>, or whose > is missing, as the Message-ID it was', () => {
+    expect(mask('<x1@dimension.acme.example', false)).toBe(mask('x1@dimension.acme.example', true));
+    expect(mask('r1@dimension.acme.example r2@PENNY-PC <r3@dimension.acme.example>', false))
+      .toBe(['r1@dimension.acme.example', 'r2@PENNY-PC', 'r3@dimension.acme.example'].map((id) => mask(id, true)).join(' '));
+    expect(mask('r1@hub.acme.example,\r\n\tr2@hub.acme.example', false)).toBe(`${mask('r1@hub.acme.example', true)},\r\n\t${mask('r2@hub.acme.example', true)}`);
+  });
+
+  it('leaves ids of other hosts, words without @ and a lone < as they are', () => {
+    const value = 'Your message of "Wed" 9@elsewhere.example <CAF=x@mail.gmail.com (Penny) < >';
+    expect(mask(value, false)).toBe(value);
+  });
+});
+
 describe('masqueradeIds: In-Reply-To and References that name a host no public name can be', () => {
   it.each([
     ['a name under .local (RFC 6762)', '<abc@PENNY-PC.corp.local>'],

@@ -84,6 +84,9 @@ function internalHost(host: string): boolean {
   return h !== '' && (!h.includes('.') || IP.test(h) || INTERNAL.test(h));
 }
 
+/** In In-Reply-To and References: an id in `<>`, one whose `>` is missing, or a word (an id if it holds an `@`). */
+const REFERENCE = /<([^<>]*)>|<([^<>\s]*)|([^\s<>()",;]+)/g;
+
 /**
  * Message ids that name our hosts become `<hash@domain>`: an HMAC of the original id, so the
  * same id always maps to the same value (threads keep working) and no internal name leaks.
@@ -91,7 +94,8 @@ function internalHost(host: string): boolean {
  * or an id written without `<>` or without `@` must not carry the host name out either.
  * In-Reply-To and References hash an id of a host within the domain, or of one that cannot be
  * public (`<abc@PENNY-PC.corp.local>`): it was a Message-ID we hashed on its way out, and the
- * reply must name the hash the outside knows, not the host.
+ * reply must name the hash the outside knows, not the host. There an id is also one whose `>` is
+ * missing and a word with an `@` (an id written without `<>`), as a Message-ID may be written.
  */
 export function masqueradeIds(value: string, domain: string, secret: string, all: boolean): string {
   const ours = (text: string): boolean => isWithin(text, domain) || text.toLowerCase().includes(`.${domain.toLowerCase()}`) || INTERNAL.test(text);
@@ -110,5 +114,8 @@ export function masqueradeIds(value: string, domain: string, secret: string, all
     const id = first ? first[1]! : value.replace(/\([^()]*\)/g, '').trim();
     return id === '' ? value : masked(id)!;
   }
-  return value.replace(/<([^<>]*)>/g, (whole, inner: string) => masked(inner) ?? whole);
+  return value.replace(REFERENCE, (whole, closed?: string, open?: string, word?: string) => {
+    if (word !== undefined && !word.includes('@')) return whole;
+    return masked(closed ?? open ?? word!) ?? whole;
+  });
 }

@@ -156,6 +156,20 @@ describe('rewrite: headers', () => {
     expect(twice).toBe(first);
   });
 
+  it('hashes our ids in In-Reply-To and References written without <> or without their >, as in Message-ID', async () => {
+    const message = crlf(['From: penny@dimension.acme.example', 'Message-ID: abc@dimension.acme.example', 'In-Reply-To: <x1@dimension.acme.example',
+      'References: r1@dimension.acme.example r2@PENNY-PC <r3@dimension.acme.example>', '', 'b', '']);
+    const effect: Effect = { type: 'masquerade', rule: 'm', domain: 'acme.example', headers: ['from'], messageId: true };
+    const head = headerBlock((await run(message, [effect])).out).replace(/\r\n[ \t]+/g, ' ');
+    expect(head).not.toMatch(/dimension|PENNY/);
+    expect(head).toMatch(/^In-Reply-To: <[0-9a-f]{32}@acme\.example>$/m);
+    expect(head).toMatch(/^References: <[0-9a-f]{32}@acme\.example> <[0-9a-f]{32}@acme\.example> <[0-9a-f]{32}@acme\.example>$/m);
+    // A reply to the message names the id it went out with.
+    const sent = /^Message-ID: (.*)$/m.exec(head)![1]!;
+    const reply = headerBlock((await run(crlf(['From: bob@example.net', 'References: <abc@dimension.acme.example>', '', 'b', '']), [effect])).out);
+    expect(reply).toContain(`References: ${sent}`);
+  });
+
   it('prefixes the subject once, also when it is an encoded word', async () => {
     const encoded = Buffer.from(MIXED.toString('latin1').replace('Subject: hello', 'Subject: =?utf-8?B?W0VYVF0gaMOpbGxv?='), 'latin1');
     const prefix: Effect = { type: 'subjectPrefix', rule: 'p', prefix: '[EXT] ' };
