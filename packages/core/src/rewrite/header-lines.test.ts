@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import type { Effect } from '../engine/effect';
 import { Libmime } from 'libmime';
@@ -33,6 +34,22 @@ describe('header lines over 998 octets', () => {
     const out = foldLongHeaderLines(Buffer.from(`X-Blob: ${token}\r\n\r\n`))!.block;
     expect(longest(out)).toBeLessThanOrEqual(998);
     expect(out.toString().replace(/\r\n /g, '')).toBe(`X-Blob: ${token}\r\n\r\n`);
+  });
+
+  it('breaks a raw UTF-8 line with no white space between characters, never inside one (RFC 6532)', async () => {
+    for (const char of ['ü', '€', '😀', 'aü']) {
+      const value = char.repeat(Math.ceil(3000 / Buffer.byteLength(char)));
+      const out = foldLongHeaderLines(Buffer.from(`Subject: ${value}\r\n\r\n`))!.block;
+      expect(longest(out)).toBeLessThanOrEqual(998);
+      for (const line of out.toString('latin1').split('\r\n')) expect(isUtf8(Buffer.from(line, 'latin1'))).toBe(true);
+      expect(out.toString().replace(/\r\n /g, '')).toBe(`Subject: ${value}\r\n\r\n`);
+    }
+    // The trial's message, with a field added: valid UTF-8 throughout.
+    const { out } = await run(Buffer.from(`From: a@example.net\r\nSubject: ${'ü'.repeat(1500)}\r\n\r\nhi\r\n`), [{ type: 'addHeader', rule: 'a', name: 'X-Gw', value: '1' }]);
+    expect(isUtf8(out)).toBe(true);
+    // Octets that are no UTF-8 are broken where the line is full, as before.
+    const latin1 = foldLongHeaderLines(Buffer.from(`X-Blob: ${'\xbc'.repeat(2500)}\r\n\r\n`, 'latin1'))!.block.toString('latin1').split('\r\n');
+    expect(latin1[0]!.length).toBe(998);
   });
 
   it('names a field once however many of its lines were long, continuation lines included', () => {
@@ -134,6 +151,14 @@ describe('a parameter too long for a line', () => {
     expect(value).toMatch(/^Content-Disposition: attachment;\s+filename\*0="P+"; filename\*1="P+";/);
     const parsed = parseStructured(value.slice(value.indexOf(':') + 1));
     expect(parsed.params.get('filename')).toEqual([name]);
+    expect(libmime.parseHeaderValue(value.slice(value.indexOf(':') + 1)).params.filename).toBe(name);
+  });
+
+  it('cuts a raw UTF-8 name between its characters, so every line stays UTF-8', async () => {
+    const name = `a${'é'.repeat(700)}.pdf`;
+    const lines = folded(Buffer.from(`Content-Disposition: attachment; filename="${name}"`).toString('latin1'));
+    for (const l of lines) expect(isUtf8(Buffer.from(l, 'latin1'))).toBe(true);
+    const value = Buffer.from(unfold(lines.join('\r\n')), 'latin1').toString();
     expect(libmime.parseHeaderValue(value.slice(value.indexOf(':') + 1)).params.filename).toBe(name);
   });
 

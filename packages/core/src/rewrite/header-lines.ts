@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Libmime } from 'libmime';
 import { scanLines } from './long-lines';
 
@@ -60,6 +61,9 @@ function splitLongWords(line: string): string {
     word.length < MAX - 1 ? word : splitWord(word, charset, language ?? '', encoding, text).join(' '));
 }
 
+/** True when the octets held in `text` (a latin1 string) are 8-bit and valid UTF-8. */
+const isUtf8Text = (text: string): boolean => /[\x80-\xff]/.test(text) && isUtf8(Buffer.from(text, 'latin1'));
+
 /** Per offset of `line`: inside a quoted string, and inside an encoded word. */
 function spans(line: string): { quoted: Uint8Array; inWord: Uint8Array } {
   const quoted = new Uint8Array(line.length + 1);
@@ -82,11 +86,13 @@ function spans(line: string): { quoted: Uint8Array; inWord: Uint8Array } {
  * preference: before white space (the field's value is unchanged); after a comma or a semicolon
  * outside a quoted string, or between or before encoded words (CRLF SP there adds white space
  * where a list or a parameter list allows it, and between encoded words readers drop it); and
- * only then inside a token, with CRLF SP as Postfix does, never inside an encoded word.
+ * only then inside a token, with CRLF SP as Postfix does, never inside an encoded word, nor
+ * inside a character of a line in UTF-8 (RFC 6532): each line stays UTF-8.
  */
 function foldLine(original: string): string[] {
   const line = splitLongWords(original);
   const { quoted, inWord } = spans(line);
+  const utf8 = isUtf8Text(line);
   const out: string[] = [];
   let from = 0;
   let lead = ''; // the space a break inside a token put before the rest
@@ -109,6 +115,8 @@ function foldLine(original: string): string[] {
     if (cut < 0) {
       cut = last;
       space = true;
+      // Not between a UTF-8 lead octet and its continuation octets (10xxxxxx).
+      while (utf8 && cut > from + 1 && (line.charCodeAt(cut) & 0xc0) === 0x80) cut--;
       // Not inside an encoded word: before it, when it does not start the piece.
       let start = cut;
       while (start > from && inWord[start]) start--;
@@ -179,7 +187,8 @@ function continueLongParameters(line: string, startsQuoted: boolean): string {
       const pieces = runs(plain.slice(tick).match(/%[0-9A-Fa-f]{2}|[^]/g) ?? []);
       return lead + pieces.map((p, i) => `${name}*${i}*=${i === 0 ? plain.slice(0, tick) : ''}${p}`).join('; ');
     }
-    const pieces = runs(text.match(/\\.|[^]/g) ?? []);
+    // A UTF-8 name (RFC 6532) is cut between its characters: each line stays UTF-8.
+    const pieces = runs(text.match(isUtf8Text(text) ? /\\?(?:[\xc0-\xff][\x80-\xbf]*|[^])/g : /\\.|[^]/g) ?? []);
     return lead + pieces.map((p, i) => `${name}*${i}="${p}"`).join('; ');
   });
 }

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { analyze } from '../message/analyze';
@@ -167,6 +168,52 @@ describe('long lines', () => {
     );
   });
 
+  it('LineBreaker folds before white space where a line has some, adding nothing', () => {
+    const text = Buffer.from(`${'word '.repeat(450)}end\r\n`);
+    const out = new LineBreaker('fold').push(text).toString();
+    expect(longest(Buffer.from(out))).toBeLessThanOrEqual(998);
+    expect(out.split('\r\n').slice(1, -1).every((l) => l.startsWith(' word'))).toBe(true);
+    expect(out.replace(/\r\n(?=[ \t])/g, '')).toBe(text.toString());
+    // Not in a line that starts with --: what is before the space could be a boundary alone.
+    const dashes = new LineBreaker('fold').push(Buffer.from(`--b ${'x'.repeat(1500)}\r\n`)).toString();
+    expect(dashes.split('\r\n')[0]).toBe(`--b ${'x'.repeat(986)}`);
+  });
+
+  it('LineBreaker never folds inside a UTF-8 character, however the body is cut into chunks', () => {
+    for (const char of ['ü', '€', '😀']) {
+      const text = Buffer.from(`a${char.repeat(Math.ceil(3000 / Buffer.byteLength(char)))}\r\n`);
+      for (let cut = 980; cut <= 1000; cut++) {
+        const breaker = new LineBreaker('fold');
+        const out = Buffer.concat([breaker.push(text.subarray(0, cut)), breaker.push(text.subarray(cut))]);
+        expect(longest(out)).toBeLessThanOrEqual(998);
+        for (const line of out.toString('latin1').split('\r\n')) expect(isUtf8(Buffer.from(line, 'latin1'))).toBe(true);
+        expect(out.toString().replace(/\r\n /g, '')).toBe(text.toString());
+      }
+    }
+  });
+
+  it('LineBreaker keeps every line of UTF-8 text UTF-8 and within 998 octets, losing no octet but white space', () => {
+    const line = fc.array(fc.constantFrom('ü', '€', '😀', 'a', 'xyz', ' ', '\t'), { maxLength: 1500, size: 'max' }).map((a) => a.join(''));
+    const words = fc.array(line, { maxLength: 3 }).map((lines) => Buffer.from(lines.join('\r\n')));
+    fc.assert(
+      fc.property(words, fc.array(fc.nat(), { maxLength: 5 }), (text, cuts) => {
+        const breaker = new LineBreaker('fold');
+        const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+        let last = 0;
+        const out: Buffer[] = [];
+        for (const p of [...points, text.length]) {
+          out.push(breaker.push(text.subarray(last, p)));
+          last = p;
+        }
+        const all = Buffer.concat(out);
+        expect(longest(all)).toBeLessThanOrEqual(998);
+        for (const line of all.toString('latin1').split('\r\n')) expect(isUtf8(Buffer.from(line, 'latin1'))).toBe(true);
+        expect(all.toString().replace(/\s/g, '')).toBe(text.toString().replace(/\s/g, ''));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('QuotedPrintableEncoder keeps the white space that ends a CRLF line', () => {
     const text = Buffer.from('-- \r\nsig line\t\r\ntwo  \r\n \r\n', 'latin1');
     const enc = new QuotedPrintableEncoder();
@@ -218,6 +265,18 @@ describe('rewrite: a broken line opens no part', () => {
     expect(longest(out)).toBeLessThanOrEqual(998);
     const types = async (m: Buffer): Promise<string[]> => (await analyze(Readable.from([m]))).parts.map((p) => `${p.path} ${p.type} ${p.size}`);
     expect(await types(out)).toEqual(await types(message));
+  });
+});
+
+describe('rewrite: an attached message with a long UTF-8 line', () => {
+  it('is folded between characters, so it stays UTF-8', async () => {
+    const message = Buffer.from(['From: a@example.net', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: text/plain', '', 'hi', '--b',
+      'Content-Type: message/rfc822', '', 'Subject: in', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', 'ü'.repeat(1500), '--b--', ''].join('\r\n'));
+    const { out, changes } = await run(message);
+    expect(changes).toEqual([{ kind: 'lines-broken', path: '2', style: 'fold' }]);
+    expect(longest(out)).toBeLessThanOrEqual(998);
+    expect(isUtf8(out)).toBe(true);
+    expect(out.toString().replace(/\r\n /g, '')).toContain(`\r\n\r\n${'ü'.repeat(1500)}\r\n--b--`);
   });
 });
 

@@ -28,14 +28,45 @@ export function scanLines(chunk: Buffer, lineLength: number): { long: boolean; l
 /**
  * How a line over the limit is broken: base64 with a plain CRLF (decoders skip line breaks),
  * quoted-printable with a soft break, and a 7bit/8bit body whose headers have already gone out
- * with CRLF and a space, as Postfix's smtp_line_length_limit does (a continuation that starts
- * with a space can never be read as a boundary or a header).
+ * folded: before white space where the line has some, else with CRLF and a space, as Postfix's
+ * smtp_line_length_limit does (a continuation that starts with white space can never be read as
+ * a boundary or a header), and never inside a UTF-8 character.
  */
 export type LineBreak = 'base64' | 'quoted-printable' | 'fold';
+
+const isWhite = (b: number | undefined): boolean => b === 0x20 || b === 0x09;
+
+/**
+ * Where the line in `out` from `lineStart`, with `next` to come, can be folded before white
+ * space: the last after an octet that is not (a fold after nothing would leave a line of white
+ * space); out.length for `next` itself; -1 if nowhere.
+ */
+function whiteSpaceBreak(out: number[], lineStart: number, next: number): number {
+  let first = lineStart;
+  while (first < out.length && isWhite(out[first])) first++;
+  if (first === out.length) return -1;
+  if (isWhite(next)) return out.length;
+  for (let i = out.length - 1; i > first; i--) if (isWhite(out[i])) return i;
+  return -1;
+}
+
+/** Continuation octets a UTF-8 lead octet announces (0 for any other octet). */
+const continuations = (b: number): number => (b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : 0);
+
+/** Continuation octets still owed after `chunk` (its last UTF-8 character may go on), `owed` before it. */
+function owedAfter(chunk: Buffer, owed: number): number {
+  for (let i = chunk.length - 1; i >= 0 && i >= chunk.length - 4; i--) {
+    if ((chunk[i]! & 0xc0) !== 0x80) return Math.max(0, continuations(chunk[i]!) - (chunk.length - 1 - i));
+  }
+  return Math.max(0, owed - chunk.length);
+}
 
 /** Breaks over-long lines of a body; lines within the limit keep their bytes. */
 export class LineBreaker {
   private escape = 0;
+  // Continuation octets the last UTF-8 lead octet still announces; not known at the start (the
+  // body may have begun before this breaker), where up to 3 are taken for the rest of a character.
+  private owed = 3;
   /** True once a line has been broken. */
   broke = false;
 
@@ -45,23 +76,47 @@ export class LineBreaker {
   /** The chunk with breaks inserted where a line would pass the limit. */
   push(chunk: Buffer): Buffer {
     const scan = scanLines(chunk, this.col);
-    if (!scan.long) {
+    const owed = owedAfter(chunk, this.owed);
+    // A fold near the limit in the next chunk could only go inside the character this one ends
+    // in: the line is folded here instead, before that character.
+    if (!scan.long && !(this.style === 'fold' && owed > 0 && scan.lineLength > MAX - 8)) {
       this.col = scan.lineLength;
+      this.owed = owed;
       return chunk;
     }
     this.broke = true;
     const out: number[] = [];
+    let lineStart = 0; // where the line being written starts in out (it may have begun before)
     for (const b of chunk) {
+      const inCharacter = this.owed > 0 && (b & 0xc0) === 0x80;
+      this.owed = inCharacter ? this.owed - 1 : continuations(b);
       if (b === 0x0a || b === 0x0d) {
-        if (b === 0x0a) this.col = 0;
+        if (b === 0x0a) {
+          this.col = 0;
+          lineStart = out.length + 1;
+        }
         out.push(b);
         continue;
       }
+      // A fold goes before white space where the line has some (it then starts the next line),
+      // and never inside a UTF-8 character (the rest of a character is at most 3 octets more).
+      // Only in a line this chunk holds whole so far, and not one that starts with `--`: what is
+      // before the white space, alone on its line, could be a boundary delimiter.
+      const wholeLine = this.col === out.length - lineStart && !(out[lineStart] === 0x2d && out[lineStart + 1] === 0x2d);
+      if (this.style === 'fold' && this.col >= MAX - 8 && !inCharacter && wholeLine) {
+        const at = whiteSpaceBreak(out, lineStart, b);
+        if (at >= 0) {
+          out.splice(at, 0, 0x0d, 0x0a);
+          lineStart = at + 2;
+          this.col = out.length - lineStart;
+        }
+      }
       // Never inside an =XX escape.
-      if (this.col >= MAX - 8 && this.escape === 0) {
+      if (this.col >= MAX - 8 && this.escape === 0 && !(this.style === 'fold' && inCharacter)) {
         if (this.style === 'quoted-printable') out.push(0x3d);
         out.push(0x0d, 0x0a);
         this.col = 0;
+        lineStart = out.length;
         // A line the break starts must not be a boundary delimiter (`--b`), or the rest of the
         // body would open a part nobody analyzed: a fold starts with a space, base64 skips one
         // too (RFC 2045 6.8), and quoted-printable writes the dash as =2D.
