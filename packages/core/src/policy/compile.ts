@@ -3,6 +3,7 @@ import type { FactNeed } from '../facts/facts';
 import type { Matcher } from '../match/matcher';
 import { compileTextTemplate, type TextTemplate } from '../match/text-template';
 import { compileAction } from './actions/compile-action';
+import { noticeTextProblem } from './actions/control-characters';
 import { compileTerminal } from './actions/terminal';
 import { CompileScope, type PolicyPath, type Reporter } from './compile-scope';
 import { compileWhen } from './compile-when';
@@ -164,6 +165,8 @@ function checkLists(lists: Readonly<Record<string, readonly string[]>>, scope: C
 }
 
 function compileNotice(text: string, scope: CompileScope): TextTemplate | undefined {
+  const control = noticeTextProblem(text);
+  if (control !== undefined) scope.error(['notice'], control);
   const t = compileTextTemplate(text);
   if ('unknown' in t) {
     scope.error(['notice'], `unknown template field${t.unknown.length > 1 ? 's' : ''} ${t.unknown.map((u) => `{${u}}`).join(', ')}; the notice knows {type} {filename} {size} {rule} and the envelope fields`);

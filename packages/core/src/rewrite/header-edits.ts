@@ -6,6 +6,7 @@ import type { Matcher } from '../match/matcher';
 import { compileRewriteTemplate } from '../match/rewrite-template';
 import { textMatcher } from '../match/text';
 import { headerText } from '../message/header-fields';
+import { isStructureField } from '../message/structure-fields';
 import { addressContent, encodePhrases, isAddressHeader, mapAddresses, quotedLocal } from './address-list';
 import type { RewriteChange } from './change';
 import { buildHeaderBlock, fieldsOf, unstructuredValue, octets, withValue, type Field } from './header-value';
@@ -152,9 +153,10 @@ const named = (pattern: string, f: Field): boolean => nameMatches(pattern, f.nam
 /**
  * MIME-Version and the Content-* fields say how to read the body: an allowlist that leaves them
  * out would turn a multipart message into one text part of raw boundaries and base64 (while
- * other readers still carve attachments out of it), so `keep` always keeps them.
+ * other readers still carve attachments out of it), so `keep` always keeps them, and `remove`
+ * and `rewrite` (a broad `*`; naming them is a load error) leave them as they are.
  */
-const describesBody = (f: Field): boolean => f.key === 'mime-version' || f.key.startsWith('content-');
+const describesBody = (f: Field): boolean => isStructureField(f.key);
 
 /** Fields RFC 5322 3.6 allows at most once in a message. */
 const ONCE: ReadonlySet<string> = new Set([
@@ -169,7 +171,7 @@ const ONCE: ReadonlySet<string> = new Set([
 const EDITS: { [K in HeaderEffect['type']]: (x: Extract<HeaderEffect, { type: K }>, edit: Edit) => void } = {
   removeHeaders: (x, edit) => {
     edit.fields = edit.fields.filter((f) => {
-      if (!x.names.some((p) => named(p, f))) return true;
+      if (describesBody(f) || !x.names.some((p) => named(p, f))) return true;
       edit.changes.push({ kind: 'header-removed', rule: x.rule, name: f.name });
       return false;
     });
@@ -199,7 +201,7 @@ const EDITS: { [K in HeaderEffect['type']]: (x: Extract<HeaderEffect, { type: K 
   rewriteHeader: (x, edit) => {
     const fields: Field[] = [];
     for (const f of edit.fields) {
-      const value = named(x.header, f) ? rewriteField(f, x) : f.value;
+      const value = !describesBody(f) && named(x.header, f) ? rewriteField(f, x) : f.value;
       if (value === f.value) {
         fields.push(f);
         continue;

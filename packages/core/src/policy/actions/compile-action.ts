@@ -1,14 +1,17 @@
 import type { Effect } from '../../engine/effect';
 import { STAGES, type Stage, type Verdict } from '../../engine/stage';
+import { isStructureField } from '../../message/structure-fields';
 import { compileTextTemplate, type TextTemplate } from '../../match/text-template';
 import type { CompileScope, PolicyPath } from '../compile-scope';
 import type { CompiledAction, EffectAction } from '../compiled-policy';
 import type { RawAction, RawEnvelopeRewrite, RawHeaderRewrite } from '../raw-policy';
 import { compileRewrite, fixedAction, rewriteRecipientAction, rewriteSenderAction } from './envelope-actions';
+import { lineTextProblem, noticeTextProblem } from './control-characters';
 import { addressProblem, checked, hopProblem } from './envelope-targets';
 import { htmlElementProblem } from './html-elements';
-import { masqueradeFieldProblem } from './masquerade-fields';
+import { masqueradeFieldProblem, masqueradePatternProblem } from './masquerade-fields';
 import { dropPartAction, stripAction } from './part-actions';
+import { emptiesEveryField, everyFieldProblem, namesStructureFields, picksEveryField, structureEditProblem } from './structure-edits';
 import { checkTemplateFields } from './template-stage';
 import { fillJoined, fillPerPart } from './template-values';
 import { compileTerminal, TERMINAL_VERDICTS } from './terminal';
@@ -49,6 +52,8 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
       }
       if (kind === 'drop-part') return dropPartAction();
       const notice = (spec as { notice?: string } | null)?.notice;
+      const noticeProblem = notice !== undefined ? noticeTextProblem(notice) : undefined;
+      if (noticeProblem !== undefined) scope.error([...at, 'notice'], noticeProblem);
       const template = notice !== undefined ? compileTemplate(notice, scope, [...at, 'notice'], true) : actx.notice;
       return template ? stripAction(template) : undefined;
     }
@@ -61,7 +66,10 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
         return undefined;
       }
       const header = scope.headerName(r.header, [...at, 'header']);
-      if (!compileRewrite(r, scope, at) || !header) return undefined;
+      const rewrite = compileRewrite(r, scope, at);
+      if (!rewrite || !header) return undefined;
+      if (namesStructureFields(r.header)) scope.error([...at, 'header'], structureEditProblem(r.header, 'rewrite'));
+      else if (emptiesEveryField(r.header, r.to, rewrite)) scope.error([...at, 'header'], everyFieldProblem(r.header, 'rewrite'));
       return fixedAction(kind, (rule) => ({ type: 'rewriteHeader', rule, header: r.header, match: r.match, to: r.to }));
     }
     case 'rewrite.sender':
@@ -81,10 +89,15 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
         return undefined;
       }
       const notAddresses = (text: string, path: PolicyPath): void => {
-        const problem = /[*?[{]/.test(text) || text.startsWith('re:') ? undefined : masqueradeFieldProblem(text);
+        const problem = /[*?[{]/.test(text) || text.startsWith('re:') ? masqueradePatternProblem(text) : masqueradeFieldProblem(text);
         if (problem !== undefined) scope.warning(path, problem);
       };
       const headers = m.headers ? scope.headerNames(m.headers, [...at, 'headers'], notAddresses) : ['From', 'Sender', 'Reply-To'];
+      // `headers: []` (or only empty lists) masquerades no field: without messageId, nothing at all.
+      if (m.headers?.every((h) => h.startsWith('@') && !h.includes('@', 1) && scope.lists[h.slice(1)]?.length === 0) && m.messageId !== true) {
+        scope.error([...at, 'headers'], `\`headers\` names no field, so this masquerade changes nothing; name the address fields (\`headers: [From, Sender, Reply-To]\`, or leave \`headers\` out for those three), or add \`messageId: true\` to masquerade only the message ids`);
+        return undefined;
+      }
       return fixedAction(kind, (rule) => ({ type: 'masquerade', rule, domain: domain.toLowerCase(), headers: [...headers], messageId: m.messageId ?? false }));
     }
     case 'subject': {
@@ -93,6 +106,8 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
         scope.error([...at, 'prefix'], '`prefix` is empty: give the text to put before the subject, such as "[SPAM] "');
         return undefined;
       }
+      const control = lineTextProblem(prefix, 'the `prefix`');
+      if (control !== undefined) scope.error([...at, 'prefix'], control);
       // A template, as a header added is: "[SPAM {spam.score}] ". Part fields name every matched part.
       const template = compileTemplate(prefix, scope, [...at, 'prefix'], actx.hasPart);
       if (!template) return undefined;
@@ -130,7 +145,11 @@ export function compileAction(raw: RawAction, scope: CompileScope, path: PolicyP
 type HeadersSpec = { remove?: string[]; keep?: string[]; add?: Record<string, string> };
 
 function headersAction(spec: HeadersSpec, scope: CompileScope, at: PolicyPath, hasPart: boolean): EffectAction | undefined {
-  const remove = spec.remove ? scope.headerNames(spec.remove, [...at, 'remove']) : undefined;
+  const notStructure = (text: string, path: PolicyPath): void => {
+    if (namesStructureFields(text)) scope.error(path, structureEditProblem(text, 'remove'));
+    else if (picksEveryField(text)) scope.error(path, everyFieldProblem(text, 'remove'));
+  };
+  const remove = spec.remove ? scope.headerNames(spec.remove, [...at, 'remove'], notStructure) : undefined;
   const keep = spec.keep ? scope.headerNames(spec.keep, [...at, 'keep']) : undefined;
   // An allowlist of nothing strips From, To, Date, Subject and Message-ID from every message.
   if (spec.keep && spec.keep.every((k) => k.startsWith('@') && !k.includes('@', 1) && scope.lists[k.slice(1)]?.length === 0)) {
@@ -143,11 +162,13 @@ function headersAction(spec: HeadersSpec, scope: CompileScope, at: PolicyPath, h
   for (const [name, value] of Object.entries(spec.add ?? {})) {
     const path = [...at, 'add', name];
     if (value.trim() === '') scope.warning(path, `adds an empty "${name}:" field to every message; give it a value, or leave it out`);
+    const control = lineTextProblem(value, `the value of "${name}"`);
+    if (control !== undefined) scope.error(path, control);
     // `X-Tag:` is told what to write, as in conditions; a name off the ASCII rule otherwise, as it is.
     const shaped = name.startsWith('re:') || scope.fieldNameShape(name, path);
     if (shaped && !/^[!-9;-~]+$/.test(name)) scope.error(path, `"${name}" is not a valid header field name (printable ASCII without spaces or colons)`);
     // These describe the body's structure: a second Content-Type would make readers disagree on the parts.
-    else if (shaped && /^(content-|mime-version$)/i.test(name)) scope.error(path, `"${name}" describes the message's MIME structure and cannot be added; add an X- field instead`);
+    else if (shaped && isStructureField(name)) scope.error(path, `"${name}" describes the message's MIME structure and cannot be added; add an X- field instead`);
     const t = compileTemplate(value, scope, path, hasPart);
     if (t) add.push([name, t]);
   }

@@ -5,6 +5,7 @@ import { compileRewriteTemplate } from '../../match/rewrite-template';
 import type { CompileScope, PolicyPath } from '../compile-scope';
 import type { EffectAction } from '../compiled-policy';
 import type { RawRewriteSpec } from '../raw-policy';
+import { lineTextProblem } from './control-characters';
 
 interface Captures {
   /** How many captures `to` may refer to, and what to call them in an error. */
@@ -48,6 +49,11 @@ export function compileRewrite(spec: RawRewriteSpec, scope: CompileScope, path: 
   }
   if (spec.match.startsWith('re:') && isBacktrackProne(spec.match.slice(3))) {
     scope.warning(at, `regex "${spec.match}" has nested or overlapping quantifiers and can backtrack catastrophically on hostile input; rewrite it without a quantified group that itself repeats`);
+  }
+  const control = lineTextProblem(spec.to, '`to`');
+  if (control !== undefined) {
+    scope.error([...path, 'to'], control);
+    return undefined;
   }
   const to = compileRewriteTemplate(spec.to);
   const { count, noun } = captures;
