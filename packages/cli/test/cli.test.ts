@@ -5,6 +5,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { deliveredBytes } from '@mailward/core/testing';
 import { runCli } from './run-cli';
 
+// Each test starts the CLI several times; on a loaded machine one start took 8-12 s (CI run
+// beside other jobs), past jest's 30 s for a test of four. A budget per test, not a measurement.
+jest.setTimeout(120_000);
+
 
 // The real CLI in a child process: what a script calling `mailward` sees (output, exit code).
 const root = join(__dirname, '..', '..', '..');
