@@ -1,16 +1,10 @@
 import { loadPolicy } from '../load';
-import { PolicyError } from '../policy-error';
+import { loadProblems } from '../../../test/support/load-problems';
 
 /** "line:col: message" of each problem loading a policy whose data rule `k` does `actions`. */
 function problemsOf(actions: string, extra: string[] = []): string[] {
   const text = ['version: 1', ...extra, 'data:', '  rules:', '    - id: k', '      do:', ...actions.split('\n').map((a) => `        - ${a}`), ''].join('\n');
-  try {
-    loadPolicy(text, 'p.yaml');
-  } catch (err) {
-    if (err instanceof PolicyError) return err.problems.map((p) => `${p.line}:${p.col}: ${p.message}`);
-    throw err;
-  }
-  return [];
+  return loadProblems(text);
 }
 
 describe('compileAction: every header-name and rewrite pattern is compiled at load', () => {

@@ -1,16 +1,9 @@
-import { loadPolicy } from '../load';
-import { PolicyError } from '../policy-error';
+import { loadProblems } from '../../../test/support/load-problems';
 
 /** "line:col: message" of each problem loading `lines` (a policy with a malformed rule, so no warning). */
 function problemsOf(...lines: string[]): string[] {
   const text = ['version: 1', ...lines, '    - id: odd', '      when: { malformed: true }', '      do: [ reject ]', ''].join('\n');
-  try {
-    loadPolicy(text, 'p.yaml');
-  } catch (err) {
-    if (err instanceof PolicyError) return err.problems.map((p) => `${p.line}:${p.col}: ${p.message}`);
-    throw err;
-  }
-  return [];
+  return loadProblems(text);
 }
 
 const rule = (...actions: string[]): string[] => ['data:', '  rules:', '    - id: a', '      do:', ...actions.map((a) => `        - ${a}`)];

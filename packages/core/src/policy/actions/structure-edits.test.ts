@@ -1,17 +1,10 @@
-import { loadPolicy } from '../load';
-import { PolicyError } from '../policy-error';
+import { loadProblems } from '../../../test/support/load-problems';
 import { namesStructureFields, picksEveryField } from './structure-edits';
 
 /** "line:col: message" of each problem loading a policy whose data rule `k` does `action`. */
 function problemsOf(action: string, extra: string[] = []): string[] {
   const text = ['version: 1', ...extra, 'data:', '  rules:', '    - id: k', `      do: [ ${action} ]`, '    - id: odd', '      when: { malformed: true }', '      do: [ reject ]', ''].join('\n');
-  try {
-    loadPolicy(text, 'p.yaml');
-  } catch (err) {
-    if (err instanceof PolicyError) return err.problems.map((p) => `${p.line}:${p.col}: ${p.message}`);
-    throw err;
-  }
-  return [];
+  return loadProblems(text);
 }
 
 const STRIP_IT = 'to take a part out, strip it (`strip`, or `drop-part`, in a rule with `when: { part: {...} }`), and name only other fields here';
