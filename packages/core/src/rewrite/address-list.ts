@@ -12,11 +12,6 @@ const CFWS = String.raw`(?:[ \t]|\((?:[^()\\]|\\.)*\))*`;
 // have `_` (Windows names it `penny_pc`): not a DNS host name, but readers and MTAs take it. A
 // domain literal is short (RFC 5321 4.1.3): bounded, an unclosed `a@[` is not scanned to the end.
 const ATOM = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\x80-\xff-]/;
-/** ATOM as a table of char codes: the scan asks it at each character of the value. */
-const ATOM_CODES = Uint8Array.from({ length: 256 }, (_, c) => (ATOM.test(String.fromCharCode(c)) ? 1 : 0));
-const isAtom = (code: number): boolean => code < 256 && ATOM_CODES[code] === 1;
-/** A quoted local part (`"a b"@x`) starting exactly where the scan is. */
-const QUOTED_AT = /"(?:[^"\\]|\\.)*"@/y;
 const ADDRESS = new RegExp(String.raw`([A-Za-z0-9!#$%&'*+/=?^_\`{|}~.\x80-\xff-]+|"(?:[^"\\]|\\.)*")${CFWS}@${CFWS}([A-Za-z0-9_.\x80-\xff-]+|\[[^[\]]{0,255}\])`, 'y');
 
 /** Replace every address in the value with `fn(address)`; `fn` returning undefined keeps it. */
@@ -30,11 +25,10 @@ export function mapAddresses(value: string, fn: (address: string) => string | un
     ADDRESS.lastIndex = i;
     const hit = ADDRESS.exec(value);
     if (!hit) return undefined;
-    const bare = hit[0].length === hit[1]!.length + 1 + hit[2]!.length; // no CFWS around the @
-    const rewritten = fn(bare ? hit[0] : `${hit[1]}@${hit[2]}`);
+    const rewritten = fn(`${hit[1]}@${hit[2]}`);
     // Comments keep their text (`al(comment)@x` becomes `al@y (comment)`, CFWS may follow a domain).
-    const comments = rewritten === undefined || bare ? [] : hit[0].slice(hit[1]!.length, hit[0].length - hit[2]!.length).match(COMMENT) ?? [];
-    out += value.slice(last, i) + (rewritten === undefined ? hit[0] : comments.length === 0 ? rewritten : [rewritten, ...comments].join(' '));
+    const comments = rewritten === undefined ? [] : hit[0].slice(hit[1]!.length, hit[0].length - hit[2]!.length).match(COMMENT) ?? [];
+    out += value.slice(last, i) + (rewritten === undefined ? hit[0] : [rewritten, ...comments].join(' '));
     last = i + hit[0].length;
     return last - 1;
   };
@@ -52,8 +46,7 @@ export function mapAddresses(value: string, fn: (address: string) => string | un
     }
     if (value[i] === '"' && comment === 0) {
       // A quoted local part ("a b"@x) is part of an address, not a display name.
-      QUOTED_AT.lastIndex = i;
-      const next = !quoted && QUOTED_AT.test(value) ? replaceAt(i) : undefined;
+      const next = !quoted && /^"(?:[^"\\]|\\.)*"@/.test(value.slice(i)) ? replaceAt(i) : undefined;
       if (next !== undefined) {
         i = next;
         continue;
@@ -66,7 +59,7 @@ export function mapAddresses(value: string, fn: (address: string) => string | un
     if (next !== undefined) i = next;
     // No address starts later in a run of atom characters that none starts at: the rest of the
     // run meets the same text after it. Skipped, or a long word is tried at each of its characters.
-    else if (isAtom(value.charCodeAt(i))) while (i + 1 < value.length && isAtom(value.charCodeAt(i + 1))) i++;
+    else if (ATOM.test(value[i]!)) while (i + 1 < value.length && ATOM.test(value[i + 1]!)) i++;
   }
   return out + value.slice(last);
 }
