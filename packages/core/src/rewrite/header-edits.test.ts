@@ -311,3 +311,15 @@ describe('editHeaders: a glob with @ matches the local part and the domain apart
     expect(out.toString()).toBe(`From: ${expected}\r\n\r\nbody\r\n`);
   });
 });
+
+describe('editHeaders: a glob whose @ is inside braces or a class is matched whole', () => {
+  // Cut at its last @, {alice@smtp,bob@mail}.weirdal.com made two halves that are no globs, and
+  // the rewrite threw for every message with an address (review: the dequeuer's process died).
+  it.each([
+    ['{alice@smtp,bob@mail}.weirdal.com', 'alice@smtp.weirdal.com, carol@smtp.weirdal.com', 'x@weirdal.com, carol@smtp.weirdal.com'],
+    ['[a@]*@smtp.weirdal.com', 'al@smtp.weirdal.com', 'x@weirdal.com'],
+  ])('%s', async (match, to, expected) => {
+    const { out } = await run(Buffer.from(`To: ${to}\r\n\r\nbody\r\n`), [{ type: 'rewriteHeader', rule: 'r', header: 'To', match, to: 'x@weirdal.com' }]);
+    expect(out.toString()).toBe(`To: ${expected}\r\n\r\nbody\r\n`);
+  });
+});

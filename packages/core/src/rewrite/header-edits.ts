@@ -101,12 +101,45 @@ const EMPTIED = '\u{F8FF}mailward-emptied\u{F8FF}';
  * inside it (`"a@b"@smtp.weirdal.com` by `*@*.weirdal.com`: `&1` is `a@b`, `&2` is `smtp`).
  */
 function addressCapture(pattern: string, address: string): string[] | undefined {
-  const split = pattern.startsWith('re:') ? -1 : pattern.lastIndexOf('@');
+  const split = pattern.startsWith('re:') ? -1 : lastOuterAt(pattern);
   const at = address.lastIndexOf('@');
   if (split === -1 || at === -1) return capture(pattern, address);
-  const local = capture(pattern.slice(0, split), address.slice(0, at));
-  const domain = local && capture(pattern.slice(split + 1), address.slice(at + 1));
+  let halves: [(v: string) => string[] | undefined, (v: string) => string[] | undefined];
+  try {
+    halves = [halfOf(pattern.slice(0, split)), halfOf(pattern.slice(split + 1))];
+  } catch {
+    // Halves that are no globs of their own: the pattern, which loaded, is matched whole.
+    return capture(pattern, address);
+  }
+  const local = halves[0](address.slice(0, at));
+  const domain = local && halves[1](address.slice(at + 1));
   return local && domain ? [...local, ...domain] : undefined;
+}
+
+/** A glob's matcher of captures, compiled now (a syntax error throws here, not per value). */
+function halfOf(pattern: string): (value: string) => string[] | undefined {
+  const g = glob(pattern);
+  return (value) => g.capture(value);
+}
+
+/**
+ * The last `@` of a glob outside `{...}` and `[...]` and not escaped: `{alice@smtp,bob@mail}.x`
+ * has none, and cut at an inner one its halves would be no globs.
+ */
+function lastOuterAt(pattern: string): number {
+  let found = -1;
+  let braces = 0;
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '{') braces++;
+    else if (c === '}' && braces > 0) braces--;
+    else if (c === '@' && braces === 0) found = i;
+  }
+  return found;
 }
 
 function rewriteField(f: Field, e: Extract<Effect, { type: 'rewriteHeader' }>): string {
