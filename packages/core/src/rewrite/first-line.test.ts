@@ -27,6 +27,15 @@ describe('a first header line mailsplit takes for an mbox separator', () => {
     expect(masked).toMatch(/^FROM *: penny@acme\.example\r\nTo: bob@acme\.example\r\n/);
   });
 
+  it('is kept when a header edit and a strip of the body both change the block', async () => {
+    // The edited block was read again by plain mailsplit, which took the line apart once more (review).
+    const raw = Buffer.from('From : CEO <ceo@acme.example>\r\nTo: bob@acme.example\r\nX-Junk: 1\r\nSubject: hi\r\n\r\nbody\r\n');
+    const part = { path: '0', carrier: '0', type: 'text/plain', size: 6 };
+    const out = await rewritten(raw, [{ type: 'removeHeaders', rule: 'r', names: ['X-Junk'] }, { type: 'stripPart', rule: 's', part, notice: 'removed' }]);
+    expect(out).toMatch(/^From : CEO <ceo@acme\.example>\r\nTo: bob@acme\.example\r\nSubject: hi\r\n/);
+    expect(out).not.toMatch(/X-Junk/);
+  });
+
   it('is a damaged header when it is a real separator line, which SMTP never carries', async () => {
     const model = await analyze(Readable.from([message('From sender@example.net Wed Dec  2 10:00:00 2026')]));
     expect(model.malformed).toEqual([expect.objectContaining({ kind: 'bad-header' })]);

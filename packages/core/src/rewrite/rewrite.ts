@@ -12,6 +12,7 @@ import { editHeaders, isHeaderEffect } from './header-edits';
 import { foldLongHeaderLines } from './header-lines';
 import { headersOnly, rewriteHeadersOnly } from './header-only';
 import { CrlfSplitter } from './crlf';
+import { headersOf } from './first-line';
 import { opensPart } from './delimiter-lines';
 import { pipeInto } from './pipe-into';
 import { stripHtmlInAttached } from './attached-message';
@@ -83,7 +84,7 @@ function noticeHeaders(node: MimeNode, ascii: boolean): void {
   for (const h of node.headers.getList()) if (!h.key.startsWith('content-') && isField(h.line)) block += `${h.line}\r\n`;
   if (isMessageHead(node) && !node.headers.hasHeader('mime-version')) block += 'MIME-Version: 1.0\r\n';
   block += `Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: ${ascii ? '7bit' : 'base64'}\r\nContent-Disposition: inline\r\n\r\n`;
-  node.headers = new Headers(Buffer.from(block, 'latin1'));
+  node.headers = headersOf(Buffer.from(block, 'latin1'));
   node.multipart = false;
 }
 
@@ -429,7 +430,7 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
       if (!rootSeen) {
         rootSeen = true;
         const block = obj.headers && headerEffects.length > 0 ? editHeaders(obj.headers, headerEffects, secret, changes) : undefined;
-        if (block) obj.headers = new Headers(block);
+        if (block) obj.headers = headersOf(block);
       }
       const path = partPath(obj);
       const r = replace.get(path);
