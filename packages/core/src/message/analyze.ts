@@ -174,7 +174,8 @@ const carriedKind = (holder: MimePart, head: Buffer): string =>
 async function carriedFiles(leaf: EntityState, limits: AnalyzeLimits, model: PassResult): Promise<void> {
   const part = leaf.part;
   for (const file of leaf.carried?.files ?? []) {
-    const name = file.names[0] ?? 'uuencoded file';
+    // Opened by the name a reader saves it as: `"fwd.eml"` is saved as fwd.eml, a mail.
+    const name = file.names.find((n) => typeByName(n) !== 'application/octet-stream') ?? file.names[0] ?? 'uuencoded file';
     const holder: MimePart = {
       path: `${part.path}/${name}`, carrier: part.carrier, type: typeByName(name), size: file.size, filenames: file.names, filename: name,
       multipart: false, depth: part.depth + 1, inArchive: false, encrypted: false, doubleExtension: false, nameMismatch: false,

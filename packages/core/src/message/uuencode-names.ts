@@ -13,15 +13,16 @@ export const BEGIN_LINE = new RegExp(BEGIN.source, 'i');
 
 /**
  * The names a `begin` line's file is saved as: the rest of the line as disk names, and, when it
- * is written in double quotes (`begin 644 "evil.exe"`), also without them: uudecode and Python
+ * is written with double quotes (`begin 644 "evil.exe"`, or one of them), also without them: uudecode and Python
  * keep the quotes, but ripMIME trims them and no Windows name can hold a `"`.
  */
 export function beginNames(raw: string): string[] {
   // The line's octets (a latin1 string) are read as UTF-8 when they are UTF-8, as 8-bit header
   // text is: `begin 644 résumé.exe` from a UTF-8 system names résumé.exe, not rÃ©sumÃ©.exe.
   const text = headerText(raw);
-  const quoted = /^[ \t]*"(.+)"[ \t]*$/.exec(text);
-  return [...new Set([...diskNames(text), ...(quoted ? diskNames(quoted[1]!) : [])])];
+  // A lone quote too (`evil.exe"`): the name a Windows reader can save has none.
+  const unquoted = text.replace(/"/g, '').trim();
+  return [...new Set([...diskNames(text), ...(unquoted !== text.trim() && unquoted !== '' ? diskNames(unquoted) : [])])];
 }
 
 /** The longest line kept between chunks while looking for a `begin` line. */

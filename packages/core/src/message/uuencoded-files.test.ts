@@ -174,6 +174,13 @@ describe('analyze: a mail or S/MIME uuencoded in a text part', () => {
   const fixture = (name: string): Buffer => readFileSync(join(__dirname, 'smime', '__fixtures__', name));
   const saved = Buffer.from(`From: x@example.org\r\nSubject: fwd\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=I\r\n\r\n--I\r\nContent-Type: text/plain\r\n\r\nhi\r\n--I\r\nContent-Type: application/octet-stream; name=evil.exe\r\nContent-Transfer-Encoding: base64\r\n\r\n${program.toString('base64')}\r\n--I--\r\n`);
 
+  it('opens a quoted .eml name as the mail, and reads a lone quote off a name (review)', async () => {
+    const m = await analyze(message(`begin 644 "fwd.eml"\r\n${uu(saved)}end`));
+    expect(m.parts.find((p) => p.filename === 'evil.exe')).toMatchObject({ path: '2/fwd.eml/2', carrier: '2' });
+    const lone = await analyze(message(`begin 644 evil.exe"\r\n${uu(program)}end`));
+    expect(lone.parts.find((p) => p.path === '2')!.filenames).toContain('evil.exe');
+  });
+
   it('analyzes a uuencoded .eml as an attached message, under the part and the file name', async () => {
     const m = await analyze(message(`begin 644 fwd.eml\r\n${uu(saved)}end`));
     expect(m.parts.find((p) => p.filename === 'evil.exe')).toMatchObject({ path: '2/fwd.eml/2', carrier: '2', inArchive: false });
