@@ -67,7 +67,10 @@ async function splitDsn(out: Buffer): Promise<{ type: string; encoding: string; 
 
 it('reports a UTF-8 recipient in message/global-delivery-status with the utf-8 address type, 8bit, and ASCII ones as before (RFC 6533)', async () => {
   const utf8 = [{ address: 'ü@example.net', detail: '550 5.1.1 no such user', status: '5.1.1' }, { address: 'user@bücher.example', detail: '550 5.1.1 Unbekannter Empfänger', status: '5.1.1' }];
-  const parts = await splitDsn(buildDsn({ reportingMta: 'gw.test', id: 'Q1', to: 'fred@example.net', arrival: 0, failed: [refused, ...utf8], headers: Buffer.from('Subject: s') }));
+  const built = buildDsn({ reportingMta: 'gw.test', id: 'Q1', to: 'fred@example.net', arrival: 0, failed: [refused, ...utf8], headers: Buffer.from('Subject: s') });
+  // RFC 6522: the report-type names the second part's subtype (trial: it said delivery-status).
+  expect(built.toString('latin1')).toContain('Content-Type: multipart/report; report-type=global-delivery-status;\r\n');
+  const parts = await splitDsn(built);
   expect(parts.map((p) => p.type)).toEqual(['multipart/report', 'text/plain', 'message/global-delivery-status', 'text/rfc822-headers']);
   const status = parts[2]!;
   expect(status.encoding).toBe('8bit');
@@ -76,7 +79,9 @@ it('reports a UTF-8 recipient in message/global-delivery-status with the utf-8 a
   expect(status.body).toContain('Final-Recipient: utf-8; user@bücher.example\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 Unbekannter Empfänger\r\n');
   // 8-bit octets only in the parts declared 8bit.
   for (const p of parts) if (p.eightBit) expect(p.encoding).toBe('8bit');
-  const ascii = await splitDsn(buildDsn({ reportingMta: 'gw.test', id: 'Q1', to: 'fred@example.net', arrival: 0, failed: [refused], headers: Buffer.from('Subject: s') }));
+  const asciiDsn = buildDsn({ reportingMta: 'gw.test', id: 'Q1', to: 'fred@example.net', arrival: 0, failed: [refused], headers: Buffer.from('Subject: s') });
+  expect(asciiDsn.toString('latin1')).toContain('Content-Type: multipart/report; report-type=delivery-status;\r\n');
+  const ascii = await splitDsn(asciiDsn);
   expect(ascii.map((p) => p.type)).toEqual(['multipart/report', 'text/plain', 'message/delivery-status', 'text/rfc822-headers']);
   expect(ascii.some((p) => p.eightBit || p.encoding !== '7bit')).toBe(false);
 });

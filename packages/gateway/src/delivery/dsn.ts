@@ -123,7 +123,8 @@ export function buildDsn(opts: DsnRequest): Buffer {
     `Message-ID: ${dsnMessageId(opts.id, opts.failed, opts.reportingMta)}`,
     `Auto-Submitted: ${opts.toPostmaster ? 'auto-generated' : 'auto-replied'}`,
     'MIME-Version: 1.0',
-    `Content-Type: multipart/report; report-type=delivery-status;\r\n boundary="${boundary}"`,
+    // RFC 6522: report-type is the second part's subtype (global-delivery-status, RFC 6533).
+    `Content-Type: multipart/report; report-type=${globalStatus ? 'global-delivery-status' : 'delivery-status'};\r\n boundary="${boundary}"`,
     '',
     `--${boundary}`,
     'Content-Type: text/plain; charset=utf-8',
