@@ -79,7 +79,9 @@ export class PasswordFile {
     this.reload();
     const entry = this.users.get(user);
     // Hash anyway for an unknown user, so timing does not tell which users exist.
-    const candidate = await scryptAsync(password, entry?.salt ?? Buffer.alloc(16), HASH_BYTES, { N: entry?.n ?? N });
+    const n = entry?.n ?? N;
+    // scrypt takes 128 * N * r octets (r = 8); node's default maxmem (32 MiB) refused N >= 32768.
+    const candidate = await scryptAsync(password, entry?.salt ?? Buffer.alloc(16), HASH_BYTES, { N: n, maxmem: 256 * 8 * n });
     return entry !== undefined && timingSafeEqual(candidate, entry.hash);
   }
 }

@@ -14,6 +14,8 @@ export interface PasswordLineProblem {
 /** The bytes of the hash `mailward passwd` writes; a hash of another length fails every login. */
 export const HASH_BYTES = 32;
 
+/** The largest scrypt cost a line may have: 2^16 takes 64 MiB per login. */
+const MAX_N = 65_536;
 const SHAPE = 'expected user:scrypt:N:salt:hash';
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 // What other tools' hashes start with, to say what a pasted line is.
@@ -37,7 +39,8 @@ function lineProblem(fields: string[]): { field: number; problem: string } | und
   if (fields.length > 5) return { field: 5, problem: `${SHAPE}: this line has ${fields.length - 5} field(s) more after the hash (a user name may not have ':' in it)` };
   // N must be a power of two for scrypt: anything else would fail every login of the line.
   const cost = Number(n);
-  if (!/^\d+$/.test(n!) || cost < 2 || (cost & (cost - 1)) !== 0) return { field: 2, problem: `N ${JSON.stringify(n)} is not a power of two above 1 (scrypt's cost, 16384 from mailward passwd); ${again}` };
+  // Up to 2^16 (64 MiB a login): more, and (as with 2^32 and above, past 32-bit arithmetic) every login would fail.
+  if (!/^\d+$/.test(n!) || cost < 2 || cost > MAX_N || (cost & (cost - 1)) !== 0) return { field: 2, problem: `N ${JSON.stringify(n)} is not a power of two from 2 to ${MAX_N} (scrypt's cost, 16384 from mailward passwd); ${again}` };
   if (!salt || !BASE64.test(salt)) return { field: 3, problem: `the salt is not base64; ${again}` };
   if (!hash || !BASE64.test(hash) || Buffer.from(hash, 'base64').length !== HASH_BYTES) return { field: 4, problem: `the hash is not ${HASH_BYTES} bytes of base64; ${again}` };
   return undefined;

@@ -2,6 +2,7 @@
  * The password file checks logins off the event loop (scrypt is slow by design), and tells every
  * line it cannot use at once, each at file:line:col. Trial: only the first bad line was told.
  */
+import { scryptSync } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,12 +51,21 @@ it('tells every line that cannot be used, each at file:line:col with what to cha
     'pw:3:1: expected user:scrypt:N:salt:hash, not a user name alone (make the line again with `mailward passwd bob`)',
     'pw:4:9: unknown hash scheme $2y$ (bcrypt): only scrypt lines are read (expected user:scrypt:N:salt:hash); make the line again with `mailward passwd carol`',
     'pw:5:6: unknown hash scheme "{SSHA}c2FsdGVkaGFzaA...": only scrypt lines are read (expected user:scrypt:N:salt:hash); make the line again with `mailward passwd dave`',
-    'pw:6:13: N "1000" is not a power of two above 1 (scrypt\'s cost, 16384 from mailward passwd); make the line again with `mailward passwd erin`',
+    'pw:6:13: N "1000" is not a power of two from 2 to 65536 (scrypt\'s cost, 16384 from mailward passwd); make the line again with `mailward passwd erin`',
     'pw:7:29: the hash is not 32 bytes of base64; make the line again with `mailward passwd frank`',
     'pw:8:19: expected user:scrypt:N:salt:hash: this line has 4 of the 5 fields (make the line again with `mailward passwd gina`)',
     `pw:9:${good.length + 2}: expected user:scrypt:N:salt:hash: this line has 1 field(s) more after the hash (a user name may not have ':' in it)`,
   ]);
   expect([...readPasswordLines('pw', text).users.keys()]).toEqual(['alice']);
+});
+
+it('takes N up to 65536, which node\'s default scrypt memory refused at every login, and no more (review)', async () => {
+  const salt = Buffer.from('salty-salt-salty');
+  const hash = scryptSync('pw', salt, 32, { N: 32768, maxmem: 64 * 1024 * 1024 }).toString('base64');
+  writeFileSync(join(dir, 'costly'), `hal:scrypt:32768:${salt.toString('base64')}:${hash}\n`);
+  await expect(new PasswordFile(join(dir, 'costly')).check('hal', 'pw')).resolves.toBe(true);
+  const lines = ['ivy:scrypt:131072:c2FsdA==:aGFzaA==', 'jo:scrypt:6442450944:c2FsdA==:aGFzaA==', 'kim:scrypt:4294967296:c2FsdA==:aGFzaA=='].join('\n');
+  expect(readPasswordLines('pw', lines).problems.map((p) => p.where)).toEqual(['pw:1:12', 'pw:2:11', 'pw:3:12']);
 });
 
 it('refuses a file with bad lines at start, naming all of them', () => {
