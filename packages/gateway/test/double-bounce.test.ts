@@ -67,7 +67,9 @@ describe('with a postmaster', () => {
     // Each refusal's delivery line names the hop that refused it.
     const refused = events('delivery').filter((l) => l.outcome === 'permanent');
     expect(refused.map((l) => [l.recipient, l.hop])).toEqual([['nobody@acme.example', `127.0.0.1:${hub.port}`], ['gone@example.org', `127.0.0.1:${hub.port}`]]);
-    expect(events('delivery').filter((l) => l.outcome === 'delivered').every((l) => l.hop === `127.0.0.1:${hub.port}`)).toBe(true);
+    const delivered = events('delivery').filter((l) => l.outcome === 'delivered');
+    expect(delivered.length).toBeGreaterThan(0);
+    expect(delivered.every((l) => l.hop === `127.0.0.1:${hub.port}`)).toBe(true);
   });
 
   it('drops, and logs, a notice to postmaster that fails: no bounce of it, no loop', async () => {
