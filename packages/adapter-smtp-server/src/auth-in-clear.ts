@@ -18,9 +18,25 @@ export function refuseAuthInClear(server: SMTPServer, log: (event: Record<string
     const onCommand = connection._onCommand.bind(connection);
     connection._onCommand = (command, callback): void => {
       if (connection.secure || !/^AUTH(\s|$)/i.test(String(command))) return onCommand(command, callback);
-      log({ event: 'auth', session: connection.id, client: connection.remoteAddress, outcome: 'cleartext-refused' });
+      log({ event: 'auth', session: connection.id, client: connection.remoteAddress, ...attempted(String(command)), outcome: 'cleartext-refused' });
       connection.send(538, '5.7.0 Must issue a STARTTLS command first');
       callback?.();
     };
   });
+}
+
+/**
+ * The method of an AUTH command, and the user of its initial response where one was sent
+ * (PLAIN's authentication identity, LOGIN's user name), as a login's log line has them; never
+ * the password.
+ */
+export function attempted(command: string): { method?: string; user?: string } {
+  const [, method, initial] = command.trim().split(/\s+/);
+  if (!method) return {};
+  const out: { method: string; user?: string } = { method: method.toUpperCase() };
+  if (!initial || initial === '=') return out;
+  const decoded = Buffer.from(initial, 'base64').toString('utf8');
+  const user = out.method === 'PLAIN' ? decoded.split('\0')[1] : out.method === 'LOGIN' ? decoded : undefined;
+  if (user) out.user = user;
+  return out;
 }
