@@ -74,9 +74,13 @@ export function loadGatewayConfig(file: string, _cwd = process.cwd(), options: {
     const pos = lines.linePos(offset);
     return `${file}:${pos.line}:${pos.col}`;
   };
-  if (doc.errors.length) throw new GatewayConfigError(doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? 1}:${e.linePos?.[0].col ?? 1}: ${e.message}`));
+  const yamlProblems = doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? 1}:${e.linePos?.[0].col ?? 1}: ${e.code === 'DUPLICATE_KEY' ? 'this key is given twice in its map: keep one of them' : e.message}`);
+  // A key given twice is told with the other mistakes; text that is no YAML stops here.
+  if (doc.errors.some((e) => e.code !== 'DUPLICATE_KEY')) throw new GatewayConfigError(yamlProblems);
+  // A file named on purpose that holds nothing (a truncated copy, the wrong file) is no default.
+  if (doc.contents === null) throw new GatewayConfigError([`${file}:1:1: the file holds no settings: write gateway.yaml's settings (docs/gateway.md), or leave out --config for the embedded default`]);
   const whole = (doc.toJS() ?? {}) as Record<string, unknown>;
-  const schemaProblems = validate(whole) ? [] : schemaErrorProblems(whole, at);
+  const schemaProblems = [...yamlProblems, ...(validate(whole) ? [] : schemaErrorProblems(whole, at))];
   // The checks below run on what passed the schema, so one run tells every mistake.
   const raw = schemaProblems.length ? schemaValidPart(whole, validate) : whole;
   if (!raw) throw new GatewayConfigError(schemaProblems);

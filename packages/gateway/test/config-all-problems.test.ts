@@ -129,3 +129,12 @@ test('a domain the policy has no our-domains for is told with the rest; a bad do
   ]);
   expect(problems(['policy: no-ours.yaml', 'domain: "*"'], true)).toEqual([expect.stringMatching(/^2:9: \/domain: "\*" is not a domain name/)]);
 });
+
+test('a key given twice is told with the other mistakes, and a file of no settings is an error (trial y2, y3)', () => {
+  expect(problems(['spool: a', 'spool: b', 'admin: { listen: "127.0.0.1:99999" }'])).toEqual([
+    '2:1: this key is given twice in its map: keep one of them',
+    '3:18: /admin/listen: "127.0.0.1:99999" is not host:port with a port from 0 to 65535, e.g. "0.0.0.0:25"',
+  ]);
+  // An empty --config ran the embedded default policy on 127.0.0.1:2525, silently.
+  expect(problems(['# nothing yet'])).toEqual([expect.stringMatching(/^1:1: the file holds no settings/)]);
+});
