@@ -5,6 +5,12 @@ export interface ResolverOptions {
   servers?: string[];
   /** The longest one lookup waits for its answers, ms, whatever the servers and retries. Default 2000. */
   timeoutMs?: number;
+  /**
+   * c-ares' wait for the first answer of a try, ms (it doubles on the retry). Default: a share
+   * of `timeoutMs` that fits every try to every server in it; a caller whose server may be slow
+   * to recurse (MX delivery) gives more, and the deadline still holds.
+   */
+  tryMs?: number;
 }
 
 const TRIES = 2;
@@ -18,7 +24,7 @@ const TRIES = 2;
 export function newResolver(options: ResolverOptions, signal?: AbortSignal): Resolver {
   const budget = options.timeoutMs ?? 2000;
   const servers = Math.max(1, options.servers?.length ?? 1);
-  const resolver = new Resolver({ timeout: Math.max(50, Math.floor(budget / (2 * TRIES * servers))), tries: TRIES });
+  const resolver = new Resolver({ timeout: options.tryMs ?? Math.max(50, Math.floor(budget / (2 * TRIES * servers))), tries: TRIES });
   if (options.servers?.length) resolver.setServers(options.servers);
   signal?.addEventListener('abort', () => resolver.cancel(), { once: true });
   setTimeout(() => resolver.cancel(), budget).unref();

@@ -16,7 +16,9 @@ export type MxLookup = { hops: Hop[] } | { failure: Failure };
  * three times it.
  */
 function resolverFor(mx: MxDelivery): Resolver {
-  return newResolver({ ...(mx.servers ? { servers: mx.servers } : {}), timeoutMs: (mx.dnsTimeout ?? 5) * 1000 });
+  const budget = (mx.dnsTimeout ?? 5) * 1000;
+  // A third of it for the first try (a cold recursion can take a second or two), the rest for the retry.
+  return newResolver({ ...(mx.servers ? { servers: mx.servers } : {}), timeoutMs: budget, tryMs: Math.max(50, Math.floor(budget / 3)) });
 }
 
 const ABSENT = new Set(['ENOTFOUND', 'ENODATA']);
