@@ -176,7 +176,7 @@ describe('long lines', () => {
     expect(out.replace(/\r\n(?=[ \t])/g, '')).toBe(text.toString());
     // Not in a line that starts with --: what is before the space could be a boundary alone.
     const dashes = new LineBreaker('fold').push(Buffer.from(`--b ${'x'.repeat(1500)}\r\n`)).toString();
-    expect(dashes.split('\r\n')[0]).toBe(`--b ${'x'.repeat(986)}`);
+    expect(dashes.split('\r\n')[0]).toBe(`--b ${'x'.repeat(994)}`);
   });
 
   it('LineBreaker never folds inside a UTF-8 character, however the body is cut into chunks', () => {
@@ -211,6 +211,56 @@ describe('long lines', () => {
         expect(all.toString().replace(/\s/g, '')).toBe(text.toString().replace(/\s/g, ''));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('LineBreaker leaves a 993-octet line ending in ü as it is, wherever a chunk ends (the cut inside ü too)', () => {
+    const text = Buffer.from(`${'a'.repeat(991)}ü\r\nnext\r\n`);
+    for (let cut = 0; cut <= text.length; cut++) {
+      const breaker = new LineBreaker('fold');
+      const out = Buffer.concat([breaker.push(text.subarray(0, cut)), breaker.push(text.subarray(cut))]);
+      expect([cut, out.toString('latin1')]).toEqual([cut, text.toString('latin1')]);
+      expect(breaker.broke).toBe(false);
+    }
+  });
+
+  it('LineBreaker folds the same however the body is cut into chunks, lines near the limit only when over it', () => {
+    const chars = fc.constantFrom('ü', '€', '😀', 'a');
+    /** The characters that fit in `n` octets (so the line is n-3 to n octets long). */
+    const upTo = (n: number) => (a: string[]): string => {
+      let bytes = 0;
+      const kept = a.filter((c) => (bytes += Buffer.byteLength(c)) <= n);
+      return kept.join('');
+    };
+    // Lines of 985 to 1010 octets (white space only in those within the limit: a fold before it
+    // is looked for only in a line the chunk holds whole), and short lines between.
+    const near = fc.integer({ min: 985, max: 1010 }).chain((n) =>
+      fc.array(n <= 998 ? fc.oneof(chars, fc.constant(' ')) : chars, { minLength: n, maxLength: n }).map(upTo(n)),
+    );
+    const lines = fc.array(fc.oneof(near, fc.string({ maxLength: 20 }).map((s) => s.replace(/[\r\n]/g, ''))), { minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(lines, fc.array(fc.nat(), { maxLength: 6 }), (ls, cuts) => {
+        const text = Buffer.from(ls.join('\r\n'));
+        const whole = new LineBreaker('fold');
+        const expected = whole.push(text);
+        const breaker = new LineBreaker('fold');
+        const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+        let last = 0;
+        const out: Buffer[] = [];
+        for (const p of [...points, text.length]) {
+          out.push(breaker.push(text.subarray(last, p)));
+          last = p;
+        }
+        expect(Buffer.concat(out).toString('latin1')).toBe(expected.toString('latin1'));
+        expect(breaker.broke).toBe(whole.broke);
+        expect(whole.broke).toBe(ls.some((l) => Buffer.byteLength(l) > 998));
+        const within = expected.toString('latin1').split('\r\n');
+        expect(longest(expected)).toBeLessThanOrEqual(998);
+        for (const line of within) expect(isUtf8(Buffer.from(line, 'latin1'))).toBe(true);
+        // A line within the limit keeps its bytes.
+        if (!whole.broke) expect(expected.equals(text)).toBe(true);
+      }),
+      { numRuns: 400 },
     );
   });
 

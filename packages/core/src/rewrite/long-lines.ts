@@ -61,6 +61,21 @@ function owedAfter(chunk: Buffer, owed: number): number {
   return Math.max(0, owed - chunk.length);
 }
 
+/**
+ * Whether the line in which `chunk[i]`, the first octet of a character `width` octets long, is at
+ * `col` goes past the limit; where the chunk ends first, whether the rest of that character is
+ * still to come (so a chunk cut inside it folds as the whole chunk would).
+ */
+function passes(chunk: Buffer, i: number, col: number, width: number): boolean {
+  for (let j = i; j < chunk.length; j++) {
+    if (chunk[j] === 0x0a) return false;
+    if (chunk[j] !== 0x0d && ++col > MAX) return true;
+  }
+  let end = i + 1;
+  while (end < chunk.length && (chunk[end]! & 0xc0) === 0x80) end++;
+  return end === chunk.length && end - i < width;
+}
+
 /** Breaks over-long lines of a body; lines within the limit keep their bytes. */
 export class LineBreaker {
   private escape = 0;
@@ -77,50 +92,31 @@ export class LineBreaker {
   push(chunk: Buffer): Buffer {
     const scan = scanLines(chunk, this.col);
     const owed = owedAfter(chunk, this.owed);
-    // A fold near the limit in the next chunk could only go inside the character this one ends
-    // in: the line is folded here instead, before that character.
-    if (!scan.long && !(this.style === 'fold' && owed > 0 && scan.lineLength > MAX - 8)) {
+    // A character this chunk ends in, when its rest would take the line past the limit, can only
+    // be folded before: that is done here, as it is when the chunk holds the whole character.
+    if (!scan.long && !(this.style === 'fold' && scan.lineLength + owed > MAX)) {
       this.col = scan.lineLength;
       this.owed = owed;
       return chunk;
     }
+    if (this.style === 'fold') return this.fold(chunk);
     this.broke = true;
     const out: number[] = [];
-    let lineStart = 0; // where the line being written starts in out (it may have begun before)
     for (const b of chunk) {
-      const inCharacter = this.owed > 0 && (b & 0xc0) === 0x80;
-      this.owed = inCharacter ? this.owed - 1 : continuations(b);
       if (b === 0x0a || b === 0x0d) {
-        if (b === 0x0a) {
-          this.col = 0;
-          lineStart = out.length + 1;
-        }
+        if (b === 0x0a) this.col = 0;
         out.push(b);
         continue;
       }
-      // A fold goes before white space where the line has some (it then starts the next line),
-      // and never inside a UTF-8 character (the rest of a character is at most 3 octets more).
-      // Only in a line this chunk holds whole so far, and not one that starts with `--`: what is
-      // before the white space, alone on its line, could be a boundary delimiter.
-      const wholeLine = this.col === out.length - lineStart && !(out[lineStart] === 0x2d && out[lineStart + 1] === 0x2d);
-      if (this.style === 'fold' && this.col >= MAX - 8 && !inCharacter && wholeLine) {
-        const at = whiteSpaceBreak(out, lineStart, b);
-        if (at >= 0) {
-          out.splice(at, 0, 0x0d, 0x0a);
-          lineStart = at + 2;
-          this.col = out.length - lineStart;
-        }
-      }
       // Never inside an =XX escape.
-      if (this.col >= MAX - 8 && this.escape === 0 && !(this.style === 'fold' && inCharacter)) {
+      if (this.col >= MAX - 8 && this.escape === 0) {
         if (this.style === 'quoted-printable') out.push(0x3d);
         out.push(0x0d, 0x0a);
         this.col = 0;
-        lineStart = out.length;
         // A line the break starts must not be a boundary delimiter (`--b`), or the rest of the
-        // body would open a part nobody analyzed: a fold starts with a space, base64 skips one
-        // too (RFC 2045 6.8), and quoted-printable writes the dash as =2D.
-        if (this.style === 'fold' || (this.style === 'base64' && b === 0x2d)) {
+        // body would open a part nobody analyzed: base64 skips a space (RFC 2045 6.8), and
+        // quoted-printable writes the dash as =2D.
+        if (this.style === 'base64' && b === 0x2d) {
           out.push(0x20);
           this.col = 1;
         } else if (b === 0x2d) {
@@ -131,6 +127,52 @@ export class LineBreaker {
       }
       if (this.escape > 0) this.escape--;
       else if (this.style === 'quoted-printable' && b === 0x3d) this.escape = 2;
+      out.push(b);
+      this.col++;
+    }
+    return Buffer.from(out);
+  }
+
+  /**
+   * The chunk with a fold wherever a line passes the limit, and nowhere else: before the octet or
+   * UTF-8 character that would take it past (known from what is before it, so the same however
+   * the body is cut into chunks), or before white space earlier in a line this chunk holds whole.
+   */
+  private fold(chunk: Buffer): Buffer {
+    const out: number[] = [];
+    let lineStart = 0; // where the line being written starts in out (it may have begun before)
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i]!;
+      const inCharacter = this.owed > 0 && (b & 0xc0) === 0x80;
+      this.owed = inCharacter ? this.owed - 1 : continuations(b);
+      if (b === 0x0a || b === 0x0d) {
+        if (b === 0x0a) {
+          this.col = 0;
+          lineStart = out.length + 1;
+        }
+        out.push(b);
+        continue;
+      }
+      // Inside a character only when it began before this breaker did, and the line is at the limit.
+      if (inCharacter ? this.col >= MAX : this.col + 1 + this.owed > MAX && passes(chunk, i, this.col, 1 + this.owed)) {
+        this.broke = true;
+        // Before white space where the line has some (it then starts the next line). Only in a
+        // line this chunk holds whole so far, and not one that starts with `--`: what is before
+        // the white space, alone on its line, could be a boundary delimiter.
+        const wholeLine = this.col === out.length - lineStart && !(out[lineStart] === 0x2d && out[lineStart + 1] === 0x2d);
+        const at = !inCharacter && wholeLine ? whiteSpaceBreak(out, lineStart, b) : -1;
+        if (at >= 0) {
+          out.splice(at, 0, 0x0d, 0x0a);
+          lineStart = at + 2;
+          this.col = out.length - lineStart;
+        }
+        // Else CRLF and a space: a line that starts with white space is never a boundary delimiter.
+        if (at < 0 || this.col + 1 + (inCharacter ? 0 : this.owed) > MAX) {
+          out.push(0x0d, 0x0a, 0x20);
+          lineStart = out.length - 1;
+          this.col = 1;
+        }
+      }
       out.push(b);
       this.col++;
     }
