@@ -1,5 +1,6 @@
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { headersOf } from './first-line';
+import { guarded } from './guarded';
 import type { Effect } from '../engine/effect';
 import type { RewriteChange } from './change';
 import { CrlfLines } from './crlf';
@@ -40,28 +41,32 @@ export function rewriteHeadersOnly(input: Readable, effects: HeaderEffect[], sec
   };
   const edit = new Transform({
     transform(raw: Buffer, _enc, done: TransformCallback) {
-      const chunk = lines ? lines.push(raw) : raw;
-      if (!head) return done(null, chunk);
-      head = head.length > 0 ? Buffer.concat([head, chunk]) : chunk;
-      const cut = headEnd(head);
-      if (cut >= 0 || head.length > HEAD_LIMIT) {
-        const at = cut >= 0 ? cut : head.length;
-        const block = head.subarray(0, at);
-        const rest = head.subarray(at);
-        head = undefined;
-        emitHead(this, block, rest);
-      }
-      done();
+      guarded(() => {
+        const chunk = lines ? lines.push(raw) : raw;
+        if (!head) return done(null, chunk);
+        head = head.length > 0 ? Buffer.concat([head, chunk]) : chunk;
+        const cut = headEnd(head);
+        if (cut >= 0 || head.length > HEAD_LIMIT) {
+          const at = cut >= 0 ? cut : head.length;
+          const block = head.subarray(0, at);
+          const rest = head.subarray(at);
+          head = undefined;
+          emitHead(this, block, rest);
+        }
+        done();
+      }, done);
     },
     flush(done: TransformCallback) {
-      const owed = lines?.end();
-      if (owed) head = head ? Buffer.concat([head, owed]) : undefined;
-      // A message that is all header: edit what there is.
-      if (head && head.length > 0) emitHead(this, head, Buffer.alloc(0));
-      else if (owed && !head) this.push(owed);
-      head = undefined;
-      if (lines?.changed) changes.push({ kind: 'line-ends-normalized' });
-      done();
+      guarded(() => {
+        const owed = lines?.end();
+        if (owed) head = head ? Buffer.concat([head, owed]) : undefined;
+        // A message that is all header: edit what there is.
+        if (head && head.length > 0) emitHead(this, head, Buffer.alloc(0));
+        else if (owed && !head) this.push(owed);
+        head = undefined;
+        if (lines?.changed) changes.push({ kind: 'line-ends-normalized' });
+        done();
+      }, done);
     },
   });
   return pipeInto(input, edit);

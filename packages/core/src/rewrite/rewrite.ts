@@ -15,6 +15,7 @@ import { CrlfSplitter } from './crlf';
 import { headersOf } from './first-line';
 import { opensPart } from './delimiter-lines';
 import { pipeInto } from './pipe-into';
+import { guarded } from './guarded';
 import { stripHtmlInAttached } from './attached-message';
 import { cleanHtmlBody } from './html-part';
 import { decodeBody, encodeBody } from './part-body';
@@ -394,20 +395,20 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
     writableObjectMode: true,
     transform(obj: SplitterChunk, _enc, done: TransformCallback) {
       if (attached && !(obj.type === 'body' && obj.node === attached.node)) {
-        releaseAttached(this).then(() => step.call(this, obj, done), done);
+        releaseAttached(this).then(() => guarded(() => step.call(this, obj, done), done), done);
         return;
       }
-      step.call(this, obj, done);
+      guarded(() => step.call(this, obj, done), done);
     },
     flush(done: TransformCallback) {
-      const end = (): void => {
+      const end = (): void => guarded(() => {
         flushHtml(this);
         endBodies(this);
         for (const d of held) emit(this, d);
         finish(this);
         settle(this);
         done();
-      };
+      }, done);
       // Most messages hold no attached message: they end without a promise and a microtask.
       if (!attached) return end();
       releaseAttached(this).then(end, done);
