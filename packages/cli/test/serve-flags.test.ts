@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { runCli } from './run-cli';
 
@@ -123,4 +124,32 @@ test('a bad gateway.yaml and a bad policy: both told in one run, each at its fil
   expect(r.stderr).toContain('gateway.yaml:3:13: /listeners/0/listen: "127.0.0.1:99999" is not host:port');
   expect(r.stderr).toContain(`${join(dir, 'policy.yaml')}:5:15: rule \`a\`: \`recipent\` is not known in \`when\`; did you mean \`recipient\`?`);
   expect(existsSync(join(dir, 'spool'))).toBe(false);
+});
+
+test('a listener on a port in use: one `cannot start:` line, and the process exits 1 with nothing left bound or locked', async () => {
+  // Trial g5: the first listener stayed bound (clients got no banner), /healthz said ok, and the process never exited.
+  const taken = createServer();
+  await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+  const port = (taken.address() as AddressInfo).port;
+  const dir = join(tmp, 'port-in-use');
+  mkdirSync(dir);
+  const file = join(dir, 'gateway.yaml');
+  writeFileSync(file, [
+    'listeners:',
+    '  - listen: "127.0.0.1:0"',
+    `  - listen: "127.0.0.1:${port}"`,
+    'admin: { listen: "127.0.0.1:0" }',
+    'spool: spool',
+    'delivery: { mode: maildir, maildir: mail }',
+    '',
+  ].join('\n'));
+  try {
+    const r = await runCli(['serve', '--config', file], dir, STARTED);
+    expect(r.code).toBe(1);
+    expect(r.stderr.match(/cannot start:/g)).toEqual(['cannot start:']);
+    expect(r.stderr).toContain(`mailward serve: cannot start: listen EADDRINUSE: address already in use 127.0.0.1:${port}\n`);
+    expect(existsSync(join(dir, 'spool', 'lock'))).toBe(false);
+  } finally {
+    await new Promise((r) => taken.close(r));
+  }
 });

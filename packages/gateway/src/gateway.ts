@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { closeServer, createPolicyServer } from '@mailward/adapter-smtp-server';
@@ -47,6 +48,16 @@ function checkNodeVersion(): void {
   if (major < 20 || (major === 20 && minor < 10)) throw new Error(`mailward serve needs Node.js 20.10 or later (this is ${process.versions.node}): older versions do not fsync spooled mail`);
 }
 
+/** The admin listener, whose failure to bind says it is the admin's `listen` (a listener's is logged with its own). */
+async function adminListen(metrics: Metrics.GatewayMetrics, listen: string): Promise<{ server: Server; port: number }> {
+  const { host, port } = parseHop(listen, 9025);
+  try {
+    return await metrics.listen(host, port);
+  } catch (err) {
+    throw new Error(`admin listen "${listen}": ${(err as Error).message}`);
+  }
+}
+
 export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): Promise<RunningGateway> {
   checkNodeVersion();
   const policy = loadGatewayPolicy(config.policy, config.domain, config.domainFrom);
@@ -58,17 +69,24 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
   const logins = config.listeners.map((l) => (l.auth ? submissionLogin(l.auth, l.listen, baseLog) : undefined));
   const spool = new Spool(config.spool);
   const unlock = lockSpool(config.spool);
+  // What the start has opened so far, closed if a later step fails (a port in use): a half-started
+  // gateway kept its first listeners bound, holding their clients with no banner, and /healthz ok.
+  const opened: (() => Promise<unknown>)[] = [];
   const started = await (async () => {
     // Counted only where something can read it: prom-client loads with the admin listener.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const metrics = config.admin ? new (require('./metrics') as typeof Metrics).GatewayMetrics(spool) : undefined;
     const log = metrics ? metrics.counting(baseLog) : baseLog;
-    const admin = metrics && config.admin ? await metrics.listen(parseHop(config.admin.listen, 9025).host, parseHop(config.admin.listen, 9025).port) : undefined;
-    if (admin) log.event('info', { event: 'admin-listening', port: admin.port });
+    const admin = metrics && config.admin ? await adminListen(metrics, config.admin.listen) : undefined;
+    if (admin) {
+      opened.push(() => new Promise((r) => admin.server.close(r).closeAllConnections()));
+      log.event('info', { event: 'admin-listening', port: admin.port });
+    }
     const cleaned = removeLeftovers(spool);
     const mailPartial = config.delivery.mode === 'maildir' ? removePartialMail(config.delivery.maildir ?? './var/mail') : 0;
     log.event('info', { event: 'start', policy: policy.name ?? config.policy, spool: config.spool, queued: spool.pending().length, unacknowledged_removed: cleaned.unacknowledged, partial_removed: cleaned.partial, orphans_removed: cleaned.orphaned, mail_partial_removed: mailPartial });
     const facts: FactsHandle = createFactProviders({ ...((config.facts ?? {}) as FactsConfig), onLookup: (e) => log.event(e.error ? 'warn' : 'debug', { event: 'lookup', ...e }) });
+    opened.push(() => facts.close());
     const admit = admission(spool, { maxSize: policy.smtp.maxSize ?? DEFAULT_MAX_SIZE, ...(config.spoolLimit !== undefined ? { spoolLimit: config.spoolLimit } : {}) }, log);
     const postmaster = postmasterMailbox(config, policy);
     const servers: SMTPServer[] = [];
@@ -106,7 +124,12 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
         const { level, fields } = listenerErrorEvent(err, listener.listen);
         log.event(level, fields);
       });
-      releases.push(holdConnections(server.server));
+      const hold = holdConnections(server.server);
+      releases.push(hold.release);
+      opened.push(() => {
+        hold.drop();
+        return new Promise((r) => server.server.close(r));
+      });
       await new Promise<void>((resolve, reject) => {
         server.server.once('error', reject);
         if (hop) server.listen(hop.port, hop.host, () => resolve());
@@ -132,7 +155,8 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
     });
     dequeuer.start();
     return { log, admin, servers, addresses, dequeuer, facts };
-  })().catch((err: unknown) => {
+  })().catch(async (err: unknown) => {
+    await Promise.all(opened.map((close) => close()));
     unlock(); // a start that failed (a port in use) leaves the spool to the next one
     throw err;
   });

@@ -63,7 +63,14 @@ export class GatewayMetrics {
       }
       res.writeHead(404).end();
     });
-    await new Promise<void>((resolve) => server.listen(port, host, () => resolve()));
+    // A port in use rejects (the start fails and says so), not an unhandled 'error' that ends the process.
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
     return { server, port: (server.address() as AddressInfo).port };
   }
 }
