@@ -48,7 +48,8 @@ describe('analyze never throws', () => {
           expect(pieces).toEqual(whole);
         },
       ),
-      { numRuns: 150 },
+      // The first is a counterexample CI found: a header block the closing delimiter cut short.
+      { numRuns: 150, examples: [[[{ at: 285610662, byte: 0 }, { at: 170610348, byte: 0 }], [173976564]]] },
     );
   });
 });

@@ -1,6 +1,7 @@
 import type { TransformCallback } from 'node:stream';
 import { Splitter, type MimeNode } from '@zone-eu/mailsplit';
 import { keepFirstLine } from './first-line';
+import { withoutRepeatedHeader } from './repeated-header';
 
 /**
  * Line ends made CRLF (a bare LF or a bare CR becomes CRLF), so a rewritten message can be
@@ -83,9 +84,22 @@ export class CrlfSplitter extends Splitter {
     (Splitter.prototype as unknown as { newNode(parent?: MimeNode | false): void }).newNode.call(this, parent);
   }
 
-  /** Each node as mailsplit made it, with the first header line it keeps apart put back (see first-line). */
+  /** The node pushed last, until the next chunk: its header lines may come again (see repeated-header). */
+  private lastNode: MimeNode | undefined;
+
+  /**
+   * Each node as mailsplit made it, with the first header line it keeps apart put back (see
+   * first-line); the multipart text after a node without the node's header lines repeated.
+   */
   override push(chunk: unknown, encoding?: BufferEncoding): boolean {
-    if (chunk !== null && (chunk as MimeNode).type === 'node') keepFirstLine(chunk as MimeNode);
+    if (chunk !== null && (chunk as MimeNode).type === 'node') {
+      keepFirstLine(chunk as MimeNode);
+      this.lastNode = chunk as MimeNode;
+    } else if (chunk !== null) {
+      const data = chunk as { type: string; value?: Buffer };
+      if (this.lastNode && data.type === 'data' && data.value) data.value = withoutRepeatedHeader(data.value, this.lastNode);
+      this.lastNode = undefined;
+    }
     return super.push(chunk, encoding);
   }
 
