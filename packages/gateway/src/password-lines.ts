@@ -54,12 +54,20 @@ function lineProblem(fields: string[]): { field: number; problem: string } | und
 export function readPasswordLines(path: string, text: string): { users: Map<string, PasswordEntry>; problems: PasswordLineProblem[] } {
   const users = new Map<string, PasswordEntry>();
   const problems: PasswordLineProblem[] = [];
+  // The line that gave each user first: with a second one, either password could be the meant one.
+  const firstLine = new Map<string, number>();
   text.split('\n').forEach((line, i) => {
     const t = line.trim();
     if (!t || t.startsWith('#')) return;
     const fields = t.split(':');
     const bad = lineProblem(fields);
+    const first = firstLine.get(fields[0]!);
+    if (!bad && first !== undefined) {
+      problems.push({ where: `${path}:${i + 1}:${line.indexOf(t) + 1}`, problem: `user ${JSON.stringify(fields[0])} again (line ${first} has it too): keep one line per user, the one \`mailward passwd\` printed last` });
+      return;
+    }
     if (!bad) {
+      firstLine.set(fields[0]!, i + 1);
       users.set(fields[0]!, { n: Number(fields[2]), salt: Buffer.from(fields[3]!, 'base64'), hash: Buffer.from(fields[4]!, 'base64') });
       return;
     }

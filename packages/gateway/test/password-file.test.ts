@@ -59,6 +59,17 @@ it('tells every line that cannot be used, each at file:line:col with what to cha
   expect([...readPasswordLines('pw', text).users.keys()]).toEqual(['alice']);
 });
 
+it('refuses a user given on two lines: which password counts would be a guess', () => {
+  const text = [passwordLine('alice', 'old one'), passwordLine('bob', 'b'), `  ${passwordLine('alice', 'new one')}`, ''].join('\n');
+  const { users, problems } = readPasswordLines('pw', text);
+  expect(problems.map((p) => `${p.where}: ${p.problem}`)).toEqual([
+    'pw:3:3: user "alice" again (line 1 has it too): keep one line per user, the one `mailward passwd` printed last',
+  ]);
+  expect([...users.keys()]).toEqual(['alice', 'bob']);
+  writeFileSync(join(dir, 'twice'), text);
+  expect(() => new PasswordFile(join(dir, 'twice'))).toThrow(/twice:3:3: user "alice" again/);
+});
+
 it('takes N up to 65536, which node\'s default scrypt memory refused at every login, and no more (review)', async () => {
   const salt = Buffer.from('salty-salt-salty');
   const hash = scryptSync('pw', salt, 32, { N: 32768, maxmem: 64 * 1024 * 1024 }).toString('base64');
