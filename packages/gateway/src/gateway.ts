@@ -156,7 +156,7 @@ export async function startGateway(config: GatewayConfig, baseLog: GatewayLog): 
     dequeuer.start();
     return { log, admin, servers, addresses, dequeuer, facts };
   })().catch(async (err: unknown) => {
-    await Promise.all(opened.map((close) => close()));
+    await Promise.allSettled(opened.map((close) => close())); // the start's error is the one to tell
     unlock(); // a start that failed (a port in use) leaves the spool to the next one
     throw err;
   });
