@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { HarakaConnection } from './haraka-types';
 import { readMessage } from './message-content';
@@ -61,5 +64,40 @@ describe('replaceMessage: a rewritten message back into a Haraka transaction', (
     const txn = conn.transaction!;
     await replaceMessage(txn, Buffer.from('Subject: x\r\n\r\nno line end'));
     expect((await readMessage(txn.message_stream)).toString()).toBe('Subject: x\r\n\r\nno line end\r\n');
+  });
+
+  describe('a message Haraka spooled to disk (over spool_after)', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'mailward-spool-'));
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    async function spooledTransaction(message: string): Promise<HarakaConnection> {
+      const conn = t.connection({ helo: 'client.example.org' }) as ReturnType<PluginUnderTest['connection']> & { cfg: { main?: Record<string, unknown> } };
+      conn.cfg = { ...conn.cfg, main: { ...conn.cfg.main, spool_after: 64, spool_dir: dir } };
+      await withMessage(conn, { from: 'a@example.org', to: ['b@acme.example'] }, message);
+      return conn;
+    }
+
+    it('is rebuilt into a spool file of its own (the received one holds the uuid), and that one is read', async () => {
+      const body = `${'line of the body\r\n'.repeat(20)}`;
+      const conn = await spooledTransaction(`Subject: old\n\n${body}`);
+      const txn = conn.transaction!;
+      expect(readdirSync(dir)).toEqual([`${txn.uuid}.eml`]); // Haraka spooled it
+      const rewritten = `Subject: [EXT] old\r\n\r\n${body}`;
+      await replaceMessage(txn, Buffer.from(rewritten));
+      expect((await readMessage(txn.message_stream)).toString()).toBe(rewritten);
+      // The received stream's file goes with it (destroy unlinks it; give the unlink a moment).
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(readdirSync(dir)).toEqual([expect.stringMatching(/\.mailward-\d+\.eml$/)]);
+    });
+
+    it('fails the rebuild, not the process, when the spool file cannot be made', async () => {
+      const conn = await spooledTransaction(`Subject: old\n\n${'x'.repeat(200)}\n`);
+      const txn = conn.transaction!;
+      rmSync(dir, { recursive: true, force: true }); // the spool directory is gone
+      await expect(replaceMessage(txn, Buffer.from(`Subject: new\r\n\r\n${'y'.repeat(200)}\r\n`))).rejects.toThrow(/ENOENT/);
+    });
   });
 });

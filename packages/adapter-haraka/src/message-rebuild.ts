@@ -1,5 +1,8 @@
 import type { HarakaMessageStreamClass, HarakaTransaction } from './haraka-types';
 
+/** Rebuilt streams made by this process: each spools (when it does) to a file of its own. */
+let rebuilt = 0;
+
 /**
  * Puts a rewritten message back into the transaction. The header block goes into Haraka's own
  * Header object (the same `header_list` array, so it stays shared with the message stream and
@@ -17,12 +20,29 @@ export async function replaceMessage(txn: HarakaTransaction, rewritten: Buffer):
   txn.reset_headers();
 
   const MessageStream = txn.message_stream.constructor as HarakaMessageStreamClass;
-  const stream = new MessageStream(txn.cfg, txn.uuid, header.header_list);
-  for (const line of lines(whole)) stream.add_line(dotStuffed(line));
-  // SMTP data ends with CRLF before the final dot; a last line without one would swallow the
-  // dot a queue plugin appends (smtp_forward then waits forever), so it gets one.
-  if (whole.length > 0 && whole[whole.length - 1] !== 0x0a) stream.add_line(Buffer.from('\r\n'));
-  await new Promise<void>((resolve) => stream.add_line_end(resolve));
+  // A message over spool_after goes to `<id>.eml` in spool_dir, created exclusively: the stream
+  // Haraka received into already holds the transaction's uuid's file (and unlinks it when it is
+  // destroyed below), so this one is named apart.
+  const stream = new MessageStream(txn.cfg, `${txn.uuid}.mailward-${++rebuilt}`, header.header_list);
+  // A spool file that cannot be written (disk full) fails the data stage, not the process.
+  let failed: Error | undefined;
+  const written = new Promise<void>((resolve, reject) => {
+    stream.on('error', (err) => {
+      failed ??= err;
+      reject(err);
+    });
+    for (const line of lines(whole)) stream.add_line(dotStuffed(line));
+    // SMTP data ends with CRLF before the final dot; a last line without one would swallow the
+    // dot a queue plugin appends (smtp_forward then waits forever), so it gets one.
+    if (whole.length > 0 && whole[whole.length - 1] !== 0x0a) stream.add_line(Buffer.from('\r\n'));
+    stream.add_line_end(() => (failed ? reject(failed) : resolve()));
+  });
+  try {
+    await written;
+  } catch (err) {
+    stream.destroy();
+    throw err;
+  }
 
   const old = txn.message_stream;
   txn.message_stream = stream;
