@@ -134,6 +134,24 @@ data:
     ]);
   });
 
+  it('strips under any the parts of every branch that holds, whichever is written first', () => {
+    const parts = [
+      part({ path: '1', type: 'text/plain' }),
+      part({ path: '2', type: 'application/octet-stream', filename: 'invoice.pdf.exe', doubleExtension: true }),
+      part({ path: '3', type: 'application/octet-stream', filename: 'run.bat' }),
+    ];
+    for (const branches of ['[ { part: { doubleExtension: true } }, { part: { filename: "*.bat" } } ]', '[ { part: { filename: "*.bat" } }, { part: { doubleExtension: true } } ]']) {
+      const p = policy(`data: { rules: [ { id: s, when: { any: ${branches} }, do: [ strip ] } ] }`);
+      const d = evaluate(p, 'data', input({ message: message({ parts }) }), {});
+      expect(d.effects.map((e) => (e.type === 'stripPart' ? e.part.filename : e.type)).sort()).toEqual(['invoice.pdf.exe', 'run.bat']);
+      expect(d.trace[0]!.conditions.map((c) => c.result)).toEqual([true, true]);
+    }
+    // A branch that holds without parts adds none; one that does not hold adds none either.
+    const mixed = policy('data: { rules: [ { id: s, when: { any: [ { sender: "*" }, { part: { filename: "*.zip" } }, { part: { filename: "*.bat" } } ] }, do: [ strip ] } ] }');
+    const d = evaluate(mixed, 'data', input({ message: message({ parts }) }), {});
+    expect(d.effects.map((e) => (e.type === 'stripPart' ? e.part.filename : e.type))).toEqual(['run.bat']);
+  });
+
   it('adds one header naming every matched part, each name once', () => {
     const p = policy(`
 data:

@@ -82,6 +82,9 @@ function anyCondition(path: string, children: CompiledCondition[]): CompiledCond
     needs: children.flatMap((c) => c.needs),
     test(ctx) {
       const trace: ConditionTrace[] = [];
+      const held: ConditionTrace[] = [];
+      const parts: MimePart[] = [];
+      let holds = false;
       let missing: FactUnavailable | undefined;
       for (const child of children) {
         let out: ConditionOutcome;
@@ -94,9 +97,15 @@ function anyCondition(path: string, children: CompiledCondition[]): CompiledCond
           continue;
         }
         trace.push(...out.trace);
-        // The first branch that holds decides; its parts are the ones a strip removes.
-        if (out.result) return { result: true, trace: out.trace, parts: out.parts };
+        // Every branch is tried, not only up to the first that holds: a strip removes the parts
+        // of each branch that holds (`any: [{part: {doubleExtension: true}}, {part: {filename:
+        // "*.bat"}}]` strips the .bat of a message that also has an invoice.pdf.exe).
+        if (!out.result) continue;
+        holds = true;
+        held.push(...out.trace);
+        parts.push(...out.parts);
       }
+      if (holds) return { result: true, trace: held, parts: unique(parts) };
       if (missing) throw missing;
       return { result: false, trace, parts: [] };
     },
