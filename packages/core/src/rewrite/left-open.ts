@@ -47,6 +47,9 @@ export function closeLeftOpen(
       for (const n of inner) open.delete(n);
       closed.push(...inner);
     }
+    // A multipart's own closing line closes it: an outer delimiter later in the chunk (an inner
+    // multipart as the last part, `--i--` then `--o--`) finds nothing left open inside.
+    if (owner && line === open.get(owner)) open.delete(owner);
     at = lineEnd;
   }
   return closed.length === 0 ? { data, closed } : { data: Buffer.from(out + text.slice(from), 'latin1'), closed };

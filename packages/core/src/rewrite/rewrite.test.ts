@@ -253,6 +253,24 @@ describe('rewrite: parts', () => {
     }
   });
 
+  it('leaves alone an inner multipart the sender closed, as the last part, however the input is cut', async () => {
+    // `--i--` and `--o--` come in one data chunk: the inner one was closed before the outer line.
+    const message = crlf([
+      'Subject: t', 'Content-Type: multipart/mixed; boundary=o', '', '--o', 'Content-Type: text/plain', '', 'hi',
+      '--o', 'Content-Type: multipart/mixed; boundary=i', '', '--i', 'Content-Type: text/plain', '', 'inner', '--i--', '--o--', '',
+    ]);
+    const body = message.subarray(message.indexOf('\r\n\r\n'));
+    for (let cut = 0; cut < message.length; cut += 7) {
+      const chunks = cut === 0 ? [message] : [message.subarray(0, cut), message.subarray(cut)];
+      const out = rewrite(Readable.from(chunks), [{ type: 'subjectPrefix', rule: 'p', prefix: '[EXT] ' }]);
+      const bytes: Buffer[] = [];
+      for await (const c of out) bytes.push(c as Buffer);
+      const text = Buffer.concat(bytes);
+      expect(text.subarray(text.indexOf('\r\n\r\n')).equals(body)).toBe(true);
+      expect(out.changes).toEqual([{ kind: 'subject-prefixed', rule: 'p' }]);
+    }
+  });
+
   it('keeps an empty part in an inner multipart left open whose every child was dropped', async () => {
     const message = crlf(['Content-Type: multipart/mixed; boundary=o', '', '--o', 'Content-Type: multipart/mixed; boundary=i', '', '--i', 'Content-Type: application/octet-stream; name=a.exe', '', 'MZ', '--o', 'Content-Type: text/plain', '', 'kept', '--o--', '']);
     const { out } = await run(message, [{ type: 'dropPart', rule: 'd', part: ref('1.1') }]);
