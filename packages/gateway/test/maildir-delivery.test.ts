@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { deliverToMaildir } from '../src/delivery/maildir';
+import { deliverToMaildir, folderOf } from '../src/delivery/maildir';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'mw-maildir-'))));
@@ -50,4 +50,15 @@ it('answers every recipient temporary when the message cannot be read', async ()
   const broken = (): Readable => new Readable({ read() { this.destroy(new Error('EIO: i/o error, read')); } });
   const outcomes = await deliverToMaildir(dir, 'Q3', ['a@acme.example', 'b@acme.example'], broken);
   expect(outcomes).toEqual(['a@acme.example', 'b@acme.example'].map((address) => ({ address, outcome: 'temporary', detail: 'cannot read the message: EIO: i/o error, read' })));
+});
+
+it('gives every mailbox a folder of its own: other characters as %XX of their UTF-8, never a shared _', async () => {
+  const recipients = ['müller@acme.example', 'm_ller@acme.example', 'm/ller@acme.example', 'm%2Fller@acme.example', '..@acme.example', '%2E.@acme.example'];
+  const folders = recipients.map(folderOf);
+  expect(folders).toEqual(['m%C3%BCller@acme.example', 'm_ller@acme.example', 'm%2Fller@acme.example', 'm%252fller@acme.example', '%2E.@acme.example', '%252e.@acme.example']);
+  expect(folderOf('Bob@ACME.example')).toBe('bob@acme.example'); // one mailbox, however it is written
+  const outcomes = await deliverToMaildir(dir, 'Q5', recipients, () => Readable.from([Buffer.from('Subject: s\r\n\r\nbody\r\n')]));
+  expect(outcomes.every((o) => o.outcome === 'delivered')).toBe(true);
+  expect(readdirSync(dir).sort()).toEqual([...folders].sort());
+  for (const f of folders) expect(readdirSync(join(dir, f))).toEqual(['Q5.eml']);
 });

@@ -10,9 +10,16 @@ async function bytesOf(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** A safe folder name for an address (no path separators, no dot-dot). */
-function folderOf(address: string): string {
-  return (address || 'MAILER-DAEMON').toLowerCase().replace(/[^a-z0-9@._+-]/g, '_').replace(/^\.+/, '_');
+/**
+ * A safe folder name for an address (no path separators, no dot-dot), one per mailbox: lower
+ * case, and every octet outside `a-z 0-9 @ . _ + -` (a leading dot too) as `%XX` of its UTF-8.
+ * Each was a `_`, so `müller@`, `m/ller@` and `m_ller@` shared one folder: mail for one
+ * mailbox read as another's.
+ */
+export function folderOf(address: string): string {
+  const lower = (address || 'MAILER-DAEMON').toLowerCase();
+  const escaped = lower.replace(/[^a-z0-9@._+-]/gu, (c) => [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+  return escaped.startsWith('.') ? `%2E${escaped.slice(1)}` : escaped;
 }
 
 /** fsync a folder, in the thread pool, so a rename in it survives a crash. */
