@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { analyze, rewrite, runSession, type CompiledPolicy, type MessageModel, type RewriteChange } from '@mailward/core';
@@ -145,9 +145,13 @@ async function writeRewritten(input: string, output: string, result: SessionView
   if (sameFile(input, output)) throw new UsageError(`--out ${output} is the message being evaluated; give another file`);
   // The secret keys masqueraded Message-IDs: the tester's, so the file can be a case's expect.output.
   const rewritten = rewrite(createReadStream(input), result.effects, { secret: OUTPUT_SECRET });
+  // Written beside it and renamed: a rewrite that fails half-way leaves no cut message to mistake for the output.
+  const part = `${output}.part`;
   try {
-    await pipeline(rewritten, createWriteStream(output));
+    await pipeline(rewritten, createWriteStream(part));
+    renameSync(part, output);
   } catch (err) {
+    rmSync(part, { force: true });
     throw new InputError(`cannot write ${output}: ${(err as Error).message}`, 'MW_OUT_UNWRITABLE');
   }
   return rewritten.changes;

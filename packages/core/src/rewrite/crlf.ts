@@ -59,6 +59,14 @@ export class CrlfLines {
 }
 
 /**
+ * How far the rewriter's splitter reads: any message analysis let through must be writable.
+ * mailsplit's own limits (1000 entities, 1 MiB header blocks) made a message over them, which
+ * analysis reports as `limits` and a policy may still accept, fail at every delivery attempt
+ * ("Max allowed child nodes exceeded"). Memory is bounded by the message's size as elsewhere.
+ */
+export const REWRITE_LIMITS = { maxChildNodes: Number.MAX_SAFE_INTEGER, maxHeadSize: 64 * 1024 * 1024 };
+
+/**
  * A mailsplit Splitter that reads the message with CRLF line ends: the same as a normalising
  * stream in front of it, without the extra hop (which costs more than the work on small mail).
  */

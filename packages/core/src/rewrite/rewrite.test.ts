@@ -271,6 +271,18 @@ describe('rewrite: parts', () => {
     }
   });
 
+  it('writes a message past mailsplit\'s own limits (1001 parts, a 2 MiB header block), which analysis reports as limits', async () => {
+    const parts = Array.from({ length: 1001 }, (_, i) => ['--o', 'Content-Type: text/plain', '', `part ${i}`]).flat();
+    const many = crlf(['Subject: t', 'Content-Type: multipart/mixed; boundary=o', '', ...parts, '--o--', '']);
+    expect((await analyze(Readable.from([many]))).malformed.map((m) => m.kind)).toContain('limits');
+    const big = crlf(['Subject: t', ...Array.from({ length: 2200 }, (_, i) => `X-Filler-${i}: ${'f'.repeat(950)}`), '', 'body', '']);
+    for (const message of [many, big]) {
+      const { out, changes } = await run(message, [{ type: 'subjectPrefix', rule: 'p', prefix: '[EXT] ' }]);
+      expect(changes).toEqual([{ kind: 'subject-prefixed', rule: 'p' }]);
+      expect(out.toString('latin1')).toBe(message.toString('latin1').replace('Subject: t', 'Subject: [EXT] t'));
+    }
+  });
+
   it('keeps an empty part in an inner multipart left open whose every child was dropped', async () => {
     const message = crlf(['Content-Type: multipart/mixed; boundary=o', '', '--o', 'Content-Type: multipart/mixed; boundary=i', '', '--i', 'Content-Type: application/octet-stream; name=a.exe', '', 'MZ', '--o', 'Content-Type: text/plain', '', 'kept', '--o--', '']);
     const { out } = await run(message, [{ type: 'dropPart', rule: 'd', part: ref('1.1') }]);
