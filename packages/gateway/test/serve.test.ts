@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { BUILTIN_POLICY } from '../src/index';
 import { eventually } from './hub-sink';
@@ -68,6 +69,28 @@ it('ships the Firebox inbound example as its embedded default, unchanged', () =>
   it('refuses relaying to other domains (550 5.7.1)', () => {
     const r = swaks('--from', 'fred@example.net', '--to', 'someone@elsewhere.example', '--body', 'x');
     expect(r.stdout).toMatch(/<\*\* {1,2}550 5\.7\.1 Relaying denied/);
+  });
+
+  it('closes a session after 20 refused commands (421 4.7.0), as Postfix\'s smtpd_hard_error_limit', async () => {
+    const socket = connect(port, '127.0.0.1');
+    let got = '';
+    socket.on('data', (d: Buffer) => (got += d.toString('latin1')));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    try {
+      await eventually(() => got.includes('220 '));
+      socket.write('EHLO client.example.net\r\nMAIL FROM:<fred@example.net>\r\n');
+      await eventually(() => /250 2\.1\.0/.test(got));
+      for (let i = 0; i < 25 && !socket.destroyed; i++) {
+        socket.write(`RCPT TO:<u${i}@elsewhere.example>\r\n`);
+        await eventually(() => (got.match(/^550 5\.7\.1/gm) ?? []).length > i || /^421 /m.test(got));
+      }
+      await eventually(() => socket.destroyed || /^421 /m.test(got));
+    } finally {
+      socket.destroy(); // a session left open would hold the SIGTERM test below for its grace time
+    }
+    await closed;
+    expect((got.match(/^550 5\.7\.1/gm) ?? []).length).toBe(20);
+    expect(got).toMatch(/^421 4\.7\.0 /m);
   });
 
   it('does not offer the hidden keywords', () => {
