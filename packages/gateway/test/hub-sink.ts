@@ -15,6 +15,8 @@ export interface HubSink {
   refuse: Set<string>;
   /** Recipients answered 451 (try again later). */
   defer: Set<string>;
+  /** When set, the end of DATA is answered 451 4.3.0 (busy: the whole transaction). */
+  deferData: boolean;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function startHub(port = 0, host = '127.0.0.1'): Promise<HubSink> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        if (hub.deferData) return cb(Object.assign(new Error('4.3.0 Hub busy, try later'), { responseCode: 451 }));
         received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), data: Buffer.concat(chunks).toString('utf8') });
         cb();
       });
@@ -44,13 +47,15 @@ export async function startHub(port = 0, host = '127.0.0.1'): Promise<HubSink> {
   // A client killed mid-session (the crash test) resets its connection: not the hub's failure.
   server.on('error', () => undefined);
   await new Promise<void>((r) => server.listen(port, host, () => r()));
-  return {
+  const hub: HubSink = {
     port: (server.server.address() as AddressInfo).port,
     received,
     refuse,
     defer,
+    deferData: false,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
+  return hub;
 }
 
 /** Wait until `check` holds (the dequeuer works in the background). */
