@@ -7,7 +7,7 @@ import type { HarakaAddressClass, HarakaConnection } from './haraka-types';
 import { collect, messageSource, readMessage } from './message-content';
 import { replaceMessage } from './message-rebuild';
 import { dataSizeRefusal } from './size-limit';
-import { bodyStart, longHeaderLine, strictDataViolation } from './strict-data';
+import { bodyStart, clientHeaderViolation, strictDataViolation } from './strict-data';
 import { harakaAlterations } from './haraka-alterations';
 import { noQuarantine, quarantineAvailable } from './queue-stage';
 import type { MailwardPlugin, MailwardState } from './plugin-state';
@@ -29,9 +29,10 @@ export async function dataStage(
   if (!txn) return { code: codes.cont };
   const bytes = await readMessage(txn.message_stream);
 
+  // The client's header lines first: they came first, and the first offending octet decides.
   const violation =
-    strictDataViolation(bytes, { lengthFrom: bodyStart(bytes) }) ??
-    longHeaderLine((txn as { header_lines?: string[] }).header_lines);
+    clientHeaderViolation((txn as { header_lines?: string[] }).header_lines) ??
+    strictDataViolation(bytes, { lengthFrom: bodyStart(bytes) });
   if (violation) {
     connection.lognotice(plugin, `decision stage=data verdict=reject rule=strict-data reply="${violation.toString()}"`);
     return { code: codes.deny, msg: violation };

@@ -1,4 +1,4 @@
-import { bodyStart, longHeaderLine, strictDataViolation } from './strict-data';
+import { bodyStart, clientHeaderViolation, strictDataViolation } from './strict-data';
 
 const text = (b: Buffer): string | undefined => strictDataViolation(b)?.toString();
 
@@ -19,8 +19,17 @@ describe('strictDataViolation (the gateway strict DATA check)', () => {
     const msg = Buffer.from(`X-Added: ${'a'.repeat(1200)}\r\n\r\nbody\r\n`);
     expect(text(msg)).toContain('longer than 998');
     expect(strictDataViolation(msg, { lengthFrom: bodyStart(msg) })).toBeUndefined();
-    expect(longHeaderLine([`X-Long: ${'a'.repeat(1000)}\n`])?.toString()).toBe('550 5.6.0 Message refused: a line longer than 998 octets');
-    expect(longHeaderLine(['Subject: short\n'])).toBeUndefined();
+    expect(clientHeaderViolation([`X-Long: ${'a'.repeat(1000)}\n`])?.toString()).toBe('550 5.6.0 Message refused: a line longer than 998 octets');
+    expect(clientHeaderViolation(['Subject: short\n'])).toBeUndefined();
+  });
+
+  it('refuses a bare CR or a NUL in the client\'s header lines, which Haraka folds away before plugins see the message', () => {
+    const bareCR = '550 5.6.0 Message refused: a bare CR in DATA; lines must end in CRLF';
+    expect(clientHeaderViolation(['From: a@b.example\n', 'Subject: cr\rin header\n'])?.toString()).toBe(bareCR);
+    expect(clientHeaderViolation(['Subject: endcr\r\n'])?.toString()).toBe(bareCR);
+    expect(clientHeaderViolation(['X-Test: a\rMAIL FROM:<x@y>\n'])?.toString()).toBe(bareCR);
+    expect(clientHeaderViolation(['X-Test: a\0b\n'])?.toString()).toContain('NUL');
+    expect(clientHeaderViolation(['Subject: fine\n', ' folded\n'])).toBeUndefined();
   });
 
   it('names the first offending octet', () => {

@@ -8,21 +8,22 @@ import { refusal, type DSN } from './reply';
  * folds lines over its `max.data_line_length` (see haraka-alterations), but relays a NUL or a
  * bare CR as it came, and a relay that reads line ends differently is how SMTP smuggling works.
  * Line length is checked from `lengthFrom` (the body): header fields other plugins added may be
- * long, and the client's own header lines are checked by `longHeaderLine` on what it sent.
+ * long, and the client's own header lines are checked by `clientHeaderViolation` on what it sent.
  */
 export function strictDataViolation(bytes: Buffer, options: { lengthFrom?: number } = {}): DSN | undefined {
   const v = strictViolation(bytes, options);
   return v ? refusal(v.code, v.status, v.text) : undefined;
 }
 
-/** The gateway's refusal when one of the client's own header lines is over 998 octets. */
-export function longHeaderLine(lines: readonly string[] | undefined): DSN | undefined {
-  for (const line of lines ?? []) {
-    if (Buffer.byteLength(line.replace(/\r?\n$/, ''), 'utf8') > 998) {
-      return refusal(550, '5.6.0', 'Message refused: a line longer than 998 octets');
-    }
-  }
-  return undefined;
+/**
+ * The strict check over the client's own header lines (Haraka's `header_lines`, each ending in LF
+ * for CRLF): a bare CR, a NUL or a line over 998 octets in them. Haraka makes a bare CR in a
+ * header line a fold (`Subject: a\rb` reaches plugins and the next hop as `a\r\n b`), so the
+ * message it hands over no longer shows one; the gateway refuses such a message, and so must this.
+ */
+export function clientHeaderViolation(lines: readonly string[] | undefined): DSN | undefined {
+  if (!lines?.length) return undefined;
+  return strictDataViolation(Buffer.from(lines.map((l) => l.replace(/\n$/, '\r\n')).join(''), 'utf8'));
 }
 
 /** Where the body starts (after the empty line), or the end when there is none. */
