@@ -331,6 +331,22 @@ describe('analyze: attached messages', () => {
 });
 
 describe('analyze: malformed', () => {
+  it('reports a nested boundary that is the outer one followed by -- (or the other way round): one line, two meanings', async () => {
+    const nested = (outer: string, inner: string) => [
+      `Content-Type: multipart/mixed; boundary="${outer}"`, '', `--${outer}`, `Content-Type: multipart/mixed; boundary="${inner}"`, '',
+      `--${inner}`, 'Content-Type: application/octet-stream; name=evil.exe', '', 'MZ', `--${inner}--`, `--${outer}--`, '',
+    ].join('\r\n');
+    for (const [outer, inner] of [['BND', 'BND--'], ['BND--', 'BND']]) {
+      const m = await run(nested(outer!, inner!));
+      expect(m.malformed).toContainEqual(expect.objectContaining({ kind: 'duplicate-boundary', path: '1' }));
+    }
+    // One that only extends the other is read alike by readers that match the whole line (the
+    // evasion corpus's prefix-boundaries case: its program is stripped), as are shared beginnings.
+    for (const [outer, inner] of [['BND', 'BND-inner'], ['----=_NextPart_000_0001', '----=_NextPart_001_0002']]) {
+      expect((await run(nested(outer!, inner!))).malformed).toEqual([]);
+    }
+  });
+
   it('reports duplicate boundary parameters', async () => {
     const m = await run('Content-Type: multipart/mixed; boundary=a; boundary=b\r\n\r\n--a\r\n\r\nx\r\n--b\r\n\r\ny\r\n--a--\r\n');
     expect(m.malformed.map((x) => x.kind)).toContain('duplicate-boundary');

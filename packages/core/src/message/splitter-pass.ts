@@ -12,6 +12,10 @@ import type { HeaderField, Malformation, MimePart } from './model';
 import { partPath } from './part-path';
 import { isMessageType, partType } from './part-type';
 
+/** Whether `boundary` is `of` followed by `--`, so that `--boundary` is the line that closes `of`. */
+const isCloseOf = (boundary: Buffer, of: Buffer): boolean =>
+  boundary.length === of.length + 2 && boundary.subarray(0, of.length).equals(of) && boundary.subarray(of.length).equals(Buffer.from('--'));
+
 /** Where a pass's entities sit: top level, or inside an attached message of the outer one. */
 export interface PassScope {
   prefix: string;
@@ -117,7 +121,13 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
       outside.set(node, new OutsideParts());
       for (let up = node.parentNode; up; up = up.parentNode) {
         // The inner parts end where the outer ones do: readers split them differently.
-        if (up._boundary && up._boundary.equals(node._boundary)) flag('duplicate-boundary', path, 'a multipart inside another uses its boundary');
+        if (!up._boundary) continue;
+        if (up._boundary.equals(node._boundary)) flag('duplicate-boundary', path, 'a multipart inside another uses its boundary');
+        // One's closing line is the other's delimiter (`BND` around `BND--`: the line `--BND--`
+        // closes the outer multipart for one reader and opens an inner part for another).
+        else if (isCloseOf(up._boundary, node._boundary) || isCloseOf(node._boundary, up._boundary)) {
+          flag('duplicate-boundary', path, 'a multipart inside another has a boundary that is the other\'s followed by --: one line is both a delimiter and a closing one');
+        }
       }
     }
     else if (node.multipart) flag('unclosed-multipart', path, 'multipart without a boundary parameter');
