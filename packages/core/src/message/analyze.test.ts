@@ -347,6 +347,13 @@ describe('analyze: malformed', () => {
     }
   });
 
+  it('reports a NUL octet, in a body or a header', async () => {
+    for (const m of ['Subject: a\r\n\r\nhello\0world\r\n', 'Subject: a\0b\r\n\r\nhello\r\n']) {
+      expect((await run(m)).malformed).toContainEqual(expect.objectContaining({ kind: 'bad-encoding', detail: expect.stringMatching(/NUL/) }));
+    }
+    expect((await run('Subject: a\r\n\r\nhello\r\n')).malformed).toEqual([]);
+  });
+
   it('reports duplicate boundary parameters', async () => {
     const m = await run('Content-Type: multipart/mixed; boundary=a; boundary=b\r\n\r\n--a\r\n\r\nx\r\n--b\r\n\r\ny\r\n--a--\r\n');
     expect(m.malformed.map((x) => x.kind)).toContain('duplicate-boundary');

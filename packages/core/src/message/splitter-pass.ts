@@ -56,6 +56,11 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
   // The message is read with CRLF line ends, as the rewriter reads it: a bare CR in a header
   // must hide nothing here that the delivered message shows.
   const splitter = new CrlfSplitter({ maxHeadSize: limits.maxHeadSize, maxChildNodes: limits.maxParts });
+  // A NUL: RFC 5322 allows none, SMTP refuses it (the gateway's strict DATA), and readers cut text at it.
+  let nul = false;
+  splitter.input = (chunk) => {
+    if (!nul && chunk.includes(0)) nul = true;
+  };
 
   const onNode = (node: MimeNode): void => {
     const path = scope.prefix + partPath(node);
@@ -168,6 +173,7 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
         if (watch.headerLine) flag('bad-header', where, 'part header lines in the preamble or epilogue, which some readers open as a part');
       }
       if (splitter.lines.bareCR) flag('bare-cr', scope.prefix, 'a CR not followed by LF: readers disagree where a line, a header field or a part ends');
+      if (nul) flag('bad-encoding', scope.prefix, 'a NUL octet: mail may hold none (RFC 5322), and readers cut the text at it');
       for (const state of result.leaves) {
         state.end();
         state.part.size = state.size;
