@@ -95,7 +95,7 @@ describe('mailward replay', () => {
     expect(out.verdicts).toEqual({ accepted: 2, rejected: 1, tempfailed: 0, quarantined: 0, dropped: 0 });
     expect(out.unreadable).toEqual([]);
     const rule = (id: string) => out.rules.find((x: { rule: string }) => x.rule === id);
-    expect(out.rules.map((x: { rule: string }) => x.rule)).toEqual(['our-domains-only', 'deny-file-names', 'allow-only-safe-types', 'header-allowlist', 'hold-ambiguous-mime', '(rcpt default)']);
+    expect(out.rules.map((x: { rule: string }) => x.rule)).toEqual(['no-source-routing', 'our-domains-only', 'deny-file-names', 'allow-only-safe-types', 'header-allowlist', 'hold-ambiguous-mime', '(rcpt default)']);
     expect(rule('deny-file-names')).toMatchObject({ stage: 'data', messages: 1, strippedParts: 1, effects: { stripPart: 1, log: 1 } });
     expect(rule('deny-file-names').examples).toEqual([{ source: `${mbox}:${2 + quoted.split('\n').length}`, subject: 'try this' }]);
     expect(rule('(rcpt default)')).toMatchObject({ stage: 'rcpt', messages: 1, rejected: 1, refusedRecipients: 1 });

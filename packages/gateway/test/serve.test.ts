@@ -69,6 +69,9 @@ it('ships the Firebox inbound example as its embedded default, unchanged', () =>
   it('refuses relaying to other domains (550 5.7.1)', () => {
     const r = swaks('--from', 'fred@example.net', '--to', 'someone@elsewhere.example', '--body', 'x');
     expect(r.stdout).toMatch(/<\*\* {1,2}550 5\.7\.1 Relaying denied/);
+    // ... and through the hub by a source route in the local part (the % hack).
+    const routed = swaks('--from', 'fred@example.net', '--to', 'someone%elsewhere.example@example.test', '--body', 'x');
+    expect(routed.stdout).toMatch(/<\*\* {1,2}550 5\.7\.1 Relaying denied: no source routes/);
   });
 
   it('closes a session after 20 refused commands (421 4.7.0), as Postfix\'s smtpd_hard_error_limit', async () => {
