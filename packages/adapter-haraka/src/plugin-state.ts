@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { PolicyError, type CompiledPolicy, type FactProviders } from '@mailward/core';
+import { PolicyError, yamlSyntaxErrors, type CompiledPolicy, type FactProviders } from '@mailward/core';
 import { compileInlinePolicy, compilePolicyText } from './policy-text';
 import { parseSettings, type HarakaSettings } from './settings';
 import { HarakaSettingsError } from './settings-error';
@@ -45,6 +45,9 @@ export function buildState(plugin: HarakaPlugin, onChange: () => void, previous?
       `not found in ${configDir}: create it with at least \`policy: policy.yaml\` (a policy file in that directory, or an absolute path)`,
     );
   }
+  // haraka-config logs a YAML syntax error to stdout and hands over {}: said here, at its place.
+  const syntax = yamlSyntaxErrors(fs.readFileSync(path.join(configDir, 'mailward.yaml'), 'utf8'));
+  if (syntax.length > 0) throw new HarakaSettingsError(syntax.map((e) => `${e.line}:${e.col}: ${e.message}`).join('\nconfig/mailward.yaml:'), true);
   const settings = parseSettings(raw, configDir);
   let policy: CompiledPolicy;
   let origin: string;

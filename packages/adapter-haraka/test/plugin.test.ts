@@ -426,6 +426,16 @@ data:
     expect(t.logs.some((l) => l.startsWith('crit cannot start: config/mailward.yaml: not found'))).toBe(true);
   });
 
+  it('names a YAML syntax error in mailward.yaml at its line and column, not as `policy` missing', () => {
+    const t = new PluginUnderTest({ 'mailward.yaml': 'policy: policy.yaml\nquarantine:\n  dir: /tmp/q\nfactTimeout: [5s\n', 'policy.yaml': TRIAL_POLICY });
+    current = t;
+    expect(() => t.register()).toThrow(/^config\/mailward\.yaml:\d+:\d+: /);
+    const crit = t.logs.filter((l) => l.startsWith('crit cannot start:'));
+    expect(crit.length).toBeGreaterThan(0);
+    expect(crit.every((l) => /^crit cannot start: config\/mailward\.yaml:\d+:\d+: /.test(l))).toBe(true);
+    expect(t.logs.join('\n')).not.toMatch(/`policy` is missing/);
+  });
+
   it('warns at load when the policy quarantines and nothing can keep a quarantined message', () => {
     const t = loaded('policy: policy.yaml\n', TRIAL_POLICY);
     expect(t.logs.some((l) => l.includes('it can quarantine, but neither quarantine.dir'))).toBe(true);

@@ -17,6 +17,7 @@ export { factErrors } from './facts/fact-errors';
 
 // policy
 export { loadPolicy, loadPolicyFile } from './policy/load';
+export { yamlSyntaxErrors, type YamlSyntaxError } from './policy/yaml-syntax';
 export { compilePolicy } from './policy/compile';
 export type { PolicySource } from './policy/problem-at';
 export { definePolicy } from './policy/define-policy';
