@@ -61,7 +61,11 @@ function quarantinePluginListed(plugin: MailwardPlugin): boolean {
   return Array.isArray(list) && list.some((p) => String(p).trim() === 'queue/quarantine');
 }
 
-/** Writes the message (as it would be delivered) to DIR/YYYYMMDD/<uuid>.eml, complete or not at all. */
+/**
+ * Writes the message (as it would be delivered) to DIR/YYYYMMDD/<uuid>.eml, complete or not at
+ * all, and durably before the 250 (file and folder fsynced); readable by Haraka's user only
+ * (0600 in 0700 folders), as the gateway's spool is: quarantined mail is someone's mail.
+ */
 async function writeQuarantine(
   dir: string,
   uuid: string,
@@ -69,15 +73,27 @@ async function writeQuarantine(
 ): Promise<string> {
   const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
   const target = path.join(dir, day);
-  await fs.promises.mkdir(target, { recursive: true });
+  await fs.promises.mkdir(target, { recursive: true, mode: 0o700 });
   const tmp = path.join(target, `.${uuid}.tmp`);
   const file = path.join(target, `${uuid}.eml`);
   await new Promise<void>((resolve, reject) => {
-    const out = fs.createWriteStream(tmp);
+    const out = fs.createWriteStream(tmp, { mode: 0o600 });
     out.on('error', reject);
     out.on('close', () => resolve());
     stream.pipe(out);
   });
+  await synced(tmp);
   await fs.promises.rename(tmp, file);
+  await synced(target);
   return file;
+}
+
+/** fsync a file or a folder (a rename in it), off the event loop. */
+async function synced(p: string): Promise<void> {
+  const handle = await fs.promises.open(p, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }

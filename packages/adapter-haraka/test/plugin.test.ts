@@ -219,6 +219,10 @@ describe('data_post', () => {
     const file = conn.transaction!.notes.quarantined as string;
     expect(file.startsWith(path.join(t.dir, 'config', 'held'))).toBe(true);
     expect(fs.readFileSync(file, 'utf8')).toContain('Subject: hold me');
+    // Someone's mail: Haraka's user alone may read it (the folders it made too).
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
+    expect(fs.readdirSync(path.dirname(file))).toEqual([path.basename(file)]);
   });
 
   it('turns an internal failure into DENYSOFT, never CONT (fail closed) and never a crash', async () => {
