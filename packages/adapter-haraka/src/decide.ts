@@ -55,7 +55,7 @@ function dnsListZoneType(plugin: MailwardPlugin): (zone: string) => DnsListType 
 
 /**
  * One line per decision: stage, the address it was about, verdict, the rule that decided
- * (`default` for the stage default), the rules that fired, the reply, and at data the effects;
+ * (`default` for the stage default), the rules that fired, the reply of a refusal, and at data the effects;
  * then the policy's `log` actions. Refusals, drops and quarantines are notices; accepts are info.
  * `sent` is the reply when the plugin answers other than the policy (a quarantine nothing can keep).
  */
@@ -74,8 +74,11 @@ export function logDecision(
   if (decision.stage === 'data' && bytes !== undefined) parts.push(`bytes=${bytes}`);
   parts.push(`verdict=${decision.verdict}`, `rule=${decision.rule ?? 'default'}`);
   if (decision.fired.length > 0) parts.push(`fired=${decision.fired.join(',')}`);
+  // Only a refusal is answered in the policy's words; what else goes on is answered by Haraka
+  // in its own (`250 stored (<uuid>)` at data, its banner at connect), so no reply is claimed.
   const { reply } = decision;
-  parts.push(`reply="${sent ?? `${reply.code}${reply.status ? ` ${reply.status}` : ''} ${reply.text}`}"`);
+  const refused = decision.verdict === 'reject' || decision.verdict === 'tempfail';
+  if (sent !== undefined || refused) parts.push(`reply="${sent ?? `${reply.code}${reply.status ? ` ${reply.status}` : ''} ${reply.text}`}"`);
   if (decision.quarantine) parts.push(`reason="${decision.quarantine.reason}"`);
   const effects = decision.effects.filter((e) => e.type !== 'log').map((e) => e.type);
   if (effects.length > 0) parts.push(`effects=${effects.join(',')}`);

@@ -366,6 +366,22 @@ data:
     ]));
   });
 
+  it('claims no reply on an accept line: Haraka answers it in its own words, not the policy\'s', async () => {
+    const t = trial();
+    const conn = t.connection({ helo: 'client.example.org' });
+    await withMessage(conn, { from: 'penny@example.org', to: [] }, textMessage('x'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Address } = require('@haraka/email-address');
+    const address = new Address('<al@acme.example>');
+    conn.transaction!.rcpt_to.push(address);
+    const call = once(await t.call('hook_rcpt', conn, [address, {}]));
+    expect(call.code).toBe(codes.ok);
+    expect(call.msg).toBeUndefined(); // Haraka writes "250 recipient <al@acme.example> OK"
+    const line = t.logs.find((l) => l.includes('decision stage=rcpt'))!;
+    expect(line).toMatch(/verdict=accept/);
+    expect(line).not.toMatch(/reply=/);
+  });
+
   it('advertises the policy maxSize as SIZE and refuses a larger declared SIZE at MAIL', async () => {
     const t = trial();
     const conn = t.connection({ helo: 'client.example.org' });
