@@ -25,11 +25,29 @@ export function listenerProblems(listeners: readonly ListenerConfig[], at: Where
     if (bad) problems.push(inherited ? `${at(['listeners', i, 'listen'])}: /listeners/${i}/listen: ${bad}` : bad);
     if (l.auth && !l.tls) problems.push(`${at(['listeners', i])}: /listeners/${i} takes logins (auth) but has no tls: give it tls: { key, cert } (passwords never travel in clear)`);
     if (l.secure && !l.tls) problems.push(`${at(['listeners', i])}: /listeners/${i} is secure but has no tls: give it tls: { key, cert }`);
+    const twin = listeners.findIndex((o, j) => j < i && sameAddress(o.listen, l.listen));
+    if (twin >= 0) problems.push(`${at(['listeners', i, 'listen'])}: /listeners/${i}/listen: "${l.listen}" is also listeners/${twin}'s address ("${listeners[twin]!.listen}"): one socket cannot be bound twice; give this listener another port, or remove it`);
     if (l.auth && l.direction === 'inbound') {
       problems.push(`${at(['listeners', i])}: /listeners/${i} takes logins (auth) but says direction: inbound, which would make logged-in users inbound too: leave direction out (logged-in users count as outbound, the others as the policy says)`);
     }
   });
   return problems;
+}
+
+/** Host (lower case, no brackets) and port of a listen; undefined for an inherited socket or port 0 (any free port). */
+function boundAt(listen: string): { host: string; port: number } | undefined {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(listen);
+  if (!m || Number(m[3]) === 0) return undefined;
+  return { host: (m[1] ?? m[2]!).toLowerCase(), port: Number(m[3]) };
+}
+
+const isWildcard = (host: string): boolean => host === '0.0.0.0' || host === '::';
+
+/** Two listens that would take the same socket: one port, and one host or a wildcard on either side. */
+function sameAddress(a: string, b: string): boolean {
+  const x = boundAt(a);
+  const y = boundAt(b);
+  return x !== undefined && y !== undefined && x.port === y.port && (x.host === y.host || isWildcard(x.host) || isWildcard(y.host));
 }
 
 // 127.0.0.0/8, ::1 and 127.x as an IPv4-mapped address: only this machine can connect.

@@ -47,6 +47,23 @@ describe('gateway.yaml', () => {
     expect(text).toMatch(/gateway\.yaml:5:\d+: \/listeners\/1\/auth\/imap\/port must be <= 65535/);
   });
 
+  it('refuses two listeners on one socket at their file:line:col, before the spool is made', () => {
+    const problems = (listeners: string[]): string => {
+      writeFileSync(join(dir, 'gateway.yaml'), `listeners:\n${listeners.map((l) => `  - listen: "${l}"\n`).join('')}`);
+      try {
+        loadGatewayConfig(join(dir, 'gateway.yaml'));
+        return 'no error';
+      } catch (err) {
+        return (err as GatewayConfigError).problems.join('\n');
+      }
+    };
+    expect(problems(['127.0.0.1:26011', '127.0.0.1:26011'])).toMatch(/gateway\.yaml:3:\d+: \/listeners\/1\/listen: "127\.0\.0\.1:26011" is also listeners\/0's address/);
+    expect(problems(['0.0.0.0:25', '127.0.0.1:25'])).toMatch(/\/listeners\/1\/listen: "127\.0\.0\.1:25" is also listeners\/0's address \("0\.0\.0\.0:25"\)/);
+    expect(problems(['[::]:25', '[::1]:25'])).toMatch(/is also listeners\/0's address/);
+    // Port 0 is any free port, and other ports or hosts are other sockets.
+    expect(problems(['127.0.0.1:0', '127.0.0.1:0', '127.0.0.1:25', '127.0.0.2:25', '127.0.0.1:587'])).toBe('no error');
+  });
+
   it('names file:line:col and what to change for every mistake', () => {
     writeFileSync(join(dir, 'gateway.yaml'), 'hostname: gw\nlisteners:\n  - listen: "127.0.0.1:25"\n    zone: red\ndelivery: { mode: carrier-pigeon }\n');
     try {
