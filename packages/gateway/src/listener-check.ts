@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { ListenerConfig } from './config';
 import { isHostPort } from './host-port';
 import { inheritedFormProblem, isInheritedListen } from './inherited-socket';
@@ -41,13 +42,14 @@ function boundAt(listen: string): { host: string; port: number } | undefined {
   return { host: (m[1] ?? m[2]!).toLowerCase(), port: Number(m[3]) };
 }
 
-const isWildcard = (host: string): boolean => host === '0.0.0.0' || host === '::';
+/** Whether a socket bound to `wild` takes `host`'s port too: `::` every address (dual stack), `0.0.0.0` the IPv4 ones. */
+const covers = (wild: string, host: string): boolean => wild === '::' || (wild === '0.0.0.0' && isIP(host) === 4);
 
-/** Two listens that would take the same socket: one port, and one host or a wildcard on either side. */
+/** Two listens that would take the same socket: one port, and one host or a wildcard covering the other. */
 function sameAddress(a: string, b: string): boolean {
   const x = boundAt(a);
   const y = boundAt(b);
-  return x !== undefined && y !== undefined && x.port === y.port && (x.host === y.host || isWildcard(x.host) || isWildcard(y.host));
+  return x !== undefined && y !== undefined && x.port === y.port && (x.host === y.host || covers(x.host, y.host) || covers(y.host, x.host));
 }
 
 // 127.0.0.0/8, ::1 and 127.x as an IPv4-mapped address: only this machine can connect.

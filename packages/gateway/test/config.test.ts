@@ -61,7 +61,8 @@ describe('gateway.yaml', () => {
     expect(problems(['0.0.0.0:25', '127.0.0.1:25'])).toMatch(/\/listeners\/1\/listen: "127\.0\.0\.1:25" is also listeners\/0's address \("0\.0\.0\.0:25"\)/);
     expect(problems(['[::]:25', '[::1]:25'])).toMatch(/is also listeners\/0's address/);
     // Port 0 is any free port, and other ports or hosts are other sockets.
-    expect(problems(['127.0.0.1:0', '127.0.0.1:0', '127.0.0.1:25', '127.0.0.2:25', '127.0.0.1:587'])).toBe('no error');
+    expect(problems(['127.0.0.1:0', '127.0.0.1:0', '127.0.0.1:25', '127.0.0.2:25', '127.0.0.1:587', '[::1]:25'])).toBe('no error');
+    expect(problems(['0.0.0.0:25', '[::1]:25'])).toBe('no error'); // an IPv4 wildcard leaves IPv6 alone
   });
 
   it('names file:line:col and what to change for every mistake', () => {
