@@ -36,7 +36,7 @@ export function logControlRefusals(server: SMTPServer, policy: () => CompiledPol
       const refused = (by: string, logged: Record<string, unknown>): void =>
         log({ event: 'refused', session: connection.session.id, stage: STAGES[name], client: connection.remoteAddress, by, ...logged, reply: { code, status, text } });
       if (code === 503 && STAGES[name] && /^Error: send (HELO\/EHLO|LHLO) first/.test(text)) {
-        refused('smtp.requireHelo', { command: name, ...(name === 'MAIL' ? { sender: addressIn(line) } : {}) });
+        refused('smtp.requireHelo', { command: name, ...(name === 'MAIL' ? { sender: addressIn(line) } : name === 'RCPT' ? { recipient: addressIn(line) } : {}) });
       } else if (code === 552 && name === 'MAIL' && /fixed maximum message size/.test(text)) {
         // Without the policy's maxSize the limit is the host's own `size` option.
         refused(policy().smtp.maxSize ? 'smtp.maxSize' : 'size', { sender: addressIn(line), size: Number(/SIZE=(\d+)/i.exec(line)?.[1]) });

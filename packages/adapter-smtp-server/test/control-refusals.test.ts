@@ -18,6 +18,7 @@ it('logs a refused line naming the control for each refusal by the smtp: control
   const d = await openDialog((server.server.address() as AddressInfo).port);
   try {
     expect(await d.send('MAIL FROM:<a@example.net>\r\n')).toMatch(/^503 5\.5\.1 /);
+    expect(await d.send('RCPT TO:<early@acme.example>\r\n')).toMatch(/^503 5\.5\.1 /);
     await d.send('EHLO client.example\r\n');
     expect(await d.send('MAIL FROM:<a@example.net> SIZE=5000\r\n')).toMatch(/^552 5\.3\.4 /);
     expect(await d.send('MAIL FROM:<a@example.net>\r\n')).toMatch(/^250 /);
@@ -35,6 +36,7 @@ it('logs a refused line naming the control for each refusal by the smtp: control
   const session = lines.find((l) => l.event === 'connect')?.session;
   expect(lines.filter((l) => l.event === 'refused')).toEqual([
     expect.objectContaining({ session, stage: 'mail', by: 'smtp.requireHelo', sender: 'a@example.net', reply: expect.objectContaining({ code: 503, status: '5.5.1' }) }),
+    expect.objectContaining({ session, stage: 'rcpt', by: 'smtp.requireHelo', recipient: 'early@acme.example', reply: expect.objectContaining({ code: 503, status: '5.5.1' }) }),
     expect.objectContaining({ session, stage: 'mail', by: 'smtp.maxSize', sender: 'a@example.net', size: 5000, reply: expect.objectContaining({ code: 552, status: '5.3.4' }) }),
     expect.objectContaining({ session, stage: 'rcpt', by: 'smtp.maxRecipients', sender: 'a@example.net', recipient: 'd@acme.example', reply: expect.objectContaining({ code: 452, status: '4.5.3' }) }),
   ]);
