@@ -1,3 +1,4 @@
+import { PolicyError } from './policy-error';
 import { loadPolicy } from './load';
 
 /** "line:col: message" of each warning a policy that loads gives. */
@@ -15,5 +16,20 @@ describe('lint: hidden ESMTP keywords', () => {
 
   it('accepts real keywords, vendor ones (ONEX, XUSR) and words close to none', () => {
     expect(warnings('version: 1\nsmtp: { hideKeywords: [DSN, ONEX, ETRN, XUSR, AUTH, X-MYEXT] }\n')).toEqual([]);
+  });
+});
+
+describe('lint: rules that can never run', () => {
+  it('points at the rule that cannot run, also when an earlier rule has its id', () => {
+    const text = 'version: 1\nrcpt:\n  rules:\n    - id: a\n      do: [ accept ]\n    - id: a\n      do: [ accept ]\n';
+    let problems: { line: number; col: number; message: string; severity: string }[] = [];
+    try {
+      loadPolicy(text, 'policy.yaml');
+    } catch (err) {
+      problems = (err as PolicyError).problems;
+    }
+    const never = problems.filter((p) => p.severity === 'warning' && /can never run/.test(p.message));
+    expect(never.map((p) => `${p.line}:${p.col}`)).toEqual(['6:7']);
+    expect(problems.some((p) => p.severity === 'error' && /already used/.test(p.message))).toBe(true);
   });
 });

@@ -15,7 +15,10 @@ export function lintPolicy(raw: RawPolicy, stages: Record<Stage, CompiledStage>,
     if (stop < 0) continue;
     const rawRules = raw[compiled.stage]?.rules ?? [];
     for (let i = stop + 1; i < rules.length; i++) {
-      const index = rawRules.findIndex((r) => r.id === rules[i]!.id);
+      // The raw rule that is this one: the same id may be written twice (an error of its own).
+      const id = rules[i]!.id;
+      const nth = rules.slice(0, i).filter((r) => r.id === id).length;
+      const index = rawRules.map((r, j) => (r.id === id ? j : -1)).filter((j) => j >= 0)[nth] ?? -1;
       reporter.warning(
         [compiled.stage, 'rules', index, 'id'],
         `this rule can never run: rule \`${rules[stop]!.id}\` before it has no \`when\` and ends the stage; move it up or give \`${rules[stop]!.id}\` a condition`,
