@@ -295,6 +295,17 @@ describe('reloading', () => {
     expect(t.plugin.mailward).toBe(good);
   });
 
+  it('says a removed policy file is not there (not that it is empty), and keeps the one in force', async () => {
+    const t = loaded();
+    const good = t.plugin.mailward;
+    fs.rmSync(path.join(t.dir, 'config', 'policy.yaml'));
+    await until(() => t.logs.some((l) => l.includes('keeping the previous one')));
+    const line = t.logs.find((l) => l.includes('keeping the previous one'))!;
+    expect(line).toMatch(/policy\.yaml \(from config\/mailward\.yaml\) cannot be read: it is not there/);
+    expect(line).not.toMatch(/empty/);
+    expect(t.plugin.mailward).toBe(good);
+  });
+
   it('logs each error of a rejected policy on its own line, and its lint warnings apart (trial 38)', async () => {
     const t = loaded();
     const bad = [
