@@ -44,3 +44,20 @@ it('scans a message of many parts with at most four clamd connections at once, e
     await new Promise((r) => clamd.server.close(r));
   }
 });
+
+it('scans every part of a message past mailsplit\'s 1000 entities (analysis calls it limits; a policy may accept it)', async () => {
+  const clamd = await fakeClamd();
+  try {
+    const parts = Array.from({ length: 1005 }, (_, i) => (i === 1003 ? 'EVIL payload' : `clean part ${i}`));
+    const eml = [
+      'Content-Type: multipart/mixed; boundary=X', '',
+      ...parts.flatMap((text, i) => ['--X', `Content-Type: text/plain; name="p${i}.txt"`, '', text]),
+      '--X--', '',
+    ].join('\r\n');
+    const result = await scanParts({ size: eml.length, open: () => Readable.from([Buffer.from(eml)]) }, { endpoint: { host: '127.0.0.1', port: clamd.port } });
+    expect(Object.keys(result)).toHaveLength(1005);
+    expect(Object.entries(result).filter(([, names]) => names.length > 0)).toEqual([['1004', ['Fake.Evil']]]);
+  } finally {
+    await new Promise((r) => clamd.server.close(r));
+  }
+}, 30_000);

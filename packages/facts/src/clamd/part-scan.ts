@@ -44,7 +44,9 @@ export function scanParts(message: MessageSource, options: ClamdOptions, signal?
       current?.decoder.end();
       current = undefined;
     };
-    const splitter = new Splitter();
+    // Any message analysis read, past mailsplit's own 1000 entities and 1 MiB header blocks (a
+    // message over them is `limits`, which a policy may still accept): each of its parts is scanned.
+    const splitter = new Splitter({ maxChildNodes: Number.MAX_SAFE_INTEGER, maxHeadSize: 64 * 1024 * 1024 });
     splitter.on('data', (obj: SplitterChunk) => {
       if (obj.type === 'node') {
         close();
