@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
@@ -281,6 +281,18 @@ describe('mailward eval', () => {
     const readable = await runCli(['eval', example('firebox-inbound', 'policy.yaml'), example('firebox-inbound', 'plain.eml'), '--out', out]);
     expect(readable.stdout).toMatch(/header-removed \(header-allowlist\) name="X-Mailer"/);
     expect(readFileSync(out, 'utf8')).not.toMatch(/^X-Mailer:/m);
+  });
+
+  test('--out never touches another file on its way: a message named OUT.part survives, and no temporary file is left', async () => {
+    const dir = mkdtempSync(join(tmp, 'part-'));
+    const message = join(dir, 'm.eml.part');
+    const original = readFileSync(example('firebox-inbound', 'plain.eml'));
+    writeFileSync(message, original);
+    const r = await runCli(['eval', example('firebox-inbound', 'policy.yaml'), message, '--out', join(dir, 'm.eml')]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(message).equals(original)).toBe(true);
+    expect(readFileSync(join(dir, 'm.eml'), 'utf8')).toContain('Subject:');
+    expect(readdirSync(dir).sort()).toEqual(['m.eml', 'm.eml.part']);
   });
 
   test('--out: effects that change nothing leave the message byte for byte; one that changes it leaves no line over 998', async () => {

@@ -1,4 +1,6 @@
-import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { analyze, rewrite, runSession, type CompiledPolicy, type MessageModel, type RewriteChange } from '@mailward/core';
@@ -145,13 +147,16 @@ async function writeRewritten(input: string, output: string, result: SessionView
   if (sameFile(input, output)) throw new UsageError(`--out ${output} is the message being evaluated; give another file`);
   // The secret keys masqueraded Message-IDs: the tester's, so the file can be a case's expect.output.
   const rewritten = rewrite(createReadStream(input), result.effects, { secret: OUTPUT_SECRET });
-  // Written beside it and renamed: a rewrite that fails half-way leaves no cut message to mistake for the output.
-  const part = `${output}.part`;
+  // A file is written beside it under a name of its own (created, never an existing file) and
+  // renamed: a rewrite that fails half-way leaves no cut message to mistake for the output.
+  // Anything else (/dev/stdout, a pipe) is written to as it is.
+  const direct = existsSync(output) && !statSync(output).isFile();
+  const part = direct ? output : join(dirname(output), `.${basename(output)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
   try {
-    await pipeline(rewritten, createWriteStream(part));
-    renameSync(part, output);
+    await pipeline(rewritten, createWriteStream(part, { flags: direct ? 'w' : 'wx' }));
+    if (!direct) renameSync(part, output);
   } catch (err) {
-    rmSync(part, { force: true });
+    if (!direct) rmSync(part, { force: true });
     throw new InputError(`cannot write ${output}: ${(err as Error).message}`, 'MW_OUT_UNWRITABLE');
   }
   return rewritten.changes;
