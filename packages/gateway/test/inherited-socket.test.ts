@@ -53,7 +53,8 @@ async function sendAndRead(port: number, name: string): Promise<string> {
     .sendMail({ envelope: { from: 'fred@example.net', to: ['bob@acme.example'] }, raw: `Subject: via ${name}\r\n\r\nhello\r\n` });
   expect(info.response).toMatch(/^250 .*queued as/);
   const box = join(dir, `mail-${name}`, 'bob@acme.example');
-  await eventually(() => existsSync(box) && readdirSync(box).length === 1);
+  // Written as <id>.eml.part, then renamed: wait for the renamed file, not the one being written.
+  await eventually(() => existsSync(box) && readdirSync(box).length === 1 && readdirSync(box)[0]!.endsWith('.eml'));
   return readFileSync(join(box, readdirSync(box)[0]!), 'utf8');
 }
 
