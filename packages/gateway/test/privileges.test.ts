@@ -97,7 +97,7 @@ else if (!ids) console.warn(`no user ${USER} here: the privilege drop test is sk
       .sendMail({ envelope: { from: 'fred@example.net', to: ['bob@acme.example'] }, raw: 'Subject: after the drop\r\n\r\nhello\r\n' });
     expect(info.response).toMatch(/^250 .*queued as/);
     const box = join(dir, 'mail/bob@acme.example');
-    await eventually(() => existsSync(box) && readdirSync(box).length === 1);
+    await eventually(() => existsSync(box) && readdirSync(box).length === 1 && readdirSync(box)[0]!.endsWith('.eml')); // renamed from .eml.part
     const file = join(box, readdirSync(box)[0]!);
     expect(readFileSync(file, 'utf8')).toMatch(/Subject: after the drop/);
     expect(statSync(file).uid).toBe(ids!.uid);
@@ -184,7 +184,7 @@ dns.lookup = function (name, ...rest) {
     expect(await greeted).toEqual({ uid: [ids!.uid, ids!.uid, ids!.uid, ids!.uid], dropped: true });
     expect((await sent).response).toMatch(/^250 .*queued as/);
     const box = join(dir, 'mail/bob@acme.example');
-    await eventually(() => existsSync(box) && readdirSync(box).length === 1);
+    await eventually(() => existsSync(box) && readdirSync(box).length === 1 && readdirSync(box)[0]!.endsWith('.eml')); // renamed from .eml.part
     expect(statSync(join(box, readdirSync(box)[0]!)).uid).toBe(ids!.uid);
   }, 30_000);
 });
