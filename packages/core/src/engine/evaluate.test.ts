@@ -152,6 +152,16 @@ data:
     expect(d.effects.map((e) => (e.type === 'stripPart' ? e.part.filename : e.type))).toEqual(['run.bat']);
   });
 
+  it('lets onError decide an any whose held branch names parts while another branch\'s fact is missing', () => {
+    const parts = [part({ path: '1', type: 'text/plain' }), part({ path: '2', type: 'application/x-msdownload', filename: 'a.exe' })];
+    const p = policy('data: { rules: [ { id: s, when: { any: [ { part: { filename: "*.exe" } }, { part: { virus: true } } ] }, do: [ strip ] } ] }');
+    // No virus answer: the unscanned parts may hold one to strip, so the default onError (tempfail) decides.
+    expect(evaluate(p, 'data', input({ message: message({ parts }) }), {}).verdict).toBe('tempfail');
+    // A branch without parts that holds still decides without the missing fact.
+    const q = policy('data: { rules: [ { id: r, when: { any: [ { sender: "*@example.org" }, { part: { virus: true } } ] }, do: [ reject ] } ] }');
+    expect(evaluate(q, 'data', input({ message: message({ parts }) }), {}).verdict).toBe('reject');
+  });
+
   it('adds one header naming every matched part, each name once', () => {
     const p = policy(`
 data:

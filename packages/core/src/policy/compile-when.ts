@@ -105,7 +105,9 @@ function anyCondition(path: string, children: CompiledCondition[]): CompiledCond
         held.push(...out.trace);
         parts.push(...out.parts);
       }
-      if (holds) return { result: true, trace: held, parts: unique(parts) };
+      // A fact that is missing could have added parts to strip: when the branches that hold name
+      // some, the rule's onError decides (a virus branch unanswered is never "clean").
+      if (holds && !(missing && parts.length > 0)) return { result: true, trace: held, parts: unique(parts) };
       if (missing) throw missing;
       return { result: false, trace, parts: [] };
     },
