@@ -87,6 +87,7 @@ export interface HarakaMessageStream {
   add_line_end(cb?: () => void): void;
   destroy(): void;
   on(event: 'error', listener: (err: Error) => void): this;
+  listeners(event: 'error'): ((...args: unknown[]) => void)[];
 }
 
 /** haraka-message-stream's class, reached through the transaction's own instance. */

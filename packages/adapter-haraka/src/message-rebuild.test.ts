@@ -93,6 +93,16 @@ describe('replaceMessage: a rewritten message back into a Haraka transaction', (
       expect(readdirSync(dir)).toEqual([expect.stringMatching(/\.mailward-\d+\.eml$/)]);
     });
 
+    it('keeps Haraka\'s error handler of the received stream on the rebuilt one', async () => {
+      const conn = await spooledTransaction(`Subject: old\n\n${'x'.repeat(200)}\n`);
+      const txn = conn.transaction!;
+      const heard: Error[] = [];
+      txn.message_stream.on('error', (err) => heard.push(err));
+      await replaceMessage(txn, Buffer.from(`Subject: new\r\n\r\n${'y'.repeat(200)}\r\n`));
+      (txn.message_stream as unknown as { emit(e: string, err: Error): void }).emit('error', new Error('EIO reading back'));
+      expect(heard.map((e) => e.message)).toEqual(['EIO reading back']);
+    });
+
     it('fails the rebuild, not the process, when the spool file cannot be made', async () => {
       const conn = await spooledTransaction(`Subject: old\n\n${'x'.repeat(200)}\n`);
       const txn = conn.transaction!;

@@ -45,6 +45,9 @@ export async function replaceMessage(txn: HarakaTransaction, rewritten: Buffer):
   }
 
   const old = txn.message_stream;
+  // Haraka's own handler (a crit line, 421 and close) goes with the stream: an error reading it
+  // back at queue time must not go unheard.
+  for (const listener of old.listeners('error')) stream.on('error', listener as (err: Error) => void);
   txn.message_stream = stream;
   old.destroy();
 }

@@ -76,12 +76,23 @@ async function writeQuarantine(
   await fs.promises.mkdir(target, { recursive: true, mode: 0o700 });
   const tmp = path.join(target, `.${uuid}.tmp`);
   const file = path.join(target, `${uuid}.eml`);
-  await new Promise<void>((resolve, reject) => {
-    const out = fs.createWriteStream(tmp, { mode: 0o600 });
-    out.on('error', reject);
-    out.on('close', () => resolve());
-    stream.pipe(out);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const out = fs.createWriteStream(tmp, { mode: 0o600 });
+      out.on('error', reject);
+      out.on('close', () => resolve());
+      // A message that cannot be read back (its spool file gone) fails the write, not hangs it.
+      const failed = (err: Error): void => {
+        out.destroy();
+        reject(err);
+      };
+      stream.on('error', failed);
+      stream.pipe(out);
+    });
+  } catch (err) {
+    await fs.promises.rm(tmp, { force: true });
+    throw err;
+  }
   await synced(tmp);
   await fs.promises.rename(tmp, file);
   await synced(target);

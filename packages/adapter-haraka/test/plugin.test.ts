@@ -225,6 +225,21 @@ describe('data_post', () => {
     expect(fs.readdirSync(path.dirname(file))).toEqual([path.basename(file)]);
   });
 
+  it('quarantine.dir: a message that cannot be read back fails the hook (DENYSOFT), neither hangs nor leaves a temp file', async () => {
+    const t = loaded('policy: policy.yaml\nsecret: s\nquarantine: { dir: held }\n');
+    const { conn } = await atData(t, textMessage('hold me'));
+    const stream = conn.transaction!.message_stream as unknown as { pipe: unknown; emit(e: string, err: Error): void };
+    stream.pipe = (out: NodeJS.WritableStream) => {
+      setImmediate(() => stream.emit('error', new Error('EIO reading the spool file')));
+      return out;
+    };
+    const call = once(await t.call('mailward_queue', conn));
+    expect(call.code).toBe(codes.denysoft);
+    const held = path.join(t.dir, 'config', 'held');
+    const files = fs.existsSync(held) ? (fs.readdirSync(held, { recursive: true }) as string[]).filter((f) => f.includes('.')) : [];
+    expect(files).toEqual([]);
+  });
+
   it('turns an internal failure into DENYSOFT, never CONT (fail closed) and never a crash', async () => {
     const t = loaded();
     const conn = t.connection({ helo: 'client.example.org' });
