@@ -55,7 +55,8 @@ export function buildState(plugin: HarakaPlugin, onChange: () => void, previous?
     // Read through haraka-config so a change to the policy file reloads like mailward.yaml does.
     const text = plugin.config.get(settings.policy.path, 'binary', onChange);
     // haraka-config gives a removed file as empty, which would read as an empty policy.
-    if (!text || !fs.existsSync(settings.policy.path)) throw new Error(`policy file ${settings.policy.path} (from config/mailward.yaml) cannot be read: it is not there`);
+    if (!fs.existsSync(settings.policy.path)) throw new Error(`policy file ${settings.policy.path} (from config/mailward.yaml) cannot be read: it is not there`);
+    if (!text) throw new Error(`policy file ${settings.policy.path} (from config/mailward.yaml) cannot be read: check that Haraka's user may read it`);
     origin = settings.policy.path;
     policy = compilePolicyText(text.toString('utf8'), origin);
   } else {

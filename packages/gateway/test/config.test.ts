@@ -63,6 +63,8 @@ describe('gateway.yaml', () => {
     // Port 0 is any free port, and other ports or hosts are other sockets.
     expect(problems(['127.0.0.1:0', '127.0.0.1:0', '127.0.0.1:25', '127.0.0.2:25', '127.0.0.1:587', '[::1]:25'])).toBe('no error');
     expect(problems(['0.0.0.0:25', '[::1]:25'])).toBe('no error'); // an IPv4 wildcard leaves IPv6 alone
+    expect(problems(['fd:3', 'fd:3'])).toMatch(/\/listeners\/1\/listen: "fd:3" is also listeners\/0's socket: each inherited socket serves one listener/);
+    expect(problems(['fd:3', 'fd:3'])).not.toMatch(/another port/);
   });
 
   it('names file:line:col and what to change for every mistake', () => {
