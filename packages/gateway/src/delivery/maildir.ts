@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { mkdir, open as openFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -10,16 +11,22 @@ async function bytesOf(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** Longest folder name written as it is; a longer one is cut and named by a hash of it (file systems stop at 255). */
+const NAME_MAX = 200;
+
 /**
- * A safe folder name for an address (no path separators, no dot-dot), one per mailbox: lower
- * case, and every octet outside `a-z 0-9 @ . _ + -` (a leading dot too) as `%XX` of its UTF-8.
- * Each was a `_`, so `müller@`, `m/ller@` and `m_ller@` shared one folder: mail for one
- * mailbox read as another's.
+ * A safe folder name for an address (no path separators, no dot-dot), one per mailbox: A-Z in
+ * lower case, and every other octet outside `a-z 0-9 @ . _ + -` (a leading dot too) as `%XX` of
+ * its UTF-8. Each was a `_`, so `müller@`, `m/ller@` and `m_ller@` shared one folder: mail for
+ * one mailbox read as another's. Only ASCII is folded (Unicode case folding made the Kelvin sign
+ * a k), and a name over NAME_MAX octets keeps its start and gets `~` and 16 hex of its SHA-256.
  */
 export function folderOf(address: string): string {
-  const lower = (address || 'MAILER-DAEMON').toLowerCase();
+  const lower = (address || 'MAILER-DAEMON').replace(/[A-Z]/g, (c) => c.toLowerCase());
   const escaped = lower.replace(/[^a-z0-9@._+-]/gu, (c) => [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
-  return escaped.startsWith('.') ? `%2E${escaped.slice(1)}` : escaped;
+  const name = escaped.startsWith('.') ? `%2E${escaped.slice(1)}` : escaped;
+  if (name.length <= NAME_MAX) return name;
+  return `${name.slice(0, NAME_MAX - 17)}~${createHash('sha256').update(name).digest('hex').slice(0, 16)}`;
 }
 
 /** fsync a folder, in the thread pool, so a rename in it survives a crash. */
