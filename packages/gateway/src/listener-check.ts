@@ -26,8 +26,9 @@ export function listenerProblems(listeners: readonly ListenerConfig[], at: Where
     if (bad) problems.push(inherited ? `${at(['listeners', i, 'listen'])}: /listeners/${i}/listen: ${bad}` : bad);
     if (l.auth && !l.tls) problems.push(`${at(['listeners', i])}: /listeners/${i} takes logins (auth) but has no tls: give it tls: { key, cert } (passwords never travel in clear)`);
     if (l.secure && !l.tls) problems.push(`${at(['listeners', i])}: /listeners/${i} is secure but has no tls: give it tls: { key, cert }`);
-    const twin = listeners.findIndex((o, j) => j < i && sameAddress(o.listen, l.listen));
-    const handedTwice = inherited && listeners.findIndex((o, j) => j < i && o.listen === l.listen);
+    // (an entry the schema refused is a hole here)
+    const twin = listeners.findIndex((o, j) => j < i && o !== undefined && sameAddress(o.listen, l.listen));
+    const handedTwice = inherited && listeners.findIndex((o, j) => j < i && o !== undefined && o.listen === l.listen);
     if (handedTwice !== false && handedTwice >= 0) problems.push(`${at(['listeners', i, 'listen'])}: /listeners/${i}/listen: "${l.listen}" is also listeners/${handedTwice}'s socket: each inherited socket serves one listener; remove one`);
     if (twin >= 0) problems.push(`${at(['listeners', i, 'listen'])}: /listeners/${i}/listen: "${l.listen}" is also listeners/${twin}'s address ("${listeners[twin]!.listen}"): one socket cannot be bound twice; give this listener another port, or remove it`);
     if (l.auth && l.direction === 'inbound') {
@@ -39,7 +40,7 @@ export function listenerProblems(listeners: readonly ListenerConfig[], at: Where
 
 /** Host (lower case, no brackets) and port of a listen; undefined for an inherited socket or port 0 (any free port). */
 function boundAt(listen: string): { host: string; port: number } | undefined {
-  if (isInheritedListen(listen)) return undefined;
+  if (typeof listen !== 'string' || isInheritedListen(listen)) return undefined; // (the schema reports a listen that is no string)
   const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(listen);
   if (!m || Number(m[3]) === 0) return undefined;
   return { host: (m[1] ?? m[2]!).toLowerCase(), port: Number(m[3]) };
