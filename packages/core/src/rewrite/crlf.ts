@@ -59,12 +59,13 @@ export class CrlfLines {
 }
 
 /**
- * How far the rewriter's splitter reads: any message analysis let through must be writable.
+ * How far a splitter reads in a pass over a message analysis let through (the rewriter, the 7-bit
+ * downgrade, clamd's part scan): any such message must be writable and scanned.
  * mailsplit's own limits (1000 entities, 1 MiB header blocks) made a message over them, which
  * analysis reports as `limits` and a policy may still accept, fail at every delivery attempt
  * ("Max allowed child nodes exceeded"). Memory is bounded by the message's size as elsewhere.
  */
-export const REWRITE_LIMITS = { maxChildNodes: Number.MAX_SAFE_INTEGER, maxHeadSize: 64 * 1024 * 1024 };
+export const SPLITTER_LIMITS = { maxChildNodes: Number.MAX_SAFE_INTEGER, maxHeadSize: 64 * 1024 * 1024 };
 
 /**
  * A mailsplit Splitter that reads the message with CRLF line ends: the same as a normalising

@@ -11,7 +11,7 @@ import { isApplied, partChange, type RewriteChange } from './change';
 import { editHeaders, isHeaderEffect } from './header-edits';
 import { foldLongHeaderLines } from './header-lines';
 import { headersOnly, rewriteHeadersOnly } from './header-only';
-import { CrlfSplitter, REWRITE_LIMITS } from './crlf';
+import { CrlfSplitter, SPLITTER_LIMITS } from './crlf';
 import { headersOf } from './first-line';
 import { opensPart } from './delimiter-lines';
 import { pipeInto } from './pipe-into';
@@ -200,7 +200,7 @@ export function rewrite(original: Readable, effects: readonly Effect[], options:
     if (!applied) changes.length = 0;
   };
 
-  const splitter = new CrlfSplitter(REWRITE_LIMITS);
+  const splitter = new CrlfSplitter(SPLITTER_LIMITS);
   if (!flowing) {
     splitter.input = (chunk) => {
       // Checked as input comes too: a dropped part, or one held whole (HTML), sends nothing.

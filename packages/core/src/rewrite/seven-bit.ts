@@ -12,7 +12,7 @@ import type { Headers, MimeNode, SplitterChunk } from '@zone-eu/mailsplit';
 import { partPath } from '../message/part-path';
 import { isMessageType, partType } from '../message/part-type';
 import { Base64Lines } from './base64-lines';
-import { CrlfSplitter, REWRITE_LIMITS } from './crlf';
+import { CrlfSplitter, SPLITTER_LIMITS } from './crlf';
 import { LineBreaker, QuotedPrintableEncoder } from './long-lines';
 import { pipeInto } from './pipe-into';
 import { sevenBitHeaderBlock } from './seven-bit-headers';
@@ -119,7 +119,7 @@ export function eightBitEntities(input: Readable): Promise<EntityOctets[]> {
     });
     count.once('error', reject);
     count.once('close', () => finished || reject(new Error('the message ended before it was read')));
-    pipeInto(pipeInto(input, new CrlfSplitter(REWRITE_LIMITS) as unknown as Transform), count);
+    pipeInto(pipeInto(input, new CrlfSplitter(SPLITTER_LIMITS) as unknown as Transform), count);
   });
 }
 
@@ -210,7 +210,7 @@ export function sevenBit(input: Readable, entities: readonly EntityOctets[]): Se
       done();
     },
   });
-  pipeInto(pipeInto(input, new CrlfSplitter(REWRITE_LIMITS) as unknown as Transform), edit);
+  pipeInto(pipeInto(input, new CrlfSplitter(SPLITTER_LIMITS) as unknown as Transform), edit);
   return Object.assign(edit, { downgraded }) as unknown as SevenBitMessage;
 }
 

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { Splitter } from '@zone-eu/mailsplit';
 import type { MimeNode, SplitterChunk } from '@zone-eu/mailsplit';
-import { partPath, type MessageSource } from '@mailward/core';
+import { partPath, SPLITTER_LIMITS, type MessageSource } from '@mailward/core';
 import { scanStream, type ClamdOptions } from './instream';
 
 /** Parts scanned at once: each is a clamd connection, and a message can carry hundreds of parts. */
@@ -44,9 +44,9 @@ export function scanParts(message: MessageSource, options: ClamdOptions, signal?
       current?.decoder.end();
       current = undefined;
     };
-    // Any message analysis read, past mailsplit's own 1000 entities and 1 MiB header blocks (a
-    // message over them is `limits`, which a policy may still accept): each of its parts is scanned.
-    const splitter = new Splitter({ maxChildNodes: Number.MAX_SAFE_INTEGER, maxHeadSize: 64 * 1024 * 1024 });
+    // Past mailsplit's own 1000 entities and 1 MiB header blocks (a message over them is
+    // `limits`, which a policy may still accept): each of its parts is scanned.
+    const splitter = new Splitter(SPLITTER_LIMITS);
     splitter.on('data', (obj: SplitterChunk) => {
       if (obj.type === 'node') {
         close();
