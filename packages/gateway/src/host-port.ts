@@ -13,11 +13,18 @@ export function isHostName(text: string): boolean {
  * (0 for a listener: any free port) to 65535.
  */
 export function isHostPort(text: string, options: { portOptional?: boolean; minPort?: number } = {}): boolean {
-  const m = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/.exec(text);
-  if (!m) return false;
-  const host = m[1] ?? m[2]!;
-  if (m[1] !== undefined ? isIP(host) !== 6 : isIP(host) !== 4 && !isHostName(host)) return false;
-  if (m[3] === undefined) return options.portOptional === true;
-  const port = Number(m[3]);
+  const parts = splitHostPort(text);
+  if (!parts) return false;
+  const { host, bracketed, port } = parts;
+  if (bracketed ? isIP(host) !== 6 : isIP(host) !== 4 && !isHostName(host)) return false;
+  if (port === undefined) return options.portOptional === true;
   return port >= (options.minPort ?? 1) && port <= 65535;
+}
+
+/** "host:port" (the host of an IPv6 address in brackets, given without them) taken apart, unchecked. */
+export function splitHostPort(text: string): { host: string; bracketed: boolean; port?: number } | undefined {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/.exec(text);
+  if (!m) return undefined;
+  const host = { host: m[1] ?? m[2]!, bracketed: m[1] !== undefined };
+  return m[3] === undefined ? host : { ...host, port: Number(m[3]) };
 }

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { ListenerConfig } from './config';
-import { isHostPort } from './host-port';
+import { isHostPort, splitHostPort } from './host-port';
 import { inheritedFormProblem, isInheritedListen } from './inherited-socket';
 
 type Where = (path: (string | number)[]) => string;
@@ -41,9 +41,9 @@ export function listenerProblems(listeners: readonly ListenerConfig[], at: Where
 /** Host (lower case, no brackets) and port of a listen; undefined for an inherited socket or port 0 (any free port). */
 function boundAt(listen: string): { host: string; port: number } | undefined {
   if (typeof listen !== 'string' || isInheritedListen(listen)) return undefined; // (the schema reports a listen that is no string)
-  const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(listen);
-  if (!m || Number(m[3]) === 0) return undefined;
-  return { host: (m[1] ?? m[2]!).toLowerCase(), port: Number(m[3]) };
+  const parts = splitHostPort(listen);
+  if (!parts?.port) return undefined;
+  return { host: parts.host.toLowerCase(), port: parts.port };
 }
 
 /** Whether a socket bound to `wild` takes `host`'s port too: `::` every address (dual stack), `0.0.0.0` the IPv4 ones. */
