@@ -15,7 +15,7 @@ export function cleanFilename(raw: string): string {
       // keep the raw text: an undecodable word must still be matched as written
     }
   }
-  if (/%[0-9a-fA-F]{2}/.test(name)) name = decodeExtended(name, 'utf-8');
+  if (name.includes('%') && /%[0-9a-fA-F]{2}/.test(name)) name = decodeExtended(name, 'utf-8');
   return trimmed(name);
 }
 
@@ -32,11 +32,31 @@ const DATA_STREAM = /::\$data$/iu;
  */
 export function diskNames(name: string): string[] {
   const names = [trimmed(name)];
-  if (/[\u0000-\u001f\u007f]/u.test(name)) {
+  const controls = /[\u0000-\u001f\u007f]/u.test(name);
+  // (the usual name: one, as it is)
+  if (!controls && !DATA_STREAM.test(names[0]!)) return names[0] ? names : [];
+  if (controls) {
     names.push(trimmed(name.split('\u0000')[0]!), trimmed(name.replace(/[\u0000-\u001f\u007f]/gu, '')));
   }
   for (const n of [...names]) if (DATA_STREAM.test(n)) names.push(trimmed(n.replace(DATA_STREAM, '')));
   return [...new Set(names)].filter(Boolean);
+}
+
+/** The disk names of a raw name, added to `names` where new. */
+function addNames(names: string[], raw: string): void {
+  for (const name of diskNames(cleanFilename(raw))) if (!names.includes(name)) names.push(name);
+}
+
+/**
+ * The names a header's `param` gives, read as most readers do (comments are text) and as RFC 2045
+ * does (comments are not): `(c) filename="x.bat"` names x.bat to Python's email,
+ * `x=( ; name="y.bat"` y.bat to libmime.
+ */
+function paramNames(names: string[], header: string | undefined, param: string): void {
+  if (!header) return;
+  for (const raw of parseStructured(header).params.get(param) ?? []) addNames(names, raw);
+  if (!header.includes('(')) return;
+  for (const raw of parseStructured(header, { comments: true }).params.get(param) ?? []) addNames(names, raw);
 }
 
 /**
@@ -45,20 +65,12 @@ export function diskNames(name: string): string[] {
  */
 export function entityFilenames(contentType: string | undefined, disposition: string | undefined, others: readonly string[] = []): string[] {
   const names: string[] = [];
-  const collect = (header: string | undefined, param: string): void => {
-    if (!header) return;
-    // Read as most readers do (comments are text) and as RFC 2045 does (comments are not):
-    // `(c) filename="x.bat"` names x.bat to Python's email, `x=( ; name="y.bat"` y.bat to libmime.
-    const readings = [parseStructured(header), ...(header.includes('(') ? [parseStructured(header, { comments: true })] : [])];
-    for (const raw of readings.flatMap((r) => r.params.get(param) ?? [])) {
-      for (const name of diskNames(cleanFilename(raw))) if (!names.includes(name)) names.push(name);
-    }
-  };
-  collect(disposition, 'filename');
-  collect(contentType, 'name');
-  for (const raw of others) for (const name of diskNames(cleanFilename(raw))) if (!names.includes(name)) names.push(name);
+  paramNames(names, disposition, 'filename');
+  paramNames(names, contentType, 'name');
+  for (const raw of others) addNames(names, raw);
   // The name that gives the part away goes first: notices and logs show `filename`, and a user
   // told "safe.txt was removed" when evil.exe was is misled.
+  if (names.length < 2) return names;
   return names.map((n, i) => ({ n, i, risky: isRiskyName(n) }))
     .sort((a, b) => Number(b.risky) - Number(a.risky) || a.i - b.i)
     .map((x) => x.n);

@@ -9,24 +9,20 @@ export interface StructuredValue {
 
 /** Split on `;` outside quotes, keeping quoted text as written. */
 function splitSegments(input: string): string[] {
+  if (!input.includes('"')) return input.split(';');
   const out: string[] = [];
-  let current = '';
+  let start = 0;
   let quoted = false;
   for (let i = 0; i < input.length; i++) {
-    const ch = input[i]!;
-    if (ch === '\\' && quoted && i + 1 < input.length) {
-      current += ch + input[++i];
-      continue;
+    const ch = input.charCodeAt(i);
+    if (ch === 0x5c && quoted) i++; // a backslash keeps the character after it (a quote) as text
+    else if (ch === 0x22) quoted = !quoted;
+    else if (ch === 0x3b && !quoted) {
+      out.push(input.slice(start, i));
+      start = i + 1;
     }
-    if (ch === '"') quoted = !quoted;
-    if (ch === ';' && !quoted) {
-      out.push(current);
-      current = '';
-      continue;
-    }
-    current += ch;
   }
-  out.push(current);
+  out.push(input.slice(start));
   return out;
 }
 
@@ -38,6 +34,9 @@ function splitSegments(input: string): string[] {
 function unquote(raw: string): string {
   const v = raw.trim();
   if (!v.startsWith('"')) return v;
+  const close = v.indexOf('"', 1);
+  const escape = v.indexOf('\\', 1);
+  if (escape < 0 || (close >= 0 && close < escape)) return close < 0 ? v.slice(1) : v.slice(1, close);
   let out = '';
   for (let i = 1; i < v.length; i++) {
     const ch = v[i]!;
@@ -113,16 +112,16 @@ export function parseStructured(text: string, options: { comments?: boolean } = 
   const params = new Map<string, string[]>();
   const continued = new Map<string, Piece[]>();
   const add = (name: string, value: string): void => {
-    const list = params.get(name) ?? [];
-    list.push(value);
-    params.set(name, list);
+    const list = params.get(name);
+    if (list) list.push(value);
+    else params.set(name, [value]);
   };
   for (const segment of rest) {
     const eq = segment.indexOf('=');
     if (eq < 0) continue;
     const key = segment.slice(0, eq).replace(/[ \t\r\n]+/g, '').toLowerCase();
     const raw = segment.slice(eq + 1);
-    const m = /^([^*]+)\*(?:(\d+)\*?|)$/.exec(key);
+    const m = key.includes('*') ? /^([^*]+)\*(?:(\d+)\*?|)$/.exec(key) : null;
     if (!m) {
       add(key, unquote(raw));
       continue;
