@@ -23,7 +23,7 @@ const typeByName = (name: string): string => MEMBER_TYPES[extensionOf(name)] ?? 
 
 function flagNames(part: MimePart, content: ReturnType<typeof sniff>): void {
   part.doubleExtension = part.filenames.some(hasDoubleExtension);
-  part.nameMismatch = isNameMismatch(part.filenames, part.type, content) !== undefined;
+  part.nameMismatch = part.nameMismatch || isNameMismatch(part.filenames, part.type, content) !== undefined;
 }
 
 /** Archives inside archives are listed this many levels deep (a zip in a zip in a zip). */

@@ -108,7 +108,10 @@ export function withoutComments(input: string): string {
  */
 export function parseStructured(text: string, options: { comments?: boolean } = {}): StructuredValue {
   const input = options.comments ? withoutComments(text) : text;
-  const [head = '', ...rest] = splitSegments(input);
+  const rest = splitSegments(input);
+  // A value with no type (`Content-Disposition: filename="a.bat"`) still has parameters: Python's
+  // email reads that name.
+  const head = /^[^/=]*=/.test(rest[0]!) ? '' : rest.shift()!;
   const params = new Map<string, string[]>();
   const continued = new Map<string, Piece[]>();
   const add = (name: string, value: string): void => {

@@ -7,6 +7,8 @@ import { closeMultiparts } from './multipart-close';
 import { entityFilenames } from './file-name';
 import { parseHeaderLine } from './header-fields';
 import { parseStructured } from './header-params';
+import { ambiguousBoundary } from './boundary-readings';
+import { unreadableCharsets } from './mime-words';
 import type { AnalyzeLimits } from './limits';
 import type { HeaderField, Malformation, MimePart } from './model';
 import { partPath } from './part-path';
@@ -89,10 +91,14 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
     const boundaries = parseStructured(typeValue).params.get('boundary') ?? [];
     if (boundaries.length > 1) flag('duplicate-boundary', path, `boundary given ${boundaries.length} times`);
     if (boundaries.some((b) => b !== b.trimEnd())) flag('bad-header', path, 'boundary parameter ends in white space; readers disagree where parts start');
+    if (node.multipart) ambiguousBoundary(typeValue, boundaries, (detail) => flag('duplicate-boundary', path, detail));
     if (depth > limits.maxDepth) flag('limits', path, `nested deeper than ${limits.maxDepth}`);
     if (node._headerlen > limits.headerBlockLimit) flag('limits', path, `header block of ${node._headerlen} bytes is over ${limits.headerBlockLimit}`);
     // Thunderbird also takes a name from Content-Name and X-Sun-Data-Name (after these two).
-    const filenames = entityFilenames(typeValue || undefined, dispositionValue || undefined, [...valuesOf('content-name'), ...valuesOf('x-sun-data-name')]);
+    const nameFields = [...valuesOf('content-name'), ...valuesOf('x-sun-data-name')];
+    const filenames = entityFilenames(typeValue || undefined, dispositionValue || undefined, nameFields);
+    const unreadable = unreadableCharsets([typeValue, dispositionValue, ...nameFields].join('\n'));
+    if (unreadable.length > 0) flag('bad-header', path, `a header field of the part is in a charset read here as nothing (${unreadable.map((c) => JSON.stringify(c)).join(', ')}); a reader that knows it sees a name no rule saw`);
     const part: MimePart = {
       path,
       carrier: scope.carrier ?? path,
@@ -104,7 +110,8 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
       inArchive: false,
       encrypted: false,
       doubleExtension: false,
-      nameMismatch: false,
+      // A name we cannot read hides what the file is.
+      nameMismatch: unreadable.length > 0,
     };
     if (node.charset) part.charset = node.charset;
     if (node.disposition) part.disposition = node.disposition;
