@@ -73,3 +73,32 @@ describe('a burst against spoolLimit', () => {
     expect(gw.spool.pending()).toHaveLength(2);
   });
 });
+
+describe('sessions arriving together against spoolLimit', () => {
+  let dir: string;
+  let gw: RunningGateway;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mw-together-'));
+    writeFileSync(join(dir, 'policy.yaml'), 'version: 1\nsmtp: { greetPause: 0 }\nrcpt:\n  rules:\n    - id: all\n      do: [ accept ]\n');
+    gw = await startGateway({
+      ...defaultConfig(dir), policy: join(dir, 'policy.yaml'), listeners: [{ listen: '127.0.0.1:0' }], spoolLimit: 3,
+      delivery: { mode: 'smtp', hubs: [`127.0.0.1:${await freePort()}`], timeout: 2 }, secret: 'spool-together-test-secret',
+    }, createLog('error', () => undefined, false));
+  });
+  afterAll(async () => {
+    await gw.stop(1000);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('counts the messages being received: no more than spoolLimit get 250, the others 452 at DATA', async () => {
+    // Trial E: twelve parallel sessions all got 250 with spoolLimit 3; each passed MAIL FROM
+    // before any message was queued.
+    const send = () => nodemailer.createTransport({ host: '127.0.0.1', port: gw.addresses[0]!.port, ignoreTLS: true })
+      .sendMail({ envelope: { from: 'a@example.org', to: ['b@acme.example'] }, raw: 'Subject: x\r\n\r\ny\r\n' })
+      .then((info) => info.response.slice(0, 3), (err: { responseCode?: number }) => String(err.responseCode));
+    const replies = await Promise.all(Array.from({ length: 10 }, send));
+    expect(replies.filter((r) => r === '250')).toHaveLength(3);
+    expect(replies.filter((r) => r === '452')).toHaveLength(7);
+    expect(gw.spool.pending()).toHaveLength(3);
+  });
+});

@@ -26,7 +26,10 @@ export function admission(spool: Spool, limits: AdmissionLimits, log?: GatewayLo
   // The count at the last look plus the messages committed since: with the count alone, cached
   // for a second, a burst went past the limit (4 queued with spoolLimit 2).
   let queued = 0;
-  if (limits.spoolLimit !== undefined) spool.onQueued(() => void queued++);
+  if (limits.spoolLimit !== undefined) {
+    spool.onQueued(() => void queued++);
+    spool.reserved.queueLimit = { messages: limits.spoolLimit, queued: () => queued };
+  }
   // Each message in DATA holds maxSize from now on: see ReservedSpace.
   spool.reserved.perMessage = limits.maxSize;
   return () => {

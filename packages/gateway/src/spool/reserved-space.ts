@@ -14,6 +14,14 @@ export class NoRoomForMessage extends Error {
   }
 }
 
+/** A message refused at DATA because the queue, with the messages being received, is at spoolLimit. */
+export class QueueFull extends Error {
+  readonly responseCode = 452;
+  constructor() {
+    super('4.3.1 Insufficient system storage: the queue is full, try again later');
+  }
+}
+
 /**
  * Disk space promised to messages being received: `perMessage` (the policy's maxSize) each, from
  * the start of DATA to its commit or refusal. The free-disk guard at MAIL FROM reads the disk once
@@ -25,7 +33,13 @@ export class NoRoomForMessage extends Error {
 export class ReservedSpace {
   /** Bytes each message being received holds; 0 (nothing held) until the admission check sets it. */
   perMessage = 0;
+  /**
+   * spoolLimit, and how many messages are queued, set by the admission check: the messages being
+   * received count too. Sessions that passed MAIL FROM together all got 250 (12 with spoolLimit 3).
+   */
+  queueLimit: { messages: number; queued: () => number } | undefined;
   private held = 0;
+  private receiving = 0;
 
   /** Bytes promised to messages being received now. */
   get bytes(): number {
@@ -34,18 +48,21 @@ export class ReservedSpace {
 
   /**
    * Hold `perMessage` bytes for one message, when the disk at `dir` has them and `margin` more
-   * beside what is already held; else NoRoomForMessage. Returns the release (idempotent).
+   * beside what is already held (else NoRoomForMessage), and a place in the queue (else
+   * QueueFull). Returns the release (idempotent).
    */
   take(dir: string, margin: number): () => void {
     const size = this.perMessage;
-    if (size === 0) return () => undefined;
-    if (freeBytes(dir) - this.held < size + margin) throw new NoRoomForMessage();
+    if (this.queueLimit && this.queueLimit.queued() + this.receiving >= this.queueLimit.messages) throw new QueueFull();
+    if (size > 0 && freeBytes(dir) - this.held < size + margin) throw new NoRoomForMessage();
     this.held += size;
+    this.receiving++;
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.held -= size;
+      this.receiving--;
     };
   }
 }

@@ -169,7 +169,11 @@ export class Spool {
 
   /** Ids of messages waiting for delivery: new (queue/) and retried (deferred/). */
   pending(): { id: string; area: 'queue' | 'deferred' }[] {
-    return [...this.list('queue').map((id) => ({ id, area: 'queue' as const })), ...this.list('deferred').map((id) => ({ id, area: 'deferred' as const }))];
+    const queue = this.list('queue');
+    // Listed after queue/: a message moved there from queue/ in between is listed once, where it is now.
+    const deferred = this.list('deferred');
+    const retried = new Set(deferred);
+    return [...queue.filter((id) => !retried.has(id)).map((id) => ({ id, area: 'queue' as const })), ...deferred.map((id) => ({ id, area: 'deferred' as const }))];
   }
 
   /** Where a message waiting for delivery is, if it is. */
