@@ -165,6 +165,8 @@ export class ImpactTally {
     if (d.rule !== undefined) return this.row(d.rule, d.stage);
     // runSession records the maxRecipients refusal as a rcpt decision with no rule and no trace.
     if (d.stage === 'rcpt' && d.reply.code === 452 && d.reply.status === '4.5.3' && d.trace.length === 0) return this.row('(smtp.maxRecipients)', 'rcpt');
+    // ... and the maxSize refusal as a data decision with none.
+    if (d.stage === 'data' && d.reply.code === 552 && d.reply.status === '5.3.4' && d.trace.length === 0) return this.row('(smtp.maxSize)', 'data');
     return this.row(`(${d.stage} default)`, d.stage);
   }
 

@@ -67,6 +67,16 @@ describe('runSession', () => {
     expect(max.recipients.map((x) => x.reply.code)).toEqual([250, 250, 452]);
   });
 
+  it('enforces smtp.maxSize with 552 5.3.4 before the data stage runs, as the adapters do at the end of DATA', () => {
+    // Trial D: `mailward test` and `eval` accepted a message over maxSize that the gateway refuses.
+    const sized = loadPolicy('version: 1\nsmtp: { maxSize: 100 }\nrcpt:\n  rules:\n    - { id: any, do: [accept] }\ndata:\n  rules:\n    - { id: tag, do: [ { log: "seen" } ] }\n', 'size.yaml');
+    const over = runSession(sized, session({ recipients: ['a@x.example', 'b@x.example'], message: { ...message(), size: 101 } }), {});
+    expect(over).toMatchObject({ verdict: 'reject', stage: 'data', reply: { code: 552, status: '5.3.4' }, fired: ['any'] });
+    expect(over.recipients.map((x) => x.reply.code)).toEqual([552, 552]);
+    expect(over.effects.some((e) => e.type === 'log' && e.text === 'seen')).toBe(false);
+    expect(runSession(sized, session({ message: { ...message(), size: 100 } }), {})).toMatchObject({ verdict: 'accept', fired: ['any', 'tag'] });
+  });
+
   it('does not run data when no recipient was accepted; tempfail wins over reject', () => {
     const rejected = runSession(policy, session({ recipients: ['x@elsewhere.example'] }), {});
     expect(rejected).toMatchObject({ verdict: 'reject', stage: 'rcpt', reply: { code: 550, text: 'Relaying denied' } });

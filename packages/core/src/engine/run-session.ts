@@ -45,7 +45,8 @@ const REFUSED: readonly Verdict[] = ['reject', 'tempfail'];
  * Runs connect, helo, mail, rcpt (once per recipient; a refused recipient is not passed on) and
  * data (when some recipient was accepted and there is a message), as a server would. The
  * policy's `smtp.maxRecipients` refuses recipients beyond it (verdict reject, reply 452 4.5.3,
- * which tells the client to send those later), as the adapters do.
+ * which tells the client to send those later), and `smtp.maxSize` a message over it (552 5.3.4,
+ * the data stage not run), as the adapters do.
  */
 export function runSession(policy: CompiledPolicy, session: SessionSpec, facts: Facts): SessionResult {
   const decisions: Decision[] = [];
@@ -93,6 +94,15 @@ export function runSession(policy: CompiledPolicy, session: SessionSpec, facts: 
   if (!session.message) {
     const last = recipients.filter((r) => accepted.includes(r.address)).pop()!;
     return finish('accept', 'rcpt', last.reply, recipients, decisions, trace);
+  }
+  const maxSize = policy.smtp.maxSize;
+  if (maxSize !== undefined && maxSize > 0 && session.message.size > maxSize) {
+    // As the adapters answer at the end of DATA, before the data stage runs.
+    const d: Decision = { stage: 'data', verdict: 'reject', reply: { code: 552, status: '5.3.4', text: `Message exceeds the maximum size of ${maxSize} bytes` }, fired: [], effects: [], trace: [] };
+    decisions.push(d);
+    trace.push({ stage: 'data', rules: [] });
+    const refused = recipients.map((r) => (accepted.includes(r.address) ? { address: r.address, verdict: d.verdict, reply: d.reply } : r));
+    return finish('reject', 'data', d.reply, refused, decisions, trace);
   }
   const d = take('data', { ...input, recipients: [...accepted], message: session.message });
   const final = recipients.map((r) => (accepted.includes(r.address) ? { address: r.address, verdict: d.verdict, reply: d.reply } : r));
