@@ -5,18 +5,29 @@ import nodemailer from 'nodemailer';
 import { createLog, defaultConfig, startGateway, type RunningGateway } from '../src/index';
 import { freePort } from './free-port';
 
+const POLICY = 'version: 1\nsmtp: { greetPause: 0 }\nrcpt:\n  rules:\n    - id: all\n      do: [ accept ]\n';
+
+/** A gateway with `spoolLimit` whose hub is down, so that what it takes stays queued. */
+async function gatewayWith(dir: string, spoolLimit: number, log: (line: string) => void): Promise<RunningGateway> {
+  writeFileSync(join(dir, 'policy.yaml'), POLICY);
+  return startGateway({
+    ...defaultConfig(dir), policy: join(dir, 'policy.yaml'), listeners: [{ listen: '127.0.0.1:0' }], spoolLimit,
+    delivery: { mode: 'smtp', hubs: [`127.0.0.1:${await freePort()}`], timeout: 2 }, secret: 'spool-limit-test-secret',
+  }, createLog('info', log, false));
+}
+
+/** One message from a new connection: its reply code, as text. */
+const sendTo = (gw: RunningGateway): Promise<string> => nodemailer.createTransport({ host: '127.0.0.1', port: gw.addresses[0]!.port, ignoreTLS: true })
+  .sendMail({ envelope: { from: 'a@example.org', to: ['b@acme.example'] }, raw: 'Subject: x\r\n\r\ny\r\n' })
+  .then((info) => info.response.slice(0, 3), (err: { responseCode?: number }) => String(err.responseCode));
+
 describe('a full spool', () => {
   let dir: string;
   let gw: RunningGateway;
   const lines: string[] = [];
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mw-full-'));
-    writeFileSync(join(dir, 'policy.yaml'), 'version: 1\nsmtp: { greetPause: 0 }\nrcpt:\n  rules:\n    - id: all\n      do: [ accept ]\n');
-    const deadHub = await freePort();
-    gw = await startGateway({
-      ...defaultConfig(dir), policy: join(dir, 'policy.yaml'), listeners: [{ listen: '127.0.0.1:0' }], spoolLimit: 1,
-      delivery: { mode: 'smtp', hubs: [`127.0.0.1:${deadHub}`], timeout: 2 }, secret: 'spool-limit-test-secret',
-    }, createLog('info', (line) => void lines.push(line), false));
+    gw = await gatewayWith(dir, 1, (line) => void lines.push(line));
   });
   afterAll(async () => {
     await gw.stop(1000);
@@ -51,11 +62,7 @@ describe('a burst against spoolLimit', () => {
   let gw: RunningGateway;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mw-burst-'));
-    writeFileSync(join(dir, 'policy.yaml'), 'version: 1\nsmtp: { greetPause: 0 }\nrcpt:\n  rules:\n    - id: all\n      do: [ accept ]\n');
-    gw = await startGateway({
-      ...defaultConfig(dir), policy: join(dir, 'policy.yaml'), listeners: [{ listen: '127.0.0.1:0' }], spoolLimit: 2,
-      delivery: { mode: 'smtp', hubs: [`127.0.0.1:${await freePort()}`], timeout: 2 }, secret: 'spool-burst-test-secret',
-    }, createLog('error', () => undefined, false));
+    gw = await gatewayWith(dir, 2, () => undefined);
   });
   afterAll(async () => {
     await gw.stop(1000);
@@ -64,9 +71,7 @@ describe('a burst against spoolLimit', () => {
 
   it('takes no more than spoolLimit messages within the second the count is kept', async () => {
     // Trial 4: four in a row got 250 with spoolLimit 2, the count being a second old.
-    const send = () => nodemailer.createTransport({ host: '127.0.0.1', port: gw.addresses[0]!.port, ignoreTLS: true })
-      .sendMail({ envelope: { from: 'a@example.org', to: ['b@acme.example'] }, raw: 'Subject: x\r\n\r\ny\r\n' })
-      .then((info) => info.response.slice(0, 3), (err: { responseCode?: number }) => String(err.responseCode));
+    const send = () => sendTo(gw);
     const replies: string[] = [];
     for (let i = 0; i < 4; i++) replies.push(await send());
     expect(replies).toEqual(['250', '250', '452', '452']);
@@ -79,11 +84,7 @@ describe('sessions arriving together against spoolLimit', () => {
   let gw: RunningGateway;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mw-together-'));
-    writeFileSync(join(dir, 'policy.yaml'), 'version: 1\nsmtp: { greetPause: 0 }\nrcpt:\n  rules:\n    - id: all\n      do: [ accept ]\n');
-    gw = await startGateway({
-      ...defaultConfig(dir), policy: join(dir, 'policy.yaml'), listeners: [{ listen: '127.0.0.1:0' }], spoolLimit: 3,
-      delivery: { mode: 'smtp', hubs: [`127.0.0.1:${await freePort()}`], timeout: 2 }, secret: 'spool-together-test-secret',
-    }, createLog('error', () => undefined, false));
+    gw = await gatewayWith(dir, 3, () => undefined);
   });
   afterAll(async () => {
     await gw.stop(1000);
@@ -93,9 +94,7 @@ describe('sessions arriving together against spoolLimit', () => {
   it('counts the messages being received: no more than spoolLimit get 250, the others 452 at DATA', async () => {
     // Trial E: twelve parallel sessions all got 250 with spoolLimit 3; each passed MAIL FROM
     // before any message was queued.
-    const send = () => nodemailer.createTransport({ host: '127.0.0.1', port: gw.addresses[0]!.port, ignoreTLS: true })
-      .sendMail({ envelope: { from: 'a@example.org', to: ['b@acme.example'] }, raw: 'Subject: x\r\n\r\ny\r\n' })
-      .then((info) => info.response.slice(0, 3), (err: { responseCode?: number }) => String(err.responseCode));
+    const send = () => sendTo(gw);
     const replies = await Promise.all(Array.from({ length: 10 }, send));
     expect(replies.filter((r) => r === '250')).toHaveLength(3);
     expect(replies.filter((r) => r === '452')).toHaveLength(7);

@@ -69,15 +69,23 @@ export function runSession(policy: CompiledPolicy, session: SessionSpec, facts: 
     if (REFUSED.includes(d.verdict)) return finish(d.verdict, stage, d.reply, everyone(d), decisions, trace);
   }
 
+  /**
+   * A refusal by an `smtp:` limit, the stage's rules not run: recorded as a decision too, so
+   * decisions and trace keep one entry per stage run (and per recipient at rcpt).
+   */
+  const refuseByLimit = (stage: Stage, reply: Reply, recipient?: string): Decision => {
+    const d: Decision = { stage, verdict: 'reject', reply, fired: [], effects: [], trace: [] };
+    decisions.push(d);
+    trace.push(recipient !== undefined ? { stage, recipient, rules: [] } : { stage, rules: [] });
+    return d;
+  };
+
   const accepted: string[] = [];
   const recipients: RecipientResult[] = [];
   for (const address of session.recipients) {
     const max = policy.smtp.maxRecipients;
     if (max !== undefined && max > 0 && accepted.length >= max) {
-      // Recorded as a decision too, so decisions and trace keep one rcpt entry per recipient.
-      const d: Decision = { stage: 'rcpt', verdict: 'reject', reply: { code: 452, status: '4.5.3', text: 'Too many recipients' }, fired: [], effects: [], trace: [] };
-      decisions.push(d);
-      trace.push({ stage: 'rcpt', recipient: address, rules: [] });
+      const d = refuseByLimit('rcpt', { code: 452, status: '4.5.3', text: 'Too many recipients' }, address);
       recipients.push({ address, verdict: d.verdict, reply: d.reply });
       continue;
     }
@@ -95,16 +103,11 @@ export function runSession(policy: CompiledPolicy, session: SessionSpec, facts: 
     const last = recipients.filter((r) => accepted.includes(r.address)).pop()!;
     return finish('accept', 'rcpt', last.reply, recipients, decisions, trace);
   }
+  // Over maxSize the adapters answer at the end of DATA, before the data stage runs.
   const maxSize = policy.smtp.maxSize;
-  if (maxSize !== undefined && maxSize > 0 && session.message.size > maxSize) {
-    // As the adapters answer at the end of DATA, before the data stage runs.
-    const d: Decision = { stage: 'data', verdict: 'reject', reply: { code: 552, status: '5.3.4', text: `Message exceeds the maximum size of ${maxSize} bytes` }, fired: [], effects: [], trace: [] };
-    decisions.push(d);
-    trace.push({ stage: 'data', rules: [] });
-    const refused = recipients.map((r) => (accepted.includes(r.address) ? { address: r.address, verdict: d.verdict, reply: d.reply } : r));
-    return finish('reject', 'data', d.reply, refused, decisions, trace);
-  }
-  const d = take('data', { ...input, recipients: [...accepted], message: session.message });
+  const d = maxSize !== undefined && maxSize > 0 && session.message.size > maxSize
+    ? refuseByLimit('data', { code: 552, status: '5.3.4', text: `Message exceeds the maximum size of ${maxSize} bytes` })
+    : take('data', { ...input, recipients: [...accepted], message: session.message });
   const final = recipients.map((r) => (accepted.includes(r.address) ? { address: r.address, verdict: d.verdict, reply: d.reply } : r));
   return finish(d.verdict, 'data', d.reply, final, decisions, trace);
 }

@@ -1,6 +1,5 @@
 import { parseStructured } from './header-params';
-
-const ENCODED_WORD = /=\?[^?]*\?[bq]\?[^?]*\?=/i;
+import { ENCODED_WORD } from './mime-words';
 
 /**
  * Reports a multipart's boundary parameter that readers take as different boundaries, so that

@@ -26,7 +26,9 @@ export function decodeMimeWords(text: string): string {
 
 /** An encoded word with no charset (`=??Q?evil.bat?=`): Python's email reads it as ASCII, libmime not at all. */
 const NO_CHARSET = /=\?[ \t]*(?:\*[^?]*)?\?(?=[bq]\?[^?]*\?=)/gi;
-const WORD_CHARSET = /=\?([^?]*)\?[bq]\?[^?]*\?=/gi;
+/** An RFC 2047 encoded word; its charset (with any `*lang`) captured. */
+export const ENCODED_WORD = /=\?([^?]*)\?[bq]\?[^?]*\?=/i;
+const WORD_CHARSET = new RegExp(ENCODED_WORD.source, 'gi');
 const EXTENDED_CHARSET = /\*(?:[ \t]*\d+[ \t]*\*)?[ \t]*=[ \t]*"?([^'";]*)'/g;
 
 const readable = (charset: string): boolean => charset === '' || /^(?:unicode-1-1-)?utf-7$/i.test(charset) || iconv.encodingExists(charset);
