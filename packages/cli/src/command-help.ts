@@ -17,7 +17,7 @@ export const HELP: Record<string, CommandHelp> = {
     usage: `mailward eval POLICY MESSAGE.eml [--from ADDR] [--to ADDR]... [--client-ip IP] [--client-hostname NAME]
               [--helo NAME] [--direction inbound|outbound] [--facts FILE.yaml] [--out FILE] [--json]`,
     options: `  --from ADDR          envelope sender (default: the message's From; <> for a bounce)
-  --to ADDR            a recipient, repeatable (default: the message's To and Cc)
+  --to ADDR[,ADDR]     recipients, repeatable (default: the message's To and Cc)
   --client-ip IP       the connecting client (default 192.0.2.10, as in \`mailward test\`)
   --client-hostname N  its host name, as reverse DNS found it (default mail.example.net with the
                        default client, none with --client-ip)
@@ -36,7 +36,7 @@ export const HELP: Record<string, CommandHelp> = {
   replay: {
     usage: `mailward replay POLICY SOURCE... [--recipient ADDR]... [--sender ADDR] [--client IP] [--client-hostname NAME]
               [--helo NAME] [--show N] [--json]      (SOURCE: folder of .eml, maildir, mbox or .eml file)`,
-    options: `  --recipient ADDR   a recipient for every message, repeatable (default: each message's lowest
+    options: `  --recipient ADDR   recipients for every message, repeatable or ADDR,ADDR (default: each message's lowest
                      Delivered-To, else X-Original-To, else To and Cc)
   --sender ADDR      the envelope sender (default: each message's Return-Path, else From)
   --client IP        the connecting client (default 192.0.2.10, as in \`mailward test\`)

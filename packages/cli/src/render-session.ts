@@ -49,7 +49,9 @@ function rule(t: RuleTrace): string[] {
   const lines = [`    ${mark} ${t.rule}: ${state}${note ? ` (${note})` : ''}`];
   for (const c of t.conditions) {
     const pattern = c.pattern !== undefined ? ` vs ${c.pattern}` : '';
-    lines.push(`        ${c.result ? 'yes' : 'no '} ${c.condition} = ${short(c.value)}${pattern}`);
+    // A `not` comes after the lines of what it negates; its value is whether that held.
+    const line = c.pattern === 'not' ? `${c.condition}: what it negates ${c.value === true ? 'held' : 'did not hold'}` : `${c.condition} = ${short(c.value)}${pattern}`;
+    lines.push(`        ${c.result ? 'yes' : 'no '} ${line}`);
   }
   return lines;
 }

@@ -166,6 +166,22 @@ describe('mailward eval', () => {
     expect(r.stdout).toMatch(/our-domains-only: matched/);
   });
 
+  test('--to takes a list as a To field is written; a `not` says whether what it negates held', async () => {
+    const policy = join(tmp, 'not-small.yaml');
+    writeFileSync(policy, [
+      'version: 1', 'rcpt: { rules: [ { id: ours, when: { recipient: { domain: acme.example } }, do: [accept] } ] }',
+      'data: { rules: [ { id: small, when: { not: { size: { gt: 1MB } } }, do: [ { headers: { add: { X-Small: "yes" } } } ] } ] }', '',
+    ].join('\n'));
+    const r = await runCli(['eval', policy, example('firebox-inbound', 'plain.eml'), '--to', 'al@acme.example, <bo@acme.example>', '--to', 'eve@elsewhere.example']);
+    expect(r.stdout).toMatch(/^ {2}al@acme\.example\s+accept/m);
+    expect(r.stdout).toMatch(/^ {2}bo@acme\.example\s+accept/m);
+    expect(r.stdout).toMatch(/^ {2}eve@elsewhere\.example\s+reject/m);
+    expect(r.stdout).toMatch(/^ {8}no {2}not\.size = \d+ vs gt 1048576\n {8}yes not: what it negates did not hold$/m);
+    const bad = await runCli(['eval', policy, example('firebox-inbound', 'plain.eml'), '--to', 'al@acme.example bo@acme.example']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--to "al@acme\.example bo@acme\.example" is not an address; give one address per --to, or a list separated by commas/);
+  });
+
   test('a rule after the one that ended its stage is said to be not reached once, with why', async () => {
     const r = await runCli(['eval', example('gauntlet-smap', 'policy.yaml'), example('gauntlet-smap', 'bad-header.eml'), '--client-ip', '203.0.113.30']);
     expect(r.stdout).toMatch(/^ {4}- outbound-anywhere: not reached \(rule `inbound-to-mailhub` ended the stage\)$/m);

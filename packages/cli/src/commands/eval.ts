@@ -9,6 +9,7 @@ import {
   type CaseFacts,
 } from '@mailward/core/testing';
 import { assumedFacts } from '../assumed-facts';
+import { addressesFromFlag } from '../flag-addresses';
 import { clientFromFlags, defaultHelo } from '../flag-client';
 import { notDelivered, removeStaleCopy, sameFile } from '../delivered-copy';
 import type { Io } from '../io';
@@ -56,7 +57,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
   const implied = envelopeFromHeaders(model.headers);
   const sender = values.from ?? implied.from;
-  const recipients = values.to ?? implied.to;
+  const recipients = addressesFromFlag('--to', values.to) ?? implied.to;
   if (recipients.length === 0) throw new UsageError(`${noRecipients(messageFile, model)}; give the recipients with --to ADDR`);
   const client = clientFromFlags('--client-ip', values['client-ip'], values['client-hostname']);
   const helo = values.helo ?? defaultHelo(client);

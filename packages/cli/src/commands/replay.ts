@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { analyze, runSession, type Client, type CompiledPolicy, type FactNeed, type MessageModel } from '@mailward/core';
 import { factsFromFixture, loadPolicyWithTests, needsOf, policyProblems } from '@mailward/core/testing';
+import { addressesFromFlag } from '../flag-addresses';
 import { clientFromFlags, defaultHelo } from '../flag-client';
 import { processIo, type Io } from '../io';
 import { guessEnvelope, type GivenEnvelope } from '../replay/envelope-guess';
@@ -47,7 +48,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     }
   }
 
-  const given: GivenEnvelope = { recipients: values.recipient ?? [], ...(values.sender !== undefined ? { sender: values.sender } : {}) };
+  const given: GivenEnvelope = { recipients: addressesFromFlag('--recipient', values.recipient) ?? [], ...(values.sender !== undefined ? { sender: values.sender } : {}) };
   const replay = { policy, needs: needsOf(policy), given, client, helo: values.helo ?? defaultHelo(client) };
   const tally = new ImpactTally(policy, show);
   const empty: string[] = [];

@@ -15,6 +15,14 @@ import type { RawWhen } from './raw-policy';
  */
 export function compileWhen(when: RawWhen, scope: CompileScope, path: PolicyPath, prefix = ''): CompiledCondition {
   const parts: CompiledCondition[] = [];
+  // `when: {}` is "always", as no `when` is; an empty map inside `not`, `any` or `all` is a slip
+  // (`not: {}` never holds, `any: [{}]` always does), whatever was meant.
+  if (prefix !== '' && !Object.values(when).some((v) => v !== undefined)) {
+    const inNot = path[path.length - 1] === 'not';
+    scope.error(path, inNot
+      ? '`not: {}` negates no condition, so it never holds; write the condition to negate inside it'
+      : `entry ${Number(path[path.length - 1]) + 1} of \`${String(path[path.length - 2])}\` is an empty map, which always holds; write its conditions or remove it`);
+  }
   for (const [key, value] of Object.entries(when)) {
     if (value === undefined) continue;
     const name = `${prefix}${key}`;

@@ -249,6 +249,15 @@ describe('loadPolicy', () => {
     expect(problemsOf(lines('version: 1', 'mail: { rules: [ { id: a, do: [] } ] }'))[0]!.message).toMatch(/`do` is empty; give the rule at least one action/);
   });
 
+  it('refuses an empty map under `not`, `any` and `all` (never or always holds), at its line; `when: {}` is "always"', () => {
+    const [not] = problemsOf(lines('version: 1', 'mail:', '  rules:', '    - id: a', '      when: { not: {} }', '      do: [reject]'));
+    expect(not).toMatchObject({ line: 5, message: expect.stringMatching(/^`not: \{\}` negates no condition, so it never holds/) });
+    const any = problemsOf(lines('version: 1', 'mail: { rules: [ { id: a, when: { any: [{ sender: "*@x.example" }, {}] }, do: [reject] } ] }'));
+    expect(any.map((p) => p.message)).toEqual(['entry 2 of `any` is an empty map, which always holds; write its conditions or remove it']);
+    expect(problemsOf(lines('version: 1', 'mail: { rules: [ { id: a, when: { all: [{}] }, do: [reject] } ] }'))).toHaveLength(1);
+    expect(() => loadPolicy(lines('version: 1', 'mail: { rules: [ { id: a, when: {}, do: [reject] } ] }'), 'policy.yaml')).not.toThrow();
+  });
+
   it('reads files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mw-policy-'));
     try {

@@ -68,6 +68,17 @@ describe('discoverSuites', () => {
     expect(discoverSuites(dir).map((s) => s.policy)).toContain(join(sub, 'policy.yaml'));
   });
 
+  test('cases without a name fail for that alone, not as duplicates of one another named "undefined"', () => {
+    const sub = join(dir, 'unnamed');
+    mkdirSync(sub);
+    const file = join(sub, 'policy.yaml');
+    writeFileSync(file, 'version: 1\ntests:\n  - envelope: { to: [a@b.example] }\n    expect: { verdict: reject }\n  - envelope: { to: [a@b.example] }\n    expect: { verdict: reject }\n');
+    const [suite] = discoverSuites(file);
+    const problems = suite.cases.flatMap((c) => c.problems);
+    expect(problems.join('\n')).not.toMatch(/undefined/);
+    expect(problems).toContain(`${file}:5:5: case at ${file}:5 has the same envelope, message and facts as at ${file}:3`);
+  });
+
   test("a policy: that is not there is reported at the test file's policy: line (trial39)", async () => {
     const sub = join(dir, 'missing');
     mkdirSync(sub);

@@ -82,13 +82,16 @@ function* walk(dir: string): Generator<string> {
 export function markDuplicates(cases: LoadedCase[]): void {
   const names = new Map<string, LoadedCase>();
   const inputs = new Map<string, LoadedCase>();
+  // A case without a name already fails for it: it is named by its place, never a duplicate name.
+  const called = (c: LoadedCase): string => (typeof c.case.name === 'string' ? `"${c.case.name}"` : `at ${c.file}:${c.line}`);
   for (const c of cases) {
-    const first = names.get(c.case.name);
+    const named = typeof c.case.name === 'string';
+    const first = named ? names.get(c.case.name) : undefined;
     if (first) c.problems.push(`${c.file}:${c.line}:${c.col}: duplicate case name "${c.case.name}" (first at ${first.file}:${first.line})`);
-    else names.set(c.case.name, c);
+    else if (named) names.set(c.case.name, c);
     const key = inputKey(c.case);
     const same = inputs.get(key);
-    if (same && !first) c.problems.push(`${c.file}:${c.line}:${c.col}: case "${c.case.name}" has the same envelope, message and facts as "${same.case.name}" (${same.file}:${same.line})`);
+    if (same && !first) c.problems.push(`${c.file}:${c.line}:${c.col}: case ${called(c)} has the same envelope, message and facts as ${called(same)}${typeof same.case.name === 'string' ? ` (${same.file}:${same.line})` : ''}`);
     else if (!same) inputs.set(key, c);
   }
 }
