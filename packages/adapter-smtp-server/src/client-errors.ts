@@ -4,6 +4,8 @@ interface ClientError {
   message?: string;
   code?: string;
   remoteAddress?: string;
+  /** The session's id, which the session log puts on the errors of a session's connection. */
+  session?: string;
   meta?: { remoteAddress?: string };
 }
 
@@ -20,7 +22,7 @@ export function containClientErrors(server: SMTPServer, log: (event: Record<stri
     const err = args[0] as ClientError | undefined;
     const client = err?.remoteAddress ?? err?.meta?.remoteAddress;
     if (event !== 'error' || !client || server.listenerCount('error') > 0) return emit(event, ...args);
-    log({ event: 'client-error', client, code: err?.code, error: err?.message });
+    log({ event: 'client-error', ...(err?.session ? { session: err.session } : {}), client, code: err?.code, error: err?.message });
     return false;
   }) as SMTPServer['emit'];
 }

@@ -11,6 +11,8 @@ interface Connection {
   hostNameAppearsAs: string | false;
   send(code: number, data: string | string[], context?: unknown): void;
   _onCommand(command: Buffer, callback?: () => void): void;
+  _onError(err: unknown): void;
+  _socket?: { destroyed: boolean; readyState: string };
 }
 
 /** Where a session came in, as its log lines name it. */
@@ -80,6 +82,13 @@ export function logSessions(server: SMTPServer, policy: () => CompiledPolicy, li
       command = String(line).split(' ', 1)[0]!.trim().toUpperCase();
       onCommand(line, callback);
     };
+    // smtp-server passes a connection's socket errors on to the server with the client's address
+    // alone: the session goes on them too, so the error's log line names its session.
+    const onError = connection._onError.bind(connection);
+    connection._onError = (err): void => {
+      if (typeof err === 'object' && err !== null) Object.assign(err, { session: connection.session.id });
+      onError(err);
+    };
     const send = connection.send.bind(connection);
     connection.send = (code, data, context): void => {
       const text = Array.isArray(data) ? data.join(' ') : data;
@@ -88,7 +97,9 @@ export function logSessions(server: SMTPServer, policy: () => CompiledPolicy, li
         info.reason = ending;
         reasons.set(connection.session, ending);
       }
-      if (code >= 400) info.errors++;
+      // A reply smtp-server cannot write any more (the client went away in DATA) is no error of the client's.
+      const socket = connection._socket;
+      if (code >= 400 && socket && !socket.destroyed && socket.readyState === 'open') info.errors++;
       const hidden = policy().smtp.hideKeywords;
       if (Array.isArray(data) && code === 250) {
         const offered = data.slice(1).map((k) => k.split(' ')[0]!);

@@ -4,7 +4,7 @@ export interface ListenerErrorEvent {
   fields: Record<string, unknown>;
 }
 
-type ClientError = Error & { code?: string; reason?: string; remoteAddress?: string; meta?: { remoteAddress?: string } };
+type ClientError = Error & { code?: string; reason?: string; remoteAddress?: string; session?: string; meta?: { remoteAddress?: string } };
 
 /**
  * What an error of a listener says to the admin. A client's failure (a TLS handshake it could
@@ -16,7 +16,7 @@ type ClientError = Error & { code?: string; reason?: string; remoteAddress?: str
 export function listenerErrorEvent(err: ClientError, listen: string): ListenerErrorEvent {
   // A STARTTLS failure carries the client on the error; an implicit-TLS handshake's, in its meta.
   const address = err.remoteAddress ?? err.meta?.remoteAddress;
-  const client = address ? { client: address } : {};
+  const client = { ...(err.session ? { session: err.session } : {}), ...(address ? { client: address } : {}) };
   const code = err.code ?? '';
   if (code.startsWith('ERR_SSL_') || code === 'ERR_TLS_HANDSHAKE_TIMEOUT' || /SSL routines/.test(err.message)) {
     return { level: 'warn', fields: { event: 'tls-failed', listen, ...client, reason: err.reason ?? (code || err.message.trim()), ...(code ? { code } : {}) } };

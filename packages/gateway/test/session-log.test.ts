@@ -104,6 +104,21 @@ it('logs a hidden keyword used anyway, and why each session ended', async () => 
   expect(events('close')[3]).toMatchObject({ errors: 0, reason: 'client-closed' });
 });
 
+it('a client that resets its connection in DATA: the error line names the session, and the close line counts no error', async () => {
+  const d = await openDialog(gw.addresses[0]!.port);
+  await d.send('EHLO client.example\r\n');
+  await d.send('MAIL FROM:<a@example.org>\r\n');
+  await d.send('RCPT TO:<bob@acme.example>\r\n');
+  expect(await d.send('DATA\r\n')).toMatch(/^354 /);
+  d.write('Subject: half\r\n\r\nthe first line and no more');
+  await new Promise((r) => setTimeout(r, 50));
+  const session = events('connect').pop()!.session;
+  d.socket.resetAndDestroy();
+  await eventually(() => events('close').some((c) => c.session === session));
+  expect(events('close').find((c) => c.session === session)).toMatchObject({ errors: 0, messages: 0, reason: 'client-closed' });
+  expect(events('client-error').filter((e) => e.session === session)).toEqual([expect.objectContaining({ client: '127.0.0.1', code: 'ECONNRESET' })]);
+});
+
 it('writes the text of each log action of the policy, with its rule and session', async () => {
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port: gw.addresses[0]!.port, ignoreTLS: true, name: 'client.example' });
   const sent = await transport.sendMail({ envelope: { from: 'a@example.org', to: ['bob@acme.example'] }, raw: RAW });
