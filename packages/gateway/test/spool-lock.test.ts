@@ -2,12 +2,13 @@
  * One gateway per spool: a second `mailward serve` on a spool in use stops before its start-up
  * clean-up, which would remove the running one's DATA in progress; a crashed one's lock is taken over.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLog, defaultConfig, startGateway, type RunningGateway } from '../src/index';
 import { removeStale } from '../src/spool/spool-lock';
+import { eventually } from './hub-sink';
 
 const POLICY = 'version: 1\nsmtp: { greetPause: 0 }\nrcpt:\n  rules:\n    - id: all\n      do: [ accept ]\n';
 
@@ -51,6 +52,25 @@ it('takes over the lock of a gateway that died (kill -9 leaves it behind)', asyn
   writeFileSync(join(root, 'lock'), `${dead}\n`);
   gw = await startGateway(config(), quiet);
   expect(readFileSync(join(root, 'lock'), 'utf8').trim()).toBe(String(process.pid));
+});
+
+it('takes over the lock of a gateway killed and not yet reaped by its parent (a zombie answers kill 0)', async () => {
+  // The shell starts a child, then becomes a `sleep` that never waits for it: killed, the child stays a zombie.
+  const parent = spawn('sh', ['-c', 'sleep 60 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const pid = Number(await new Promise<string>((r) => parent.stdout.once('data', (d: Buffer) => r(d.toString()))));
+    await eventually(() => readFileSync(`/proc/${parent.pid}/comm`, 'utf8').trim() === 'sleep'); // the shell, which would reap it, is gone
+    process.kill(pid, 'SIGKILL');
+    await eventually(() => /\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')));
+    const first = await startGateway(config(), quiet);
+    const root = first.spool.root;
+    await first.stop(1000);
+    writeFileSync(join(root, 'lock'), `${pid}\n`);
+    gw = await startGateway(config(), quiet);
+    expect(readFileSync(join(root, 'lock'), 'utf8').trim()).toBe(String(process.pid));
+  } finally {
+    parent.kill('SIGKILL');
+  }
 });
 
 it('takes over a lock naming its own pid that it did not take (pid 1 in a container, restarted)', async () => {

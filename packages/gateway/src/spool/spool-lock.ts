@@ -10,13 +10,22 @@ export class SpoolInUseError extends Error {
   }
 }
 
-/** Whether a process with this id runs (EPERM: it does, as another user). */
+/**
+ * Whether a process with this id runs (EPERM: it does, as another user). A zombie, killed and not
+ * yet reaped by its parent (a supervisor restarting the gateway at once after kill -9), answers
+ * kill(0) but holds nothing: Linux's /proc says so (state Z or X after the command's name).
+ */
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return true; // no /proc (or it went just now): kill(0) answered, so take it as running
   }
 }
 
