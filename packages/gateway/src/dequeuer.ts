@@ -330,7 +330,9 @@ export class Dequeuer {
       return;
     }
     const backoff = Math.min(this.options.times.resendPeriod * 2 ** (record.attempts - 1), this.options.times.maxBackoff);
-    record.nextAttempt = this.now() + backoff;
+    // Never past the abandon time: the attempt then is the last, and what still fails is bounced
+    // at that time, not up to maxBackoff later.
+    record.nextAttempt = Math.min(this.now() + backoff, (record.releasedAt ?? record.createdAt) + this.options.times.abandonTime);
     const lastError = record.recipients.find((r) => r.state === 'pending')?.lastError;
     if (lastError) record.lastError = lastError;
     // Waiting for a retry: FireWall-1's D_resend.
