@@ -201,6 +201,14 @@ data:
       part({ path: '5/nested.zip', type: 'application/zip', filename: 'nested.zip', inArchive: true }),
       // a member of an archive in the archive: every archive on the way is named
       part({ path: '5/nested.zip/inner/run.exe', type: 'application/x-msdownload', filename: 'run.exe', filenames: ['run.exe', 'inner/run.exe'], inArchive: true }),
+      // a zip in an unnamed attached message: by the zip's name, not its MIME part number (trial G)
+      part({ path: '6', type: 'message/rfc822' }),
+      part({ path: '6/2', type: 'application/zip', filename: 'in.zip' }),
+      part({ path: '6/2/evil.exe', type: 'application/x-msdownload', filename: 'evil.exe', inArchive: true }),
+      // a message in a zip, holding the program: the message is named on the way
+      part({ path: '7', type: 'application/zip', filename: 'mail.zip' }),
+      part({ path: '7/fwd/mail.eml', type: 'message/rfc822', filename: 'mail.eml', filenames: ['mail.eml', 'fwd/mail.eml'], inArchive: true }),
+      part({ path: '7/fwd/mail.eml/2', type: 'application/octet-stream', filename: 'x.exe', inArchive: true }),
     ].map((x) => ({ ...x, carrier: x.path.split('/')[0]! }));
     const d = evaluate(p, 'data', input({ message: message({ parts }) }), {});
     expect(d.effects.filter((e) => e.type === 'stripPart').map((e) => (e as { notice: string }).notice)).toEqual([
@@ -208,6 +216,8 @@ data:
       'Removed inner.exe (application/x-msdownload)', // the attached message has no name of its own
       'Removed tools.zip/docs/setup.exe (application/x-msdownload)',
       'Removed bundle.zip/nested.zip/inner/run.exe (application/x-msdownload)',
+      'Removed in.zip/evil.exe (application/x-msdownload)',
+      'Removed mail.zip/fwd/mail.eml/x.exe (application/octet-stream)',
     ]);
   });
 

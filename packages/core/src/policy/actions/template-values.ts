@@ -33,20 +33,26 @@ export function templateValues(ctx: EvalContext, rule: string, part?: MimePart):
 
 /**
  * The part's name as a notice gives it. A member of an archive or attached message is named
- * with the attachment that holds it (`stuff.zip/evil.exe`, `stuff.zip/docs/evil.exe`): the whole
- * attachment is what the recipient loses.
+ * with the attachment that holds it and every named holder between (`stuff.zip/evil.exe`,
+ * `stuff.zip/docs/evil.exe`, `fwd.eml/in.zip/evil.exe`): the whole attachment is what the
+ * recipient loses. A holder without a name (an unnamed attached message, a multipart) is left out.
  */
 function noticeName(ctx: EvalContext, part: MimePart): string {
-  // An archive member by its name in the archive, folders included (`docs/tool.scr`, which a
-  // `docs/*` pattern matched), not only the file's own name.
-  const inside = part.inArchive ? part.filenames.filter((n) => part.path.endsWith(`/${n}`)).sort((a, b) => b.length - a.length)[0] : undefined;
-  // A member of an archive in the archive: by its whole place under the attachment
-  // (`nested.zip/inner/run.exe`), as the rewrite's change names it.
-  const own = inside !== undefined && part.path.startsWith(`${part.carrier}/`) ? part.path.slice(part.carrier.length + 1) : inside ?? part.filename ?? '';
-  if (part.carrier === part.path) return own;
-  const carrier = ctx.input.message?.parts.find((p) => p.path === part.carrier)?.filename;
-  if (!carrier) return own;
-  return own ? `${carrier}/${own}` : carrier;
+  const parts = ctx.input.message?.parts ?? [];
+  const chain = parts.filter((p) => p.path === part.carrier || (p.path.startsWith(`${part.carrier}/`) && part.path.startsWith(`${p.path}/`)));
+  chain.sort((a, b) => a.path.length - b.path.length);
+  if (chain[chain.length - 1] !== part) chain.push(part);
+  const names: string[] = [];
+  let above: string | undefined;
+  for (const p of chain) {
+    // Below its holder, a part's place is its name in an archive (`docs/tool.scr`, folders
+    // included) or a MIME part number, which says nothing to a reader: then its own name.
+    const place = above === undefined ? undefined : p.path.slice(above.length + 1);
+    const name = place !== undefined && p.filenames.includes(place) ? place : p.filename;
+    if (name) names.push(name);
+    above = p.path;
+  }
+  return names.join('/');
 }
 
 /** Fills a template once, or once per matched part when it uses part fields. */
