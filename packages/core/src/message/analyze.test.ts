@@ -354,6 +354,17 @@ describe('analyze: malformed', () => {
     expect((await run('Subject: a\r\n\r\nhello\r\n')).malformed).toEqual([]);
   });
 
+  it('reports a binary body in a message with bare LFs, whose LF octets a rewrite would make CRLF (trial G)', async () => {
+    const withBinary = (body: string, eol: string): string =>
+      ['MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary=B', '', '--B', 'Content-Type: text/plain', '', 'hi', '--B',
+        'Content-Type: image/jpeg', 'Content-Transfer-Encoding: binary', '', body, '--B--', ''].join(eol);
+    const flagged = (await run(withBinary('\xff\xd8\n\x01\n\x02', '\r\n'))).malformed;
+    expect(flagged).toEqual([expect.objectContaining({ kind: 'bad-encoding', path: '2', detail: expect.stringMatching(/^a binary body in a message with bare LF line ends/) })]);
+    // CRLF throughout, or bare LFs and no binary part: nothing to lose.
+    expect((await run(withBinary('\xff\xd8\x01\x02', '\r\n'))).malformed).toEqual([]);
+    expect((await run(withBinary('\xff\xd8\x01\x02', '\n').replace('binary', 'base64').replace('\xff\xd8\x01\x02', '/9gBAg=='))).malformed).toEqual([]);
+  });
+
   it('reports duplicate boundary parameters', async () => {
     const m = await run('Content-Type: multipart/mixed; boundary=a; boundary=b\r\n\r\n--a\r\n\r\nx\r\n--b\r\n\r\ny\r\n--a--\r\n');
     expect(m.malformed.map((x) => x.kind)).toContain('duplicate-boundary');

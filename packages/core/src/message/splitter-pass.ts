@@ -185,6 +185,10 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
         state.end();
         state.part.size = state.size;
         if (state.decoder.problem) flag('bad-encoding', state.part.path, state.decoder.problem);
+        // Binary is octets, not lines: beside bare LFs, which the message is read (and rewritten) as line ends, its own LFs are lost.
+        if (splitter.lines.bareLF && state.part.encoding === 'binary') {
+          flag('bad-encoding', state.part.path, 'a binary body in a message with bare LF line ends: its LF octets cannot be told from line ends, and a rewrite makes them CRLF');
+        }
       }
       resolve(result);
     };

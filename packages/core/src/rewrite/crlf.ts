@@ -10,9 +10,10 @@ import { withoutRepeatedHeader } from './repeated-header';
  */
 export class CrlfLines {
   private endsInCR = false;
-  /** True once a line end was changed; `bareCR` once that was a CR without its LF. */
+  /** True once a line end was changed; `bareCR` once that was a CR without its LF, `bareLF` an LF without its CR. */
   changed = false;
   bareCR = false;
+  bareLF = false;
 
   /** The chunk with CRLF line ends; a CR at its end waits for the next chunk. */
   push(chunk: Buffer): Buffer {
@@ -30,7 +31,10 @@ export class CrlfLines {
         out.push(0x0a); // the CR before was bare
         this.bareCR = true;
       }
-      if (b === 0x0a && !cr) out.push(0x0d);
+      if (b === 0x0a && !cr) {
+        out.push(0x0d);
+        this.bareLF = true;
+      }
       out.push(b);
       cr = b === 0x0d;
     }
