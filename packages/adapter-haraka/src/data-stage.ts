@@ -120,10 +120,15 @@ export async function dataStage(
 }
 
 /**
- * The size of the message as the client sent it: Haraka's count of DATA octets without the
- * final ".CRLF". What message_stream gives is larger (Haraka's own Received line, headers other
- * plugins added at data_post) or smaller (header lines over headers.max_lines dropped).
+ * The size of the message as the client sent it (RFC 1870: without the dots transparency adds):
+ * Haraka's count of DATA octets on the wire, less the final ".CRLF" and one dot for each line
+ * that begins with one (a header line never does, so Haraka's own need not be told apart). What
+ * message_stream gives is larger (Haraka's own Received line, headers other plugins added at
+ * data_post) or smaller (header lines over headers.max_lines dropped).
  */
 function receivedSize(txn: NonNullable<HarakaConnection['transaction']>, bytes: Buffer): number {
-  return typeof txn.data_bytes === 'number' && txn.data_bytes >= 3 ? txn.data_bytes - 3 : bytes.length;
+  if (typeof txn.data_bytes !== 'number' || txn.data_bytes < 3) return bytes.length;
+  let stuffed = bytes[0] === 0x2e ? 1 : 0;
+  for (let at = bytes.indexOf('\n.'); at !== -1; at = bytes.indexOf('\n.', at + 2)) stuffed++;
+  return txn.data_bytes - 3 - stuffed;
 }

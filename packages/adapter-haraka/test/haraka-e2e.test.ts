@@ -136,6 +136,22 @@ it('smtp.maxSize: advertised as SIZE, a larger declared SIZE refused at MAIL wit
   await dialog.close();
 });
 
+it('smtp.maxSize at end of DATA counts the message, not the dots transparency adds on the wire (trial H)', async () => {
+  /** A message of exactly `size` octets, every body line starting with a dot (each sent as two). */
+  const dotted = (size: number): string => {
+    const head = 'From: penny@example.org\r\nTo: al@acme.example\r\nSubject: dots\r\n\r\n';
+    const line = `.${'x'.repeat(97)}\r\n`;
+    const body = line.repeat(Math.floor((size - head.length) / line.length));
+    return head + body + '.'.repeat(size - head.length - body.length - 2) + '\r\n';
+  };
+  const exact = dotted(1024 * 1024);
+  expect(exact.length).toBe(1024 * 1024);
+  const delivered = nextDelivered();
+  expect(await send('penny@example.org', exact)).toBe(250);
+  expect(await delivered).toContain(`\r\n.${'x'.repeat(97)}\r\n`);
+  expect(await send('penny@example.org', dotted(1024 * 1024 + 1))).toBe(552);
+});
+
 it('quarantine with forward: delivered to the quarantine mailbox only, marked X-Mailward-Quarantine', async () => {
   const seen = sink.messages.length;
   const dialog = await session('penny@example.org');
