@@ -72,6 +72,8 @@ export function logDecision(
   if (decision.stage === 'mail') parts.push(`sender=<${input.sender ?? ''}>`);
   if (decision.stage === 'rcpt' && input.recipient !== undefined) parts.push(`recipient=<${input.recipient}>`);
   if (decision.stage === 'data' && bytes !== undefined) parts.push(`bytes=${bytes}`);
+  // What analysis found ambiguous, so the line says why a `malformed` rule fired.
+  if (decision.stage === 'data' && input.message?.malformed.length) parts.push(`malformed=${[...new Set(input.message.malformed.map((m) => m.kind))].join(',')}`);
   parts.push(`verdict=${decision.verdict}`, `rule=${decision.rule ?? 'default'}`);
   if (decision.fired.length > 0) parts.push(`fired=${decision.fired.join(',')}`);
   // Only a refusal is answered in the policy's words; what else goes on is answered by Haraka

@@ -454,6 +454,8 @@ data:
     expect(once(await t.call('mailward_data_post', conn)).code).toBe(codes.cont);
     expect(sessionNotes(conn.transaction!.notes).verdict).toBe('quarantine');
     expect(t.logs.some((l) => /decision stage=data .*verdict=quarantine rule=hold-odd/.test(l))).toBe(true);
+    // The line says what was malformed (trial H: the same line whatever the kind).
+    expect(t.logs.some((l) => /decision stage=data bytes=\d+ malformed=limits verdict=quarantine/.test(l))).toBe(true);
   });
 
   it('logs a fact that could not be had, with why', async () => {

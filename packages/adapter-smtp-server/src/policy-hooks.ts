@@ -107,6 +107,8 @@ export function policyHooks(options: PolicyHooksOptions): Hooks {
       event: 'decision', session: state.session, stage, client: state.client.ip, user: state.client.user, direction: isOutbound(policy, input) ? 'outbound' : 'inbound', helo: input.helo, sender: input.sender, recipient: input.recipient, ...logged,
       verdict: decision.verdict, rule: decision.rule, fired: decision.fired, reply: stage === 'connect' ? connectReply(decision) : decision.reply, removed: removalsOf(decision.effects),
       ...(Object.keys(failed).length > 0 ? { factErrors: failed } : {}),
+      // What analysis found ambiguous, so the line says why a `malformed` rule fired.
+      ...(input.message?.malformed.length ? { malformed: [...new Set(input.message.malformed.map((m) => m.kind))] } : {}),
     });
     // The policy's own `log` actions ("pattern found in file name ..."), one line each, as the firewalls logged them.
     for (const e of decision.effects) {

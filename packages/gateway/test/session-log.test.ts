@@ -131,6 +131,16 @@ it('writes the text of each log action of the policy, with its rule and session'
   ]);
 });
 
+it('names on the data decision the kinds of ambiguous MIME analysis found, and none for clean mail', async () => {
+  const unclosed = RAW.replace('--B--\r\n', '');
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: gw.addresses[0]!.port, ignoreTLS: true, name: 'client.example' });
+  await transport.sendMail({ envelope: { from: 'a@example.org', to: ['bob@acme.example'] }, raw: unclosed });
+  transport.close();
+  await eventually(() => events('decision').some((d) => d.stage === 'data' && d.bytes === unclosed.length));
+  expect(events('decision').find((d) => d.stage === 'data' && d.bytes === unclosed.length)).toMatchObject({ malformed: ['unclosed-multipart'] });
+  expect(events('decision').find((d) => d.stage === 'data' && d.bytes === RAW.length)).not.toHaveProperty('malformed');
+});
+
 it('keeps the readable form readable: lists as words, a listener as its parts', () => {
   const out: string[] = [];
   createLog('info', (l) => out.push(l), true, () => new Date('2024-01-01T10:00:00Z')).event('info', { event: 'close', listener: { name: 'mx', port: 25 }, hidden: ['DSN', 'AUTH'], fired: [], reason: 'quit' });
