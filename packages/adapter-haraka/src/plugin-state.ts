@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { PolicyError, yamlSyntaxErrors, type CompiledPolicy, type FactProviders } from '@mailward/core';
+import { PolicyError, yamlLocator, yamlSyntaxErrors, type CompiledPolicy, type FactProviders } from '@mailward/core';
 import { compileInlinePolicy, compilePolicyText } from './policy-text';
 import { parseSettings, type HarakaSettings } from './settings';
 import { HarakaSettingsError } from './settings-error';
@@ -46,9 +46,10 @@ export function buildState(plugin: HarakaPlugin, onChange: () => void, previous?
     );
   }
   // haraka-config logs a YAML syntax error to stdout and hands over {}: said here, at its place.
-  const syntax = yamlSyntaxErrors(fs.readFileSync(path.join(configDir, 'mailward.yaml'), 'utf8'));
+  const yamlText = fs.readFileSync(path.join(configDir, 'mailward.yaml'), 'utf8');
+  const syntax = yamlSyntaxErrors(yamlText);
   if (syntax.length > 0) throw new HarakaSettingsError(syntax.map((e) => `${e.line}:${e.col}: ${e.message}`).join('\nconfig/mailward.yaml:'), true);
-  const settings = parseSettings(raw, configDir);
+  const settings = parseSettings(raw, configDir, yamlLocator(yamlText));
   let policy: CompiledPolicy;
   let origin: string;
   if (settings.policy.kind === 'file') {

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { parseSettings } from './settings';
+import { yamlLocator } from '@mailward/core';
 
 describe('parseSettings (config/mailward.yaml)', () => {
   const dir = '/etc/haraka/config';
@@ -58,5 +59,15 @@ describe('parseSettings (config/mailward.yaml)', () => {
     }
     expect(caught).toMatchObject({ code: 'MW_HARAKA_CONFIG_INVALID' });
     expect((caught as Error).message).toMatch(message);
+  });
+
+  it('reports every mistake at once, each at its line and column (trial H: only the first was)', () => {
+    const text = 'policy: policy.yaml\nfactTimeout: 5\npolcy: x\nquarantine: q\n';
+    const raw = { policy: 'policy.yaml', factTimeout: 5, polcy: 'x', quarantine: 'q' };
+    expect(() => parseSettings(raw, dir, yamlLocator(text))).toThrow([
+      'config/mailward.yaml:3:1: unknown key `polcy`; known keys are policy, secret, factTimeout, facts, quarantine, useHarakaResults',
+      'config/mailward.yaml:2:1: `factTimeout: 5` has no unit: write one, such as 5s or 5ms (units ms, s, m, h, d)',
+      'config/mailward.yaml:4:1: `quarantine` must be `{ dir: /path/to/quarantine }`',
+    ].join('\n'));
   });
 });

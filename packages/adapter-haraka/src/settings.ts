@@ -22,36 +22,65 @@ export interface HarakaSettings {
 
 const KNOWN = new Set(['policy', 'secret', 'factTimeout', 'facts', 'quarantine', 'useHarakaResults']);
 
-/** Checks the parsed mailward.yaml; relative paths are taken from Haraka's config directory. */
-export function parseSettings(raw: unknown, configDir: string): HarakaSettings {
+/** Where a key of mailward.yaml is written (`line:col`), when the file's text is known. */
+export type SettingsLocator = (path: readonly string[]) => { line: number; col: number };
+
+/** One mistake, at the key it is about. */
+class Problem extends Error {
+  constructor(readonly key: readonly string[], message: string) {
+    super(message);
+  }
+}
+
+/**
+ * Checks the parsed mailward.yaml; relative paths are taken from Haraka's config directory.
+ * Every mistake is reported at once, each at its line and column when `locate` knows them.
+ */
+export function parseSettings(raw: unknown, configDir: string, locate?: SettingsLocator): HarakaSettings {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new HarakaSettingsError('expected a map with at least `policy: <path to policy.yaml>`');
   }
   const doc = raw as Record<string, unknown>;
-  for (const key of Object.keys(doc)) {
-    if (!KNOWN.has(key)) {
-      throw new HarakaSettingsError(`unknown key \`${key}\`; known keys are ${[...KNOWN].join(', ')}`);
+  const problems: Problem[] = [];
+  const check = <T>(run: () => T): T | undefined => {
+    try {
+      return run();
+    } catch (err) {
+      if (!(err instanceof Problem)) throw err;
+      problems.push(err);
+      return undefined;
     }
-  }
-  const settings: HarakaSettings = {
-    policy: policySource(doc.policy, configDir),
-    secret: optionalString(doc.secret, 'secret') ?? '',
-    factTimeoutMs: doc.factTimeout === undefined ? 5000 : duration(doc.factTimeout, 'factTimeout'),
-    useHarakaResults: doc.useHarakaResults === undefined ? true : bool(doc.useHarakaResults, 'useHarakaResults'),
   };
-  if (doc.facts !== undefined) {
-    if (doc.facts === null || typeof doc.facts !== 'object' || Array.isArray(doc.facts)) {
-      throw new HarakaSettingsError('`facts` must be a map (the @mailward/facts configuration)');
-    }
-    settings.facts = doc.facts as Record<string, unknown>;
+  for (const key of Object.keys(doc)) {
+    if (!KNOWN.has(key)) problems.push(new Problem([key], `unknown key \`${key}\`; known keys are ${[...KNOWN].join(', ')}`));
   }
+  const policy = check(() => policySource(doc.policy, configDir));
+  const secret = check(() => optionalString(doc.secret, 'secret')) ?? '';
+  const factTimeoutMs = doc.factTimeout === undefined ? 5000 : check(() => duration(doc.factTimeout, 'factTimeout'));
+  const useHarakaResults = doc.useHarakaResults === undefined ? true : check(() => bool(doc.useHarakaResults, 'useHarakaResults'));
+  const facts = doc.facts;
+  if (facts !== undefined && (facts === null || typeof facts !== 'object' || Array.isArray(facts))) {
+    problems.push(new Problem(['facts'], '`facts` must be a map (the @mailward/facts configuration)'));
+  }
+  let quarantineDir: string | undefined;
   if (doc.quarantine !== undefined) {
     const q = doc.quarantine as Record<string, unknown> | null;
-    const dir = q && typeof q === 'object' ? optionalString(q.dir, 'quarantine.dir') : undefined;
-    if (!dir) throw new HarakaSettingsError('`quarantine` must be `{ dir: /path/to/quarantine }`');
-    settings.quarantineDir = path.resolve(configDir, dir);
+    const dir = q && typeof q === 'object' ? check(() => optionalString(q.dir, 'quarantine.dir')) : undefined;
+    if (!dir) problems.push(new Problem(['quarantine'], '`quarantine` must be `{ dir: /path/to/quarantine }`'));
+    else quarantineDir = path.resolve(configDir, dir);
   }
-  return settings;
+  if (problems.length > 0 || !policy || factTimeoutMs === undefined || useHarakaResults === undefined) {
+    const at = (p: Problem): string => {
+      const pos = locate?.(p.key);
+      return pos ? `${pos.line}:${pos.col}: ${p.message}` : ` ${p.message}`;
+    };
+    throw new HarakaSettingsError(problems.map(at).join('\nconfig/mailward.yaml:'), true);
+  }
+  return {
+    policy, secret, factTimeoutMs, useHarakaResults,
+    ...(facts !== undefined ? { facts: facts as Record<string, unknown> } : {}),
+    ...(quarantineDir !== undefined ? { quarantineDir } : {}),
+  };
 }
 
 function policySource(value: unknown, configDir: string): PolicySource {
@@ -61,19 +90,19 @@ function policySource(value: unknown, configDir: string): PolicySource {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     return { kind: 'inline', policy: value as Record<string, unknown> };
   }
-  throw new HarakaSettingsError(
+  throw new Problem(['policy'],
     '`policy` is missing: give a file path (`policy: mailward-policy.yaml`, relative to config/) or write the policy inline under `policy:`',
   );
 }
 
 function optionalString(value: unknown, key: string): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new HarakaSettingsError(`\`${key}\` must be a string`);
+  if (typeof value !== 'string') throw new Problem(key.split('.'), `\`${key}\` must be a string`);
   return value;
 }
 
 function bool(value: unknown, key: string): boolean {
-  if (typeof value !== 'boolean') throw new HarakaSettingsError(`\`${key}\` must be true or false`);
+  if (typeof value !== 'boolean') throw new Problem([key], `\`${key}\` must be true or false`);
   return value;
 }
 
@@ -83,9 +112,9 @@ function bool(value: unknown, key: string): boolean {
  */
 function duration(value: unknown, key: string): number {
   if (typeof value === 'number' || (typeof value === 'string' && /^\s*\d+(?:\.\d+)?\s*$/.test(value))) {
-    throw new HarakaSettingsError(`\`${key}: ${String(value).trim()}\` has no unit: write one, such as ${String(value).trim()}s or ${String(value).trim()}ms (units ms, s, m, h, d)`);
+    throw new Problem([key], `\`${key}: ${String(value).trim()}\` has no unit: write one, such as ${String(value).trim()}s or ${String(value).trim()}ms (units ms, s, m, h, d)`);
   }
   const ms = typeof value === 'string' ? parseDuration(value) : undefined;
-  if (ms === undefined || ms <= 0) throw new HarakaSettingsError(`\`${key}\` must be a duration such as 5s or 800ms (units ms, s, m, h, d)`);
+  if (ms === undefined || ms <= 0) throw new Problem([key], `\`${key}\` must be a duration such as 5s or 800ms (units ms, s, m, h, d)`);
   return ms;
 }

@@ -17,7 +17,7 @@ export { factErrors } from './facts/fact-errors';
 
 // policy
 export { loadPolicy, loadPolicyFile } from './policy/load';
-export { yamlSyntaxErrors, type YamlSyntaxError } from './policy/yaml-syntax';
+export { yamlLocator, yamlSyntaxErrors, type YamlSyntaxError } from './policy/yaml-syntax';
 export { SPLITTER_LIMITS } from './rewrite/crlf';
 export { compilePolicy } from './policy/compile';
 export type { PolicySource } from './policy/problem-at';

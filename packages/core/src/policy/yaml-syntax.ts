@@ -1,4 +1,5 @@
 import { LineCounter, parseDocument } from 'yaml';
+import { positionFinder } from './positions';
 
 /** A YAML syntax mistake, where it is (1-based) and what it is. */
 export interface YamlSyntaxError {
@@ -19,4 +20,14 @@ export function yamlSyntaxErrors(text: string): YamlSyntaxError[] {
     const message = e.code === 'DUPLICATE_KEY' ? 'this key is given twice in its map: keep one of them' : e.message.split('\n')[0]!;
     return { line, col, message };
   });
+}
+
+/**
+ * Where a path of a YAML text is written (1-based line:col of its key; of the nearest enclosing
+ * node when the key is absent), for hosts that check a file of their own (Haraka's mailward.yaml).
+ */
+export function yamlLocator(text: string): (path: readonly (string | number)[]) => { line: number; col: number } {
+  const lines = new LineCounter();
+  const find = positionFinder(parseDocument(text, { lineCounter: lines }), lines);
+  return (path) => find(path);
 }
