@@ -16,10 +16,22 @@ describe('hidden ESMTP keywords', () => {
   });
 
   it('refuses MAIL/RCPT parameters of a hidden extension', () => {
-    expect(refuseParameters({ RET: 'HDRS' }, hidden)).toMatchObject({ code: 555 });
-    expect(refuseParameters({ notify: 'NEVER' }, hidden)).toMatchObject({ code: 555 });
-    expect(refuseParameters({ SIZE: '100' }, hidden)).toBeUndefined();
-    expect(refuseParameters(undefined, hidden)).toBeUndefined();
+    expect(refuseParameters('MAIL', { RET: 'HDRS' }, hidden)).toMatchObject({ code: 555 });
+    expect(refuseParameters('RCPT', { notify: 'NEVER' }, hidden)).toMatchObject({ code: 555 });
+    expect(refuseParameters('MAIL', { SIZE: '100' }, hidden)).toBeUndefined();
+    expect(refuseParameters('MAIL', undefined, hidden)).toBeUndefined();
+  });
+
+  it('refuses, as the gateway does, a parameter no extension in the EHLO reply takes (trial H)', () => {
+    const ehlo = ['mx.acme.example Hello client', 'PIPELINING', '8BITMIME', 'SMTPUTF8', 'SIZE 1048576', 'XFOO'];
+    const none = new Set<string>();
+    expect(refuseParameters('MAIL', { XYZZY: '1' }, none, ehlo)?.toString()).toBe('555 5.5.4 Parameter not supported: XYZZY= (no extension offered here takes it)');
+    expect(refuseParameters('MAIL', { RET: 'HDRS' }, none, ehlo)?.toString()).toBe('555 5.5.4 Parameter not supported: RET= (DSN is not offered here)');
+    expect(refuseParameters('RCPT', { NOTIFY: 'NEVER' }, none, ehlo)?.toString()).toBe('555 5.5.4 Parameter not supported: NOTIFY= (DSN is not offered here)');
+    expect(refuseParameters('MAIL', { AUTH: '<>' }, none, ehlo)?.code).toBe(555);
+    // Offered ones, and one a plugin offered: taken.
+    expect(refuseParameters('MAIL', { SIZE: '100', BODY: '8BITMIME', SMTPUTF8: null, XFOO: 'x' }, none, ehlo)).toBeUndefined();
+    expect(refuseParameters('MAIL', { AUTH: '<>' }, none, [...ehlo, 'AUTH PLAIN LOGIN'])).toBeUndefined();
   });
 
   it('makes an object Haraka takes as a DSN (its code replaces the hook default)', () => {

@@ -1,4 +1,4 @@
-import type { CompiledPolicy } from '@mailward/core';
+import { unofferedParameterOf, type CompiledPolicy } from '@mailward/core';
 import { refusal, type DSN } from './reply';
 
 /** The policy's `smtp.hideKeywords`, upper-cased. */
@@ -44,15 +44,24 @@ export function refuseCommand(command: string, hidden: Set<string>): DSN | undef
   return refusal(502, '5.5.1', `${command.toUpperCase()} is not offered here`);
 }
 
-/** The refusal for MAIL/RCPT parameters of a hidden extension, or undefined when none is used. */
-export function refuseParameters(params: Record<string, unknown> | undefined, hidden: Set<string>): DSN | undefined {
+/**
+ * The refusal for MAIL/RCPT parameters of a hidden extension, or undefined when none is used.
+ * With the session's EHLO lines (`capabilities`), also for a parameter no extension offered there
+ * takes (RET= where DSN is not offered, XYZZY=1), as the gateway refuses them (RFC 5321 4.1.1.11);
+ * a keyword another plugin offered takes its parameters. (Haraka refuses any after HELO itself.)
+ */
+export function refuseParameters(command: 'MAIL' | 'RCPT', params: Record<string, unknown> | undefined, hidden: Set<string>, capabilities?: readonly string[] | null): DSN | undefined {
   for (const name of Object.keys(params ?? {})) {
     const keyword = PARAMETERS[name.toUpperCase()];
     if (keyword && hidden.has(keyword)) {
       return refusal(555, '5.5.4', `${name.toUpperCase()} parameter not recognised`);
     }
   }
-  return undefined;
+  if (!capabilities) return undefined;
+  const offered = new Set(capabilities.slice(1).map((line) => line.trim().split(/\s+/, 1)[0]!.toUpperCase()));
+  const unknown = Object.entries(params ?? {}).filter(([name]) => !offered.has(name.toUpperCase()));
+  const unoffered = unofferedParameterOf(command, Object.fromEntries(unknown), offered);
+  return unoffered ? refusal(555, '5.5.4', `Parameter not supported: ${unoffered.text}`) : undefined;
 }
 
 /**

@@ -58,7 +58,7 @@ export function hook_mail(
 ): void {
   runHook(this, next, connection, 'mail', (state) => {
     const refused =
-      refuseParameters(params?.[1], hiddenKeywords(state.policy)) ??
+      refuseParameters('MAIL', params?.[1], hiddenKeywords(state.policy), connection.capabilities) ??
       refuseNonAscii(envelopeAddress(params?.[0]), hiddenKeywords(state.policy));
     if (refused) return protocolRefusal(this, connection, 'mail', refused);
     const tooBig = declaredSizeRefusal(params?.[1], state.policy.smtp?.maxSize);
@@ -76,7 +76,7 @@ export function hook_rcpt(
 ): void {
   runHook(this, next, connection, 'rcpt', (state) => {
     const refused =
-      refuseParameters(params?.[1], hiddenKeywords(state.policy)) ??
+      refuseParameters('RCPT', params?.[1], hiddenKeywords(state.policy), connection.capabilities) ??
       refuseNonAscii(envelopeAddress(params?.[0]), hiddenKeywords(state.policy));
     if (refused) return protocolRefusal(this, connection, 'rcpt', refused);
     const txn = connection.transaction;

@@ -77,6 +77,18 @@ it('hidden keywords: absent from EHLO and refused when used anyway', async () =>
   await dialog.close();
 });
 
+it('a MAIL or RCPT parameter no offered extension takes is refused 555, as the gateway refuses it (trial H)', async () => {
+  const { dialog } = await SmtpDialog.open(haraka.port);
+  expect((await dialog.command('EHLO client.example.org')).code).toBe(250);
+  const odd = await dialog.command('MAIL FROM:<penny@example.org> XYZZY=1');
+  expect(odd.code).toBe(555);
+  expect(odd.text).toContain('5.5.4 Parameter not supported: XYZZY= (no extension offered here takes it)');
+  expect((await dialog.command('MAIL FROM:<penny@example.org> SIZE=2000 BODY=8BITMIME')).code).toBe(250);
+  expect((await dialog.command('RCPT TO:<al@acme.example> MT-PRIORITY=3')).code).toBe(555);
+  expect((await dialog.command('RCPT TO:<al@acme.example>')).code).toBe(250);
+  await dialog.close();
+});
+
 it('strip with notice: the .exe is replaced by the notice, the rest delivered', async () => {
   const delivered = nextDelivered();
   expect(await send('penny@example.org', exeMessage())).toBe(250);

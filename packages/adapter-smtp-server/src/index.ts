@@ -4,7 +4,7 @@ export type { PolicyHooksOptions } from './policy-hooks';
 export type { MessageStore, StoredMessage, AcceptedMessage } from './message-store';
 export { memoryStore } from './memory-store';
 export { smtpServerOptions } from './smtp-controls';
-export { unofferedParameter } from './offered-parameters';
+export { unofferedParameter } from '@mailward/core';
 export { setGreetPause } from './greet-pause';
 export { answerHelo, type HeloHook } from './helo-answer';
 export { StrictDataReader } from './strict-data';

@@ -1,13 +1,13 @@
 import { PassThrough, type Readable } from 'node:stream';
 import {
-  analyze, evaluate, factErrors, gatherFacts, isOutbound, type CompiledPolicy, type Decision, type Direction, type FactProviders, type MessageModel, type Reply, type Stage,
-  type StageInput,
+  analyze, evaluate, factErrors, gatherFacts, isOutbound, unofferedParameterOf, type CompiledPolicy, type Decision, type Direction, type FactProviders, type MessageModel, type Reply, type Stage,
+  type StageInput, type UnofferedParameter,
 } from '@mailward/core';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import { envelopeEffects, stateOf, type ConnectionState } from './connection-state';
 import type { MessageStore, StoredMessage } from './message-store';
 import { endingReason, removalsOf } from './session-log';
-import { offeredByPolicy, openedWithHelo, unofferedParameterOf, unofferedUtf8Address, type UnofferedParameter } from './offered-parameters';
+import { offeredByPolicy, openedWithHelo, unofferedUtf8Address } from './offered-parameters';
 import { recipientMeant } from './postmaster-alias';
 import { replyError } from './smtp-error';
 import { StrictDataReader } from './strict-data';
