@@ -33,13 +33,13 @@ export async function dataStage(
   const violation =
     clientHeaderViolation((txn as { header_lines?: string[] }).header_lines) ??
     strictDataViolation(bytes, { lengthFrom: bodyStart(bytes) });
+  const received = receivedSize(txn, bytes);
   if (violation) {
-    connection.lognotice(plugin, `decision stage=data verdict=reject rule=strict-data reply="${violation.toString()}"`);
+    connection.lognotice(plugin, `decision stage=data bytes=${received} verdict=reject rule=strict-data reply="${violation.toString()}"`);
     return { code: codes.deny, msg: violation };
   }
 
   const maxSize = state.policy.smtp?.maxSize;
-  const received = receivedSize(txn, bytes);
   if (typeof maxSize === 'number' && maxSize > 0 && received > maxSize) {
     const reply = dataSizeRefusal(maxSize);
     // As the smtp: controls are logged at MAIL (hooks.ts protocolRefusal), with the size seen.

@@ -444,6 +444,8 @@ data:
       expect(call.code).toBe(codes.deny);
       expect(`${call.msg as object}`).toContain(`550 5.6.0 Message refused: ${what} in DATA`);
     }
+    // Its decision line has the size, as every data decision's has (trial H).
+    expect(t.logs.filter((l) => l.includes('rule=strict-data'))).toEqual([expect.stringMatching(/decision stage=data bytes=\d+ verdict=reject rule=strict-data/), expect.anything()]);
   });
 
   it('a line Haraka folded counts as malformed (limits), so a malformed rule holds it as the gateway would', async () => {
