@@ -182,6 +182,17 @@ describe('mailward eval', () => {
     expect(bad.stderr).toMatch(/--to "al@acme\.example bo@acme\.example" is not an address; give one address per --to, or a list separated by commas/);
   });
 
+  test('a file that is no message is evaluated, and said to be none', async () => {
+    const empty = join(tmp, 'empty.eml');
+    writeFileSync(empty, '');
+    const r = await runCli(['eval', example('firebox-inbound', 'policy.yaml'), empty, '--to', 'bob@acme.example']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`mailward eval: ${empty} is empty: not a message, evaluated as one with an empty header block`);
+    const text = await runCli(['eval', example('firebox-inbound', 'policy.yaml'), join(root, 'README.md'), '--to', 'bob@acme.example']);
+    expect(text.stderr).toMatch(/README\.md has no header fields: not a message/);
+    expect((await runCli(['eval', example('firebox-inbound', 'policy.yaml'), example('firebox-inbound', 'plain.eml')])).stderr).not.toMatch(/not a message/);
+  });
+
   test('a rule after the one that ended its stage is said to be not reached once, with why', async () => {
     const r = await runCli(['eval', example('gauntlet-smap', 'policy.yaml'), example('gauntlet-smap', 'bad-header.eml'), '--client-ip', '203.0.113.30']);
     expect(r.stdout).toMatch(/^ {4}- outbound-anywhere: not reached \(rule `inbound-to-mailhub` ended the stage\)$/m);

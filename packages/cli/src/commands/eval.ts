@@ -51,6 +51,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
     throw new InputError(`${policyFile} is not a valid policy:\n${policyProblems(err, policyFile).join('\n')}`, 'MW_POLICY_INVALID');
   }
   const model = await analyzeMessage(messageFile);
+  // What the gateway would be given is evaluated all the same, but a file that is no message at all is said to be one.
+  if (model.headers.length === 0) {
+    io.err(`mailward eval: ${messageFile} ${model.size === 0 ? 'is empty' : 'has no header fields'}: not a message, evaluated as one with an empty header block\n`);
+  }
   const fixture = values.facts === undefined ? undefined : readFacts(values.facts);
   const misplaced = unknownVirusParts(fixture, model);
   if (misplaced) throw new InputError(`${values.facts}: ${misplaced}`, 'MW_FACTS_INVALID');
