@@ -27,6 +27,9 @@ const HAS_STATUS = /^[245]\.\d{1,3}\.\d{1,3} /;
  * has it send the rest in a later transaction, so a long list must not hang up the connection
  * before the recipients taken get their mail.
  */
+/** Refused commands a session may have when the policy sets no `hardErrorLimit`: Postfix's smtpd_hard_error_limit. */
+export const DEFAULT_HARD_ERROR_LIMIT = 20;
+
 const isTooManyRecipients = (code: number, data: string | string[]): boolean => code === 452 && typeof data === 'string' && data.startsWith('4.5.3 ');
 
 /**
@@ -49,11 +52,13 @@ export function watchReplies(server: SMTPServer, policy: () => CompiledPolicy, l
       if (typeof data === 'string' && OWN_STATUS[code] && !HAS_STATUS.test(data)) data = `${OWN_STATUS[code]} ${data}`;
       if (code < 400 || code === 421 || isTooManyRecipients(code, data)) return send(code, data, context);
       errors++;
-      const limit = policy().smtp.hardErrorLimit;
-      // With a limit the policy's count is the one that hangs up (smtp-server's stays for none).
-      if (limit) connection._unrecognizedCommands = 0;
+      const configured = policy().smtp.hardErrorLimit;
+      // With a limit of its own the policy's count is the one that hangs up; without, smtp-server's
+      // ten unknown commands stand beside the default, which bounds guessing passwords too.
+      if (configured) connection._unrecognizedCommands = 0;
+      const limit = configured ?? DEFAULT_HARD_ERROR_LIMIT;
       send(code, data, context);
-      if (!limit || errors < limit) return;
+      if (errors < limit) return;
       // The command that reaches the limit gets its own reply first, as Postfix's
       // smtpd_hard_error_limit does: the client learns what was wrong with it, then why it is cut.
       log({ event: 'hard-error-limit', session: connection.session.id, client: connection.remoteAddress, errors });

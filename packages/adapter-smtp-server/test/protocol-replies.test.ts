@@ -104,3 +104,40 @@ it('takes no AUTH in clear on a server without TLS either (538)', async () => {
   d.close();
   await new Promise<void>((r) => server.close(() => r()));
 });
+
+it('without hardErrorLimit, a session guessing passwords is cut after 20 failed logins (trial J)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mw-guess-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=guess.test'], { stdio: 'ignore' });
+  const policy = loadPolicy('version: 1\nsmtp: { greetPause: 0 }\n', 'default-limit.yaml');
+  const events: Record<string, unknown>[] = [];
+  const server = createPolicyServer({
+    policy: () => policy, store: memoryStore(async () => 'Q1'), log: (e) => events.push(e),
+    server: { secure: true, key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+    authenticate: (user, password) => user === 'alice' && password === 'right',
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const socket = tlsConnect({ port: (server.server.address() as AddressInfo).port, host: '127.0.0.1', rejectUnauthorized: false });
+  let text = '';
+  socket.on('data', (b: Buffer) => (text += b.toString()));
+  const closed = new Promise<void>((r) => socket.once('close', () => r()));
+  const lines = async (n: number): Promise<void> => {
+    while ((text.match(/^\d{3} /gm) ?? []).length < n) await new Promise((r) => setTimeout(r, 5));
+  };
+  try {
+    await lines(1);
+    socket.write('EHLO client.example\r\n');
+    await lines(2);
+    for (let i = 1; i <= 20; i++) {
+      socket.write(`AUTH PLAIN ${Buffer.from(`\0alice\0guess${i}`).toString('base64')}\r\n`);
+      await lines(2 + i);
+    }
+    await closed;
+    expect(text.match(/^535 /gm)).toHaveLength(20);
+    expect(text).toMatch(/421 4\.7\.0 Too many errors \(20\); closing connection\r\n$/);
+    expect(events).toContainEqual(expect.objectContaining({ event: 'hard-error-limit', errors: 20 }));
+  } finally {
+    socket.destroy();
+    await new Promise<void>((r) => server.close(() => r()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
