@@ -1,6 +1,6 @@
 import { loadPolicy } from '../policy/load';
 import { evaluate } from './evaluate';
-import { input, message } from './__fixtures__/model';
+import { input, message, part } from './__fixtures__/model';
 import type { Stage } from './stage';
 import type { StageInput } from './input';
 import type { Facts } from '../facts/facts';
@@ -63,6 +63,20 @@ describe('actions', () => {
     expect(effectsOf('rcpt', '[ { route: { via: [10.0.0.10, 10.0.0.11] } } ]', { recipient: 'a@b.example' })).toEqual([{ type: 'route', rule: 'r', via: ['10.0.0.10', '10.0.0.11'] }]);
     expect(effectsOf('data', '[ { stripHtml: [script, Applet] } ]')).toEqual([{ type: 'stripHtml', rule: 'r', elements: ['script', 'applet'] }]);
     expect(effectsOf('data', '[ { log: "hello {client} {helo} {virus}" } ]', {}, { virus: { names: ['EICAR'] } })).toEqual([{ type: 'log', rule: 'r', text: 'hello 203.0.113.9 mail.example.org EICAR' }]);
+  });
+
+  it('leaves spam fields empty for a message spamd was not given, not "0 No" (trial I)', () => {
+    const unscanned = { spam: { score: 0, symbols: [], notScanned: '3000000 bytes is over the 2097152 byte limit' } };
+    expect(effectsOf('data', '[ { headers: { add: { X-Spam: "{spam.score}/{spam.threshold} {spam.status}" } } } ]', {}, unscanned)).toEqual([{ type: 'addHeader', rule: 'r', name: 'X-Spam', value: '/ ' }]);
+  });
+
+  it("names in each part's notice the viruses of that part, when the parts were scanned one by one (trial I)", () => {
+    const p = loadPolicy('version: 1\nnotice: "{filename}: {virus}"\ndata: { rules: [ { id: v, when: { part: { virus: true } }, do: [ strip ] } ] }\n', 'p.yaml');
+    const parts = [part({ path: '2', type: 'application/octet-stream', filename: 'clam.exe' }), part({ path: '3', type: 'application/zip', filename: 'in.zip' }),
+      part({ path: '3/eicar.com', type: 'application/octet-stream', filename: 'eicar.com', inArchive: true, carrier: '3' })];
+    const virus = { names: ['Clam', 'Eicar'], parts: { '2': ['Clam'], '3': ['Eicar'] } };
+    const notices = evaluate(p, 'data', input({ message: message({ parts }) }), { virus }).effects.map((e) => (e as { notice?: string }).notice);
+    expect(notices).toEqual(['clam.exe: Clam', 'in.zip: Eicar']);
   });
 
   it('quarantine carries its reason and who to notify', () => {

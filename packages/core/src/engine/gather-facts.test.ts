@@ -1,7 +1,7 @@
 import type { FactProviders } from '../facts/facts';
 import { loadPolicy } from '../policy/load';
 import { gatherFacts } from './gather-facts';
-import { input, message } from './__fixtures__/model';
+import { input, message, part } from './__fixtures__/model';
 import { Readable } from 'node:stream';
 
 const POLICY = loadPolicy(
@@ -100,6 +100,28 @@ describe('gatherFacts', () => {
     const facts = await gatherFacts(POLICY, 'connect', input(), providers, { timeoutMs: 20 });
     expect(facts.dnsbl!['zen.example']).toEqual({ error: 'dnsbl lookup timed out after 20 ms' });
     expect(aborted).toBe(true);
+  });
+});
+
+describe('gatherFacts for texts', () => {
+  const asked = async (yaml: string): Promise<string[]> => {
+    const calls: string[] = [];
+    const providers: FactProviders = {
+      spam: async () => (calls.push('spam'), { score: 7.2, threshold: 5 }),
+      virus: async (_m, _model, perPart) => (calls.push(`virus perPart=${perPart}`), { names: [], parts: {} }),
+    };
+    const model = message({ parts: [part({ path: '1', type: 'application/octet-stream', filename: 'a.exe' })] });
+    await gatherFacts(loadPolicy(yaml, 'p.yaml'), 'data', input({ message: model }), providers, { timeoutMs: 1000, message: source });
+    return calls;
+  };
+
+  it('scans for a rule whose texts alone quote {spam.*} or {virus} (trial I: the header came out empty)', async () => {
+    expect(await asked('version: 1\ndata:\n  rules:\n    - { id: tag, do: [ { headers: { add: { X-Spam-Score: "{spam.score}", X-Virus: "{virus}" } } } ] }\n'))
+      .toEqual(['spam', 'virus perPart=false']);
+    // A notice is per part: its {virus} is the part's, from the scan of parts.
+    expect(await asked('version: 1\nnotice: "removed {filename}: {virus}"\ndata:\n  rules:\n    - { id: exe, when: { part: { filename: "*.exe" } }, do: [ strip ] }\n'))
+      .toEqual(['virus perPart=true']);
+    expect(await asked('version: 1\ndata:\n  rules:\n    - { id: tag, do: [ { headers: { add: { X-Seen: "{sender}" } } } ] }\n')).toEqual([]);
   });
 });
 

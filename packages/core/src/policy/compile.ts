@@ -14,6 +14,7 @@ import { lintPolicy } from './lint';
 import { PolicyError, type PolicyProblem } from './policy-error';
 import type { RawPolicy, RawReply, RawRule, RawStage, RawWhen } from './raw-policy';
 import { problemAt, type PolicySource } from './problem-at';
+import { templateNeeds } from './template-needs';
 import { parseDuration, parseSize } from './units';
 import { validateRawPolicy } from './validate-raw';
 
@@ -118,7 +119,7 @@ function compileRule(rule: RawRule, scope: CompileScope, path: PolicyPath, notic
     }
     actions.push(action);
   });
-  const needs = dedupeNeeds(when?.needs ?? []);
+  const needs = dedupeNeeds([...(when?.needs ?? []), ...templateNeeds(rule, actx.notice)]);
   return {
     id: rule.id,
     ...(rule.description !== undefined ? { description: rule.description } : {}),

@@ -1,11 +1,12 @@
-import { isFactError } from '../../facts/facts';
+import { isFactError, type VirusFact } from '../../facts/facts';
 import { PART_FIELDS, type TemplateField, type TextTemplate } from '../../match/text-template';
 import type { MimePart } from '../../message/model';
 import type { ActionScope, EvalContext } from '../compiled-policy';
 
 /** The values `{field}` templates are filled with for this evaluation (part fields when a part is given). */
 export function templateValues(ctx: EvalContext, rule: string, part?: MimePart): Partial<Record<TemplateField, string>> {
-  const spam = ctx.facts.spam && !isFactError(ctx.facts.spam) ? ctx.facts.spam : undefined;
+  // A message spamd was not given (over its size limit) has no score: its fields are empty, not "0 No".
+  const spam = ctx.facts.spam && !isFactError(ctx.facts.spam) && ctx.facts.spam.notScanned === undefined ? ctx.facts.spam : undefined;
   const virus = ctx.facts.virus && !isFactError(ctx.facts.virus) ? ctx.facts.virus : undefined;
   const values: Partial<Record<TemplateField, string>> = {
     rule,
@@ -21,7 +22,7 @@ export function templateValues(ctx: EvalContext, rule: string, part?: MimePart):
     'spam.status': spam
       ? `${spam.score >= (spam.threshold ?? 5) ? 'Yes' : 'No'}, score=${spam.score} required=${spam.threshold ?? 5} tests=${(spam.symbols ?? []).join(',')}`
       : '',
-    virus: virus ? virus.names.join(', ') : '',
+    virus: virus ? virusNames(virus, part).join(', ') : '',
     size: String(part ? part.size : ctx.input.message?.size ?? ''),
   };
   if (part) {
@@ -29,6 +30,16 @@ export function templateValues(ctx: EvalContext, rule: string, part?: MimePart):
     values.filename = noticeName(ctx, part);
   }
   return values;
+}
+
+/**
+ * The viruses a text names: for one part (a notice), those found in it, in what it holds, or in
+ * the attachment that holds it, when the parts were scanned one by one; else the message's.
+ */
+function virusNames(virus: VirusFact, part: MimePart | undefined): string[] {
+  if (!part || !virus.parts) return virus.names;
+  const related = Object.entries(virus.parts).filter(([path]) => path === part.path || path.startsWith(`${part.path}/`) || part.path.startsWith(`${path}/`));
+  return [...new Set(related.flatMap(([, names]) => names))];
 }
 
 /**
