@@ -16,7 +16,7 @@ interface FactsSection {
   clamd?: { endpoint?: Endpoint };
   spamd?: { endpoint?: Endpoint };
   dns?: { servers?: string[] };
-  greylist?: { clientWhitelist?: string[]; redis?: { url?: string; host?: string } };
+  greylist?: { clientWhitelist?: string[]; recipientWhitelist?: string[]; redis?: { url?: string; host?: string; port?: number } };
   verify?: { hubs?: { host: string }[] };
 }
 
@@ -78,6 +78,17 @@ export function endpointShapeProblems(facts: unknown, at: Where): Map<string, st
   return found;
 }
 
+/** Why a Redis URL cannot be used (node's URL parser refuses it at the first connection otherwise), if it cannot. */
+function redisUrlProblem(url: string): string | undefined {
+  if (!/^rediss?:\/\/./.test(url)) return 'is not a redis:// or rediss:// URL';
+  try {
+    new URL(url);
+    return undefined;
+  } catch {
+    return 'is not a URL that can be read (a port is 1 to 65535): write redis://[:password@]host[:port][/db]';
+  }
+}
+
 /**
  * What the schema cannot say about gateway.yaml's `facts`: a host that is no host name or
  * address ("127.0.0.1:3310" with the port in it), an endpoint with both a socket and a host,
@@ -110,8 +121,14 @@ export function factsProblems(facts: FactsSection | undefined, at: Where, checkF
   facts.greylist?.clientWhitelist?.forEach((c, i) => {
     if (!isNetwork(c)) say(['facts', 'greylist', 'clientWhitelist', i], `"${c}" is not an IP address or a network (192.0.2.0/24, 2001:db8::/32)`);
   });
+  // Whole addresses and @domains, compared as they are: a pattern or a bare domain would never match.
+  facts.greylist?.recipientWhitelist?.forEach((r, i) => {
+    if (!/^[^@\s*?[\]{}]*@[^@\s*?[\]{}]+$/.test(r)) say(['facts', 'greylist', 'recipientWhitelist', i], `"${r}" is not an address (bob@acme.example) or a domain written @acme.example: patterns are not taken here`);
+  });
   const redis = facts.greylist?.redis;
-  if (redis?.url !== undefined && !/^rediss?:\/\/./.test(redis.url)) say(['facts', 'greylist', 'redis', 'url'], `"${redis.url}" is not a redis:// or rediss:// URL`);
+  if (redis?.url !== undefined && (redis.host !== undefined || redis.port !== undefined)) say(['facts', 'greylist', 'redis'], 'give either url or host and port, not both');
+  const urlProblem = redis?.url === undefined ? undefined : redisUrlProblem(redis.url);
+  if (urlProblem) say(['facts', 'greylist', 'redis', 'url'], `"${redis!.url}" ${urlProblem}`);
   host(['facts', 'greylist', 'redis', 'host'], redis?.host);
   facts.verify?.hubs?.forEach((h, i) => host(['facts', 'verify', 'hubs', i, 'host'], h.host));
   return problems;

@@ -79,5 +79,15 @@ describe("gateway.yaml's facts: what the schema cannot see", () => {
       'gateway.yaml:5:107: /facts/greylist/redis/url: "htp://x" is not a redis:// or rediss:// URL',
     ]);
   });
+
+  it('refuses a Redis URL node cannot read, url with host or port, and whitelisted recipients that are patterns (trial I)', () => {
+    const read = 'is not a URL that can be read (a port is 1 to 65535): write redis://[:password@]host[:port][/db]';
+    expect(problems(['greylist: { redis: { url: "redis://127.0.0.1:99999" } }'])).toEqual([`gateway.yaml:4:29: /facts/greylist/redis/url: "redis://127.0.0.1:99999" ${read}`]);
+    expect(problems(['greylist: { redis: { url: "redis://127.0.0.1:6379", port: 1 } }'])).toEqual(['gateway.yaml:4:22: /facts/greylist/redis: give either url or host and port, not both']);
+    expect(problems(['greylist: { recipientWhitelist: ["bob@acme.example", "@acme.example", "grey*@acme.example", acme.example] }'])).toEqual([
+      'gateway.yaml:4:73: /facts/greylist/recipientWhitelist/2: "grey*@acme.example" is not an address (bob@acme.example) or a domain written @acme.example: patterns are not taken here',
+      'gateway.yaml:4:95: /facts/greylist/recipientWhitelist/3: "acme.example" is not an address (bob@acme.example) or a domain written @acme.example: patterns are not taken here',
+    ]);
+  });
 });
 
