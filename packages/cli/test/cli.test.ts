@@ -83,6 +83,28 @@ describe('mailward check', () => {
     expect(r.stdout).toMatch(/policy\.yaml: valid policy "firebox-inbound", \d+ rules/);
   });
 
+  test('a gateway.yaml is checked as serve takes it, with its policy (trial I: it was read as a policy)', async () => {
+    const dir = mkdtempSync(join(tmp, 'gw-check-'));
+    writeFileSync(join(dir, 'policy.yaml'), 'version: 1\nrcpt: { rules: [ { id: ours, when: { recipient: { domain: acme.example } }, do: [ accept ] } ] }\n');
+    const good = join(dir, 'gateway.yaml');
+    writeFileSync(good, 'policy: policy.yaml\nlisteners: [{ listen: "127.0.0.1:2525" }]\ndelivery: { mode: maildir }\n');
+    const ok = await runCli(['check', good]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe(`${good}: valid gateway configuration; policy ${join(dir, 'policy.yaml')}: 1 rule\n`);
+    const bad = join(dir, 'bad-gateway.yaml');
+    writeFileSync(bad, 'policy: policy.yaml\nlisteners: [{ listen: "127.0.0.1:99999" }]\ndelivery: { mode: maildir }\nspoool: x\n');
+    const refused = await runCli(['check', bad]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:4:1: .*spoool.*did you mean \`spool\``, 'm'));
+    expect(refused.stderr).toMatch(/bad-gateway\.yaml:2:\d+: .*99999/);
+    expect(refused.stderr).toMatch(/bad-gateway\.yaml: invalid gateway configuration \(2 problems\)\n$/);
+    writeFileSync(join(dir, 'policy.yaml'), 'version: 1\nrcpt: { rules: [ { id: ours, when: { recipient: { domian: acme.example } }, do: [ accept ] } ] }\n');
+    const policyBad = await runCli(['check', good]);
+    expect(policyBad.code).toBe(1);
+    expect(policyBad.stderr).toMatch(/policy\.yaml:2:\d+: .*domian/);
+    expect(policyBad.stderr).toMatch(/gateway\.yaml: invalid gateway configuration \(1 problem\)\n$/);
+  });
+
   test('an invalid policy: exit 1 and every error with file:line:col', async () => {
     const file = join(tmp, 'bad.yaml');
     writeFileSync(
