@@ -49,7 +49,7 @@ export async function gatherFacts(
     let at = -1;
     let mine: FactNeed[] = [];
     for (const [i, rule] of compiled.rules.entries()) {
-      mine = wanted(rule, trace[i]!, compiled.needs).filter((n) => !asked.has(keyOf(n)));
+      mine = wanted(rule, trace[i]!).filter((n) => !asked.has(keyOf(n)));
       if (mine.length > 0) {
         at = i;
         break;
@@ -69,16 +69,14 @@ export async function gatherFacts(
 /**
  * What a reached rule needs looked up: nothing when it came out false without its facts (it is
  * false whatever they answer). One that matched is looked up too, so the branch of an `any` that
- * decides (and the parts a strip removes) is the one it would be with every fact at hand; and as
- * its actions' texts may quote `{spam.*}` or `{virus}`, the stage's scans come with it.
+ * decides (and the parts a strip removes) is the one it would be with every fact at hand, and the
+ * scans its texts quote (`{spam.score}`, `{virus}`: among its needs) are there to fill them.
  */
-function wanted(rule: CompiledRule, trace: RuleTrace, stageNeeds: readonly FactNeed[]): readonly FactNeed[] {
+function wanted(rule: CompiledRule, trace: RuleTrace): readonly FactNeed[] {
   if (!trace.reached) return [];
   // A reached rule carries a note only when a fact it needed was missing or failed.
-  if (trace.note !== undefined) return rule.needs;
-  if (!trace.matched) return [];
-  if (!rule.actions.some((a) => a.kind === 'effect')) return rule.needs;
-  return [...rule.needs, ...stageNeeds.filter((n) => n.kind === 'spam' || n.kind === 'virus')];
+  if (trace.note !== undefined || trace.matched) return rule.needs;
+  return [];
 }
 
 function keyOf(need: FactNeed): string {
