@@ -4,7 +4,7 @@ import { dataStage } from './data-stage';
 import { decide, logDecision, recordDecision } from './decide';
 import { hiddenKeywords, refuseCommand, refuseNonAscii, refuseParameters, withoutHidden } from './hidden-keywords';
 import { declaredSizeRefusal, withPolicySize } from './size-limit';
-import type { HarakaAddress, HarakaConnection, Next } from './haraka-types';
+import type { HarakaAddress, HarakaAddressClass, HarakaConnection, Next } from './haraka-types';
 import { loadState, type MailwardPlugin, type MailwardState } from './plugin-state';
 import { queueStage } from './queue-stage';
 import { otherRouteRefusal } from './recipient-route';
@@ -86,11 +86,19 @@ export function hook_rcpt(
     if (typeof max === 'number' && max > 0 && accepted.length >= max) {
       return protocolRefusal(this, connection, 'rcpt', refusal(452, '4.5.3', `Too many recipients (at most ${max} per message)`), 'smtp.maxRecipients');
     }
-    return envelopeStage(this, state, connection, 'rcpt', {
-      recipient: envelopeAddress(params?.[0]),
-      recipients: accepted,
-    });
+    // RFC 5321 4.5.1: a bare <Postmaster> stands for the postmaster mailbox, decided on and delivered as that.
+    const recipient = postmasterMeant(envelopeAddress(params?.[0]), state.settings.postmaster);
+    if (recipient !== envelopeAddress(params?.[0]) && txn && txn.rcpt_to.length > 0) {
+      const Address = txn.rcpt_to[txn.rcpt_to.length - 1]!.constructor as HarakaAddressClass;
+      txn.rcpt_to[txn.rcpt_to.length - 1] = new Address(`<${recipient}>`);
+    }
+    return envelopeStage(this, state, connection, 'rcpt', { recipient, recipients: accepted });
   });
+}
+
+/** The address a recipient stands for: mailward.yaml's `postmaster` for a bare `Postmaster` (any case). */
+function postmasterMeant(address: string, postmaster: string | undefined): string {
+  return postmaster !== undefined && address.toLowerCase() === 'postmaster' ? postmaster : address;
 }
 
 /** data stage at end of DATA (see data-stage.ts). */

@@ -65,7 +65,7 @@ describe('parseSettings (config/mailward.yaml)', () => {
     const text = 'policy: policy.yaml\nfactTimeout: 5\npolcy: x\nquarantine: q\n';
     const raw = { policy: 'policy.yaml', factTimeout: 5, polcy: 'x', quarantine: 'q' };
     expect(() => parseSettings(raw, dir, yamlLocator(text))).toThrow([
-      'config/mailward.yaml:3:1: unknown key `polcy`; known keys are policy, secret, factTimeout, facts, quarantine, useHarakaResults',
+      'config/mailward.yaml:3:1: unknown key `polcy`; known keys are policy, secret, factTimeout, facts, quarantine, useHarakaResults, postmaster',
       'config/mailward.yaml:2:1: `factTimeout: 5` has no unit: write one, such as 5s or 5ms (units ms, s, m, h, d)',
       'config/mailward.yaml:4:1: `quarantine` must be `{ dir: /path/to/quarantine }`',
     ].join('\n'));

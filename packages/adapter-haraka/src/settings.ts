@@ -18,9 +18,11 @@ export interface HarakaSettings {
   quarantineDir?: string;
   /** Read spamassassin / clamd / dns-list results other plugins left in transaction.results. */
   useHarakaResults: boolean;
+  /** The mailbox a bare `RCPT TO:<Postmaster>` stands for (RFC 5321 4.5.1). */
+  postmaster?: string;
 }
 
-const KNOWN = new Set(['policy', 'secret', 'factTimeout', 'facts', 'quarantine', 'useHarakaResults']);
+const KNOWN = new Set(['policy', 'secret', 'factTimeout', 'facts', 'quarantine', 'useHarakaResults', 'postmaster']);
 
 /** Where a key of mailward.yaml is written (`line:col`), when the file's text is known. */
 export type SettingsLocator = (path: readonly string[]) => { line: number; col: number };
@@ -62,6 +64,10 @@ export function parseSettings(raw: unknown, configDir: string, locate?: Settings
   if (facts !== undefined && (facts === null || typeof facts !== 'object' || Array.isArray(facts))) {
     problems.push(new Problem(['facts'], '`facts` must be a map (the @mailward/facts configuration)'));
   }
+  const postmaster = check(() => optionalString(doc.postmaster, 'postmaster'));
+  if (postmaster !== undefined && !/^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/.test(postmaster)) {
+    problems.push(new Problem(['postmaster'], `\`postmaster: ${postmaster}\` is not an address: write the mailbox a bare <Postmaster> stands for, such as postmaster@acme.example`));
+  }
   let quarantineDir: string | undefined;
   if (doc.quarantine !== undefined) {
     const q = doc.quarantine as Record<string, unknown> | null;
@@ -80,6 +86,7 @@ export function parseSettings(raw: unknown, configDir: string, locate?: Settings
     policy, secret, factTimeoutMs, useHarakaResults,
     ...(facts !== undefined ? { facts: facts as Record<string, unknown> } : {}),
     ...(quarantineDir !== undefined ? { quarantineDir } : {}),
+    ...(postmaster !== undefined ? { postmaster } : {}),
   };
 }
 

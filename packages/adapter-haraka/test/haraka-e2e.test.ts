@@ -21,7 +21,7 @@ beforeAll(async () => {
   sink = await Sink.start();
   haraka = await HarakaProcess.start({
     plugins: ['mailward', 'queue/quarantine', 'queue/smtp_forward'],
-    mailwardYaml: 'policy: policy.yaml\nsecret: e2e-secret\n',
+    mailwardYaml: 'policy: policy.yaml\nsecret: e2e-secret\npostmaster: postmaster@acme.example\n',
     policy: POLICY,
     sinkPort: sink.port,
   });
@@ -75,6 +75,17 @@ it('hidden keywords: absent from EHLO and refused when used anyway', async () =>
   expect((await dialog.command('AUTH PLAIN dGVzdAB0ZXN0AHRlc3Q=')).code).toBe(502);
   expect((await dialog.command('MAIL FROM:<penny@example.org> RET=HDRS')).code).toBe(555);
   await dialog.close();
+});
+
+it('a bare RCPT TO:<Postmaster> is taken for the postmaster mailbox mailward.yaml names, and delivered there (RFC 5321 4.5.1)', async () => {
+  const seen = sink.messages.length;
+  const dialog = await session('penny@example.org');
+  expect((await dialog.command('RCPT TO:<Postmaster>')).code).toBe(250);
+  const { end } = await dialog.data(crlf(textMessage('to the postmaster')));
+  expect(end!.code).toBe(250);
+  await dialog.close();
+  const got = (await sink.waitFor(seen + 1))[seen]!;
+  expect(got.to).toEqual(['postmaster@acme.example']);
 });
 
 it('a MAIL or RCPT parameter no offered extension takes is refused 555, as the gateway refuses it (trial H)', async () => {
