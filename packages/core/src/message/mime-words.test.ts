@@ -1,4 +1,4 @@
-import { decodeMimeWords } from './mime-words';
+import { decodeMimeWords, hasUnorderedUtf16 } from './mime-words';
 import { entityFilenames } from './file-name';
 
 describe('decodeMimeWords: encoded words as mail clients read them', () => {
@@ -16,5 +16,25 @@ describe('decodeMimeWords: encoded words as mail clients read them', () => {
     ['RFC 2231 in UTF-7', "attachment; filename*=utf-7''a+AC4-exe"],
   ])('decodes a UTF-7 file name in %s', (_name, disposition) => {
     expect(entityFilenames(undefined, disposition)).toEqual(['a.exe']);
+  });
+});
+
+describe('UTF-16 without a byte-order mark (trial L)', () => {
+  const le = Buffer.from('\u0100\u0100\u0100\u0100\u0100\u0100\u0100\u0100\u0100\u0100\u0100\u0100run.js', 'utf16le');
+  const word = (bytes: Buffer): string => `=?utf-16?B?${bytes.toString('base64')}?=`;
+
+  it('is read little-endian, as Python and Windows read it, whatever its zero octets suggest', () => {
+    expect(decodeMimeWords(word(le))).toBe('\u0100'.repeat(12) + 'run.js');
+    // Split over two words in the middle of a character, the halves are joined first.
+    expect(decodeMimeWords(`${word(le.subarray(0, 25))} ${word(le.subarray(25))}`)).toBe('\u0100'.repeat(12) + 'run.js');
+    // A byte-order mark says which: big-endian here.
+    expect(decodeMimeWords(word(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('run.js', 'utf16le').swap16()])))).toBe('run.js');
+  });
+
+  it('is told apart, as an encoded word or an RFC 2231 value, from UTF-16 with a mark', () => {
+    expect(hasUnorderedUtf16(`attachment; filename="${word(le)}"`)).toBe(true);
+    expect(hasUnorderedUtf16("attachment; filename*=utf-16''%00%01r%00u%00n%00")).toBe(true);
+    expect(hasUnorderedUtf16("attachment; filename*=utf-16''%FF%FEr%00u%00n%00")).toBe(false);
+    expect(hasUnorderedUtf16('attachment; filename="=?utf-8?B?cnVuLmpz?="')).toBe(false);
   });
 });

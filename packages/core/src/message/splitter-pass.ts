@@ -8,7 +8,7 @@ import { entityFilenames } from './file-name';
 import { parseHeaderLine } from './header-fields';
 import { parseStructured } from './header-params';
 import { ambiguousBoundary } from './boundary-readings';
-import { unreadableCharsets } from './mime-words';
+import { hasUnorderedUtf16, unreadableCharsets } from './mime-words';
 import type { AnalyzeLimits } from './limits';
 import type { HeaderField, Malformation, MimePart } from './model';
 import { partPath } from './part-path';
@@ -99,6 +99,8 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
     const filenames = entityFilenames(typeValue || undefined, dispositionValue || undefined, nameFields);
     const unreadable = unreadableCharsets([typeValue, dispositionValue, ...nameFields].join('\n'));
     if (unreadable.length > 0) flag('bad-header', path, `a header field of the part is in a charset read here as nothing (${unreadable.map((c) => JSON.stringify(c)).join(', ')}); a reader that knows it sees a name no rule saw`);
+    const unordered = hasUnorderedUtf16([typeValue, dispositionValue, ...nameFields].join('\n'));
+    if (unordered) flag('bad-header', path, 'a name in UTF-16 without a byte-order mark: readers take its byte order differently (read here as Python and Windows read it, little-endian)');
     const part: MimePart = {
       path,
       carrier: scope.carrier ?? path,
@@ -111,7 +113,7 @@ export function splitterPass(input: Readable, limits: AnalyzeLimits, scope: Pass
       encrypted: false,
       doubleExtension: false,
       // A name we cannot read hides what the file is.
-      nameMismatch: unreadable.length > 0,
+      nameMismatch: unreadable.length > 0 || unordered,
     };
     if (node.charset) part.charset = node.charset;
     if (node.disposition) part.disposition = node.disposition;
