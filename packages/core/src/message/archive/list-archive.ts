@@ -21,7 +21,9 @@ const ARCHIVE_TYPES = new Set([
   'application/x-compressed-tar', 'application/ms-tnef', 'application/vnd.ms-tnef',
   'application/x-7z-compressed', 'application/vnd.rar', 'application/x-rar-compressed', 'application/x-rar',
   'application/x-bzip2', 'application/x-bzip', 'application/x-xz', 'application/x-bzip-compressed-tar',
-  'application/x-xz-compressed-tar',
+  'application/x-xz-compressed-tar', 'application/zstd', 'application/x-zstd', 'application/x-lz4', 'application/x-lzip',
+  'application/x-lzma', 'application/vnd.ms-cab-compressed', 'application/x-cpio', 'application/x-archive',
+  'application/vnd.debian.binary-package',
 ]);
 
 /** True when a declared type is an archive type. */
@@ -82,7 +84,7 @@ async function listByKind(src: ByteSource, limits: ListLimits, holders: readonly
     return listing;
   }
   if (isTnef(head)) return listTnef(src, limits.memory);
-  // Known, not opened (node has no 7z, rar, bzip2 or xz): said, so that what they hold is no
+  // Known, not opened (node has no 7z, rar, bzip2, xz, zstd...): said, so that what they hold is no
   // blind spot: a policy's `malformed: limits` holds them.
   const unlisted = unlistedFormat(head);
   if (unlisted) return { format: unlisted, members: [], limit: UNLISTED_LIMIT[unlisted] };

@@ -9,9 +9,17 @@ const samples: [string, Buffer, string][] = [
   ['rar', Buffer.concat([Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1'), Buffer.alloc(40)]), 'rar archives are not opened'],
   ['bzip2', Buffer.concat([Buffer.from('BZh91AY&SY', 'latin1'), Buffer.alloc(40)]), 'bzip2-compressed files (tar.bz2 included) are not opened'],
   ['xz', Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 4]), Buffer.alloc(40)]), 'xz-compressed files (tar.xz included) are not opened'],
+  // Trial L: formats 7-Zip or Windows 11 open, which passed unopened and unsaid.
+  ['zstd', Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x04, 0x58]), Buffer.alloc(40)]), 'zstd-compressed files (tar.zst included) are not opened'],
+  ['lz4', Buffer.concat([Buffer.from([0x04, 0x22, 0x4d, 0x18, 0x64, 0x40]), Buffer.alloc(40)]), 'lz4-compressed files (tar.lz4 included) are not opened'],
+  ['lzip', Buffer.concat([Buffer.from('LZIP\x01\x0c', 'latin1'), Buffer.alloc(40)]), 'lzip-compressed files (tar.lz included) are not opened'],
+  ['lzma', Buffer.concat([Buffer.from([0x5d, 0x00, 0x00, 0x80, 0x00]), Buffer.alloc(8, 0xff), Buffer.alloc(40)]), 'lzma-compressed files (tar.lzma included) are not opened'],
+  ['cab', Buffer.concat([Buffer.from('MSCF\0\0\0\0', 'latin1'), Buffer.alloc(40)]), 'cab archives are not opened'],
+  ['cpio', Buffer.from(`070701${'0'.repeat(104)}evil.exe\0`, 'latin1'), 'cpio archives are not opened'],
+  ['ar', Buffer.concat([Buffer.from('!<arch>\nevil.exe/       ', 'latin1'), Buffer.alloc(40)]), 'ar archives (.a, .deb) are not opened'],
 ];
 
-describe('listArchive: 7z, rar, bzip2 and xz', () => {
+describe('listArchive: 7z, rar, bzip2, xz and the other formats it does not open', () => {
   it.each(samples)('knows %s by its magic and says it is not opened', async (format, bytes, limit) => {
     expect(await listArchive(bufferSource(bytes), limits)).toEqual({ format, members: [], limit });
   });
@@ -34,8 +42,14 @@ describe('listArchive: 7z, rar, bzip2 and xz', () => {
   });
 
   it('keeps such attachments by their names and types, to be looked at', () => {
-    expect(['a.7z', 'a.rar', 'a.tar.bz2', 'a.tbz2', 'a.tar.xz', 'a.txz'].every(isArchiveName)).toBe(true);
-    expect(['application/x-7z-compressed', 'application/vnd.rar', 'application/x-bzip2', 'application/x-xz'].every(isArchiveType)).toBe(true);
+    expect(['a.7z', 'a.rar', 'a.tar.bz2', 'a.tbz2', 'a.tar.xz', 'a.txz', 'a.tar.zst', 'a.lz4', 'a.tar.lzma', 'a.cab', 'a.cpio', 'a.deb'].every(isArchiveName)).toBe(true);
+    expect(['application/x-7z-compressed', 'application/vnd.rar', 'application/x-bzip2', 'application/x-xz', 'application/zstd', 'application/vnd.ms-cab-compressed'].every(isArchiveType)).toBe(true);
+  });
+
+  it('takes no text or other binary for one of the formats without a strong magic', async () => {
+    for (const bytes of [Buffer.from('070701 is the order number\r\n'), Buffer.from([0x5d, 0x00, 0x00, 0x81, 0x00, 1, 2, 3, 4, 5, 6, 7, 8, 9]), Buffer.from('LZIP is a format\r\n')]) {
+      expect(await listArchive(bufferSource(Buffer.concat([bytes, Buffer.alloc(40, 0x20)])), limits)).toBeUndefined(); // no archive at all
+    }
   });
 
   it('makes analysis report a 7z attachment as malformed: limits', async () => {
