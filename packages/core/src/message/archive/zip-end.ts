@@ -17,6 +17,11 @@ export interface ZipEnd {
   count: number;
   /** Where the end record (zip64 or classic) starts: the directory cannot run past it. */
   end: number;
+  /**
+   * The other directory, when the zip64 end record and the classic one name different ones:
+   * Python's zipfile reads the zip64 one whenever it is there, unzip the classic one.
+   */
+  other?: ZipEnd;
 }
 
 // Archives past 4 GiB or 65535 entries keep the real numbers in a zip64 end record, found
@@ -51,14 +56,21 @@ export function findZipEnd(src: ByteSource, empty = false): ZipEnd | undefined {
     const at = tailStart + i;
     const count = tail.readUInt16LE(i + 10);
     const classic = { cdSize: tail.readUInt32LE(i + 12), cdStart: tail.readUInt32LE(i + 16), end: at };
-    const { cdSize, cdStart, end } = classic.cdSize === 0xffffffff || classic.cdStart === 0xffffffff ? zip64Numbers(src, at) ?? classic : classic;
-    if (cdSize === 0) {
-      if (empty && cdStart <= end) return { cdStart, cdSize, shift: 0, end, count };
-      continue;
-    }
-    if (cdStart + cdSize <= end && startsCentral(src, cdStart)) return { cdStart, cdSize, shift: 0, end, count };
-    const shift = end - cdSize - cdStart;
-    if (shift > 0 && startsCentral(src, cdStart + shift)) return { cdStart: cdStart + shift, cdSize, shift, end, count };
+    const zip64 = zip64Numbers(src, at);
+    const { cdSize, cdStart, end } = classic.cdSize === 0xffffffff || classic.cdStart === 0xffffffff ? zip64 ?? classic : classic;
+    const other = zip64 && zip64.cdStart !== cdStart && zip64.cdSize > 0 && zip64.cdStart + zip64.cdSize <= zip64.end && startsCentral(src, zip64.cdStart)
+      ? { cdStart: zip64.cdStart, cdSize: zip64.cdSize, shift: 0, end: zip64.end, count: 0 } : undefined;
+    const found = findDirectory(src, cdStart, cdSize, end, count, empty);
+    if (found) return other ? { ...found, other } : found;
   }
+  return undefined;
+}
+
+/** The directory an end record names, taken as written or shifted by the bytes before the zip. */
+function findDirectory(src: ByteSource, cdStart: number, cdSize: number, end: number, count: number, empty: boolean): ZipEnd | undefined {
+  if (cdSize === 0) return empty && cdStart <= end ? { cdStart, cdSize, shift: 0, end, count } : undefined;
+  if (cdStart + cdSize <= end && startsCentral(src, cdStart)) return { cdStart, cdSize, shift: 0, end, count };
+  const shift = end - cdSize - cdStart;
+  if (shift > 0 && startsCentral(src, cdStart + shift)) return { cdStart: cdStart + shift, cdSize, shift, end, count };
   return undefined;
 }

@@ -111,4 +111,26 @@ describe('listZip: a zip64 end record', () => {
     expect(listing?.members.map((m) => m.name)).toEqual(['evil.exe']);
     expect(listing?.problem).toBeUndefined();
   });
+
+  it('lists the directory a zip64 end record names beside the classic one when they differ (trial L)', async () => {
+    // evil.exe's local header hides in the stored data of notes.bin; the classic end record
+    // names a directory of notes.bin, the zip64 one (which Python's zipfile reads) one of evil.exe.
+    const hidden = buildZip([{ name: 'evil.exe', data: exe, method: 0 }]);
+    const hiddenCd = hidden.readUInt32LE(hidden.length - 6);
+    const pad = Buffer.from('hello this is text\n'.repeat(4));
+    const outer = buildZip([{ name: 'notes.bin', data: Buffer.concat([pad, hidden.subarray(0, hiddenCd)]), method: 0 }]);
+    const outerCdEnd = outer.length - 22;
+    const evilCentral = Buffer.from(hidden.subarray(hiddenCd, hidden.length - 22));
+    evilCentral.writeUInt32LE(30 + 'notes.bin'.length + pad.length, 42);
+    const record = Buffer.alloc(56);
+    record.writeUInt32LE(0x06064b50, 0); record.writeBigUInt64LE(44n, 4);
+    record.writeBigUInt64LE(1n, 24); record.writeBigUInt64LE(1n, 32);
+    record.writeBigUInt64LE(BigInt(evilCentral.length), 40); record.writeBigUInt64LE(BigInt(outerCdEnd), 48);
+    const locator = Buffer.alloc(20);
+    locator.writeUInt32LE(0x07064b50, 0); locator.writeBigUInt64LE(BigInt(outerCdEnd + evilCentral.length), 8);
+    const zip = Buffer.concat([outer.subarray(0, outerCdEnd), evilCentral, record, locator, outer.subarray(outerCdEnd)]);
+    const listing = await list(zip);
+    expect(listing?.members.map((m) => m.name)).toEqual(['notes.bin', 'evil.exe']);
+    expect(listing?.members[1]!.content?.()).toEqual(exe);
+  });
 });

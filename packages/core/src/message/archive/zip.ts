@@ -96,8 +96,10 @@ export function listZip(src: ByteSource, limit: number, depth = 0): ArchiveListi
   const end = findZipEnd(src, true);
   const centrals = end ? centralHeaders(src, end) : [];
   if (end && (centrals.length > 0 || end.cdSize === 0)) {
-    const known = new Map(centrals.map((c) => [c.local, c]));
-    const members = centrals.map((c) => member(src, c, localHeader(src, c.local), limit));
+    // A second directory (zip64's, naming others) is read too: each reader sees one of the two.
+    const others = end.other ? centralHeaders(src, end.other).filter((o) => !centrals.some((c) => c.local === o.local)) : [];
+    const known = new Map([...centrals, ...others].map((c) => [c.local, c]));
+    const members = [...centrals, ...others].map((c) => member(src, c, localHeader(src, c.local), limit));
     for (const local of localWalk(src, end.shift, end.cdStart, known)) {
       if (!known.has(local.local)) members.push(member(src, undefined, local, limit));
     }
