@@ -47,7 +47,8 @@ describe('mailward replay', () => {
     expect(rowOf(r.stdout, 'deny-file-names')).toMatch(/^deny-file-names\s+data\s+1\s+stripped 1 part, logged 1$/);
     expect(rowOf(r.stdout, 'allow-only-safe-types')).toMatch(/\s0\s+-$/);
     expect(rowOf(r.stdout, 'our-domains-only')).toMatch(/\srcpt\s+2\s+accepted 2$/);
-    expect(rowOf(r.stdout, 'header-allowlist')).toMatch(/\s2\s+edited headers on 2$/);
+    // It fires on both, and edits only plain.eml: junk-bat.eml has no field the allowlist removes (trial K).
+    expect(rowOf(r.stdout, 'header-allowlist')).toMatch(/\s2\s+edited headers on 1$/);
     expect(rowOf(r.stdout, '(rcpt default)')).toMatch(/\srcpt\s+1\s+rejected 1, refused 1 recipient$/);
     // --show 1: the first message each rule fired on, with its Subject.
     expect(r.stdout).toContain(`deny-file-names  `);

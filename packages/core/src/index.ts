@@ -44,6 +44,7 @@ export type { DataViolation } from './message/strict-lines';
 
 // rewrite
 export { rewrite } from './rewrite/rewrite';
+export { headerChanges } from './rewrite/header-only';
 export { HEADER_EFFECTS, removesField } from './rewrite/header-edits';
 export type { RewriteOptions, RewrittenMessage } from './rewrite/rewrite';
 export type { RewriteChange } from './rewrite/change';

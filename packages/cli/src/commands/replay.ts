@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { analyze, runSession, type Client, type CompiledPolicy, type FactNeed, type MessageModel } from '@mailward/core';
-import { factsFromFixture, loadPolicyWithTests, needsOf, policyProblems } from '@mailward/core/testing';
+import { analyze, headerChanges, HEADER_EFFECTS, runSession, type Client, type CompiledPolicy, type FactNeed, type MessageModel } from '@mailward/core';
+import { factsFromFixture, loadPolicyWithTests, needsOf, OUTPUT_SECRET, policyProblems } from '@mailward/core/testing';
 import { addressesFromFlag } from '../flag-addresses';
 import { clientFromFlags, defaultHelo } from '../flag-client';
 import { processIo, type Io } from '../io';
@@ -107,7 +107,10 @@ async function count(item: StoredItem, replay: Replay, tally: ImpactTally): Prom
   const facts = factsFromFixture(undefined, replay.needs, { helo, sender: envelope.sender, recipients: envelope.recipients });
   const result = runSession(policy, { client, helo, sender: envelope.sender, recipients: envelope.recipients, message: model }, facts);
   const subject = model.headers.find((h) => h.name.toLowerCase() === 'subject');
-  tally.add({ source: item.source, subject: (subject?.decoded || subject?.value || '').trim() }, envelope, result);
+  // The rules whose header edits change this message (a removal of a field it has none of changes nothing).
+  const edits = result.effects.filter((e) => HEADER_EFFECTS.has(e.type));
+  const edited = edits.length > 0 ? new Set((await headerChanges(item.open(), edits, OUTPUT_SECRET)).map((c) => ('rule' in c ? c.rule : ''))) : new Set<string>();
+  tally.add({ source: item.source, subject: (subject?.decoded || subject?.value || '').trim() }, envelope, result, edited);
 }
 
 function showCount(text: string | undefined): number {

@@ -84,7 +84,8 @@ export class ImpactTally {
   }
 
   /** Counts one replayed message. */
-  add(message: MessageRef, envelope: GuessedEnvelope, result: SessionResult): void {
+  /** `edited`: the rules whose header edits change the message (an edit of a field it lacks changes nothing). */
+  add(message: MessageRef, envelope: GuessedEnvelope, result: SessionResult, edited: ReadonlySet<string> = new Set()): void {
     const { report } = this;
     report.messages.read += 1;
     report.messages.replayed += 1;
@@ -135,7 +136,7 @@ export class ImpactTally {
         if (first === e) row.strippedParts += 1;
         else if (first && first.rule !== e.rule && firstTime(row, `before ${e.part.carrier}`)) row.strippedBefore += 1;
       }
-      if (HEADER_EFFECTS.has(e.type) && firstTime(row, 'headers')) row.editedHeaders += 1;
+      if (HEADER_EFFECTS.has(e.type) && REWRITTEN.has(result.verdict) && edited.has(e.rule) && firstTime(row, 'headers')) row.editedHeaders += 1;
     }
     for (const row of touched) {
       row.messages += 1;

@@ -4,7 +4,7 @@ import { guarded } from './guarded';
 import type { Effect } from '../engine/effect';
 import type { RewriteChange } from './change';
 import { CrlfLines } from './crlf';
-import { editHeaders } from './header-edits';
+import { editHeaders, HEADER_EFFECTS } from './header-edits';
 import { foldLongHeaderLines } from './header-lines';
 import { pipeInto } from './pipe-into';
 
@@ -70,6 +70,24 @@ export function rewriteHeadersOnly(input: Readable, effects: HeaderEffect[], sec
     },
   });
   return pipeInto(input, edit);
+}
+
+/**
+ * What the header effects would change in a message's top-level header block, by rule, without
+ * writing anything (replay counts the messages each rule edits with it): the block is read, the
+ * rest of the message is not.
+ */
+export async function headerChanges(input: Readable, effects: readonly Effect[], secret: string): Promise<RewriteChange[]> {
+  let head = Buffer.alloc(0);
+  for await (const chunk of input) {
+    head = Buffer.concat([head, chunk as Buffer]);
+    if (headEnd(head) >= 0 || head.length > HEAD_LIMIT) break; // ends the stream
+  }
+  const cut = headEnd(head);
+  const block = new CrlfLines().push(head.subarray(0, cut >= 0 ? cut : head.length));
+  const changes: RewriteChange[] = [];
+  editHeaders(headersOf(block), effects.filter((e): e is HeaderEffect => HEADER_EFFECTS.has(e.type)), secret, changes);
+  return changes;
 }
 
 /** True when no effect needs the MIME structure (no part strip or drop, no HTML edit). */
