@@ -153,7 +153,7 @@ export const caseSchema = {
         },
         quarantine: {
           type: 'object',
-          properties: { reason: { type: 'string' }, notify: { type: 'array', items: { type: 'string' } } },
+          properties: { reason: { type: 'string' }, notify: { type: 'array', items: { type: 'string' } }, forward: { type: 'string', description: 'The quarantine mailbox the message is delivered to instead.' } },
           additionalProperties: false,
         },
         output: {

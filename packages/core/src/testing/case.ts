@@ -106,7 +106,7 @@ export interface CaseExpect {
   /** Every effect, in order. Required when the decision changes the message. */
   effects?: ExpectedEffect[];
   recipients?: ExpectedRecipient[];
-  quarantine?: { reason?: string; notify?: string[] };
+  quarantine?: { reason?: string; notify?: string[]; forward?: string };
   /**
    * The message as delivered (the rewrite of its effects): an .eml file compared whole, line ends
    * aside, or text it must and must not hold. Masqueraded ids are keyed with OUTPUT_SECRET.

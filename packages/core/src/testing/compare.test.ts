@@ -68,6 +68,14 @@ describe('compareOutcome', () => {
     expect(compareOutcome({ verdict: 'quarantine', quarantine: { reason: 'spam' } }, q)).toHaveLength(1);
     expect(compareOutcome({ verdict: 'accept', quarantine: {} }, accepted)).toEqual(['quarantine: expected quarantine details, got none']);
   });
+
+  test("a quarantine's forward mailbox is compared when stated (trial K: it could not be)", () => {
+    const q: SessionOutcome = { ...accepted, verdict: 'quarantine', quarantine: { reason: 'spam', notify: [], forward: 'spam@acme.example' } };
+    expect(compareOutcome({ verdict: 'quarantine', quarantine: { forward: 'SPAM@acme.example' } }, q)).toEqual([]);
+    expect(compareOutcome({ verdict: 'quarantine', quarantine: { forward: 'held@acme.example' } }, q)).toEqual(['quarantine forward: expected held@acme.example, got spam@acme.example']);
+    expect(compareOutcome({ verdict: 'quarantine', quarantine: { forward: 'spam@acme.example' } }, { ...q, quarantine: { reason: 'spam', notify: [] } }))
+      .toEqual(['quarantine forward: expected spam@acme.example, got none (held in the gateway)']);
+  });
 });
 
 describe('partialDiff', () => {

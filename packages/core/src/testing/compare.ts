@@ -62,6 +62,9 @@ export function compareOutcome(expect: CaseExpect, got: SessionOutcome): string[
       if (expect.quarantine.notify !== undefined && !sameList(expect.quarantine.notify, q.notify)) {
         failures.push(`quarantine notify: expected [${expect.quarantine.notify.join(', ')}], got [${q.notify.join(', ')}]`);
       }
+      if (expect.quarantine.forward !== undefined && q.forward?.toLowerCase() !== expect.quarantine.forward.toLowerCase()) {
+        failures.push(`quarantine forward: expected ${expect.quarantine.forward}, got ${q.forward ?? 'none (held in the gateway)'}`);
+      }
     }
   }
   return failures;

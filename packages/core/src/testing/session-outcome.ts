@@ -12,7 +12,7 @@ export interface SessionOutcome {
   recipients: { address: string; verdict: Verdict; reply: Reply }[];
   fired: string[];
   effects: Effect[];
-  quarantine?: { reason: string; notify: string[] };
+  quarantine?: { reason: string; notify: string[]; forward?: string };
 }
 
 /** The engine's session result, as far as the tester reads it. */
