@@ -11,7 +11,7 @@ const SPOOL_OPTIONS = `  --spool DIR     the spool folder (default ./var/spool, 
 export const HELP: Record<string, CommandHelp> = {
   check: {
     usage: 'mailward check POLICY | GATEWAY.yaml',
-    options: '  Validates the policy, or a gateway.yaml and the policy it names as `serve --config` takes them;\n  each problem is printed as file:line:col with what to change. Exit 1 when there is one.',
+    options: '  Validates the policy, or a gateway.yaml and the policy it names as `mailward serve` takes them;\n  each problem is printed as file:line:col with what to change. Exit 1 when there is one.',
   },
   eval: {
     usage: `mailward eval POLICY MESSAGE.eml [--from ADDR] [--to ADDR]... [--client-ip IP] [--client-hostname NAME]

@@ -85,3 +85,27 @@ export function unknownVirusParts(fixture: CaseFacts | undefined, model: { parts
   const known = [...paths].filter((p) => p !== '');
   return `virus.parts names ${unknown.map((p) => `"${p}"`).join(', ')}, which this message does not have (its parts: ${known.length ? known.join(', ') : 'none'}): name one of those`;
 }
+
+/**
+ * Why facts a case states cannot be about its session: a DNSBL or RHSBL zone the policy never
+ * asks, a greylist or recipient-verification answer for an address that is not a recipient (a
+ * typo: `bbo@acme.example`). Such a case would pass while its fact tests nothing.
+ */
+export function unusedFacts(fixture: CaseFacts | undefined, needs: readonly FactNeed[], subjects: FactSubjects): string | undefined {
+  if (!fixture) return undefined;
+  const problems: string[] = [];
+  for (const kind of ['dnsbl', 'rhsbl'] as const) {
+    const asked = new Set(needs.flatMap((n) => (n.kind === kind ? [n.zone.toLowerCase()] : [])));
+    const stated = fixture[kind];
+    const unknown = stated ? Object.keys(stated).filter((z) => z !== 'error' && !asked.has(z.toLowerCase())) : [];
+    if (unknown.length > 0) problems.push(`${kind} names ${unknown.map((z) => `"${z}"`).join(', ')}, a zone the policy does not ask (its ${kind} zones: ${[...asked].join(', ') || 'none'})`);
+  }
+  const recipients = new Set(subjects.recipients.map((r) => r.toLowerCase()));
+  for (const kind of ['greylist', 'recipientExists'] as const) {
+    const stated = fixture[kind];
+    if (!stated || typeof stated !== 'object' || 'error' in stated) continue;
+    const unknown = Object.keys(stated).filter((a) => !recipients.has(a.toLowerCase()));
+    if (unknown.length > 0) problems.push(`${kind} names ${unknown.map((a) => `"${a}"`).join(', ')}, which is not a recipient of the case (its recipients: ${[...recipients].join(', ')})`);
+  }
+  return problems.length > 0 ? problems.join('; ') : undefined;
+}

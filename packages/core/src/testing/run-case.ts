@@ -10,7 +10,7 @@ import type { CaseClient, CaseMessage, PolicyCase } from './case';
 import { compareOutcome } from './compare';
 import { compareOutput } from './case-output';
 import { envelopeFromHeaders } from './envelope-from-message';
-import { factsFromFixture, unknownVirusParts } from './fixture-facts';
+import { factsFromFixture, unknownVirusParts, unusedFacts } from './fixture-facts';
 import { buildMessage } from './message-builder';
 import { outcomeOf, type SessionOutcome } from './session-outcome';
 
@@ -42,9 +42,10 @@ export async function runCase(policy: CompiledPolicy, c: PolicyCase, ctx: CaseCo
   if (session.recipients.length === 0) {
     return { name: c.name, failures: ['envelope: no recipients; state envelope.to or give the message a To header'] };
   }
-  const misplaced = unknownVirusParts(c.facts, model);
+  const subjects = { helo: session.helo, sender: session.sender, recipients: session.recipients };
+  const misplaced = unknownVirusParts(c.facts, model) ?? unusedFacts(c.facts, needsOf(policy), subjects);
   if (misplaced) return { name: c.name, failures: [`facts: ${misplaced}`] };
-  const facts = factsFromFixture(c.facts, needsOf(policy), { helo: session.helo, sender: session.sender, recipients: session.recipients });
+  const facts = factsFromFixture(c.facts, needsOf(policy), subjects);
   const outcome = outcomeOf(runSession(policy, session, facts));
   const failures = compareOutcome(c.expect, outcome);
   if (c.expect.output !== undefined) failures.push(...(await compareOutput(c.expect.output, raw, outcome.effects, outcome.verdict, ctx.baseDir)));
