@@ -151,6 +151,13 @@ describe('analyze: names that lie', () => {
     expect(part(m, 'cat.png')?.nameMismatch).toBe(true);
   });
 
+  it('flags a Windows shortcut under a harmless name, and not under its own (trial L)', async () => {
+    const lnk = Buffer.concat([Buffer.from('4c0000000114020000000000c000000000000046', 'hex'), Buffer.alloc(60)]);
+    const m = await run(multipart([attachment('Content-Type: text/plain; name="readme.txt"', b64(lnk)), attachment('Content-Type: application/octet-stream; name="open.lnk"', b64(lnk))]));
+    expect(part(m, 'readme.txt')?.nameMismatch).toBe(true);
+    expect(part(m, 'open.lnk')?.nameMismatch).toBe(false);
+  });
+
   it('does not flag an honest attachment', async () => {
     const m = await run(multipart([attachment('Content-Type: application/pdf; name="report.pdf"', b64('%PDF-1.7'))]));
     expect(part(m, 'report.pdf')).toMatchObject({ nameMismatch: false, doubleExtension: false });

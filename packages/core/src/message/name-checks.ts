@@ -41,10 +41,14 @@ export function isRiskyName(name: string): boolean {
 /** Sniffed kinds of content that matter for a mismatch. */
 export type Sniffed = 'executable' | 'zip' | 'gzip' | 'other';
 
-/** What the first bytes of a decoded body say it is. */
+/** A Windows shortcut (MS-SHLLINK): header size 0x4C, then the shell link CLSID 00021401-0000-0000-C000-000000000046. */
+const SHELL_LINK = Buffer.from('4c0000000114020000000000c000000000000046', 'hex');
+
+/** What the first bytes of a decoded body say it is (a shortcut runs what it points at). */
 export function sniff(head: Buffer): Sniffed {
   if (head.length >= 2 && head[0] === 0x4d && head[1] === 0x5a) return 'executable';
   if (head.length >= 4 && head.readUInt32BE(0) === 0x7f454c46) return 'executable';
+  if (head.length >= SHELL_LINK.length && head.subarray(0, SHELL_LINK.length).equals(SHELL_LINK)) return 'executable';
   if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'zip';
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   return 'other';
