@@ -1,4 +1,4 @@
-import { analyze, rewrite } from '@mailward/core';
+import { analyze, heldFindings, rewrite } from '@mailward/core';
 import { codes } from './codes';
 import { decide, logDecision, recordDecision } from './decide';
 import { effectTarget } from './effect-kind';
@@ -78,6 +78,7 @@ export async function dataStage(
     sessionNotes(txn.notes).held = {
       subject: model.headers.find((h) => h.name.toLowerCase() === 'subject')?.decoded ?? '',
       recipients: txn.rcpt_to.map((r) => envelopeAddress(r)),
+      findings: heldFindings(decision.trace, decision.rule),
     };
   }
   const messageEffects = session.effects.filter((e) => effectTarget(e) === 'message');

@@ -63,6 +63,7 @@ function pendingNotice(plugin: MailwardPlugin, connection: HarakaConnection): { 
     recipients: noted?.recipients ?? txn.rcpt_to.map((r) => envelopeAddress(r)),
     subject: noted?.subject ?? txn.header.get_decoded('Subject').trim(),
     client: connection.remote.ip,
+    ...(noted?.findings ? { findings: noted.findings } : {}),
     kept: forward ? { forward } : { file: file ?? '' },
   };
   return { held, to };

@@ -17,7 +17,7 @@ export interface SessionNotes {
   /** Rule that asked for the drop or quarantine, for the log and the reply. */
   rule?: string;
   /** For the quarantine notice, noted at end of DATA: Subject as received, recipients before a `forward`. */
-  held?: { subject: string; recipients: string[] };
+  held?: { subject: string; recipients: string[]; findings?: string[] };
   /**
    * The route host ('' for none) every recipient of this transaction shares (recipient-route.ts).
    * Not `route`: haraka-notes reads the 'mailward.route' note (envelope-effects.ts) from here.

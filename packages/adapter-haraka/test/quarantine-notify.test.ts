@@ -78,7 +78,7 @@ it('hands outbound the notice from the null sender, and answers once outbound ha
   expect(notice!.contents).toContain(`Message-ID: <${id}.quarantine@mx.unit.test>\r\n`);
   expect(notice!.contents).toContain('Subject: Quarantined: hold me\r\n');
   expect(notice!.contents).toContain('  reason:     bad thing\r\n');
-  expect(notice!.contents).toContain('  rule:       hold\r\n');
+  expect(notice!.contents).toContain('  rule:       hold\r\n  found:      header = "Subject: hold me"\r\n');
   expect(notice!.contents).toContain('  recipients: al@acme.example, bo@acme.example\r\n');
   expect(notice!.contents).toContain(`  kept in:    ${conn.transaction!.notes.quarantined as string}\r\n`);
   expect(t.logs.some((l) => l.includes(`quarantine notice for ${id} to <admin@acme.example> queued: Message Queued (X)`))).toBe(true);

@@ -53,7 +53,7 @@ export { downgradeTo7bit, type SevenBitMessage } from './rewrite/seven-bit';
 /** A message's header section made 7-bit for a hop without SMTPUTF8 (RFC 6532), and what cannot be. */
 export { asciiHeaders } from './rewrite/ascii-headers';
 export { unencodableField } from './rewrite/seven-bit-headers';
-export { quarantineNoticeText, type HeldMessage } from './notice/quarantine-notice';
+export { heldFindings, quarantineNoticeText, type HeldMessage } from './notice/quarantine-notice';
 // messages
 /** The allowed word closest to a typo of it (what `mailward check` offers as "did you mean"). */
 export { closest as closestWord } from './policy/ajv-problems';

@@ -73,5 +73,8 @@ it('queues the notice with the quarantine commit, and sends it', async () => {
   expect((await send('held')).response).toMatch(/^250 /);
   expect(gw.spool.list('quarantine')).toHaveLength(1);
   await eventually(() => notices() === 1);
-  expect(hub.received.find((m) => m.to.includes('admin@acme.example'))!.data).toMatch(/Subject: Quarantined: held/);
+  const notice = hub.received.find((m) => m.to.includes('admin@acme.example'))!.data;
+  expect(notice).toMatch(/Subject: Quarantined: held/);
+  // What the rule found is in it, not only its name (trial I: a virus notice did not name the virus).
+  expect(notice).toMatch(/\r\n {2}rule: {7}hold\r\n {2}found: {6}header = "X-Hold: yes"\r\n/);
 });

@@ -1,3 +1,5 @@
+import type { RuleTrace } from '../engine/decision';
+
 /**
  * The notice a quarantine's `notify` addresses are mailed (the gateway's and the Haraka
  * plugin's alike): who sent what, why it was held, and where it is.
@@ -17,6 +19,23 @@ export interface HeldMessage {
   client: string;
   /** Where it is kept, in the host's words: a line such as `kept in: FILE`, or how to release it. */
   whereabouts: string[];
+  /** What the deciding rule found (`virus = ["Eicar-Test-Signature"]`): see heldFindings. */
+  findings?: string[];
+}
+
+/** A traced value on one line, cut short: what a notice or log line shows of it. */
+const shown = (value: unknown): string => {
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+};
+
+/**
+ * What made the rule that held a message hold it, from the data stage's trace: each condition
+ * of it that held, with the value it saw (the virus names, the spam score, the file names).
+ */
+export function heldFindings(trace: readonly RuleTrace[], rule: string | undefined): string[] {
+  const deciding = trace.find((t) => t.rule === rule && t.matched);
+  return (deciding?.conditions ?? []).filter((c) => c.result && c.pattern !== 'not').map((c) => `${c.condition} = ${shown(c.value)}`);
 }
 
 /** Control characters (CR and LF among them) as one space: a value cannot start a new line. */
@@ -61,6 +80,7 @@ export function quarantineNoticeText(held: HeldMessage, to: readonly string[], h
     `  queue id:   ${held.id}`,
     `  reason:     ${oneLine(held.reason)}`,
     `  rule:       ${held.rule}`,
+    ...(held.findings ?? []).map((f) => `  found:      ${oneLine(f)}`),
     `  sender:     <${held.sender}>`,
     `  recipients: ${held.recipients.join(', ')}`,
     `  client:     ${held.client}`,

@@ -1,4 +1,4 @@
-import { quarantineNoticeText } from '@mailward/core';
+import { heldFindings, quarantineNoticeText } from '@mailward/core';
 import type { QueueRecord } from '../spool/queue-record';
 
 /** The message that tells the admin (or whoever the rule names) that mail was quarantined. */
@@ -11,6 +11,7 @@ export function quarantineNotice(record: QueueRecord, to: string[], hostname: st
     recipients: record.recipients.map((r) => r.address),
     subject,
     client: record.client.ip,
+    findings: heldFindings(record.quarantine?.trace ?? [], record.quarantine?.rule),
     whereabouts: ['', `Release it with: mailward quarantine release ${record.id} --spool ${spoolRoot}`],
   }, to, hostname));
 }
