@@ -37,6 +37,11 @@ describe('a case states the message as delivered', () => {
     writeFileSync(join(dir, 'bad.eml'), delivered.replace('[EXT] hi', 'hi'));
     expect(await run('good.eml')).toEqual([]);
     expect(await run('crlf.eml')).toEqual([]);
+    // Saved by an editor without the last line end (trial K): the same message.
+    writeFileSync(join(dir, 'no-last-eol.eml'), delivered.replace(/\n$/, ''));
+    expect(await run('no-last-eol.eml')).toEqual([]);
+    writeFileSync(join(dir, 'short.eml'), delivered.replace('hello\n', ''));
+    expect(await run('short.eml')).toEqual(['output: differs from short.eml at line 5: expected (end of message), got "hello"']);
     expect(await run('bad.eml')).toEqual(['output: differs from bad.eml at line 3: expected "Subject: hi", got "Subject: [EXT] hi"']);
     expect(await run('none.eml')).toEqual([expect.stringMatching(/^output: cannot read .*none\.eml \(ENOENT\); for an accepted message, `mailward eval POLICY MESSAGE --out FILE` writes one/)]);
   });

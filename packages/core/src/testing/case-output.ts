@@ -17,7 +17,8 @@ export async function deliveredBytes(raw: Buffer, effects: readonly Effect[]): P
   return Buffer.concat(chunks);
 }
 
-const lines = (text: string): string[] => text.replace(/\r\n/g, '\n').split('\n');
+/** The lines of a message, line ends aside: a file saved without its last line end is the same message. */
+const lines = (text: string): string[] => text.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
 
 /** Compares a case's `output` with the delivered message; one line per difference. */
 export async function compareOutput(expected: string | ExpectedOutput, raw: Buffer, effects: readonly Effect[], verdict: Verdict, baseDir: string): Promise<string[]> {
