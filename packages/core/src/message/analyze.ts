@@ -9,6 +9,7 @@ import type { MessageModel, MimePart } from './model';
 import { diskNames } from './file-name';
 import { extensionOf, hasDoubleExtension, isNameMismatch, sniff } from './name-checks';
 import { splitterPass, type PassResult, type PassScope } from './splitter-pass';
+import { isPgpEncrypted } from './pgp';
 import { isSmimePart, looksLikeCms, openSmime, type SmimeOpener } from './smime/open-smime';
 
 const MEMBER_TYPES: Record<string, string> = {
@@ -211,6 +212,7 @@ async function analyzeScope(input: Readable, limits: AnalyzeLimits, scope: PassS
   for (const leaf of pass.leaves) {
     flagNames(leaf.part, sniff(leaf.head));
     flagCarried(leaf);
+    if (isPgpEncrypted(leaf.part, leaf.head)) leaf.part.encrypted = true;
   }
   for (const leaf of pass.leaves) {
     // A fragment (RFC 2046 5.2.2): the reader joins the fragments into a message that no single
