@@ -11,7 +11,7 @@ import { listTar, looksLikeTar } from './tar';
 import { listTnef } from './tnef';
 import { isGzip, isTnef, isZip } from './archive-kind';
 import { sayUnread } from './unopened';
-import { UNLISTED_LIMIT, unlistedFormat } from './unlisted';
+import { isDiskImage, UNLISTED_LIMIT, unlistedFormat } from './unlisted';
 
 export { isArchiveName, looksLikeArchive } from './archive-kind';
 
@@ -23,7 +23,8 @@ const ARCHIVE_TYPES = new Set([
   'application/x-bzip2', 'application/x-bzip', 'application/x-xz', 'application/x-bzip-compressed-tar',
   'application/x-xz-compressed-tar', 'application/zstd', 'application/x-zstd', 'application/x-lz4', 'application/x-lzip',
   'application/x-lzma', 'application/vnd.ms-cab-compressed', 'application/x-cpio', 'application/x-archive',
-  'application/vnd.debian.binary-package',
+  'application/vnd.debian.binary-package', 'application/x-iso9660-image', 'application/x-cd-image', 'application/x-raw-disk-image',
+  'application/x-vhd', 'application/x-vhdx',
 ]);
 
 /** True when a declared type is an archive type. */
@@ -86,7 +87,7 @@ async function listByKind(src: ByteSource, limits: ListLimits, holders: readonly
   if (isTnef(head)) return listTnef(src, limits.memory);
   // Known, not opened (node has no 7z, rar, bzip2, xz, zstd...): said, so that what they hold is no
   // blind spot: a policy's `malformed: limits` holds them.
-  const unlisted = unlistedFormat(head);
+  const unlisted = unlistedFormat(head) ?? (isDiskImage((at, length) => src.read(at, length), src.length) ? 'disk image' : undefined);
   if (unlisted) return { format: unlisted, members: [], limit: UNLISTED_LIMIT[unlisted] };
   if (looksLikeTar(head)) return listTar(src, limits.memory);
   // Bytes before the zip (an SFX stub, a polyglot's image) hide its magic, not its end record:

@@ -42,8 +42,23 @@ describe('listArchive: 7z, rar, bzip2, xz and the other formats it does not open
   });
 
   it('keeps such attachments by their names and types, to be looked at', () => {
-    expect(['a.7z', 'a.rar', 'a.tar.bz2', 'a.tbz2', 'a.tar.xz', 'a.txz', 'a.tar.zst', 'a.lz4', 'a.tar.lzma', 'a.cab', 'a.cpio', 'a.deb'].every(isArchiveName)).toBe(true);
+    expect(['a.7z', 'a.rar', 'a.tar.bz2', 'a.tbz2', 'a.tar.xz', 'a.txz', 'a.tar.zst', 'a.lz4', 'a.tar.lzma', 'a.cab', 'a.cpio', 'a.deb', 'a.iso', 'a.img', 'a.vhdx'].every(isArchiveName)).toBe(true);
     expect(['application/x-7z-compressed', 'application/vnd.rar', 'application/x-bzip2', 'application/x-xz', 'application/zstd', 'application/vnd.ms-cab-compressed'].every(isArchiveType)).toBe(true);
+  });
+
+  it('knows a disk image, which Windows mounts on a double click, at its volume descriptor or boot sector (trial N)', async () => {
+    const limit = 'disk images (iso, img, vhd), which Windows mounts as a drive on a double click, are not opened';
+    const iso = Buffer.alloc(0x8800);
+    iso.write('\x01CD001\x01', 0x8000, 'latin1');
+    const fat = Buffer.alloc(2048);
+    fat.write('FAT12   ', 0x36, 'latin1');
+    fat[510] = 0x55;
+    fat[511] = 0xaa;
+    const vhdx = Buffer.concat([Buffer.from('vhdxfile', 'latin1'), Buffer.alloc(600)]);
+    for (const image of [iso, fat, vhdx]) expect(await listArchive(bufferSource(image), limits)).toEqual({ format: 'disk image', members: [], limit });
+    const m = await analyzeAttached('invoice.zip', buildZip([{ name: 'invoice.iso', data: iso }]));
+    expect(m.malformed).toContainEqual({ kind: 'limits', path: '1', detail: `invoice.iso: ${limit}` });
+    expect(await listArchive(bufferSource(Buffer.alloc(0x8800)), limits)).toBeUndefined(); // zeros are no image
   });
 
   it('takes no text or other binary for one of the formats without a strong magic', async () => {

@@ -1,5 +1,5 @@
 /** Archive and compression formats known by their magic that node's zlib cannot open. */
-export type UnlistedFormat = '7z' | 'rar' | 'bzip2' | 'xz' | 'zstd' | 'lz4' | 'lzip' | 'lzma' | 'cab' | 'cpio' | 'ar';
+export type UnlistedFormat = '7z' | 'rar' | 'bzip2' | 'xz' | 'zstd' | 'lz4' | 'lzip' | 'lzma' | 'cab' | 'cpio' | 'ar' | 'disk image';
 
 const MAGIC: [UnlistedFormat, Buffer][] = [
   ['7z', Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c])],
@@ -50,4 +50,17 @@ export const UNLISTED_LIMIT: Record<UnlistedFormat, string> = {
   cab: 'cab archives are not opened',
   cpio: 'cpio archives are not opened',
   ar: 'ar archives (.a, .deb) are not opened',
+  'disk image': 'disk images (iso, img, vhd), which Windows mounts as a drive on a double click, are not opened',
 };
+
+/**
+ * A disk image: ISO 9660 or UDF (`CD001`, `BEA01` in the volume descriptor at 32 KiB), a VHD or
+ * VHDX (`conectix` first or in the footer, `vhdxfile`), or a raw FAT or NTFS volume (.img).
+ */
+export function isDiskImage(read: (at: number, length: number) => Buffer, length: number): boolean {
+  const at = (offset: number, text: string): boolean => offset >= 0 && read(offset, text.length).toString('latin1') === text;
+  if (at(0x8001, 'CD001') || at(0x8001, 'BEA01') || at(0, 'conectix') || at(0, 'vhdxfile') || at(length - 512, 'conectix')) return true;
+  const boot = read(0, 512);
+  if (boot.length < 512 || boot[510] !== 0x55 || boot[511] !== 0xaa) return false;
+  return boot.toString('latin1', 3, 11) === 'NTFS    ' || /^FAT(12|16)?/.test(boot.toString('latin1', 0x36, 0x3b)) || boot.toString('latin1', 0x52, 0x57) === 'FAT32';
+}
