@@ -36,7 +36,7 @@ function tnef(attachments: { title: string; longName?: string; data: Buffer }[])
 }
 
 /** A MAPI property block with a long file name (0x3707) and the file's bytes as PR_ATTACH_DATA_BIN (0x3701). */
-function mapiNameAndData(name: string, data: Buffer): Buffer {
+function mapiNameAndData(name: string, data: Buffer, dataType = 0x0102): Buffer {
   const prop = (type: number, id: number, value: Buffer): Buffer => {
     const head = Buffer.alloc(12);
     head.writeUInt16LE(type, 0); head.writeUInt16LE(id, 2); head.writeUInt32LE(1, 4); head.writeUInt32LE(value.length, 8);
@@ -44,7 +44,7 @@ function mapiNameAndData(name: string, data: Buffer): Buffer {
   };
   const count = Buffer.alloc(4);
   count.writeUInt32LE(2, 0);
-  return Buffer.concat([count, prop(0x001e, 0x3707, Buffer.from(`${name}\0`, 'latin1')), prop(0x0102, 0x3701, data)]);
+  return Buffer.concat([count, prop(0x001e, 0x3707, Buffer.from(`${name}\0`, 'latin1')), prop(dataType, 0x3701, data)]);
 }
 
 describe('listTnef: the files Outlook shows from a winmail.dat', () => {
@@ -90,5 +90,22 @@ describe('listTnef: a file kept among the MAPI properties (PR_ATTACH_DATA_BIN)',
     expect(listing.members.map((m) => [m.name, m.size])).toEqual([['readme.txt', 4]]);
     expect(listing.members[0]!.content?.()).toEqual(Buffer.from('MZ\x90\0', 'latin1'));
     expect(listing.members[0]!.head?.()).toEqual(Buffer.from('MZ\x90\0', 'latin1'));
+  });
+});
+
+describe('listTnef: an attached item (attach method 5, PR_ATTACH_DATA_OBJ)', () => {
+  it('is a member whose content is the item\'s own TNEF stream, so its files are listed too (trial N)', async () => {
+    const inner = tnef([{ title: 'EVIL.EXE', data: Buffer.from('MZ\x90\0', 'latin1') }]);
+    const iid = Buffer.from('0703020000000000c000000000000046', 'hex'); // IID_IMessage
+    const start = Buffer.alloc(6);
+    start.writeUInt32LE(TNEF_SIGNATURE, 0);
+    const outer = Buffer.concat([start, attribute(2, 0x00069002, Buffer.alloc(14)), attribute(2, 0x00069005, mapiNameAndData('Forwarded', Buffer.concat([iid, inner]), 0x000d))]);
+    const listing = listTnef(bufferSource(outer), 1 << 20);
+    expect(listing.members.map((m) => m.name)).toEqual(['Forwarded']);
+    expect(listing.members[0]!.content?.()).toEqual(inner);
+    const body = outer.toString('base64');
+    const message = `From: a@example.org\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: application/ms-tnef; name=winmail.dat\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}\r\n--B--\r\n`;
+    const m = await analyze(Readable.from([Buffer.from(message)]));
+    expect(m.parts.map((p) => p.path)).toContain('1/Forwarded/EVIL.EXE');
   });
 });

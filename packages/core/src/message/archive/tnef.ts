@@ -14,6 +14,9 @@ const NAME_PROPS = new Set([0x3707, 0x3704, 0x3001]);
 // PR_ATTACH_DATA_BIN: the file's bytes, where a writer put them among the properties instead of in attAttachData.
 const DATA_PROP = 0x3701;
 const BINARY = 0x0102;
+// PR_ATTACH_DATA_OBJ: an attached item (attach method 5, what Outlook sends for an attached
+// message), as its interface id (16 octets) then a TNEF stream of its own, listed as a member.
+const OBJECT = 0x000d;
 const FIXED: Record<number, number> = { 0x02: 2, 0x03: 4, 0x04: 4, 0x05: 8, 0x06: 8, 0x07: 8, 0x0a: 4, 0x0b: 2, 0x14: 8, 0x40: 8, 0x48: 16 };
 const pad4 = (n: number): number => Math.ceil(n / 4) * 4;
 
@@ -54,6 +57,7 @@ function mapiProps(b: Buffer): { names: string[]; data?: Buffer } {
         if (name && !names.includes(name)) names.push(name);
       }
       if (id === DATA_PROP && base === BINARY && v === 0) data = value;
+      if (id === DATA_PROP && base === OBJECT && v === 0 && value.length > 16) data = value.subarray(16);
       at += 4 + pad4(length);
     }
   }
