@@ -15,6 +15,16 @@ const HEAD_BYTES = 512;
  * bytes (for sniffing), and the whole body only while it may be an archive or an attached
  * message (in memory, then a temp file, up to a hard cap).
  */
+/**
+ * Bodies looked through for uuencoded (and yEnc) files, as readers find them: text, the generic
+ * binary types, and a part that says it is uuencoded by its type, encoding or name (`a.uue`,
+ * which WinRAR and WinZip open). Images, documents and the like are not read for them.
+ */
+function mayCarryUuencode(part: MimePart): boolean {
+  if (part.type.startsWith('text/') || ['application/octet-stream', 'application/x-unknown', 'application/unknown'].includes(part.type)) return true;
+  return /uu/i.test(part.encoding ?? '') || /uu/i.test(part.type) || part.filenames.some((n) => /\.(uue?|xxe)$/i.test(n));
+}
+
 export class EntityState {
   readonly decoder: BodyDecoder;
   size = 0;
@@ -33,7 +43,7 @@ export class EntityState {
   constructor(readonly part: MimePart, readonly attachedMessage: boolean, memoryLimit: number, hardLimit: number) {
     this.decoder = new BodyDecoder(part.encoding ?? '7bit');
     this.spool = new Spool(memoryLimit, hardLimit);
-    if (part.type.startsWith('text/') || part.type === 'application/octet-stream' || /uu/i.test(part.encoding ?? '')) {
+    if (mayCarryUuencode(part)) {
       this.uuencode = new UuencodeNames();
       this.carried = new UuencodedFiles(memoryLimit, hardLimit);
     }

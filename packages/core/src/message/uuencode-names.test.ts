@@ -35,6 +35,9 @@ describe('analyze: uuencoded files', () => {
   it.each([
     ['in a plain-text part', 'Content-Type: text/plain', undefined],
     ['in a part sent as x-uuencode under a harmless name', 'Content-Type: application/octet-stream; name="a.txt"\r\nContent-Transfer-Encoding: x-uuencode', 'a.txt'],
+    // Trial N: a .uue file, which WinRAR and WinZip open, and its own type.
+    ['in an application/x-uuencode part named a.uue', 'Content-Type: application/x-uuencode; name="a.uue"', 'a.uue'],
+    ['in a part of another type named a.uue', 'Content-Type: application/x-compressed; name="a.uue"', 'a.uue'],
   ])('names the part after the file %s', async (_where, headers, own) => {
     const m = await analyze(message(headers, 'begin 644 evil.exe\r\n#34UZ\r\n`\r\nend'));
     expect(m.parts[1]!.filenames).toEqual(own ? [own, 'evil.exe'] : ['evil.exe']);
