@@ -19,4 +19,12 @@ describe('OpenPGP-encrypted data is encrypted: true, as encrypted S/MIME is (tri
       'Content-Type: text/plain', '', '-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nsigned, not encrypted', '--M--', ''].join('\n');
     expect(await encryptedOf(m)).toMatchObject({ '1': true, '2': true, '3': false });
   });
+
+  it('takes no other binary for it: a first octet alone would take 3% of files (review)', async () => {
+    const file = (name: string, bytes: number[]) => ['MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary=M', '', '--M',
+      `Content-Type: application/octet-stream; name="${name}"`, 'Content-Transfer-Encoding: base64', '', Buffer.from(bytes).toString('base64'), '--M--', ''].join('\n');
+    expect(await encryptedOf(file('data.bin', [0x85, 0x01, 0x0c, 0x03, 0x56]))).toMatchObject({ '1': false }); // not named .gpg/.pgp
+    expect(await encryptedOf(file('report.gpg', [0x85, 0x01, 0x0c, 0x09, 0x56]))).toMatchObject({ '1': false }); // no such version
+    expect(await encryptedOf(file('report.gpg', [0xc3, 0x0d, 0x04, 0x09]))).toMatchObject({ '1': true }); // new format, passphrase, v4
+  });
 });

@@ -11,7 +11,7 @@ import { listTar, looksLikeTar } from './tar';
 import { listTnef } from './tnef';
 import { isGzip, isTnef, isZip } from './archive-kind';
 import { sayUnread } from './unopened';
-import { isDiskImage, UNLISTED_LIMIT, unlistedFormat } from './unlisted';
+import { isDiskImage, isLzmaAlone, UNLISTED_LIMIT, unlistedFormat } from './unlisted';
 
 export { isArchiveName, looksLikeArchive } from './archive-kind';
 
@@ -87,12 +87,18 @@ async function listByKind(src: ByteSource, limits: ListLimits, holders: readonly
   if (isTnef(head)) return listTnef(src, limits.memory);
   // Known, not opened (node has no 7z, rar, bzip2, xz, zstd...): said, so that what they hold is no
   // blind spot: a policy's `malformed: limits` holds them.
-  const unlisted = unlistedFormat(head) ?? (isDiskImage((at, length) => src.read(at, length), src.length) ? 'disk image' : undefined);
+  const unlisted = unlistedFormat(head);
   if (unlisted) return { format: unlisted, members: [], limit: UNLISTED_LIMIT[unlisted] };
-  if (looksLikeTar(head)) return listTar(src, limits.memory);
+  // Formats known by a guess rather than a magic (a disk image's volume descriptor, LZMA's
+  // properties) come after those whose structure is checked: bytes anyone can put in a tar's
+  // member must not hide the tar. Where both read, the members are listed and the guess said:
+  // a tar that is also an ISO shows other files when Windows mounts it.
+  const guess = isDiskImage((at, length) => src.read(at, length), src.length) ? 'disk image' : isLzmaAlone(head) ? 'lzma' : undefined;
   // Bytes before the zip (an SFX stub, a polyglot's image) hide its magic, not its end record:
   // unzip, 7-Zip and Python list such a file, so it is listed here too. Tried after tar, whose
   // last member may be a zip whose end record shows in the tar's tail.
-  if (findZipEnd(src)) return listZip(src, limits.memory);
-  return undefined;
+  const listing = looksLikeTar(head) ? listTar(src, limits.memory) : findZipEnd(src) ? listZip(src, limits.memory) : undefined;
+  if (!guess) return listing;
+  if (!listing) return { format: guess, members: [], limit: UNLISTED_LIMIT[guess] };
+  return { ...listing, limit: listing.limit ? `${listing.limit}; ${UNLISTED_LIMIT[guess]}` : `it is also read as another format: ${UNLISTED_LIMIT[guess]}` };
 }

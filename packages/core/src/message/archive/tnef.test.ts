@@ -108,4 +108,13 @@ describe('listTnef: an attached item (attach method 5, PR_ATTACH_DATA_OBJ)', () 
     const m = await analyze(Readable.from([Buffer.from(message)]));
     expect(m.parts.map((p) => p.path)).toContain('1/Forwarded/EVIL.EXE');
   });
+
+  it('lists an attachment with no name at all as Outlook shows it, so its content is still read (review)', () => {
+    const start = Buffer.alloc(6);
+    start.writeUInt32LE(TNEF_SIGNATURE, 0);
+    const stream = Buffer.concat([start, attribute(2, 0x00069002, Buffer.alloc(14)), attribute(2, 0x0006800f, Buffer.from('MZ\x90\0', 'latin1'))]);
+    const listing = listTnef(bufferSource(stream), 1024);
+    expect(listing.members.map((m) => [m.name, m.size])).toEqual([['Untitled Attachment', 4]]);
+    expect(listing.members[0]!.content?.()).toEqual(Buffer.from('MZ\x90\0', 'latin1'));
+  });
 });

@@ -69,7 +69,12 @@ export function listTnef(src: ByteSource, limit: number): ArchiveListing {
   const members: ArchiveMember[] = [];
   let current: { names: string[]; size: number; at: number; inProps?: Buffer } | undefined;
   const close = (): void => {
-    if (!current || current.names.length === 0) return;
+    if (!current) return;
+    // One with no name is still a file (Outlook shows "Untitled Attachment"): listed, so it is sniffed and opened.
+    if (current.names.length === 0) {
+      if (current.at < 0 && !current.inProps) return;
+      current.names.push('Untitled Attachment');
+    }
     const { names, size, at, inProps } = current;
     if (at < 0 && inProps) {
       members.push({ name: names[0]!, otherNames: names.slice(1), size: inProps.length, encrypted: false, content: () => (inProps.length <= limit ? inProps : undefined), head: () => inProps.subarray(0, 512) });

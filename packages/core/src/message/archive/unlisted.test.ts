@@ -1,6 +1,7 @@
 import { bufferSource } from './byte-source';
 import { isArchiveName, isArchiveType, listArchive } from './list-archive';
 import { analyzeAttached } from './__fixtures__/analyze-attached';
+import { buildTar } from './__fixtures__/build-tar';
 import { buildZip } from './__fixtures__/build-zip';
 
 const limits = { memory: 1 << 20, hard: 1 << 24 };
@@ -59,6 +60,17 @@ describe('listArchive: 7z, rar, bzip2, xz and the other formats it does not open
     const m = await analyzeAttached('invoice.zip', buildZip([{ name: 'invoice.iso', data: iso }]));
     expect(m.malformed).toContainEqual({ kind: 'limits', path: '1', detail: `invoice.iso: ${limit}` });
     expect(await listArchive(bufferSource(Buffer.alloc(0x8800)), limits)).toBeUndefined(); // zeros are no image
+  });
+
+  it("lists a tar that a guess also reads (a volume descriptor or LZMA's properties in its bytes), and says the guess (review)", async () => {
+    const exe = Buffer.from('MZ\x90\0', 'latin1');
+    const data = Buffer.alloc(0x9000);
+    data.write('\x01CD001\x01', 0x8000 - 512, 'latin1'); // the member's data starts at 512
+    const iso = await listArchive(bufferSource(buildTar([{ name: 'evil.exe', data }])), limits);
+    expect(iso).toMatchObject({ format: 'tar', members: [{ name: 'evil.exe' }], limit: expect.stringMatching(/disk images/) });
+    const lzma = await listArchive(bufferSource(buildTar([{ name: ']\0\0\x01', data: Buffer.from('x') }, { name: 'evil.exe', data: exe }])), limits);
+    expect(lzma?.members.map((m) => m.name)).toContain('evil.exe');
+    expect(lzma?.limit).toMatch(/lzma-compressed files/);
   });
 
   it('takes no text or other binary for one of the formats without a strong magic', async () => {

@@ -12,15 +12,19 @@ const MAGIC: [UnlistedFormat, Buffer][] = [
   ['ar', Buffer.from('!<arch>\n', 'latin1')],
 ];
 
+/** 2^n, or 2^n + 2^(n-1): the dictionary sizes xz and 7-Zip write. */
+const isPowerOfTwo = (n: number): boolean => (n & (n - 1)) === 0;
+const isDictionarySize = (n: number): boolean => isPowerOfTwo(n) || (n % 3 === 0 && isPowerOfTwo(n / 3));
+
 /**
- * LZMA's own format (.lzma, tar.lzma) has no magic: a properties byte (0x5D, what every encoder
- * writes by default), a dictionary size from 64 KiB to 1 GiB that is a power of two, and a size
- * that is unknown (all ones) or under 2^48.
+ * LZMA's own format (.lzma, tar.lzma) has no magic, so this is a guess, tried after tar and zip:
+ * a properties byte (0x5D, what every encoder writes by default), a dictionary size from 64 KiB
+ * to 1 GiB of the shape encoders write, and a size that is unknown (all ones) or under 2^48.
  */
-function isLzmaAlone(head: Buffer): boolean {
+export function isLzmaAlone(head: Buffer): boolean {
   if (head.length < 13 || head[0] !== 0x5d) return false;
   const dictionary = head.readUInt32LE(1);
-  if (dictionary < 1 << 16 || dictionary > 1 << 30 || (dictionary & (dictionary - 1)) !== 0) return false;
+  if (dictionary < 1 << 16 || dictionary > 1 << 30 || !isDictionarySize(dictionary)) return false;
   const unknown = head.subarray(5, 13).every((b) => b === 0xff);
   return unknown || (head[11] === 0 && head[12] === 0);
 }
@@ -33,7 +37,6 @@ export function unlistedFormat(head: Buffer): UnlistedFormat | undefined {
   const found = MAGIC.find(([, magic]) => head.subarray(0, magic.length).equals(magic));
   if (found) return found[0];
   if (head.length >= 4 && head.subarray(0, 3).toString('latin1') === 'BZh' && head[3]! >= 0x31 && head[3]! <= 0x39) return 'bzip2';
-  if (isLzmaAlone(head)) return 'lzma';
   return isCpio(head) ? 'cpio' : undefined;
 }
 

@@ -62,6 +62,8 @@ export function findZipEnd(src: ByteSource, empty = false): ZipEnd | undefined {
       ? { cdStart: zip64.cdStart, cdSize: zip64.cdSize, shift: 0, end: zip64.end, count: 0 } : undefined;
     const found = findDirectory(src, cdStart, cdSize, end, count, empty);
     if (found) return other ? { ...found, other } : found;
+    // A classic record that names no directory leaves the zip64 one, which Python reads anyway.
+    if (other) return other;
   }
   return undefined;
 }

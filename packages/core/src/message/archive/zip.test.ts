@@ -132,5 +132,9 @@ describe('listZip: a zip64 end record', () => {
     const listing = await list(zip);
     expect(listing?.members.map((m) => m.name)).toEqual(['notes.bin', 'evil.exe']);
     expect(listing?.members[1]!.content?.()).toEqual(exe);
+    // A classic end record that names no directory (review): the zip64 one is read, as Python reads it.
+    const broken = Buffer.from(zip);
+    broken.writeUInt32LE(7, broken.length - 6);
+    expect((await list(broken))?.members.map((m) => m.name)).toContain('evil.exe');
   });
 });

@@ -97,7 +97,9 @@ export function listZip(src: ByteSource, limit: number, depth = 0): ArchiveListi
   const centrals = end ? centralHeaders(src, end) : [];
   if (end && (centrals.length > 0 || end.cdSize === 0)) {
     // A second directory (zip64's, naming others) is read too: each reader sees one of the two.
-    const others = end.other ? centralHeaders(src, end.other).filter((o) => !centrals.some((c) => c.local === o.local)) : [];
+    // An entry both name alike is listed once; one that gives a header another name or size is a reading of its own.
+    const same = (a: ZipHeader, b: ZipHeader): boolean => a.local === b.local && a.names.join('/') === b.names.join('/') && a.compressed === b.compressed && a.method === b.method;
+    const others = end.other ? centralHeaders(src, end.other).filter((o) => !centrals.some((c) => same(c, o))) : [];
     const known = new Map([...centrals, ...others].map((c) => [c.local, c]));
     const members = [...centrals, ...others].map((c) => member(src, c, localHeader(src, c.local), limit));
     for (const local of localWalk(src, end.shift, end.cdStart, known)) {
