@@ -48,7 +48,8 @@ export function refuseCommand(command: string, hidden: Set<string>): DSN | undef
  * The refusal for MAIL/RCPT parameters of a hidden extension, or undefined when none is used.
  * With the session's EHLO lines (`capabilities`), also for a parameter no extension offered there
  * takes (RET= where DSN is not offered, XYZZY=1), as the gateway refuses them (RFC 5321 4.1.1.11);
- * a keyword another plugin offered takes its parameters. (Haraka refuses any after HELO itself.)
+ * a parameter named as a keyword another plugin offered is taken (one named otherwise, DELIVERBY's
+ * BY=, is not). (Haraka refuses any after HELO itself.)
  */
 export function refuseParameters(command: 'MAIL' | 'RCPT', params: Record<string, unknown> | undefined, hidden: Set<string>, capabilities?: readonly string[] | null): DSN | undefined {
   for (const name of Object.keys(params ?? {})) {

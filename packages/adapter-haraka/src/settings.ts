@@ -65,7 +65,7 @@ export function parseSettings(raw: unknown, configDir: string, locate?: Settings
     problems.push(new Problem(['facts'], '`facts` must be a map (the @mailward/facts configuration)'));
   }
   const postmaster = check(() => optionalString(doc.postmaster, 'postmaster'));
-  if (postmaster !== undefined && !/^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/.test(postmaster)) {
+  if (postmaster !== undefined && !/^[^@\s<>]+@[^@\s<>]+$/.test(postmaster)) {
     problems.push(new Problem(['postmaster'], `\`postmaster: ${postmaster}\` is not an address: write the mailbox a bare <Postmaster> stands for, such as postmaster@acme.example`));
   }
   let quarantineDir: string | undefined;

@@ -22,30 +22,33 @@ const OWN_STATUS: Readonly<Record<number, string>> = {
 };
 const HAS_STATUS = /^[245]\.\d{1,3}\.\d{1,3} /;
 
+/** Refused commands a session may have when the policy sets no `hardErrorLimit`: Postfix's smtpd_hard_error_limit. */
+export const DEFAULT_HARD_ERROR_LIMIT = 20;
+
 /**
  * 452 4.5.3 to a recipient over maxRecipients is no error of the client's: RFC 5321 4.5.3.1.10
  * has it send the rest in a later transaction, so a long list must not hang up the connection
  * before the recipients taken get their mail.
  */
-/** Refused commands a session may have when the policy sets no `hardErrorLimit`: Postfix's smtpd_hard_error_limit. */
-export const DEFAULT_HARD_ERROR_LIMIT = 20;
-
 const isTooManyRecipients = (code: number, data: string | string[]): boolean => code === 452 && typeof data === 'string' && data.startsWith('4.5.3 ');
 
 /**
  * Every reply of the server's sessions passes through here, whoever wrote it (a hook, or
  * smtp-server before any hook runs: an unknown command, MAIL before HELO, SIZE= over the
  * limit): an accepted MAIL or RCPT gets the decision's reply, an error reply gets a status code
- * and counts toward the policy's `hardErrorLimit` (but for 452 4.5.3, too many recipients; the
- * one that reaches it is answered, then 421 follows and the connection closes, smtp-server's own
- * limit of ten unknown commands then not applying), and AUTH is left out of the EHLO reply until the session
- * is under TLS, where logins are taken.
+ * and counts toward the policy's `hardErrorLimit`, DEFAULT_HARD_ERROR_LIMIT when it sets none
+ * (but for 452 4.5.3, too many recipients; the count starts again after a message is taken; the
+ * one that reaches it is answered, then 421 follows and the connection closes; smtp-server's own
+ * limit of ten unknown commands stands only when the policy sets no limit), and AUTH is left out
+ * of the EHLO reply until the session is under TLS, where logins are taken.
  */
 export function watchReplies(server: SMTPServer, policy: () => CompiledPolicy, log: (event: Record<string, unknown>) => void): void {
   eachConnection<Connection>(server, (connection) => {
     const send = connection.send.bind(connection);
     let errors = 0;
     connection.send = (code, data, context): void => {
+      // As Postfix's limit counts errors made without delivering mail: a message taken starts the count again.
+      if (code === 250 && context === 'DATA_OK') errors = 0;
       const accepted = acceptedReply(connection.session, context);
       if (accepted) return send(accepted.code, `${accepted.status} ${accepted.text}`, context);
       if (Array.isArray(data) && !connection.secure) data = data.filter((line) => !line.startsWith('AUTH '));

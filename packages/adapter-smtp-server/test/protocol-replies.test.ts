@@ -141,3 +141,27 @@ it('without hardErrorLimit, a session guessing passwords is cut after 20 failed 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('starts the default count again after a message is taken, as Postfix counts errors made without delivering mail (review)', async () => {
+  const policy = loadPolicy('version: 1\nsmtp: { greetPause: 0 }\nrcpt: { rules: [ { id: ours, when: { recipient: { domain: acme.example } }, do: [ accept ] } ] }\n', 'reset.yaml');
+  const server = createPolicyServer({ policy: () => policy, store: memoryStore(async () => 'Q1') });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const d = await openDialog((server.server.address() as AddressInfo).port);
+  try {
+    await d.send('EHLO client.example\r\n');
+    const refuseMany = async (n: number): Promise<void> => {
+      for (let i = 0; i < n; i++) expect(await d.send(`RCPT TO:<gone${i}@elsewhere.example>\r\n`)).toMatch(/^550 /);
+    };
+    expect(await d.send('MAIL FROM:<a@example.org>\r\n')).toMatch(/^250 /);
+    await refuseMany(19);
+    expect(await d.send('RCPT TO:<bob@acme.example>\r\n')).toMatch(/^250 /);
+    expect(await d.send('DATA\r\n')).toMatch(/^354 /);
+    expect(await d.send('Subject: x\r\n\r\nhi\r\n.\r\n')).toMatch(/^250 /);
+    expect(await d.send('MAIL FROM:<a@example.org>\r\n')).toMatch(/^250 /);
+    await refuseMany(19); // 38 in the session, 19 since the message: still served
+    expect(await d.send('NOOP\r\n')).toMatch(/^250 /);
+  } finally {
+    d.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});

@@ -91,6 +91,10 @@ describe('mailward check', () => {
     const ok = await runCli(['check', good]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toBe(`${good}: valid gateway configuration; policy ${join(dir, 'policy.yaml')}: 1 rule\n`);
+    // One with only keys the policy format lacks too (review: read as a policy before).
+    const small = join(dir, 'small-gateway.yaml');
+    writeFileSync(small, 'policy: policy.yaml\ndomain: acme.example\n');
+    expect((await runCli(['check', small])).stderr).not.toMatch(/not known at the top level/);
     const bad = join(dir, 'bad-gateway.yaml');
     writeFileSync(bad, 'policy: policy.yaml\nlisteners: [{ listen: "127.0.0.1:99999" }]\ndelivery: { mode: maildir }\nspoool: x\n');
     const refused = await runCli(['check', bad]);

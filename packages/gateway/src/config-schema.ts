@@ -112,3 +112,6 @@ export const GATEWAY_SCHEMA = {
     },
   },
 } as const;
+
+/** gateway.yaml's top-level keys (what tells one from a policy file, which has none of them). */
+export const GATEWAY_KEYS: readonly string[] = Object.keys((GATEWAY_SCHEMA as { properties: Record<string, unknown> }).properties);

@@ -19,3 +19,4 @@ export type { SpoolEntry } from './spool/spool-admin';
 export { PasswordFile, passwordLine } from './password-file';
 export { ImapLogin, ImapLoginUnavailable } from './imap-login';
 export type { ImapServer } from './imap-login';
+export { GATEWAY_KEYS } from './config-schema';

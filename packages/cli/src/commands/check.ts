@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { GatewayConfigError, loadGatewayConfig, loadGatewayPolicy } from '@mailward/gateway';
+import { GATEWAY_KEYS, GatewayConfigError, loadGatewayConfig, loadGatewayPolicy } from '@mailward/gateway';
 import { parse as parseYaml } from 'yaml';
 import { formatProblem, PolicyError } from '@mailward/core';
 import { loadPolicyWithTests, policyProblems, ruleIdsOf } from '@mailward/core/testing';
@@ -36,7 +36,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   return 0;
 }
 
-/** Whether the file is a gateway.yaml rather than a policy: a map of the gateway's keys, without `version`. */
+/** Whether the file is a gateway.yaml rather than a policy: a map with one of the gateway's keys, without `version`. */
 function isGatewayConfig(file: string): boolean {
   let doc: unknown;
   try {
@@ -45,7 +45,7 @@ function isGatewayConfig(file: string): boolean {
     return false; // the policy loader says what is wrong with it
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc) || 'version' in doc) return false;
-  return ['listeners', 'delivery', 'spool', 'queue', 'hostname'].some((key) => key in doc);
+  return Object.keys(doc).some((key) => GATEWAY_KEYS.includes(key));
 }
 
 /** A gateway.yaml, and then its policy, with what `serve` would refuse them for. */

@@ -83,8 +83,7 @@ export class ImpactTally {
     for (const stage of STAGES) for (const r of policy.stages[stage].rules) this.row(r.id, stage);
   }
 
-  /** Counts one replayed message. */
-  /** `edited`: the rules whose header edits change the message (an edit of a field it lacks changes nothing). */
+  /** Counts one replayed message; `edited`: the rules whose header edits change it (an edit of a field it lacks changes nothing). */
   add(message: MessageRef, envelope: GuessedEnvelope, result: SessionResult, edited: ReadonlySet<string> = new Set()): void {
     const { report } = this;
     report.messages.read += 1;

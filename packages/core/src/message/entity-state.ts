@@ -11,11 +11,6 @@ import { UuencodedFiles } from './uuencoded-files';
 const HEAD_BYTES = 512;
 
 /**
- * What one pass keeps per leaf entity while its body streams by: the decoded size, the first
- * bytes (for sniffing), and the whole body only while it may be an archive or an attached
- * message (in memory, then a temp file, up to a hard cap).
- */
-/**
  * Bodies looked through for uuencoded (and yEnc) files, as readers find them: text, the generic
  * binary types, and a part that says it is uuencoded by its type, encoding or name (`a.uue`,
  * which WinRAR and WinZip open). Images, documents and the like are not read for them.
@@ -25,6 +20,11 @@ function mayCarryUuencode(part: MimePart): boolean {
   return /uu/i.test(part.encoding ?? '') || /uu/i.test(part.type) || part.filenames.some((n) => /\.(uue?|xxe)$/i.test(n));
 }
 
+/**
+ * What one pass keeps per leaf entity while its body streams by: the decoded size, the first
+ * bytes (for sniffing), and the whole body only while it may be an archive or an attached
+ * message (in memory, then a temp file, up to a hard cap).
+ */
 export class EntityState {
   readonly decoder: BodyDecoder;
   size = 0;
@@ -32,9 +32,9 @@ export class EntityState {
   private spool: Spool | undefined;
   overflow = false;
   /**
-   * Text bodies, uuencoded ones and application/octet-stream ones are read for `begin` lines:
-   * Outlook decodes uuencode in plain-text bodies, and Evolution shows an octet-stream part whose
-   * bytes read as text with its text/plain handler, which decodes the uuencode in it.
+   * The `begin` lines of the bodies mayCarryUuencode takes: Outlook decodes uuencode in plain-text
+   * bodies, and Evolution shows an octet-stream part whose bytes read as text with its text/plain
+   * handler, which decodes the uuencode in it.
    */
   private readonly uuencode: UuencodeNames | undefined;
   /** Their decoded files (the containers among them are opened as the part's). */

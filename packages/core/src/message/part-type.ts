@@ -14,11 +14,13 @@ export function partType(node: MimeNode): string {
  * Types a reader opens as a message of its own: message/rfc822; message/global, its form with
  * UTF-8 headers (RFC 6532 3.7), which Python's email and webmail show the same way; the older
  * message/news and message/x-rfc822, which Mozilla's mail reader opens as message/rfc822; and
- * every other message/ type but delivery-status (external-body, disposition-notification,
+ * every other message/ type but (global-)delivery-status (external-body, disposition-notification,
  * x-anything), whose body Python's email parses as a message: a scanner or archive built on it
  * sees the attachments inside (a header block alone, an MDN's, holds none). message/partial is
  * a fragment, never whole here (analysis reports it).
  */
+const NOT_MESSAGES = new Set(['message/delivery-status', 'message/global-delivery-status', 'message/partial']);
+
 export function isMessageType(type: string): boolean {
-  return type.startsWith('message/') && type !== 'message/delivery-status' && type !== 'message/partial';
+  return type.startsWith('message/') && !NOT_MESSAGES.has(type);
 }
