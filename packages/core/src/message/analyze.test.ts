@@ -151,6 +151,23 @@ describe('analyze: names that lie', () => {
     expect(part(m, 'cat.png')?.nameMismatch).toBe(true);
   });
 
+  it('takes a Hebrew or Arabic name with direction marks (RLM, LRM) for what it is: they reorder nothing (trial O)', async () => {
+    const m = await run(multipart([attachment('Content-Type: application/pdf; name="=?utf-8?B?' + Buffer.from('\u05d3\u05d5\u05d7\u200f.pdf').toString('base64') + '?="', b64('%PDF-1.7'))]));
+    expect(m.parts[1]).toMatchObject({ filename: '\u05d3\u05d5\u05d7\u200f.pdf', nameMismatch: false });
+  });
+
+  it('takes a compressed SVG (.svgz, gzip by definition) declared image/svg+xml for what it is (trial O)', async () => {
+    const svgz = gzipSync(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'));
+    const m = await run(multipart([attachment('Content-Type: image/svg+xml; name="logo.svgz"', b64(svgz)), attachment('Content-Type: image/png; name="cat.png"', b64(svgz))]));
+    expect(part(m, 'logo.svgz')?.nameMismatch).toBe(false);
+    expect(part(m, 'cat.png')?.nameMismatch).toBe(true);
+  });
+
+  it('takes text that starts "MZ" for text: a program\'s DOS header has zero octets in it (trial O)', async () => {
+    const m = await run(multipart([attachment('Content-Type: text/csv; name="countries.csv"', b64('MZ,Mozambique\r\nNA,Namibia\r\n'))]));
+    expect(part(m, 'countries.csv')?.nameMismatch).toBe(false);
+  });
+
   it('flags a Windows shortcut under a harmless name, and not under its own (trial L)', async () => {
     const lnk = Buffer.concat([Buffer.from('4c0000000114020000000000c000000000000046', 'hex'), Buffer.alloc(60)]);
     const m = await run(multipart([attachment('Content-Type: text/plain; name="readme.txt"', b64(lnk)), attachment('Content-Type: application/octet-stream; name="open.lnk"', b64(lnk))]));

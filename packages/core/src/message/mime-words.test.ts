@@ -1,4 +1,4 @@
-import { decodeMimeWords, hasUnorderedUtf16 } from './mime-words';
+import { decodeMimeWords, hasUnorderedUtf16, unreadableCharsets } from './mime-words';
 import { entityFilenames } from './file-name';
 
 describe('decodeMimeWords: encoded words as mail clients read them', () => {
@@ -36,5 +36,14 @@ describe('UTF-16 without a byte-order mark (trial L)', () => {
     expect(hasUnorderedUtf16("attachment; filename*=utf-16''%00%01r%00u%00n%00")).toBe(true);
     expect(hasUnorderedUtf16("attachment; filename*=utf-16''%FF%FEr%00u%00n%00")).toBe(false);
     expect(hasUnorderedUtf16('attachment; filename="=?utf-8?B?cnVuLmpz?="')).toBe(false);
+  });
+});
+
+describe('unreadableCharsets: what libmime reads is readable (trial O)', () => {
+  it('takes ISO-2022-JP (encoding-japanese) and libmime\'s aliases (x-mac-roman), and names the others', () => {
+    expect(unreadableCharsets('attachment; filename="=?ISO-2022-JP?B?GyRCOGEbKEI=?=.pdf"')).toEqual([]);
+    expect(unreadableCharsets("attachment; filename*=iso-2022-jp''%1B%24B8a%1B%28B.pdf")).toEqual([]);
+    expect(unreadableCharsets('attachment; filename="=?x-mac-roman?Q?r=8Esum=8E.pdf?="')).toEqual([]);
+    expect(unreadableCharsets('attachment; filename="=?cp037?Q?a?="')).toEqual(['cp037']);
   });
 });

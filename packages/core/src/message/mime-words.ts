@@ -1,5 +1,6 @@
 import * as iconv from 'iconv-lite';
 import { Libmime } from 'libmime';
+import { normalizeCharset } from 'libmime/lib/charset';
 
 const libmime = new Libmime();
 
@@ -63,7 +64,11 @@ export const ENCODED_WORD = /=\?([^?]*)\?[bq]\?[^?]*\?=/i;
 const WORD_CHARSET = new RegExp(ENCODED_WORD.source, 'gi');
 const EXTENDED_CHARSET = /\*(?:[ \t]*\d+[ \t]*\*)?[ \t]*=[ \t]*"?([^'";]*)'/g;
 
-const readable = (charset: string): boolean => charset === '' || /^(?:unicode-1-1-)?utf-7$/i.test(charset) || iconv.encodingExists(charset);
+// As libmime reads them: its aliases first (x-mac-roman is macintosh), ISO-2022-JP and the other
+// Japanese charsets with encoding-japanese, the rest with iconv-lite.
+const JAPANESE = /^jis|^iso-?2022-?jp|^eucjp/i;
+const readable = (charset: string): boolean =>
+  charset === '' || /^(?:unicode-1-1-)?utf-7$/i.test(charset) || JAPANESE.test(charset) || iconv.encodingExists(normalizeCharset(charset));
 
 /**
  * The charsets of the encoded words and RFC 2231 values in a header value that cannot be read

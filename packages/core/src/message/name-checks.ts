@@ -10,8 +10,10 @@ export const EXECUTABLE_EXTENSIONS: ReadonlySet<string> = new Set([
   'application', 'gadget', 'sys', 'ocx', 'shs', 'shb', 'url', 'iso', 'img', 'vhd', 'appx',
 ]);
 
-// LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI, LRM, RLM, ALM: reorder how a name is shown.
-const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/u;
+// LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI: reorder how a name is shown (`cod.exe` shown as
+// `exe.doc`). The marks LRM, RLM and ALM only set the direction of what is next to them, and
+// Hebrew and Arabic names carry them: not counted.
+const BIDI = /[\u202A-\u202E\u2066-\u2069]/u;
 const CLSID = /\.\{[0-9a-f-]{8,}\}$/iu;
 
 function extensions(name: string): string[] {
@@ -46,7 +48,9 @@ const SHELL_LINK = Buffer.from('4c0000000114020000000000c000000000000046', 'hex'
 
 /** What the first bytes of a decoded body say it is (a shortcut runs what it points at). */
 export function sniff(head: Buffer): Sniffed {
-  if (head.length >= 2 && head[0] === 0x4d && head[1] === 0x5a) return 'executable';
+  // A DOS header has zero octets in its 64 (e_crlc, the high half of e_lfanew...); text that
+  // starts "MZ" (a part number, Mozambique's country code) has none.
+  if (head.length >= 2 && head[0] === 0x4d && head[1] === 0x5a && head.subarray(0, 64).includes(0)) return 'executable';
   if (head.length >= 4 && head.readUInt32BE(0) === 0x7f454c46) return 'executable';
   if (head.length >= SHELL_LINK.length && head.subarray(0, SHELL_LINK.length).equals(SHELL_LINK)) return 'executable';
   if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'zip';
@@ -68,7 +72,9 @@ export function isNameMismatch(names: readonly string[], declaredType: string, c
   if (content === 'executable' && !names.some((n) => EXECUTABLE_EXTENSIONS.has(extensionOf(n)))) {
     return 'executable content under a non-executable name or type';
   }
-  if ((content === 'zip' || content === 'gzip') && HARMLESS_TYPES.test(declaredType)) {
+  // Compressed SVG (.svgz) is gzip by definition (SVG 1.1 1.2), declared image/svg+xml.
+  const svgz = content === 'gzip' && (declaredType === 'image/svg+xml' && names.every((n) => /\.svgz?$/i.test(n)));
+  if ((content === 'zip' || content === 'gzip') && HARMLESS_TYPES.test(declaredType) && !svgz) {
     return `archive content declared ${declaredType}`;
   }
   return undefined;
