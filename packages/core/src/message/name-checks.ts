@@ -48,9 +48,10 @@ const SHELL_LINK = Buffer.from('4c0000000114020000000000c000000000000046', 'hex'
 
 /** What the first bytes of a decoded body say it is (a shortcut runs what it points at). */
 export function sniff(head: Buffer): Sniffed {
-  // A DOS header has zero octets in its 64 (e_crlc, the high half of e_lfanew...); text that
-  // starts "MZ" (a part number, Mozambique's country code) has none.
-  if (head.length >= 2 && head[0] === 0x4d && head[1] === 0x5a && head.subarray(0, 64).includes(0)) return 'executable';
+  // A DOS header has control octets in its 64 (zeros in e_crlc and in the high half of e_lfanew,
+  // which only a file of over 150 MB could avoid); text that starts "MZ" (a part number,
+  // Mozambique's country code) has none.
+  if (head.length >= 2 && head[0] === 0x4d && head[1] === 0x5a && head.subarray(0, 64).some((b) => b < 0x09)) return 'executable';
   if (head.length >= 4 && head.readUInt32BE(0) === 0x7f454c46) return 'executable';
   if (head.length >= SHELL_LINK.length && head.subarray(0, SHELL_LINK.length).equals(SHELL_LINK)) return 'executable';
   if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'zip';
