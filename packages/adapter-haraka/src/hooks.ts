@@ -1,4 +1,4 @@
-import type { Stage } from '@mailward/core';
+import { recipientMeant, type Stage } from '@mailward/core';
 import { codes } from './codes';
 import { dataStage } from './data-stage';
 import { decide, logDecision, recordDecision } from './decide';
@@ -87,18 +87,13 @@ export function hook_rcpt(
       return protocolRefusal(this, connection, 'rcpt', refusal(452, '4.5.3', `Too many recipients (at most ${max} per message)`), 'smtp.maxRecipients');
     }
     // RFC 5321 4.5.1: a bare <Postmaster> stands for the postmaster mailbox, decided on and delivered as that.
-    const recipient = postmasterMeant(envelopeAddress(params?.[0]), state.settings.postmaster);
+    const recipient = recipientMeant(envelopeAddress(params?.[0]), state.settings.postmaster);
     if (recipient !== envelopeAddress(params?.[0]) && txn && txn.rcpt_to.length > 0) {
       const Address = txn.rcpt_to[txn.rcpt_to.length - 1]!.constructor as HarakaAddressClass;
       txn.rcpt_to[txn.rcpt_to.length - 1] = new Address(`<${recipient}>`);
     }
     return envelopeStage(this, state, connection, 'rcpt', { recipient, recipients: accepted });
   });
-}
-
-/** The address a recipient stands for: mailward.yaml's `postmaster` for a bare `Postmaster` (any case). */
-function postmasterMeant(address: string, postmaster: string | undefined): string {
-  return postmaster !== undefined && address.toLowerCase() === 'postmaster' ? postmaster : address;
 }
 
 /** data stage at end of DATA (see data-stage.ts). */

@@ -1,6 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream';
 import {
-  analyze, evaluate, factErrors, gatherFacts, isOutbound, unofferedParameterOf, type CompiledPolicy, type Decision, type Direction, type FactProviders, type MessageModel, type Reply, type Stage,
+  analyze, evaluate, factErrors, gatherFacts, isOutbound, recipientMeant, unofferedParameterOf, type CompiledPolicy, type Decision, type Direction, type FactProviders, type MessageModel, type Reply, type Stage,
   type StageInput, type UnofferedParameter,
 } from '@mailward/core';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
@@ -8,7 +8,6 @@ import { envelopeEffects, stateOf, type ConnectionState } from './connection-sta
 import type { MessageStore, StoredMessage } from './message-store';
 import { endingReason, removalsOf } from './session-log';
 import { offeredByPolicy, openedWithHelo, unofferedUtf8Address } from './offered-parameters';
-import { recipientMeant } from './postmaster-alias';
 import { replyError } from './smtp-error';
 import { StrictDataReader } from './strict-data';
 import { untilRefused } from './until-refused';

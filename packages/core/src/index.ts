@@ -19,6 +19,7 @@ export { factErrors } from './facts/fact-errors';
 export { loadPolicy, loadPolicyFile } from './policy/load';
 export { yamlLocator, yamlSyntaxErrors, type YamlSyntaxError } from './policy/yaml-syntax';
 export { unofferedParameter, unofferedParameterOf, type UnofferedParameter } from './protocol/unoffered-parameters';
+export { recipientMeant } from './protocol/postmaster-alias';
 export { SPLITTER_LIMITS } from './rewrite/crlf';
 export { compilePolicy } from './policy/compile';
 export type { PolicySource } from './policy/problem-at';
