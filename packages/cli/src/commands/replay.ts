@@ -107,8 +107,10 @@ async function count(item: StoredItem, replay: Replay, tally: ImpactTally): Prom
   const facts = factsFromFixture(undefined, replay.needs, { helo, sender: envelope.sender, recipients: envelope.recipients });
   const result = runSession(policy, { client, helo, sender: envelope.sender, recipients: envelope.recipients, message: model }, facts);
   const subject = model.headers.find((h) => h.name.toLowerCase() === 'subject');
-  // The rules whose header edits change this message (a removal of a field it has none of changes nothing).
-  const edits = result.effects.filter((e) => HEADER_EFFECTS.has(e.type));
+  // The rules whose header edits change this message (a removal of a field it has none of changes
+  // nothing); its header block is read again only when it is delivered (accepted, or a release).
+  const delivered = result.verdict === 'accept' || result.verdict === 'quarantine';
+  const edits = delivered ? result.effects.filter((e) => HEADER_EFFECTS.has(e.type)) : [];
   const edited = edits.length > 0 ? new Set((await headerChanges(item.open(), edits, OUTPUT_SECRET)).map((c) => ('rule' in c ? c.rule : ''))) : new Set<string>();
   tally.add({ source: item.source, subject: (subject?.decoded || subject?.value || '').trim() }, envelope, result, edited);
 }
